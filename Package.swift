@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Crier",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Crier", targets: ["Crier"]),
+        .executable(name: "crier", targets: ["crier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries: each is imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // The only importer of CLibXML2: writer, parser, RELAX NG, HTML rewriting.
+        .target(name: "CrierXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        // The only importer of CCmarkGFM.
+        .target(name: "CrierMarkdown", dependencies: ["CCmarkGFM"], swiftSettings: strictSettings),
+        // Feed validation: format detection, rules, diagnostics.
+        .target(name: "CrierValidation", dependencies: ["CrierXML"], swiftSettings: strictSettings),
+        // The library: model, loading, writing, building, publishing.
+        .target(
+            name: "Crier",
+            dependencies: [
+                "CrierXML", "CrierMarkdown", "CrierValidation",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Command-line commands, a library so tests can run them in-process.
+        .target(
+            name: "CrierCLI",
+            dependencies: [
+                "Crier", "CrierValidation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "crier", dependencies: ["CrierCLI"], swiftSettings: strictSettings),
+
+        .testTarget(name: "CrierXMLTests", dependencies: ["CrierXML"], swiftSettings: strictSettings),
+        .testTarget(name: "CrierValidationTests", dependencies: ["CrierValidation"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CrierTests",
+            dependencies: ["Crier", "CrierXML", "CrierValidation"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "CrierCLITests", dependencies: ["CrierCLI", "Crier"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Markdown rendering through cmark-gfm.
+enum CrierMarkdownPlaceholder {}

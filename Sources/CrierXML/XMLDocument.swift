@@ -1,0 +1,154 @@
+import CLibXML2
+
+/// A problem libxml2 reported while parsing, with its position.
+public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
+    public enum Level: Sendable, Equatable { case warning, error, fatal }
+    public var level: Level
+    /// libxml2's message, trimmed.
+    public var message: String
+    /// 1-based line, or 0 when unknown.
+    public var line: Int
+    /// 1-based column, or 0 when unknown.
+    public var column: Int
+    /// Whether this is a namespace error (such as an undeclared prefix).
+    public var isNamespaceError: Bool
+
+    public var description: String { "\(line):\(column): \(message)" }
+}
+
+/// The error thrown when a document is not well formed, or not namespace well formed.
+public struct XMLParseError: Error, Sendable, CustomStringConvertible {
+    /// Every issue libxml2 reported, in order; the first error is the cause.
+    public var issues: [XMLParseIssue]
+    public var description: String {
+        let first = issues.first { $0.level != .warning } ?? issues.first
+        return first.map { "\($0.line):\($0.column): \($0.message)" } ?? "not well-formed XML"
+    }
+}
+
+/// A parsed XML document.
+///
+/// Parsing is safe for untrusted input: no external entity or DTD is ever loaded, no
+/// network is used, entities are not substituted into the tree, and libxml2's limits on
+/// entity amplification and nesting depth stay on.
+public struct XMLDocument: Sendable {
+    /// The root element.
+    public var root: XMLElement
+    /// Warnings libxml2 reported for a document it accepted.
+    public var warnings: [XMLParseIssue]
+
+    /// Parses `bytes`; throws `XMLParseError` unless the document is well formed and
+    /// namespace well formed.
+    public init(parsing bytes: [UInt8], url: String = "document.xml") throws {
+        LibXML.ensureInitialised()
+        let collector = IssueCollector()
+        let parsed: XMLElement? = try bytes.withUnsafeBufferPointer { raw -> XMLElement? in
+            guard let ctxt = raw.baseAddress.map({ base in
+                base.withMemoryRebound(to: CChar.self, capacity: raw.count) {
+                    xmlCreateMemoryParserCtxt($0, Int32(clamping: raw.count))
+                }
+            }) ?? xmlCreateMemoryParserCtxt("", 0) else {
+                throw XMLParseError(issues: [XMLParseIssue(level: .fatal, message: "could not create a parser", line: 0, column: 0, isNamespaceError: false)])
+            }
+            defer {
+                if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc) }
+                ctxt.pointee.myDoc = nil
+                xmlFreeParserCtxt(ctxt)
+            }
+            let unmanaged = Unmanaged.passRetained(collector)
+            defer { unmanaged.release() }
+            crier_setContextErrorHandler(ctxt, issueHandler, unmanaged.toOpaque())
+            xmlCtxtUseOptions(ctxt, Int32(XMLDocument.safeOptions))
+            _ = xmlParseDocument(ctxt)
+            if crier_wellFormed(ctxt) == 0 || crier_nsWellFormed(ctxt) == 0 {
+                var issues = collector.issues
+                if crier_nsWellFormed(ctxt) == 0 && !issues.contains(where: { $0.isNamespaceError }) {
+                    issues.append(XMLParseIssue(level: .error, message: "namespace error", line: 0, column: 0, isNamespaceError: true))
+                }
+                throw XMLParseError(issues: issues)
+            }
+            guard let doc = ctxt.pointee.myDoc, let root = xmlDocGetRootElement(doc) else { return nil }
+            return XMLDocument.copy(root)
+        }
+        guard let parsed else {
+            throw XMLParseError(issues: collector.issues + [XMLParseIssue(level: .fatal, message: "document has no root element", line: 0, column: 0, isNamespaceError: false)])
+        }
+        self.root = parsed
+        self.warnings = collector.issues.filter { $0.level == .warning }
+    }
+
+    /// Parser options for untrusted documents: never NOENT, DTDLOAD, DTDVALID, XINCLUDE
+    /// or RECOVER; NONET; no error printing (issues are collected per context).
+    public static let safeOptions: Int = Int(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+        | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+
+    static func copy(_ node: xmlNodePtr) -> XMLElement {
+        var element = XMLElement(
+            name: String(xmlChars: node.pointee.name) ?? "",
+            prefix: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.prefix) },
+            namespace: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
+            line: Int(xmlGetLineNo(node))
+        )
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            let value = String(ownedXMLChars: xmlNodeListGetString(node.pointee.doc, a.pointee.children, 1)) ?? ""
+            element.attributes.append(XMLAttribute(
+                name: String(xmlChars: a.pointee.name) ?? "",
+                namespace: a.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
+                value: value))
+            attribute = a.pointee.next
+        }
+        var child = node.pointee.children
+        while let c = child {
+            switch c.pointee.type {
+            case XML_ELEMENT_NODE:
+                element.children.append(.element(copy(c)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                let text = String(xmlChars: c.pointee.content) ?? ""
+                if case .text(let previous)? = element.children.last {
+                    element.children[element.children.count - 1] = .text(previous + text)
+                } else {
+                    element.children.append(.text(text))
+                }
+            default:
+                break
+            }
+            child = c.pointee.next
+        }
+        return element
+    }
+}
+
+/// Collects the issues of one parse; reached from libxml2's callback through the
+/// parser context's `_private` pointer.
+final class IssueCollector: @unchecked Sendable {
+    var issues: [XMLParseIssue] = []
+
+    func record(_ error: xmlErrorPtr) {
+        let e = error.pointee
+        let message = (e.message.map { String(cString: $0) } ?? "").trimmingTrailingWhitespace()
+        let level: XMLParseIssue.Level
+        switch e.level {
+        case XML_ERR_WARNING: level = .warning
+        case XML_ERR_ERROR: level = .error
+        default: level = .fatal
+        }
+        issues.append(XMLParseIssue(level: level, message: message, line: Int(e.line), column: Int(e.int2),
+                                    isNamespaceError: e.domain == Int32(XML_FROM_NAMESPACE.rawValue)))
+    }
+}
+
+let issueHandler: xmlStructuredErrorFunc = { userData, error in
+    guard let userData, let error else { return }
+    let ctxt = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let privateData = ctxt.pointee._private else { return }
+    Unmanaged<IssueCollector>.fromOpaque(privateData).takeUnretainedValue().record(error)
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var s = Substring(self)
+        while let last = s.last, last.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

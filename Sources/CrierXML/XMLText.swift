@@ -1,0 +1,24 @@
+/// Text cleaning for XML 1.0 output.
+public enum XMLText {
+    /// Whether XML 1.0 allows `scalar` in a document at all (even as a character reference).
+    ///
+    /// XML 1.0 §2.2: `#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]`.
+    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD: return true
+        case 0x20...0xD7FF: return true
+        case 0xE000...0xFFFD: return true
+        case 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
+    /// Removes every character XML 1.0 forbids (C0 controls such as form feed and escape,
+    /// U+FFFE, U+FFFF), so that the text can be written into any document.
+    public static func cleaned(_ text: String) -> String {
+        if text.unicodeScalars.allSatisfy(isAllowed) { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.lazy.filter(isAllowed))
+        return String(scalars)
+    }
+}

@@ -1,0 +1,78 @@
+/// An attribute of a parsed element.
+public struct XMLAttribute: Sendable, Equatable {
+    /// Local name, without prefix.
+    public var name: String
+    /// Namespace URI, or `nil` for an unprefixed attribute.
+    public var namespace: String?
+    /// The attribute's value, with entities replaced.
+    public var value: String
+
+    public init(name: String, namespace: String? = nil, value: String) {
+        self.name = name
+        self.namespace = namespace
+        self.value = value
+    }
+}
+
+/// A piece of an element's content.
+public enum XMLContent: Sendable, Equatable {
+    case element(XMLElement)
+    /// Character data (text and CDATA sections alike).
+    case text(String)
+}
+
+/// An element of a parsed document: a plain Swift value, copied out of libxml2.
+public struct XMLElement: Sendable, Equatable {
+    /// Local name, without prefix.
+    public var name: String
+    /// The prefix as written, if any.
+    public var prefix: String?
+    /// Namespace URI, or `nil` when the element is in no namespace.
+    public var namespace: String?
+    public var attributes: [XMLAttribute]
+    public var children: [XMLContent]
+    /// 1-based line of the start tag.
+    public var line: Int
+
+    public init(name: String, prefix: String? = nil, namespace: String? = nil,
+                attributes: [XMLAttribute] = [], children: [XMLContent] = [], line: Int = 0) {
+        self.name = name
+        self.prefix = prefix
+        self.namespace = namespace
+        self.attributes = attributes
+        self.children = children
+        self.line = line
+    }
+
+    /// Child elements, in document order.
+    public var elements: [XMLElement] {
+        children.compactMap { if case .element(let e) = $0 { e } else { nil } }
+    }
+
+    /// Child elements with this local name and namespace.
+    public func elements(named name: String, namespace: String?) -> [XMLElement] {
+        elements.filter { $0.name == name && $0.namespace == namespace }
+    }
+
+    /// The first child element with this local name and namespace.
+    public func element(named name: String, namespace: String?) -> XMLElement? {
+        elements.first { $0.name == name && $0.namespace == namespace }
+    }
+
+    /// The value of the unprefixed attribute `name`, or of the one in `namespace`.
+    public func attribute(_ name: String, namespace: String? = nil) -> String? {
+        attributes.first { $0.name == name && $0.namespace == namespace }?.value
+    }
+
+    /// All character data inside this element and its descendants, concatenated.
+    public var text: String {
+        var result = ""
+        for child in children {
+            switch child {
+            case .text(let t): result += t
+            case .element(let e): result += e.text
+            }
+        }
+        return result
+    }
+}
