@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where posts come from.
+public enum PostSource: Sendable, Equatable {
+    /// A Jekyll or Hugo site, detected from its files (`_config.yml`, `hugo.toml`, ...).
+    case site(URL)
+    /// A bare folder of posts; the site settings are given.
+    case folder(URL, Site)
+}
+
+/// Options for loading posts.
+public struct LoadOptions: Sendable {
+    /// Include Jekyll `_drafts/` and Hugo `draft: true` posts.
+    public var includeDrafts: Bool = false
+    public init() {}
+}
+
+/// A problem with one post, naming the file and, where known, the line.
+public struct PostError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Path of the file, as the user would type it.
+    public var path: String
+    /// 1-based line, or `nil` when the problem is not at one line.
+    public var line: Int?
+    public var message: String
+
+    public init(path: String, line: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(path):\(line): \(message)" }
+        return "\(path): \(message)"
+    }
+}
+
+/// What loading a site or folder produced.
+public struct LoadResult: Sendable {
+    public var site: Site
+    /// Every post that loaded, drafts excluded unless asked for, future posts included
+    /// (the feed builder decides what is due).
+    public var posts: [Post]
+    /// Posts that did not load; nothing is written when this is non-empty unless the user
+    /// asked to keep going.
+    public var errors: [PostError]
+    /// Things worth telling the user (a date taken from the file's modification time).
+    public var warnings: [PostError]
+
+    public init(site: Site, posts: [Post], errors: [PostError] = [], warnings: [PostError] = []) {
+        self.site = site
+        self.posts = posts
+        self.errors = errors
+        self.warnings = warnings
+    }
+}

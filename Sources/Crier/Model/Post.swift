@@ -1,0 +1,48 @@
+import Foundation
+
+/// One post as loaded from disk: front matter and body resolved, Markdown rendered to
+/// HTML with URLs made absolute. The feed builder turns posts into entries.
+public struct Post: Sendable, Equatable {
+    /// Path of the source file relative to the site or posts folder, with `/` separators.
+    /// Used for stable entry ids and to break ties between posts with the same date.
+    public var sourcePath: String
+    public var title: String
+    /// When the post was published (front matter, else the file name, else mtime).
+    public var published: Date
+    /// When the post was last changed, if the post says so (`last_modified_at`, `lastmod`).
+    public var updated: Date?
+    /// The post stops being listed after this moment (Hugo `expiryDate`).
+    public var expires: Date?
+    /// Absolute URL of the post's page.
+    public var url: String
+    /// An explicit entry id from front matter (`id`, `guid`), used verbatim when present.
+    public var explicitID: String?
+    public var authors: [Person]
+    public var tags: [String]
+    public var categories: [String]
+    /// A short HTML summary: front matter `description`/`summary`, or the excerpt.
+    public var summaryHTML: String?
+    /// The full post rendered as HTML, URLs absolute.
+    public var contentHTML: String
+    /// Language of the post, if it names one (`lang`).
+    public var language: String?
+
+    public init(sourcePath: String, title: String, published: Date, updated: Date? = nil,
+                expires: Date? = nil, url: String, explicitID: String? = nil,
+                authors: [Person] = [], tags: [String] = [], categories: [String] = [],
+                summaryHTML: String? = nil, contentHTML: String, language: String? = nil) {
+        self.sourcePath = sourcePath
+        self.title = title
+        self.published = published
+        self.updated = updated
+        self.expires = expires
+        self.url = url
+        self.explicitID = explicitID
+        self.authors = authors
+        self.tags = tags
+        self.categories = categories
+        self.summaryHTML = summaryHTML
+        self.contentHTML = contentHTML
+        self.language = language
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Site-wide settings, from `_config.yml`, `hugo.toml`/`config.toml`, a feed definition
+/// in `feeds/`, or command-line options.
+public struct Site: Sendable, Equatable {
+    public var title: String
+    public var description: String?
+    /// The site's absolute base URL including any `baseurl` path, ending in `/`.
+    public var baseURL: String
+    public var author: Person?
+    /// BCP 47 language tag (`lang`, `languageCode`).
+    public var language: String?
+    /// Zone for dates written without one.
+    public var timeZone: TimeZone
+    public var feed: FeedSettings
+
+    public init(title: String, description: String? = nil, baseURL: String, author: Person? = nil,
+                language: String? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+                feed: FeedSettings = FeedSettings()) {
+        self.title = title
+        self.description = description
+        self.baseURL = baseURL
+        self.author = author
+        self.language = language
+        self.timeZone = timeZone
+        self.feed = feed
+    }
+}
+
+/// Feed options (jekyll-feed's `feed:` keys, or a feed definition's keys).
+public struct FeedSettings: Sendable, Equatable {
+    /// Output path of the main Atom feed relative to the output folder (`feed.xml`);
+    /// RSS and JSON Feed are written beside it with `.rss` and `.json`.
+    public var path: String = "feed.xml"
+    /// Most entries per feed; `nil` for all.
+    public var postsLimit: Int?
+    /// Entries carry the summary only, no full content.
+    public var excerptOnly: Bool = false
+    /// Categories that get a feed of their own (`feed: categories:`).
+    public var categories: [String] = []
+    /// Tags that get a feed of their own; `allTags` for every tag (`feed: tags: true`).
+    public var tags: [String] = []
+    public var allTags: Bool = false
+    /// Tags left out when `allTags` is on (`feed: tags: except:`).
+    public var excludedTags: [String] = []
+    /// `href` of an `xml-stylesheet` processing instruction, if any.
+    public var stylesheet: String?
+    /// WebSub hubs announced in the feeds.
+    public var hubs: [String] = []
+    /// Raw HTML in Markdown passes through (authors are trusted); `false` drops it.
+    public var allowRawHTML: Bool = true
+
+    public init() {}
+}
