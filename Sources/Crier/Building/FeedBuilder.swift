@@ -1,0 +1,148 @@
+import Foundation
+
+/// A feed and where its files go.
+public struct PlannedFeed: Sendable, Equatable {
+    /// Output path of the Atom file relative to the output folder (`feed.xml`,
+    /// `feed/by_tag/swift.xml`); the other formats sit beside it (`.rss`, `.json`).
+    public var path: String
+    public var feed: Feed
+
+    /// The path of this feed's file in `format`.
+    public func path(for format: FeedFormat) -> String {
+        FeedPaths.replacingExtension(of: path, with: format.fileExtension)
+    }
+}
+
+/// What goes into the feeds: which posts are due, in what order, and which tag and
+/// category feeds exist.
+public struct FeedBuilder: Sendable {
+    public var site: Site
+    /// Posts dated after this moment are left out unless `includeFuture`.
+    public var now: Date
+    public var includeFuture: Bool = false
+    /// Most entries per feed; overrides the site's `posts_limit`. `nil` keeps the site's.
+    public var limit: Int?
+
+    public init(site: Site, now: Date, includeFuture: Bool = false, limit: Int? = nil) {
+        self.site = site
+        self.now = now
+        self.includeFuture = includeFuture
+        self.limit = limit
+    }
+
+    /// The main feed, then one per configured category and tag, in a stable order.
+    public func feeds(from posts: [Post]) -> [PlannedFeed] {
+        let due = posts
+            .filter { includeFuture || $0.published <= now }
+            .filter { $0.expires.map { $0 > now } ?? true }
+            .sorted(by: FeedBuilder.newestFirst)
+        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, posts: due))]
+
+        var usedPaths: Set<String> = [site.feed.path]
+        func uniquePath(_ base: String) -> String {
+            var candidate = base + ".xml"
+            var n = 2
+            while usedPaths.contains(candidate) { candidate = "\(base)-\(n).xml"; n += 1 }
+            usedPaths.insert(candidate)
+            return candidate
+        }
+        let directory = FeedPaths.directory(of: site.feed.path)
+        let feedFolder = directory.isEmpty ? "feed" : directory + "/feed"
+        for category in site.feed.categories {
+            let members = due.filter { $0.categories.contains(category) }
+            let path = uniquePath("\(feedFolder)/\(Slug.make(category))")
+            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(category)", path: path, homeURL: site.baseURL, posts: members)))
+        }
+        for tag in tagsWithFeeds(in: due) {
+            let members = due.filter { $0.tags.contains(tag) }
+            let path = uniquePath("\(feedFolder)/by_tag/\(Slug.make(tag))")
+            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(tag)", path: path, homeURL: site.baseURL, posts: members)))
+        }
+        return planned
+    }
+
+    private func tagsWithFeeds(in posts: [Post]) -> [String] {
+        if site.feed.allTags {
+            let all = Set(posts.flatMap(\.tags)).subtracting(site.feed.excludedTags)
+            return all.sorted()
+        }
+        return site.feed.tags
+    }
+
+    /// Newest first; ties broken by source path so the order never depends on the disk.
+    static func newestFirst(_ a: Post, _ b: Post) -> Bool {
+        if a.published != b.published { return a.published > b.published }
+        return a.sourcePath < b.sourcePath
+    }
+
+    private func feed(title: String, path: String, homeURL: String, posts: [Post]) -> Feed {
+        let limit = self.limit ?? site.feed.postsLimit
+        let chosen = limit.map { Array(posts.prefix(max(0, $0))) } ?? posts
+        let entries = chosen.map(entry)
+        var selfURLs: [FeedFormat: String] = [:]
+        for format in FeedFormat.allCases {
+            selfURLs[format] = FeedPaths.absoluteURL(FeedPaths.replacingExtension(of: path, with: format.fileExtension), base: site.baseURL)
+        }
+        // Atom needs an author on the feed unless every entry has one; the site's name
+        // stands in when nobody is named.
+        var authors = site.author.map { [$0] } ?? []
+        if authors.isEmpty && entries.contains(where: { $0.authors.isEmpty }) {
+            authors = [Person(name: site.title)]
+        }
+        return Feed(
+            id: selfURLs[.atom]!,
+            title: title,
+            subtitle: site.description,
+            homeURL: homeURL,
+            selfURLs: selfURLs,
+            hubs: site.feed.hubs,
+            language: site.language,
+            authors: authors,
+            updated: entries.map(\.updated).max() ?? Date(timeIntervalSince1970: 0),
+            stylesheet: site.feed.stylesheet,
+            entries: entries)
+    }
+
+    private func entry(_ post: Post) -> Entry {
+        let updated = max(post.updated ?? post.published, post.published)
+        var categories = post.categories.map { Category(term: $0) }
+        for tag in post.tags where !post.categories.contains(tag) {
+            categories.append(Category(term: tag))
+        }
+        return Entry(
+            id: EntryID.make(for: post, site: site),
+            title: post.title,
+            url: post.url,
+            published: post.published,
+            updated: updated,
+            authors: post.authors,
+            categories: categories,
+            summaryHTML: post.summaryHTML,
+            contentHTML: site.feed.excerptOnly ? nil : post.contentHTML)
+    }
+}
+
+/// Path arithmetic for feed files (always `/`-separated, relative to the output folder).
+enum FeedPaths {
+    static func replacingExtension(of path: String, with ext: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            return String(path.dropLast(name.distance(from: dot, to: name.endIndex))) + "." + ext
+        }
+        return path + "." + ext
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// `base` ends with `/`; `path` is relative. Each segment is percent-encoded so tag
+    /// feeds with non-ASCII names get valid URLs.
+    static func absoluteURL(_ path: String, base: String) -> String {
+        let encoded = path.split(separator: "/", omittingEmptySubsequences: true).map {
+            String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
+        }.joined(separator: "/")
+        return (base.hasSuffix("/") ? base : base + "/") + encoded
+    }
+}

@@ -1,0 +1,84 @@
+import CrierXML
+import Foundation
+
+/// Writes Atom 1.0 (RFC 4287) through libxml2's `xmlTextWriter`.
+public enum AtomWriter {
+    static let namespace = "http://www.w3.org/2005/Atom"
+
+    /// The feed as an Atom document.
+    public static func write(_ feed: Feed) throws -> [UInt8] {
+        let w = try XMLWriter()
+        if let stylesheet = feed.stylesheet {
+            try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
+        }
+        try w.startElement("feed", attributes: ["xmlns": namespace])
+        if let language = feed.language { try w.attribute("xml:lang", language) }
+        try w.element("id", feed.id)
+        try w.element("title", feed.title)
+        if let subtitle = feed.subtitle { try w.element("subtitle", subtitle) }
+        try w.element("updated", FeedDates.rfc3339(feed.updated))
+        try w.emptyElement("link", attributes: ["rel": "alternate", "type": "text/html", "href": feed.homeURL])
+        if let selfURL = feed.selfURLs[.atom] {
+            try w.emptyElement("link", attributes: ["rel": "self", "type": FeedFormat.atom.mediaType, "href": selfURL])
+        }
+        for hub in feed.hubs {
+            try w.emptyElement("link", attributes: ["rel": "hub", "href": hub])
+        }
+        for author in feed.authors { try person(author, in: w) }
+        try w.element("generator", Generator.name, attributes: ["uri": Generator.uri, "version": Generator.version])
+        for entry in feed.entries { try write(entry, to: w) }
+        try w.endElement()
+        return try w.finish()
+    }
+
+    private static func write(_ entry: Entry, to w: XMLWriter) throws {
+        try w.startElement("entry")
+        try w.element("id", entry.id)
+        try w.element("title", entry.title)
+        try w.emptyElement("link", attributes: ["rel": "alternate", "type": "text/html", "href": entry.url])
+        try w.element("published", FeedDates.rfc3339(entry.published))
+        try w.element("updated", FeedDates.rfc3339(entry.updated))
+        for author in entry.authors { try person(author, in: w) }
+        for category in entry.categories {
+            try w.startElement("category", attributes: ["term": category.term])
+            if let scheme = category.scheme { try w.attribute("scheme", scheme) }
+            try w.endElement()
+        }
+        for enclosure in entry.enclosures {
+            try w.emptyElement("link", attributes: ["rel": "enclosure", "type": enclosure.type,
+                                                    "length": String(enclosure.length), "href": enclosure.url])
+        }
+        if let summary = entry.summaryHTML {
+            try w.element("summary", summary, attributes: ["type": "html"])
+        }
+        if let content = entry.contentHTML {
+            try w.element("content", content, attributes: ["type": "html"])
+        }
+        try w.endElement()
+    }
+
+    private static func person(_ person: Person, in w: XMLWriter) throws {
+        try w.startElement("author")
+        try w.element("name", person.name)
+        if let email = person.email { try w.element("email", email) }
+        if let uri = person.uri { try w.element("uri", uri) }
+        try w.endElement()
+    }
+}
+
+/// What Crier says about itself in the feeds it writes.
+public enum Generator {
+    public static let name = "Crier"
+    public static let version = "0.1.0"
+    public static let uri = "https://github.com/crier-feeds/crier"
+}
+
+enum StylesheetInstruction {
+    /// The content of an `xml-stylesheet` processing instruction; the type follows the
+    /// file's extension (XSLT, or CSS).
+    static func content(href: String) -> String {
+        let type = href.lowercased().hasSuffix(".css") ? "text/css" : "text/xsl"
+        let escaped = href.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+        return "type=\"\(type)\" href=\"\(escaped)\""
+    }
+}

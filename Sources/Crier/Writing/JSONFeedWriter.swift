@@ -1,0 +1,100 @@
+import Foundation
+
+/// Writes JSON Feed 1.1 (https://jsonfeed.org/version/1.1) from the same model.
+public enum JSONFeedWriter {
+    /// The feed as a JSON Feed document: keys sorted, so identical input gives identical bytes.
+    public static func write(_ feed: Feed) throws -> [UInt8] {
+        let document = JSONFeedDocument(
+            version: "https://jsonfeed.org/version/1.1",
+            title: feed.title,
+            home_page_url: feed.homeURL,
+            feed_url: feed.selfURLs[.json],
+            description: feed.subtitle,
+            language: feed.language,
+            authors: feed.authors.isEmpty ? nil : feed.authors.map(JSONFeedAuthor.init),
+            hubs: feed.hubs.isEmpty ? nil : feed.hubs.map { JSONFeedHub(type: "WebSub", url: $0) },
+            items: feed.entries.map { entry in
+                JSONFeedItem(
+                    id: entry.id,
+                    url: entry.url,
+                    title: entry.title,
+                    content_html: entry.contentHTML ?? entry.summaryHTML ?? "",
+                    summary: entry.contentHTML == nil ? nil : entry.summaryHTML.map(HTMLText.plainText),
+                    date_published: FeedDates.rfc3339(entry.published),
+                    date_modified: FeedDates.rfc3339(entry.updated),
+                    authors: entry.authors.isEmpty ? nil : entry.authors.map(JSONFeedAuthor.init),
+                    tags: entry.categories.isEmpty ? nil : entry.categories.map(\.term),
+                    attachments: entry.enclosures.isEmpty ? nil : entry.enclosures.map {
+                        JSONFeedAttachment(url: $0.url, mime_type: $0.type, size_in_bytes: $0.length)
+                    })
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var bytes = Array(try encoder.encode(document))
+        bytes.append(0x0A)
+        return bytes
+    }
+}
+
+private struct JSONFeedDocument: Encodable {
+    var version: String
+    var title: String
+    var home_page_url: String
+    var feed_url: String?
+    var description: String?
+    var language: String?
+    var authors: [JSONFeedAuthor]?
+    var hubs: [JSONFeedHub]?
+    var items: [JSONFeedItem]
+}
+
+private struct JSONFeedAuthor: Encodable {
+    var name: String
+    var url: String?
+    init(_ person: Person) {
+        name = person.name
+        url = person.uri ?? person.email.map { "mailto:\($0)" }
+    }
+}
+
+private struct JSONFeedHub: Encodable {
+    var type: String
+    var url: String
+}
+
+private struct JSONFeedItem: Encodable {
+    var id: String
+    var url: String
+    var title: String
+    var content_html: String
+    var summary: String?
+    var date_published: String
+    var date_modified: String
+    var authors: [JSONFeedAuthor]?
+    var tags: [String]?
+    var attachments: [JSONFeedAttachment]?
+}
+
+private struct JSONFeedAttachment: Encodable {
+    var url: String
+    var mime_type: String
+    var size_in_bytes: Int
+}
+
+/// Plain text from a short HTML fragment, for fields that must not hold markup.
+enum HTMLText {
+    static func plainText(_ html: String) -> String {
+        var result = ""
+        var inTag = false
+        for ch in html {
+            if ch == "<" { inTag = true; continue }
+            if ch == ">" { inTag = false; continue }
+            if !inTag { result.append(ch) }
+        }
+        return result
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

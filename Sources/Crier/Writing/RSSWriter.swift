@@ -1,0 +1,73 @@
+import CrierXML
+import Foundation
+
+/// Writes RSS 2.0 following the RSS Advisory Board's profile, through libxml2's
+/// `xmlTextWriter`.
+public enum RSSWriter {
+    static let atomNamespace = "http://www.w3.org/2005/Atom"
+    static let contentNamespace = "http://purl.org/rss/1.0/modules/content/"
+    static let dublinCoreNamespace = "http://purl.org/dc/elements/1.1/"
+
+    /// The feed as an RSS 2.0 document.
+    public static func write(_ feed: Feed) throws -> [UInt8] {
+        let w = try XMLWriter()
+        if let stylesheet = feed.stylesheet {
+            try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
+        }
+        try w.startElement("rss", attributes: [
+            "version": "2.0",
+            "xmlns:atom": atomNamespace,
+            "xmlns:content": contentNamespace,
+            "xmlns:dc": dublinCoreNamespace,
+        ])
+        try w.startElement("channel")
+        try w.element("title", feed.title)
+        try w.element("link", feed.homeURL)
+        try w.element("description", feed.subtitle ?? feed.title)
+        if let selfURL = feed.selfURLs[.rss] {
+            try w.emptyElement("atom:link", attributes: ["href": selfURL, "rel": "self", "type": FeedFormat.rss.mediaType])
+        }
+        for hub in feed.hubs {
+            try w.emptyElement("atom:link", attributes: ["href": hub, "rel": "hub"])
+        }
+        if let language = feed.language { try w.element("language", language) }
+        if let editor = feed.authors.first, let email = editor.email {
+            try w.element("managingEditor", "\(email) (\(editor.name))")
+        }
+        try w.element("lastBuildDate", FeedDates.rfc822(feed.updated))
+        try w.element("generator", "\(Generator.name) \(Generator.version)")
+        for entry in feed.entries { try write(entry, to: w) }
+        try w.endElement()
+        try w.endElement()
+        return try w.finish()
+    }
+
+    private static func write(_ entry: Entry, to w: XMLWriter) throws {
+        try w.startElement("item")
+        try w.element("title", entry.title)
+        try w.element("link", entry.url)
+        try w.element("guid", entry.id, attributes: ["isPermaLink": "false"])
+        try w.element("pubDate", FeedDates.rfc822(entry.published))
+        // RSS's <author> must hold an e-mail address; a name alone goes to dc:creator.
+        for author in entry.authors {
+            if let email = author.email {
+                try w.element("author", "\(email) (\(author.name))")
+            } else {
+                try w.element("dc:creator", author.name)
+            }
+        }
+        for category in entry.categories {
+            try w.element("category", category.term)
+        }
+        for enclosure in entry.enclosures {
+            try w.emptyElement("enclosure", attributes: ["url": enclosure.url, "length": String(enclosure.length), "type": enclosure.type])
+        }
+        if let description = entry.summaryHTML ?? entry.contentHTML {
+            try w.element("description", description)
+        }
+        if let content = entry.contentHTML {
+            try w.element("content:encoded", content)
+        }
+        try w.endElement()
+    }
+}
