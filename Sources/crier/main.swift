@@ -1,1 +1,4 @@
-print("crier")
+import CrierCLI
+import Foundation
+
+exit(await CrierMain.run())

@@ -1,0 +1,228 @@
+import Foundation
+import Yams
+
+/// A feed defined by a YAML file in `feeds/`: where its posts are, and how to publish it.
+///
+/// ```yaml
+/// title: Field Notes
+/// description: Notes from the field
+/// base_url: https://example.org/notes/
+/// author: { name: Ada Lovelace, email: ada@example.org }
+/// lang: en
+/// timezone: Europe/London
+/// posts: notes            # a bare folder, relative to this file; or
+/// # site: ../my-jekyll    # a Jekyll or Hugo site (its config gives the defaults)
+/// path: notes/feed.xml    # Atom file; .rss and .json beside it
+/// formats: [atom, rss, json]
+/// limit: 20
+/// tags: true              # or a list of tags; also `categories: [...]`
+/// stylesheet: /feed.xsl
+/// hub: [https://hub.example.org/]
+/// raw_html: true
+/// ```
+public struct FeedDefinition: Sendable {
+    /// The definition file.
+    public var file: URL
+    public var source: PostSource
+    /// Formats to write; `nil` when the definition does not say (the command decides).
+    public var formats: [FeedFormat]?
+    /// Settings the definition gives, laid over a site's own configuration.
+    var overrides: Site
+    var overriddenKeys: Set<String>
+
+    /// The site settings after the definition's keys are laid over `site` (for a `site:`
+    /// source, whose own configuration gives the defaults).
+    public func applyingOverrides(to site: Site) -> Site {
+        var result = site
+        let given = overriddenKeys
+        if given.contains("title") { result.title = overrides.title }
+        if given.contains("description") { result.description = overrides.description }
+        if given.contains("base_url") || given.contains("url") { result.baseURL = overrides.baseURL }
+        if given.contains("author") { result.author = overrides.author }
+        if given.contains("lang") || given.contains("language") { result.language = overrides.language }
+        if given.contains("timezone") { result.timeZone = overrides.timeZone }
+        if given.contains("path") { result.feed.path = overrides.feed.path }
+        if given.contains("limit") { result.feed.postsLimit = overrides.feed.postsLimit }
+        if given.contains("excerpt_only") { result.feed.excerptOnly = overrides.feed.excerptOnly }
+        if given.contains("categories") { result.feed.categories = overrides.feed.categories }
+        if given.contains("tags") {
+            result.feed.tags = overrides.feed.tags
+            result.feed.allTags = overrides.feed.allTags
+        }
+        if given.contains("stylesheet") { result.feed.stylesheet = overrides.feed.stylesheet }
+        if given.contains("hub") || given.contains("hubs") { result.feed.hubs = overrides.feed.hubs }
+        if given.contains("raw_html") { result.feed.allowRawHTML = overrides.feed.allowRawHTML }
+        return result
+    }
+
+    /// Reads a definition; errors name the file and line.
+    public static func load(_ file: URL) throws -> FeedDefinition {
+        let path = file.path
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw PostError(path: path, message: "cannot read feed definition: \(error.localizedDescription)")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PostError(path: path, line: YAMLErrors.line(of: error), message: "invalid YAML: \(YAMLErrors.message(of: error))")
+        }
+        guard let mapping = node?.mapping else {
+            throw PostError(path: path, line: 1, message: "a feed definition is a mapping of keys such as `title:` and `posts:`")
+        }
+        var keys = DefinitionKeys(mapping: mapping, path: path)
+        let folder = file.deletingLastPathComponent()
+        let name = file.deletingPathExtension().lastPathComponent
+
+        var site = Site(title: keys.string("title") ?? name, baseURL: "http://localhost/")
+        site.description = keys.string("description")
+        if let base = keys.string("base_url") ?? keys.string("url") {
+            site.baseURL = base.hasSuffix("/") ? base : base + "/"
+        }
+        site.author = try keys.person("author")
+        site.language = keys.string("lang") ?? keys.string("language")
+        if let zone = keys.string("timezone") {
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw keys.error("timezone", "unknown time zone `\(zone)` (use an IANA name such as Europe/Paris)")
+            }
+            site.timeZone = timeZone
+        }
+        site.feed.path = keys.string("path") ?? "\(name).xml"
+        if site.feed.path.hasPrefix("/") || site.feed.path.split(separator: "/").contains("..") {
+            throw keys.error("path", "must be a relative path inside the output folder")
+        }
+        site.feed.postsLimit = try keys.int("limit")
+        site.feed.excerptOnly = try keys.bool("excerpt_only") ?? false
+        site.feed.categories = keys.strings("categories")
+        if keys.node("tags")?.bool != nil {
+            site.feed.allTags = try keys.bool("tags") ?? false
+        } else {
+            site.feed.tags = keys.strings("tags")
+        }
+        site.feed.stylesheet = keys.string("stylesheet")
+        site.feed.hubs = keys.strings("hub") + keys.strings("hubs")
+        site.feed.allowRawHTML = try keys.bool("raw_html") ?? true
+
+        var formats: [FeedFormat]?
+        let formatNames = keys.strings("formats")
+        if !formatNames.isEmpty {
+            formats = try formatNames.map { name in
+                guard let format = FeedFormat(rawValue: name.lowercased()) else {
+                    throw keys.error("formats", "unknown format `\(name)` (atom, rss or json)")
+                }
+                return format
+            }
+        }
+
+        let source: PostSource
+        if let posts = keys.string("posts") {
+            source = .folder(folder.appendingPathComponent(posts).standardizedFileURL, site)
+        } else if let sitePath = keys.string("site") {
+            source = .site(folder.appendingPathComponent(sitePath).standardizedFileURL)
+        } else {
+            throw PostError(path: path, line: 1, message: "say where the posts are: `posts: FOLDER` or `site: FOLDER`")
+        }
+        return FeedDefinition(file: file, source: source, formats: formats, overrides: site, overriddenKeys: keys.given)
+    }
+
+    /// A definition that only lays a title and/or base URL over a site's own settings
+    /// (`crier build --site DIR --title ... --base-url ...`).
+    public static func overriding(site folder: URL, title: String?, baseURL: String?) -> FeedDefinition {
+        var site = Site(title: title ?? "", baseURL: baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "")
+        site.feed = FeedSettings()
+        var keys: Set<String> = []
+        if title != nil { keys.insert("title") }
+        if baseURL != nil { keys.insert("base_url") }
+        return FeedDefinition(file: folder, source: .site(folder), formats: nil, overrides: site, overriddenKeys: keys)
+    }
+
+    /// Every `*.yml`/`*.yaml` file in `folder`, sorted by name.
+    public static func files(in folder: URL) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { ["yml", "yaml"].contains($0.pathExtension.lowercased()) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+}
+
+/// Typed access to a definition's keys, with errors that name the key's line.
+struct DefinitionKeys {
+    let mapping: Node.Mapping
+    let path: String
+    private(set) var given: Set<String> = []
+
+    init(mapping: Node.Mapping, path: String) {
+        self.mapping = mapping
+        self.path = path
+    }
+
+    func node(_ key: String) -> Node? { mapping[key] }
+
+    func error(_ key: String, _ message: String) -> PostError {
+        let line = mapping.first { $0.key.string == key }.map { $0.key.mark?.line ?? 0 }
+        return PostError(path: path, line: line, message: "`\(key)`: \(message)")
+    }
+
+    mutating func string(_ key: String) -> String? {
+        guard let scalar = node(key)?.scalar, !scalar.string.isEmpty,
+              !(scalar.style == .plain && ["~", "null", "Null", "NULL"].contains(scalar.string)) else { return nil }
+        let value = scalar.string
+        given.insert(key)
+        return value
+    }
+
+    mutating func strings(_ key: String) -> [String] {
+        guard let value = node(key) else { return [] }
+        given.insert(key)
+        if let sequence = value.sequence { return sequence.compactMap { $0.scalar?.string } }
+        if let scalar = value.scalar?.string { return scalar.split(separator: " ").map(String.init) }
+        return []
+    }
+
+    mutating func int(_ key: String) throws -> Int? {
+        guard let value = node(key) else { return nil }
+        guard let int = value.int, int >= 0 else { throw error(key, "expected a whole number, got `\(value.scalar?.string ?? "?")`") }
+        given.insert(key)
+        return int
+    }
+
+    mutating func bool(_ key: String) throws -> Bool? {
+        guard let value = node(key) else { return nil }
+        guard let bool = value.bool else { throw error(key, "expected true or false") }
+        given.insert(key)
+        return bool
+    }
+
+    mutating func person(_ key: String) throws -> Person? {
+        guard let value = node(key) else { return nil }
+        given.insert(key)
+        if let name = value.scalar?.string { return Person(name: name) }
+        if let m = value.mapping, let name = m["name"]?.string {
+            return Person(name: name, email: m["email"]?.string, uri: (m["uri"] ?? m["url"])?.string)
+        }
+        throw error(key, "expected a name, or a mapping with `name:` and optional `email:` and `uri:`")
+    }
+}
+
+/// Line and message of a Yams error, for messages that name the line.
+enum YAMLErrors {
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    static func message(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(error)"
+        }
+    }
+}

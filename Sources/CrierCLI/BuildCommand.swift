@@ -1,0 +1,74 @@
+import ArgumentParser
+import Crier
+import Foundation
+
+/// `crier build`: posts in, feed files out.
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build Atom, RSS and JSON feeds from posts.",
+        discussion: """
+        Reads posts (Jekyll, Hugo, or a bare folder of Markdown and text files), renders \
+        them, validates every feed it produces and writes the files. With no --site or \
+        --posts it builds every feed defined in feeds/*.yml.
+
+        Exit status: 0 written; 1 a post or feed failed (nothing is written unless \
+        --keep-going); 2 usage.
+
+        Examples:
+          crier build
+          crier build --site ~/blog --output ~/blog/_site
+          crier build --posts notes --title "Field notes" --base-url https://example.org/notes/ --format atom,json
+        """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
+    func run() throws {
+        let console = Console(quiet: quiet)
+        let jobs: [BuildJob]
+        do {
+            jobs = try source.jobs()
+        } catch let error as PostError {
+            console.error(error.description)
+            throw ExitCode(ExitStatus.failure)
+        }
+        let outcome = BuildPipeline.run(jobs, options: source.buildOptions(check: FeedValidation.check))
+        for warning in outcome.warnings { console.warn(warning.description) }
+        for error in outcome.postErrors { console.error(error.description) }
+        for failure in outcome.feedFailures { console.error(failure.description) }
+
+        let write = outcome.succeeded || source.keepGoing
+        var written = 0
+        if write {
+            for file in outcome.files {
+                let url = source.outputFolder.appendingPathComponent(file.path)
+                do {
+                    try AtomicFile.write(file.bytes, to: url, sync: false)
+                    written += 1
+                    console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.bytes.count))")
+                } catch {
+                    console.error("\(error)")
+                    throw ExitCode(ExitStatus.failure)
+                }
+            }
+        }
+        let failed = outcome.postErrors.count + outcome.feedFailures.count
+        var summary = "\(written) \(written == 1 ? "file" : "files") from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts")"
+        if failed > 0 {
+            summary += ", \(failed) failed"
+            if !write { summary += "; nothing written (use --keep-going to write the rest)" }
+        }
+        if failed > 0 {
+            console.error(summary)
+            throw ExitCode(ExitStatus.failure)
+        }
+        console.say(summary)
+    }
+
+    private func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
+    }
+}

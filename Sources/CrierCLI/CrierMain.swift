@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// Exit codes shared by every command (the README lists them).
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    /// A post, a feed, or (for validate) the document had errors.
+    public static let failure: Int32 = 1
+    /// The command line was wrong.
+    public static let usage: Int32 = 2
+    /// A file or URL could not be read or fetched.
+    public static let unreadable: Int32 = 3
+    /// Another run holds the lock (publish).
+    public static let locked: Int32 = 4
+}
+
+/// Runs the command line and returns the process's exit status; usage errors exit 2, not
+/// ArgumentParser's 64, so that scripts see the codes the README promises.
+public enum CrierMain {
+    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        do {
+            var command = try CrierCommand.parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return ExitStatus.success
+        } catch {
+            let code = CrierCommand.exitCode(for: error)
+            let message = CrierCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return ExitStatus.success
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if code == .validationFailure { return ExitStatus.usage }
+            return code.rawValue
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Crier
+import Foundation
+
+/// Where posts come from and where feeds go: shared by `build`, `publish` and `serve`.
+public struct SourceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A Jekyll or Hugo site folder (detected from _config.yml, hugo.toml or config.toml).", valueName: "dir"))
+    var site: String?
+
+    @Option(name: .long, help: ArgumentHelp("A bare folder of posts (.md, .markdown, .txt, .html); needs --base-url.", valueName: "dir"))
+    var posts: String?
+
+    @Option(name: .long, help: "Feed title for --posts (default: the folder's name).")
+    var title: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The site's absolute URL, for --posts (or to override a site's).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of feed definitions (*.yml), used when neither --site nor --posts is given.", valueName: "dir"))
+    var feeds: String = "feeds"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where the feed files are written.", valueName: "dir"))
+    var output: String = "public"
+
+    @Option(name: .long, help: ArgumentHelp("Formats to write, comma separated (default: atom,rss,json, or what a definition says).", valueName: "list"))
+    var format: String?
+
+    @Option(name: .long, help: "Most entries per feed (default: all, or the site's posts_limit).")
+    var limit: Int?
+
+    @Flag(name: .long, help: "Include posts dated in the future.")
+    var future = false
+
+    @Flag(name: .long, help: "Include drafts (Jekyll _drafts/, Hugo draft: true).")
+    var drafts = false
+
+    @Flag(name: .customLong("keep-going"), help: "Write the feeds that succeeded even when a post or feed failed (still exits 1).")
+    var keepGoing = false
+
+    public init() {}
+
+    public mutating func validate() throws {
+        if site != nil && posts != nil {
+            throw ValidationError("--site and --posts cannot be used together.")
+        }
+        if posts != nil && baseURL == nil {
+            throw ValidationError("--posts needs --base-url, the absolute URL the posts are published under.")
+        }
+        if let baseURL, URLComponents(string: baseURL)?.scheme == nil || URLComponents(string: baseURL)?.host == nil {
+            throw ValidationError("--base-url must be an absolute URL such as https://example.org/, not `\(baseURL)`.")
+        }
+        if let limit, limit < 0 {
+            throw ValidationError("--limit must be 0 or more.")
+        }
+        _ = try parsedFormats()
+    }
+
+    func parsedFormats() throws -> [FeedFormat]? {
+        guard let format else { return nil }
+        let names = format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        if names.isEmpty { throw ValidationError("--format needs at least one of atom, rss, json.") }
+        return try names.map { name in
+            guard let format = FeedFormat(rawValue: name) else {
+                throw ValidationError("unknown format `\(name)` in --format (atom, rss or json).")
+            }
+            return format
+        }
+    }
+
+    /// The build jobs these options describe. Throws `ValidationError` (exit 2) when the
+    /// default feeds folder is missing, and `PostError` (exit 1) for a bad definition.
+    func jobs() throws -> [BuildJob] {
+        let formats = try parsedFormats()
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        func url(_ path: String) -> URL { URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL }
+        if let site {
+            let folder = url(site)
+            guard FileManager.default.fileExists(atPath: folder.path) else {
+                throw ValidationError("--site: no such folder `\(site)`.")
+            }
+            let definition = (title != nil || baseURL != nil) ? FeedDefinition.overriding(site: folder, title: title, baseURL: baseURL) : nil
+            return [BuildJob(source: .site(folder), definition: definition, formats: formats ?? FeedFormat.allCases)]
+        }
+        if let posts {
+            let folder = url(posts)
+            guard FileManager.default.fileExists(atPath: folder.path) else {
+                throw ValidationError("--posts: no such folder `\(posts)`.")
+            }
+            let base = baseURL!.hasSuffix("/") ? baseURL! : baseURL! + "/"
+            let siteSettings = Site(title: title ?? folder.lastPathComponent, baseURL: base)
+            return [BuildJob(source: .folder(folder, siteSettings), formats: formats ?? FeedFormat.allCases)]
+        }
+        let folder = url(feeds)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("no feeds/ folder here: run in a folder with feed definitions in feeds/, or give --site DIR or --posts DIR.")
+        }
+        let files = try FeedDefinition.files(in: folder)
+        if files.isEmpty {
+            throw ValidationError("\(feeds)/ holds no feed definition (*.yml).")
+        }
+        return try files.map { file in
+            let definition = try FeedDefinition.load(file)
+            return BuildJob(source: definition.source, definition: definition,
+                            formats: formats ?? definition.formats ?? FeedFormat.allCases)
+        }
+    }
+
+    func buildOptions(now: Date = Date(), check: FeedCheck?) -> BuildOptions {
+        var options = BuildOptions()
+        options.now = now
+        options.includeFuture = future
+        options.includeDrafts = drafts
+        options.limit = limit
+        options.check = check
+        return options
+    }
+
+    var outputFolder: URL {
+        URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+    }
+}
