@@ -12,6 +12,8 @@ public enum PostSource: Sendable, Equatable {
 public struct LoadOptions: Sendable {
     /// Include Jekyll `_drafts/` and Hugo `draft: true` posts.
     public var includeDrafts: Bool = false
+    /// Posts remembered from earlier runs (publish); `nil` renders every post.
+    public var cache: (any PostCache)?
     public init() {}
 }
 
@@ -53,4 +55,32 @@ public struct LoadResult: Sendable {
         self.errors = errors
         self.warnings = warnings
     }
+}
+
+/// Identifies one version of one post file: a cached post is reused only when all four
+/// match.
+public struct PostCacheKey: Sendable, Hashable, Codable {
+    /// Path relative to the site or posts folder.
+    public var path: String
+    public var size: Int
+    /// Modification time, in seconds since 1970 (with fractions).
+    public var modified: Double
+    /// SHA-256 of the file's bytes, hex.
+    public var contentHash: String
+
+    public init(path: String, size: Int, modified: Double, contentHash: String) {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.contentHash = contentHash
+    }
+}
+
+/// Remembers loaded posts between runs so that a cron run does not render unchanged
+/// posts again. Implementations must be safe to call from many threads.
+public protocol PostCache: Sendable {
+    /// The post loaded earlier from the file version `key`, if remembered.
+    func post(for key: PostCacheKey) -> Post?
+    /// Remembers `post` as loaded from the file version `key`.
+    func store(_ post: Post, for key: PostCacheKey)
 }
