@@ -34,7 +34,7 @@ struct Build: ParsableCommand {
             console.error(error.description)
             throw ExitCode(ExitStatus.failure)
         }
-        let outcome = BuildPipeline.run(jobs, options: source.buildOptions(check: FeedValidation.check))
+        let outcome = BuildPipeline.run(jobs, options: source.buildOptions())
         for warning in outcome.warnings { console.warn(warning.description) }
         for error in outcome.postErrors { console.error(error.description) }
         for failure in outcome.feedFailures { console.error(failure.description) }

@@ -106,7 +106,7 @@ public struct SourceOptions: ParsableArguments {
         }
     }
 
-    func buildOptions(now: Date = Date(), check: FeedCheck?) -> BuildOptions {
+    func buildOptions(now: Date = Date(), check: FeedCheck? = FeedGate.check) -> BuildOptions {
         var options = BuildOptions()
         options.now = now
         options.includeFuture = future

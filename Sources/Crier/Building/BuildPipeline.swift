@@ -21,8 +21,8 @@ public struct BuildOptions: Sendable {
     public var includeDrafts = false
     /// Overrides every feed's entry limit.
     public var limit: Int?
-    /// Validates each file before it may be written.
-    public var check: FeedCheck?
+    /// Validates each file before it may be written: Crier's validator by default.
+    public var check: FeedCheck? = FeedGate.check
 
     public init() {}
 }

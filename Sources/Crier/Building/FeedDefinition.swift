@@ -19,6 +19,8 @@ import Yams
 /// stylesheet: /feed.xsl
 /// hub: [https://hub.example.org/]
 /// raw_html: true
+/// archive: true           # RFC 5005 archives of older entries (crier publish)
+/// archive_size: 50        # entries per archive document (default: limit)
 /// ```
 public struct FeedDefinition: Sendable {
     /// The definition file.
@@ -26,6 +28,10 @@ public struct FeedDefinition: Sendable {
     public var source: PostSource
     /// Formats to write; `nil` when the definition does not say (the command decides).
     public var formats: [FeedFormat]?
+    /// Older entries go to RFC 5005 archive documents (`archive: true`).
+    public var archive = false
+    /// Entries per archive document (`archive_size`); `nil` for the feed's limit.
+    public var archiveSize: Int?
     /// Settings the definition gives, laid over a site's own configuration.
     var overrides: Site
     var overriddenKeys: Set<String>
@@ -125,7 +131,11 @@ public struct FeedDefinition: Sendable {
         } else {
             throw PostError(path: path, line: 1, message: "say where the posts are: `posts: FOLDER` or `site: FOLDER`")
         }
-        return FeedDefinition(file: file, source: source, formats: formats, overrides: site, overriddenKeys: keys.given)
+        let archive = try keys.bool("archive") ?? false
+        let archiveSize = try keys.int("archive_size")
+        if archiveSize == 0 { throw keys.error("archive_size", "an archive document holds at least one entry") }
+        return FeedDefinition(file: file, source: source, formats: formats, archive: archive, archiveSize: archiveSize,
+                              overrides: site, overriddenKeys: keys.given)
     }
 
     /// A definition that only lays a title and/or base URL over a site's own settings
