@@ -89,15 +89,7 @@ public struct XMLDocument: Sendable {
             namespace: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
             line: Int(xmlGetLineNo(node))
         )
-        var attribute = node.pointee.properties
-        while let a = attribute {
-            let value = String(ownedXMLChars: xmlNodeListGetString(node.pointee.doc, a.pointee.children, 1)) ?? ""
-            element.attributes.append(XMLAttribute(
-                name: String(xmlChars: a.pointee.name) ?? "",
-                namespace: a.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
-                value: value))
-            attribute = a.pointee.next
-        }
+        element.attributes = attributes(of: node)
         var child = node.pointee.children
         while let c = child {
             switch c.pointee.type {
@@ -119,13 +111,45 @@ public struct XMLDocument: Sendable {
     }
 }
 
+extension XMLDocument {
+    /// The attributes of an element node, values with entities replaced.
+    static func attributes(of node: xmlNodePtr) -> [XMLAttribute] {
+        var result: [XMLAttribute] = []
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            let value = String(ownedXMLChars: xmlNodeListGetString(node.pointee.doc, a.pointee.children, 1)) ?? ""
+            result.append(XMLAttribute(
+                name: String(xmlChars: a.pointee.name) ?? "",
+                namespace: a.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
+                value: value))
+            attribute = a.pointee.next
+        }
+        return result
+    }
+
+    /// The namespace declarations written on an element node.
+    static func namespaceDeclarations(of node: xmlNodePtr) -> [XMLNamespaceDeclaration] {
+        var result: [XMLNamespaceDeclaration] = []
+        var ns = node.pointee.nsDef
+        while let n = ns {
+            result.append(XMLNamespaceDeclaration(prefix: String(xmlChars: n.pointee.prefix), uri: String(xmlChars: n.pointee.href) ?? ""))
+            ns = n.pointee.next
+        }
+        return result
+    }
+}
+
 /// Collects the issues of one parse; reached from libxml2's callback through the
 /// parser context's `_private` pointer.
 final class IssueCollector: @unchecked Sendable {
     var issues: [XMLParseIssue] = []
 
+    /// Issues kept at most; a hostile document can raise one per element.
+    static let limit = 1000
+
     func record(_ error: xmlErrorPtr) {
         let e = error.pointee
+        if issues.count >= IssueCollector.limit && e.level != XML_ERR_FATAL { return }
         let message = (e.message.map { String(cString: $0) } ?? "").trimmingTrailingWhitespace()
         let level: XMLParseIssue.Level
         switch e.level {

@@ -1,0 +1,220 @@
+import ArgumentParser
+import CrierValidation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `crier validate`: checks feeds from files, standard input or URLs.
+public struct Validate: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Check Atom 1.0, RSS 2.0 and JSON Feed 1.1 documents.",
+        discussion: """
+        Each input is a file path, - for standard input, or an http(s):// URL. Diagnostics \
+        use the W3C Feed Validation Service's message names as rule ids.
+
+        Exit status: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), \
+        2 usage error, 3 an input could not be read or fetched.
+        """
+    )
+
+    /// Output styles.
+    public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case text, json
+    }
+
+    @Argument(help: "Feeds to check: file paths, - for standard input, http(s):// URLs.")
+    public var inputs: [String]
+
+    @Option(help: "Output format: text or json.")
+    public var format: OutputFormat = .text
+
+    @Flag(help: "Fail (exit 1) on warnings as well as errors.")
+    public var strict = false
+
+    @Option(help: "Seconds to wait for a URL before giving up.")
+    public var timeout: Double = 30
+
+    @Option(name: .customLong("max-bytes"), help: "Largest document accepted, in bytes.")
+    public var maxBytes: Int = 1 << 30
+
+    public init() {}
+
+    public mutating func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("Give at least one file, - or URL.") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive.") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive.") }
+    }
+
+    public func run() throws {
+        var out = StandardStream(fd: 1)
+        var err = StandardStream(fd: 2)
+        let colour = format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil
+        let code = ValidateRunner(strict: strict, timeout: timeout, maxBytes: maxBytes, colour: colour)
+            .run(inputs: inputs, format: format, out: &out, err: &err)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The command's work, separate from process state so tests can run it in-process.
+public struct ValidateRunner: Sendable {
+    public var strict: Bool
+    public var timeout: Double
+    public var maxBytes: Int
+    public var colour: Bool
+
+    public init(strict: Bool = false, timeout: Double = 30, maxBytes: Int = 1 << 30, colour: Bool = false) {
+        self.strict = strict
+        self.timeout = timeout
+        self.maxBytes = maxBytes
+        self.colour = colour
+    }
+
+    /// The outcome for one input: a report, or why it could not be read.
+    public enum Outcome: Sendable {
+        case report(ValidationReport)
+        case unreadable(name: String, message: String)
+    }
+
+    /// Validates one input.
+    public func check(_ input: String) -> Outcome {
+        let options = ValidationOptions(maxBytes: maxBytes)
+        let lower = input.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            do {
+                let bytes = try FeedFetcher.fetch(input, timeout: timeout, maxBytes: maxBytes)
+                return .report(FeedValidator.validate(bytes: bytes, fileName: input, options: options))
+            } catch {
+                return .unreadable(name: input, message: error.message)
+            }
+        }
+        let path = input == "-" ? "/dev/stdin" : input
+        do {
+            return .report(try FeedValidator.validate(filePath: path, displayName: input, options: options))
+        } catch {
+            return .unreadable(name: input, message: error.message)
+        }
+    }
+
+    /// Validates every input, writes the results, and returns the exit status.
+    public func run(inputs: [String], format: Validate.OutputFormat, out: inout some TextOutputStream, err: inout some TextOutputStream) -> Int32 {
+        var outcomes: [Outcome] = []
+        for input in inputs {
+            let outcome = check(input)
+            if format == .text { writeText(outcome, to: &out, err: &err) }
+            outcomes.append(outcome)
+        }
+        if format == .json { out.write(DiagnosticJSON.encode(outcomes, strict: strict) + "\n") }
+        return Self.exitStatus(outcomes, strict: strict)
+    }
+
+    /// 3 when any input could not be read, else 1 when any failed, else 0.
+    public static func exitStatus(_ outcomes: [Outcome], strict: Bool) -> Int32 {
+        var status: Int32 = 0
+        for outcome in outcomes {
+            switch outcome {
+            case .unreadable: status = 3
+            case .report(let report) where !report.passes(strict: strict): if status == 0 { status = 1 }
+            default: break
+            }
+        }
+        return status
+    }
+
+    private func writeText(_ outcome: Outcome, to out: inout some TextOutputStream, err: inout some TextOutputStream) {
+        switch outcome {
+        case .unreadable(let name, let message):
+            err.write("\(name): \(paint("error:", .red)) could not read: \(message)\n")
+        case .report(let report):
+            for d in report.diagnostics {
+                let position = d.line > 0 ? (d.column > 0 ? "\(d.line):\(d.column):" : "\(d.line):") : ""
+                let label: String
+                switch d.severity {
+                case .error: label = paint("error:", .red)
+                case .warning: label = paint("warning:", .yellow)
+                case .info: label = paint("note:", .cyan)
+                }
+                out.write("\(report.fileName):\(position) \(label) [\(d.rule)] \(d.message) (\(d.specSection))\n")
+            }
+            let errors = report.diagnostics.filter { $0.severity == .error }.count
+            let warnings = report.diagnostics.filter { $0.severity == .warning }.count
+            let verdict = report.passes(strict: strict) ? paint("valid", .green) : paint("invalid", .red)
+            out.write("\(report.fileName): \(report.format.rawValue), \(verdict) (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))\n")
+        }
+    }
+
+    private enum Colour: String {
+        case red = "31", yellow = "33", cyan = "36", green = "32"
+    }
+
+    private func paint(_ text: String, _ colour: Colour) -> String {
+        self.colour ? "\u{1B}[1;\(colour.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// `--format json`: `{"files": [{"file", "format", "valid", "diagnostics": [...]}]}`, each
+/// diagnostic with `severity`, `rule`, `line`, `column`, `message` and `spec`.
+enum DiagnosticJSON {
+    static func encode(_ outcomes: [ValidateRunner.Outcome], strict: Bool) -> String {
+        var files: [String] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .unreadable(let name, let message):
+                files.append("{\"file\":\(quote(name)),\"readable\":false,\"failure\":\(quote(message)),\"diagnostics\":[]}")
+            case .report(let report):
+                let diagnostics = report.diagnostics.map { d in
+                    "{\"severity\":\(quote(d.severity.rawValue)),\"rule\":\(quote(d.rule)),\"line\":\(d.line),\"column\":\(d.column),"
+                        + "\"message\":\(quote(d.message)),\"spec\":\(quote(d.specSection))}"
+                }
+                files.append("{\"file\":\(quote(report.fileName)),\"readable\":true,\"format\":\(quote(report.format.rawValue)),"
+                    + "\"valid\":\(report.passes(strict: strict)),\"diagnostics\":[\(diagnostics.joined(separator: ","))]}")
+            }
+        }
+        return "{\"files\":[\(files.joined(separator: ","))]}"
+    }
+
+    static func quote(_ s: String) -> String {
+        var result = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
+}
+
+/// Unbuffered writes to a file descriptor, so output interleaves correctly with stderr.
+struct StandardStream: TextOutputStream {
+    let fd: Int32
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import CrierXML
+
+/// Checks for the extension namespaces feeds commonly use: Dublin Core, `content`, Atom
+/// inside RSS, iTunes and Media RSS. Elements of namespaces not listed here are allowed.
+struct ExtensionChecks {
+    let sink: DiagnosticSink
+    let common: CommonChecks
+
+    func check(_ e: XMLElement, parent: XMLElement, format: FeedFormat) {
+        switch e.namespace {
+        case NS.dc?:
+            checkDublinCore(e, parent: parent)
+        case NS.content?:
+            checkContentModule(e, parent: parent)
+        case NS.atom? where format != .atom:
+            checkAtomInRSS(e, parent: parent)
+        case NS.xhtml? where e.name == "meta":
+            checkRobotsMeta(e)
+        case let uri? where ExtensionTable.namespaces[uri] != nil:
+            checkTable(e, parent: parent, namespace: ExtensionTable.namespaces[uri]!, nested: false)
+        default:
+            break
+        }
+    }
+
+    /// Checks an element against its namespace's table entry, then its children of the same
+    /// namespace when the entry says they are part of it.
+    private func checkTable(_ e: XMLElement, parent: XMLElement, namespace: ExtensionNamespace, nested: Bool) {
+        let spec = "\(namespace.spec) §\(namespace.name):\(e.name)"
+        guard let rule = namespace.elements[e.name] else {
+            if namespace.closed {
+                sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not defined by \(namespace.spec).", spec: namespace.spec)
+            }
+            return
+        }
+        if !nested {
+            let level = ExtensionChecks.level(of: parent)
+            if (rule.scope == .feed && level == .item) || (rule.scope == .item && level == .feed) {
+                sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not allowed in <\(parent.qualifiedName)>.", spec: spec)
+                return
+            }
+        }
+        if rule.singleton && ExtensionChecks.isRepeat(e, in: parent) {
+            sink.error("DuplicateElement", at: e, "<\(parent.qualifiedName)> has more than one <\(e.qualifiedName)>.", spec: spec)
+        }
+        for name in rule.required where e.attribute(name) == nil {
+            sink.error("MissingAttribute", at: e, "<\(e.qualifiedName)> has no \(name) attribute.", spec: spec)
+        }
+        for attribute in e.attributes where attribute.namespace == nil {
+            rule.attributes[attribute.name]?.check(attribute.value, at: e, attribute: attribute.name, sink: sink, spec: spec)
+        }
+        rule.text?.check(e.text, at: e, attribute: nil, sink: sink, spec: spec)
+        switch e.namespace {
+        case NS.itunes?: ITunesChecks.check(e, parent: parent, sink: sink)
+        case NS.media?, NS.mediaOld?: MediaChecks.check(e, parent: parent, sink: sink)
+        case ExtensionTable.feedsync?, ExtensionTable.sse?: FeedSyncChecks.check(e, sink: sink)
+        default: break
+        }
+        if rule.nested {
+            for child in e.elements where child.namespace == e.namespace {
+                checkTable(child, parent: e, namespace: namespace, nested: true)
+            }
+        }
+    }
+
+    enum Level { case feed, item, other }
+
+    static func level(of parent: XMLElement) -> Level {
+        switch parent.name {
+        case "channel", "feed": .feed
+        case "item", "entry": .item
+        default: .other
+        }
+    }
+
+    /// `<meta name="robots" content="...">` in XHTML, which some feeds carry to keep
+    /// search engines out.
+    private func checkRobotsMeta(_ e: XMLElement) {
+        let spec = "Robots meta tag"
+        guard let name = e.attribute("name") else {
+            sink.error("MissingAttribute", at: e, "<meta> has no name attribute.", spec: spec)
+            return
+        }
+        guard name.lowercased() == "robots" else {
+            sink.error("InvalidMetaName", at: e, "<meta name=\"\(name)\"> is not meaningful in a feed; only robots is.", spec: spec)
+            return
+        }
+        guard let content = e.attribute("content") else {
+            sink.error("MissingAttribute", at: e, "<meta> has no content attribute.", spec: spec)
+            return
+        }
+        let allowed: Set<String> = ["all", "none", "index", "noindex", "follow", "nofollow", "noarchive", "nosnippet", "noodp"]
+        for token in content.split(separator: ",") where !allowed.contains(token.trimmingWhitespace().lowercased()) {
+            sink.error("InvalidMetaContent", at: e, "<meta content> \"\(token)\" is not a robots directive.", spec: spec)
+        }
+    }
+
+    /// Whether `e` repeats an earlier sibling with the same name and namespace.
+    static func isRepeat(_ e: XMLElement, in parent: XMLElement) -> Bool {
+        for sibling in parent.elements where sibling.name == e.name && sibling.namespace == e.namespace {
+            return sibling != e || sibling.line != e.line ? true : false
+        }
+        return false
+    }
+
+    static let dublinCore: Set<String> = [
+        "title", "creator", "subject", "description", "publisher", "contributor", "date", "type", "format",
+        "identifier", "source", "language", "relation", "coverage", "rights",
+    ]
+
+    private func checkDublinCore(_ e: XMLElement, parent: XMLElement) {
+        guard ExtensionChecks.dublinCore.contains(e.name) else {
+            sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not a Dublin Core element.", spec: "DCMI Metadata Terms")
+            return
+        }
+        if ["date", "language"].contains(e.name) && ExtensionChecks.isRepeat(e, in: parent) {
+            sink.error("DuplicateElement", at: e, "<\(parent.qualifiedName)> has more than one <\(e.qualifiedName)>.", spec: "DCMI Metadata Terms")
+        }
+        switch e.name {
+        case "date":
+            common.checkW3CDTF(e, spec: "DCMI Metadata Terms §date")
+        case "language":
+            let value = String(e.text.trimmingWhitespace())
+            if !LanguageCodes.isValid(value) {
+                sink.error("InvalidLanguage", at: e, "<\(e.qualifiedName)> \"\(value)\" is not a language code.", spec: "DCMI Metadata Terms §language")
+            }
+        default:
+            break
+        }
+    }
+
+    private func checkContentModule(_ e: XMLElement, parent: XMLElement) {
+        guard e.name == "encoded" else {
+            sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not a content module element (only content:encoded is).", spec: "RSS content module")
+            return
+        }
+        if ExtensionChecks.isRepeat(e, in: parent) {
+            sink.error("DuplicateElement", at: e, "<\(parent.qualifiedName)> has more than one <\(e.qualifiedName)>.", spec: "RSS content module")
+        }
+    }
+
+    private func checkAtomInRSS(_ e: XMLElement, parent: XMLElement) {
+        guard e.name == "link" else { return }
+        if let href = e.attribute("href") {
+            common.checkURI(href, at: e, absolute: false, what: "<atom:link href>", spec: "RFC 4287 §4.2.7.1", attribute: true)
+        } else {
+            sink.error("MissingHref", at: e, "<atom:link> has no href attribute.", spec: "RFC 4287 §4.2.7.1")
+        }
+        if let type = e.attribute("type"), !OtherValues.isMediaType(type) {
+            sink.error("InvalidMIMEType", at: e, "type=\"\(type)\" is not a media type.", spec: "RFC 4287 §4.2.7.3")
+        }
+        if let lang = e.attribute("hreflang"), !LanguageCodes.isValid(lang) {
+            sink.error("InvalidLanguage", at: e, "hreflang=\"\(lang)\" is not a language tag.", spec: "RFC 4287 §4.2.7.4")
+        }
+    }
+}

@@ -1,0 +1,156 @@
+/// Where an extension element may appear.
+enum ExtensionScope {
+    /// Anywhere.
+    case any
+    /// In the feed's metadata: RSS `channel`, Atom `feed`.
+    case feed
+    /// In an RSS `item` or Atom `entry`.
+    case item
+}
+
+/// What an extension namespace defines for one element.
+struct ExtensionElement {
+    var scope: ExtensionScope = .any
+    /// At most one per parent.
+    var singleton = false
+    /// A check on the element's text.
+    var text: ValueCheck?
+    /// Checks on attributes, by name.
+    var attributes: [String: ValueCheck] = [:]
+    /// Attributes that must be present.
+    var required: [String] = []
+    /// Whether child elements of the same namespace are checked against the table too.
+    var nested = false
+}
+
+/// An extension namespace the validator knows.
+struct ExtensionNamespace {
+    var name: String
+    var spec: String
+    /// Whether the element list is complete, so other names are `UndefinedElement`.
+    var closed: Bool
+    var elements: [String: ExtensionElement]
+}
+
+/// Namespaces feeds commonly use, with the rules their specifications state.
+enum ExtensionTable {
+    static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
+    static let slash = "http://purl.org/rss/1.0/modules/slash/"
+    static let feedburner = "http://rssnamespace.org/feedburner/ext/1.0"
+    static let feedsync = "http://feedsync.org/2007/feedsync"
+    static let sse = "http://www.microsoft.com/schemas/rss/sse"
+    static let thread = "http://purl.org/syndication/thread/1.0"
+    static let history = "http://purl.org/syndication/history/1.0"
+    static let geo = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+    static let icbm = "http://postneo.com/icbm"
+    static let geourl = "http://geourl.org/rss/module/"
+    static let conversationsNetwork = "http://conversationsnetwork.org/rssNamespace-1.0/"
+    static let openSearch = "http://a9.com/-/spec/opensearch/1.1/"
+    static let access = "http://www.bloglines.com/about/specs/fac-1.0"
+    static let creativeCommons = "http://backend.userland.com/creativeCommonsRssModule"
+    static let wfw = "http://wellformedweb.org/CommentAPI/"
+    static let trackback = "http://madskills.com/public/xml/rss/module/trackback/"
+    static let app = "http://www.w3.org/2007/app"
+    static let event = "http://purl.org/rss/1.0/modules/event/"
+
+    static let namespaces: [String: ExtensionNamespace] = {
+        var table: [String: ExtensionNamespace] = [:]
+        table[syndication] = ExtensionNamespace(name: "sy", spec: "RSS syndication module", closed: true, elements: [
+            "updatePeriod": .init(scope: .feed, singleton: true, text: .oneOf(["hourly", "daily", "weekly", "monthly", "yearly"], rule: "InvalidUpdatePeriod", caseSensitive: true)),
+            "updateFrequency": .init(scope: .feed, singleton: true, text: .positiveInteger),
+            "updateBase": .init(scope: .feed, singleton: true, text: .w3cdtf),
+        ])
+        table[slash] = ExtensionNamespace(name: "slash", spec: "RSS slash module", closed: true, elements: [
+            "section": .init(scope: .item, singleton: true),
+            "department": .init(scope: .item, singleton: true),
+            "comments": .init(scope: .item, singleton: true, text: .nonNegativeInteger),
+            "hit_parade": .init(scope: .item, singleton: true, text: .commaSeparatedIntegers),
+        ])
+        table[feedburner] = ExtensionNamespace(name: "feedburner", spec: "FeedBurner namespace", closed: false, elements: [
+            "awareness": .init(singleton: true, text: .uri),
+            "origLink": .init(scope: .item, singleton: true, text: .uri),
+            "origEnclosureLink": .init(scope: .item, singleton: true, text: .uri),
+            "feedburnerHostname": .init(scope: .feed, singleton: true, text: .uri),
+            "emailServiceId": .init(scope: .feed, singleton: true),
+            "browserFriendly": .init(scope: .feed, singleton: true),
+            "feedFlare": .init(scope: .feed, attributes: ["href": .uri, "src": .uri]),
+            "info": .init(scope: .feed, singleton: true, attributes: ["uri": .uri]),
+        ])
+        let feedSync = ExtensionNamespace(name: "sx", spec: "FeedSync 1.0", closed: true, elements: [
+            "sharing": .init(scope: .feed, singleton: true, attributes: ["since": .rfc3339, "until": .rfc3339, "expires": .rfc3339], nested: true),
+            "related": .init(attributes: ["link": .fullURI, "type": .oneOf(["complete", "aggregated"], rule: "InvalidSseType", caseSensitive: true)], required: ["link", "type"]),
+            "sync": .init(scope: .item, singleton: true, attributes: ["updates": .positiveInt32, "deleted": .trueFalse, "noconflicts": .trueFalse], required: ["id", "updates"], nested: true),
+            "history": .init(attributes: ["sequence": .positiveInt32, "when": .rfc3339, "by": .nss], required: ["sequence"]),
+            "conflicts": .init(),
+        ])
+        table[feedsync] = feedSync
+        table[sse] = feedSync
+        table[thread] = ExtensionNamespace(name: "thr", spec: "RFC 4685", closed: true, elements: [
+            "in-reply-to": .init(attributes: ["ref": .fullURI, "href": .uri, "type": .mediaType, "source": .uri], required: ["ref"]),
+            "total": .init(scope: .item, singleton: true, text: .nonNegativeInteger),
+        ])
+        table[history] = ExtensionNamespace(name: "fh", spec: "RFC 5005", closed: true, elements: [
+            "complete": .init(scope: .feed, singleton: true),
+            "archive": .init(scope: .feed, singleton: true),
+        ])
+        table[geo] = ExtensionNamespace(name: "geo", spec: "W3C Basic Geo", closed: false, elements: [
+            "lat": .init(singleton: true, text: .latitude),
+            "long": .init(singleton: true, text: .longitude),
+            "Point": .init(nested: true),
+        ])
+        table[icbm] = ExtensionNamespace(name: "icbm", spec: "ICBM module", closed: true, elements: [
+            "latitude": .init(singleton: true, text: .latitude),
+            "longitude": .init(singleton: true, text: .longitude),
+        ])
+        table[geourl] = ExtensionNamespace(name: "geourl", spec: "GeoURL module", closed: true, elements: [
+            "latitude": .init(singleton: true, text: .latitude),
+            "longitude": .init(singleton: true, text: .longitude),
+        ])
+        table[conversationsNetwork] = ExtensionNamespace(name: "conversationsNetwork", spec: "Conversations Network namespace", closed: false, elements: [
+            "introMilliseconds": .init(singleton: true, text: .nonNegativeInteger),
+            "ratingAverage": .init(singleton: true, text: .float),
+            "ratingCount": .init(singleton: true, text: .nonNegativeInteger),
+            "ratingIndividual": .init(singleton: true, text: .positiveInteger),
+            "ratingTimestamp": .init(singleton: true),
+            "image": .init(singleton: true, text: .uri),
+        ])
+        table[openSearch] = ExtensionNamespace(name: "opensearch", spec: "OpenSearch 1.1", closed: true, elements: [
+            "totalResults": .init(scope: .feed, singleton: true, text: .nonNegativeInteger),
+            "startIndex": .init(scope: .feed, singleton: true, text: .integer),
+            "itemsPerPage": .init(scope: .feed, singleton: true, text: .nonNegativeInteger),
+            "Query": .init(scope: .feed, attributes: [
+                "role": .oneOf(["request", "example", "related", "correction", "subset", "superset"], rule: "InvalidValue", caseSensitive: true),
+                "totalResults": .nonNegativeInteger, "count": .nonNegativeInteger, "startIndex": .integer, "startPage": .integer,
+                "language": .language, "inputEncoding": .encoding, "outputEncoding": .encoding,
+            ], required: ["role"]),
+        ])
+        table[access] = ExtensionNamespace(name: "access", spec: "Bloglines access restriction", closed: true, elements: [
+            "restriction": .init(scope: .feed, singleton: true, attributes: ["relationship": .oneOf(["allow", "deny"], rule: "InvalidAccessRestrictionRel", caseSensitive: true)], required: ["relationship"]),
+        ])
+        table[creativeCommons] = ExtensionNamespace(name: "creativeCommons", spec: "Creative Commons RSS module", closed: true, elements: [
+            "license": .init(text: .fullURI),
+        ])
+        table[wfw] = ExtensionNamespace(name: "wfw", spec: "Comment API", closed: false, elements: [
+            "comment": .init(scope: .item, singleton: true, text: .uri),
+            "commentRss": .init(scope: .item, singleton: true, text: .uri),
+            "commentRSS": .init(scope: .item, singleton: true, text: .uri),
+        ])
+        table[trackback] = ExtensionNamespace(name: "trackback", spec: "TrackBack module", closed: true, elements: [
+            "ping": .init(scope: .item, singleton: true, text: .fullURI),
+            "about": .init(scope: .item, text: .fullURI),
+        ])
+        table[app] = ExtensionNamespace(name: "app", spec: "RFC 5023", closed: false, elements: [
+            "edited": .init(scope: .item, singleton: true, text: .rfc3339),
+            "control": .init(scope: .item, singleton: true, nested: true),
+            "draft": .init(singleton: true, text: .oneOf(["yes", "no"], rule: "InvalidValue", caseSensitive: true)),
+        ])
+        table[event] = ExtensionNamespace(name: "ev", spec: "RSS event module", closed: false, elements: [
+            "startdate": .init(scope: .item, singleton: true, text: .w3cdtf),
+            "enddate": .init(scope: .item, singleton: true, text: .w3cdtf),
+        ])
+        table[NS.itunes] = ITunesChecks.namespace
+        table[NS.media] = MediaChecks.namespace
+        table[NS.mediaOld] = MediaChecks.namespace
+        return table
+    }()
+}

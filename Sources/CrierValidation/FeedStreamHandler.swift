@@ -1,0 +1,79 @@
+import CrierXML
+
+/// What a format's rules receive from the streaming walk.
+///
+/// The walker enters the root element and any container the handler asks for (RSS's
+/// `channel`); every other child of those is expanded into an `XMLElement`, handed over and
+/// dropped, so memory holds one entry or item at a time.
+protocol FeedStreamHandler: AnyObject {
+    /// Called once with the root element's name and attributes (no children).
+    func start(root: XMLElement, namespaces: [XMLNamespaceDeclaration])
+    /// Whether to descend into `element` (a child of an entered container) rather than
+    /// expand it. `path` holds the headers of the entered containers, root first.
+    func shouldEnter(_ element: XMLElement, path: [XMLElement]) -> Bool
+    /// A complete child of the innermost entered container.
+    func child(_ element: XMLElement, path: [XMLElement])
+    /// Non-white-space text directly inside an entered container.
+    func text(_ text: String, line: Int, path: [XMLElement])
+    /// An entered container ends (the root last).
+    func end(_ container: XMLElement, path: [XMLElement])
+}
+
+/// Drives a `FeedStreamHandler` from an `XMLStreamReader`.
+enum FeedStreamWalker {
+    /// Walks the document; throws the reader's `XMLParseError` when it is not well formed.
+    static func walk(_ reader: XMLStreamReader, rootHandler: (XMLElement, [XMLNamespaceDeclaration]) -> (any FeedStreamHandler)?) throws {
+        // Find the root element.
+        var more = try reader.read()
+        while more && reader.kind != .element { more = try reader.read() }
+        guard more else { return }
+        let root = XMLElement(name: reader.localName, prefix: reader.prefix, namespace: reader.namespace,
+                              attributes: reader.attributes, line: reader.line)
+        let declarations = reader.namespaceDeclarations
+        guard let handler = rootHandler(root, declarations) else {
+            // Unknown document: read to the end so well-formedness is still checked.
+            while try reader.read() {}
+            return
+        }
+        handler.start(root: root, namespaces: declarations)
+        var path = [root]
+        if reader.isEmptyElement {
+            handler.end(root, path: [])
+            while try reader.read() {}
+            return
+        }
+        more = try reader.read()
+        while more {
+            let depth = reader.depth
+            switch reader.kind {
+            case .element where depth == path.count:
+                let header = XMLElement(name: reader.localName, prefix: reader.prefix, namespace: reader.namespace,
+                                        attributes: reader.attributes, line: reader.line)
+                if handler.shouldEnter(header, path: path) {
+                    if reader.isEmptyElement {
+                        path.append(header)
+                        path.removeLast()
+                        handler.end(header, path: path)
+                    } else {
+                        path.append(header)
+                    }
+                    more = try reader.read()
+                } else {
+                    let element = try reader.expand()
+                    handler.child(element, path: path)
+                    more = try reader.skip()
+                }
+                continue
+            case .endElement where depth == path.count - 1:
+                let container = path.removeLast()
+                handler.end(container, path: path)
+            case .text where depth == path.count:
+                let value = reader.value
+                if value.contains(where: { !$0.isWhitespace }) { handler.text(value, line: reader.line, path: path) }
+            default:
+                break
+            }
+            more = try reader.read()
+        }
+    }
+}

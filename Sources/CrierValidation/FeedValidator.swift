@@ -1,0 +1,205 @@
+import CrierXML
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Limits for validating untrusted documents.
+public struct ValidationOptions: Sendable {
+    /// The largest document accepted, in bytes; larger ones end in a `ValidatorLimit` error
+    /// without being read in full. Default 1 GiB.
+    public var maxBytes: Int
+
+    public init(maxBytes: Int = 1 << 30) {
+        self.maxBytes = maxBytes
+    }
+}
+
+/// A document that could not be read at all (missing file, directory, I/O error): not a
+/// verdict on the feed.
+public struct ValidationInputError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Validates Atom 1.0, RSS 2.0 (and RSS 0.9x/1.0, named) and JSON Feed 1.1 documents.
+///
+/// XML is read with libxml2 in streaming mode with safe options: no DTD or external entity
+/// is ever loaded, libxml2's entity, depth and text-size limits stay on, and entries are
+/// checked one at a time, so memory does not grow with the number of entries.
+public struct FeedValidator: Sendable {
+    /// Validates a document held in memory. `fileName` is only used in the report.
+    public static func validate(bytes: [UInt8], fileName: String = "feed", options: ValidationOptions = ValidationOptions()) -> ValidationReport {
+        let sink = DiagnosticSink()
+        if bytes.count > options.maxBytes {
+            sink.add(.error, "ValidatorLimit", line: 0, "The document is \(bytes.count) bytes, over the \(options.maxBytes)-byte limit.", spec: "Crier")
+            return report(fileName: fileName, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+        }
+        if JSONFeedValidator.looksLikeJSON(bytes) {
+            let format = JSONFeedValidator(sink: sink).validate(bytes)
+            return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
+        }
+        let format: FeedFormat
+        do {
+            let reader = try XMLStreamReader(bytes: bytes, url: fileName)
+            format = validateXML(reader, sink: sink)
+        } catch {
+            sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
+            format = .unknown
+        }
+        return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
+    }
+
+    /// Validates the file at `path`, streaming it from disk. Throws `ValidationInputError`
+    /// only when the file cannot be opened or read; every problem with its content is a
+    /// diagnostic in the report.
+    public static func validate(filePath path: String, displayName: String? = nil, options: ValidationOptions = ValidationOptions()) throws(ValidationInputError) -> ValidationReport {
+        let name = displayName ?? path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ValidationInputError("\(path): cannot open (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw ValidationInputError("\(path): is a directory") }
+        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        if isRegular && Int(info.st_size) > options.maxBytes {
+            let sink = DiagnosticSink()
+            sink.add(.error, "ValidatorLimit", line: 0, "The file is \(info.st_size) bytes, over the \(options.maxBytes)-byte limit; it was not read.", spec: "Crier")
+            return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+        }
+        // Peek at the start to choose between JSON and XML.
+        var head = [UInt8](repeating: 0, count: 1024)
+        let peeked = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 1024, 0) }
+        guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
+        head.removeSubrange(peeked...)
+        if !isRegular || JSONFeedValidator.looksLikeJSON(head) {
+            // Pipes and JSON are read whole (JSON Feed has no streaming form), within the limit.
+            let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes)
+            guard let bytes else {
+                let sink = DiagnosticSink()
+                sink.add(.error, "ValidatorLimit", line: 0, "The input is over the \(options.maxBytes)-byte limit.", spec: "Crier")
+                return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+            }
+            return validate(bytes: bytes, fileName: name, options: options)
+        }
+        let sink = DiagnosticSink()
+        let format: FeedFormat
+        do {
+            let reader = try XMLStreamReader(fileDescriptor: fd, url: name, maxBytes: options.maxBytes)
+            format = validateXML(reader, sink: sink)
+        } catch {
+            sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
+            format = .unknown
+        }
+        return report(fileName: name, format: format, sink: sink, lines: LineSource(path: path))
+    }
+
+    /// Reads a descriptor to the end; `nil` when it holds more than `limit` bytes.
+    static func readAll(fd: Int32, path: String, limit: Int) throws(ValidationInputError) -> [UInt8]? {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        _ = lseek(fd, 0, SEEK_SET)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))")
+            }
+            if n == 0 { return result }
+            if result.count + n > limit { return nil }
+            result.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    // MARK: XML
+
+    static func validateXML(_ reader: XMLStreamReader, sink: DiagnosticSink) -> FeedFormat {
+        var format = FeedFormat.unknown
+        do {
+            try FeedStreamWalker.walk(reader) { root, _ in
+                checkProlog(reader, root: root, sink: sink)
+                let (detected, handler) = handler(for: root, sink: sink)
+                format = detected
+                return handler
+            }
+        } catch let error as XMLParseError {
+            reportParseError(error, reader: reader, sink: sink)
+        } catch {
+            sink.add(.error, "SAXError", line: 0, "\(error)", spec: "XML 1.0")
+        }
+        reportNamespaceIssues(reader.issues, sink: sink)
+        return format
+    }
+
+    /// Picks the rules for the root element.
+    static func handler(for root: XMLElement, sink: DiagnosticSink) -> (FeedFormat, (any FeedStreamHandler)?) {
+        switch (root.namespace, root.name) {
+        case (NS.atom?, "feed"):
+            return (.atom, AtomValidator(sink: sink))
+        case (NS.atom?, "entry"):
+            return (.atomEntry, AtomValidator(sink: sink))
+        case (NS.atom03?, "feed"):
+            sink.error("ObsoleteNamespace", at: root, "This is an Atom 0.3 feed; Atom 0.3 was replaced by Atom 1.0 (RFC 4287) in 2005.", spec: "RFC 4287 §2")
+            return (.atom03, nil)
+        case (_, "feed"):
+            return (.atom, AtomValidator(sink: sink))
+        case (nil, "rss"):
+            let version = root.attribute("version") ?? ""
+            let format: FeedFormat = version.hasPrefix("0.9") ? .rss09x : .rss20
+            return (format, RSSValidator(sink: sink))
+        case (NS.rdf?, "RDF"):
+            return (.rss10, RSS1Validator(sink: sink))
+        default:
+            sink.error("UndefinedElement", at: root, "<\(root.qualifiedName)> is not the root of a known feed format (Atom <feed>/<entry>, RSS <rss>, RSS 1.0 <rdf:RDF>).", spec: "Crier")
+            return (.unknown, nil)
+        }
+    }
+
+    /// The XML declaration and document type.
+    static func checkProlog(_ reader: XMLStreamReader, root: XMLElement, sink: DiagnosticSink) {
+        if let version = reader.xmlVersion, version != "1.0" {
+            sink.add(.error, "BadXmlVersion", line: 1, "XML version \(version) is not supported by feed readers; use 1.0.", spec: "XML 1.0 §2.8")
+        }
+        if let doctype = reader.documentType, root.name == "rss" {
+            let publicID = doctype.publicID ?? ""
+            if publicID.contains("RSS 0.91") && root.attribute("version") != "0.91" {
+                sink.add(.error, "InvalidDoctype", line: 1, "The RSS 0.91 DOCTYPE does not match version \(root.attribute("version") ?? "?").", spec: "RSS 0.91")
+            }
+        }
+    }
+
+    static func reportParseError(_ error: XMLParseError, reader: XMLStreamReader, sink: DiagnosticSink) {
+        guard let issue = error.issues.first(where: { $0.level == .fatal || ($0.level == .error && !$0.isNamespaceError) }) else { return }
+        let message = issue.message
+        let rule: String
+        if message.contains("UTF-8") || message.contains("encoding") || message.contains("Char 0x") || message.contains("not proper") {
+            rule = "UnicodeError"
+        } else if message.contains("limit") || message.contains("Excessive depth") || message.contains("huge") || message.contains("amplification") {
+            rule = "ValidatorLimit"
+        } else {
+            rule = "SAXError"
+        }
+        sink.add(.error, rule, line: issue.line, column: issue.column, "XML is not well formed: \(message)", spec: "XML 1.0")
+    }
+
+    static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {
+        for issue in issues where issue.isNamespaceError && issue.level != .warning {
+            sink.add(.error, "UndeclaredPrefix", line: issue.line, column: issue.column, "Namespace error: \(issue.message).", spec: "Namespaces in XML 1.0 §5")
+        }
+    }
+
+    // MARK: Report
+
+    static func report(fileName: String, format: FeedFormat, sink: DiagnosticSink, lines: LineSource) -> ValidationReport {
+        var entries = sink.entries
+        if sink.dropped > 0 {
+            entries.append(.init(diagnostic: Diagnostic(severity: .info, rule: "ValidatorLimit", line: 0,
+                                                        message: "\(sink.dropped) further diagnostics were not shown.", specSection: "Crier"), anchor: nil))
+        }
+        let diagnostics = ColumnResolver.resolve(entries, lines: lines)
+        return ValidationReport(fileName: fileName, format: format, diagnostics: diagnostics)
+    }
+}

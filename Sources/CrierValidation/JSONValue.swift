@@ -1,0 +1,233 @@
+/// A JSON value with the position it was read from, so diagnostics can point at it.
+struct JSONNode {
+    enum Value {
+        case object([(key: String, node: JSONNode)])
+        case array([JSONNode])
+        case string(String)
+        case number(String)
+        case bool(Bool)
+        case null
+    }
+
+    var value: Value
+    var line: Int
+    var column: Int
+
+    subscript(key: String) -> JSONNode? {
+        if case .object(let members) = value { return members.first { $0.key == key }?.node }
+        return nil
+    }
+
+    var string: String? { if case .string(let s) = value { s } else { nil } }
+    var array: [JSONNode]? { if case .array(let a) = value { a } else { nil } }
+    var isObject: Bool { if case .object = value { true } else { false } }
+    var keys: [String] { if case .object(let m) = value { m.map(\.key) } else { [] } }
+
+    var typeName: String {
+        switch value {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+}
+
+/// A strict RFC 8259 parser that keeps line and column of every value, with a nesting
+/// limit so hostile input cannot exhaust the stack.
+struct JSONParser {
+    struct Failure: Error {
+        var message: String
+        var line: Int
+        var column: Int
+    }
+
+    static let maxDepth = 256
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var lineStart = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        // Skip a UTF-8 byte order mark.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3; lineStart = 3 }
+    }
+
+    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONNode {
+        var parser = JSONParser(bytes)
+        let node = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        if parser.index < bytes.count { throw parser.failure("unexpected text after the JSON value") }
+        return node
+    }
+
+    private var column: Int { index - lineStart + 1 }
+
+    private func failure(_ message: String) -> Failure { Failure(message: message, line: line, column: column) }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0D: index += 1
+            case 0x0A: index += 1; line += 1; lineStart = index
+            default: return
+            }
+        }
+    }
+
+    private mutating func value(depth: Int) throws(Failure) -> JSONNode {
+        skipWhitespace()
+        guard depth < JSONParser.maxDepth else { throw failure("nesting deeper than \(JSONParser.maxDepth) levels") }
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        let (l, c) = (line, column)
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            var members: [(key: String, node: JSONNode)] = []
+            skipWhitespace()
+            if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return JSONNode(value: .object(members), line: l, column: c) }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
+                let key = try string()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
+                index += 1
+                members.append((key, try value(depth: depth + 1)))
+                skipWhitespace()
+                guard index < bytes.count else { throw failure("unexpected end of input in an object") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+                throw failure("expected ',' or '}' in an object")
+            }
+            return JSONNode(value: .object(members), line: l, column: c)
+        case UInt8(ascii: "["):
+            index += 1
+            var elements: [JSONNode] = []
+            skipWhitespace()
+            if index < bytes.count && bytes[index] == UInt8(ascii: "]") { index += 1; return JSONNode(value: .array(elements), line: l, column: c) }
+            while true {
+                elements.append(try value(depth: depth + 1))
+                skipWhitespace()
+                guard index < bytes.count else { throw failure("unexpected end of input in an array") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+                throw failure("expected ',' or ']' in an array")
+            }
+            return JSONNode(value: .array(elements), line: l, column: c)
+        case UInt8(ascii: "\""):
+            return JSONNode(value: .string(try string()), line: l, column: c)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return JSONNode(value: .bool(true), line: l, column: c)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return JSONNode(value: .bool(false), line: l, column: c)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return JSONNode(value: .null, line: l, column: c)
+        default:
+            return JSONNode(value: .number(try number()), line: l, column: c)
+        }
+    }
+
+    private mutating func literal(_ word: String) throws(Failure) {
+        let w = Array(word.utf8)
+        guard index + w.count <= bytes.count, Array(bytes[index..<(index + w.count)]) == w else { throw failure("invalid literal") }
+        index += w.count
+    }
+
+    private mutating func number() throws(Failure) -> String {
+        let start = index
+        if index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
+        func digits() -> Int {
+            let s = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            return index - s
+        }
+        let intDigits = digits()
+        guard intDigits > 0 else { throw failure("unexpected character") }
+        if intDigits > 1 && bytes[index - intDigits] == 48 { throw failure("numbers cannot have leading zeros") }
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw failure("expected digits after '.'") }
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) { index += 1 }
+            guard digits() > 0 else { throw failure("expected digits in the exponent") }
+        }
+        return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    private mutating func string() throws(Failure) -> String {
+        index += 1 // opening quote
+        var scalars = String.UnicodeScalarView()
+        var raw: [UInt8] = []
+        func flush() throws(Failure) {
+            guard !raw.isEmpty else { return }
+            guard let s = String(validating: raw, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+            scalars.append(contentsOf: s.unicodeScalars)
+            raw.removeAll(keepingCapacity: true)
+        }
+        while true {
+            guard index < bytes.count else { throw failure("unterminated string") }
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { index += 1; break }
+            if b < 0x20 { throw failure("control character in a string (escape it)") }
+            if b != UInt8(ascii: "\\") { raw.append(b); index += 1; continue }
+            try flush()
+            index += 1
+            guard index < bytes.count else { throw failure("unterminated escape") }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""): scalars.append("\"")
+            case UInt8(ascii: "\\"): scalars.append("\\")
+            case UInt8(ascii: "/"): scalars.append("/")
+            case UInt8(ascii: "b"): scalars.append("\u{8}")
+            case UInt8(ascii: "f"): scalars.append("\u{C}")
+            case UInt8(ascii: "n"): scalars.append("\n")
+            case UInt8(ascii: "r"): scalars.append("\r")
+            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "u"):
+                var code = try hex4()
+                if (0xD800...0xDBFF).contains(code) {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw failure("unpaired surrogate") }
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw failure("unpaired surrogate") }
+                scalars.append(scalar)
+            default:
+                throw failure("invalid escape")
+            }
+        }
+        try flush()
+        return String(scalars)
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw failure("short \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[index]
+            let d: UInt32
+            switch c {
+            case 48...57: d = UInt32(c - 48)
+            case 65...70: d = UInt32(c - 55)
+            case 97...102: d = UInt32(c - 87)
+            default: throw failure("invalid \\u escape")
+            }
+            v = v * 16 + d
+            index += 1
+        }
+        return v
+    }
+}

@@ -1,0 +1,83 @@
+/// Small value syntaxes: media types, e-mail addresses, numbers, booleans.
+enum OtherValues {
+    /// RFC 2045 token characters (anything printable but tspecials and space).
+    private static func isTokenChar(_ c: Character) -> Bool {
+        guard c.isASCII, let v = c.asciiValue, v > 32, v < 127 else { return false }
+        return !"()<>@,;:\\\"/[]?=".contains(c)
+    }
+
+    /// `type/subtype` with optional `; name=value` parameters (RFC 2045 §5.1).
+    static func isMediaType(_ value: String) -> Bool {
+        let parts = value.split(separator: ";", omittingEmptySubsequences: false)
+        guard let main = parts.first else { return false }
+        let typeParts = main.split(separator: "/", omittingEmptySubsequences: false)
+        guard typeParts.count == 2, typeParts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isTokenChar) }) else { return false }
+        for parameter in parts.dropFirst() {
+            let trimmed = parameter.trimmingWhitespace()
+            guard let eq = trimmed.firstIndex(of: "=") else { return false }
+            let name = trimmed[..<eq], value = trimmed[trimmed.index(after: eq)...]
+            guard !name.isEmpty, name.allSatisfy(isTokenChar) else { return false }
+            if value.hasPrefix("\"") {
+                guard value.count >= 2, value.hasSuffix("\"") else { return false }
+            } else {
+                guard !value.isEmpty, value.allSatisfy(isTokenChar) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// An RFC 2822 addr-spec as feeds use it: `local@domain.tld`.
+    static func isEmail(_ value: String) -> Bool {
+        guard let at = value.lastIndex(of: "@") else { return false }
+        let local = value[..<at], domain = value[value.index(after: at)...]
+        guard !local.isEmpty, local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-+.'".contains($0)) }) else { return false }
+        var host = Substring(domain)
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }) else { return false }
+        let tld = labels.last!
+        return (tld.count >= 2 && tld.allSatisfy(\.isLetter)) || (tld.count <= 3 && tld.allSatisfy(\.isASCIIDigit))
+    }
+
+    /// RSS 2.0 people: `addr@example.com` or `addr@example.com (Real Name)`.
+    static func isRSSContact(_ value: String) -> Bool {
+        let trimmed = value.trimmingWhitespace()
+        if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
+            return isEmail(String(trimmed[..<open].trimmingWhitespace()))
+        }
+        if let open = trimmed.firstIndex(of: "<"), trimmed.hasSuffix(">") {
+            return isEmail(String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]))
+        }
+        return isEmail(String(trimmed))
+    }
+
+    static func isNonNegativeInteger(_ value: String) -> Bool {
+        !value.isEmpty && value.allSatisfy(\.isASCIIDigit)
+    }
+
+    static func isPositiveInteger(_ value: String) -> Bool {
+        isNonNegativeInteger(value) && value.contains { $0 != "0" }
+    }
+
+    static func isInteger(_ value: String) -> Bool {
+        let digits = value.hasPrefix("-") || value.hasPrefix("+") ? String(value.dropFirst()) : value
+        return isNonNegativeInteger(digits)
+    }
+
+    static func isFloat(_ value: String) -> Bool {
+        var v = Substring(value)
+        if v.hasPrefix("-") || v.hasPrefix("+") { v = v.dropFirst() }
+        let parts = v.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return false }
+        return parts.contains { !$0.isEmpty }
+    }
+}
+
+extension StringProtocol {
+    /// The value without leading and trailing white space.
+    func trimmingWhitespace() -> Substring {
+        let s = self[...]
+        guard let first = s.firstIndex(where: { !$0.isWhitespace }), let last = s.lastIndex(where: { !$0.isWhitespace }) else { return Substring() }
+        return Substring(s[first...last])
+    }
+}

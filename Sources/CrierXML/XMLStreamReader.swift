@@ -1,0 +1,267 @@
+import CLibXML2
+
+/// A forward-only, bounded-memory reader over an XML document (libxml2's `xmlTextReader`).
+///
+/// The reader is a cursor: `read()` moves to the next node, `skip()` moves past the current
+/// element's subtree, and `expand()` copies the current element's subtree out as an
+/// `XMLElement` value. Reading a feed with `expand()` + `skip()` on each entry keeps only
+/// one entry in memory at a time, however many the document holds.
+///
+/// Parsing is safe for untrusted input, as with `XMLDocument`: no external entity or DTD is
+/// loaded, nothing is fetched, entities are not substituted, and libxml2's limits on entity
+/// amplification, nesting depth (256) and text node size (10 MB) stay on. Files and
+/// descriptors are read through plain `read(2)`, so compressed input is not inflated.
+///
+/// Not thread-safe: use one reader per thread.
+public final class XMLStreamReader {
+    /// The kind of node the reader is on.
+    public enum NodeKind: Sendable, Equatable {
+        case element, endElement, text, whitespace, comment, processingInstruction, documentType, entityReference, other
+    }
+
+    /// The document type declaration, if the document has one.
+    public struct DocumentType: Sendable, Equatable {
+        public var name: String
+        public var publicID: String?
+        public var systemID: String?
+    }
+
+    private let reader: OpaquePointer
+    private let collector = IssueCollector()
+    private let source: ReaderSource
+    private var retainedCollector: Unmanaged<IssueCollector>?
+    private var retainedSource: Unmanaged<ReaderSource>?
+    private var failed = false
+
+    /// Reads a document held in memory.
+    public convenience init(bytes: [UInt8], url: String = "document.xml") throws {
+        try self.init(source: ReaderSource(bytes: bytes), url: url)
+    }
+
+    /// Reads a document from an open file descriptor (not closed by the reader), failing with
+    /// an error once more than `maxBytes` bytes have been read.
+    public convenience init(fileDescriptor: Int32, url: String = "document.xml", maxBytes: Int = .max) throws {
+        try self.init(source: ReaderSource(fileDescriptor: fileDescriptor, maxBytes: maxBytes), url: url)
+    }
+
+    private init(source: ReaderSource, url: String) throws {
+        LibXML.ensureInitialised()
+        self.source = source
+        let retained = Unmanaged.passRetained(source)
+        guard let reader = xmlReaderForIO(readerSourceRead, nil, retained.toOpaque(), url, nil,
+                                          Int32(XMLStreamReader.options)) else {
+            retained.release()
+            throw XMLParseError(issues: [XMLParseIssue(level: .fatal, message: "could not create a parser", line: 0, column: 0, isNamespaceError: false)])
+        }
+        self.reader = reader
+        self.retainedSource = retained
+        let collectorRef = Unmanaged.passRetained(collector)
+        self.retainedCollector = collectorRef
+        xmlTextReaderSetStructuredErrorHandler(reader, readerIssueHandler, collectorRef.toOpaque())
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        retainedCollector?.release()
+        retainedSource?.release()
+    }
+
+    /// The safe options plus big line numbers, so lines past 65,535 are reported exactly.
+    static let options: Int = XMLDocument.safeOptions | Int(XML_PARSE_BIG_LINES.rawValue)
+
+    /// Issues reported so far (warnings, errors, namespace errors), in order.
+    public var issues: [XMLParseIssue] { collector.issues }
+
+    /// Bytes consumed from the input so far.
+    public var bytesRead: Int { source.consumed }
+
+    /// Whether the input was cut off because it exceeded the byte limit.
+    public var exceededLimit: Bool { source.exceeded }
+
+    /// Moves to the next node in document order. Returns `false` at the end of the
+    /// document; throws `XMLParseError` when the document is not well formed.
+    public func read() throws -> Bool {
+        try advance(xmlTextReaderRead(reader))
+    }
+
+    /// Moves past the current node's subtree to its next sibling (or the next node after
+    /// its parent's end). Returns `false` at the end of the document.
+    public func skip() throws -> Bool {
+        try advance(xmlTextReaderNext(reader))
+    }
+
+    private func advance(_ status: Int32) throws -> Bool {
+        if failed { return false }
+        if status == 1 { return true }
+        let fatal = collector.issues.contains { $0.level == .fatal || ($0.level == .error && !$0.isNamespaceError) }
+        if status < 0 || fatal {
+            failed = true
+            var issues = collector.issues
+            if source.exceeded {
+                issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
+                                            line: 0, column: 0, isNamespaceError: false), at: 0)
+            } else if source.readError != 0 {
+                issues.insert(XMLParseIssue(level: .fatal, message: "read error (errno \(source.readError))",
+                                            line: 0, column: 0, isNamespaceError: false), at: 0)
+            } else if !issues.contains(where: { $0.level != .warning }) {
+                issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
+            }
+            throw XMLParseError(issues: issues)
+        }
+        return false
+    }
+
+    private var currentParserLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    /// The kind of the current node.
+    public var kind: NodeKind {
+        switch xmlTextReaderNodeType(reader) {
+        case 1: return .element
+        case 15: return .endElement
+        case 3, 4: return .text
+        case 13, 14: return .whitespace
+        case 8: return .comment
+        case 7: return .processingInstruction
+        case 10: return .documentType
+        case 5: return .entityReference
+        default: return .other
+        }
+    }
+
+    /// Depth of the current node: 0 for the root element.
+    public var depth: Int { Int(xmlTextReaderDepth(reader)) }
+
+    /// Local name of the current node.
+    public var localName: String { String(xmlChars: xmlTextReaderConstLocalName(reader)) ?? "" }
+
+    /// Prefix of the current node as written, if any.
+    public var prefix: String? { String(xmlChars: xmlTextReaderConstPrefix(reader)) }
+
+    /// Namespace URI of the current node, if any.
+    public var namespace: String? { String(xmlChars: xmlTextReaderConstNamespaceUri(reader)) }
+
+    /// Text of the current text, whitespace or comment node.
+    public var value: String { String(xmlChars: xmlTextReaderConstValue(reader)) ?? "" }
+
+    /// Whether the current element is written as an empty tag (`<x/>`).
+    public var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+
+    /// 1-based line of the current node (the start tag, for an element).
+    public var line: Int {
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let line = Int(xmlGetLineNo(node))
+            if line > 0 { return line }
+        }
+        return currentParserLine
+    }
+
+    /// The XML declaration's version (`1.0` when none is written).
+    public var xmlVersion: String? { String(xmlChars: xmlTextReaderConstXmlVersion(reader)) }
+
+    /// The encoding declared in the XML declaration, if any.
+    public var declaredEncoding: String? { String(xmlChars: xmlTextReaderConstEncoding(reader)) }
+
+    /// The document type declaration, once the reader has moved past it.
+    public var documentType: DocumentType? {
+        guard let doc = xmlTextReaderCurrentDoc(reader), let dtd = doc.pointee.intSubset else { return nil }
+        return DocumentType(name: String(xmlChars: dtd.pointee.name) ?? "",
+                            publicID: String(xmlChars: dtd.pointee.ExternalID),
+                            systemID: String(xmlChars: dtd.pointee.SystemID))
+    }
+
+    /// Attributes of the current element (namespace declarations excluded).
+    public var attributes: [XMLAttribute] {
+        guard kind == .element, let node = xmlTextReaderCurrentNode(reader) else { return [] }
+        return XMLDocument.attributes(of: node)
+    }
+
+    /// Namespace declarations on the current element: prefix (`nil` for the default
+    /// namespace) and URI.
+    public var namespaceDeclarations: [XMLNamespaceDeclaration] {
+        guard kind == .element, let node = xmlTextReaderCurrentNode(reader) else { return [] }
+        return XMLDocument.namespaceDeclarations(of: node)
+    }
+
+    /// Copies the current element and its whole subtree out of libxml2. Call `skip()`
+    /// afterwards to move past it, which lets libxml2 free the subtree.
+    public func expand() throws -> XMLElement {
+        guard kind == .element else {
+            throw XMLParseError(issues: [XMLParseIssue(level: .fatal, message: "not on an element", line: line, column: 0, isNamespaceError: false)])
+        }
+        guard let node = xmlTextReaderExpand(reader) else {
+            failed = true
+            var issues = collector.issues
+            if source.exceeded {
+                issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
+                                            line: 0, column: 0, isNamespaceError: false), at: 0)
+            } else if !issues.contains(where: { $0.level != .warning }) {
+                issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
+            }
+            throw XMLParseError(issues: issues)
+        }
+        return XMLDocument.copy(node)
+    }
+}
+
+/// Where a reader's bytes come from: a buffer in memory or a file descriptor, with a limit.
+final class ReaderSource: @unchecked Sendable {
+    let bytes: [UInt8]?
+    let fd: Int32
+    let maxBytes: Int
+    var consumed = 0
+    var exceeded = false
+    var readError: Int32 = 0
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.fd = -1
+        self.maxBytes = .max
+    }
+
+    init(fileDescriptor: Int32, maxBytes: Int) {
+        self.bytes = nil
+        self.fd = fileDescriptor
+        self.maxBytes = maxBytes
+    }
+
+    /// Fills `buffer` with up to `count` bytes; returns the count, 0 at the end, -1 on error.
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
+        if let bytes {
+            let n = min(count, bytes.count - consumed)
+            if n <= 0 { return 0 }
+            bytes.withUnsafeBufferPointer { source in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + consumed, byteCount: n)
+            }
+            consumed += n
+            return Int32(n)
+        }
+        if consumed >= maxBytes {
+            // One more byte than the limit proves the input is too large.
+            var probe: UInt8 = 0
+            let n = posixRead(fd, &probe, 1)
+            if n > 0 { exceeded = true; return -1 }
+            return n < 0 ? -1 : 0
+        }
+        let n = posixRead(fd, buffer, min(count, maxBytes - consumed))
+        if n < 0 { readError = 1; return -1 }
+        consumed += n
+        return Int32(n)
+    }
+}
+
+/// An `xmlns` or `xmlns:prefix` declaration.
+public struct XMLNamespaceDeclaration: Sendable, Equatable {
+    /// The declared prefix, or `nil` for the default namespace.
+    public var prefix: String?
+    public var uri: String
+}
+
+let readerSourceRead: xmlInputReadCallback = { context, buffer, length in
+    guard let context, let buffer, length > 0 else { return -1 }
+    return Unmanaged<ReaderSource>.fromOpaque(context).takeUnretainedValue().read(into: buffer, count: Int(length))
+}
+
+let readerIssueHandler: xmlStructuredErrorFunc = { userData, error in
+    guard let userData, let error else { return }
+    Unmanaged<IssueCollector>.fromOpaque(userData).takeUnretainedValue().record(error)
+}
