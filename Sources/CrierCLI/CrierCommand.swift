@@ -10,7 +10,7 @@ public struct CrierCommand: AsyncParsableCommand {
         every feed defined there into public/.
         """,
         version: "0.1.0",
-        subcommands: [Build.self],
+        subcommands: [Build.self, Publish.self],
         defaultSubcommand: nil
     )
 

@@ -90,6 +90,11 @@ public struct Feed: Sendable, Equatable {
     public var stylesheet: String?
     /// Newest first.
     public var entries: [Entry]
+    /// Extra feed-level links per format, written after `self` and `hub` (RFC 5005
+    /// archive links, which point at the document in the same format).
+    public var links: [FeedFormat: [Link]] = [:]
+    /// An RFC 5005 archive document: the Atom and RSS writers mark it `<fh:archive/>`.
+    public var isArchive = false
 
     public init(id: String, title: String, subtitle: String? = nil, homeURL: String,
                 selfURLs: [FeedFormat: String], hubs: [String] = [], language: String? = nil,

@@ -60,4 +60,44 @@ public enum AtomicFile {
             }
         }
     }
+
+    /// Whether the file at `url` holds exactly `bytes` (`false` when it does not exist or
+    /// cannot be read), so unchanged files are left alone, modification time included.
+    public static func holds(_ bytes: [UInt8], at url: URL) -> Bool {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        var existing = [UInt8](repeating: 0, count: bytes.count + 1)
+        var offset = 0
+        while offset < existing.count {
+            let n = existing.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            if n == 0 { break }
+            offset += n
+        }
+        return offset == bytes.count && existing[..<offset].elementsEqual(bytes)
+    }
+
+    /// Removes temporary files that `write` left in `folder` when its process was killed
+    /// between creating and renaming them (`.NAME.PID.RANDOM.tmp` whose process is gone).
+    /// Files of a live process are left alone: it may still be writing them.
+    /// Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(in folder: URL) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let parts = name.dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 4, let pid = pid_t(parts[parts.count - 2]), UInt32(parts[parts.count - 1]) != nil else { continue }
+            if pid == getpid() { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            if unlink(folder.appendingPathComponent(name).path) == 0 { removed.append(name) }
+        }
+        return removed
+    }
 }

@@ -24,6 +24,15 @@ public enum AtomWriter {
         for hub in feed.hubs {
             try w.emptyElement("link", attributes: ["rel": "hub", "href": hub])
         }
+        for link in feed.links[.atom] ?? [] {
+            try w.startElement("link", attributes: ["rel": link.rel, "href": link.href])
+            if let type = link.type { try w.attribute("type", type) }
+            if let title = link.title { try w.attribute("title", title) }
+            try w.endElement()
+        }
+        if feed.isArchive {
+            try w.emptyElement("fh:archive", attributes: ["xmlns:fh": FeedArchive.namespace])
+        }
         for author in feed.authors { try person(author, in: w) }
         try w.element("generator", Generator.name, attributes: ["uri": Generator.uri, "version": Generator.version])
         for entry in feed.entries { try write(entry, to: w) }

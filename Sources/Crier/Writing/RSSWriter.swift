@@ -30,6 +30,15 @@ public enum RSSWriter {
         for hub in feed.hubs {
             try w.emptyElement("atom:link", attributes: ["href": hub, "rel": "hub"])
         }
+        for link in feed.links[.rss] ?? [] {
+            try w.startElement("atom:link", attributes: ["href": link.href, "rel": link.rel])
+            if let type = link.type { try w.attribute("type", type) }
+            if let title = link.title { try w.attribute("title", title) }
+            try w.endElement()
+        }
+        if feed.isArchive {
+            try w.emptyElement("fh:archive", attributes: ["xmlns:fh": FeedArchive.namespace])
+        }
         if let language = feed.language { try w.element("language", language) }
         if let editor = feed.authors.first, let email = editor.email {
             try w.element("managingEditor", "\(email) (\(editor.name))")

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The build half of a publish: `BuildPipeline`'s steps with a post cache per job and RFC
+/// 5005 archives for definitions that ask for them, remembering which files are archive
+/// documents and which hubs each subscription document announces.
+enum PublishPipeline {
+    /// A feed file's WebSub topic (its self URL) and hubs.
+    struct Topic: Sendable, Equatable {
+        var topic: String
+        var hubs: [String]
+    }
+
+    struct Plan: Sendable {
+        var outcome = BuildOutcome()
+        /// Paths of archive documents (written first, never pinged).
+        var archivePaths: Set<String> = []
+        /// Subscription documents with hubs, by path.
+        var topics: [String: Topic] = [:]
+    }
+
+    /// Default size of an archived feed's current document and of its archive pages.
+    static let defaultArchiveSize = 20
+
+    static func run(_ jobs: [BuildJob], options: BuildOptions, caches: [DiskPostCache?]) -> Plan {
+        var plan = Plan()
+        for (index, job) in jobs.enumerated() {
+            var loadOptions = LoadOptions()
+            loadOptions.includeDrafts = options.includeDrafts
+            loadOptions.cache = index < caches.count ? caches[index] : nil
+            var result = PostLoader.load(job.source, options: loadOptions)
+            if let definition = job.definition {
+                result.site = definition.applyingOverrides(to: result.site)
+            }
+            plan.outcome.postErrors += result.errors
+            plan.outcome.warnings += result.warnings
+            plan.outcome.postCount += result.posts.count
+
+            var site = result.site
+            var limit = options.limit
+            var archive: (current: Int, page: Int)?
+            if let definition = job.definition, definition.archive {
+                let current = options.limit ?? site.feed.postsLimit ?? definition.archiveSize ?? defaultArchiveSize
+                archive = (current, definition.archiveSize ?? max(1, current))
+                // The builder hands over every entry; the archive split does the limiting.
+                site.feed.postsLimit = nil
+                limit = nil
+            }
+            let builder = FeedBuilder(site: site, now: options.now, includeFuture: options.includeFuture, limit: limit)
+            var feeds = builder.feeds(from: result.posts)
+            plan.outcome.feedCount += feeds.count
+
+            var pages: [PlannedFeed] = []
+            let pageFormats = FeedArchive.formats.filter(job.formats.contains)
+            if let archive {
+                feeds = feeds.map { planned in
+                    let split = FeedArchive.split(planned, currentSize: archive.current, pageSize: archive.page,
+                                                  formats: pageFormats, baseURL: site.baseURL)
+                    pages += split.pages
+                    return split.current
+                }
+            }
+            for planned in feeds where !planned.feed.hubs.isEmpty {
+                for format in job.formats {
+                    guard let selfURL = planned.feed.selfURLs[format] else { continue }
+                    plan.topics[planned.path(for: format)] = Topic(topic: selfURL, hubs: planned.feed.hubs)
+                }
+            }
+            for page in pages {
+                for format in pageFormats { plan.archivePaths.insert(page.path(for: format)) }
+            }
+            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: options.check)
+                + FeedRenderer.render(feeds, formats: job.formats, check: options.check)
+            for result in rendered {
+                switch result {
+                case .success(let file): plan.outcome.files.append(file)
+                case .failure(let failure): plan.outcome.feedFailures.append(failure)
+                }
+            }
+        }
+        // Two jobs writing the same path would overwrite each other: refuse both.
+        let clashes = Dictionary(grouping: plan.outcome.files, by: \.path).filter { $0.value.count > 1 }
+        for (path, _) in clashes.sorted(by: { $0.key < $1.key }) {
+            plan.outcome.files.removeAll { $0.path == path }
+            plan.outcome.feedFailures.append(FeedFailure(path: path, problems: ["two feeds would be written to this path; give one of them another `path:`"]))
+        }
+        return plan
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options for a publish run.
+public struct PublishOptions: Sendable {
+    /// Where the feed files go (the folder a web server serves).
+    public var output: URL
+    /// Where the lock file, the post cache and pending pings live; `<output>/.crier`
+    /// unless given.
+    public var stateFolder: URL
+    public var build = BuildOptions()
+    /// Write the feeds that succeeded even when a post or feed failed.
+    public var keepGoing = false
+    /// Seconds to wait for another run's lock.
+    public var wait: Double = 0
+    /// Reuse posts rendered by earlier runs.
+    public var useCache = true
+    /// Flush every written file and its folder to disk before going on.
+    public var sync = true
+    /// How hard to try WebSub hubs.
+    public var ping = PingPolicy()
+
+    public init(output: URL, stateFolder: URL? = nil) {
+        self.output = output
+        self.stateFolder = stateFolder ?? output.appendingPathComponent(".crier", isDirectory: true)
+    }
+
+    /// The lock file: `<state>/lock`.
+    public var lockFile: URL { stateFolder.appendingPathComponent("lock") }
+    /// The post cache folder: `<state>/cache/`.
+    public var cacheFolder: URL { stateFolder.appendingPathComponent("cache", isDirectory: true) }
+    /// Pings that failed and are tried again on the next run: `<state>/pending-pings.json`.
+    public var pendingPingsFile: URL { stateFolder.appendingPathComponent("pending-pings.json") }
+}
+
+/// A file a publish run wrote.
+public struct PublishedFile: Sendable, Equatable {
+    /// Path relative to the output folder.
+    public var path: String
+    public var format: FeedFormat
+    public var entryCount: Int
+    public var byteCount: Int
+    /// The file did not exist before.
+    public var created: Bool
+    /// An RFC 5005 archive document.
+    public var isArchive: Bool
+}
+
+/// What a publish run did.
+public struct PublishReport: Sendable {
+    /// Loading and rendering: posts, problems, rendered files.
+    public var build = BuildOutcome()
+    /// Files whose bytes changed, in the order written.
+    public var written: [PublishedFile] = []
+    /// Files whose bytes were already on disk, left untouched.
+    public var unchanged = 0
+    /// Rendered files not written because something else failed (without keep-going).
+    public var withheld = 0
+    /// Files that could not be written.
+    public var writeErrors: [String] = []
+    /// Hub notifications sent this run, retried ones from earlier runs included.
+    public var pings: [PingResult] = []
+    /// Posts reused from the cache, and posts rendered.
+    public var cacheHits = 0
+    public var cacheMisses = 0
+    /// Problems with the cache or the ping state: reported, never fatal.
+    public var stateWarnings: [String] = []
+    /// Temporary files of killed runs that were cleaned up.
+    public var removedTemporaryFiles: [String] = []
+    /// Seconds from start to finish, lock wait included.
+    public var duration: Double = 0
+
+    public init() {}
+
+    /// Every post loaded, every feed rendered and passed the gate, and every changed
+    /// file was written.
+    public var succeeded: Bool { build.succeeded && writeErrors.isEmpty }
+    /// A hub could not be notified (the files stay published; the ping is retried on the
+    /// next run).
+    public var pingsFailed: Bool { pings.contains { !$0.succeeded } }
+}
+
+/// `crier publish` without the command line: build every feed, validate each, write only
+/// what changed (atomically, under a lock), then notify WebSub hubs.
+public enum Publisher {
+    /// Runs one publish. Throws `PublishLock.Busy` when another run holds the lock past
+    /// `options.wait`, and `PublishLock.Unavailable` when the lock file cannot be opened;
+    /// everything else is in the report.
+    public static func publish(_ jobs: [BuildJob], options: PublishOptions) async throws -> PublishReport {
+        let start = Date()
+        let lock = try PublishLock.acquire(options.lockFile, wait: options.wait)
+        defer { lock.release() }
+
+        var report = PublishReport()
+        let caches: [DiskPostCache?] = jobs.map { options.useCache ? DiskPostCache(folder: options.cacheFolder, job: $0) : nil }
+        let plan = PublishPipeline.run(jobs, options: options.build, caches: caches)
+        report.build = plan.outcome
+        for cache in caches.compactMap({ $0 }) {
+            report.cacheHits += cache.hits
+            report.cacheMisses += cache.misses
+            do {
+                try cache.save()
+            } catch {
+                report.stateWarnings.append("cannot save the post cache: \(error)")
+            }
+        }
+
+        if report.build.succeeded || options.keepGoing {
+            write(plan, options: options, into: &report)
+        } else {
+            report.withheld = plan.outcome.files.count
+        }
+
+        await notifyHubs(plan, options: options, report: &report)
+        report.duration = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// Writes changed files: archive documents first, so a current feed never links a
+    /// `prev-archive` that is not on disk yet.
+    private static func write(_ plan: PublishPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
+        let files = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
+            + plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
+        var cleaned: Set<String> = []
+        for file in files {
+            let url = options.output.appendingPathComponent(file.path)
+            let folder = url.deletingLastPathComponent()
+            if cleaned.insert(folder.path).inserted {
+                report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: folder).map {
+                    folder.appendingPathComponent($0).path
+                }
+            }
+            if AtomicFile.holds(file.bytes, at: url) {
+                report.unchanged += 1
+                continue
+            }
+            let existed = FileManager.default.fileExists(atPath: url.path)
+            do {
+                try AtomicFile.write(file.bytes, to: url, sync: options.sync)
+                report.written.append(PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
+                                                    byteCount: file.bytes.count, created: !existed,
+                                                    isArchive: plan.archivePaths.contains(file.path)))
+            } catch {
+                report.writeErrors.append("\(error)")
+            }
+        }
+    }
+
+    /// Pings every hub of every subscription document whose file changed, plus the pings
+    /// earlier runs could not deliver; remembers the ones that fail again.
+    private static func notifyHubs(_ plan: PublishPipeline.Plan, options: PublishOptions, report: inout PublishReport) async {
+        var pending = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
+        // A hub dropped from a feed's configuration no longer wants to hear about it.
+        pending.removeAll { ping in
+            plan.topics.values.contains { $0.topic == ping.topic && !$0.hubs.contains(ping.hub) }
+        }
+        var pings: [WebSubPing] = []
+        for file in report.written {
+            guard let topic = plan.topics[file.path] else { continue }
+            pings += topic.hubs.map { WebSubPing(hub: $0, topic: topic.topic) }
+        }
+        for ping in pending where !pings.contains(ping) { pings.append(ping) }
+        if !pings.isEmpty {
+            report.pings = await WebSubPinger.send(pings, policy: options.ping)
+        }
+        let failed = report.pings.filter { !$0.succeeded }.map(\.ping)
+        let hadPending = FileManager.default.fileExists(atPath: options.pendingPingsFile.path)
+        if !failed.isEmpty || hadPending {
+            do {
+                try PendingPings.write(failed, to: options.pendingPingsFile)
+            } catch {
+                report.stateWarnings.append("cannot remember the failed pings: \(error)")
+            }
+        }
+    }
+}
+
+/// Pings that failed, kept for the next run.
+enum PendingPings {
+    static func read(_ file: URL, warnings: inout [String]) -> [WebSubPing] {
+        guard let data = try? Data(contentsOf: file) else { return [] }
+        do {
+            return try JSONDecoder().decode([WebSubPing].self, from: data)
+        } catch {
+            warnings.append("ignoring unreadable \(file.path): \(error)")
+            return []
+        }
+    }
+
+    static func write(_ pings: [WebSubPing], to file: URL) throws {
+        if pings.isEmpty {
+            if unlink(file.path) != 0 && errno != ENOENT {
+                throw AtomicFile.WriteError(path: file.path, reason: String(cString: strerror(errno)))
+            }
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(Array(try encoder.encode(pings)), to: file, sync: false)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One notification for a WebSub hub: `topic` (a feed's self URL) has new content.
+public struct WebSubPing: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var hub: String
+    public var topic: String
+
+    public init(hub: String, topic: String) {
+        self.hub = hub
+        self.topic = topic
+    }
+
+    public var description: String { "\(hub) ← \(topic)" }
+}
+
+/// How hard to try a hub.
+public struct PingPolicy: Sendable {
+    /// Tries per ping, the first included.
+    public var attempts = 3
+    /// Wait before the second try; each further wait doubles.
+    public var firstDelay: Double = 1
+    /// Seconds to wait for a hub's answer.
+    public var timeout: Double = 10
+
+    public init(attempts: Int = 3, firstDelay: Double = 1, timeout: Double = 10) {
+        self.attempts = attempts
+        self.firstDelay = firstDelay
+        self.timeout = timeout
+    }
+}
+
+/// What came of one ping.
+public struct PingResult: Sendable, CustomStringConvertible {
+    public var ping: WebSubPing
+    /// Tries made.
+    public var attempts: Int
+    /// The hub's last HTTP status, if it answered at all.
+    public var status: Int?
+    /// Why the ping failed; `nil` when the hub accepted it (any 2xx).
+    public var failure: String?
+
+    public var succeeded: Bool { failure == nil }
+
+    public var description: String {
+        let tries = attempts == 1 ? "1 try" : "\(attempts) tries"
+        if let failure { return "hub \(ping.hub) not notified of \(ping.topic): \(failure) (\(tries))" }
+        return "notified hub \(ping.hub) of \(ping.topic) (HTTP \(status ?? 0), \(tries))"
+    }
+}
+
+/// Tells WebSub hubs that a topic changed: `POST hub.mode=publish&hub.url=TOPIC` as
+/// `application/x-www-form-urlencoded`, the publish notification hubs accept (the W3C
+/// Recommendation leaves the mechanism to hub and publisher; this is the form hubs
+/// implement).
+public enum WebSubPinger {
+    /// Sends every ping, concurrently; results in the order of `pings`.
+    ///
+    /// A hub that cannot be reached, times out, or answers 5xx or 429 is tried again
+    /// after `firstDelay`, then twice that, up to `attempts` tries. Any other 4xx is final:
+    /// the hub refused this topic and will refuse it again.
+    public static func send(_ pings: [WebSubPing], policy: PingPolicy = PingPolicy()) async -> [PingResult] {
+        await withTaskGroup(of: (Int, PingResult).self) { group in
+            for (index, ping) in pings.enumerated() {
+                group.addTask { (index, await send(ping, policy: policy)) }
+            }
+            var results = [PingResult?](repeating: nil, count: pings.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+    }
+
+    /// The form body of a publish notification.
+    public static func body(topic: String) -> String {
+        "hub.mode=publish&hub.url=" + formEncode(topic)
+    }
+
+    static func send(_ ping: WebSubPing, policy: PingPolicy) async -> PingResult {
+        guard let url = URL(string: ping.hub), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            return PingResult(ping: ping, attempts: 0, status: nil, failure: "not an http(s) URL")
+        }
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: policy.timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue("\(Generator.name)/\(Generator.version) (+\(Generator.uri))", forHTTPHeaderField: "User-Agent")
+        request.httpBody = Data(body(topic: ping.topic).utf8)
+
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = policy.timeout
+        configuration.timeoutIntervalForResource = policy.timeout
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+
+        var attempt = 0
+        var delay = policy.firstDelay
+        var lastStatus: Int?
+        var lastFailure = "not tried"
+        while attempt < max(1, policy.attempts) {
+            if attempt > 0 {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1_000_000_000))
+                delay *= 2
+            }
+            attempt += 1
+            do {
+                let (data, response) = try await session.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                lastStatus = status
+                if (200..<300).contains(status) {
+                    return PingResult(ping: ping, attempts: attempt, status: status, failure: nil)
+                }
+                lastFailure = "HTTP \(status)" + answerSnippet(data)
+                if (400..<500).contains(status) && status != 429 && status != 408 { break }
+            } catch {
+                lastFailure = (error as? URLError).map(describe) ?? error.localizedDescription
+            }
+        }
+        return PingResult(ping: ping, attempts: attempt, status: lastStatus, failure: lastFailure)
+    }
+
+    /// The start of a hub's error text, which usually says what it disliked.
+    private static func answerSnippet(_ data: Data) -> String {
+        let text = String(decoding: data.prefix(200), as: UTF8.self)
+            .components(separatedBy: .newlines).joined(separator: " ")
+            .trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? "" : ": \(text)"
+    }
+
+    private static func describe(_ error: URLError) -> String {
+        switch error.code {
+        case .timedOut: "timed out"
+        case .cannotConnectToHost: "connection refused"
+        case .cannotFindHost, .dnsLookupFailed: "unknown host"
+        case .networkConnectionLost: "connection lost"
+        case .notConnectedToInternet: "no network"
+        default: error.localizedDescription
+        }
+    }
+
+    /// `application/x-www-form-urlencoded`: everything but unreserved characters is
+    /// percent-encoded, so a topic's `&`, `=`, `+` and `%` survive.
+    static func formEncode(_ value: String) -> String {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}

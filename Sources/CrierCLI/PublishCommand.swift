@@ -1,0 +1,179 @@
+import ArgumentParser
+import Crier
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ExitStatus {
+    /// Publish: the feeds were published but a WebSub hub could not be notified (the
+    /// ping is retried on the next run).
+    public static let hubUnreachable: Int32 = 5
+}
+
+/// `crier publish`: the build for cron. Quiet unless something is wrong.
+struct Publish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build every feed and publish what changed (for cron).",
+        discussion: """
+        Takes the same source and output options as `crier build`. Every feed is \
+        validated before it replaces the published one; only files whose bytes changed \
+        are written (each to a temporary file, flushed, then renamed over the old one), \
+        under a lock so that two runs never interleave. Posts rendered by earlier runs are \
+        reused from a cache. After a feed with `hub:` URLs changes, each hub gets a WebSub \
+        publish notification. Prints nothing on success.
+
+        State (lock, post cache, pings to retry) lives in OUTPUT/.crier/ unless --state \
+        says otherwise.
+
+        Exit status: 0 published (or nothing to do); 1 a post or feed failed, the \
+        published feeds stay as they were; 2 usage; 4 another run holds the lock; 5 \
+        published, but a hub could not be notified (retried on the next run).
+
+        Example crontab line:
+          */15 * * * * cd /srv/blog && crier publish --wait 60 --log /var/log/crier.log
+        """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run's lock (default 0: give up at once).", valueName: "seconds"))
+    var wait: Double = 0
+
+    @Flag(name: .shortAndLong, help: "List what changed, warnings, hub notifications and a summary.")
+    var verbose = false
+
+    @Option(name: .long, help: ArgumentHelp("Append one line per run to this file.", valueName: "file"))
+    var log: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the lock, post cache and pending pings (default OUTPUT/.crier).", valueName: "dir"))
+    var state: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Render every post again (the cache is still updated).")
+    var noCache = false
+
+    @Option(name: .customLong("ping-attempts"), help: ArgumentHelp("Tries per hub notification.", valueName: "n"))
+    var pingAttempts = 3
+
+    @Option(name: .customLong("ping-delay"), help: ArgumentHelp("Wait before retrying a hub, doubled on each retry.", valueName: "seconds"))
+    var pingDelay: Double = 1
+
+    @Option(name: .customLong("ping-timeout"), help: ArgumentHelp("How long to wait for a hub's answer.", valueName: "seconds"))
+    var pingTimeout: Double = 10
+
+    mutating func validate() throws {
+        if wait < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
+        if pingAttempts < 1 { throw ValidationError("--ping-attempts must be 1 or more.") }
+        if pingDelay < 0 || pingTimeout <= 0 { throw ValidationError("--ping-delay must be 0 or more and --ping-timeout more than 0.") }
+    }
+
+    func run() async throws {
+        let console = Console(quiet: !verbose)
+        let start = Date()
+        let jobs: [BuildJob]
+        do {
+            jobs = try source.jobs()
+        } catch let error as PostError {
+            console.error(error.description)
+            appendLog(status: "failed", detail: "definition: \(error.description)")
+            throw ExitCode(ExitStatus.failure)
+        }
+
+        var options = PublishOptions(output: source.outputFolder, stateFolder: state.map(absolute))
+        // Scheduled posts: each run takes the time it starts, so a post dated in the
+        // future is left out until the first run after its time.
+        options.build = source.buildOptions(now: start)
+        options.keepGoing = source.keepGoing
+        options.wait = wait
+        options.useCache = !noCache
+        options.ping = PingPolicy(attempts: pingAttempts, firstDelay: pingDelay, timeout: pingTimeout)
+
+        let report: PublishReport
+        do {
+            report = try await Publisher.publish(jobs, options: options)
+        } catch let busy as PublishLock.Busy {
+            console.error(busy.description)
+            appendLog(status: "locked", detail: "waited=\(String(format: "%.1f", busy.waited))s")
+            throw ExitCode(ExitStatus.locked)
+        } catch {
+            console.error("\(error)")
+            appendLog(status: "failed", detail: "\(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+
+        for warning in report.build.warnings { console.warn(warning.description) }
+        for warning in report.stateWarnings { console.warn(warning) }
+        for error in report.build.postErrors { console.error(error.description) }
+        for failure in report.build.feedFailures { console.error(failure.description) }
+        for error in report.writeErrors { console.error(error) }
+        for file in report.written {
+            let verb = file.created ? "created" : "updated"
+            let entries = "\(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries")"
+            console.say("\(verb) \(display(source.outputFolder.appendingPathComponent(file.path)))  \(file.format.rawValue)\(file.isArchive ? " archive" : ""), \(entries), \(Console.size(file.byteCount))")
+        }
+        for path in report.removedTemporaryFiles { console.say("removed \(display(URL(fileURLWithPath: path))), left by an interrupted run") }
+        for ping in report.pings {
+            if ping.succeeded { console.say(ping.description) } else { console.error(ping.description + "; will retry on the next run") }
+        }
+
+        let failed = report.build.postErrors.count + report.build.feedFailures.count + report.writeErrors.count
+        let summary = summaryText(report)
+        if !report.succeeded {
+            let kept = report.withheld > 0 ? "nothing published, the published feeds stay as they were (--keep-going publishes the rest)" : "the failed feeds stay as they were"
+            console.error("\(failed) failed; \(kept). \(summary)")
+            appendLog(status: "failed", report: report)
+            throw ExitCode(ExitStatus.failure)
+        }
+        console.say(summary)
+        if report.pingsFailed {
+            appendLog(status: "hub-failed", report: report)
+            throw ExitCode(ExitStatus.hubUnreachable)
+        }
+        appendLog(status: "ok", report: report)
+    }
+
+    private func summaryText(_ report: PublishReport) -> String {
+        let changed = report.written.count
+        var text = changed == 0 ? "nothing changed" : "\(changed) \(changed == 1 ? "file" : "files") changed"
+        text += ", \(report.unchanged) unchanged, \(report.build.postCount) \(report.build.postCount == 1 ? "post" : "posts")"
+        if report.cacheHits > 0 { text += " (\(report.cacheHits) from cache)" }
+        if !report.pings.isEmpty {
+            text += ", \(report.pings.filter(\.succeeded).count)/\(report.pings.count) hub notifications"
+        }
+        return text + String(format: ", %.2f s", report.duration)
+    }
+
+    /// One line per run, `key=value` after a time stamp and a status word, so that
+    /// `grep failed` finds the bad runs.
+    private func appendLog(status: String, report: PublishReport) {
+        let failed = report.build.postErrors.count + report.build.feedFailures.count + report.writeErrors.count
+        let pings = report.pings.isEmpty ? "" : " pings=\(report.pings.filter(\.succeeded).count)/\(report.pings.count)"
+        appendLog(status: status, detail: "changed=\(report.written.count) unchanged=\(report.unchanged) failed=\(failed) posts=\(report.build.postCount) cached=\(report.cacheHits)\(pings) seconds=\(String(format: "%.2f", report.duration))")
+    }
+
+    private func appendLog(status: String, detail: String) {
+        guard let log else { return }
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let output = display(source.outputFolder)
+        let line = "\(stamp) publish \(status) output=\(output) \(detail)".replacingOccurrences(of: "\n", with: " ") + "\n"
+        // O_APPEND with a single write: lines from overlapping runs do not mix.
+        let fd = open(absolute(log).path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            Console().error("cannot write log \(log): \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { close(fd) }
+        let bytes = Array(line.utf8)
+        if bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) != bytes.count {
+            Console().error("cannot write log \(log): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func absolute(_ path: String) -> URL {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+    }
+
+    private func display(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
+    }
+}

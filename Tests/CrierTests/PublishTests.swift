@@ -1,0 +1,292 @@
+@testable import Crier
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A site on disk for publish tests: a folder of posts, a feed definition in `feeds/`,
+/// and an output folder, all under a temporary folder removed at the end.
+final class PublishSite {
+    let root: URL
+    var posts: URL { root.appendingPathComponent("posts") }
+    var output: URL { root.appendingPathComponent("public") }
+    var definition: URL { root.appendingPathComponent("feeds/blog.yml") }
+
+    /// `extra` is appended to the definition (`tags: true`, `hub: [...]`, `archive: true`).
+    init(_ extra: String = "") throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("crier-publish-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: posts, withIntermediateDirectories: true)
+        try define(extra)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func define(_ extra: String) throws {
+        // A `formats:` in `extra` replaces the default list (YAML keys are unique).
+        let formats = extra.contains("formats:") ? "" : "formats: [atom, rss, json]"
+        try write("feeds/blog.yml", """
+            title: Publish Test
+            base_url: https://example.org/blog/
+            author: { name: Pat Publisher, email: pat@example.org }
+            lang: en
+            posts: ../posts
+            path: feed.xml
+            \(formats)
+            \(extra)
+            """)
+    }
+
+    /// A Markdown post with front matter; `day` counts from 2024-01-01.
+    @discardableResult
+    func post(_ slug: String, day: Int, tags: [String] = [], body: String = "Some text.", title: String? = nil, hour: Int = 9) throws -> URL {
+        let date = Date(timeIntervalSince1970: 1_704_067_200 + Double(day) * 86_400 + Double(hour) * 3_600)
+        let tagList = tags.isEmpty ? "" : "tags: [\(tags.joined(separator: ", "))]\n"
+        return try write("posts/\(slug).md", """
+            ---
+            title: "\(title ?? "Post \(slug)")"
+            date: \(FeedDates.rfc3339(date))
+            \(tagList)---
+
+            \(body)
+
+            """)
+    }
+
+    @discardableResult
+    func write(_ path: String, _ text: String) throws -> URL {
+        let file = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+        return file
+    }
+
+    func jobs() throws -> [BuildJob] {
+        let definition = try FeedDefinition.load(definition)
+        return [BuildJob(source: definition.source, definition: definition, formats: definition.formats ?? FeedFormat.allCases)]
+    }
+
+    func options(now: Date = Date()) -> PublishOptions {
+        var options = PublishOptions(output: output)
+        options.build.now = now
+        options.ping = PingPolicy(attempts: 3, firstDelay: 0.01, timeout: 5)
+        return options
+    }
+
+    func publish(_ options: PublishOptions? = nil) async throws -> PublishReport {
+        try await Publisher.publish(try jobs(), options: options ?? self.options())
+    }
+
+    func bytes(_ path: String) -> [UInt8]? {
+        (try? Data(contentsOf: output.appendingPathComponent(path))).map(Array.init)
+    }
+
+    func text(_ path: String) -> String {
+        bytes(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Every published file (state folder excluded) with its modification time in
+    /// nanoseconds.
+    func snapshot() -> [String: Int] {
+        var result: [String: Int] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: output.path) else { return result }
+        for case let path as String in walker where !path.hasPrefix(".crier") {
+            var info = stat()
+            let full = output.appendingPathComponent(path).path
+            guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            result[path] = info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
+        }
+        return result
+    }
+}
+
+@Suite struct PublishTests {
+    @Test func aFirstRunWritesEveryFeedAndASecondRunWithNothingChangedWritesNothingAndRendersNoPost() async throws {
+        let site = try PublishSite("tags: true")
+        try site.post("one", day: 1, tags: ["swift"])
+        try site.post("two", day: 2, tags: ["linux"])
+        try site.post("three", day: 3, tags: ["swift", "linux"])
+
+        let first = try await site.publish()
+        #expect(first.succeeded)
+        #expect(first.build.postErrors.isEmpty && first.build.feedFailures.isEmpty)
+        #expect(Set(first.written.map(\.path)) == ["feed.xml", "feed.rss", "feed.json", "feed/by_tag/swift.xml", "feed/by_tag/swift.rss",
+                                                    "feed/by_tag/swift.json", "feed/by_tag/linux.xml", "feed/by_tag/linux.rss", "feed/by_tag/linux.json"])
+        #expect(first.written.allSatisfy { $0.created })
+        #expect(first.cacheMisses == 3 && first.cacheHits == 0)
+        let before = site.snapshot()
+
+        // Modification times have nanoseconds here; a rewrite would show even within a second.
+        let second = try await site.publish()
+        #expect(second.succeeded)
+        #expect(second.written.isEmpty)
+        #expect(second.unchanged == 9)
+        #expect(second.cacheHits == 3 && second.cacheMisses == 0)
+        #expect(site.snapshot() == before)
+    }
+
+    @Test func anEditedPostRewritesOnlyTheFeedsItAppearsInAndIsTheOnlyPostRenderedAgain() async throws {
+        let site = try PublishSite("tags: true")
+        try site.post("one", day: 1, tags: ["swift"])
+        let linux = try site.post("two", day: 2, tags: ["linux"])
+        _ = try await site.publish()
+        let before = site.snapshot()
+
+        try site.post("two", day: 2, tags: ["linux"], body: "Edited text.")
+        #expect(FileManager.default.fileExists(atPath: linux.path))
+        let report = try await site.publish()
+        #expect(report.succeeded)
+        #expect(report.cacheMisses == 1 && report.cacheHits == 1)
+        #expect(Set(report.written.map(\.path)) == ["feed.xml", "feed.rss", "feed.json", "feed/by_tag/linux.xml", "feed/by_tag/linux.rss", "feed/by_tag/linux.json"])
+        let after = site.snapshot()
+        for path in ["feed/by_tag/swift.xml", "feed/by_tag/swift.rss", "feed/by_tag/swift.json"] {
+            #expect(after[path] == before[path], "\(path) was rewritten")
+        }
+        #expect(site.text("feed.xml").contains("Edited text."))
+    }
+
+    @Test func aCachedPostComesBackEqualAndOnlyForTheSameFileVersionAndScope() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("scope.json")
+        let post = Post(sourcePath: "a/b.md", title: "Tïtle ]]> & <x>", published: Date(timeIntervalSince1970: 1_700_000_000.123456),
+                        updated: Date(timeIntervalSinceReferenceDate: 123.000001), expires: Date(timeIntervalSince1970: 1_900_000_000),
+                        url: "https://example.org/b?x=1&y=2", explicitID: "urn:x", authors: [Person(name: "A", email: "a@example.org", uri: "https://a")],
+                        tags: ["t", "日本語"], categories: ["c"], summaryHTML: "<p>s</p>", contentHTML: "<p>\u{1F99C} שלום</p>", language: "he")
+        let key = PostCacheKey(path: "a/b.md", size: 10, modified: 1_700_000_000.5, contentHash: "abc")
+
+        let cache = DiskPostCache(file: file, scope: "one")
+        #expect(cache.post(for: key) == nil)
+        cache.store(post, for: key)
+        #expect(try cache.save())
+        #expect(try !cache.save(), "an unchanged cache is not written again")
+
+        let reopened = DiskPostCache(file: file, scope: "one")
+        #expect(reopened.post(for: key) == post)
+        var touched = key
+        touched.modified += 1
+        #expect(reopened.post(for: touched) == nil)
+        var edited = key
+        edited.contentHash = "abd"
+        #expect(reopened.post(for: edited) == nil)
+        #expect(DiskPostCache(file: file, scope: "two").post(for: key) == nil)
+    }
+
+    @Test func aChangedSiteSettingStartsTheJobWithAnEmptyCache() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        _ = try await site.publish()
+        try site.define("description: Now with a description")
+        let report = try await site.publish()
+        #expect(report.cacheHits == 0 && report.cacheMisses == 1)
+        #expect(site.text("feed.xml").contains("Now with a description"))
+    }
+
+    @Test func aPostDatedInTheFutureAppearsOnTheFirstRunAfterItsTime() async throws {
+        let site = try PublishSite()
+        try site.post("past", day: 1)
+        try site.post("scheduled", day: 10)
+        let day9 = Date(timeIntervalSince1970: 1_704_067_200 + 9 * 86_400)
+
+        let early = try await site.publish(site.options(now: day9))
+        #expect(early.succeeded)
+        #expect(!site.text("feed.xml").contains("Post scheduled"))
+
+        let stillEarly = try await site.publish(site.options(now: day9.addingTimeInterval(86_400)))
+        #expect(stillEarly.written.isEmpty, "the post is due at 09:00, not midnight")
+
+        let due = try await site.publish(site.options(now: day9.addingTimeInterval(86_400 + 9 * 3_600 + 1)))
+        #expect(Set(due.written.map(\.path)) == ["feed.xml", "feed.rss", "feed.json"])
+        #expect(site.text("feed.xml").contains("Post scheduled"))
+    }
+
+    @Test func aFeedThatFailsTheGateLeavesThePublishedFileInPlaceAndNothingElseIsWritten() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        _ = try await site.publish()
+        let before = site.snapshot()
+        let published = site.bytes("feed.rss")
+
+        try site.post("two", day: 2)
+        var options = site.options()
+        options.build.check = { bytes, format, path in
+            format == .rss ? ["\(path): rejected by the test's gate"] : FeedGate.check(bytes, format, path)
+        }
+        let report = try await site.publish(options)
+        #expect(!report.succeeded)
+        #expect(report.build.feedFailures.map(\.path) == ["feed.rss"])
+        #expect(report.written.isEmpty)
+        #expect(report.withheld == 2)
+        #expect(site.snapshot() == before)
+        #expect(site.bytes("feed.rss") == published)
+
+        options.keepGoing = true
+        let kept = try await site.publish(options)
+        #expect(!kept.succeeded)
+        #expect(Set(kept.written.map(\.path)) == ["feed.xml", "feed.json"])
+        #expect(site.bytes("feed.rss") == published)
+    }
+
+    @Test func aPostThatFailsToLoadLeavesEveryPublishedFeedInPlace() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        _ = try await site.publish()
+        let before = site.snapshot()
+
+        try site.post("two", day: 2)
+        try Data([0x2D, 0x2D, 0x2D, 0x0A, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A, 0x2D, 0x2D, 0x2D, 0x0A])
+            .write(to: site.posts.appendingPathComponent("broken.md"))
+        let report = try await site.publish()
+        #expect(!report.succeeded)
+        #expect(report.build.postErrors.contains { $0.path.hasSuffix("broken.md") })
+        #expect(report.written.isEmpty)
+        #expect(site.snapshot() == before)
+    }
+
+    @Test func aSecondRunGivesUpAtOnceWhileAnotherHoldsTheLockAndWaitsWhenAsked() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        let options = site.options()
+        let held = try PublishLock.acquire(options.lockFile)
+
+        do {
+            _ = try await site.publish(options)
+            Issue.record("publish ran while the lock was held")
+        } catch let busy as PublishLock.Busy {
+            #expect(busy.holder?.contains("pid \(getpid())") == true)
+            #expect(busy.description.contains("--wait"))
+        }
+        #expect(site.snapshot().isEmpty)
+
+        let releaser = Thread { usleep(300_000); held.release() }
+        releaser.start()
+        var waiting = options
+        waiting.wait = 10
+        let started = Date()
+        let report = try await site.publish(waiting)
+        #expect(report.succeeded)
+        #expect(Date().timeIntervalSince(started) >= 0.25)
+        #expect(site.bytes("feed.xml") != nil)
+    }
+
+    @Test func temporaryFilesLeftByAKilledRunAreRemovedByTheNextRun() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        _ = try await site.publish()
+
+        // A pid that existed and is gone: a finished child's.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let stale = ".feed.xml.\(child.processIdentifier).12345.tmp"
+        let alive = ".feed.xml.\(getppid()).12345.tmp"
+        try site.write("public/\(stale)", "half a fee")
+        try site.write("public/\(alive)", "someone else's")
+
+        let report = try await site.publish()
+        #expect(report.removedTemporaryFiles.map { URL(fileURLWithPath: $0).lastPathComponent } == [stale])
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(stale).path))
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent(alive).path))
+    }
+}
