@@ -86,7 +86,9 @@ final class AtomValidator: FeedStreamHandler {
             sink.warning("MissingSelf", at: feed, "<feed> has no <link rel=\"self\">; readers use it to find the feed's own address.", spec: "RFC 4287 §4.1.1")
         }
         checkDuplicateAlternates(links)
-        if entryCount > 1 && allEntryIDsEqual {
+        // Two entries sharing an id may be an update in progress (a warning); a whole feed
+        // of entries with one id is a broken generator.
+        if entryCount > 2 && allEntryIDsEqual {
             sink.error("DuplicateIds", at: feed, "All \(entryCount) entries have the same <id>; each entry needs its own.", spec: "RFC 4287 §4.1.1")
         }
     }

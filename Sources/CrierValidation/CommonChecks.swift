@@ -14,8 +14,9 @@ struct CommonChecks {
     }
 
     /// Reports a URI or IRI that is malformed, or relative where an absolute one is needed.
-    func checkURI(_ value: String, at e: XMLElement, absolute: Bool, what: String, spec: String, attribute: Bool = false) {
-        switch URIValues.check(value, absolute: absolute) {
+    /// `iri` allows non-ASCII characters (Atom uses IRIs; RSS uses URIs).
+    func checkURI(_ value: String, at e: XMLElement, absolute: Bool, iri: Bool = true, what: String, spec: String, attribute: Bool = false) {
+        switch URIValues.check(value, absolute: absolute, iri: iri) {
         case .valid:
             break
         case .invalidCharacter(let c):

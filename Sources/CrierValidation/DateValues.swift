@@ -46,7 +46,7 @@ enum DateValues {
 
     /// W3C-DTF (the profile of ISO 8601 Dublin Core uses): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
     /// or a date with `Thh:mm[:ss[.s]]` and a zone.
-    static func isW3CDTF(_ value: String) -> Bool {
+    static func isW3CDTF(_ value: String, zoneRequired: Bool = true) -> Bool {
         let b = Array(value.utf8)
         var i = 0
         func digits(_ n: Int) -> Int? {
@@ -84,6 +84,7 @@ enum DateValues {
             }
         }
         if at(90) { i += 1; return i == b.count }
+        if i == b.count { return !zoneRequired }
         guard at(43) || at(45) else { return false }
         i += 1
         guard let oh = digits(2), oh <= 23, at(58) else { return false }

@@ -54,6 +54,7 @@ struct ExtensionChecks {
         case NS.itunes?: ITunesChecks.check(e, parent: parent, sink: sink)
         case NS.media?, NS.mediaOld?: MediaChecks.check(e, parent: parent, sink: sink)
         case ExtensionTable.feedsync?, ExtensionTable.sse?: FeedSyncChecks.check(e, sink: sink)
+        case GoogleBaseChecks.uri?: GoogleBaseChecks.check(e, parent: parent, sink: sink)
         default: break
         }
         if rule.nested {

@@ -145,9 +145,10 @@ enum ExtensionTable {
             "draft": .init(singleton: true, text: .oneOf(["yes", "no"], rule: "InvalidValue", caseSensitive: true)),
         ])
         table[event] = ExtensionNamespace(name: "ev", spec: "RSS event module", closed: false, elements: [
-            "startdate": .init(scope: .item, singleton: true, text: .w3cdtf),
-            "enddate": .init(scope: .item, singleton: true, text: .w3cdtf),
+            "startdate": .init(scope: .item, singleton: true, text: .w3cdtfOptionalZone),
+            "enddate": .init(scope: .item, singleton: true, text: .w3cdtfOptionalZone),
         ])
+        table[GoogleBaseChecks.uri] = GoogleBaseChecks.namespace
         table[NS.itunes] = ITunesChecks.namespace
         table[NS.media] = MediaChecks.namespace
         table[NS.mediaOld] = MediaChecks.namespace

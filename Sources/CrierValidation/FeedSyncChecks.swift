@@ -3,6 +3,9 @@ import CrierXML
 /// FeedSync (`sx:`) rules that relate attributes to each other.
 enum FeedSyncChecks {
     static func check(_ e: XMLElement, sink: DiagnosticSink) {
+        if e.name == "sync" && !e.elements.contains(where: { $0.name == "history" && $0.namespace == e.namespace }) {
+            sink.error("MissingElement", at: e, "<sx:sync> has no <sx:history>.", spec: "FeedSync 1.0 §sx:sync")
+        }
         guard e.name == "sharing" else { return }
         let spec = "FeedSync 1.0 §sx:sharing"
         let since = e.attribute("since"), until = e.attribute("until")

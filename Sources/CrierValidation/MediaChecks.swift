@@ -16,15 +16,15 @@ enum MediaChecks {
     static let namespace = ExtensionNamespace(name: "media", spec: "Media RSS 1.5.1", closed: true, elements: [
         "group": .init(nested: true),
         "content": content,
-        "rating": .init(attributes: ["scheme": .fullURI]),
+        "rating": .init(attributes: ["scheme": .schemeURI]),
         "title": .init(singleton: true, attributes: ["type": textType]),
         "description": .init(singleton: true, attributes: ["type": textType]),
         "keywords": .init(singleton: true),
         "thumbnail": .init(attributes: ["url": .fullURI, "height": .positiveInteger, "width": .positiveInteger, "time": .npt], required: ["url"]),
-        "category": .init(attributes: ["scheme": .fullURI]),
+        "category": .init(attributes: ["scheme": .schemeURI]),
         "hash": .init(attributes: ["algo": .oneOf(["md5", "sha-1"], rule: "InvalidMediaHash", caseSensitive: true)]),
         "player": .init(singleton: true, attributes: ["url": .fullURI, "height": .positiveInteger, "width": .positiveInteger], required: ["url"]),
-        "credit": .init(attributes: ["scheme": .fullURI]),
+        "credit": .init(attributes: ["scheme": .schemeURI]),
         "copyright": .init(singleton: true, attributes: ["url": .fullURI]),
         "text": .init(attributes: ["type": textType, "lang": .language, "start": .npt, "end": .npt]),
         "restriction": .init(attributes: [

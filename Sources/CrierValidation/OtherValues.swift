@@ -41,6 +41,11 @@ enum OtherValues {
 
     /// RSS 2.0 people: `addr@example.com` or `addr@example.com (Real Name)`.
     static func isRSSContact(_ value: String) -> Bool {
+        if value.lowercased().hasPrefix("mailto:") {
+            // RFC 2368 mailto: URLs, percent-encoded.
+            guard let decoded = percentDecoded(String(value.dropFirst(7))) else { return false }
+            return isRSSContact(decoded)
+        }
         let trimmed = value.trimmingWhitespace()
         if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
             return isEmail(String(trimmed[..<open].trimmingWhitespace()))
@@ -49,6 +54,22 @@ enum OtherValues {
             return isEmail(String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]))
         }
         return isEmail(String(trimmed))
+    }
+
+    /// `%XX` escapes decoded as UTF-8; `nil` when malformed.
+    static func percentDecoded(_ value: String) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(value.utf8).makeIterator()
+        while let b = iterator.next() {
+            if b == 37 {
+                guard let h = iterator.next(), let l = iterator.next(),
+                      let v = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(v)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     static func isNonNegativeInteger(_ value: String) -> Bool {

@@ -57,7 +57,7 @@ final class RSS1Validator: FeedStreamHandler {
             common.checkExtension(child, parent: element, format: .rss10)
         }
         if let link = element.element(named: "link", namespace: element.namespace) {
-            common.checkURI(String(link.text.trimmingWhitespace()), at: link, absolute: true, what: "<link>", spec: spec)
+            common.checkURI(String(link.text.trimmingWhitespace()), at: link, absolute: true, iri: false, what: "<link>", spec: spec)
         }
     }
 }

@@ -124,7 +124,7 @@ final class RSSValidator: FeedStreamHandler {
         case "link", "docs":
             checkAttributes(e, allowed: [])
             checkNoChildren(e)
-            common.checkURI(e.text.trimmingWhitespace().description, at: e, absolute: true, what: "<\(e.name)>", spec: "\(spec) §channel")
+            common.checkURI(e.text.trimmingWhitespace().description, at: e, absolute: true, iri: false, what: "<\(e.name)>", spec: "\(spec) §channel")
         case "language":
             checkAttributes(e, allowed: [])
             let value = e.text.trimmingWhitespace()
@@ -189,7 +189,7 @@ final class RSSValidator: FeedStreamHandler {
             let value = String(child.text.trimmingWhitespace())
             switch child.name {
             case "url", "link":
-                common.checkURI(value, at: child, absolute: true, what: "<image> <\(child.name)>", spec: "\(spec) §image")
+                common.checkURI(value, at: child, absolute: true, iri: false, what: "<image> <\(child.name)>", spec: "\(spec) §image")
             case "width":
                 if !OtherValues.isPositiveInteger(value) || (Int(value) ?? 0) > 144 {
                     sink.error("InvalidWidth", at: child, "<image> <width> \"\(value)\" must be a whole number from 1 to 144.", spec: "\(spec) §image")
@@ -226,7 +226,7 @@ final class RSSValidator: FeedStreamHandler {
             }
             let value = String(child.text.trimmingWhitespace())
             if child.name == "link" {
-                common.checkURI(value, at: child, absolute: true, what: "<textInput> <link>", spec: "\(spec) §textInput")
+                common.checkURI(value, at: child, absolute: true, iri: false, what: "<textInput> <link>", spec: "\(spec) §textInput")
             } else if child.name == "name" && !RSSValidator.isFormComponentName(value) {
                 sink.error("InvalidFormComponentName", at: child, "<textInput> <name> \"\(value)\" is not a form field name.", spec: "\(spec) §textInput")
             }
@@ -317,7 +317,7 @@ final class RSSValidator: FeedStreamHandler {
         case "link", "comments":
             checkAttributes(e, allowed: [])
             checkNoChildren(e)
-            common.checkURI(String(e.text.trimmingWhitespace()), at: e, absolute: true, what: "<\(e.name)>", spec: "\(spec) §item")
+            common.checkURI(String(e.text.trimmingWhitespace()), at: e, absolute: true, iri: false, what: "<\(e.name)>", spec: "\(spec) §item")
         case "author":
             checkAttributes(e, allowed: [])
             checkContact(e)
@@ -329,7 +329,7 @@ final class RSSValidator: FeedStreamHandler {
         case "source":
             checkAttributes(e, allowed: ["url"])
             if let url = e.attribute("url") {
-                common.checkURI(url, at: e, absolute: true, what: "<source url>", spec: "\(spec) §source", attribute: true)
+                common.checkURI(url, at: e, absolute: true, iri: false, what: "<source url>", spec: "\(spec) §source", attribute: true)
             } else {
                 sink.error("MissingAttribute", at: e, "<source> has no url attribute.", spec: "\(spec) §source")
             }

@@ -33,7 +33,7 @@ enum URIValues {
 
     /// Checks an IRI reference; `absolute` requires a scheme (as for `atom:id`, RSS `link`).
     /// Non-ASCII characters are allowed: they are what makes an IRI an IRI.
-    static func check(_ value: String, absolute: Bool) -> Result {
+    static func check(_ value: String, absolute: Bool, iri: Bool = true) -> Result {
         let scheme = scheme(of: value)
         switch scheme {
         case "tag"?:
@@ -48,6 +48,8 @@ enum URIValues {
         for c in value.unicodeScalars where c.isASCII && !allowed[Int(c.value)] {
             return .invalidCharacter(Character(c))
         }
+        // Outside IRI contexts (RSS, most extensions) non-ASCII must be percent-encoded.
+        if !iri && !value.utf8.allSatisfy({ $0 < 0x80 }) { return .invalid }
         // `[` and `]` only in an IPv6 host.
         if value.contains("[") || value.contains("]") {
             guard let open = value.firstIndex(of: "["), let close = value.firstIndex(of: "]"), open < close,

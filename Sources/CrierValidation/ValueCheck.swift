@@ -10,6 +10,10 @@ enum ValueCheck {
     /// An absolute http(s) URL.
     case httpURL
     case rfc3339, w3cdtf, rfc822
+    /// ISO 8601 as W3C-DTF, with the time zone optional (local time).
+    case w3cdtfOptionalZone
+    /// A rating or category scheme: an absolute URI or a bare `urn:name`.
+    case schemeURI
     case positiveInteger, nonNegativeInteger, integer, float
     /// A positive integer that fits in 32 bits (FeedSync counters).
     case positiveInt32
@@ -44,7 +48,7 @@ enum ValueCheck {
         switch self {
         case .uri, .fullURI, .httpURL:
             let absolute = { if case .uri = self { false } else { true } }()
-            switch URIValues.check(value, absolute: absolute) {
+            switch URIValues.check(value, absolute: absolute, iri: false) {
             case .valid:
                 if case .httpURL = self, !["http", "https"].contains(URIValues.scheme(of: value) ?? "") {
                     fail(attribute == nil ? "InvalidFullLink" : "InvalidURLAttribute", "must be an http(s) URL.")
@@ -65,6 +69,14 @@ enum ValueCheck {
             if !DateValues.isRFC3339(raw) { fail("InvalidRFC3339Date", "is not an RFC 3339 date-time.") }
         case .w3cdtf:
             if !DateValues.isW3CDTF(value) { fail("InvalidW3CDTFDate", "is not a W3C-DTF date.") }
+        case .w3cdtfOptionalZone:
+            if !DateValues.isW3CDTF(value, zoneRequired: false) { fail("InvalidW3CDTFDate", "is not an ISO 8601 date.") }
+        case .schemeURI:
+            let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, parts[0].lowercased() == "urn", !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                break
+            }
+            ValueCheck.fullURI.check(raw, at: element, attribute: attribute, sink: sink, spec: spec)
         case .rfc822:
             switch DateValues.rfc822(value) {
             case .valid: break
@@ -111,7 +123,7 @@ enum ValueCheck {
         case .npt:
             if !ValueCheck.isNPT(value) { fail("InvalidNPTTime", "is not a Normal Play Time (seconds or h:mm:ss).") }
         case .nss:
-            if !URIValues.isURN("urn:x:" + value) { fail("InvalidNSS", "is not a URN namespace-specific string.") }
+            if !URIValues.isURN("urn:xx:" + value) { fail("InvalidNSS", "is not a URN namespace-specific string.") }
         case .commaSeparatedIntegers:
             if !value.split(separator: ",", omittingEmptySubsequences: false).allSatisfy({ OtherValues.isInteger(String($0.trimmingWhitespace())) }) {
                 fail("InvalidCommaSeparatedIntegers", "must be whole numbers separated by commas.")
