@@ -118,7 +118,9 @@ struct Publish: AsyncParsableCommand {
         let failed = report.build.postErrors.count + report.build.feedFailures.count + report.writeErrors.count
         let summary = summaryText(report)
         if !report.succeeded {
-            let kept = report.withheld > 0 ? "nothing published, the published feeds stay as they were (--keep-going publishes the rest)" : "the failed feeds stay as they were"
+            let kept = source.keepGoing
+                ? "the failed feeds stay as they were, the rest is published"
+                : "nothing published, the published feeds stay as they were (--keep-going publishes the rest)"
             console.error("\(failed) failed; \(kept). \(summary)")
             appendLog(status: "failed", report: report)
             throw ExitCode(ExitStatus.failure)

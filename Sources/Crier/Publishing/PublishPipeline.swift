@@ -2,7 +2,8 @@ import Foundation
 
 /// The build half of a publish: `BuildPipeline`'s steps with a post cache per job and RFC
 /// 5005 archives for definitions that ask for them, remembering which files are archive
-/// documents and which hubs each subscription document announces.
+/// documents and which hubs each subscription document announces. Files come back
+/// unchecked; `Publisher` runs the gate on the ones that changed.
 enum PublishPipeline {
     /// A feed file's WebSub topic (its self URL) and hubs.
     struct Topic: Sendable, Equatable {
@@ -68,8 +69,10 @@ enum PublishPipeline {
             for page in pages {
                 for format in pageFormats { plan.archivePaths.insert(page.path(for: format)) }
             }
-            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: options.check)
-                + FeedRenderer.render(feeds, formats: job.formats, check: options.check)
+            // No check here: the publisher validates only the files that differ from the
+            // published ones (an identical file replaces nothing), which keeps a no-op run fast.
+            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: nil)
+                + FeedRenderer.render(feeds, formats: job.formats, check: nil)
             for result in rendered {
                 switch result {
                 case .success(let file): plan.outcome.files.append(file)

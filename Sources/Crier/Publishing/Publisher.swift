@@ -95,7 +95,7 @@ public enum Publisher {
 
         var report = PublishReport()
         let caches: [DiskPostCache?] = jobs.map { options.useCache ? DiskPostCache(folder: options.cacheFolder, job: $0) : nil }
-        let plan = PublishPipeline.run(jobs, options: options.build, caches: caches)
+        var plan = PublishPipeline.run(jobs, options: options.build, caches: caches)
         report.build = plan.outcome
         for cache in caches.compactMap({ $0 }) {
             report.cacheHits += cache.hits
@@ -107,6 +107,8 @@ public enum Publisher {
             }
         }
 
+        removeStaleTemporaryFiles(plan, output: options.output, report: &report)
+        gate(&plan, check: options.build.check, output: options.output, report: &report)
         if report.build.succeeded || options.keepGoing {
             write(plan, options: options, into: &report)
         } else {
@@ -118,24 +120,52 @@ public enum Publisher {
         return report
     }
 
-    /// Writes changed files: archive documents first, so a current feed never links a
+    /// Sweeps the temporary files of killed runs out of every folder this run publishes
+    /// to (under the lock, so no other publish is writing them).
+    private static func removeStaleTemporaryFiles(_ plan: PublishPipeline.Plan, output: URL, report: inout PublishReport) {
+        let folders = Set(plan.outcome.files.map { output.appendingPathComponent($0.path).deletingLastPathComponent().path })
+        for folder in folders.sorted() {
+            report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: folder)).map {
+                URL(fileURLWithPath: folder).appendingPathComponent($0).path
+            }
+        }
+    }
+
+    /// Sorts out the files already published byte for byte (nothing to do) and runs the
+    /// gate, in parallel, on the others: a file that fails it is dropped from the plan, so
+    /// the published version stays.
+    private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, output: URL, report: inout PublishReport) {
+        let files = plan.outcome.files
+        let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
+            if AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path)) {
+                verdicts[index] = (true, [])
+            } else {
+                verdicts[index] = (false, check?(file.bytes, file.format, file.path) ?? [])
+            }
+        }
+        var kept: [RenderedFile] = []
+        for (file, verdict) in zip(files, verdicts.values) {
+            if verdict.same {
+                report.unchanged += 1
+            } else if verdict.problems.isEmpty {
+                kept.append(file)
+            } else {
+                plan.outcome.feedFailures.append(FeedFailure(path: file.path, problems: verdict.problems))
+            }
+        }
+        plan.outcome.files = kept
+        report.build.feedFailures = plan.outcome.feedFailures
+    }
+
+    /// Writes the changed files: archive documents first, so a current feed never links a
     /// `prev-archive` that is not on disk yet.
     private static func write(_ plan: PublishPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
         let files = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
             + plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
-        var cleaned: Set<String> = []
         for file in files {
             let url = options.output.appendingPathComponent(file.path)
-            let folder = url.deletingLastPathComponent()
-            if cleaned.insert(folder.path).inserted {
-                report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: folder).map {
-                    folder.appendingPathComponent($0).path
-                }
-            }
-            if AtomicFile.holds(file.bytes, at: url) {
-                report.unchanged += 1
-                continue
-            }
             let existed = FileManager.default.fileExists(atPath: url.path)
             do {
                 try AtomicFile.write(file.bytes, to: url, sync: options.sync)

@@ -1,2 +1,0 @@
-/// Markdown rendering through cmark-gfm.
-enum CrierMarkdownPlaceholder {}

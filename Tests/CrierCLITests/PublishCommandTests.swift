@@ -1,0 +1,109 @@
+import Crier
+import CrierCLI
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A folder set up the way the README's crontab line expects: `feeds/blog.yml` and its
+/// posts, published into `public/`.
+func makePublishSite(_ extra: String = "", posts: Int = 2) throws -> TempFolder {
+    let dir = try TempFolder()
+    try dir.write("feeds/blog.yml", """
+        title: Cron Blog
+        base_url: https://example.org/blog/
+        author: { name: Cron Author }
+        posts: ../posts
+        path: feed.xml
+        \(extra)
+        """)
+    for day in 1...posts { try writePublishPost(dir, day: day) }
+    return dir
+}
+
+func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags: [String] = []) throws {
+    let name = String(format: "posts/2024-01-%02d-post-%d.md", (day - 1) % 28 + 1, day)
+    let tagList = tags.isEmpty ? "" : "tags: [\(tags.joined(separator: ", "))]\n"
+    try dir.write(name, "---\ntitle: \"Post \(day)\"\ndate: \(String(format: "2024-01-%02d", (day - 1) % 28 + 1))T\(String(format: "%02d", day / 28 % 24)):00:00Z\n\(tagList)---\n\n\(body)\n")
+}
+
+@Suite struct PublishCommandTests {
+    @Test func publishPrintsNothingOnSuccessAndListsWhatChangedWithVerbose() throws {
+        let dir = try makePublishSite()
+        let first = try CrierBinary.run(["publish"], in: dir.url)
+        #expect(first.status == 0)
+        #expect(first.stdout.isEmpty && first.stderr.isEmpty, "cron mails any output: \(first.stdout)\(first.stderr)")
+        #expect(dir.exists("public/feed.xml") && dir.exists("public/feed.rss") && dir.exists("public/feed.json"))
+        #expect(dir.exists("public/.crier/lock") && dir.exists("public/.crier/cache"))
+
+        try writePublishPost(dir, day: 3)
+        let verbose = try CrierBinary.run(["publish", "--verbose"], in: dir.url)
+        #expect(verbose.status == 0)
+        #expect(verbose.stdout.contains("updated public/feed.xml  atom, 3 entries"))
+        #expect(verbose.stdout.contains("updated public/feed.json"))
+        #expect(verbose.stdout.contains("3 files changed, 0 unchanged, 3 posts (2 from cache)"))
+
+        let again = try CrierBinary.run(["publish", "-v"], in: dir.url)
+        #expect(again.stdout.contains("nothing changed, 3 unchanged, 3 posts (3 from cache)"))
+    }
+
+    @Test func everyRunAppendsOneLineToTheLogSayingHowItWent() throws {
+        let dir = try makePublishSite()
+        #expect(try CrierBinary.run(["publish", "--log", "run.log"], in: dir.url).status == 0)
+        #expect(try CrierBinary.run(["publish", "--log", "run.log"], in: dir.url).status == 0)
+        // Invalid UTF-8: a post error naming the file.
+        try Data("---\ntitle: caf".utf8 + [0xE9] + "\n---\nBody.\n".utf8).write(to: dir.url.appendingPathComponent("posts/broken.md"))
+        let failed = try CrierBinary.run(["publish", "--log", "run.log"], in: dir.url)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("broken.md"))
+        #expect(failed.stderr.contains("nothing published, the published feeds stay as they were"))
+
+        let lines = try dir.read("run.log").split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].contains(" publish ok output=public changed=3 unchanged=0 failed=0 posts=2 cached=0"))
+        #expect(lines[1].contains(" publish ok output=public changed=0 unchanged=3 failed=0 posts=2 cached=2"))
+        #expect(lines[2].contains(" publish failed output=public changed=0 "))
+        #expect(lines.allSatisfy { $0.hasPrefix("20") })
+    }
+
+    @Test func aRunWhileAnotherHoldsTheLockExitsWithFourAndSaysWhoHoldsItAndWaitsWhenAsked() throws {
+        let dir = try makePublishSite()
+        let held = try PublishLock.acquire(dir.url.appendingPathComponent("public/.crier/lock"))
+        let refused = try CrierBinary.run(["publish", "--log", "run.log"], in: dir.url)
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("another crier publish (pid \(getpid()) since "))
+        #expect(refused.stderr.contains("holds the lock"))
+        #expect(refused.stderr.contains("--wait"))
+        #expect(!dir.exists("public/feed.xml"))
+        #expect(try dir.read("run.log").contains(" publish locked "))
+
+        let releaser = Thread { usleep(500_000); held.release() }
+        releaser.start()
+        let waited = try CrierBinary.run(["publish", "--wait", "10"], in: dir.url)
+        #expect(waited.status == 0, "\(waited.stderr)")
+        #expect(dir.exists("public/feed.xml"))
+    }
+
+    @Test func anUnreachableHubExitsWithFiveWhileTheFeedsStayPublishedAndIsTriedAgainNextRun() throws {
+        // Port 1 on the loopback interface: nobody listens, the connection is refused.
+        let dir = try makePublishSite("hub: http://127.0.0.1:1/hub\nformats: [atom]")
+        let arguments = ["publish", "--ping-attempts", "2", "--ping-delay", "0.01"]
+        let first = try CrierBinary.run(arguments, in: dir.url)
+        #expect(first.status == 5)
+        #expect(first.stderr.contains("hub http://127.0.0.1:1/hub not notified of https://example.org/blog/feed.xml"))
+        #expect(first.stderr.contains("will retry on the next run"))
+        #expect(first.stdout.isEmpty)
+        #expect(try dir.read("public/feed.xml").contains("<link rel=\"hub\" href=\"http://127.0.0.1:1/hub\"/>"))
+        #expect(dir.exists("public/.crier/pending-pings.json"))
+
+        let second = try CrierBinary.run(arguments, in: dir.url)
+        #expect(second.status == 5, "the ping is still owed although no feed changed")
+    }
+
+    @Test func usageErrorsExitWithTwo() async {
+        #expect(await CrierMain.run(["publish", "--wait", "-1"]) == 2)
+        #expect(await CrierMain.run(["publish", "--ping-attempts", "0"]) == 2)
+        #expect(await CrierMain.run(["publish", "--feeds", "/nonexistent-crier-feeds"]) == 2)
+    }
+}
