@@ -1,0 +1,357 @@
+import CLibXML2
+
+/// HTML fragments (a post's rendered content), read with libxml2's HTML parser.
+public enum HTMLFragment {
+    /// Returns `html` with every relative URL in `href`, `src`, `poster` and each
+    /// candidate of `srcset` resolved against `base` (RFC 3986, through `xmlBuildURI`).
+    ///
+    /// URLs that already have a scheme (`https:`, `mailto:`, `data:`) are kept as
+    /// written. A fragment with no relative URL candidate at all is returned unchanged
+    /// without being parsed. Otherwise the fragment is parsed as the content of a
+    /// `<body>` and written back from the tree: names lowercased, attributes
+    /// double-quoted, character references decoded to the characters they stand for
+    /// (`&`, `<`, `>` and `"` escaped again), unclosed elements closed. No `html`,
+    /// `head` or `body` wrapper is added.
+    ///
+    /// Safe to call from many threads at once.
+    public static func absolutizingURLs(in html: String, base: String) -> String {
+        guard mayHaveRelativeURL(html) else { return html }
+        LibXML.ensureInitialised()
+        let wrapped = "<html><body>" + html + "</body></html>"
+        var bytes = Array(wrapped.utf8)
+        let result: String? = bytes.withUnsafeMutableBufferPointer { raw -> String? in
+            guard let start = raw.baseAddress else { return nil }
+            let chars = UnsafeMutableRawPointer(start).assumingMemoryBound(to: CChar.self)
+            guard let ctxt = htmlCreateMemoryParserCtxt(chars, Int32(clamping: raw.count)) else { return nil }
+            defer {
+                if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc) }
+                ctxt.pointee.myDoc = nil
+                htmlFreeParserCtxt(ctxt)
+            }
+            // Nothing to report: browsers accept whatever the parser recovers.
+            crier_setContextErrorHandler(ctxt, ignoreIssue, nil)
+            _ = htmlCtxtUseOptions(ctxt, Int32(bitPattern: htmlOptions))
+            _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
+            _ = htmlParseDocument(ctxt)
+            guard let doc = ctxt.pointee.myDoc, let body = findBody(in: doc) else { return nil }
+            var writer = FragmentWriter(base: base)
+            var child = body.pointee.children
+            while let node = child {
+                writer.write(node)
+                child = node.pointee.next
+            }
+            return String(decoding: writer.output, as: UTF8.self)
+        }
+        return result ?? html
+    }
+
+    /// Resolves one URL reference against `base`; returns `reference` unchanged when it
+    /// is already absolute or cannot be resolved.
+    public static func resolve(_ reference: String, against base: String) -> String {
+        let trimmed = trimHTMLSpace(reference)
+        if hasScheme(trimmed) { return reference }
+        LibXML.ensureInitialised()
+        if let resolved = buildURI(trimmed, base: base) { return resolved }
+        // libxml2 refuses references with spaces or non-ASCII characters: escape them.
+        let escaped = percentEncodeUnsafe(trimmed)
+        return buildURI(escaped, base: base) ?? reference
+    }
+
+    private static let htmlOptions: UInt32 =
+        HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue
+
+    private static func findBody(in doc: xmlDocPtr) -> xmlNodePtr? {
+        guard let root = xmlDocGetRootElement(doc) else { return nil }
+        var child = root.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE, nodeName(node) == "body" { return node }
+            child = node.pointee.next
+        }
+        return nil
+    }
+
+    private static func buildURI(_ reference: String, base: String) -> String? {
+        let built = reference.withCString { ref in
+            base.withCString { b in
+                xmlBuildURI(UnsafeRawPointer(ref).assumingMemoryBound(to: xmlChar.self),
+                            UnsafeRawPointer(b).assumingMemoryBound(to: xmlChar.self))
+            }
+        }
+        return String(ownedXMLChars: built)
+    }
+
+    /// Whether the text looks like it has any `href`, `src`, `poster` or `srcset`
+    /// attribute whose value could be relative. Cheap, and errs on the side of `true`.
+    static func mayHaveRelativeURL(_ html: String) -> Bool {
+        var html = html
+        return html.withUTF8 { bytes -> Bool in
+            let count = bytes.count
+            var i = 0
+            while i < count {
+                let c = bytes[i] | 0x20
+                guard c == UInt8(ascii: "h") || c == UInt8(ascii: "s") || c == UInt8(ascii: "p") else {
+                    i += 1
+                    continue
+                }
+                // Attribute names start after whitespace.
+                if i == 0 || !isHTMLSpace(bytes[i - 1]) {
+                    i += 1
+                    continue
+                }
+                var matched: [UInt8]?
+                for name in candidateNames where i + name.count <= count {
+                    var equal = true
+                    for k in 0..<name.count where bytes[i + k] | 0x20 != name[k] {
+                        equal = false
+                        break
+                    }
+                    if equal {
+                        matched = name
+                        break
+                    }
+                }
+                guard let name = matched else {
+                    i += 1
+                    continue
+                }
+                var j = i + name.count
+                while j < count, isHTMLSpace(bytes[j]) { j += 1 }
+                guard j < count, bytes[j] == UInt8(ascii: "=") else {
+                    i += 1
+                    continue
+                }
+                if name == srcsetName { return true }
+                j += 1
+                while j < count, isHTMLSpace(bytes[j]) { j += 1 }
+                if j < count, bytes[j] == UInt8(ascii: "\"") || bytes[j] == UInt8(ascii: "'") { j += 1 }
+                while j < count, isHTMLSpace(bytes[j]) { j += 1 }
+                if !startsWithScheme(bytes, at: j) { return true }
+                i = j
+            }
+            return false
+        }
+    }
+
+    private static let srcsetName = Array("srcset".utf8)
+    // `srcset` before `src`, so the longer name wins.
+    private static let candidateNames = [Array("href".utf8), srcsetName, Array("src".utf8), Array("poster".utf8)]
+
+    private static func startsWithScheme(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        var j = start
+        guard j < bytes.count, isASCIILetter(bytes[j]) else { return false }
+        j += 1
+        while j < bytes.count {
+            let b = bytes[j]
+            if b == UInt8(ascii: ":") { return true }
+            guard isASCIILetter(b) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "+")
+                    || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") else { return false }
+            j += 1
+        }
+        return false
+    }
+
+    static func hasScheme(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { startsWithScheme($0, at: 0) }
+    }
+
+    /// Rewrites each candidate URL of a `srcset` value, keeping its descriptors.
+    static func resolveSrcset(_ value: String, against base: String) -> String {
+        let scalars = Array(value.unicodeScalars)
+        var i = 0
+        var parts: [String] = []
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s.value < 0x80 && isHTMLSpace(UInt8(s.value)) }
+        while i < scalars.count {
+            while i < scalars.count, isSpace(scalars[i]) || scalars[i] == "," { i += 1 }
+            guard i < scalars.count else { break }
+            var url = String.UnicodeScalarView()
+            while i < scalars.count, !isSpace(scalars[i]) {
+                url.append(scalars[i])
+                i += 1
+            }
+            var descriptor = String.UnicodeScalarView()
+            var urlText = String(url)
+            if urlText.hasSuffix(",") {
+                // HTML: a URL ending in commas ends the candidate; the commas are separators.
+                while urlText.hasSuffix(",") { urlText.removeLast() }
+            } else {
+                var depth = 0
+                while i < scalars.count {
+                    let s = scalars[i]
+                    if s == "(" { depth += 1 }
+                    if s == ")" { depth = max(0, depth - 1) }
+                    if s == ",", depth == 0 { break }
+                    descriptor.append(s)
+                    i += 1
+                }
+            }
+            let resolved = resolve(urlText, against: base)
+            let trimmedDescriptor = trimHTMLSpace(String(descriptor))
+            parts.append(trimmedDescriptor.isEmpty ? resolved : resolved + " " + trimmedDescriptor)
+        }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Writes libxml2 HTML nodes back as HTML, resolving URL attributes on the way.
+private struct FragmentWriter {
+    let base: String
+    var output: [UInt8] = []
+
+    init(base: String) {
+        self.base = base
+        output.reserveCapacity(4096)
+    }
+
+    mutating func write(_ node: xmlNodePtr, inRawText: Bool = false) {
+        switch node.pointee.type {
+        case XML_ELEMENT_NODE:
+            writeElement(node)
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            guard let content = node.pointee.content else { return }
+            let text = UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)
+            if inRawText {
+                appendCString(text)
+            } else {
+                appendEscaped(String(cString: text), attribute: false)
+            }
+        case XML_COMMENT_NODE:
+            append("<!--")
+            if let content = node.pointee.content {
+                appendCString(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+            }
+            append("-->")
+        case XML_PI_NODE:
+            append("<?")
+            append(nodeName(node))
+            if let content = node.pointee.content {
+                append(" ")
+                appendCString(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+            }
+            append(">")
+        case XML_ENTITY_REF_NODE:
+            append("&" + nodeName(node) + ";")
+        default:
+            writeChildren(of: node, inRawText: inRawText)
+        }
+    }
+
+    mutating func writeChildren(of node: xmlNodePtr, inRawText: Bool) {
+        var child = node.pointee.children
+        while let current = child {
+            write(current, inRawText: inRawText)
+            child = current.pointee.next
+        }
+    }
+
+    mutating func writeElement(_ node: xmlNodePtr) {
+        let name = nodeName(node)
+        append("<" + name)
+        var attribute = node.pointee.properties
+        while let attr = attribute {
+            let attrName = String(xmlChars: attr.pointee.name) ?? ""
+            append(" " + attrName)
+            if attr.pointee.children != nil {
+                // The value with references decoded; the writer escapes it again.
+                var value = String(ownedXMLChars: xmlNodeGetContent(xmlNodePtr(OpaquePointer(attr)))) ?? ""
+                switch attrName.lowercased() {
+                case "href", "src", "poster":
+                    value = HTMLFragment.resolve(value, against: base)
+                case "srcset":
+                    value = HTMLFragment.resolveSrcset(value, against: base)
+                default:
+                    break
+                }
+                append("=\"")
+                appendEscaped(value, attribute: true)
+                append("\"")
+            }
+            attribute = attr.pointee.next
+        }
+        append(">")
+        let lower = name.lowercased()
+        if voidElements.contains(lower) {
+            // libxml2 2.9 knows HTML 4 only: it takes `<source>`, `<track>` and `<wbr>`
+            // for containers of what follows. Their "children" belong after them.
+            writeChildren(of: node, inRawText: false)
+            return
+        }
+        writeChildren(of: node, inRawText: rawTextElements.contains(lower))
+        append("</" + name + ">")
+    }
+
+    mutating func append(_ text: String) {
+        output.append(contentsOf: text.utf8)
+    }
+
+    mutating func appendCString(_ text: UnsafePointer<CChar>) {
+        let length = strlenSafe(text)
+        text.withMemoryRebound(to: UInt8.self, capacity: length) {
+            output.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+
+    mutating func appendEscaped(_ text: String, attribute: Bool) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): append("&amp;")
+            case UInt8(ascii: "<"): append("&lt;")
+            case UInt8(ascii: ">"): append("&gt;")
+            case UInt8(ascii: "\"") where attribute: append("&quot;")
+            default: output.append(byte)
+            }
+        }
+    }
+}
+
+private func strlenSafe(_ text: UnsafePointer<CChar>) -> Int {
+    var n = 0
+    while text[n] != 0 { n += 1 }
+    return n
+}
+
+private let voidElements: Set<String> = [
+    "area", "base", "basefont", "br", "col", "embed", "frame", "hr", "img", "input",
+    "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr",
+]
+private let rawTextElements: Set<String> = ["script", "style"]
+
+private func nodeName(_ node: xmlNodePtr) -> String {
+    String(xmlChars: node.pointee.name) ?? ""
+}
+
+private let ignoreIssue: xmlStructuredErrorFunc = { _, _ in }
+
+private func isHTMLSpace(_ b: UInt8) -> Bool {
+    b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0C || b == 0x0D
+}
+
+private func isASCIILetter(_ b: UInt8) -> Bool {
+    (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z")
+}
+
+private func trimHTMLSpace(_ value: String) -> String {
+    var utf8 = Substring(value).utf8
+    while let first = utf8.first, isHTMLSpace(first) { utf8.removeFirst() }
+    while let last = utf8.last, isHTMLSpace(last) { utf8.removeLast() }
+    return String(Substring(utf8))
+}
+
+/// Percent-encodes bytes a URI may not hold (spaces, controls, non-ASCII), leaving
+/// existing escapes and reserved characters alone.
+private func percentEncodeUnsafe(_ value: String) -> String {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    for b in value.utf8 {
+        if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
+            || b == UInt8(ascii: "\\") || b == UInt8(ascii: "^") || b == UInt8(ascii: "`")
+            || b == UInt8(ascii: "{") || b == UInt8(ascii: "|") || b == UInt8(ascii: "}") {
+            out.append(UInt8(ascii: "%"))
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 0xF)])
+        } else {
+            out.append(b)
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,70 @@
+import Testing
+@testable import CrierXML
+
+@Suite("HTML fragment URL rewriting")
+struct HTMLFragmentTests {
+    let base = "https://example.com/blog/2024/03/05/hello.html"
+
+    @Test func relativeLinksAndImagesBecomeAbsolute() {
+        let html = #"<p><a href="other.html">x</a> <img src="/img/a.png" alt="A"> <a href="../up/">u</a></p>"#
+        let out = HTMLFragment.absolutizingURLs(in: html, base: base)
+        #expect(out == #"<p><a href="https://example.com/blog/2024/03/05/other.html">x</a> <img src="https://example.com/img/a.png" alt="A"> <a href="https://example.com/blog/2024/03/up/">u</a></p>"#)
+    }
+
+    @Test func absoluteURLsAreKeptAsWritten() {
+        let html = #"<p><a href="https://other.org/a?b=1&amp;c=2">x</a> <a href="mailto:me@example.com">m</a> <img src="data:image/png;base64,AAAA"></p>"#
+        #expect(HTMLFragment.absolutizingURLs(in: html, base: base) == html)
+    }
+
+    @Test func fragmentWithoutRelativeURLsIsReturnedUntouched() {
+        let html = "<P>Unclosed <b>bold & <i>odd</P>"
+        #expect(HTMLFragment.absolutizingURLs(in: html, base: base) == html)
+    }
+
+    @Test func everySrcsetCandidateIsResolvedAndDescriptorsKept() {
+        let html = #"<img srcset="small.jpg 480w, /large.jpg 1080w,https://cdn.example/x.jpg 2x" src="small.jpg">"#
+        let out = HTMLFragment.absolutizingURLs(in: html, base: base)
+        #expect(out == #"<img srcset="https://example.com/blog/2024/03/05/small.jpg 480w, https://example.com/large.jpg 1080w, https://cdn.example/x.jpg 2x" src="https://example.com/blog/2024/03/05/small.jpg">"#)
+    }
+
+    @Test func videoPosterAndSourcesAreResolvedWithoutInventedEndTags() {
+        let html = "<video poster=\"poster.jpg\" controls><source src=\"clip.mp4\" type=\"video/mp4\"><track src=\"subs.vtt\">Fallback</video>\n<p>after</p>"
+        let out = HTMLFragment.absolutizingURLs(in: html, base: base)
+        #expect(out == "<video poster=\"https://example.com/blog/2024/03/05/poster.jpg\" controls><source src=\"https://example.com/blog/2024/03/05/clip.mp4\" type=\"video/mp4\"><track src=\"https://example.com/blog/2024/03/05/subs.vtt\">Fallback</video>\n<p>after</p>")
+    }
+
+    @Test func fragmentLinksAndProtocolRelativeURLsResolve() {
+        let out = HTMLFragment.absolutizingURLs(in: ##"<a href="#fn-1">1</a><img src="//cdn.example/i.png">"##, base: base)
+        #expect(out == ##"<a href="https://example.com/blog/2024/03/05/hello.html#fn-1">1</a><img src="https://cdn.example/i.png">"##)
+    }
+
+    @Test func textScriptsCommentsAndNonASCIIArePreserved() {
+        func fragment(_ href: String) -> String {
+            "<!-- note -->\n<p>&lt;tag&gt; &amp; ]]&gt; caf\u{E9} \u{1F600} \u{5E9}\u{5DC}\u{5D5}\u{5DD} <a href=\"\(href)\">x</a></p>\n<script>if (a < b && c) {}</script>\n<pre><code>line 1\n  line 2\n</code></pre>\n"
+        }
+        let out = HTMLFragment.absolutizingURLs(in: fragment("x.html"), base: base)
+        #expect(out == fragment("https://example.com/blog/2024/03/05/x.html"))
+    }
+
+    @Test func referencesWithSpacesOrNonASCIIAreEscapedThenResolved() {
+        let out = HTMLFragment.absolutizingURLs(in: #"<img src="my photo é.png">"#, base: base)
+        #expect(out == #"<img src="https://example.com/blog/2024/03/05/my%20photo%20%C3%A9.png">"#)
+    }
+
+    @Test func ampersandsInQueriesStayEscaped() {
+        let out = HTMLFragment.absolutizingURLs(in: #"<a href="search?q=a&amp;n=2">s</a>"#, base: "https://example.com/p/")
+        #expect(out == #"<a href="https://example.com/p/search?q=a&amp;n=2">s</a>"#)
+    }
+
+    @Test func manyThreadsCanRewriteAtOnce() async {
+        await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<64 {
+                group.addTask {
+                    let out = HTMLFragment.absolutizingURLs(in: "<p><a href=\"p\(i).html\">\(i)</a></p>", base: "https://example.com/a/b")
+                    return out == "<p><a href=\"https://example.com/a/p\(i).html\">\(i)</a></p>"
+                }
+            }
+            for await ok in group { #expect(ok) }
+        }
+    }
+}
