@@ -69,7 +69,7 @@ import Glibc
             try replace(output, with: oldCopy)
             let process = try start(in: dir.url)
             // Spread the kills over the whole run, from before the first write to after the last.
-            usleep(useconds_t(fullRun * 1.1 * Double(index) / Double(kills - 1) * 1_000_000))
+            usleep(useconds_t(fullRun * 1.5 * Double(index) / Double(kills - 1) * 1_000_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 

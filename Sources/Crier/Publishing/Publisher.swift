@@ -107,7 +107,7 @@ public enum Publisher {
             }
         }
 
-        removeStaleTemporaryFiles(plan, output: options.output, report: &report)
+        removeStaleTemporaryFiles(plan, options: options, report: &report)
         gate(&plan, check: options.build.check, output: options.output, report: &report)
         if report.build.succeeded || options.keepGoing {
             write(plan, options: options, into: &report)
@@ -121,9 +121,11 @@ public enum Publisher {
     }
 
     /// Sweeps the temporary files of killed runs out of every folder this run publishes
-    /// to (under the lock, so no other publish is writing them).
-    private static func removeStaleTemporaryFiles(_ plan: PublishPipeline.Plan, output: URL, report: inout PublishReport) {
-        let folders = Set(plan.outcome.files.map { output.appendingPathComponent($0.path).deletingLastPathComponent().path })
+    /// to, and out of the state folder (under the lock, so no other publish is writing).
+    private static func removeStaleTemporaryFiles(_ plan: PublishPipeline.Plan, options: PublishOptions, report: inout PublishReport) {
+        var folders = Set(plan.outcome.files.map { options.output.appendingPathComponent($0.path).deletingLastPathComponent().path })
+        folders.insert(options.stateFolder.path)
+        folders.insert(options.cacheFolder.path)
         for folder in folders.sorted() {
             report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: folder)).map {
                 URL(fileURLWithPath: folder).appendingPathComponent($0).path
