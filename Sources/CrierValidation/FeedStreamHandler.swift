@@ -69,7 +69,12 @@ enum FeedStreamWalker {
                 handler.end(container, path: path)
             case .text where depth == path.count:
                 let value = reader.value
-                if value.contains(where: { !$0.isWhitespace }) { handler.text(value, line: reader.line, path: path) }
+                if value.contains(where: { !$0.isWhitespace }) {
+                    // libxml2 dates a text node by where it ends; report where the text starts.
+                    let newlines = value.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
+                    let leading = value.prefix { $0.isWhitespace }.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
+                    handler.text(value, line: max(1, reader.line - newlines + leading), path: path)
+                }
             default:
                 break
             }

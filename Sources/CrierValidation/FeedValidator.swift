@@ -70,11 +70,13 @@ public struct FeedValidator: Sendable {
             sink.add(.error, "ValidatorLimit", line: 0, "The file is \(info.st_size) bytes, over the \(options.maxBytes)-byte limit; it was not read.", spec: "Crier")
             return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
         }
-        // Peek at the start to choose between JSON and XML.
+        // Peek at the start of a regular file to choose between JSON and XML.
         var head = [UInt8](repeating: 0, count: 1024)
-        let peeked = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 1024, 0) }
-        guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
-        head.removeSubrange(peeked...)
+        if isRegular {
+            let peeked = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 1024, 0) }
+            guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
+            head.removeSubrange(peeked...)
+        }
         if !isRegular || JSONFeedValidator.looksLikeJSON(head) {
             // Pipes and JSON are read whole (JSON Feed has no streaming form), within the limit.
             let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes)
@@ -101,7 +103,6 @@ public struct FeedValidator: Sendable {
     static func readAll(fd: Int32, path: String, limit: Int) throws(ValidationInputError) -> [UInt8]? {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        _ = lseek(fd, 0, SEEK_SET)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -131,6 +132,12 @@ public struct FeedValidator: Sendable {
             sink.add(.error, "SAXError", line: 0, "\(error)", spec: "XML 1.0")
         }
         reportNamespaceIssues(reader.issues, sink: sink)
+        for reference in reader.externalEntityReferences.prefix(100) {
+            sink.add(.error, "ExternalEntity", line: reference.line, "&\(reference.name); refers to an external entity, which is never loaded: readers would not see its text.", spec: "XML 1.0 §4.4.3")
+        }
+        if reader.entityExpansionExceeded {
+            sink.add(.error, "ValidatorLimit", line: 0, "Internal entities expand to more than 1 MiB; the rest was not expanded.", spec: "XML 1.0 §4.4")
+        }
         return format
     }
 
@@ -182,7 +189,8 @@ public struct FeedValidator: Sendable {
         } else {
             rule = "SAXError"
         }
-        sink.add(.error, rule, line: issue.line, column: issue.column, "XML is not well formed: \(message)", spec: "XML 1.0")
+        let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
+        sink.add(.error, rule, line: issue.line, column: issue.column, "XML is not well formed: \(flat)", spec: "XML 1.0")
     }
 
     static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {

@@ -82,33 +82,92 @@ public struct XMLDocument: Sendable {
     public static let safeOptions: Int = Int(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
         | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
 
-    static func copy(_ node: xmlNodePtr) -> XMLElement {
+    static func copy(_ node: xmlNodePtr, entities: EntityLog? = nil) -> XMLElement {
         var element = XMLElement(
             name: String(xmlChars: node.pointee.name) ?? "",
             prefix: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.prefix) },
             namespace: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
-            line: Int(xmlGetLineNo(node))
+            line: line(of: node)
         )
         element.attributes = attributes(of: node)
-        var child = node.pointee.children
+        appendChildren(of: node.pointee.children, to: &element, entities: entities, depth: 0)
+        return element
+    }
+
+    /// Copies a list of sibling nodes into `element`. Entities are not substituted by the
+    /// parser (that would load external ones), so references to internal entities are
+    /// expanded here, within a size budget; references to external ones are logged and
+    /// their text left out.
+    private static func appendChildren(of first: xmlNodePtr?, to element: inout XMLElement, entities: EntityLog?, depth: Int) {
+        var child = first
         while let c = child {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(.element(copy(c)))
+                element.children.append(.element(copy(c, entities: entities)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                let text = String(xmlChars: c.pointee.content) ?? ""
-                if case .text(let previous)? = element.children.last {
-                    element.children[element.children.count - 1] = .text(previous + text)
+                appendText(String(xmlChars: c.pointee.content) ?? "", to: &element)
+            case XML_ENTITY_REF_NODE:
+                let name = String(xmlChars: c.pointee.name) ?? ""
+                let entity = c.pointee.children.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlEntity.self) }
+                if let entity, entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, depth < 16 {
+                    if let log = entities, log.expandedBytes > EntityLog.budget {
+                        log.overBudget = true
+                    } else {
+                        let before = element.text.utf8.count
+                        appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1)
+                        entities?.expandedBytes += max(0, element.text.utf8.count - before)
+                    }
                 } else {
-                    element.children.append(.text(text))
+                    entities?.external.append((name: name, line: Int(xmlGetLineNo(c))))
                 }
             default:
                 break
             }
             child = c.pointee.next
         }
-        return element
     }
+
+    private static func appendText(_ text: String, to element: inout XMLElement) {
+        if case .text(let previous)? = element.children.last {
+            element.children[element.children.count - 1] = .text(previous + text)
+        } else {
+            element.children.append(.text(text))
+        }
+    }
+}
+
+extension XMLDocument {
+    /// The 1-based line of an element's start tag. libxml2 2.9 stores 65535 for any later
+    /// line and, with XML_PARSE_BIG_LINES, keeps the exact line only on text nodes, where
+    /// it is the line the text ends on. So past 65535 the line comes from the text beside
+    /// the element: the white space before it ends on the tag's line; the text after the
+    /// start tag (or after an empty element) starts on it. The streaming reader frees text
+    /// it has passed, so all three are tried.
+    static func line(of node: xmlNodePtr) -> Int {
+        if node.pointee.line < 65535 { return Int(node.pointee.line) }
+        if let previous = node.pointee.prev, previous.pointee.type == XML_TEXT_NODE {
+            let line = Int(xmlGetLineNo(previous))
+            if line > 0 { return line }
+        }
+        for neighbour in [node.pointee.children, node.pointee.next] {
+            if let text = neighbour, text.pointee.type == XML_TEXT_NODE {
+                let end = Int(xmlGetLineNo(text))
+                let newlines = (String(xmlChars: text.pointee.content) ?? "").utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+                if end > 0 { return max(1, end - newlines) }
+            }
+        }
+        return Int(xmlGetLineNo(node))
+    }
+}
+
+/// Entity references met while copying a subtree out of libxml2.
+final class EntityLog {
+    /// Text that internal entities may add to one document, at most.
+    static let budget = 1 << 20
+    var expandedBytes = 0
+    var overBudget = false
+    /// References to external entities, which are never loaded.
+    var external: [(name: String, line: Int)] = []
 }
 
 extension XMLDocument {

@@ -149,7 +149,7 @@ public final class XMLStreamReader {
     /// 1-based line of the current node (the start tag, for an element).
     public var line: Int {
         if let node = xmlTextReaderCurrentNode(reader) {
-            let line = Int(xmlGetLineNo(node))
+            let line = node.pointee.type == XML_ELEMENT_NODE ? XMLDocument.line(of: node) : Int(xmlGetLineNo(node))
             if line > 0 { return line }
         }
         return currentParserLine
@@ -199,8 +199,18 @@ public final class XMLStreamReader {
             }
             throw XMLParseError(issues: issues)
         }
-        return XMLDocument.copy(node)
+        return XMLDocument.copy(node, entities: entityLog)
     }
+
+    private let entityLog = EntityLog()
+
+    /// References to external entities inside expanded elements: never loaded, so their
+    /// text is missing from the copies. (name, line)
+    public var externalEntityReferences: [(name: String, line: Int)] { entityLog.external }
+
+    /// Whether internal entities would have expanded past the budget (1 MiB per document);
+    /// the excess was left out.
+    public var entityExpansionExceeded: Bool { entityLog.overBudget }
 }
 
 /// Where a reader's bytes come from: a buffer in memory or a file descriptor, with a limit.

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import CrierValidation
+
+/// Hostile documents: each must end in a clear error, quickly, without reading anything
+/// the document points at.
+@Suite struct AttackTests {
+    /// A fresh temporary directory for one test.
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("crier-attack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs `body` on another thread and waits at most `seconds` for it.
+    func finishes(within seconds: Double, _ body: @escaping @Sendable () -> Void) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            body()
+            done.signal()
+        }
+        return done.wait(timeout: .now() + seconds) == .success
+    }
+
+    @Test func externalEntityIsNeverRead() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = dir.appendingPathComponent("secret.txt")
+        try "CRIER-SECRET-7f3a".write(to: secret, atomically: true, encoding: .utf8)
+        // A named pipe with no writer: opening it for reading would block, so finishing at
+        // all shows the parser never opened it.
+        let fifo = dir.appendingPathComponent("pipe")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE feed [
+          <!ENTITY secret SYSTEM "\(secret.absoluteString)">
+          <!ENTITY pipe SYSTEM "\(fifo.absoluteString)">
+          <!ENTITY remote SYSTEM "http://127.0.0.1:9/x">
+        ]>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <title>&secret; &pipe; &remote;</title>
+          <id>tag:example.com,2024:feed</id><updated>2024-05-01T12:00:00Z</updated>
+          <author><name>Ed</name></author><link rel="self" href="https://example.com/f"/>
+        </feed>
+        """
+        let box = ReportBox()
+        let finished = finishes(within: 10) {
+            box.report = FeedValidator.validate(bytes: Array(xml.utf8), fileName: "xxe.xml")
+        }
+        #expect(finished, "the parser blocked on the named pipe: it tried to read an external entity")
+        if !finished {
+            // Unblock the stuck reader so the test process can end.
+            let fd = open(fifo.path, O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+            return
+        }
+        let report = try #require(box.report)
+        let external = report.diagnostics.filter { $0.rule == "ExternalEntity" }
+        #expect(external.count == 3)
+        #expect(external.allSatisfy { $0.severity == .error && $0.line == 8 })
+        #expect(!report.diagnostics.contains { $0.message.contains("CRIER-SECRET") })
+    }
+
+    @Test func externalEntityInAttributeIsAnError() {
+        let xml = """
+        <!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/hostname">]>
+        <feed xmlns="http://www.w3.org/2005/Atom"><link href="&x;"/></feed>
+        """
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(report.diagnostics.contains { $0.rule == "SAXError" && $0.line == 2 })
+    }
+
+    @Test(arguments: ["content", "attribute"])
+    func entityExpansionBombIsStopped(_ place: String) {
+        var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [\n<!ENTITY l0 \"lollollollollollollollollollol\">\n"
+        for i in 1...9 { xml += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">\n" }
+        xml += "]>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+        xml += place == "content" ? "<title>&l9;</title>" : "<link href=\"&l9;\"/>"
+        xml += "</feed>\n"
+        let start = ContinuousClock.now
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(report.diagnostics.contains { $0.severity == .error && ($0.rule == "SAXError" || $0.rule == "ValidatorLimit") })
+    }
+
+    @Test func deepNestingIsAnError() {
+        let xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\">" + String(repeating: "<x>", count: 10_000)
+            + String(repeating: "</x>", count: 10_000) + "</feed>"
+        let start = ContinuousClock.now
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        let error = report.diagnostics.first { $0.rule == "ValidatorLimit" }
+        #expect(error?.severity == .error)
+        #expect(error?.message.contains("depth") == true)
+    }
+
+    @Test func invalidUTF8IsAnError() {
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>caf".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array("</title></feed>".utf8)
+        let report = FeedValidator.validate(bytes: bytes)
+        let error = report.diagnostics.first { $0.rule == "UnicodeError" }
+        #expect(error?.severity == .error)
+        #expect(error?.line == 3)
+    }
+
+    @Test func undeclaredPrefixIsAnError() {
+        let xml = """
+        <rss version="2.0"><channel><title>t</title><link>https://example.com/</link><description>d</description>
+        <item><title>i</title><dc:creator>Ed</dc:creator></item></channel></rss>
+        """
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        let error = report.diagnostics.first { $0.rule == "UndeclaredPrefix" }
+        #expect(error?.severity == .error)
+        #expect(error?.line == 2)
+    }
+
+    @Test func oversizedFileIsRefusedWithoutReading() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("big.xml")
+        // Sparse: 64 MiB on paper, nothing on disk; the limit is 1 MiB.
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data("<feed>".utf8)))
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.truncate(atOffset: 64 << 20)
+        try handle.close()
+        let start = ContinuousClock.now
+        let report = try FeedValidator.validate(filePath: file.path, options: ValidationOptions(maxBytes: 1 << 20))
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(report.diagnostics.map(\.rule) == ["ValidatorLimit"])
+        #expect(report.hasErrors)
+    }
+
+    @Test func oversizedStreamIsCutOff() throws {
+        // A pipe has no size up front: the limit applies while reading.
+        signal(SIGPIPE, SIG_IGN)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let writer = fds[1]
+        Thread.detachNewThread {
+            var chunk = Array("<feed xmlns=\"http://www.w3.org/2005/Atom\">".utf8)
+            chunk += Array(repeating: UInt8(ascii: " "), count: 1 << 16)
+            _ = chunk.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+            let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 1 << 16)
+            for _ in 0..<64 where spaces.withUnsafeBytes({ write(writer, $0.baseAddress, $0.count) }) > 0 {}
+            close(writer)
+        }
+        let report = try FeedValidator.validate(filePath: "/dev/fd/\(fds[0])", options: ValidationOptions(maxBytes: 1 << 20))
+        close(fds[0])
+        #expect(report.diagnostics.contains { $0.rule == "ValidatorLimit" && $0.severity == .error })
+    }
+
+    @Test func missingFileIsAReadFailureNotADiagnostic() {
+        #expect(throws: ValidationInputError.self) {
+            try FeedValidator.validate(filePath: "/nonexistent/crier/feed.xml")
+        }
+    }
+}
+
+final class ReportBox: @unchecked Sendable {
+    var report: ValidationReport?
+}
