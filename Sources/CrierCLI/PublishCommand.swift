@@ -36,7 +36,7 @@ struct Publish: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run's lock (default 0: give up at once).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run's lock; 0 gives up at once.", valueName: "seconds"))
     var wait: Double = 0
 
     @Flag(name: .shortAndLong, help: "List what changed, warnings, hub notifications and a summary.")
@@ -48,7 +48,7 @@ struct Publish: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for the lock, post cache and pending pings (default OUTPUT/.crier).", valueName: "dir"))
     var state: String?
 
-    @Flag(name: .customLong("no-cache"), help: "Render every post again (the cache is still updated).")
+    @Flag(name: .customLong("no-cache"), help: "Render every post again (the cache is refreshed for the next run).")
     var noCache = false
 
     @Option(name: .customLong("ping-attempts"), help: ArgumentHelp("Tries per hub notification.", valueName: "n"))

@@ -172,6 +172,20 @@ final class PublishSite {
         #expect(DiskPostCache(file: file, scope: "two").post(for: key) == nil)
     }
 
+    @Test func withoutTheCacheEveryPostIsRenderedAgainAndTheCacheIsRefreshedForTheNextRun() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        try site.post("two", day: 2)
+        _ = try await site.publish()
+        var options = site.options()
+        options.useCache = false
+        let uncached = try await site.publish(options)
+        #expect(uncached.cacheHits == 0 && uncached.cacheMisses == 2)
+        #expect(uncached.written.isEmpty)
+        let cached = try await site.publish()
+        #expect(cached.cacheHits == 2 && cached.cacheMisses == 0)
+    }
+
     @Test func aChangedSiteSettingStartsTheJobWithAnEmptyCache() async throws {
         let site = try PublishSite()
         try site.post("one", day: 1)

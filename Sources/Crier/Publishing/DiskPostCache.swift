@@ -18,6 +18,9 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     public let file: URL
     /// Fingerprint of everything besides the post file that shapes a loaded post.
     public let scope: String
+    /// Whether posts are taken from the cache; `false` renders every post and only
+    /// refreshes the file (`crier publish --no-cache`).
+    public let reuse: Bool
 
     // Guarded by `lock`: the loader calls in from its worker threads.
     private let lock = NSLock()
@@ -28,9 +31,10 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     private var missCount = 0
 
     /// Opens (or starts) the cache file `file` for `scope`.
-    public init(file: URL, scope: String) {
+    public init(file: URL, scope: String, reuse: Bool = true) {
         self.file = file
         self.scope = scope
+        self.reuse = reuse
         if let data = try? Data(contentsOf: file),
            let document = try? JSONDecoder().decode(CacheDocument.self, from: data),
            document.version == DiskPostCache.formatVersion, document.scope == scope {
@@ -42,14 +46,14 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     }
 
     /// The cache file for `job` in `folder`, its scope computed from the job's inputs.
-    public convenience init(folder: URL, job: BuildJob) {
+    public convenience init(folder: URL, job: BuildJob, reuse: Bool = true) {
         let scope = DiskPostCache.scope(of: job)
-        self.init(file: folder.appendingPathComponent(String(scope.prefix(16)) + ".json"), scope: scope)
+        self.init(file: folder.appendingPathComponent(String(scope.prefix(16)) + ".json"), scope: scope, reuse: reuse)
     }
 
     public func post(for key: PostCacheKey) -> Post? {
         lock.withLock {
-            guard let cached = stored[key.path] ?? used[key.path], cached.key == key else {
+            guard reuse, let cached = stored[key.path] ?? used[key.path], cached.key == key else {
                 missCount += 1
                 return nil
             }

@@ -22,7 +22,7 @@ enum PublishPipeline {
     /// Default size of an archived feed's current document and of its archive pages.
     static let defaultArchiveSize = 20
 
-    static func run(_ jobs: [BuildJob], options: BuildOptions, caches: [DiskPostCache?]) -> Plan {
+    static func run(_ jobs: [BuildJob], options: BuildOptions, caches: [DiskPostCache]) -> Plan {
         var plan = Plan()
         for (index, job) in jobs.enumerated() {
             var loadOptions = LoadOptions()

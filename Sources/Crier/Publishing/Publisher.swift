@@ -15,7 +15,7 @@ public struct PublishOptions: Sendable {
     public var keepGoing = false
     /// Seconds to wait for another run's lock.
     public var wait: Double = 0
-    /// Reuse posts rendered by earlier runs.
+    /// Reuse posts rendered by earlier runs (the cache is refreshed either way).
     public var useCache = true
     /// Flush every written file and its folder to disk before going on.
     public var sync = true
@@ -94,10 +94,10 @@ public enum Publisher {
         defer { lock.release() }
 
         var report = PublishReport()
-        let caches: [DiskPostCache?] = jobs.map { options.useCache ? DiskPostCache(folder: options.cacheFolder, job: $0) : nil }
+        let caches = jobs.map { DiskPostCache(folder: options.cacheFolder, job: $0, reuse: options.useCache) }
         var plan = PublishPipeline.run(jobs, options: options.build, caches: caches)
         report.build = plan.outcome
-        for cache in caches.compactMap({ $0 }) {
+        for cache in caches {
             report.cacheHits += cache.hits
             report.cacheMisses += cache.misses
             do {
