@@ -12,7 +12,7 @@ final class AtomValidator: FeedStreamHandler {
     private var firstEntryID: String?
     private var allEntryIDsEqual = true
     /// `id` + `updated` of every entry so far, to spot repeats; small per entry.
-    private var seenEntryKeys: Set<String> = []
+    private var seenEntryKeys = SeenSet()
 
     init(sink: DiagnosticSink) {
         self.sink = sink
@@ -214,7 +214,7 @@ final class AtomValidator: FeedStreamHandler {
                 firstEntryID = id
             }
             let updated = entry.element(named: "updated", namespace: ns)?.text ?? ""
-            if !seenEntryKeys.insert(id + "\u{0}" + updated).inserted {
+            if !seenEntryKeys.insert(id + "\u{0}" + updated) {
                 sink.warning("DuplicateEntries", at: entry, "Another entry has the same <id> and <updated>.", spec: "RFC 4287 §4.1.1")
             }
         } else {

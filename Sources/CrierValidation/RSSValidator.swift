@@ -9,7 +9,7 @@ final class RSSValidator: FeedStreamHandler {
     private var channel: XMLElement?
     private var channelCount = 0
     private var sawItem = false
-    private var seenGuids: Set<String> = []
+    private var seenGuids = SeenSet()
     private var rootNamespaces: [XMLNamespaceDeclaration] = []
 
     init(sink: DiagnosticSink) {
@@ -393,7 +393,7 @@ final class RSSValidator: FeedStreamHandler {
                 sink.error("InvalidHttpGUID", at: e, "<guid> \"\(value)\" is not a URL; add isPermaLink=\"false\" if it is not one.", spec: "\(spec) §guid")
             }
         }
-        if !seenGuids.insert(value).inserted {
+        if !seenGuids.insert(value) {
             sink.error("DuplicateValue", at: e, "Another item has the same <guid> \"\(value)\".", spec: "\(spec) §guid")
         }
     }
