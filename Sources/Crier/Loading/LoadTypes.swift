@@ -12,12 +12,16 @@ public enum PostSource: Sendable, Equatable {
 public struct LoadOptions: Sendable {
     /// Include Jekyll `_drafts/` and Hugo `draft: true` posts.
     public var includeDrafts: Bool = false
+    /// The date of posts with no date in their front matter or file name; `nil` takes the
+    /// file's modification time. Either way the loader warns, naming the file.
+    public var defaultDate: Date?
     /// Posts remembered from earlier runs (publish); `nil` renders every post.
     public var cache: (any PostCache)?
     public init() {}
 }
 
-/// A problem with one post, naming the file and, where known, the line.
+/// A problem with one post (or with a site's configuration file), naming the file and,
+/// where known, the line.
 public struct PostError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Path of the file, as the user would type it.
     public var path: String

@@ -1,14 +1,213 @@
+import CrierMarkdown
+import CrierXML
+import Dispatch
 import Foundation
 
-/// Loads posts from a Jekyll site, a Hugo site or a bare folder.
+/// Loads posts from a Jekyll site, a Hugo site or a bare folder: front matter read,
+/// Markdown rendered to HTML, relative URLs made absolute, dates resolved.
+///
+/// `load` never throws: a post that cannot be loaded (invalid UTF-8, broken front matter,
+/// an unknown date format) is an entry of `LoadResult.errors` naming the file and line,
+/// and the other posts still load. A site that cannot be read at all (no such folder,
+/// not a Jekyll or Hugo site, a configuration file with a syntax error or an unknown time
+/// zone) gives no posts and one error naming the folder or the configuration file.
 public enum PostLoader {
-    /// Loads every post of `source`.
+    /// Loads every post of `source`, in parallel, ordered by `sourcePath`.
+    ///
+    /// Drafts (Jekyll `_drafts/`, `draft: true`) are left out unless
+    /// `options.includeDrafts`; `published: false` posts are always left out; posts dated
+    /// in the future are included (the feed builder decides what is due).
     public static func load(_ source: PostSource, options: LoadOptions) -> LoadResult {
+        var warnings: [PostError] = []
+        let context: SiteContext
         switch source {
-        case .site:
-            return LoadResult(site: Site(title: "", baseURL: "/"), posts: [], errors: [PostError(path: "", message: "not implemented yet")])
-        case .folder(_, let site):
-            return LoadResult(site: site, posts: [])
+        case .site(let root):
+            do {
+                context = try SiteConfiguration.read(root: root, warnings: &warnings)
+            } catch {
+                return LoadResult(site: Site(title: "", baseURL: "http://localhost/"), posts: [], errors: [error], warnings: warnings)
+            }
+        case .folder(let root, let site):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return LoadResult(site: site, posts: [], errors: [PostError(path: SiteConfiguration.displayPath(root), message: "no such folder")])
+            }
+            context = SiteContext(flavor: .folder, root: root, site: site, permalink: Permalink.jekyllPattern(site.permalink ?? "/:path/"))
         }
+        var files: [PostFile]
+        switch context.flavor {
+        case .jekyll: files = PostFiles.jekyll(root: context.root, includeDrafts: options.includeDrafts, warnings: &warnings)
+        case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory)
+        case .folder: files = PostFiles.folder(root: context.root)
+        }
+        files.sort { $0.relativePath < $1.relativePath }
+
+        let outcomes = loadInParallel(files, context: context, options: options)
+        var posts: [Post] = []
+        var errors: [PostError] = []
+        posts.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            warnings += outcome.warnings
+            switch outcome.result {
+            case .success(let post?): posts.append(post)
+            case .success(nil): break
+            case .failure(let error): errors.append(error)
+            }
+        }
+        return LoadResult(site: context.site, posts: posts, errors: errors, warnings: warnings)
+    }
+
+    /// Loads `files` across all cores; the result is in the order of `files`.
+    static func loadInParallel(_ files: [PostFile], context: SiteContext, options: LoadOptions) -> [FileOutcome] {
+        guard !files.isEmpty else { return [] }
+        let empty = FileOutcome(result: .success(nil), warnings: [])
+        var outcomes = [FileOutcome](repeating: empty, count: files.count)
+        // Interleaved chunks, several per core, so one slow post does not hold up a core's
+        // whole share.
+        let workers = min(files.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        outcomes.withUnsafeMutableBufferPointer { buffer in
+            let slots = DisjointSlots(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: files.count, by: workers) {
+                    slots.store(PostRules.load(files[index], context: context, options: options), at: index)
+                }
+            }
+        }
+        return outcomes
+    }
+}
+
+/// A buffer that parallel workers write into, each index by exactly one worker, read only
+/// after they have all finished.
+private struct DisjointSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<FileOutcome>
+    func store(_ value: FileOutcome, at index: Int) { buffer[index] = value }
+}
+
+/// One file that may be a post, and what its place in the site says about it.
+struct PostFile: Sendable {
+    enum Role: Sendable, Equatable {
+        /// Jekyll `_posts/`; categories from the folders above `_posts`.
+        case jekyllPost(categories: [String])
+        case jekyllDraft(categories: [String])
+        case hugo
+        case folder
+    }
+
+    var url: URL
+    /// Relative to the site or folder root, with `/`.
+    var relativePath: String
+    var role: Role
+}
+
+/// The result of loading one file: a post, nothing (a draft, `published: false`), or an
+/// error; and warnings either way.
+struct FileOutcome: Sendable {
+    var result: Result<Post?, PostError>
+    var warnings: [PostError]
+}
+
+/// Finding the files that may be posts.
+enum PostFiles {
+    static let markdownExtensions: Set<String> = ["md", "markdown", "mkd", "mkdn", "mdown", "mdwn"]
+    static let htmlExtensions: Set<String> = ["html", "htm"]
+    /// Folders no site keeps posts in.
+    static let skippedFolders: Set<String> = ["_site", "node_modules", "vendor", "public", "resources"]
+
+    /// Every regular file under `root`, as paths relative to it, skipping hidden files and
+    /// folders and the folders `skip` rejects.
+    static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(URL, [String])] {
+        var found: [(URL, [String])] = []
+        let fm = FileManager.default
+        func visit(_ folder: URL, _ components: [String]) {
+            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let url = folder.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+                let path = components + [name]
+                if isDirectory.boolValue {
+                    if !skip(path) { visit(url, path) }
+                } else {
+                    found.append((url, path))
+                }
+            }
+        }
+        visit(root, [])
+        return found
+    }
+
+    static func jekyll(root: URL, includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
+        var files: [PostFile] = []
+        let all = walk(root) { folder in
+            let name = folder[folder.count - 1]
+            if skippedFolders.contains(name) && folder.count == 1 { return true }
+            // Jekyll reads no `_folder` but `_posts` and `_drafts` (and below them).
+            let insidePosts = folder.dropLast().contains("_posts") || folder.dropLast().contains("_drafts")
+            return name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts
+        }
+        for (url, components) in all {
+            let relative = components.joined(separator: "/")
+            let ext = url.pathExtension.lowercased()
+            guard markdownExtensions.contains(ext) || htmlExtensions.contains(ext) else { continue }
+            let name = components[components.count - 1]
+            // Jekyll ignores these (editor backups, partials).
+            if name.hasPrefix("_") || name.hasPrefix("#") || name.hasSuffix("~") { continue }
+            if let postsIndex = components.firstIndex(of: "_posts") {
+                let categories = Array(components[..<postsIndex])
+                guard FileNames.datePrefix(url.deletingPathExtension().lastPathComponent) != nil else {
+                    warnings.append(PostError(path: SiteConfiguration.displayPath(url), message: "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"))
+                    continue
+                }
+                files.append(PostFile(url: url, relativePath: relative, role: .jekyllPost(categories: categories)))
+            } else if let draftsIndex = components.firstIndex(of: "_drafts") {
+                guard includeDrafts else { continue }
+                files.append(PostFile(url: url, relativePath: relative, role: .jekyllDraft(categories: Array(components[..<draftsIndex]))))
+            }
+        }
+        return files
+    }
+
+    static func hugo(root: URL, contentDirectory: String) -> [PostFile] {
+        let content = root.appendingPathComponent(contentDirectory)
+        let prefix = contentDirectory.split(separator: "/").map(String.init)
+        let all = walk(content) { _ in false }.filter { markdownExtensions.contains($0.0.pathExtension.lowercased()) }
+        // A folder with an `index.md` is a leaf bundle: its other Markdown files are
+        // resources of that page, not pages.
+        var bundles = Set<[String]>()
+        for (url, components) in all where url.deletingPathExtension().lastPathComponent == "index" {
+            bundles.insert(Array(components.dropLast()))
+        }
+        var files: [PostFile] = []
+        for (url, components) in all {
+            let base = url.deletingPathExtension().lastPathComponent
+            if base == "_index" { continue }
+            let folder = Array(components.dropLast())
+            let insideBundle = (0...folder.count).contains { bundles.contains(Array(folder.prefix($0))) }
+            if insideBundle && !(base == "index" && bundles.contains(folder)) { continue }
+            files.append(PostFile(url: url, relativePath: (prefix + components).joined(separator: "/"), role: .hugo))
+        }
+        return files
+    }
+
+    static func folder(root: URL) -> [PostFile] {
+        walk(root) { _ in false }.compactMap { url, components in
+            let ext = url.pathExtension.lowercased()
+            guard markdownExtensions.contains(ext) || htmlExtensions.contains(ext) || ext == "txt" else { return nil }
+            // A folder's README describes the folder; it is not a post.
+            if url.deletingPathExtension().lastPathComponent.lowercased() == "readme" { return nil }
+            return PostFile(url: url, relativePath: components.joined(separator: "/"), role: .folder)
+        }
+    }
+}
+
+/// Dates in file names: `2024-03-05-hello-world.md`.
+enum FileNames {
+    /// The date and the rest of the name, when the name starts with `YYYY-MM-DD-`.
+    static func datePrefix(_ name: String) -> (date: DateTimeValue, slug: String)? {
+        let utf8 = Array(name.utf8)
+        guard utf8.count > 11, utf8[10] == UInt8(ascii: "-"),
+              let date = DateTimeValue.parse(String(decoding: utf8[0..<10], as: UTF8.self)) else { return nil }
+        return (date, String(decoding: utf8[11...], as: UTF8.self))
     }
 }

@@ -13,6 +13,11 @@ public struct Site: Sendable, Equatable {
     /// Zone for dates written without one.
     public var timeZone: TimeZone
     public var feed: FeedSettings
+    /// Permalink pattern for posts that do not set their own (Jekyll placeholders such as
+    /// `/:year/:month/:day/:title/`, or a Jekyll style name: `date`, `pretty`, `ordinal`,
+    /// `none`). `nil`: the loader's default for the kind of source (for a bare folder,
+    /// `/:path/`, the file's path without its extension).
+    public var permalink: String?
 
     public init(title: String, description: String? = nil, baseURL: String, author: Person? = nil,
                 language: String? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!,

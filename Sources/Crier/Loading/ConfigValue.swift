@@ -1,0 +1,109 @@
+import Foundation
+
+/// A value read from front matter or a site configuration, whatever its syntax (YAML or
+/// TOML): one shape for both so the rules that read them are written once.
+indirect enum ConfigValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case bool(Bool)
+    /// A TOML date or date-time (YAML timestamps stay strings: see `FrontMatter`).
+    case dateTime(DateTimeValue)
+    case array([ConfigValue])
+    case table(ConfigTable)
+    case null
+
+    /// The text of a scalar (numbers and booleans as written in YAML), `nil` otherwise.
+    var scalarText: String? {
+        switch self {
+        case .string(let s): return s
+        case .integer(let i): return String(i)
+        case .float(let d): return String(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .dateTime, .array, .table, .null: return nil
+        }
+    }
+
+    var table: ConfigTable? {
+        if case .table(let t) = self { return t }
+        return nil
+    }
+
+    /// A boolean, also from the strings `true`/`false` (written quoted by some people).
+    var bool: Bool? {
+        switch self {
+        case .bool(let b): return b
+        case .string(let s):
+            switch s.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    var int: Int? {
+        switch self {
+        case .integer(let i): return i
+        case .string(let s): return Int(s.trimmingCharacters(in: .whitespaces))
+        default: return nil
+        }
+    }
+
+    /// A list of strings from a list, or from one string split on spaces (Jekyll's
+    /// `tags: swift feeds`).
+    var stringList: [String] {
+        switch self {
+        case .array(let items): return items.compactMap { $0.scalarText }.filter { !$0.isEmpty }
+        case .string(let s): return s.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        case .integer, .float, .bool: return scalarText.map { [$0] } ?? []
+        default: return []
+        }
+    }
+}
+
+/// A table (mapping) with its keys in written order, and the line each key is on.
+struct ConfigTable: Sendable, Equatable {
+    private(set) var keys: [String] = []
+    private(set) var values: [String: ConfigValue] = [:]
+    /// 1-based line of each key in the text it came from, where known.
+    var lines: [String: Int] = [:]
+
+    init() {}
+
+    subscript(key: String) -> ConfigValue? {
+        get { values[key] }
+        set {
+            if let newValue {
+                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if values.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    /// The value of the first of `names` present, compared without case (Hugo's keys are
+    /// case-insensitive: `baseURL`, `baseurl`).
+    func first(_ names: String...) -> (key: String, value: ConfigValue)? {
+        for name in names {
+            if let value = values[name] { return (name, value) }
+            let lower = name.lowercased()
+            if let key = keys.first(where: { $0.lowercased() == lower }), let value = values[key] {
+                return (key, value)
+            }
+        }
+        return nil
+    }
+
+    func value(_ names: String...) -> ConfigValue? {
+        for name in names {
+            if let value = values[name] { return value }
+            let lower = name.lowercased()
+            if let key = keys.first(where: { $0.lowercased() == lower }) { return values[key] }
+        }
+        return nil
+    }
+
+    func line(of key: String) -> Int? { lines[key] }
+}

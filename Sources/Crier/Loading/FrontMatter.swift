@@ -1,0 +1,194 @@
+import Foundation
+import Yams
+
+/// A post file's text split into front matter and body.
+struct SourceDocument: Sendable {
+    enum Syntax: Sendable { case yaml, toml }
+
+    /// `nil` when the file does not start with front matter.
+    var frontMatter: ConfigTable?
+    var syntax: Syntax?
+    var body: String
+    /// 1-based line of the file where `body` starts.
+    var bodyLine: Int
+}
+
+enum SourceText {
+    /// Decodes a file's bytes: UTF-8 only (an invalid byte is an error at its line), byte
+    /// order mark dropped, CRLF line ends turned into LF.
+    static func decode(_ bytes: [UInt8], path: String) throws(PostError) -> String {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let content = bytes[start...]
+        if let offset = firstInvalidUTF8Offset(content) {
+            let line = content[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw PostError(path: path, line: line, message: "not valid UTF-8 (byte \(offset + 1) of the file); save the file as UTF-8")
+        }
+        guard content.contains(0x0D) else { return String(decoding: content, as: UTF8.self) }
+        var normalised: [UInt8] = []
+        normalised.reserveCapacity(content.count)
+        var index = content.startIndex
+        while index < content.endIndex {
+            let b = content[index]
+            let next = content.index(after: index)
+            if b == 0x0D, next < content.endIndex, content[next] == 0x0A {
+                index = next
+                continue
+            }
+            normalised.append(b)
+            index = next
+        }
+        return String(decoding: normalised, as: UTF8.self)
+    }
+
+    /// Offset (from the slice's start) of the first byte that is not part of valid UTF-8.
+    static func firstInvalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var consumed = 0
+        // The decoder does not say how many bytes each scalar took: count them by hand.
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                consumed += UTF8.width(scalar)
+            case .emptyInput:
+                return nil
+            case .error:
+                return consumed
+            }
+        }
+    }
+
+    /// Splits `text` into front matter (`---` YAML or `+++` TOML) and body.
+    static func split(_ text: String, path: String) throws(PostError) -> SourceDocument {
+        let syntax: SourceDocument.Syntax
+        let delimiter: Substring
+        if isDelimiterLine(text, "---") {
+            syntax = .yaml
+            delimiter = "---"
+        } else if isDelimiterLine(text, "+++") {
+            syntax = .toml
+            delimiter = "+++"
+        } else {
+            return SourceDocument(frontMatter: nil, syntax: nil, body: text, bodyLine: 1)
+        }
+        // Find the closing delimiter line (`...` also ends YAML).
+        var lineNumber = 1
+        var lineStart = text.index(after: text.firstIndex(of: "\n") ?? text.endIndex)
+        let contentStart = lineStart
+        var closing: (start: String.Index, end: String.Index, line: Int)?
+        while lineStart < text.endIndex {
+            lineNumber += 1
+            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[lineStart..<lineEnd]
+            let trimmed = line.trimmingTrailingSpaces
+            if trimmed == delimiter || (syntax == .yaml && trimmed == "...") {
+                closing = (lineStart, lineEnd, lineNumber)
+                break
+            }
+            lineStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
+        }
+        guard let closing else {
+            throw PostError(path: path, line: 1, message: "front matter starting with '\(delimiter)' is never closed (no second '\(delimiter)' line)")
+        }
+        let source = String(text[contentStart..<closing.start])
+        let table: ConfigTable
+        switch syntax {
+        case .yaml: table = try parseYAML(source, path: path, firstLine: 2)
+        case .toml:
+            do {
+                table = try TOML.parse(source)
+            } catch {
+                throw PostError(path: path, line: error.line + 1, message: "TOML front matter: \(error.message)")
+            }
+        }
+        let bodyStart = closing.end < text.endIndex ? text.index(after: closing.end) : text.endIndex
+        return SourceDocument(frontMatter: table.offsettingLines(by: 1), syntax: syntax, body: String(text[bodyStart...]), bodyLine: closing.line + 1)
+    }
+
+    static func isDelimiterLine(_ text: String, _ delimiter: String) -> Bool {
+        guard text.hasPrefix(delimiter) else { return false }
+        let firstLine = text[..<(text.firstIndex(of: "\n") ?? text.endIndex)]
+        return firstLine.trimmingTrailingSpaces == delimiter
+    }
+
+    /// Parses YAML front matter or a YAML config file. `firstLine` is the file line of the
+    /// text's first line, so errors point into the file.
+    static func parseYAML(_ source: String, path: String, firstLine: Int) throws(PostError) -> ConfigTable {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: source)
+        } catch let error as YamlError {
+            throw yamlError(error, path: path, firstLine: firstLine)
+        } catch {
+            throw PostError(path: path, line: firstLine, message: "YAML: \(error)")
+        }
+        guard let node else { return ConfigTable() }
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue { return ConfigTable() }
+        guard case .table(let table) = configValue(node) else {
+            throw PostError(path: path, line: firstLine, message: "YAML front matter is not a mapping of keys to values")
+        }
+        return table
+    }
+
+    static func yamlError(_ error: YamlError, path: String, firstLine: Int) -> PostError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let about = context.map { "\($0.text) " } ?? ""
+            return PostError(path: path, line: mark.line + firstLine - 1, message: "YAML: \(about)\(problem)".trimmingCharacters(in: .whitespaces))
+        case .reader(let problem, _, _, _):
+            return PostError(path: path, line: firstLine, message: "YAML: \(problem)")
+        default:
+            return PostError(path: path, line: firstLine, message: "YAML: \(error)")
+        }
+    }
+
+    /// YAML to `ConfigValue`. Timestamps stay strings: Yams reads a zone-less timestamp as
+    /// UTC, but a post's date without a zone is in the site's zone.
+    static func configValue(_ node: Node) -> ConfigValue {
+        switch node {
+        case .scalar(let scalar):
+            switch Tag.Name(rawValue: scalar.tag.rawValue) {
+            case .null: return .null
+            case .bool: return node.bool.map(ConfigValue.bool) ?? .string(scalar.string)
+            case .int: return node.int.map(ConfigValue.integer) ?? .string(scalar.string)
+            case .float: return node.float.map(ConfigValue.float) ?? .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            return .array(sequence.map(configValue))
+        case .mapping(let mapping):
+            var table = ConfigTable()
+            for (key, value) in mapping {
+                let name = key.scalar?.string ?? "\(key)"
+                table[name] = configValue(value)
+                if let line = key.mark?.line { table.lines[name] = line }
+            }
+            return .table(table)
+        case .alias:
+            return .null
+        }
+    }
+}
+
+extension ConfigTable {
+    /// The same table with its key lines moved by `offset` (text line to file line).
+    func offsettingLines(by offset: Int) -> ConfigTable {
+        var copy = self
+        copy.lines = lines.mapValues { $0 + offset }
+        return copy
+    }
+}
+
+extension StringProtocol {
+    var trimmingTrailingSpaces: SubSequence {
+        var end = endIndex
+        while end > startIndex {
+            let previous = index(before: end)
+            guard self[previous] == " " || self[previous] == "\t" else { break }
+            end = previous
+        }
+        return self[startIndex..<end]
+    }
+}

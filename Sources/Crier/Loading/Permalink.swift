@@ -1,0 +1,158 @@
+import Foundation
+
+/// Permalink patterns (Jekyll's `/:year/:month/:day/:title:output_ext`, Hugo's
+/// `[permalinks]`) and the slugs that fill them.
+enum Permalink {
+    /// Jekyll's built-in permalink styles; anything else is a pattern.
+    static func jekyllPattern(_ style: String) -> String {
+        switch style {
+        case "date": return "/:categories/:year/:month/:day/:title:output_ext"
+        case "pretty": return "/:categories/:year/:month/:day/:title/"
+        case "ordinal": return "/:categories/:year/:y_day/:title:output_ext"
+        case "weekdate": return "/:categories/:year/W:week/:short_day/:title:output_ext"
+        case "none": return "/:categories/:title:output_ext"
+        default: return style
+        }
+    }
+
+    /// Replaces each `:name` placeholder found in `values`; unknown ones stay as written.
+    /// The result starts with `/` and has no empty segments (an empty `:categories`).
+    static func expand(_ pattern: String, _ values: [String: String]) -> String {
+        var out = ""
+        var index = pattern.startIndex
+        while index < pattern.endIndex {
+            let c = pattern[index]
+            if c == ":" {
+                var end = pattern.index(after: index)
+                while end < pattern.endIndex, pattern[end].isASCII, pattern[end].isLetter || pattern[end] == "_" {
+                    end = pattern.index(after: end)
+                }
+                let name = String(pattern[pattern.index(after: index)..<end])
+                if let value = values[name] {
+                    out += value
+                    index = end
+                    continue
+                }
+            }
+            out.append(c)
+            index = pattern.index(after: index)
+        }
+        return normalisedPath(out)
+    }
+
+    /// A path with a leading `/`, no repeated `/`.
+    static func normalisedPath(_ path: String) -> String {
+        var out = "/"
+        for ch in path where !(ch == "/" && out.hasSuffix("/")) {
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// The absolute URL of `path` (site-relative, or already absolute) under `baseURL`,
+    /// with characters a URL may not hold percent-encoded.
+    static func absoluteURL(baseURL: String, path: String) -> String {
+        if hasScheme(path) { return path }
+        var base = baseURL
+        if !base.hasSuffix("/") { base += "/" }
+        let trimmed = path.drop(while: { $0 == "/" })
+        return base + percentEncodePath(String(trimmed))
+    }
+
+    /// Whether `text` starts with a URL scheme (`https:`).
+    static func hasScheme(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        for scalar in text.unicodeScalars.dropFirst() {
+            if scalar == ":" { return true }
+            guard scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar) else { return false }
+        }
+        return false
+    }
+
+    static func percentEncodePath(_ path: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@%#?".utf8)
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for b in path.utf8 {
+            if allowed.contains(b) {
+                out.append(b)
+            } else {
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Jekyll's `slugify`: `default` mode keeps letters and digits, `pretty` also keeps
+    /// `._~!$&'()+,;=@`; every other run of characters becomes one `-`.
+    static func jekyllSlug(_ text: String, pretty: Bool, cased: Bool) -> String {
+        let keep = Set("._~!$&'()+,;=@")
+        var out = ""
+        var pendingDash = false
+        for ch in text {
+            if ch.isLetter || ch.isNumber || (pretty && keep.contains(ch)) {
+                if pendingDash, !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.append(ch)
+            } else {
+                pendingDash = true
+            }
+        }
+        return cased ? out : out.lowercased()
+    }
+
+    /// Hugo's `urlize` for paths: lower case, spaces to `-`, only letters, digits, `-`,
+    /// `_`, `.` and `/` kept.
+    static func hugoPath(_ text: String) -> String {
+        var out = ""
+        for ch in text.lowercased() {
+            if ch == " " || ch == "\t" {
+                out.append("-")
+            } else if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" || ch == "." || ch == "/" {
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Jekyll's title for a post without one: `my-first-post` → `My First Post`.
+    static func titleFromSlug(_ slug: String) -> String {
+        slug.split(separator: "-").map { word in word.prefix(1).uppercased() + word.dropFirst() }.joined(separator: " ")
+    }
+
+    /// Date placeholders shared by Jekyll and Hugo, from the post's wall-clock time.
+    static func dateValues(_ t: CivilTime) -> [String: String] {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        func three(_ n: Int) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)" }
+        // ISO 8601 week: the week with the year's first Thursday is week 1.
+        let isoWeekday = t.weekday == 0 ? 7 : t.weekday
+        var week = (t.dayOfYear - isoWeekday + 10) / 7
+        var weekYear = t.year
+        if week < 1 {
+            weekYear -= 1
+            let dec31 = CivilTime(Date(timeIntervalSince1970: Double(daysFromCivil(year: weekYear, month: 12, day: 31) * 86_400)), in: TimeZone(identifier: "UTC")!)
+            let w = dec31.weekday == 0 ? 7 : dec31.weekday
+            week = (dec31.dayOfYear - w + 10) / 7
+        } else if week == 53 {
+            let daysInYear = daysIn(month: 2, year: t.year) == 29 ? 366 : 365
+            if daysInYear - t.dayOfYear < 4 - isoWeekday {
+                week = 1
+                weekYear += 1
+            }
+        }
+        return [
+            "year": String(t.year), "short_year": two(t.year % 100),
+            "month": two(t.month), "i_month": String(t.month),
+            "short_month": String(months[t.month - 1].prefix(3)), "long_month": months[t.month - 1],
+            "day": two(t.day), "i_day": String(t.day), "y_day": three(t.dayOfYear),
+            "w_year": String(weekYear), "week": two(week), "w_day": String(isoWeekday),
+            "short_day": String(days[t.weekday].prefix(3)), "long_day": days[t.weekday],
+            "hour": two(t.hour), "minute": two(t.minute), "second": two(t.second),
+            // Hugo's names.
+            "monthname": months[t.month - 1].lowercased(), "weekday": String(t.weekday),
+            "weekdayname": days[t.weekday].lowercased(), "yearday": String(t.dayOfYear),
+        ]
+    }
+}

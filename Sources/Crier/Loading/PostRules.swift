@@ -1,0 +1,363 @@
+import CrierMarkdown
+import CrierXML
+import Foundation
+
+/// The rules that turn one file into a post.
+enum PostRules {
+    enum Format { case markdown, html, plainText }
+
+    static func load(_ file: PostFile, context: SiteContext, options: LoadOptions) -> FileOutcome {
+        var warnings: [PostError] = []
+        do {
+            let post = try build(file, context: context, options: options, warnings: &warnings)
+            return FileOutcome(result: .success(post), warnings: warnings)
+        } catch {
+            return FileOutcome(result: .failure(error), warnings: warnings)
+        }
+    }
+
+    static func build(_ file: PostFile, context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
+        let path = SiteConfiguration.displayPath(file.url)
+        guard let data = FileManager.default.contents(atPath: file.url.path) else {
+            throw PostError(path: path, message: "cannot read the file")
+        }
+        let text = try SourceText.decode(Array(data), path: path)
+        let document = try SourceText.split(text, path: path)
+        var fm = document.frontMatter ?? ConfigTable()
+        let flavor = context.flavor
+        if flavor == .jekyll {
+            for (prefix, values) in context.frontMatterDefaults where prefix.isEmpty || file.relativePath.hasPrefix(prefix) {
+                for key in values.keys where fm[key] == nil { fm[key] = values[key] }
+            }
+        }
+
+        // Left out: unpublished posts always, drafts unless asked for.
+        if flavor != .hugo, fm["published"]?.bool == false { return nil }
+        if fm["draft"]?.bool == true, !options.includeDrafts { return nil }
+
+        let ext = file.url.pathExtension.lowercased()
+        let format: Format
+        if PostFiles.htmlExtensions.contains(ext) {
+            format = .html
+        } else if document.frontMatter != nil || ext != "txt" {
+            // Front matter makes a Markdown post whatever the extension.
+            format = .markdown
+        } else {
+            format = .plainText
+        }
+
+        let baseName = file.url.deletingPathExtension().lastPathComponent
+        let dated = FileNames.datePrefix(baseName)
+        // Hugo page bundles are named by their folder.
+        let fileName: String = {
+            if flavor == .hugo, baseName == "index" {
+                return file.url.deletingLastPathComponent().lastPathComponent
+            }
+            return baseName
+        }()
+        let fileSlug = dated?.slug ?? fileName
+
+        var body = document.body
+        var plainParagraphs: [String] = []
+        var title = fm["title"]?.scalarText?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if format == .plainText {
+            plainParagraphs = paragraphs(of: body)
+            if !plainParagraphs.isEmpty {
+                let first = plainParagraphs.removeFirst()
+                // The first non-empty line is the title; the rest of its paragraph, if any,
+                // is the first paragraph.
+                let lines = first.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                if title == nil || title?.isEmpty == true { title = lines[0].trimmingCharacters(in: .whitespaces) }
+                if lines.count > 1 { plainParagraphs.insert(String(lines[1]), at: 0) }
+            }
+        } else if title == nil || title?.isEmpty == true, format == .markdown, let heading = leadingHeading(body) {
+            title = heading
+        }
+        let finalTitle = (title?.isEmpty == false ? title : nil) ?? Permalink.titleFromSlug(fileSlug)
+
+        // Dates.
+        let zone = context.site.timeZone
+        let publishedKeys = flavor == .hugo ? ["publishDate", "pubdate", "published", "date"] : ["date"]
+        let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
+        var published = try date(in: fm, keys: publishedKeys, zone: zone, path: path)
+        if published == nil, let dated { published = dated.date.date(in: zone) }
+        if published == nil {
+            let fallback = options.defaultDate ?? modificationDate(file.url)
+            published = fallback
+            let how = options.defaultDate == nil ? "the file's modification time" : "the default date"
+            warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(RFC3339.string(fallback))"))
+        }
+        let publishedDate = published ?? Date(timeIntervalSince1970: 0)
+        let updated = try date(in: fm, keys: updatedKeys, zone: zone, path: path)
+        let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, path: path) : nil
+
+        // Taxonomies.
+        var tags: [String]
+        var categories: [String]
+        switch flavor {
+        case .hugo:
+            tags = hugoList(fm.value("tags"))
+            categories = hugoList(fm.value("categories"))
+        case .jekyll, .folder:
+            tags = (fm["tags"]?.stringList ?? []) + (fm["tag"]?.stringList ?? [])
+            categories = (fm["categories"]?.stringList ?? []) + (fm["category"]?.stringList ?? [])
+        }
+        switch file.role {
+        case .jekyllPost(let fromPath), .jekyllDraft(let fromPath): categories = fromPath + categories
+        case .hugo, .folder: break
+        }
+        tags = unique(tags)
+        categories = unique(categories)
+
+        // The URL.
+        let values = placeholderValues(fm: fm, file: file, flavor: flavor, title: finalTitle, fileName: fileName, fileSlug: fileSlug,
+                                       categories: categories, published: publishedDate, zone: zone)
+        let sitePath: String
+        switch flavor {
+        case .hugo:
+            if let url = fm.value("url")?.scalarText, !url.isEmpty {
+                sitePath = url
+            } else {
+                let folders = Array(file.relativePath.split(separator: "/").dropFirst(context.contentDirectory.split(separator: "/").count).dropLast().map(String.init))
+                let inBundle = baseName == "index" && !folders.isEmpty
+                let section = folders.first ?? ""
+                if let pattern = context.hugoPermalinks[section] {
+                    sitePath = Permalink.expand(pattern, values)
+                } else {
+                    let parents = inBundle ? Array(folders.dropLast()) : folders
+                    let last = fm.value("slug")?.scalarText ?? fileName
+                    sitePath = Permalink.normalisedPath(Permalink.hugoPath((parents + [last]).joined(separator: "/")) + "/")
+                }
+            }
+        case .jekyll, .folder:
+            if let permalink = fm["permalink"]?.scalarText, !permalink.isEmpty {
+                sitePath = Permalink.expand(permalink, values)
+            } else {
+                sitePath = Permalink.expand(context.permalink, values)
+            }
+        }
+        let url = Permalink.absoluteURL(baseURL: context.site.baseURL, path: sitePath)
+
+        // Content and summary.
+        if flavor == .jekyll { body = substitutingSiteVariables(body, site: context.site) }
+        let allowRawHTML = context.site.feed.allowRawHTML
+        func render(_ source: String, as format: Format) -> String {
+            switch format {
+            case .markdown: return MarkdownRenderer.render(source, allowRawHTML: allowRawHTML)
+            case .html: return source
+            case .plainText: return paragraphsHTML(paragraphs(of: source))
+            }
+        }
+        let contentHTML: String = format == .plainText ? paragraphsHTML(plainParagraphs) : render(body, as: format)
+        var summaryHTML: String?
+        let description = fm["description"]?.scalarText.flatMap { $0.isEmpty ? nil : escapeHTML($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let more = "<!--more-->"
+        switch flavor {
+        case .hugo:
+            if let summary = fm.value("summary")?.scalarText, !summary.isEmpty {
+                summaryHTML = render(summary, as: .markdown)
+            } else if let range = body.range(of: more) {
+                summaryHTML = render(String(body[..<range.lowerBound]), as: format)
+            } else if let description {
+                summaryHTML = description
+            } else {
+                summaryHTML = render(firstBlock(of: body, separator: "\n\n"), as: format)
+            }
+        case .jekyll, .folder:
+            if format == .plainText {
+                summaryHTML = description ?? plainParagraphs.first.map { paragraphsHTML([$0]) }
+            } else if let description {
+                summaryHTML = description
+            } else if let excerpt = fm["excerpt"]?.scalarText, !excerpt.isEmpty {
+                summaryHTML = render(excerpt, as: .markdown)
+            } else {
+                var separator = fm["excerpt_separator"]?.scalarText ?? context.excerptSeparator
+                if flavor == .folder, fm["excerpt_separator"] == nil, body.contains(more) { separator = more }
+                summaryHTML = render(firstBlock(of: body, separator: separator), as: format)
+            }
+        }
+        if summaryHTML?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { summaryHTML = nil }
+
+        let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
+        let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { Permalink.hasScheme($0) ? $0 : nil }
+
+        return Post(
+            sourcePath: file.relativePath,
+            title: finalTitle,
+            published: publishedDate,
+            updated: updated,
+            expires: expires,
+            url: url,
+            explicitID: explicitID,
+            authors: authors,
+            tags: tags,
+            categories: categories,
+            summaryHTML: summaryHTML.map { HTMLFragment.absolutizingURLs(in: $0, base: url) },
+            contentHTML: HTMLFragment.absolutizingURLs(in: contentHTML, base: url),
+            language: fm["lang"]?.scalarText ?? fm["language"]?.scalarText
+        )
+    }
+
+    /// The first of `keys` present as a date; an unknown form is an error at its line.
+    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, path: String) throws(PostError) -> Date? {
+        for key in keys {
+            guard let entry = fm.first(key) else { continue }
+            switch entry.value {
+            case .null:
+                continue
+            case .dateTime(let value):
+                return value.date(in: zone)
+            case .string(let text) where text.trimmingCharacters(in: .whitespaces).isEmpty:
+                continue
+            default:
+                let text = entry.value.scalarText ?? "\(entry.value)"
+                guard let value = DateTimeValue.parse(text) else {
+                    throw PostError(path: path, line: fm.line(of: entry.key),
+                                    message: "unknown date format '\(text)' in `\(entry.key)`; write it like 2024-03-05, 2024-03-05 14:30, 2024-03-05 14:30:00 +0100 or 2024-03-05T14:30:00Z")
+                }
+                return value.date(in: zone)
+            }
+        }
+        return nil
+    }
+
+    static func modificationDate(_ url: URL) -> Date {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        return attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+    }
+
+    static func placeholderValues(fm: ConfigTable, file: PostFile, flavor: SourceFlavor, title: String, fileName: String,
+                                  fileSlug: String, categories: [String], published: Date, zone: TimeZone) -> [String: String] {
+        var values = Permalink.dateValues(CivilTime(published, in: zone))
+        let slugSource = fm["slug"]?.scalarText ?? fileSlug
+        let pathWithoutExtension = (file.relativePath as NSString).deletingPathExtension
+        switch flavor {
+        case .hugo:
+            let folders = file.relativePath.split(separator: "/").dropFirst().dropLast().map(String.init)
+            values["section"] = Permalink.hugoPath(folders.first ?? "")
+            values["sections"] = Permalink.hugoPath(folders.joined(separator: "/"))
+            values["title"] = Permalink.hugoPath(title)
+            values["slug"] = fm["slug"]?.scalarText ?? Permalink.hugoPath(title)
+            values["filename"] = fileName
+            values["contentbasename"] = fileName
+            values["slugorfilename"] = fm["slug"]?.scalarText ?? fileName
+        case .jekyll, .folder:
+            values["title"] = Permalink.jekyllSlug(slugSource, pretty: true, cased: true)
+            values["slug"] = Permalink.jekyllSlug(slugSource, pretty: false, cased: false)
+            values["categories"] = unique(categories.map { $0.lowercased() }).joined(separator: "/")
+            values["slugified_categories"] = unique(categories.map { Permalink.jekyllSlug($0, pretty: false, cased: false) }).joined(separator: "/")
+            values["output_ext"] = ".html"
+            values["path"] = pathWithoutExtension
+            values["name"] = fileSlug
+            values["basename"] = fileName
+        }
+        return values
+    }
+
+    /// Hugo reads a string as one term, not a space-separated list.
+    static func hugoList(_ value: ConfigValue?) -> [String] {
+        switch value {
+        case .string(let s)?: return s.isEmpty ? [] : [s]
+        case let value?: return value.stringList
+        case nil: return []
+        }
+    }
+
+    static func unique(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
+
+    /// A Markdown body's leading `# Title` line, if the body starts with one.
+    static func leadingHeading(_ body: String) -> String? {
+        guard let line = body.split(separator: "\n", omittingEmptySubsequences: true).first(where: { !$0.allSatisfy(\.isWhitespace) }) else { return nil }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("# ") else { return nil }
+        let heading = trimmed.dropFirst(2).trimmingCharacters(in: .whitespaces)
+        return heading.isEmpty ? nil : heading
+    }
+
+    /// The text before `separator` (leading blank lines skipped); all of it when the
+    /// separator does not occur (Jekyll's rule).
+    static func firstBlock(of body: String, separator: String) -> String {
+        var text = Substring(body)
+        if separator.allSatisfy(\.isWhitespace) {
+            while let first = text.first, first.isNewline || first == " " || first == "\t" {
+                // Only whole blank lines: indentation of the first line matters in Markdown.
+                guard let newline = text.firstIndex(where: \.isNewline), text[..<newline].allSatisfy({ $0 == " " || $0 == "\t" }) else { break }
+                text = text[text.index(after: newline)...]
+                _ = first
+            }
+        }
+        guard !separator.isEmpty, let range = text.range(of: separator) else { return String(text) }
+        return String(text[..<range.lowerBound])
+    }
+
+    /// Plain text paragraphs: split on blank (or whitespace-only) lines, trimmed.
+    static func paragraphs(of text: String) -> [String] {
+        var result: [String] = []
+        var current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !current.isEmpty { result.append(current.joined(separator: "\n")) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { result.append(current.joined(separator: "\n")) }
+        return result
+    }
+
+    static func paragraphsHTML(_ paragraphs: [String]) -> String {
+        paragraphs.map { "<p>" + escapeHTML($0) + "</p>\n" }.joined()
+    }
+
+    static func escapeHTML(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// `{{ site.url }}` and `{{ site.baseurl }}`, the Liquid most posts use for links.
+    /// Other Liquid is left as written.
+    static func substitutingSiteVariables(_ body: String, site: Site) -> String {
+        guard body.contains("{{") else { return body }
+        var base = site.baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        let url: String
+        let baseurl: String
+        if let schemeEnd = base.range(of: "://"), let slash = base[schemeEnd.upperBound...].firstIndex(of: "/") {
+            url = String(base[..<slash])
+            baseurl = String(base[slash...])
+        } else {
+            url = base
+            baseurl = ""
+        }
+        var out = body
+        for (name, value) in [("site.url", url), ("site.baseurl", baseurl)] {
+            for spelling in ["{{ \(name) }}", "{{\(name)}}", "{{ \(name)}}", "{{\(name) }}"] {
+                out = out.replacingOccurrences(of: spelling, with: value)
+            }
+        }
+        return out
+    }
+}
+
+/// RFC 3339 in UTC for messages.
+enum RFC3339 {
+    static func string(_ date: Date) -> String {
+        let t = CivilTime(date, in: TimeZone(identifier: "UTC")!)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(t.year)-\(two(t.month))-\(two(t.day))T\(two(t.hour)):\(two(t.minute)):\(two(t.second))Z"
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+/// The kind of source being loaded, which decides the rules for its posts.
+enum SourceFlavor: Sendable, Equatable {
+    case jekyll, hugo, folder
+}
+
+/// Everything per-site the post rules need, read once before the posts.
+struct SiteContext: Sendable {
+    var flavor: SourceFlavor
+    var root: URL
+    var site: Site
+    /// Jekyll permalink pattern for posts (site `permalink`, default style `date`).
+    var permalink: String
+    /// Jekyll `excerpt_separator` (default: a blank line).
+    var excerptSeparator: String = "\n\n"
+    /// Jekyll `_data/authors.yml`: author keys to `{name, email, uri}`.
+    var authors: ConfigTable = ConfigTable()
+    /// Jekyll `defaults:` entries that apply to posts: (path prefix, values).
+    var frontMatterDefaults: [(path: String, values: ConfigTable)] = []
+    /// Hugo `[permalinks]`: section to pattern.
+    var hugoPermalinks: [String: String] = [:]
+    /// Hugo `contentDir`.
+    var contentDirectory = "content"
+}
+
+/// Reading `_config.yml`, `hugo.toml`/`config.toml` (or `.yaml`, `.json`) into a `Site`.
+enum SiteConfiguration {
+    static let hugoConfigNames = [
+        "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+        "config.toml", "config.yaml", "config.yml", "config.json",
+        "config/_default/hugo.toml", "config/_default/hugo.yaml", "config/_default/hugo.yml",
+        "config/_default/config.toml", "config/_default/config.yaml", "config/_default/config.yml",
+    ]
+
+    /// Detects the kind of site at `root` and reads its configuration.
+    /// Problems that make the site unusable are thrown; others are warnings.
+    static func read(root: URL, warnings: inout [PostError]) throws(PostError) -> SiteContext {
+        let fm = FileManager.default
+        func exists(_ name: String) -> Bool { fm.fileExists(atPath: root.appendingPathComponent(name).path) }
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PostError(path: displayPath(root), message: "no such folder")
+        }
+        if let name = ["_config.yml", "_config.yaml"].first(where: exists) {
+            return try readJekyll(root: root, config: name, warnings: &warnings)
+        }
+        if let name = hugoConfigNames.first(where: exists) {
+            return try readHugo(root: root, config: name, warnings: &warnings)
+        }
+        if exists("_posts") { return try readJekyll(root: root, config: nil, warnings: &warnings) }
+        throw PostError(path: displayPath(root), message: "neither a Jekyll site (_config.yml, _posts/) nor a Hugo site (hugo.toml, config.toml); use --posts for a bare folder of posts")
+    }
+
+    static func loadTable(_ url: URL, path: String) throws(PostError) -> ConfigTable {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw PostError(path: path, message: "cannot read the file")
+        }
+        let text = try SourceText.decode(Array(data), path: path)
+        if url.pathExtension == "toml" {
+            do {
+                return try TOML.parse(text)
+            } catch {
+                throw PostError(path: path, line: error.line, message: "TOML: \(error.message)")
+            }
+        }
+        // YAML, and JSON, which YAML reads too.
+        return try SourceText.parseYAML(text, path: path, firstLine: 1)
+    }
+
+    // MARK: Jekyll
+
+    static func readJekyll(root: URL, config: String?, warnings: inout [PostError]) throws(PostError) -> SiteContext {
+        var table = ConfigTable()
+        var configPath = displayPath(root.appendingPathComponent("_config.yml"))
+        if let config {
+            let url = root.appendingPathComponent(config)
+            configPath = displayPath(url)
+            table = try loadTable(url, path: configPath)
+        }
+        var site = Site(title: table.value("title", "name")?.scalarText ?? "", baseURL: "")
+        site.description = table.value("description")?.scalarText
+        var url = table.value("url")?.scalarText ?? ""
+        if url.isEmpty {
+            url = "http://localhost:4000"
+            warnings.append(PostError(path: configPath, message: "no `url`: links use \(url) until you set one"))
+        }
+        while url.hasSuffix("/") { url.removeLast() }
+        var baseurl = table.value("baseurl")?.scalarText ?? ""
+        baseurl = baseurl.split(separator: "/").joined(separator: "/")
+        site.baseURL = url + "/" + (baseurl.isEmpty ? "" : baseurl + "/")
+        site.language = table.value("lang", "locale")?.scalarText
+        if let zone = table.value("timezone")?.scalarText {
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw PostError(path: configPath, line: table.line(of: "timezone"), message: "unknown time zone '\(zone)' (use an IANA name such as Europe/Berlin)")
+            }
+            site.timeZone = timeZone
+        }
+        var authorsData = ConfigTable()
+        for name in ["_data/authors.yml", "_data/authors.yaml", "_data/authors.json"] {
+            let authorsURL = root.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: authorsURL.path) {
+                authorsData = try loadTable(authorsURL, path: displayPath(authorsURL))
+                break
+            }
+        }
+        if let author = table.value("author") {
+            site.author = PersonRules.people(from: author, authors: authorsData).first
+        }
+        if let feed = table.value("feed")?.table {
+            site.feed = try feedSettings(feed, path: configPath, base: site.feed)
+        }
+        let style = table.value("permalink")?.scalarText ?? "date"
+        site.permalink = style
+        var context = SiteContext(flavor: .jekyll, root: root, site: site, permalink: Permalink.jekyllPattern(style))
+        if let separator = table.value("excerpt_separator")?.scalarText { context.excerptSeparator = separator }
+        context.authors = authorsData
+        if case .array(let defaults)? = table.value("defaults") {
+            for entry in defaults {
+                guard let entry = entry.table, let values = entry["values"]?.table else { continue }
+                let scope = entry["scope"]?.table
+                let type = scope?["type"]?.scalarText
+                guard type == nil || type == "posts" else { continue }
+                let path = scope?["path"]?.scalarText ?? ""
+                context.frontMatterDefaults.append((path, values))
+            }
+        }
+        return context
+    }
+
+    /// jekyll-feed's `feed:` keys.
+    static func feedSettings(_ feed: ConfigTable, path: String, base: FeedSettings) throws(PostError) -> FeedSettings {
+        var settings = base
+        if let value = feed["path"]?.scalarText {
+            settings.path = String(value.drop(while: { $0 == "/" }))
+        }
+        if let limit = feed["posts_limit"] {
+            guard let n = limit.int, n >= 0 else {
+                throw PostError(path: path, line: feed.line(of: "posts_limit"), message: "feed: posts_limit must be a whole number")
+            }
+            settings.postsLimit = n
+        }
+        if let excerptOnly = feed["excerpt_only"]?.bool { settings.excerptOnly = excerptOnly }
+        if let categories = feed["categories"] { settings.categories = categories.stringList }
+        switch feed["tags"] {
+        case .bool(let all)?:
+            settings.allTags = all
+        case .table(let tags)?:
+            let only = tags["only"]?.stringList ?? []
+            if only.isEmpty {
+                settings.allTags = true
+            } else {
+                settings.tags = only
+            }
+            settings.excludedTags = tags["except"]?.stringList ?? []
+            if let tagPath = tags["path"]?.scalarText { _ = tagPath }
+        case .array?, .string?:
+            settings.tags = feed["tags"]?.stringList ?? []
+        default:
+            break
+        }
+        if let stylesheet = feed["stylesheet"]?.scalarText { settings.stylesheet = stylesheet }
+        if let hubs = feed["hubs"] ?? feed["hub"] { settings.hubs = hubs.stringList }
+        return settings
+    }
+
+    // MARK: Hugo
+
+    static func readHugo(root: URL, config: String, warnings: inout [PostError]) throws(PostError) -> SiteContext {
+        let url = root.appendingPathComponent(config)
+        let configPath = displayPath(url)
+        let table = try loadTable(url, path: configPath)
+        let params = table.value("params")?.table ?? ConfigTable()
+        var site = Site(title: table.value("title")?.scalarText ?? "", baseURL: "")
+        var base = table.value("baseURL")?.scalarText ?? ""
+        if base.isEmpty || !Permalink.hasScheme(base) {
+            warnings.append(PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) },
+                                      message: "no absolute `baseURL`: links use http://localhost:1313/ until you set one"))
+            base = "http://localhost:1313/"
+        }
+        if !base.hasSuffix("/") { base += "/" }
+        site.baseURL = base
+        site.language = table.value("languageCode")?.scalarText ?? table.value("defaultContentLanguage")?.scalarText
+        site.description = params.value("description")?.scalarText ?? table.value("description")?.scalarText
+        if let zoneEntry = table.first("timeZone") ?? params.first("timeZone") {
+            let zone = zoneEntry.value.scalarText ?? ""
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw PostError(path: configPath, line: table.line(of: zoneEntry.key), message: "unknown time zone '\(zone)' (use an IANA name such as Europe/Berlin)")
+            }
+            site.timeZone = timeZone
+        }
+        if let author = params.value("author") ?? table.value("author") {
+            site.author = PersonRules.people(from: author, authors: ConfigTable()).first
+        }
+        var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
+        if let contentDir = table.value("contentDir")?.scalarText { context.contentDirectory = contentDir }
+        if let permalinks = table.value("permalinks")?.table {
+            // Hugo 0.120 moved them under `page`; both forms are read.
+            let pages = permalinks.value("page")?.table ?? permalinks
+            for key in pages.keys {
+                if let pattern = pages[key]?.scalarText { context.hugoPermalinks[key] = pattern }
+            }
+        }
+        return context
+    }
+
+    /// The path to show for `url`: relative to the working directory when inside it.
+    static func displayPath(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let cwd = FileManager.default.currentDirectoryPath
+        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+        return path
+    }
+}
+
+/// Authors as people write them: a string, an object, a list, or a key into Jekyll's
+/// `_data/authors.yml`.
+enum PersonRules {
+    static func people(from value: ConfigValue, authors: ConfigTable) -> [Person] {
+        switch value {
+        case .array(let items):
+            return items.flatMap { people(from: $0, authors: authors) }
+        case .table(let table):
+            return person(from: table, fallbackName: nil).map { [$0] } ?? []
+        case .null:
+            return []
+        default:
+            guard let name = value.scalarText?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return [] }
+            if let data = authors[name]?.table, let person = person(from: data, fallbackName: name) {
+                return [person]
+            }
+            return [Person(name: name)]
+        }
+    }
+
+    static func person(from table: ConfigTable, fallbackName: String?) -> Person? {
+        let name = table.value("name", "display_name", "displayName")?.scalarText ?? fallbackName
+        guard let name, !name.isEmpty else { return nil }
+        let email = table.value("email")?.scalarText
+        let uri = table.value("uri", "url", "web", "website", "homepage")?.scalarText
+        return Person(name: name, email: email?.isEmpty == true ? nil : email, uri: uri?.isEmpty == true ? nil : uri)
+    }
+}
