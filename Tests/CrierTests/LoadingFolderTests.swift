@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import Crier
+
+@Suite("Loading a bare folder of posts")
+struct LoadingFolderTests {
+    let site = Site(title: "Folder", baseURL: "https://folder.example/")
+
+    var result: LoadResult { PostLoader.load(.folder(LoadingFixtures.url("folder"), site), options: LoadOptions()) }
+
+    @Test func everyPostFileIsReadRecursivelyButNotTheReadme() {
+        let result = self.result
+        #expect(result.errors == [])
+        #expect(result.posts.map(\.sourcePath) == ["2024-01-02-plain.txt", "sub/2024-01-04-nested.md", "with-front-matter.txt"])
+    }
+
+    @Test func plainTextTakesItsTitleFromTheFirstLineAndEscapesParagraphs() throws {
+        let post = try #require(result.post("2024-01-02-plain.txt"))
+        #expect(post.title == "Plain Title")
+        #expect(post.contentHTML == "<p>First paragraph of plain text &amp; &lt;stuff&gt;.</p>\n<p>Second\nparagraph.</p>\n")
+        #expect(post.summaryHTML == "<p>First paragraph of plain text &amp; &lt;stuff&gt;.</p>\n")
+        #expect(post.published == utc(2024, 1, 2))
+        #expect(post.url == "https://folder.example/2024-01-02-plain/")
+    }
+
+    @Test func aTxtFileWithFrontMatterIsMarkdown() throws {
+        let post = try #require(result.post("with-front-matter.txt"))
+        #expect(post.title == "Markdown in a txt file")
+        #expect(post.contentHTML == "<p>Some <em>emphasis</em>.</p>\n")
+        #expect(post.published == utc(2024, 1, 3))
+    }
+
+    @Test func markdownWithoutFrontMatterTakesItsLeadingHeadingAsTitle() throws {
+        let post = try #require(result.post("sub/2024-01-04-nested.md"))
+        #expect(post.title == "Nested heading title")
+        #expect(post.url == "https://folder.example/sub/2024-01-04-nested/")
+    }
+
+    @Test func aSitePermalinkPatternIsUsedForFolderPosts() throws {
+        var site = self.site
+        site.permalink = "/:year/:title.html"
+        let result = PostLoader.load(.folder(LoadingFixtures.url("folder"), site), options: LoadOptions())
+        #expect(result.post("2024-01-02-plain.txt")?.url == "https://folder.example/2024/plain.html")
+    }
+
+    @Test func theSharedExamplePostsLoadWithAWarningForTheirMissingDates() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        let markdownInTxt = "---\nlayout: post\ntitle: The first production Elixir app\n---\n\nI've recently got into Elixir.\n\n### Elixir is production ready\nYes.\n"
+        let plain = "28 Days - Talk Recap - Elixir in Production\n\nI very recently gave a talk.\n\nHuman Element\n\nOne of the messages.\n"
+        try temp.write("000_9df39200580e4694.txt", markdownInTxt)
+        try temp.write("001_7c2e097c5bf3abc9.txt", plain)
+        let mtime = utc(2020, 2, 13, 12)
+        for name in ["000_9df39200580e4694.txt", "001_7c2e097c5bf3abc9.txt"] {
+            try FileManager.default.setAttributes([.modificationDate: mtime], ofItemAtPath: temp.root.appendingPathComponent(name).path)
+        }
+        let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        #expect(result.errors == [])
+        let first = try #require(result.post("000_9df39200580e4694.txt"))
+        #expect(first.title == "The first production Elixir app")
+        #expect(first.contentHTML.contains("<h3>Elixir is production ready</h3>"))
+        #expect(first.published == mtime)
+        let second = try #require(result.post("001_7c2e097c5bf3abc9.txt"))
+        #expect(second.title == "28 Days - Talk Recap - Elixir in Production")
+        #expect(second.contentHTML == "<p>I very recently gave a talk.</p>\n<p>Human Element</p>\n<p>One of the messages.</p>\n")
+        #expect(second.published == mtime)
+        #expect(result.warnings.count == 2)
+        #expect(result.warnings.allSatisfy { $0.message.contains("modification time") })
+        #expect(result.warnings.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["000_9df39200580e4694.txt", "001_7c2e097c5bf3abc9.txt"])
+    }
+
+    @Test func aDefaultDateReplacesTheModificationTime() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("undated.md", "Text\n")
+        var options = LoadOptions()
+        options.defaultDate = utc(2021, 6, 1)
+        let result = PostLoader.load(.folder(temp.root, site), options: options)
+        #expect(result.posts.first?.published == utc(2021, 6, 1))
+        #expect(result.warnings.first?.message.contains("default date") == true)
+    }
+}

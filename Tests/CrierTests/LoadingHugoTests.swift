@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Crier
+
+@Suite("Loading a Hugo site")
+struct LoadingHugoTests {
+    let result = PostLoader.load(.site(LoadingFixtures.url("hugo")), options: LoadOptions())
+
+    @Test func siteSettingsComeFromHugoToml() {
+        let site = result.site
+        #expect(site.title == "Hugo Notes")
+        #expect(site.baseURL == "https://hugo.example.org/")
+        #expect(site.language == "de-DE")
+        #expect(site.timeZone.identifier == "America/New_York")
+        #expect(site.description == "A Hugo site")
+        #expect(site.author == Person(name: "Hugo Author", email: "author@hugo.example.org"))
+    }
+
+    @Test func listPagesDraftsAndBundleResourcesAreLeftOut() {
+        #expect(result.errors == [])
+        #expect(result.posts.map(\.sourcePath) == [
+            "content/notes/first-note.md",
+            "content/posts/bundle/index.md",
+            "content/posts/toml-post.md",
+            "content/posts/yaml-post.md",
+        ])
+    }
+
+    @Test func draftsAreIncludedWhenAsked() {
+        var options = LoadOptions()
+        options.includeDrafts = true
+        let withDrafts = PostLoader.load(.site(LoadingFixtures.url("hugo")), options: options)
+        #expect(withDrafts.post("content/posts/draft.md")?.title == "A draft")
+    }
+
+    @Test func tomlFrontMatterGivesDatesTaxonomiesAuthorAndSummary() throws {
+        let post = try #require(result.post("content/posts/toml-post.md"))
+        #expect(post.title == "A TOML post")
+        #expect(post.published == utc(2024, 5, 1, 14))
+        // A local date takes the site's zone (New York, UTC-4 in May).
+        #expect(post.updated == utc(2024, 5, 2, 4))
+        #expect(post.tags == ["toml", "hugo"])
+        #expect(post.categories == ["Tech"])
+        #expect(post.authors == [Person(name: "Jane")])
+        #expect(post.summaryHTML == "<p>Given <em>summary</em>.</p>\n")
+        #expect(post.url == "https://hugo.example.org/posts/toml-post/")
+        #expect(post.contentHTML == #"<p>The body with a <a href="https://hugo.example.org/posts/other/">link</a> to a sibling.</p>"# + "\n")
+    }
+
+    @Test func publishDateIsThePublishedDateAndSlugNamesThePage() throws {
+        let post = try #require(result.post("content/posts/yaml-post.md"))
+        #expect(post.published == utc(2099, 1, 1, 5))
+        #expect(post.expires == utc(2100, 1, 1, 5))
+        #expect(post.url == "https://hugo.example.org/posts/custom-slug/")
+    }
+
+    @Test func theMoreDividerEndsTheSummary() throws {
+        let post = try #require(result.post("content/posts/yaml-post.md"))
+        #expect(post.summaryHTML == "<p>Before the fold.</p>\n")
+        #expect(post.contentHTML.contains("<p>After the fold.</p>"))
+    }
+
+    @Test func pageBundlesAreNamedByTheirFolderAndResolveImagesInsideIt() throws {
+        let post = try #require(result.post("content/posts/bundle/index.md"))
+        #expect(post.url == "https://hugo.example.org/posts/bundle/")
+        #expect(post.contentHTML == #"<p><img src="https://hugo.example.org/posts/bundle/diagram.png" alt="diagram"></p>"# + "\n")
+    }
+
+    @Test func sectionPermalinksFromTheConfigApply() throws {
+        let post = try #require(result.post("content/notes/first-note.md"))
+        #expect(post.url == "https://hugo.example.org/2024/06/first-note/")
+    }
+
+    @Test func configTomlAndYamlFrontMatterWorkToo() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("config.yaml", "baseURL: https://y.example/sub\ntitle: YAML config\n")
+        try site.write("content/post.md", "---\ntitle: Post\ndate: 2024-01-01T00:00:00Z\n---\nText\n")
+        let result = PostLoader.load(.site(site.root), options: LoadOptions())
+        #expect(result.errors == [])
+        #expect(result.site.title == "YAML config")
+        #expect(result.posts.first?.url == "https://y.example/sub/post/")
+    }
+}
