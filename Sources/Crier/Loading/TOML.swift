@@ -538,6 +538,10 @@ private struct TOMLParser {
         if body.hasPrefix("+") || body.hasPrefix("-") { body = body.dropFirst() }
         guard let first = body.first, first.isASCII, first.isNumber else { return nil }
         guard body.allSatisfy({ $0.isASCII && ($0.isNumber || "_.eE+-".contains($0)) }) else { return nil }
+        // A float has a fraction or an exponent, and no leading zero in its integer part.
+        guard body.contains(where: { ".eE".contains($0) }) else { return nil }
+        let integerPart = body.prefix(while: { $0.isNumber || $0 == "_" })
+        if integerPart.count > 1 && integerPart.hasPrefix("0") { return nil }
         // A dot needs a digit on each side.
         let chars = Array(body)
         for (k, c) in chars.enumerated() where c == "." {
