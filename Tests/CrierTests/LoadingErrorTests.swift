@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import Crier
+
+@Suite("Loading: broken posts and sites")
+struct LoadingErrorTests {
+    let site = Site(title: "T", baseURL: "https://t.example/")
+
+    func load(_ files: [String: [UInt8]], site: Site? = nil, options: LoadOptions = LoadOptions()) throws -> LoadResult {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        for (path, bytes) in files { try temp.write(path, bytes: bytes) }
+        return PostLoader.load(.folder(temp.root, site ?? self.site), options: options)
+    }
+
+    @Test func byteOrderMarkAndCRLFAreAccepted() throws {
+        let text = "---\r\ntitle: Windows\r\ndate: 2024-01-01\r\n---\r\n\r\nLine one\r\nline two\r\n\r\nNext\r\n"
+        let result = try load(["2024-01-01-w.md": [0xEF, 0xBB, 0xBF] + Array(text.utf8)])
+        #expect(result.errors == [])
+        let post = try #require(result.posts.first)
+        #expect(post.title == "Windows")
+        #expect(post.contentHTML == "<p>Line one\nline two</p>\n<p>Next</p>\n")
+    }
+
+    @Test func invalidUTF8IsAnErrorAtItsLineAndTheOtherPostsStillLoad() throws {
+        let broken: [UInt8] = Array("---\ntitle: Bad\n---\nfine\ncaf".utf8) + [0xE9] + Array(" latin-1\n".utf8)
+        let result = try load(["2024-01-01-bad.md": broken, "2024-01-02-good.md": Array("Good\n".utf8)])
+        #expect(result.posts.map(\.sourcePath) == ["2024-01-02-good.md"])
+        let error = try #require(result.errors.first)
+        #expect(error.path.hasSuffix("2024-01-01-bad.md"))
+        #expect(error.line == 5)
+        #expect(error.message.contains("UTF-8"))
+    }
+
+    @Test(arguments: [
+        ("---\ntitle: x\nbody without an end\n", 1, "never closed"),
+        ("---\ntitle: x\ntags: [a, b\n---\nText\n", 4, "YAML"),
+        ("---\ntitle: ok\n  bad: indentation\n---\n", 3, "YAML"),
+        ("+++\ntitle = \"x\"\ndate = what\n+++\n", 3, "TOML"),
+        ("---\ntitle: x\ndate: March 5, 2024\n---\n", 3, "unknown date format 'March 5, 2024'"),
+        ("+++\ntitle = \"x\"\n\nlastmod = \"yesterday\"\n+++\n", 4, "unknown date format 'yesterday' in `lastmod`"),
+        ("---\n- a\n- b\n---\n", 2, "not a mapping"),
+    ])
+    func brokenFrontMatterIsAnErrorAtTheFileLine(source: String, line: Int, message: String) throws {
+        let result = try load(["post.md": Array(source.utf8)])
+        #expect(result.posts.isEmpty)
+        let error = try #require(result.errors.first)
+        #expect(error.path.hasSuffix("post.md"))
+        #expect(error.line == line)
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test func rawHTMLIsDroppedWhenTheSiteDisallowsIt() throws {
+        var site = self.site
+        site.feed.allowRawHTML = false
+        let result = try load(["2024-01-01-x.md": Array("Text <script>alert(1)</script> end\n\n<div onclick=\"x()\">block</div>\n".utf8)], site: site)
+        let post = try #require(result.posts.first)
+        #expect(!post.contentHTML.contains("<script"))
+        #expect(!post.contentHTML.contains("<div"))
+        #expect(post.contentHTML.contains("Text"))
+    }
+
+    @Test func draftAndUnpublishedFolderPostsAreLeftOut() throws {
+        let result = try load([
+            "2024-01-01-a.md": Array("---\ndraft: true\n---\nA\n".utf8),
+            "2024-01-01-b.md": Array("---\npublished: false\n---\nB\n".utf8),
+            "2024-01-01-c.md": Array("---\npublished: true\n---\nC\n".utf8),
+        ])
+        #expect(result.posts.map(\.sourcePath) == ["2024-01-01-c.md"])
+    }
+
+    @Test func aMissingFolderIsOneError() {
+        let result = PostLoader.load(.site(URL(fileURLWithPath: "/nonexistent/crier-site")), options: LoadOptions())
+        #expect(result.posts.isEmpty)
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.message == "no such folder")
+    }
+
+    @Test func aFolderThatIsNoSiteIsOneError() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("notes.md", "x")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.message.contains("neither a Jekyll site") == true)
+    }
+
+    @Test func aConfigSyntaxErrorNamesTheConfigLine() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "title: ok\nurl: https://x.example\nfeed: [unclosed\n")
+        try temp.write("_posts/2024-01-01-a.md", "---\ntitle: A\n---\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.posts.isEmpty)
+        let error = try #require(result.errors.first)
+        #expect(error.path.hasSuffix("_config.yml"))
+        #expect(error.line == 4 || error.line == 3)
+        let hugo = try TemporarySite()
+        defer { hugo.remove() }
+        try hugo.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\ntimeZone = \"Mars/Olympus\"\n")
+        let hugoResult = PostLoader.load(.site(hugo.root), options: LoadOptions())
+        #expect(hugoResult.errors.first?.line == 3)
+        #expect(hugoResult.errors.first?.message.contains("unknown time zone") == true)
+    }
+
+    @Test func manyPostsLoadInParallelInADeterministicOrder() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        for i in 0..<400 {
+            let day = i % 28 + 1
+            let name = "p\(String(format: "%03d", (i * 7919) % 400))"
+            try temp.write("\(name)/2024-02-\(day < 10 ? "0" : "")\(day)-post.md",
+                           "---\ntitle: Post \(i)\ntags: [t\(i % 5)]\n---\n\nParagraph with ~~strike~~ and [link](../x\(i).html).\n\n| a |\n|---|\n| \(i) |\n")
+        }
+        let first = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        let second = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        #expect(first.errors == [])
+        #expect(first.posts.count == 400)
+        #expect(first.posts == second.posts)
+        #expect(first.posts.map(\.sourcePath) == first.posts.map(\.sourcePath).sorted())
+        #expect(first.posts.allSatisfy { $0.contentHTML.contains("<del>strike</del>") && $0.contentHTML.contains("<table>") })
+    }
+}

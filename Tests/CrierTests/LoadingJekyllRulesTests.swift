@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import Crier
+
+/// Jekyll rules checked on small sites built in temporary folders.
+@Suite("Loading: Jekyll rules")
+struct LoadingJekyllRulesTests {
+    func site(config: String, posts: [String: String]) throws -> (TemporarySite, LoadResult) {
+        let temp = try TemporarySite()
+        try temp.write("_config.yml", config)
+        for (path, text) in posts { try temp.write(path, text) }
+        return (temp, PostLoader.load(.site(temp.root), options: LoadOptions()))
+    }
+
+    @Test(arguments: [
+        ("date", "https://j.example/tech/2024/03/05/my-post.html"),
+        ("pretty", "https://j.example/tech/2024/03/05/my-post/"),
+        ("ordinal", "https://j.example/tech/2024/065/my-post.html"),
+        ("none", "https://j.example/tech/my-post.html"),
+        ("/:year/:slug/", "https://j.example/2024/my-post/"),
+        ("/blog/:categories/:title", "https://j.example/blog/tech/my-post"),
+    ])
+    func sitePermalinkStylesAndPatterns(style: String, expected: String) throws {
+        let (temp, result) = try site(config: "url: https://j.example\npermalink: \(style)\n",
+                                      posts: ["_posts/2024-03-05-my-post.md": "---\ntitle: T\ncategories: [Tech]\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.posts.first?.url == expected)
+    }
+
+    @Test func theDefaultPermalinkIsJekyllsDateStyle() throws {
+        let (temp, result) = try site(config: "url: https://j.example/\n", posts: ["_posts/2024-03-05-Hello World.md": "---\n---\nx\n"])
+        defer { temp.remove() }
+        let post = try #require(result.posts.first)
+        #expect(post.url == "https://j.example/2024/03/05/Hello-World.html")
+        #expect(post.title == "Hello World")
+    }
+
+    @Test func nonASCIISlugsArePercentEncoded() throws {
+        let (temp, result) = try site(config: "url: https://j.example\n", posts: ["_posts/2024-03-05-café.md": "---\ntitle: Café\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.posts.first?.url == "https://j.example/2024/03/05/caf%C3%A9.html")
+    }
+
+    @Test func siteExcerptSeparatorIsUsed() throws {
+        let (temp, result) = try site(config: "url: https://j.example\nexcerpt_separator: <!--more-->\n",
+                                      posts: ["_posts/2024-03-05-a.md": "---\n---\nOne.\n\nTwo.\n<!--more-->\nThree.\n"])
+        defer { temp.remove() }
+        #expect(result.posts.first?.summaryHTML == "<p>One.</p>\n<p>Two.</p>\n")
+    }
+
+    @Test func frontMatterDefaultsApplyToPosts() throws {
+        let config = """
+        url: https://j.example
+        defaults:
+          - scope:
+              path: ""
+              type: posts
+            values:
+              author: Default Author
+          - scope:
+              type: pages
+            values:
+              author: Page Author
+        """
+        let (temp, result) = try site(config: config, posts: [
+            "_posts/2024-03-05-a.md": "---\ntitle: A\n---\nx\n",
+            "_posts/2024-03-06-b.md": "---\ntitle: B\nauthor: Own Author\n---\nx\n",
+        ])
+        defer { temp.remove() }
+        #expect(result.posts.map { $0.authors.first?.name } == ["Default Author", "Own Author"])
+    }
+
+    @Test func siteVariablesInLinksAreFilledIn() throws {
+        let (temp, result) = try site(config: "url: https://j.example\nbaseurl: /sub\n",
+                                      posts: ["_posts/2024-03-05-a.md": "---\n---\n[x]({{ site.baseurl }}/about/) [y]({{site.url}}/z)\n"])
+        defer { temp.remove() }
+        #expect(result.posts.first?.contentHTML == #"<p><a href="https://j.example/sub/about/">x</a> <a href="https://j.example/z">y</a></p>"# + "\n")
+    }
+
+    @Test func aConfigWithoutURLWarnsAndUsesLocalhost() throws {
+        let (temp, result) = try site(config: "title: No URL\n", posts: ["_posts/2024-03-05-a.md": "---\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.site.baseURL == "http://localhost:4000/")
+        #expect(result.warnings.contains { $0.path.hasSuffix("_config.yml") && $0.message.contains("url") })
+    }
+
+    @Test func feedTagsWithOnlyListNamesTheTags() throws {
+        let (temp, result) = try site(config: "url: https://j.example\nfeed:\n  tags:\n    only: [swift, \"é\"]\n  excerpt_only: true\n", posts: [:])
+        defer { temp.remove() }
+        #expect(result.site.feed.tags == ["swift", "é"])
+        #expect(!result.site.feed.allTags)
+        #expect(result.site.feed.excerptOnly)
+    }
+
+    @Test func yamlTimestampsWithoutZoneUseTheSiteZoneNotUTC() throws {
+        let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n",
+                                      posts: ["_posts/2024-03-05-a.md": "---\ndate: 2024-03-05 09:00:00\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.posts.first?.published == utc(2024, 3, 5, 0))
+    }
+}
