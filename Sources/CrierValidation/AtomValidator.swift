@@ -86,6 +86,7 @@ final class AtomValidator: FeedStreamHandler {
             sink.warning("MissingSelf", at: feed, "<feed> has no <link rel=\"self\">; readers use it to find the feed's own address.", spec: "RFC 4287 §4.1.1")
         }
         checkDuplicateAlternates(links)
+        checkFeedHistory(feed, links: links)
         // Two entries sharing an id may be an update in progress (a warning); a whole feed
         // of entries with one id is a broken generator.
         if entryCount > 2 && allEntryIDsEqual {
@@ -207,6 +208,9 @@ final class AtomValidator: FeedStreamHandler {
             }
         }
         checkDuplicateAlternates(links)
+        for link in links where ["current", "first", "last", "next", "previous", "prev", "next-archive", "prev-archive"].contains(link.attribute("rel") ?? "") && !isEntryDocument {
+            sink.warning("FeedHistoryRelInEntry", at: link, "rel=\"\(link.attribute("rel") ?? "")\" describes feed paging and belongs on the feed, not an entry.", spec: "RFC 5005 §3")
+        }
         if let id = entry.element(named: "id", namespace: ns)?.text {
             if let first = firstEntryID {
                 if first != id { allEntryIDsEqual = false }
@@ -372,6 +376,32 @@ final class AtomValidator: FeedStreamHandler {
             let key = (link.attribute("type") ?? "") + "\u{0}" + (link.attribute("hreflang") ?? "")
             if !seen.insert(key).inserted {
                 sink.error("DuplicateAtomLink", at: link, "Two alternate links have the same type and hreflang.", spec: "RFC 4287 §4.1.1")
+            }
+        }
+    }
+
+    /// RFC 5005: a complete feed has no paging links and its `current` is itself; paging
+    /// must stop at the ends.
+    private func checkFeedHistory(_ feed: XMLElement, links: [XMLElement]) {
+        func href(_ rel: String) -> String? { links.first { $0.attribute("rel") == rel }?.attribute("href") }
+        let spec = "RFC 5005 §2"
+        let selfHref = href("self")
+        if feed.element(named: "complete", namespace: ExtensionTable.history) != nil {
+            for link in links {
+                let rel = link.attribute("rel") ?? ""
+                if ["first", "last", "previous", "prev", "next", "prev-archive", "next-archive"].contains(rel) {
+                    sink.error("FeedRelInCompleteFeed", at: link, "A complete feed (fh:complete) cannot have rel=\"\(rel)\" links.", spec: spec)
+                } else if rel == "current", let selfHref, link.attribute("href") != selfHref {
+                    sink.error("CurrentNotSelfInCompleteFeed", at: link, "In a complete feed, rel=\"current\" must point at the feed itself.", spec: spec)
+                }
+            }
+        }
+        if let selfHref {
+            if href("last") == selfHref, let next = links.first(where: { $0.attribute("rel") == "next" }) {
+                sink.error("LinkPastEnd", at: next, "This is the last page (rel=\"last\" is itself), so it cannot have rel=\"next\".", spec: "RFC 5005 §3")
+            }
+            if href("first") == selfHref, let previous = links.first(where: { ["previous", "prev"].contains($0.attribute("rel") ?? "") }) {
+                sink.error("LinkPastEnd", at: previous, "This is the first page (rel=\"first\" is itself), so it cannot have rel=\"previous\".", spec: "RFC 5005 §3")
             }
         }
     }

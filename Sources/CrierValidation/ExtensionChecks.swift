@@ -7,7 +7,12 @@ struct ExtensionChecks {
     let common: CommonChecks
 
     func check(_ e: XMLElement, parent: XMLElement, format: FeedFormat) {
+        if format == .rss20, let stray = ExtensionChecks.firstUnqualified(in: e) {
+            sink.error("NotInANamespace", at: stray, "<\(stray.name)> inside <\(e.qualifiedName)> is in no namespace; extension content must be namespaced.", spec: "RSS 2.0 §extending-rss")
+        }
         switch e.namespace {
+        case NS.rdf? where format == .rss20:
+            sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is RDF (RSS 1.0) markup, not part of RSS 2.0.", spec: "RSS 2.0 §extending-rss")
         case NS.dc?:
             checkDublinCore(e, parent: parent)
         case NS.content?:
@@ -35,7 +40,7 @@ struct ExtensionChecks {
         }
         if !nested {
             let level = ExtensionChecks.level(of: parent)
-            if (rule.scope == .feed && level == .item) || (rule.scope == .item && level == .feed) {
+            if (rule.scope == .feed && level == .item) || (rule.scope == .item && level == .feed) || (rule.scope == .document) != (level == .document) {
                 sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not allowed in <\(parent.qualifiedName)>.", spec: spec)
                 return
             }
@@ -64,10 +69,11 @@ struct ExtensionChecks {
         }
     }
 
-    enum Level { case feed, item, other }
+    enum Level { case document, feed, item, other }
 
     static func level(of parent: XMLElement) -> Level {
         switch parent.name {
+        case "rss": .document
         case "channel", "feed": .feed
         case "item", "entry": .item
         default: .other
@@ -94,6 +100,15 @@ struct ExtensionChecks {
         for token in content.split(separator: ",") where !allowed.contains(token.trimmingWhitespace().lowercased()) {
             sink.error("InvalidMetaContent", at: e, "<meta content> \"\(token)\" is not a robots directive.", spec: spec)
         }
+    }
+
+    /// The first descendant element in no namespace.
+    static func firstUnqualified(in e: XMLElement) -> XMLElement? {
+        for child in e.elements {
+            if child.namespace == nil { return child }
+            if let found = firstUnqualified(in: child) { return found }
+        }
+        return nil
     }
 
     /// Whether `e` repeats an earlier sibling with the same name and namespace.

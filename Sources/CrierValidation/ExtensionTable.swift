@@ -6,6 +6,8 @@ enum ExtensionScope {
     case feed
     /// In an RSS `item` or Atom `entry`.
     case item
+    /// Directly in the document element (RSS `rss`).
+    case document
 }
 
 /// What an extension namespace defines for one element.
@@ -125,7 +127,7 @@ enum ExtensionTable {
             ], required: ["role"]),
         ])
         table[access] = ExtensionNamespace(name: "access", spec: "Bloglines access restriction", closed: true, elements: [
-            "restriction": .init(scope: .feed, singleton: true, attributes: ["relationship": .oneOf(["allow", "deny"], rule: "InvalidAccessRestrictionRel", caseSensitive: true)], required: ["relationship"]),
+            "restriction": .init(scope: .document, singleton: true, attributes: ["relationship": .oneOf(["allow", "deny"], rule: "InvalidAccessRestrictionRel", caseSensitive: true)], required: ["relationship"]),
         ])
         table[creativeCommons] = ExtensionNamespace(name: "creativeCommons", spec: "Creative Commons RSS module", closed: true, elements: [
             "license": .init(text: .fullURI),

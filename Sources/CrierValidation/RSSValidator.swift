@@ -11,6 +11,7 @@ final class RSSValidator: FeedStreamHandler {
     private var sawItem = false
     private var seenGuids = SeenSet()
     private var rootNamespaces: [XMLNamespaceDeclaration] = []
+    private var rssRoot: XMLElement?
 
     init(sink: DiagnosticSink) {
         self.sink = sink
@@ -19,6 +20,7 @@ final class RSSValidator: FeedStreamHandler {
 
     func start(root: XMLElement, namespaces: [XMLNamespaceDeclaration]) {
         rootNamespaces = namespaces
+        rssRoot = root
         common.checkLanguage(root)
         if let version = root.attribute("version") {
             if version.isEmpty {
@@ -47,6 +49,8 @@ final class RSSValidator: FeedStreamHandler {
             // Children of <rss> other than <channel>.
             if element.namespace == nil {
                 sink.error("UndefinedElement", at: element, "<\(element.name)> is not allowed in <rss>; it belongs inside <channel>.", spec: "\(spec) §rss")
+            } else {
+                common.checkExtension(element, parent: rssRoot ?? element, format: .rss20)
             }
             return
         }
@@ -159,9 +163,13 @@ final class RSSValidator: FeedStreamHandler {
             validateTextInput(e)
         case "skipHours":
             checkAttributes(e, allowed: [])
-            validateSkip(e, child: "hour", rule: "InvalidHour", limit: 24) { value in
+            for hour in e.elements(named: "hour", namespace: nil) where hour.text.trimmingWhitespace() == "24" {
+                sink.warning("UseZeroForMidnight", at: hour, "Write midnight as 0, not 24.", spec: "\(spec) §skipHours")
+            }
+            validateSkip(e, child: "hour", rule: "InvalidHour", limit: 24, normalise: { $0 == "24" ? "0" : String(Int($0) ?? -1) }) { value in
                 guard let hour = Int(value), OtherValues.isNonNegativeInteger(value) else { return false }
-                return (0...23).contains(hour)
+                // 24 is midnight, as some publishers write it.
+                return (0...24).contains(hour)
             }
         case "skipDays":
             checkAttributes(e, allowed: [])
@@ -251,7 +259,8 @@ final class RSSValidator: FeedStreamHandler {
         return value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_:.".contains($0)) }
     }
 
-    private func validateSkip(_ e: XMLElement, child name: String, rule: String, limit: Int, isValid: (String) -> Bool) {
+    private func validateSkip(_ e: XMLElement, child name: String, rule: String, limit: Int,
+                              normalise: (String) -> String = { $0 }, isValid: (String) -> Bool) {
         var values: Set<String> = []
         var count = 0
         for child in e.elements where child.namespace == nil {
@@ -263,7 +272,7 @@ final class RSSValidator: FeedStreamHandler {
             let value = String(child.text.trimmingWhitespace())
             if !isValid(value) {
                 sink.error(rule, at: child, "<\(name)> \"\(value)\" is not valid here.", spec: "\(spec) §\(e.name)")
-            } else if !values.insert(value).inserted {
+            } else if !values.insert(normalise(value)).inserted {
                 sink.error("DuplicateValue", at: child, "<\(e.name)> lists \"\(value)\" twice.", spec: "\(spec) §\(e.name)")
             }
         }
