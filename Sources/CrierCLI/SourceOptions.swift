@@ -93,7 +93,7 @@ public struct SourceOptions: ParsableArguments {
         let folder = url(feeds)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("no feeds/ folder here: run in a folder with feed definitions in feeds/, or give --site DIR or --posts DIR.")
+            throw ValidationError("no feed definitions folder `\(feeds)` here: run where feeds/ holds *.yml definitions, or give --site DIR or --posts DIR.")
         }
         let files = try FeedDefinition.files(in: folder)
         if files.isEmpty {

@@ -1,6 +1,10 @@
+import CrierXML
 import Foundation
 
 /// Writes JSON Feed 1.1 (https://jsonfeed.org/version/1.1) from the same model.
+///
+/// Text is cleaned of the characters XML forbids here too, so an entry reads the same in
+/// all three formats.
 public enum JSONFeedWriter {
     /// The feed as a JSON Feed document: keys sorted, so identical input gives identical bytes.
     public static func write(_ feed: Feed) throws -> [UInt8] {
@@ -17,9 +21,9 @@ public enum JSONFeedWriter {
                 JSONFeedItem(
                     id: entry.id,
                     url: entry.url,
-                    title: entry.title,
-                    content_html: entry.contentHTML ?? entry.summaryHTML ?? "",
-                    summary: entry.contentHTML == nil ? nil : entry.summaryHTML.map(HTMLText.plainText),
+                    title: XMLText.cleaned(entry.title),
+                    content_html: XMLText.cleaned(entry.contentHTML ?? entry.summaryHTML ?? ""),
+                    summary: entry.contentHTML == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLText.plainText($0)) },
                     date_published: FeedDates.rfc3339(entry.published),
                     date_modified: FeedDates.rfc3339(entry.updated),
                     authors: entry.authors.isEmpty ? nil : entry.authors.map(JSONFeedAuthor.init),

@@ -1,0 +1,81 @@
+import CrierCLI
+import Foundation
+import Testing
+
+@Suite struct BuildCommandTests {
+    @Test func buildsABareFolderIntoAllThreeFormats() async throws {
+        let dir = try TempFolder()
+        try dir.write("posts/2024-05-01-first.md", "---\ntitle: First\n---\nHello *there*.\n")
+        try dir.write("posts/2024-05-02-second.txt", "Second post\n\nPlain text & more.\n")
+        let status = await CrierMain.run(["build", "--posts", dir.path + "/posts", "--base-url", "https://example.org/",
+                                          "--title", "Notes", "--output", dir.path + "/out", "--quiet"])
+        #expect(status == 0)
+        let atom = try dir.read("out/feed.xml")
+        #expect(atom.contains("<title>First</title>") && atom.contains("<title>Second post</title>"))
+        #expect(try dir.read("out/feed.rss").contains("<rss version=\"2.0\""))
+        #expect(try dir.read("out/feed.json").contains("\"version\" : \"https://jsonfeed.org/version/1.1\""))
+    }
+
+    @Test func formatAndLimitAreObeyed() async throws {
+        let dir = try TempFolder()
+        for day in 1...5 {
+            try dir.write("posts/2024-05-0\(day)-p\(day).md", "---\ntitle: Post \(day)\n---\nBody \(day).\n")
+        }
+        let status = await CrierMain.run(["build", "--posts", dir.path + "/posts", "--base-url", "https://example.org/",
+                                          "--output", dir.path + "/out", "--format", "atom", "--limit", "2", "-q"])
+        #expect(status == 0)
+        #expect(!dir.exists("out/feed.rss") && !dir.exists("out/feed.json"))
+        let atom = try dir.read("out/feed.xml")
+        #expect(atom.components(separatedBy: "<entry>").count - 1 == 2)
+        #expect(atom.contains("Post 5") && atom.contains("Post 4") && !atom.contains("Post 3"))
+    }
+
+    @Test func aBrokenPostStopsEveryWriteUnlessKeepGoing() async throws {
+        let dir = try TempFolder()
+        try dir.write("posts/2024-05-01-good.md", "---\ntitle: Good\n---\nFine.\n")
+        try dir.write("posts/2024-05-02-bad.md", "---\ntitle: [unclosed\n---\nBroken front matter.\n")
+        let args = ["build", "--posts", dir.path + "/posts", "--base-url", "https://example.org/", "--output", dir.path + "/out", "-q"]
+        #expect(await CrierMain.run(args) == 1)
+        #expect(!dir.exists("out/feed.xml"))
+        #expect(await CrierMain.run(args + ["--keep-going"]) == 1)
+        let atom = try dir.read("out/feed.xml")
+        #expect(atom.contains("<title>Good</title>"))
+    }
+
+    @Test func usageErrorsExitWithTwo() async {
+        #expect(await CrierMain.run(["build", "--posts", "/tmp"]) == 2, "--posts without --base-url")
+        #expect(await CrierMain.run(["build", "--format", "atom,pdf", "--posts", "/tmp", "--base-url", "https://e.org/"]) == 2)
+        #expect(await CrierMain.run(["build", "--site", "/a", "--posts", "/b", "--base-url", "https://e.org/"]) == 2)
+        #expect(await CrierMain.run(["build", "--no-such-option"]) == 2)
+        #expect(await CrierMain.run(["build", "--feeds", "/nonexistent-crier-feeds"]) == 2)
+    }
+
+    @Test func theBinaryWithNoArgumentsBuildsTheFeedsFolder() throws {
+        let dir = try TempFolder()
+        try dir.write("feeds/notes.yml", """
+            title: Notes
+            base_url: https://example.org/notes/
+            posts: notes
+            path: notes/feed.xml
+            tags: true
+            """)
+        try dir.write("feeds/notes/2024-06-01-tagged.md", "---\ntitle: Tagged\ntags: [swift, ελληνικά]\n---\nText.\n")
+        let run = try CrierBinary.run(["build"], in: dir.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("wrote public/notes/feed.xml"))
+        #expect(run.stdout.contains("from 1 post"))
+        #expect(dir.exists("public/notes/feed.rss") && dir.exists("public/notes/feed.json"))
+        #expect(dir.exists("public/notes/feed/by_tag/swift.xml") && dir.exists("public/notes/feed/by_tag/ελληνικά.xml"))
+        let quiet = try CrierBinary.run(["build", "--quiet"], in: dir.url)
+        #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty)
+    }
+
+    @Test func helpExplainsTheCommand() throws {
+        let dir = try TempFolder()
+        let run = try CrierBinary.run(["build", "--help"], in: dir.url)
+        #expect(run.status == 0)
+        for text in ["--site", "--posts", "--base-url", "--output", "--format", "--limit", "--keep-going", "Exit status"] {
+            #expect(run.stdout.contains(text), "help mentions \(text)")
+        }
+    }
+}

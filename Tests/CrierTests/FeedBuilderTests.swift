@@ -1,0 +1,86 @@
+@testable import Crier
+import Foundation
+import Testing
+
+@Suite struct FeedBuilderTests {
+    let now = SamplePosts.date("2025-01-01T00:00:00Z")
+
+    @Test func entriesAreNewestFirstWithTiesBrokenByPath() {
+        let when = SamplePosts.date("2024-05-05T10:00:00Z")
+        let posts = ["b.md", "a.md", "c.md"].map {
+            Post(sourcePath: $0, title: $0, published: when, url: "https://example.org/\($0)", contentHTML: "")
+        } + [Post(sourcePath: "z.md", title: "newest", published: when.addingTimeInterval(1), url: "https://example.org/z", contentHTML: "")]
+        let entries = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: posts)[0].feed.entries
+        #expect(entries.map(\.title) == ["newest", "a.md", "b.md", "c.md"])
+    }
+
+    @Test func futurePostsStayOutUntilTheirTimeComes() {
+        var post = SamplePosts.posts[0]
+        post.published = now.addingTimeInterval(3600)
+        #expect(FeedBuilder(site: SamplePosts.site, now: now).feeds(from: [post])[0].feed.entries.isEmpty)
+        #expect(FeedBuilder(site: SamplePosts.site, now: now.addingTimeInterval(3601)).feeds(from: [post])[0].feed.entries.count == 1)
+        #expect(FeedBuilder(site: SamplePosts.site, now: now, includeFuture: true).feeds(from: [post])[0].feed.entries.count == 1)
+    }
+
+    @Test func expiredPostsAreLeftOut() {
+        var post = SamplePosts.posts[0]
+        post.expires = now.addingTimeInterval(-1)
+        #expect(FeedBuilder(site: SamplePosts.site, now: now).feeds(from: [post])[0].feed.entries.isEmpty)
+    }
+
+    @Test func theLimitKeepsTheNewest() {
+        let entries = FeedBuilder(site: SamplePosts.site, now: now, limit: 2).feeds(from: SamplePosts.posts)[0].feed.entries
+        #expect(entries.map(\.title) == [SamplePosts.posts[1].title, SamplePosts.posts[0].title])
+        var site = SamplePosts.site
+        site.feed.postsLimit = 1
+        #expect(FeedBuilder(site: site, now: now).feeds(from: SamplePosts.posts)[0].feed.entries.count == 1)
+    }
+
+    @Test func entryIDsDoNotChangeWhenTheTitleChanges() {
+        var post = SamplePosts.posts[0]
+        let before = EntryID.make(for: post, site: SamplePosts.site)
+        post.title = "A better title"
+        post.contentHTML = "<p>Rewritten.</p>"
+        #expect(EntryID.make(for: post, site: SamplePosts.site) == before)
+        #expect(before == "tag:example.org,2024-03-05:2024-03-05-hello")
+        post.explicitID = "urn:uuid:1c7a3c4e-0000-4000-8000-000000000001"
+        #expect(EntryID.make(for: post, site: SamplePosts.site) == "urn:uuid:1c7a3c4e-0000-4000-8000-000000000001")
+    }
+
+    @Test func tagFeedsUseReadableSlugsAndKeepTheRealName() throws {
+        var site = SamplePosts.site
+        site.feed.allTags = true
+        site.feed.categories = ["essays"]
+        let feeds = FeedBuilder(site: site, now: now).feeds(from: SamplePosts.posts)
+        #expect(feeds.map(\.path) == ["feed.xml", "feed/essays.xml", "feed/by_tag/café-crème.xml", "feed/by_tag/swift.xml", "feed/by_tag/日本語.xml"])
+        let japanese = try #require(feeds.first { $0.path.hasSuffix("日本語.xml") })
+        #expect(japanese.feed.title == "Field Notes: 日本語")
+        #expect(japanese.feed.entries.map(\.title) == ["Older"])
+        #expect(japanese.feed.selfURLs[.atom] == "https://example.org/notes/feed/by_tag/%E6%97%A5%E6%9C%AC%E8%AA%9E.xml")
+        let (_, entries) = try FeedReadBack.atom(try AtomWriter.write(japanese.feed))
+        #expect(entries.first?.categories == ["日本語"])
+        let swift = try #require(feeds.first { $0.path == "feed/by_tag/swift.xml" })
+        #expect(swift.feed.entries.count == 2)
+    }
+
+    @Test func slugsAreReadable() {
+        #expect(Slug.make("Swift on Linux") == "swift-on-linux")
+        #expect(Slug.make("  C++ & Rust!  ") == "c-rust")
+        #expect(Slug.make("Ελληνικά") == "ελληνικά")
+        #expect(Slug.make("🦜") == "u1f99c")
+    }
+
+    @Test func datesAreFormattedByHand() {
+        let date = SamplePosts.date("2024-02-29T23:59:58Z")
+        #expect(FeedDates.rfc3339(date) == "2024-02-29T23:59:58Z")
+        #expect(FeedDates.rfc822(date) == "Thu, 29 Feb 2024 23:59:58 +0000")
+        #expect(FeedDates.rfc3339(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(FeedDates.rfc822(Date(timeIntervalSince1970: -86_400)) == "Wed, 31 Dec 1969 00:00:00 +0000")
+        // Checked against Foundation's own formatting across many instants.
+        let formatter = ISO8601DateFormatter()
+        for step in stride(from: -2_000_000_000.0, to: 4_000_000_000.0, by: 123_456_789.5) {
+            let d = Date(timeIntervalSince1970: step.rounded(.down))
+            #expect(FeedDates.rfc3339(d) == formatter.string(from: d))
+        }
+    }
+}
