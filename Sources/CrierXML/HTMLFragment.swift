@@ -17,7 +17,11 @@ public enum HTMLFragment {
     public static func absolutizingURLs(in html: String, base: String) -> String {
         guard mayHaveRelativeURL(html) else { return html }
         LibXML.ensureInitialised()
-        let wrapped = "<html><body>" + html + "</body></html>"
+        // libxml2 drops control characters (form feed, escape) from HTML text; they belong
+        // to the post until the feed writer decides, so they cross the parser disguised.
+        let hidesControls = html.unicodeScalars.contains(where: isHiddenControl)
+        let source = hidesControls ? disguisingControls(html) : html
+        let wrapped = "<html><body>" + source + "</body></html>"
         var bytes = Array(wrapped.utf8)
         let result: String? = bytes.withUnsafeMutableBufferPointer { raw -> String? in
             guard let start = raw.baseAddress else { return nil }
@@ -42,7 +46,44 @@ public enum HTMLFragment {
             }
             return String(decoding: writer.output, as: UTF8.self)
         }
-        return result ?? html
+        guard let result else { return html }
+        return hidesControls ? revealingControls(result) : result
+    }
+
+    /// Control characters libxml2's HTML parser would drop, and the private-use
+    /// characters (U+10FF00 + code) that stand for them while parsing.
+    private static func isHiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: return true
+        default: return false
+        }
+    }
+
+    private static let disguiseBase: UInt32 = 0x10FF00
+
+    private static func disguisingControls(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isHiddenControl(scalar), let stand = Unicode.Scalar(disguiseBase + scalar.value) {
+                scalars.append(stand)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+
+    private static func revealingControls(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value >= disguiseBase, scalar.value <= disguiseBase + 0x7F,
+               let original = Unicode.Scalar(scalar.value - disguiseBase), isHiddenControl(original) {
+                scalars.append(original)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 
     /// Resolves one URL reference against `base`; returns `reference` unchanged when it

@@ -114,6 +114,6 @@ struct LoadingJekyllTests {
     @Test func specialCharactersStayInTheModel() throws {
         let post = try #require(result.post("_posts/2024-03-09-special-characters.md"))
         #expect(post.title == "Special: & < > ]]> \u{1F600}")
-        #expect(post.contentHTML == "<p>Form\u{0C}feed, escape \u{1B}, CDATA end ]]&gt;, ampersand &amp;, less-than &lt;, emoji \u{1F600}, Hebrew \u{5E9}\u{5DC}\u{5D5}\u{5DD} \u{5E2}\u{5D5}\u{5DC}\u{5DD}.</p>\n")
+        #expect(post.contentHTML == "<p>Form\u{0C}feed, escape \u{1B}, CDATA end ]]&gt;, ampersand &amp;, less-than &lt;, emoji \u{1F600}, Hebrew \u{5E9}\u{5DC}\u{5D5}\u{5DD} \u{5E2}\u{5D5}\u{5DC}\u{5DD}, <a href=\"https://example.com/blog/2024/03/09/special-characters/rel.html\">a link</a>.</p>\n")
     }
 }

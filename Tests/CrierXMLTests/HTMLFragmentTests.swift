@@ -67,4 +67,10 @@ struct HTMLFragmentTests {
             for await ok in group { #expect(ok) }
         }
     }
+
+    @Test func controlCharactersDoNotCutTheFragmentShort() {
+        let html = "<p>form\u{0C}feed escape\u{1B} end</p>\n<p><a href=\"x.html\">x</a> \u{7F} after</p>\n"
+        let out = HTMLFragment.absolutizingURLs(in: html, base: "https://example.com/")
+        #expect(out == "<p>form\u{0C}feed escape\u{1B} end</p>\n<p><a href=\"https://example.com/x.html\">x</a> \u{7F} after</p>\n")
+    }
 }
