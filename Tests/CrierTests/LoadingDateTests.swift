@@ -7,19 +7,19 @@ struct LoadingDateTests {
     let berlin = TimeZone(identifier: "Europe/Berlin")!
 
     @Test(arguments: [
-        ("2024-03-05", utc(2024, 3, 4, 23)),
-        ("2024-3-5", utc(2024, 3, 4, 23)),
-        ("2024-03-05 14:30", utc(2024, 3, 5, 13, 30)),
-        ("2024-03-05 14:30:00", utc(2024, 3, 5, 13, 30)),
-        ("2024-03-05 14:30:00 +0100", utc(2024, 3, 5, 13, 30)),
-        ("2024-03-05 14:30:00 -05:00", utc(2024, 3, 5, 19, 30)),
-        ("2024-03-05T14:30:00Z", utc(2024, 3, 5, 14, 30)),
-        ("2024-03-05t14:30:00z", utc(2024, 3, 5, 14, 30)),
-        ("2024-03-05T14:30:00+01:00", utc(2024, 3, 5, 13, 30)),
-        ("2024-03-05T14:30:00.5+01:00", utc(2024, 3, 5, 13, 30).addingTimeInterval(0.5)),
-        ("2001-12-14 21:59:43.10 -5", utc(2001, 12, 15, 2, 59, 43).addingTimeInterval(0.1)),
-        ("2024-03-05 14:30:00 UTC", utc(2024, 3, 5, 14, 30)),
-        ("  2024-07-01 12:00  ", utc(2024, 7, 1, 10)),
+        ("2024-03-05", utcDate(2024, 3, 4, 23)),
+        ("2024-3-5", utcDate(2024, 3, 4, 23)),
+        ("2024-03-05 14:30", utcDate(2024, 3, 5, 13, 30)),
+        ("2024-03-05 14:30:00", utcDate(2024, 3, 5, 13, 30)),
+        ("2024-03-05 14:30:00 +0100", utcDate(2024, 3, 5, 13, 30)),
+        ("2024-03-05 14:30:00 -05:00", utcDate(2024, 3, 5, 19, 30)),
+        ("2024-03-05T14:30:00Z", utcDate(2024, 3, 5, 14, 30)),
+        ("2024-03-05t14:30:00z", utcDate(2024, 3, 5, 14, 30)),
+        ("2024-03-05T14:30:00+01:00", utcDate(2024, 3, 5, 13, 30)),
+        ("2024-03-05T14:30:00.5+01:00", utcDate(2024, 3, 5, 13, 30).addingTimeInterval(0.5)),
+        ("2001-12-14 21:59:43.10 -5", utcDate(2001, 12, 15, 2, 59, 43).addingTimeInterval(0.1)),
+        ("2024-03-05 14:30:00 UTC", utcDate(2024, 3, 5, 14, 30)),
+        ("  2024-07-01 12:00  ", utcDate(2024, 7, 1, 10)),
     ])
     func acceptedFormsResolveInTheSiteZone(text: String, expected: Date) throws {
         let value = try #require(DateTimeValue.parse(text))
@@ -35,18 +35,18 @@ struct LoadingDateTests {
         // 2024-03-31 02:30 does not exist in Berlin (clocks jump from 02:00 to 03:00).
         let value = DateTimeValue.parse("2024-03-31 02:30")!
         let date = value.date(in: berlin)
-        #expect(date == utc(2024, 3, 31, 0, 30) || date == utc(2024, 3, 31, 1, 30))
+        #expect(date == utcDate(2024, 3, 31, 0, 30) || date == utcDate(2024, 3, 31, 1, 30))
     }
 
     @Test func civilTimeBreaksDownInAZone() {
-        let t = CivilTime(utc(2024, 12, 31, 23, 30), in: berlin)
+        let t = CivilTime(utcDate(2024, 12, 31, 23, 30), in: berlin)
         let parts: [Int] = [t.year, t.month, t.day, t.hour, t.minute, t.dayOfYear, t.weekday]
         #expect(parts == [2025, 1, 1, 0, 30, 1, 3])
     }
 
     @Test func permalinkDatePlaceholdersIncludeISOWeeks() {
         // 2021-01-01 is a Friday in ISO week 53 of 2020.
-        let values = Permalink.dateValues(CivilTime(utc(2021, 1, 1, 12), in: TimeZone(identifier: "UTC")!))
+        let values = Permalink.dateValues(CivilTime(utcDate(2021, 1, 1, 12), in: TimeZone(identifier: "UTC")!))
         #expect(values["week"] == "53")
         #expect(values["w_year"] == "2020")
         #expect(values["y_day"] == "001")

@@ -19,7 +19,7 @@ struct LoadingFolderTests {
         #expect(post.title == "Plain Title")
         #expect(post.contentHTML == "<p>First paragraph of plain text &amp; &lt;stuff&gt;.</p>\n<p>Second\nparagraph.</p>\n")
         #expect(post.summaryHTML == "<p>First paragraph of plain text &amp; &lt;stuff&gt;.</p>\n")
-        #expect(post.published == utc(2024, 1, 2))
+        #expect(post.published == utcDate(2024, 1, 2))
         #expect(post.url == "https://folder.example/2024-01-02-plain/")
     }
 
@@ -27,7 +27,7 @@ struct LoadingFolderTests {
         let post = try #require(result.post("with-front-matter.txt"))
         #expect(post.title == "Markdown in a txt file")
         #expect(post.contentHTML == "<p>Some <em>emphasis</em>.</p>\n")
-        #expect(post.published == utc(2024, 1, 3))
+        #expect(post.published == utcDate(2024, 1, 3))
     }
 
     @Test func markdownWithoutFrontMatterTakesItsLeadingHeadingAsTitle() throws {
@@ -50,7 +50,7 @@ struct LoadingFolderTests {
         let plain = "28 Days - Talk Recap - Elixir in Production\n\nI very recently gave a talk.\n\nHuman Element\n\nOne of the messages.\n"
         try temp.write("000_9df39200580e4694.txt", markdownInTxt)
         try temp.write("001_7c2e097c5bf3abc9.txt", plain)
-        let mtime = utc(2020, 2, 13, 12)
+        let mtime = utcDate(2020, 2, 13, 12)
         for name in ["000_9df39200580e4694.txt", "001_7c2e097c5bf3abc9.txt"] {
             try FileManager.default.setAttributes([.modificationDate: mtime], ofItemAtPath: temp.root.appendingPathComponent(name).path)
         }
@@ -74,9 +74,9 @@ struct LoadingFolderTests {
         defer { temp.remove() }
         try temp.write("undated.md", "Text\n")
         var options = LoadOptions()
-        options.defaultDate = utc(2021, 6, 1)
+        options.defaultDate = utcDate(2021, 6, 1)
         let result = PostLoader.load(.folder(temp.root, site), options: options)
-        #expect(result.posts.first?.published == utc(2021, 6, 1))
+        #expect(result.posts.first?.published == utcDate(2021, 6, 1))
         #expect(result.warnings.first?.message.contains("default date") == true)
     }
 }

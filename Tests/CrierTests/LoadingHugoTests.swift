@@ -36,9 +36,9 @@ struct LoadingHugoTests {
     @Test func tomlFrontMatterGivesDatesTaxonomiesAuthorAndSummary() throws {
         let post = try #require(result.post("content/posts/toml-post.md"))
         #expect(post.title == "A TOML post")
-        #expect(post.published == utc(2024, 5, 1, 14))
+        #expect(post.published == utcDate(2024, 5, 1, 14))
         // A local date takes the site's zone (New York, UTC-4 in May).
-        #expect(post.updated == utc(2024, 5, 2, 4))
+        #expect(post.updated == utcDate(2024, 5, 2, 4))
         #expect(post.tags == ["toml", "hugo"])
         #expect(post.categories == ["Tech"])
         #expect(post.authors == [Person(name: "Jane")])
@@ -49,8 +49,8 @@ struct LoadingHugoTests {
 
     @Test func publishDateIsThePublishedDateAndSlugNamesThePage() throws {
         let post = try #require(result.post("content/posts/yaml-post.md"))
-        #expect(post.published == utc(2099, 1, 1, 5))
-        #expect(post.expires == utc(2100, 1, 1, 5))
+        #expect(post.published == utcDate(2099, 1, 1, 5))
+        #expect(post.expires == utcDate(2100, 1, 1, 5))
         #expect(post.url == "https://hugo.example.org/posts/custom-slug/")
     }
 

@@ -96,6 +96,6 @@ struct LoadingJekyllRulesTests {
         let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n",
                                       posts: ["_posts/2024-03-05-a.md": "---\ndate: 2024-03-05 09:00:00\n---\nx\n"])
         defer { temp.remove() }
-        #expect(result.posts.first?.published == utc(2024, 3, 5, 0))
+        #expect(result.posts.first?.published == utcDate(2024, 3, 5, 0))
     }
 }

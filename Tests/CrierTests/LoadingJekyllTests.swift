@@ -49,13 +49,13 @@ struct LoadingJekyllTests {
         let withDrafts = PostLoader.load(.site(LoadingFixtures.url("jekyll")), options: options)
         let draft = try #require(withDrafts.post("_drafts/a-draft.md"))
         #expect(draft.title == "A draft")
-        #expect(draft.published == utc(2024, 3, 31, 22))
+        #expect(draft.published == utcDate(2024, 3, 31, 22))
     }
 
     @Test func fileNameDateIsMidnightInTheSiteTimeZone() throws {
         let post = try #require(result.post("_posts/2024-03-05-hello-world.md"))
         // Europe/Berlin is UTC+1 in March.
-        #expect(post.published == utc(2024, 3, 4, 23))
+        #expect(post.published == utcDate(2024, 3, 4, 23))
         #expect(post.updated == nil)
     }
 
@@ -98,8 +98,8 @@ struct LoadingJekyllTests {
 
     @Test func frontMatterDateWithOffsetLastModifiedAuthorObjectAndDescription() throws {
         let post = try #require(result.post("_posts/2024-03-06-dated-in-front-matter.markdown"))
-        #expect(post.published == utc(2024, 3, 6, 13, 30))
-        #expect(post.updated == utc(2024, 3, 7, 8))
+        #expect(post.published == utcDate(2024, 3, 6, 13, 30))
+        #expect(post.updated == utcDate(2024, 3, 7, 8))
         #expect(post.authors == [Person(name: "Someone Else", email: "else@example.com")])
         #expect(post.summaryHTML == "A post with its own date.")
     }

@@ -85,7 +85,7 @@ enum PostRules {
             let fallback = options.defaultDate ?? modificationDate(file.url)
             published = fallback
             let how = options.defaultDate == nil ? "the file's modification time" : "the default date"
-            warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(RFC3339.string(fallback))"))
+            warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(LoaderDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
         let updated = try date(in: fm, keys: updatedKeys, zone: zone, path: path)
@@ -173,7 +173,8 @@ enum PostRules {
             } else {
                 var separator = fm["excerpt_separator"]?.scalarText ?? context.excerptSeparator
                 if flavor == .folder, fm["excerpt_separator"] == nil, body.contains(more) { separator = more }
-                summaryHTML = render(firstBlock(of: body, separator: separator), as: format)
+                // An empty separator turns excerpts off (Jekyll's rule).
+                summaryHTML = separator.isEmpty ? nil : render(firstBlock(of: body, separator: separator), as: format)
             }
         }
         if summaryHTML?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { summaryHTML = nil }
@@ -282,14 +283,12 @@ enum PostRules {
     static func firstBlock(of body: String, separator: String) -> String {
         var text = Substring(body)
         if separator.allSatisfy(\.isWhitespace) {
-            while let first = text.first, first.isNewline || first == " " || first == "\t" {
-                // Only whole blank lines: indentation of the first line matters in Markdown.
-                guard let newline = text.firstIndex(where: \.isNewline), text[..<newline].allSatisfy({ $0 == " " || $0 == "\t" }) else { break }
+            // Skip whole blank lines only: the first line's indentation matters in Markdown.
+            while let newline = text.firstIndex(of: "\n"), text[..<newline].allSatisfy({ $0 == " " || $0 == "\t" }) {
                 text = text[text.index(after: newline)...]
-                _ = first
             }
         }
-        guard !separator.isEmpty, let range = text.range(of: separator) else { return String(text) }
+        guard let range = text.range(of: separator) else { return String(text) }
         return String(text[..<range.lowerBound])
     }
 
@@ -354,8 +353,8 @@ enum PostRules {
 }
 
 /// RFC 3339 in UTC for messages.
-enum RFC3339 {
-    static func string(_ date: Date) -> String {
+enum LoaderDates {
+    static func rfc3339(_ date: Date) -> String {
         let t = CivilTime(date, in: TimeZone(identifier: "UTC")!)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(t.year)-\(two(t.month))-\(two(t.day))T\(two(t.hour)):\(two(t.minute)):\(two(t.second))Z"

@@ -153,7 +153,6 @@ enum SiteConfiguration {
                 settings.tags = only
             }
             settings.excludedTags = tags["except"]?.stringList ?? []
-            if let tagPath = tags["path"]?.scalarText { _ = tagPath }
         case .array?, .string?:
             settings.tags = feed["tags"]?.stringList ?? []
         default:
