@@ -146,11 +146,11 @@ struct ExtensionChecks {
     }
 
     private func checkContentModule(_ e: XMLElement, parent: XMLElement) {
-        guard e.name == "encoded" else {
+        guard ["encoded", "items", "item", "format", "encoding"].contains(e.name) else {
             sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not a content module element (only content:encoded is).", spec: "RSS content module")
             return
         }
-        if ExtensionChecks.isRepeat(e, in: parent) {
+        if e.name == "encoded" && ExtensionChecks.isRepeat(e, in: parent) {
             sink.error("DuplicateElement", at: e, "<\(parent.qualifiedName)> has more than one <\(e.qualifiedName)>.", spec: "RSS content module")
         }
     }

@@ -54,6 +54,8 @@ enum ExtensionTable {
     static let trackback = "http://madskills.com/public/xml/rss/module/trackback/"
     static let app = "http://www.w3.org/2007/app"
     static let event = "http://purl.org/rss/1.0/modules/event/"
+    static let blogChannel = "http://backend.userland.com/blogChannelModule"
+    static let georss = "http://www.georss.org/georss"
 
     static let namespaces: [String: ExtensionNamespace] = {
         var table: [String: ExtensionNamespace] = [:]
@@ -151,6 +153,31 @@ enum ExtensionTable {
             "enddate": .init(scope: .item, singleton: true, text: .w3cdtfOptionalZone),
         ])
         table[GoogleBaseChecks.uri] = GoogleBaseChecks.namespace
+        table[blogChannel] = ExtensionNamespace(name: "blogChannel", spec: "blogChannel RSS module", closed: true, elements: [
+            "blogRoll": .init(scope: .feed, singleton: true, text: .fullURI),
+            "mySubscriptions": .init(scope: .feed, singleton: true, text: .fullURI),
+            "blink": .init(scope: .feed, singleton: true, text: .fullURI),
+            "changes": .init(scope: .feed, singleton: true, text: .fullURI),
+        ])
+        table[NS.dcterms] = ExtensionNamespace(name: "dcterms", spec: "DCMI Metadata Terms", closed: false, elements: [
+            "created": .init(singleton: true, text: .w3cdtf),
+            "issued": .init(singleton: true, text: .w3cdtf),
+            "modified": .init(singleton: true, text: .w3cdtf),
+            "dateAccepted": .init(singleton: true, text: .w3cdtf),
+            "dateCopyrighted": .init(singleton: true, text: .w3cdtf),
+            "dateSubmitted": .init(singleton: true, text: .w3cdtf),
+        ])
+        table[georss] = ExtensionNamespace(name: "georss", spec: "GeoRSS Simple", closed: true, elements: [
+            "point": .init(singleton: true, text: .coordinates(minimum: 2, maximum: 2)),
+            "line": .init(text: .coordinates(minimum: 4, maximum: nil)),
+            "polygon": .init(text: .coordinates(minimum: 8, maximum: nil)),
+            "box": .init(singleton: true, text: .coordinates(minimum: 4, maximum: 4)),
+            "where": .init(singleton: true),
+            "featuretypetag": .init(), "relationshiptag": .init(), "featurename": .init(),
+            "elev": .init(singleton: true, text: .float),
+            "floor": .init(singleton: true, text: .integer),
+            "radius": .init(singleton: true, text: .float),
+        ])
         table[NS.itunes] = ITunesChecks.namespace
         table[NS.media] = MediaChecks.namespace
         table[NS.mediaOld] = MediaChecks.namespace

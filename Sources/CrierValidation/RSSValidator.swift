@@ -78,7 +78,7 @@ final class RSSValidator: FeedStreamHandler {
 
     static let channelSingletons: Set<String> = [
         "title", "link", "description", "language", "copyright", "managingEditor", "webMaster", "pubDate",
-        "lastBuildDate", "generator", "docs", "cloud", "ttl", "image", "rating", "textInput", "skipHours", "skipDays",
+        "lastBuildDate", "generator", "docs", "cloud", "ttl", "image", "rating", "textInput", "textinput", "skipHours", "skipDays",
     ]
 
     private func validateChannel(_ channel: XMLElement) {
@@ -158,7 +158,7 @@ final class RSSValidator: FeedStreamHandler {
         case "image":
             checkAttributes(e, allowed: [])
             validateImage(e)
-        case "textInput":
+        case "textInput", "textinput":
             checkAttributes(e, allowed: [])
             validateTextInput(e)
         case "skipHours":

@@ -35,6 +35,8 @@ enum ValueCheck {
     /// A URN namespace-specific string (RFC 2141).
     case nss
     case commaSeparatedIntegers
+    /// GeoRSS coordinates: latitude/longitude pairs separated by white space.
+    case coordinates(minimum: Int, maximum: Int?)
     case email
     /// A character encoding name registered with IANA (common ones).
     case encoding
@@ -127,6 +129,20 @@ enum ValueCheck {
         case .commaSeparatedIntegers:
             if !value.split(separator: ",", omittingEmptySubsequences: false).allSatisfy({ OtherValues.isInteger(String($0.trimmingWhitespace())) }) {
                 fail("InvalidCommaSeparatedIntegers", "must be whole numbers separated by commas.")
+            }
+        case .coordinates(let minimum, let maximum):
+            // A comma between the two numbers of a point is a common slip readers accept.
+            let numbers = value.split(whereSeparator: { $0.isWhitespace || $0 == "," })
+            let valid = numbers.allSatisfy { OtherValues.isFloat(String($0)) }
+            let count = numbers.count
+            if !valid || count < minimum || count % 2 != 0 || (maximum.map { count > $0 } ?? false) {
+                fail(minimum == 2 ? "InvalidCoord" : "InvalidCoordList", "must be latitude/longitude pairs separated by spaces.")
+            } else {
+                let values = numbers.compactMap { Double(String($0)) }
+                for pair in stride(from: 0, to: values.count, by: 2) where abs(values[pair]) > 90 || abs(values[pair + 1]) > 180 {
+                    fail(minimum == 2 ? "InvalidCoord" : "InvalidCoordList", "holds a latitude or longitude out of range.")
+                    break
+                }
             }
         case .email:
             if !OtherValues.isRSSContact(value) { fail("InvalidContact", "is not an e-mail address.") }
