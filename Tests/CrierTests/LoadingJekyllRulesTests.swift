@@ -98,4 +98,22 @@ struct LoadingJekyllRulesTests {
         defer { temp.remove() }
         #expect(result.posts.first?.published == utcDate(2024, 3, 5, 0))
     }
+
+    @Test func referenceLinksResolveInTheExcerpt() throws {
+        let (temp, result) = try site(config: "url: https://j.example\n",
+                                      posts: ["_posts/2024-03-05-a.md": "---\n---\nSee [the docs][docs].\n\nMore.\n\n[docs]: https://docs.example/\n"])
+        defer { temp.remove() }
+        #expect(result.posts.first?.summaryHTML == #"<p>See <a href="https://docs.example/">the docs</a>.</p>"# + "\n")
+    }
+
+    @Test func excludedFoldersAreNotRead() throws {
+        let (temp, result) = try site(config: "url: https://j.example\nexclude: [old/, gems]\n", posts: [
+            "_posts/2024-03-05-a.md": "---\n---\nx\n",
+            "old/_posts/2020-01-01-b.md": "---\n---\nx\n",
+            "gems/theme/_posts/2020-01-01-c.md": "---\n---\nx\n",
+            "vendor/bundle/jekyll/test/_posts/2020-01-01-d.md": "---\n---\nx\n",
+        ])
+        defer { temp.remove() }
+        #expect(result.posts.map(\.sourcePath) == ["_posts/2024-03-05-a.md"])
+    }
 }

@@ -36,7 +36,7 @@ public enum PostLoader {
         }
         var files: [PostFile]
         switch context.flavor {
-        case .jekyll: files = PostFiles.jekyll(root: context.root, includeDrafts: options.includeDrafts, warnings: &warnings)
+        case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: options.includeDrafts, warnings: &warnings)
         case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory)
         case .folder: files = PostFiles.folder(root: context.root)
         }
@@ -137,16 +137,21 @@ enum PostFiles {
         return found
     }
 
-    static func jekyll(root: URL, includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
+    static func jekyll(root: URL, excluded: [String], includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
         var files: [PostFile] = []
+        func isExcluded(_ path: [String]) -> Bool {
+            let joined = path.joined(separator: "/")
+            return excluded.contains { joined == $0 || joined.hasPrefix($0 + "/") }
+        }
         let all = walk(root) { folder in
             let name = folder[folder.count - 1]
             if skippedFolders.contains(name) && folder.count == 1 { return true }
+            if isExcluded(folder) { return true }
             // Jekyll reads no `_folder` but `_posts` and `_drafts` (and below them).
             let insidePosts = folder.dropLast().contains("_posts") || folder.dropLast().contains("_drafts")
             return name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts
         }
-        for (url, components) in all {
+        for (url, components) in all where !isExcluded(components) {
             let relative = components.joined(separator: "/")
             let ext = url.pathExtension.lowercased()
             guard markdownExtensions.contains(ext) || htmlExtensions.contains(ext) else { continue }

@@ -174,7 +174,17 @@ enum PostRules {
                 var separator = fm["excerpt_separator"]?.scalarText ?? context.excerptSeparator
                 if flavor == .folder, fm["excerpt_separator"] == nil, body.contains(more) { separator = more }
                 // An empty separator turns excerpts off (Jekyll's rule).
-                summaryHTML = separator.isEmpty ? nil : render(firstBlock(of: body, separator: separator), as: format)
+                if separator.isEmpty {
+                    summaryHTML = nil
+                } else {
+                    var excerpt = firstBlock(of: body, separator: separator)
+                    // Jekyll's rule: reference links in the excerpt still resolve.
+                    if format == .markdown {
+                        let references = linkReferenceDefinitions(in: body)
+                        if !references.isEmpty { excerpt += "\n\n" + references.joined(separator: "\n") + "\n" }
+                    }
+                    summaryHTML = render(excerpt, as: format)
+                }
             }
         }
         if summaryHTML?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { summaryHTML = nil }
@@ -290,6 +300,17 @@ enum PostRules {
         }
         guard let range = text.range(of: separator) else { return String(text) }
         return String(text[..<range.lowerBound])
+    }
+
+    /// Markdown link reference definitions (`[name]: https://...`), one per line.
+    static func linkReferenceDefinitions(in body: String) -> [String] {
+        guard body.contains("]:") else { return [] }
+        return body.split(separator: "\n").compactMap { line in
+            let trimmed = line.drop(while: { $0 == " " })
+            guard line.count - trimmed.count <= 3, trimmed.hasPrefix("["), !trimmed.hasPrefix("[^"),
+                  let close = trimmed.firstIndex(of: "]"), trimmed[trimmed.index(after: close)...].hasPrefix(":") else { return nil }
+            return String(line)
+        }
     }
 
     /// Plain text paragraphs: split on blank (or whitespace-only) lines, trimmed.

@@ -18,6 +18,8 @@ struct SiteContext: Sendable {
     var authors: ConfigTable = ConfigTable()
     /// Jekyll `defaults:` entries that apply to posts: (path prefix, values).
     var frontMatterDefaults: [(path: String, values: ConfigTable)] = []
+    /// Jekyll `exclude:` paths, relative to the root, without leading or trailing `/`.
+    var excluded: [String] = []
     /// Hugo `[permalinks]`: section to pattern.
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
@@ -115,6 +117,9 @@ enum SiteConfiguration {
         var context = SiteContext(flavor: .jekyll, root: root, site: site, permalink: Permalink.jekyllPattern(style))
         if let separator = table.value("excerpt_separator")?.scalarText { context.excerptSeparator = separator }
         context.authors = authorsData
+        context.excluded = (table.value("exclude")?.stringList ?? []).map { path in
+            String(path.drop(while: { $0 == "/" }).reversed().drop(while: { $0 == "/" }).reversed())
+        }.filter { !$0.isEmpty }
         if case .array(let defaults)? = table.value("defaults") {
             for entry in defaults {
                 guard let entry = entry.table, let values = entry["values"]?.table else { continue }
