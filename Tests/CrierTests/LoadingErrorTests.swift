@@ -120,4 +120,13 @@ struct LoadingErrorTests {
         #expect(first.posts.map(\.sourcePath) == first.posts.map(\.sourcePath).sorted())
         #expect(first.posts.allSatisfy { $0.contentHTML.contains("<del>strike</del>") && $0.contentHTML.contains("<table>") })
     }
+
+    @Test func aSymbolicLinkBackUpTheTreeIsNotFollowedForever() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("posts/2024-01-01-a.md", "A\n")
+        try FileManager.default.createSymbolicLink(at: temp.root.appendingPathComponent("posts/loop"), withDestinationURL: temp.root)
+        let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        #expect(result.posts.map(\.sourcePath) == ["posts/2024-01-01-a.md"])
+    }
 }

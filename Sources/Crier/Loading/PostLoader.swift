@@ -119,8 +119,12 @@ enum PostFiles {
     static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(URL, [String])] {
         var found: [(URL, [String])] = []
         let fm = FileManager.default
+        // Real paths of the folders read so far: a symbolic link back up the tree is
+        // followed once, not forever.
+        var visited = Set<String>()
         func visit(_ folder: URL, _ components: [String]) {
-            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
+            guard visited.insert(folder.resolvingSymlinksInPath().path).inserted,
+                  let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
             for name in names.sorted() where !name.hasPrefix(".") {
                 let url = folder.appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
