@@ -8,6 +8,30 @@ enum OtherValues {
 
     /// `type/subtype` with optional `; name=value` parameters (RFC 2045 §5.1).
     static func isMediaType(_ value: String) -> Bool {
+        // Fast path for the common parameterless form, scanned as bytes.
+        var slash = -1, count = 0, simple = true
+        for (i, b) in value.utf8.enumerated() {
+            count = i + 1
+            if b == UInt8(ascii: "/") {
+                if slash >= 0 { return false }
+                slash = i
+            } else if b <= 32 || b >= 127 || isSpecial[Int(b)] {
+                simple = false
+                break
+            }
+        }
+        if simple { return slash > 0 && slash < count - 1 }
+        return isMediaTypeWithParameters(value)
+    }
+
+    /// RFC 2045 tspecials (with `/` handled separately).
+    private static let isSpecial: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for c in "()<>@,;:\\\"[]?=".utf8 { table[Int(c)] = true }
+        return table
+    }()
+
+    private static func isMediaTypeWithParameters(_ value: String) -> Bool {
         let parts = value.split(separator: ";", omittingEmptySubsequences: false)
         guard let main = parts.first else { return false }
         let typeParts = main.split(separator: "/", omittingEmptySubsequences: false)

@@ -23,12 +23,18 @@ enum URIValues {
 
     /// The scheme, lower-cased, if the value starts with one.
     static func scheme(of value: String) -> String? {
-        guard let colon = value.firstIndex(of: ":") else { return nil }
-        let scheme = value[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter,
-              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
-        else { return nil }
-        return scheme.lowercased()
+        var bytes: [UInt8] = []
+        for b in value.utf8 {
+            if b == UInt8(ascii: ":") {
+                return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+            }
+            let lower = b | 0x20
+            let isLetter = lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
+            let isOther = (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+            guard isLetter || (!bytes.isEmpty && isOther) else { return nil }
+            bytes.append(isLetter ? lower : b)
+        }
+        return nil
     }
 
     /// Checks an IRI reference; `absolute` requires a scheme (as for `atom:id`, RSS `link`).
@@ -45,18 +51,33 @@ enum URIValues {
         default:
             break
         }
-        for c in value.unicodeScalars where c.isASCII && !allowed[Int(c.value)] {
-            return .invalidCharacter(Character(c))
+        // One pass over the bytes: forbidden characters, non-ASCII, brackets, escapes.
+        var nonASCII = false, brackets = false, badEscape = false
+        var pendingHex = 0
+        for b in value.utf8 {
+            if pendingHex > 0 {
+                pendingHex -= 1
+                if !isHex(b) { badEscape = true }
+            }
+            if b >= 0x80 { nonASCII = true; continue }
+            if !allowed[Int(b)] { return .invalidCharacter(Character(Unicode.Scalar(b))) }
+            if b == UInt8(ascii: "%") {
+                if pendingHex > 0 { badEscape = true }
+                pendingHex = 2
+            } else if b == UInt8(ascii: "[") || b == UInt8(ascii: "]") {
+                brackets = true
+            }
         }
+        if pendingHex > 0 { badEscape = true }
         // Outside IRI contexts (RSS, most extensions) non-ASCII must be percent-encoded.
-        if !iri && !value.utf8.allSatisfy({ $0 < 0x80 }) { return .invalid }
+        if !iri && nonASCII { return .invalid }
         // `[` and `]` only in an IPv6 host.
-        if value.contains("[") || value.contains("]") {
+        if brackets {
             guard let open = value.firstIndex(of: "["), let close = value.firstIndex(of: "]"), open < close,
                   value[value.index(after: open)..<close].allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }),
                   value.filter({ $0 == "[" || $0 == "]" }).count == 2 else { return .invalid }
         }
-        if !isPercentEncodingValid(value) { return .invalid }
+        if badEscape { return .invalid }
         if absolute && scheme == nil { return .notAbsolute }
         if absolute, let scheme, value.count == scheme.count + 1 { return .notAbsolute }
         if let scheme, ["http", "https", "ftp"].contains(scheme) {

@@ -51,12 +51,16 @@ public struct XMLElement: Sendable, Equatable {
 
     /// Child elements with this local name and namespace.
     public func elements(named name: String, namespace: String?) -> [XMLElement] {
-        elements.filter { $0.name == name && $0.namespace == namespace }
+        var result: [XMLElement] = []
+        for case .element(let e) in children where e.name == name && e.namespace == namespace { result.append(e) }
+        return result
     }
 
     /// The first child element with this local name and namespace.
     public func element(named name: String, namespace: String?) -> XMLElement? {
-        elements.first { $0.name == name && $0.namespace == namespace }
+        // Scans the children in place: no intermediate array (validators call this per entry).
+        for case .element(let e) in children where e.name == name && e.namespace == namespace { return e }
+        return nil
     }
 
     /// The value of the unprefixed attribute `name`, or of the one in `namespace`.
