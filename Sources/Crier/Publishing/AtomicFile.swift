@@ -7,7 +7,9 @@ import Glibc
 /// part: the bytes go to a temporary file in the same folder, are flushed to disk, and
 /// the temporary file is renamed over the old one.
 public enum AtomicFile {
+    /// A file or folder that could not be written, and why (`strerror`).
     public struct WriteError: Error, Sendable, CustomStringConvertible {
+        /// The path that failed (the temporary file, the target, or the folder).
         public var path: String
         public var reason: String
         public var description: String { "\(path): \(reason)" }

@@ -51,6 +51,7 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         self.init(file: folder.appendingPathComponent(String(scope.prefix(16)) + ".json"), scope: scope, reuse: reuse)
     }
 
+    /// The post remembered for exactly this file version (never with `reuse` off).
     public func post(for key: PostCacheKey) -> Post? {
         lock.withLock {
             guard reuse, let cached = stored[key.path] ?? used[key.path], cached.key == key else {
@@ -63,6 +64,7 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         }
     }
 
+    /// Remembers a freshly loaded post; the file is rewritten by `save()`.
     public func store(_ post: Post, for key: PostCacheKey) {
         let cached = CachedPost(key: key, post: post)
         lock.withLock {

@@ -28,6 +28,7 @@ public final class PublishLock: Sendable {
 
     /// The lock file could not be opened (a missing or read-only output folder).
     public struct Unavailable: Error, Sendable, CustomStringConvertible {
+        /// The lock file.
         public var path: String
         public var reason: String
         public var description: String { "cannot open lock file \(path): \(reason)" }

@@ -10,6 +10,8 @@ public struct PublishOptions: Sendable {
     /// Where the lock file, the post cache and pending pings live; `<output>/.crier`
     /// unless given.
     public var stateFolder: URL
+    /// The build's options; `build.check` is the gate (Crier's validator by default) and
+    /// `build.now` decides which scheduled posts are due.
     public var build = BuildOptions()
     /// Write the feeds that succeeded even when a post or feed failed.
     public var keepGoing = false
@@ -22,6 +24,7 @@ public struct PublishOptions: Sendable {
     /// How hard to try WebSub hubs.
     public var ping = PingPolicy()
 
+    /// Options for publishing into `output`, state in `stateFolder` (`<output>/.crier`).
     public init(output: URL, stateFolder: URL? = nil) {
         self.output = output
         self.stateFolder = stateFolder ?? output.appendingPathComponent(".crier", isDirectory: true)
@@ -40,6 +43,7 @@ public struct PublishedFile: Sendable, Equatable {
     /// Path relative to the output folder.
     public var path: String
     public var format: FeedFormat
+    /// Entries in the file, and its size in bytes.
     public var entryCount: Int
     public var byteCount: Int
     /// The file did not exist before.
@@ -62,8 +66,9 @@ public struct PublishReport: Sendable {
     public var writeErrors: [String] = []
     /// Hub notifications sent this run, retried ones from earlier runs included.
     public var pings: [PingResult] = []
-    /// Posts reused from the cache, and posts rendered.
+    /// Posts reused from the cache.
     public var cacheHits = 0
+    /// Posts rendered because the cache had no matching version.
     public var cacheMisses = 0
     /// Problems with the cache or the ping state: reported, never fatal.
     public var stateWarnings: [String] = []
@@ -72,6 +77,7 @@ public struct PublishReport: Sendable {
     /// Seconds from start to finish, lock wait included.
     public var duration: Double = 0
 
+    /// An empty report, filled in by `Publisher.publish`.
     public init() {}
 
     /// Every post loaded, every feed rendered and passed the gate, and every changed

@@ -5,9 +5,12 @@ import FoundationNetworking
 
 /// One notification for a WebSub hub: `topic` (a feed's self URL) has new content.
 public struct WebSubPing: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The hub's URL.
     public var hub: String
+    /// The URL of the feed file that changed (its `rel="self"`).
     public var topic: String
 
+    /// A notification for `hub` that `topic` changed.
     public init(hub: String, topic: String) {
         self.hub = hub
         self.topic = topic
@@ -25,6 +28,7 @@ public struct PingPolicy: Sendable {
     /// Seconds to wait for a hub's answer.
     public var timeout: Double = 10
 
+    /// The defaults suit cron: three tries, waits of 1 s and 2 s, 10 s per answer.
     public init(attempts: Int = 3, firstDelay: Double = 1, timeout: Double = 10) {
         self.attempts = attempts
         self.firstDelay = firstDelay
@@ -34,6 +38,7 @@ public struct PingPolicy: Sendable {
 
 /// What came of one ping.
 public struct PingResult: Sendable, CustomStringConvertible {
+    /// The notification.
     public var ping: WebSubPing
     /// Tries made.
     public var attempts: Int
@@ -42,6 +47,7 @@ public struct PingResult: Sendable, CustomStringConvertible {
     /// Why the ping failed; `nil` when the hub accepted it (any 2xx).
     public var failure: String?
 
+    /// The hub accepted the notification.
     public var succeeded: Bool { failure == nil }
 
     public var description: String {
