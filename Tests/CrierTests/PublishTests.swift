@@ -186,6 +186,16 @@ final class PublishSite {
         #expect(cached.cacheHits == 2 && cached.cacheMisses == 0)
     }
 
+    @Test func theCacheStoresEveryPropertyOfAPost() {
+        // A property added to Post but not to the cache's mirror would silently vanish
+        // from cached posts.
+        let post = Post(sourcePath: "a.md", title: "A", published: Date(), url: "https://example.org/a", contentHTML: "")
+        let cached = CachedPost(key: PostCacheKey(path: "a.md", size: 0, modified: 0, contentHash: ""), post: post)
+        let postFields = Set(Mirror(reflecting: post).children.compactMap(\.label))
+        let cachedFields = Set(Mirror(reflecting: cached).children.compactMap(\.label)).subtracting(["key"])
+        #expect(postFields == cachedFields)
+    }
+
     @Test func aChangedSiteSettingStartsTheJobWithAnEmptyCache() async throws {
         let site = try PublishSite()
         try site.post("one", day: 1)
