@@ -135,6 +135,9 @@ public struct FeedValidator: Sendable {
         for reference in reader.externalEntityReferences.prefix(100) {
             sink.add(.error, "ExternalEntity", line: reference.line, "&\(reference.name); refers to an external entity, which is never loaded: readers would not see its text.", spec: "XML 1.0 §4.4.3")
         }
+        for reference in reader.undeclaredEntityReferences.prefix(100) {
+            sink.add(.warning, "UndefinedNamedEntity", line: reference.line, "&\(reference.name); is not declared in the document; it may be in the external DTD, which readers do not load. Use a character reference such as &#160; instead.", spec: "XML 1.0 §4.1")
+        }
         if reader.entityExpansionExceeded {
             sink.add(.error, "ValidatorLimit", line: 0, "Internal entities expand to more than 1 MiB; the rest was not expanded.", spec: "XML 1.0 §4.4")
         }
@@ -179,7 +182,7 @@ public struct FeedValidator: Sendable {
     }
 
     static func reportParseError(_ error: XMLParseError, reader: XMLStreamReader, sink: DiagnosticSink) {
-        guard let issue = error.issues.first(where: { $0.level == .fatal || ($0.level == .error && !$0.isNamespaceError) }) else { return }
+        guard let issue = error.issues.first(where: { !$0.isRecoverable }) else { return }
         let message = issue.message
         let rule: String
         if message.contains("UTF-8") || message.contains("encoding") || message.contains("Char 0x") || message.contains("not proper") {

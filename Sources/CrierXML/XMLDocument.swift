@@ -12,6 +12,18 @@ public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
     public var column: Int
     /// Whether this is a namespace error (such as an undeclared prefix).
     public var isNamespaceError: Bool
+    /// libxml2's error code (`xmlParserErrors`), 0 when not from libxml2.
+    public var code: Int = 0
+
+    /// Whether the parser can go on after this issue: warnings, namespace errors, and a
+    /// reference to an entity that only an external DTD (never loaded) could declare.
+    public var isRecoverable: Bool {
+        switch level {
+        case .warning: true
+        case .error: isNamespaceError || code == Int(XML_WAR_UNDECLARED_ENTITY.rawValue)
+        case .fatal: false
+        }
+    }
 
     public var description: String { "\(line):\(column): \(message)" }
 }
@@ -117,6 +129,10 @@ public struct XMLDocument: Sendable {
                         appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1)
                         entities?.expandedBytes += max(0, element.text.utf8.count - before)
                     }
+                } else if entity == nil {
+                    // Declared nowhere libxml2 looked: only possible with an external DTD,
+                    // which is never loaded.
+                    entities?.undeclared.append((name: name, line: Int(xmlGetLineNo(c))))
                 } else {
                     entities?.external.append((name: name, line: Int(xmlGetLineNo(c))))
                 }
@@ -168,6 +184,8 @@ final class EntityLog {
     var overBudget = false
     /// References to external entities, which are never loaded.
     var external: [(name: String, line: Int)] = []
+    /// References to entities no loaded declaration defines (they may be in an external DTD).
+    var undeclared: [(name: String, line: Int)] = []
 }
 
 extension XMLDocument {
@@ -217,7 +235,7 @@ final class IssueCollector: @unchecked Sendable {
         default: level = .fatal
         }
         issues.append(XMLParseIssue(level: level, message: message, line: Int(e.line), column: Int(e.int2),
-                                    isNamespaceError: e.domain == Int32(XML_FROM_NAMESPACE.rawValue)))
+                                    isNamespaceError: e.domain == Int32(XML_FROM_NAMESPACE.rawValue), code: Int(e.code)))
     }
 }
 

@@ -93,7 +93,7 @@ public final class XMLStreamReader {
     private func advance(_ status: Int32) throws -> Bool {
         if failed { return false }
         if status == 1 { return true }
-        let fatal = collector.issues.contains { $0.level == .fatal || ($0.level == .error && !$0.isNamespaceError) }
+        let fatal = collector.issues.contains { !$0.isRecoverable }
         if status < 0 || fatal {
             failed = true
             var issues = collector.issues
@@ -103,7 +103,7 @@ public final class XMLStreamReader {
             } else if source.readError != 0 {
                 issues.insert(XMLParseIssue(level: .fatal, message: "read error (errno \(source.readError))",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
-            } else if !issues.contains(where: { $0.level != .warning }) {
+            } else if !issues.contains(where: { !$0.isRecoverable }) {
                 issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
             }
             throw XMLParseError(issues: issues)
@@ -194,7 +194,7 @@ public final class XMLStreamReader {
             if source.exceeded {
                 issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
-            } else if !issues.contains(where: { $0.level != .warning }) {
+            } else if !issues.contains(where: { !$0.isRecoverable }) {
                 issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
             }
             throw XMLParseError(issues: issues)
@@ -207,6 +207,10 @@ public final class XMLStreamReader {
     /// References to external entities inside expanded elements: never loaded, so their
     /// text is missing from the copies. (name, line)
     public var externalEntityReferences: [(name: String, line: Int)] { entityLog.external }
+
+    /// References to entities declared only in an external DTD (which is never loaded), so
+    /// their text is missing from the copies. (name, line)
+    public var undeclaredEntityReferences: [(name: String, line: Int)] { entityLog.undeclared }
 
     /// Whether internal entities would have expanded past the budget (1 MiB per document);
     /// the excess was left out.

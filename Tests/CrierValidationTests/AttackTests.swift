@@ -62,6 +62,25 @@ import CrierValidation
         #expect(!report.diagnostics.contains { $0.message.contains("CRIER-SECRET") })
     }
 
+    @Test func entityFromAnUnloadedDTDIsAWarning() {
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+        <rss version="0.91"><channel><title>a&nbsp;b</title><link>https://example.com/</link><description>d</description>
+        <language>en</language></channel></rss>
+        """
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(!report.hasErrors, "\(report.problems)")
+        #expect(report.diagnostics.contains { $0.rule == "UndefinedNamedEntity" && $0.severity == .warning && $0.line == 3 })
+        #expect(report.format == .rss09x)
+    }
+
+    @Test func undefinedEntityWithoutDTDIsAnError() {
+        let xml = #"<rss version="2.0"><channel><title>a&nbsp;b</title></channel></rss>"#
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(report.diagnostics.contains { $0.rule == "SAXError" && $0.message.contains("nbsp") })
+    }
+
     @Test func externalEntityInAttributeIsAnError() {
         let xml = """
         <!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/hostname">]>
