@@ -116,4 +116,24 @@ struct LoadingJekyllRulesTests {
         defer { temp.remove() }
         #expect(result.posts.map(\.sourcePath) == ["_posts/2024-03-05-a.md"])
     }
+
+    @Test func highlightBlocksRawBlocksAndURLFiltersAreUnderstood() throws {
+        let body = """
+        ---
+        ---
+        Intro [about]({{ "/about/" | relative_url }}) [abs]({{ 'x.png' | absolute_url }})
+        {% highlight ruby linenos %}
+        def a = 1 < 2
+        {% endhighlight %}
+
+        {% raw %}{{ kept }}{% endraw %} {% include note.html %}
+        """
+        let (temp, result) = try site(config: "url: https://j.example\nbaseurl: /b\n", posts: ["_posts/2024-03-05-a.md": body])
+        defer { temp.remove() }
+        let html = try #require(result.posts.first?.contentHTML)
+        #expect(html.contains(#"<a href="https://j.example/b/about/">about</a>"#))
+        #expect(html.contains(#"<a href="https://j.example/b/x.png">abs</a>"#))
+        #expect(html.contains(#"<pre><code class="language-ruby">def a = 1 &lt; 2"#))
+        #expect(html.contains("{{ kept }} {% include note.html %}"))
+    }
 }

@@ -139,7 +139,7 @@ enum PostRules {
         let url = Permalink.absoluteURL(baseURL: context.site.baseURL, path: sitePath)
 
         // Content and summary.
-        if flavor == .jekyll { body = substitutingSiteVariables(body, site: context.site) }
+        if flavor == .jekyll { body = JekyllLiquid.apply(body, baseURL: context.site.baseURL) }
         let allowRawHTML = context.site.feed.allowRawHTML
         func render(_ source: String, as format: Format) -> String {
             switch format {
@@ -343,30 +343,6 @@ enum PostRules {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
-
-    /// `{{ site.url }}` and `{{ site.baseurl }}`, the Liquid most posts use for links.
-    /// Other Liquid is left as written.
-    static func substitutingSiteVariables(_ body: String, site: Site) -> String {
-        guard body.contains("{{") else { return body }
-        var base = site.baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        let url: String
-        let baseurl: String
-        if let schemeEnd = base.range(of: "://"), let slash = base[schemeEnd.upperBound...].firstIndex(of: "/") {
-            url = String(base[..<slash])
-            baseurl = String(base[slash...])
-        } else {
-            url = base
-            baseurl = ""
-        }
-        var out = body
-        for (name, value) in [("site.url", url), ("site.baseurl", baseurl)] {
-            for spelling in ["{{ \(name) }}", "{{\(name)}}", "{{ \(name)}}", "{{\(name) }}"] {
-                out = out.replacingOccurrences(of: spelling, with: value)
             }
         }
         return out
