@@ -42,7 +42,7 @@ public struct FeedValidator: Sendable {
             let format = JSONFeedValidator(sink: sink).validate(bytes)
             return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
         }
-        let format: FeedFormat
+        var format: FeedFormat
         do {
             let reader = try XMLStreamReader(bytes: bytes, url: fileName)
             format = validateXML(reader, sink: sink)
@@ -50,6 +50,7 @@ public struct FeedValidator: Sendable {
             sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
             format = .unknown
         }
+        if format == .unknown { format = sniffFormat(bytes.prefix(4096)) }
         return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
     }
 
@@ -88,7 +89,7 @@ public struct FeedValidator: Sendable {
             return validate(bytes: bytes, fileName: name, options: options)
         }
         let sink = DiagnosticSink()
-        let format: FeedFormat
+        var format: FeedFormat
         do {
             let reader = try XMLStreamReader(fileDescriptor: fd, url: name, maxBytes: options.maxBytes)
             format = validateXML(reader, sink: sink)
@@ -96,6 +97,7 @@ public struct FeedValidator: Sendable {
             sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
             format = .unknown
         }
+        if format == .unknown { format = sniffFormat(head[...]) }
         return report(fileName: name, format: format, sink: sink, lines: LineSource(path: path))
     }
 
@@ -168,6 +170,26 @@ public struct FeedValidator: Sendable {
         }
     }
 
+    /// Names the format from the first start tag when parsing failed before reaching it
+    /// (for the report only; no rule depends on it).
+    static func sniffFormat(_ head: ArraySlice<UInt8>) -> FeedFormat {
+        var i = head.startIndex
+        while i < head.endIndex {
+            if head[i] == UInt8(ascii: "<"), i + 1 < head.endIndex, head[i + 1] != UInt8(ascii: "?"), head[i + 1] != UInt8(ascii: "!") {
+                let name = head[(i + 1)...].prefix { ![UInt8(ascii: " "), UInt8(ascii: ">"), UInt8(ascii: "/"), 9, 10, 13].contains($0) }
+                switch String(decoding: name, as: UTF8.self) {
+                case "feed", "atom:feed": return .atom
+                case "entry", "atom:entry": return .atomEntry
+                case "rss": return .rss20
+                case "rdf:RDF": return .rss10
+                default: return .unknown
+                }
+            }
+            i += 1
+        }
+        return .unknown
+    }
+
     /// The XML declaration and document type.
     static func checkProlog(_ reader: XMLStreamReader, root: XMLElement, sink: DiagnosticSink) {
         if let version = reader.xmlVersion, version != "1.0" {
@@ -185,7 +207,9 @@ public struct FeedValidator: Sendable {
         guard let issue = error.issues.first(where: { !$0.isRecoverable }) else { return }
         let message = issue.message
         let rule: String
-        if message.contains("UTF-8") || message.contains("encoding") || message.contains("Char 0x") || message.contains("not proper") {
+        if message.contains("Unsupported encoding") {
+            rule = "UnknownEncoding"
+        } else if message.contains("UTF-8") || message.contains("encoding") || message.contains("Char 0x") || message.contains("not proper") {
             rule = "UnicodeError"
         } else if message.contains("limit") || message.contains("Excessive depth") || message.contains("huge") || message.contains("amplification") {
             rule = "ValidatorLimit"
