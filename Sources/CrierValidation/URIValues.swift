@@ -51,24 +51,14 @@ enum URIValues {
         default:
             break
         }
-        // One pass over the bytes: forbidden characters, non-ASCII, brackets, escapes.
-        var nonASCII = false, brackets = false, badEscape = false
-        var pendingHex = 0
+        // One pass over the bytes: forbidden characters, non-ASCII, brackets. A stray `%`
+        // (not followed by two hex digits) is tolerated, as the W3C validator does.
+        var nonASCII = false, brackets = false
         for b in value.utf8 {
-            if pendingHex > 0 {
-                pendingHex -= 1
-                if !isHex(b) { badEscape = true }
-            }
             if b >= 0x80 { nonASCII = true; continue }
             if !allowed[Int(b)] { return .invalidCharacter(Character(Unicode.Scalar(b))) }
-            if b == UInt8(ascii: "%") {
-                if pendingHex > 0 { badEscape = true }
-                pendingHex = 2
-            } else if b == UInt8(ascii: "[") || b == UInt8(ascii: "]") {
-                brackets = true
-            }
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: "]") { brackets = true }
         }
-        if pendingHex > 0 { badEscape = true }
         // Outside IRI contexts (RSS, most extensions) non-ASCII must be percent-encoded.
         if !iri && nonASCII { return .invalid }
         // `[` and `]` only in an IPv6 host.
@@ -77,7 +67,6 @@ enum URIValues {
                   value[value.index(after: open)..<close].allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }),
                   value.filter({ $0 == "[" || $0 == "]" }).count == 2 else { return .invalid }
         }
-        if badEscape { return .invalid }
         if absolute && scheme == nil { return .notAbsolute }
         if absolute, let scheme, value.count == scheme.count + 1 { return .notAbsolute }
         if let scheme, ["http", "https", "ftp"].contains(scheme) {
