@@ -167,6 +167,7 @@ final class AtomValidator: FeedStreamHandler {
             validateLink(e)
         case "source":
             checkAttributes(e, allowed: [])
+            common.checkNoText(e, spec: "RFC 4287 §4.2.11")
             var singletons = AtomValidator.feedSingletons
             singletons.remove("entry")
             var repeatable = AtomValidator.feedRepeatable
@@ -185,6 +186,7 @@ final class AtomValidator: FeedStreamHandler {
     private func validateEntry(_ entry: XMLElement, feedHasAuthor: Bool) {
         entryCount += 1
         common.checkLanguage(entry)
+        common.checkNoText(entry, spec: "RFC 4287 §4.1.2")
         checkAttributes(entry, allowed: [])
         validateMetadata(entry, singletons: AtomValidator.entrySingletons, repeatable: AtomValidator.entryRepeatable, context: "entry")
         let ns = entry.namespace
@@ -309,6 +311,7 @@ final class AtomValidator: FeedStreamHandler {
     }
 
     private func validatePerson(_ person: XMLElement) {
+        common.checkNoText(person, spec: "RFC 4287 §3.2")
         var seen: Set<String> = []
         for child in person.elements {
             guard isAtom(child) else {

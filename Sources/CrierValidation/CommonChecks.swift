@@ -13,6 +13,13 @@ struct CommonChecks {
         for child in e.elements { checkLanguage(child) }
     }
 
+    /// Elements that hold only elements: text directly inside them is a mistake.
+    func checkNoText(_ e: XMLElement, spec: String) {
+        if e.children.contains(where: { if case .text(let t) = $0 { !t.trimmingWhitespace().isEmpty } else { false } }) {
+            sink.error("UnexpectedText", at: e, "<\(e.qualifiedName)> holds text directly; only its child elements may hold text.", spec: spec)
+        }
+    }
+
     /// Reports a URI or IRI that is malformed, or relative where an absolute one is needed.
     /// `iri` allows non-ASCII characters (Atom uses IRIs; RSS uses URIs).
     func checkURI(_ value: String, at e: XMLElement, absolute: Bool, iri: Bool = true, what: String, spec: String, attribute: Bool = false) {

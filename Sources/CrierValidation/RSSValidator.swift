@@ -184,6 +184,7 @@ final class RSSValidator: FeedStreamHandler {
     }
 
     private func validateImage(_ image: XMLElement) {
+        common.checkNoText(image, spec: "\(spec) §image")
         var seen: Set<String> = []
         for child in image.elements {
             guard child.namespace == nil else { continue }
@@ -222,6 +223,7 @@ final class RSSValidator: FeedStreamHandler {
     }
 
     private func validateTextInput(_ input: XMLElement) {
+        common.checkNoText(input, spec: "\(spec) §textInput")
         var seen: Set<String> = []
         for child in input.elements {
             guard child.namespace == nil else { continue }
@@ -289,6 +291,7 @@ final class RSSValidator: FeedStreamHandler {
 
     private func validateItem(_ item: XMLElement) {
         common.checkLanguage(item)
+        common.checkNoText(item, spec: "\(spec) §item")
         checkAttributes(item, allowed: [])
         var seen: Set<String> = []
         for child in item.elements {
