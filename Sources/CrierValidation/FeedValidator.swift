@@ -71,34 +71,41 @@ public struct FeedValidator: Sendable {
             sink.add(.error, "ValidatorLimit", line: 0, "The file is \(info.st_size) bytes, over the \(options.maxBytes)-byte limit; it was not read.", spec: "Crier")
             return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
         }
-        // Peek at the start of a regular file to choose between JSON and XML.
+        // Peek at the start to choose between JSON and XML: with pread on a regular file,
+        // with read on a pipe (those bytes are then handed to the parser first).
         var head = [UInt8](repeating: 0, count: 1024)
-        if isRegular {
-            let peeked = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 1024, 0) }
-            guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
-            head.removeSubrange(peeked...)
-        }
-        if !isRegular || JSONFeedValidator.looksLikeJSON(head) {
-            // Pipes and JSON are read whole (JSON Feed has no streaming form), within the limit.
-            let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes)
-            guard let bytes else {
+        let peeked = head.withUnsafeMutableBytes { isRegular ? pread(fd, $0.baseAddress, 1024, 0) : read(fd, $0.baseAddress, 1024) }
+        guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
+        head.removeSubrange(peeked...)
+        if JSONFeedValidator.looksLikeJSON(head) {
+            // JSON Feed has no streaming form: read it whole, within the limit.
+            if isRegular { _ = lseek(fd, 0, SEEK_SET); head = [] }
+            guard let rest = try readAll(fd: fd, path: path, limit: options.maxBytes - head.count) else {
                 let sink = DiagnosticSink()
                 sink.add(.error, "ValidatorLimit", line: 0, "The input is over the \(options.maxBytes)-byte limit.", spec: "Crier")
-                return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+                return report(fileName: name, format: .jsonFeed, sink: sink, lines: LineSource(bytes: []))
             }
-            return validate(bytes: bytes, fileName: name, options: options)
+            return validate(bytes: head + rest, fileName: name, options: options)
         }
         let sink = DiagnosticSink()
         var format: FeedFormat
+        var lines = LineSource(path: path)
         do {
-            let reader = try XMLStreamReader(fileDescriptor: fd, url: name, maxBytes: options.maxBytes)
+            let reader: XMLStreamReader
+            if isRegular {
+                reader = try XMLStreamReader(fileDescriptor: fd, url: name, maxBytes: options.maxBytes)
+            } else {
+                // A pipe cannot be read twice: keep its first 16 MiB to find columns in.
+                reader = try XMLStreamReader(prefix: head, fileDescriptor: fd, url: name, maxBytes: options.maxBytes, retaining: 16 << 20)
+            }
             format = validateXML(reader, sink: sink)
+            if !isRegular { lines = LineSource(bytes: reader.retainedBytes) }
         } catch {
             sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
             format = .unknown
         }
         if format == .unknown { format = sniffFormat(head[...]) }
-        return report(fileName: name, format: format, sink: sink, lines: LineSource(path: path))
+        return report(fileName: name, format: format, sink: sink, lines: lines)
     }
 
     /// Reads a descriptor to the end; `nil` when it holds more than `limit` bytes.

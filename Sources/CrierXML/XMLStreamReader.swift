@@ -44,6 +44,18 @@ public final class XMLStreamReader {
         try self.init(source: ReaderSource(fileDescriptor: fileDescriptor, maxBytes: maxBytes), url: url)
     }
 
+    /// Reads `prefix` (bytes already taken from the descriptor, e.g. to sniff the format)
+    /// and then the rest of a descriptor such as a pipe, within `maxBytes` in all. The first
+    /// `retaining` bytes are kept in `retainedBytes`, so a caller that cannot read the input
+    /// again can still quote lines from it.
+    public convenience init(prefix: [UInt8], fileDescriptor: Int32, url: String = "document.xml",
+                            maxBytes: Int = .max, retaining: Int = 0) throws {
+        try self.init(source: ReaderSource(prefix: prefix, fileDescriptor: fileDescriptor, maxBytes: maxBytes, retaining: retaining), url: url)
+    }
+
+    /// The first bytes of the input, up to the `retaining` count given at creation.
+    public var retainedBytes: [UInt8] { source.retained }
+
     private init(source: ReaderSource, url: String) throws {
         LibXML.ensureInitialised()
         self.source = source
@@ -101,7 +113,7 @@ public final class XMLStreamReader {
                 issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
             } else if source.readError != 0 {
-                issues.insert(XMLParseIssue(level: .fatal, message: "read error (errno \(source.readError))",
+                issues.insert(XMLParseIssue(level: .fatal, message: "read error",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
             } else if !issues.contains(where: { !$0.isRecoverable }) {
                 issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
@@ -238,6 +250,27 @@ final class ReaderSource: @unchecked Sendable {
         self.maxBytes = maxBytes
     }
 
+    init(prefix: [UInt8], fileDescriptor: Int32, maxBytes: Int, retaining: Int) {
+        self.bytes = nil
+        self.fd = fileDescriptor
+        self.maxBytes = maxBytes
+        self.prefix = prefix
+        self.retainLimit = retaining
+    }
+
+    /// Bytes handed out before reading the descriptor.
+    private var prefix: [UInt8] = []
+    private var prefixOffset = 0
+    private var retainLimit = 0
+    /// A copy of the first `retainLimit` bytes handed out.
+    var retained: [UInt8] = []
+
+    private func retain(_ buffer: UnsafeMutablePointer<CChar>, _ n: Int) {
+        guard n > 0, retained.count < retainLimit else { return }
+        let take = min(n, retainLimit - retained.count)
+        buffer.withMemoryRebound(to: UInt8.self, capacity: take) { retained.append(contentsOf: UnsafeBufferPointer(start: $0, count: take)) }
+    }
+
     /// Fills `buffer` with up to `count` bytes; returns the count, 0 at the end, -1 on error.
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
         if let bytes {
@@ -247,6 +280,16 @@ final class ReaderSource: @unchecked Sendable {
                 UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + consumed, byteCount: n)
             }
             consumed += n
+            return Int32(n)
+        }
+        if prefixOffset < prefix.count {
+            let n = min(count, prefix.count - prefixOffset, maxBytes - consumed)
+            prefix.withUnsafeBufferPointer { source in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + prefixOffset, byteCount: n)
+            }
+            prefixOffset += n
+            consumed += n
+            retain(buffer, n)
             return Int32(n)
         }
         if consumed >= maxBytes {
@@ -259,6 +302,7 @@ final class ReaderSource: @unchecked Sendable {
         let n = posixRead(fd, buffer, min(count, maxBytes - consumed))
         if n < 0 { readError = 1; return -1 }
         consumed += n
+        retain(buffer, n)
         return Int32(n)
     }
 }
