@@ -31,7 +31,7 @@ struct Publish: AsyncParsableCommand {
         published, but a hub could not be notified (retried on the next run).
 
         Example crontab line:
-          */15 * * * * cd /srv/blog && crier publish --wait 60 --log /var/log/crier.log
+          */5 * * * * cd /srv/blog && crier publish --wait 60 --log /var/log/crier/blog.log
         """)
 
     @OptionGroup var source: SourceOptions
