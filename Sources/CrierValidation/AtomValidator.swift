@@ -368,6 +368,13 @@ final class AtomValidator: FeedStreamHandler {
         if let length = link.attribute("length"), !OtherValues.isNonNegativeInteger(length) {
             sink.error("InvalidNonNegativeInteger", at: link, "length=\"\(length)\" is not a whole number of bytes.", spec: "RFC 4287 §4.2.7.6")
         }
+        // RFC 4685 §4: reply counts on links to comment feeds.
+        if let count = link.attribute("count", namespace: ExtensionTable.thread) {
+            ValueCheck.nonNegativeInteger.check(count, at: link, attribute: "thr:count", sink: sink, spec: "RFC 4685 §4")
+        }
+        if let updated = link.attribute("updated", namespace: ExtensionTable.thread) {
+            ValueCheck.rfc3339.check(updated, at: link, attribute: "thr:updated", sink: sink, spec: "RFC 4685 §4")
+        }
         if link.hasElementChildren || !link.text.trimmingWhitespace().isEmpty {
             sink.warning("AtomLinkNotEmpty", at: link, "<link> should be empty.", spec: "RFC 4287 §4.2.7")
         }

@@ -65,6 +65,28 @@ import CrierValidation
         #expect(!report.hasErrors, "\(report.problems)")
     }
 
+    /// The build validates feeds in parallel: each run keeps its own parser and diagnostics.
+    @Test func parallelRunsKeepTheirOwnDiagnostics() async throws {
+        let cases = Array(RuleCase.all.prefix(24))
+        let expected = try cases.map { try Fixtures.validate($0.invalid).diagnostics }
+        let documents = try cases.map { try Fixtures.bytes($0.invalid) }
+        let results = await withTaskGroup(of: (Int, [Diagnostic]).self) { group in
+            for round in 0..<4 {
+                for (index, bytes) in documents.enumerated() {
+                    group.addTask { (index, FeedValidator.validate(bytes: bytes, fileName: cases[index].invalid).diagnostics) }
+                }
+                _ = round
+            }
+            var all: [(Int, [Diagnostic])] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == documents.count * 4)
+        for (index, diagnostics) in results {
+            #expect(diagnostics == expected[index], "\(cases[index].invalid)")
+        }
+    }
+
     @Test func unknownExtensionsAreAllowed() {
         let xml = """
         <rss version="2.0" xmlns:x="https://example.com/ns/x" xmlns:atom="http://www.w3.org/2005/Atom">
