@@ -78,9 +78,8 @@ final class AtomValidator: FeedStreamHandler {
         for name in ["title", "id", "updated"] where feed.element(named: name, namespace: feed.namespace) == nil {
             sink.error("MissingElement", at: feed, "<feed> has no <\(name)>; every Atom feed must have one.", spec: "RFC 4287 §4.1.1")
         }
-        if entryCount == 0 && feed.element(named: "author", namespace: feed.namespace) == nil {
-            // An authorless feed is fine only while every entry names its own author.
-        }
+        // An authorless feed is fine while every entry names its own author: each entry
+        // checks that as it streams past (validateEntry).
         let links = feed.elements(named: "link", namespace: feed.namespace)
         if !links.contains(where: { $0.attribute("rel") == "self" }) {
             sink.warning("MissingSelf", at: feed, "<feed> has no <link rel=\"self\">; readers use it to find the feed's own address.", spec: "RFC 4287 §4.1.1")
@@ -239,7 +238,7 @@ final class AtomValidator: FeedStreamHandler {
 
     private func validateText(_ e: XMLElement, isContent: Bool) {
         let src = isContent ? e.attribute("src") : nil
-        var type = e.attribute("type") ?? (src == nil ? "text" : "")
+        let type = e.attribute("type") ?? (src == nil ? "text" : "")
         let spec = isContent ? "RFC 4287 §4.1.3" : "RFC 4287 §3.1"
         if type.contains("/") && !isContent {
             sink.error("InvalidTextType", at: e, "type=\"\(type)\" is not allowed on <\(e.name)>: use text, html or xhtml.", spec: "RFC 4287 §3.1.1")
@@ -261,14 +260,20 @@ final class AtomValidator: FeedStreamHandler {
         let lower = type.lowercased()
         let xmlType = lower.hasSuffix("+xml") || lower.hasSuffix("/xml")
         let elements = e.elements
+        if elements.isEmpty && src == nil && e.text.trimmingWhitespace().isEmpty {
+            sink.warning("NotBlank", at: e, "<\(e.name)> is empty.", spec: spec)
+            return
+        }
         if type == "xhtml" {
             let leadingText = e.children.prefix { if case .text = $0 { true } else { false } }
                 .map { if case .text(let t) = $0 { t } else { "" } }.joined()
             if let first = elements.first {
-                if first.name != "div" || first.namespace != NS.xhtml || !leadingText.trimmingWhitespace().isEmpty {
+                if first.name != "div" || !leadingText.trimmingWhitespace().isEmpty {
                     sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.name)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
                 } else if elements.count > 1 || !e.ownText.trimmingWhitespace().isEmpty {
                     sink.error("UnexpectedText", at: e, "xhtml <\(e.name)> must hold only its <div>.", spec: "RFC 4287 §3.1.1.3")
+                } else if first.namespace != NS.xhtml {
+                    sink.warning("NotHtml", at: first, "The <div> of xhtml <\(e.name)> should be in the XHTML namespace (\(NS.xhtml)).", spec: "RFC 4287 §3.1.1.3")
                 }
             } else {
                 sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.name)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
@@ -286,8 +291,6 @@ final class AtomValidator: FeedStreamHandler {
         if AtomValidator.isBase64Type(type) && src == nil && !AtomValidator.isBase64(e.text) {
             sink.error("NotBase64", at: e, "<\(e.name)> of type \(type) must hold base64 data.", spec: "RFC 4287 §4.1.3.3")
         }
-        _ = type
-        type = ""
     }
 
     /// Base64 as lenient decoders read it: other characters are skipped, but the data must
