@@ -128,6 +128,12 @@ enum ExtensionTable {
                 "language": .language, "inputEncoding": .encoding, "outputEncoding": .encoding,
             ], required: ["role"]),
         ])
+        // OpenSearch 1.0 used its own namespace for the same response elements.
+        if var openSearch10 = table[openSearch] {
+            openSearch10.closed = false
+            openSearch10.spec = "OpenSearch RSS 1.0"
+            table["http://a9.com/-/spec/opensearchrss/1.0/"] = openSearch10
+        }
         table[access] = ExtensionNamespace(name: "access", spec: "Bloglines access restriction", closed: true, elements: [
             "restriction": .init(scope: .document, singleton: true, attributes: ["relationship": .oneOf(["allow", "deny"], rule: "InvalidAccessRestrictionRel", caseSensitive: true)], required: ["relationship"]),
         ])

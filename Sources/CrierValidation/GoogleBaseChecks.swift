@@ -19,7 +19,22 @@ enum GoogleBaseChecks {
         "course_date_range": .init(scope: .item, nested: true),
         "event_date_range": .init(scope: .item, nested: true),
         "start": .init(singleton: true, text: .w3cdtfOptionalZone),
+        "gender": .init(scope: .item, singleton: true, text: .oneOf(["male", "female", "m", "f"], rule: "InvalidGender", caseSensitive: false)),
+        "marital_status": .init(scope: .item, singleton: true, text: .oneOf(["single", "divorced", "separated", "widowed", "married", "in relationship"], rule: "InvalidMaritalStatus", caseSensitive: false)),
+        "reviewer_type": .init(scope: .item, singleton: true, text: .oneOf(["editorial", "user"], rule: "InvalidReviewerType", caseSensitive: false)),
+        "salary_type": .init(scope: .item, singleton: true, text: .oneOf(["starting", "negotiable"], rule: "InvalidSalaryType", caseSensitive: false)),
+        "pickup": .init(scope: .item, singleton: true, text: .trueFalse),
+        "hoa_dues": .init(scope: .item, singleton: true, text: .float),
+        "megapixels": .init(scope: .item, singleton: true, text: .float),
         // Checked in `check(_:parent:sink:)`.
+        "payment_accepted": .init(scope: .item),
+        "tax_percent": .init(scope: .item, singleton: true),
+        "area": .init(scope: .item, singleton: true),
+        "mileage": .init(scope: .item, singleton: true),
+        "weight": .init(scope: .item, singleton: true),
+        "delivery_radius": .init(scope: .item, singleton: true),
+        "processor_speed": .init(scope: .item, singleton: true),
+        "memory": .init(scope: .item, singleton: true),
         "currency": .init(scope: .item, singleton: true),
         "price": .init(scope: .item, singleton: true),
         "salary": .init(scope: .item, singleton: true),
@@ -57,6 +72,24 @@ enum GoogleBaseChecks {
         case "currency":
             if !currencies.contains(value) {
                 sink.error("InvalidCurrencyUnit", at: e, "<g:currency> \"\(value)\" is not an ISO 4217 currency code such as USD.", spec: spec)
+            }
+        case "payment_accepted":
+            let methods: Set<String> = ["cash", "check", "cheque", "visa", "mastercard", "americanexpress", "discover", "wiretransfer", "paypal"]
+            if !methods.contains(value.lowercased().filter { !$0.isWhitespace }) {
+                sink.error("InvalidPaymentMethod", at: e, "<g:payment_accepted> \"\(value)\" is not a payment method (Cash, Check, Visa, MasterCard, American Express, Discover, Wire transfer).", spec: spec)
+            }
+        case "tax_percent":
+            let number = value.hasSuffix("%") ? String(value.dropLast()) : value
+            if !OtherValues.isFloat(number) || !(0...100).contains(Double(number) ?? -1) {
+                sink.error("InvalidPercentage", at: e, "<g:tax_percent> \"\(value)\" must be a percentage from 0 to 100.", spec: spec)
+            }
+        case "area", "mileage":
+            if !isFloatWithUnit(value) || value.prefix(while: { !$0.isLetter && !$0.isWhitespace }).contains(".") {
+                sink.error("InvalidIntUnit", at: e, "<g:\(e.name)> \"\(value)\" must be a whole number, optionally followed by a unit.", spec: spec)
+            }
+        case "weight", "delivery_radius", "processor_speed", "memory":
+            if !isFloatWithUnit(value) {
+                sink.error("InvalidFloatUnit", at: e, "<g:\(e.name)> \"\(value)\" must be a number, optionally followed by a unit.", spec: spec)
             }
         case "price", "salary":
             if !isFloatWithUnit(value) {
