@@ -180,6 +180,14 @@ A("InvalidDoctype", 1, rss().replace('<?xml version="1.0" encoding="utf-8"?>', '
 A("UnexpectedText", 9, rss(item="stray words"), rss(item="<!-- a comment -->"))
 A("UnexpectedText", 15, atom(entry="<contributor>Al<name>Al</name></contributor>"), atom(entry="<contributor><name>Al</name></contributor>"))
 
+A("InvalidGender", 15, atom(entry="<g:gender>unknown</g:gender>"), atom(entry="<g:gender>Female</g:gender>"))
+A("InvalidPercentage", 15, atom(entry="<g:tax_percent>120</g:tax_percent>"), atom(entry="<g:tax_percent>8.25</g:tax_percent>"))
+A("InvalidIntUnit", 15, atom(entry="<g:mileage>12.5 miles</g:mileage>"), atom(entry="<g:mileage>12000 miles</g:mileage>"))
+A("NotBlank", 15, atom(entry="<summary></summary>"), atom(entry="<summary>Short</summary>"), sev="warning")
+A("NotHtml", 15, atom(entry='<content type="xhtml"><div>Hi</div></content>'), atom(entry='<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Hi</div></content>'), sev="warning")
+A("InvalidCoord", 15, atom(entry='<georss:point xmlns:georss="http://www.georss.org/georss">45.2</georss:point>'), atom(entry='<georss:point xmlns:georss="http://www.georss.org/georss">45.256 -71.92</georss:point>'))
+A("InvalidNonNegativeInteger", 15, atom(entry='<link rel="replies" href="https://example.com/c" thr:count="many"/>'), atom(entry='<link rel="replies" href="https://example.com/c" thr:count="3"/>'))
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
