@@ -87,15 +87,20 @@ public struct ValidateRunner: Sendable {
                 let bytes = try FeedFetcher.fetch(input, timeout: timeout, maxBytes: maxBytes)
                 return .report(FeedValidator.validate(bytes: bytes, fileName: input, options: options))
             } catch {
-                return .unreadable(name: input, message: error.message)
+                return .unreadable(name: input, message: Self.withoutName(error.message, input))
             }
         }
         let path = input == "-" ? "/dev/stdin" : input
         do {
             return .report(try FeedValidator.validate(filePath: path, displayName: input, options: options))
         } catch {
-            return .unreadable(name: input, message: error.message)
+            return .unreadable(name: input, message: Self.withoutName(error.message, path))
         }
+    }
+
+    /// The errors name their input; the output already starts with it.
+    private static func withoutName(_ message: String, _ name: String) -> String {
+        message.hasPrefix(name + ": ") ? String(message.dropFirst(name.count + 2)) : message
     }
 
     /// Validates every input, writes the results, and returns the exit status.
