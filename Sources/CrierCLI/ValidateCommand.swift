@@ -139,7 +139,7 @@ public struct ValidateRunner: Sendable {
                 switch d.severity {
                 case .error: label = paint("error:", .red)
                 case .warning: label = paint("warning:", .yellow)
-                case .info: label = paint("note:", .cyan)
+                case .info: label = paint("info:", .cyan)
                 }
                 out.write("\(report.fileName):\(position) \(label) [\(d.rule)] \(d.message) (\(d.specSection))\n")
             }
