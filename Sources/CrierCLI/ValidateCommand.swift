@@ -42,6 +42,9 @@ public struct Validate: ParsableCommand {
 
     public init() {}
 
+    /// Colour only on a terminal, and never when `NO_COLOR` is set (to anything).
+    static func wantsColour(isTerminal: Bool, noColorSet: Bool) -> Bool { isTerminal && !noColorSet }
+
     public mutating func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("Give at least one file, - or URL.") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive.") }
@@ -51,7 +54,7 @@ public struct Validate: ParsableCommand {
     public func run() throws {
         var out = StandardStream(fd: 1)
         var err = StandardStream(fd: 2)
-        let colour = format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil
+        let colour = format == .text && Self.wantsColour(isTerminal: isatty(1) == 1, noColorSet: getenv("NO_COLOR") != nil)
         let code = ValidateRunner(strict: strict, timeout: timeout, maxBytes: maxBytes, colour: colour)
             .run(inputs: inputs, format: format, out: &out, err: &err)
         if code != 0 { throw ExitCode(code) }

@@ -46,6 +46,16 @@ import Testing
         #expect(!out.contains("\u{1B}["), "no colour when not asked for")
     }
 
+    @Test func colourOnlyOnATerminalWithoutNoColor() throws {
+        #expect(Validate.wantsColour(isTerminal: true, noColorSet: false))
+        #expect(!Validate.wantsColour(isTerminal: true, noColorSet: true))
+        #expect(!Validate.wantsColour(isTerminal: false, noColorSet: false))
+        let url = try file(Self.good.replacingOccurrences(of: "<title>t</title>", with: ""))
+        var out = Output(), err = Output()
+        _ = ValidateRunner(colour: true).run(inputs: [url.path], format: .text, out: &out, err: &err)
+        #expect(out.text.contains("\u{1B}[1;31merror:\u{1B}[0m"))
+    }
+
     @Test func warningsPassUnlessStrict() throws {
         let url = try file(Self.good.replacingOccurrences(of: #"<link rel="self" href="https://example.com/feed.xml"/>"#, with: ""))
         #expect(run([url.path]).0 == 0)
