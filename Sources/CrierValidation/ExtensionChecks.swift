@@ -21,6 +21,9 @@ struct ExtensionChecks {
             checkAtomInRSS(e, parent: parent)
         case NS.xhtml? where e.name == "meta":
             checkRobotsMeta(e)
+        case NS.mediaOld?:
+            sink.error("MediaRssNamespace", at: e, "<\(e.qualifiedName)> uses \(NS.mediaOld); the Media RSS namespace is \(NS.media) (with the final slash).", spec: "Media RSS 1.5.1 §namespace")
+            checkTable(e, parent: parent, namespace: MediaChecks.namespace, nested: false)
         case let uri? where ExtensionTable.namespaces[uri] != nil:
             checkTable(e, parent: parent, namespace: ExtensionTable.namespaces[uri]!, nested: false)
         default:

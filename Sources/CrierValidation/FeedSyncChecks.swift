@@ -6,6 +6,9 @@ enum FeedSyncChecks {
         if e.name == "sync" && !e.elements.contains(where: { $0.name == "history" && $0.namespace == e.namespace }) {
             sink.error("MissingElement", at: e, "<sx:sync> has no <sx:history>.", spec: "FeedSync 1.0 §sx:sync")
         }
+        if e.name == "history" && e.attribute("by") == nil && e.attribute("when") == nil {
+            sink.error("MissingByAndWhenAttrs", at: e, "<sx:history> needs a by or a when attribute.", spec: "FeedSync 1.0 §sx:history")
+        }
         guard e.name == "sharing" else { return }
         let spec = "FeedSync 1.0 §sx:sharing"
         let since = e.attribute("since"), until = e.attribute("until")

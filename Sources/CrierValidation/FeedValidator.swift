@@ -214,7 +214,10 @@ public struct FeedValidator: Sendable {
         guard let issue = error.issues.first(where: { !$0.isRecoverable }) else { return }
         let message = issue.message
         let rule: String
-        if message.contains("Unsupported encoding") {
+        if message.contains("XML declaration allowed only at the start") {
+            // Typically a blank line a WordPress theme or plugin prints before the feed.
+            rule = "WPBlankLine"
+        } else if message.contains("Unsupported encoding") {
             rule = "UnknownEncoding"
         } else if message.contains("UTF-8") || message.contains("encoding") || message.contains("Char 0x") || message.contains("not proper") {
             rule = "UnicodeError"

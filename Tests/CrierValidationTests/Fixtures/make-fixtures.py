@@ -155,7 +155,7 @@ A("InvalidCommaSeparatedIntegers", 14, rss(item="<slash:hit_parade>1,two,3</slas
 A("InvalidLatitude", 14, rss(item="<geo:lat>91.5</geo:lat>"), rss(item="<geo:lat>51.5</geo:lat>"))
 A("InvalidLongitude", 14, rss(item="<geo:long>-188.2</geo:long>"), rss(item="<geo:long>-0.12</geo:long>"))
 A("InvalidSseType", 9, atom(feed='<sx:sharing><sx:related link="https://example.com/all.xml" type="other"/></sx:sharing>'), atom(feed='<sx:sharing><sx:related link="https://example.com/all.xml" type="complete"/></sx:sharing>'))
-A("IntegerOverflow", 15, atom(entry='<sx:sync id="a" updates="2147483648"><sx:history sequence="1"/></sx:sync>'), atom(entry='<sx:sync id="a" updates="2147483647"><sx:history sequence="1"/></sx:sync>'))
+A("IntegerOverflow", 15, atom(entry='<sx:sync id="a" updates="2147483648"><sx:history sequence="1" by="a"/></sx:sync>'), atom(entry='<sx:sync id="a" updates="2147483647"><sx:history sequence="1" by="a"/></sx:sync>'))
 A("SinceAfterUntil", 9, atom(feed='<sx:sharing since="2024-05-02T00:00:00Z" until="2024-05-01T00:00:00Z"/>'), atom(feed='<sx:sharing since="2024-05-01T00:00:00Z" until="2024-05-02T00:00:00Z"/>'))
 A("InvalidCurrencyUnit", 15, atom(entry="<g:currency>US Dollars</g:currency>"), atom(entry="<g:currency>USD</g:currency>"))
 A("InvalidFloatUnit", 15, atom(entry="<g:price>free</g:price>"), atom(entry="<g:price>10.50 usd</g:price>"))
@@ -187,6 +187,10 @@ A("NotBlank", 15, atom(entry="<summary></summary>"), atom(entry="<summary>Short<
 A("NotHtml", 15, atom(entry='<content type="xhtml"><div>Hi</div></content>'), atom(entry='<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Hi</div></content>'), sev="warning")
 A("InvalidCoord", 15, atom(entry='<georss:point xmlns:georss="http://www.georss.org/georss">45.2</georss:point>'), atom(entry='<georss:point xmlns:georss="http://www.georss.org/georss">45.256 -71.92</georss:point>'))
 A("InvalidNonNegativeInteger", 15, atom(entry='<link rel="replies" href="https://example.com/c" thr:count="many"/>'), atom(entry='<link rel="replies" href="https://example.com/c" thr:count="3"/>'))
+
+A("MediaRssNamespace", 14, rss(item='<m:title xmlns:m="http://search.yahoo.com/mrss">T</m:title>'), rss(item='<m:title xmlns:m="http://search.yahoo.com/mrss/">T</m:title>'))
+A("MissingByAndWhenAttrs", 15, atom(entry='<sx:sync id="a" updates="1"><sx:history sequence="1"/></sx:sync>'), atom(entry='<sx:sync id="a" updates="1"><sx:history sequence="1" by="REO1750"/></sx:sync>'))
+A("WPBlankLine", 2, "\n" + atom(), atom())
 
 manifest = []
 counts = {}
