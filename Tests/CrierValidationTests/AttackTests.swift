@@ -75,6 +75,15 @@ import CrierValidation
         #expect(report.format == .rss09x)
     }
 
+    @Test func entityFromAnyOtherUnloadedDTDIsAnError() {
+        let xml = """
+        <!DOCTYPE feed SYSTEM "http://example.com/feed.dtd">
+        <feed xmlns="http://www.w3.org/2005/Atom"><title>a&nbsp;b</title></feed>
+        """
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(report.diagnostics.contains { $0.rule == "UndefinedNamedEntity" && $0.severity == .error && $0.line == 2 })
+    }
+
     @Test func undefinedEntityWithoutDTDIsAnError() {
         let xml = #"<rss version="2.0"><channel><title>a&nbsp;b</title></channel></rss>"#
         let report = FeedValidator.validate(bytes: Array(xml.utf8))
