@@ -116,10 +116,9 @@ struct ExtensionChecks {
 
     /// Whether `e` repeats an earlier sibling with the same name and namespace.
     static func isRepeat(_ e: XMLElement, in parent: XMLElement) -> Bool {
-        for sibling in parent.elements where sibling.name == e.name && sibling.namespace == e.namespace {
-            return sibling != e || sibling.line != e.line ? true : false
-        }
-        return false
+        guard let first = parent.element(named: e.name, namespace: e.namespace) else { return false }
+        // Not the first of its kind: an earlier sibling has the same name.
+        return first.line != e.line || first != e
     }
 
     static let dublinCore: Set<String> = [
