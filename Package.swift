@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module.
@@ -43,11 +45,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The HTTP side: serves a published folder (Hummingbird), kept out of the library.
+        .target(
+            name: "CrierServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Command-line commands, a library so tests can run them in-process.
         .target(
             name: "CrierCLI",
             dependencies: [
-                "Crier", "CrierValidation",
+                "Crier", "CrierValidation", "CrierServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -58,8 +69,13 @@ let package = Package(
         .testTarget(name: "CrierValidationTests", dependencies: ["CrierValidation"], resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "CrierTests",
-            dependencies: ["Crier", "CrierXML", "CrierValidation"],
+            dependencies: ["Crier", "CrierXML", "CrierMarkdown", "CrierValidation"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CrierServerTests",
+            dependencies: ["CrierServer", .product(name: "CompressNIO", package: "compress-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CrierCLITests", dependencies: ["CrierCLI", "Crier"], swiftSettings: strictSettings),

@@ -10,7 +10,7 @@ public struct CrierCommand: AsyncParsableCommand {
         every feed defined there into public/.
         """,
         version: "0.1.0",
-        subcommands: [Build.self, Publish.self],
+        subcommands: [Build.self, Validate.self, Publish.self, Serve.self],
         defaultSubcommand: nil
     )
 

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Crier
+import CrierServer
+import Foundation
+
+/// `crier serve`: publish, then serve the published folder and keep it fresh.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Publish the feeds, serve them over HTTP, and republish as posts change.",
+        discussion: """
+        Takes the same source and output options as `crier publish`. Publishes once at \
+        start, then serves the output folder: feeds with their media types, strong ETags, \
+        Last-Modified, 304 answers to conditional requests, HEAD, gzip, Cache-Control and \
+        CORS. Every --interval seconds it republishes through the same publisher as \
+        `crier publish` (lock, validation gate, atomic writes, WebSub pings), so readers \
+        never see a partial file. /healthz answers 200 once the first publish is done. \
+        SIGTERM or SIGINT stops it after the requests in flight.
+
+        Example:
+          crier serve --host 0.0.0.0 --port 8080 --interval 60
+        """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one and prints it).")
+    var port = 8080
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between checks of the posts for changes.", valueName: "seconds"))
+    var interval: Double = 30
+
+    @Option(name: .customLong("cache-control"), help: "The Cache-Control header sent with every file.")
+    var cacheControl = "public, max-age=300"
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the lock, post cache and pending pings (default OUTPUT/.crier).", valueName: "dir"))
+    var state: String?
+
+    @Flag(name: .shortAndLong, help: "Print what each republish changed.")
+    var verbose = false
+
+    mutating func validate() throws {
+        if !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
+        if interval < 0.1 { throw ValidationError("--interval must be at least 0.1 seconds.") }
+    }
+
+    func run() async throws {
+        let jobs: [BuildJob]
+        do {
+            jobs = try source.jobs()
+        } catch let error as PostError {
+            Console().error(error.description)
+            throw ExitCode(ExitStatus.failure)
+        }
+        let output = source.outputFolder
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let stateFolder = state.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
+        let buildTemplate = source.buildOptions()
+        let keepGoing = source.keepGoing
+        let verbose = self.verbose
+        let interval = self.interval
+
+        var configuration = FeedServer.Configuration(folder: output)
+        configuration.host = host
+        configuration.port = port
+        configuration.cacheControl = cacheControl
+        configuration.refreshInterval = .milliseconds(Int(interval * 1000))
+        let host = self.host
+        let server = FeedServer(
+            configuration: configuration,
+            refresh: {
+                await Serve.republish(jobs: jobs, build: buildTemplate, keepGoing: keepGoing, output: output,
+                                      state: stateFolder, wait: interval, verbose: verbose)
+            },
+            onListening: { port in
+                FileHandle.standardOutput.write(Data("serving \(output.path) on http://\(host):\(port)/\n".utf8))
+            })
+        try await server.run()
+    }
+
+    /// One publish through the same code as `crier publish`; problems go to standard
+    /// error and the last good feeds stay served.
+    static func republish(jobs: [BuildJob], build: BuildOptions, keepGoing: Bool, output: URL, state: URL?,
+                          wait: Double, verbose: Bool) async {
+        let console = Console()
+        var options = PublishOptions(output: output, stateFolder: state)
+        options.build = build
+        // Scheduled posts appear on the first republish after their time.
+        options.build.now = Date()
+        options.keepGoing = keepGoing
+        options.wait = wait
+        do {
+            let report = try await Publisher.publish(jobs, options: options)
+            for error in report.build.postErrors { console.error(error.description) }
+            for failure in report.build.feedFailures { console.error(failure.description) }
+            for error in report.writeErrors { console.error(error) }
+            for ping in report.pings where !ping.succeeded { console.error(ping.description) }
+            if verbose {
+                for file in report.written {
+                    FileHandle.standardOutput.write(Data("published \(file.path)\n".utf8))
+                }
+            }
+        } catch {
+            console.error("publish: \(error)")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Serves a published folder over HTTP and keeps it fresh.
+///
+/// Run it with `run()`: it answers until SIGTERM or SIGINT, then stops accepting
+/// connections and finishes the requests in flight.
+public struct FeedServer: Sendable {
+    /// How the server behaves.
+    public struct Configuration: Sendable {
+        /// The folder whose files are served (the publish output).
+        public var folder: URL
+        public var host: String = "127.0.0.1"
+        /// 0 picks a free port; `onListening` tells which.
+        public var port: Int = 8080
+        /// `Cache-Control` sent with every file.
+        public var cacheControl: String = "public, max-age=300"
+        /// Connections idle (or trickling) this long are closed.
+        public var idleTimeout: Duration = .seconds(30)
+        /// Largest request header block accepted, in bytes.
+        public var maxHeaderSize: Int = 16 * 1024
+        /// Requests declaring a larger body are refused.
+        public var maxRequestBody: Int = 16 * 1024
+        /// How often `refresh` runs after the first time; `nil` never.
+        public var refreshInterval: Duration? = .seconds(30)
+
+        public init(folder: URL) {
+            self.folder = folder
+        }
+    }
+
+    public var configuration: Configuration
+    /// Republishes the folder; runs once before the server is marked ready, then every
+    /// `refreshInterval`. Errors are the closure's to report.
+    public var refresh: (@Sendable () async -> Void)?
+    /// Called with the bound port once the server listens.
+    public var onListening: (@Sendable (Int) async -> Void)?
+
+    public init(configuration: Configuration, refresh: (@Sendable () async -> Void)? = nil,
+                onListening: (@Sendable (Int) async -> Void)? = nil) {
+        self.configuration = configuration
+        self.refresh = refresh
+        self.onListening = onListening
+    }
+
+    /// Serves until a graceful shutdown signal (SIGTERM, SIGINT).
+    public func run() async throws {
+        let ready = ServerReadiness()
+        let responder = FeedResponder(
+            folder: PublishedFolder(root: configuration.folder.path),
+            cacheControl: configuration.cacheControl,
+            ready: ready,
+            maxRequestBody: configuration.maxRequestBody)
+        var logger = Logger(label: "crier.serve")
+        logger.logLevel = .warning
+        let seconds = configuration.idleTimeout.components.seconds
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(seconds),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderSize,
+                                            maxHeaderListSize: configuration.maxHeaderSize,
+                                            maxHeaderFieldCount: 100))
+        let onListening = self.onListening
+        var app = Application(
+            responder: responder,
+            server: .http1(configuration: http1),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Crier"),
+            onServerRunning: { channel in
+                await onListening?(channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        app.addServices(RefreshService(refresh: refresh, interval: configuration.refreshInterval, ready: ready))
+        try await app.runService()
+    }
+}
+
+/// Runs the publisher once (then marks the server ready), then on a timer, until the
+/// service group shuts down.
+struct RefreshService: Service {
+    let refresh: (@Sendable () async -> Void)?
+    let interval: Duration?
+    let ready: ServerReadiness
+
+    func run() async throws {
+        await refresh?()
+        ready.markReady()
+        guard let refresh, let interval else {
+            try? await gracefulShutdown()
+            return
+        }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            if Task.isShuttingDownGracefully { return }
+            await refresh()
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import CompressNIO
+@testable import CrierServer
+import Foundation
+import NIOCore
+import Testing
+
+@Suite struct FeedServerTests {
+    @Test func feedsAreServedWithTheirTypesValidatorsAndCORS() async throws {
+        let files = try PublishedFiles()
+        try files.write("feed.xml", SampleFeed.atom(entries: 2))
+        try files.write("feed.rss", "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>")
+        try files.write("feed.json", "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[]}")
+        try files.write("style.xsl", "<xsl:stylesheet/>")
+        let server = try await ServerHarness.start(folder: files.url) { $0.cacheControl = "public, max-age=60" }
+        defer { Task { await server.stop() } }
+
+        let atom = try await server.get("/feed.xml")
+        #expect(atom.status == 200)
+        #expect(atom.header("content-type") == "application/atom+xml; charset=utf-8")
+        #expect(atom.body == Array(SampleFeed.atom(entries: 2).utf8))
+        #expect(atom.header("etag")?.hasPrefix("\"") == true)
+        #expect(atom.header("last-modified")?.hasSuffix(" GMT") == true)
+        #expect(atom.header("cache-control") == "public, max-age=60")
+        #expect(atom.header("access-control-allow-origin") == "*")
+        #expect(try await server.get("/feed.rss").header("content-type") == "application/rss+xml; charset=utf-8")
+        #expect(try await server.get("/feed.json").header("content-type") == "application/feed+json; charset=utf-8")
+        let xsl = try await server.get("/style.xsl")
+        #expect(xsl.header("content-type") == "text/xsl; charset=utf-8" && xsl.header("access-control-allow-origin") == nil)
+    }
+
+    @Test func conditionalRequestsAreAnsweredWith304() async throws {
+        let files = try PublishedFiles()
+        try files.write("feed.xml", SampleFeed.atom(entries: 3))
+        let server = try await ServerHarness.start(folder: files.url)
+        defer { Task { await server.stop() } }
+
+        let first = try await server.get("/feed.xml")
+        let etag = try #require(first.header("etag"))
+        let lastModified = try #require(first.header("last-modified"))
+        let byTag = try await server.get("/feed.xml", headers: ["If-None-Match": etag])
+        #expect(byTag.status == 304 && byTag.body.isEmpty && byTag.header("etag") == etag)
+        #expect(try await server.get("/feed.xml", headers: ["If-None-Match": "\"other\", \(etag)"]).status == 304)
+        #expect(try await server.get("/feed.xml", headers: ["If-None-Match": "W/\(etag)"]).status == 304, "weak comparison")
+        #expect(try await server.get("/feed.xml", headers: ["If-Modified-Since": lastModified]).status == 304)
+        #expect(try await server.get("/feed.xml", headers: ["If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-None-Match": "\"stale\"", "If-Modified-Since": lastModified]).status == 200,
+                "If-None-Match wins over If-Modified-Since")
+
+        try files.write("feed.xml", SampleFeed.atom(entries: 3, marker: "v2"))
+        let changed = try await server.get("/feed.xml", headers: ["If-None-Match": etag])
+        #expect(changed.status == 200 && changed.header("etag") != etag)
+        #expect(String(decoding: changed.body, as: UTF8.self).contains("Test v2"))
+    }
+
+    @Test func headSendsTheHeadersWithoutTheBody() async throws {
+        let files = try PublishedFiles()
+        try files.write("feed.xml", SampleFeed.atom(entries: 5))
+        let server = try await ServerHarness.start(folder: files.url)
+        defer { Task { await server.stop() } }
+        let head = try await server.get("/feed.xml", method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty)
+        #expect(head.header("content-length") == String(SampleFeed.atom(entries: 5).utf8.count))
+        #expect(try await server.get("/feed.xml", method: "POST").status == 405)
+    }
+
+    @Test func gzipIsSentOnlyWhenTheClientAcceptsIt() async throws {
+        let files = try PublishedFiles()
+        let text = SampleFeed.atom(entries: 200)
+        try files.write("feed.xml", text)
+        let server = try await ServerHarness.start(folder: files.url)
+        defer { Task { await server.stop() } }
+
+        let zipped = try await server.get("/feed.xml", headers: ["Accept-Encoding": "br;q=1.0, gzip;q=0.8"])
+        #expect(zipped.header("content-encoding") == "gzip" && zipped.header("vary") == "Accept-Encoding")
+        #expect(zipped.body.count < text.utf8.count / 4)
+        var buffer = ByteBuffer(bytes: zipped.body)
+        let unzipped = try buffer.decompress(with: .gzip())
+        #expect(Array(unzipped.readableBytesView) == Array(text.utf8))
+        #expect(try await server.get("/feed.xml", headers: ["If-None-Match": zipped.header("etag")!, "Accept-Encoding": "gzip"]).status == 304)
+
+        #expect(try await server.get("/feed.xml").header("content-encoding") == nil)
+        #expect(try await server.get("/feed.xml", headers: ["Accept-Encoding": "gzip;q=0, identity"]).header("content-encoding") == nil)
+        #expect(zipped.header("etag") != (try await server.get("/feed.xml").header("etag")), "each representation has its own strong ETag")
+    }
+
+    @Test func nothingOutsideTheFolderCanBeReached() async throws {
+        let parent = try PublishedFiles()
+        try parent.write("secret.txt", "do not serve")
+        try parent.write("public/feed.xml", SampleFeed.atom(entries: 1))
+        try parent.write("public/.crier/cache.json", "{}")
+        try FileManager.default.createSymbolicLink(atPath: parent.url.appendingPathComponent("public/link.txt").path,
+                                                   withDestinationPath: parent.url.appendingPathComponent("secret.txt").path)
+        let server = try await ServerHarness.start(folder: parent.url.appendingPathComponent("public"))
+        defer { Task { await server.stop() } }
+
+        #expect(try await server.get("/feed.xml").status == 200)
+        for attempt in ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
+                        "/foo/..%2F..%2Fsecret.txt", "/..\\secret.txt", "/%5c..%5csecret.txt", "/link.txt",
+                        "/.crier/cache.json", "/feed.xml%00", "/", "//etc/passwd", "/%zz", "secret.txt"] {
+            let response = try await server.get(attempt)
+            #expect(response.status == 404 || response.status == 400, "\(attempt) gave \(response.status)")
+            #expect(!String(decoding: response.body, as: UTF8.self).contains("do not serve"), "\(attempt)")
+        }
+    }
+
+    @Test func healthzSaysReadyOnlyAfterTheFirstRefresh() async throws {
+        let files = try PublishedFiles()
+        let gate = AsyncStream<Void>.makeStream()
+        let started = AsyncStream<Int>.makeStream()
+        var configuration = FeedServer.Configuration(folder: files.url)
+        configuration.port = 0
+        configuration.refreshInterval = nil
+        let server = FeedServer(configuration: configuration, refresh: {
+            var iterator = gate.stream.makeAsyncIterator()
+            _ = await iterator.next()
+        }, onListening: { port in started.continuation.yield(port) })
+        let task = Task { try await server.run() }
+        var ports = started.stream.makeAsyncIterator()
+        let port = try #require(await ports.next())
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await OffPool.run { try RawHTTPClient.get("/healthz", port: port).status } == 503)
+        gate.continuation.yield()
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = try await OffPool.run { try RawHTTPClient.get("/healthz", port: port).status } == 200
+            if !ready { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(ready)
+        task.cancel()
+        _ = await task.result
+    }
+
+    @Test func oversizedRequestsAreRefused() async throws {
+        let files = try PublishedFiles()
+        try files.write("feed.xml", SampleFeed.atom(entries: 1))
+        let server = try await ServerHarness.start(folder: files.url) { $0.maxHeaderSize = 4096 }
+        defer { Task { await server.stop() } }
+        let huge = String(repeating: "a", count: 20_000)
+        let response = try? await server.get("/feed.xml", headers: ["X-Padding": huge])
+        #expect(response == nil || response!.status >= 400, "a header block over the limit is refused")
+        let port = server.port
+        let body = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000000\r\n\r\n", port: port) }
+        #expect(body.status == 413)
+        #expect(try await server.get("/feed.xml").status == 200, "the server is still healthy")
+    }
+
+    @Test func concurrentReadersAlwaysGetACompleteFeedWhileItIsReplaced() async throws {
+        let files = try PublishedFiles()
+        try files.write("feed.xml", SampleFeed.atom(entries: 400, marker: "v0"))
+        let server = try await ServerHarness.start(folder: files.url)
+        defer { Task { await server.stop() } }
+        let versions = (0..<8).map { SampleFeed.atom(entries: 400, marker: "v\($0)") }
+        let valid = Set(versions.map { Array($0.utf8) })
+
+        let writer = Task.detached {
+            for round in 0..<40 {
+                try files.write("feed.xml", versions[round % versions.count])
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let port = server.port
+        let results = try await withThrowingTaskGroup(of: [RawHTTPResponse].self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    var responses: [RawHTTPResponse] = []
+                    for _ in 0..<15 { responses.append(try await OffPool.run { try RawHTTPClient.get("/feed.xml", port: port) }) }
+                    return responses
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        try await writer.value
+        #expect(results.count == 240)
+        for response in results {
+            #expect(response.status == 200)
+            #expect(valid.contains(response.body), "every body is one whole version")
+        }
+    }
+}
+
+@Suite struct HTTPPiecesTests {
+    @Test func httpDatesRoundTrip() {
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
+        for seconds in stride(from: 0, to: 4_000_000_000, by: 77_777_777) {
+            #expect(HTTPDate.parse(HTTPDate.format(seconds)) == seconds)
+        }
+    }
+
+    @Test func requestPathsStayInsideTheFolder() {
+        #expect(RequestPath.relativePath("/blog/feed.xml") == "blog/feed.xml")
+        #expect(RequestPath.relativePath("/blog/feed.xml?x=1") == "blog/feed.xml")
+        #expect(RequestPath.relativePath("/feed/by_tag/%E6%97%A5%E6%9C%AC%E8%AA%9E.xml") == "feed/by_tag/日本語.xml")
+        for bad in ["/../x", "/a/%2e%2e/x", "/a%2fb", "/a%5cb", "/.hidden", "/a/%00", "/%zz", "relative", "/%ff"] {
+            #expect(RequestPath.relativePath(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func acceptEncodingIsNegotiated() {
+        #expect(AcceptEncoding.acceptsGzip(["gzip, deflate"]))
+        #expect(AcceptEncoding.acceptsGzip(["*"]))
+        #expect(!AcceptEncoding.acceptsGzip(["gzip;q=0"]))
+        #expect(!AcceptEncoding.acceptsGzip(["*;q=1, gzip;q=0"]))
+        #expect(!AcceptEncoding.acceptsGzip([]))
+    }
+}

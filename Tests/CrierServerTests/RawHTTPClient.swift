@@ -1,0 +1,102 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bare HTTP/1.1 client over a POSIX socket, so tests see exactly what the server sent
+/// (no transparent gzip decoding, no header rewriting).
+struct RawHTTPResponse {
+    var status: Int
+    var headers: [String: String]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+enum RawHTTPClient {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Sends `request` verbatim (it should say `Connection: close`) and reads until the
+    /// server closes.
+    static func send(_ request: String, port: Int, timeout: Int = 10) throws -> RawHTTPResponse {
+        let raw = try exchange(Array(request.utf8), port: port, timeout: timeout)
+        return try parse(raw, head: request.hasPrefix("HEAD "))
+    }
+
+    static func get(_ path: String, port: Int, headers: [String: String] = [:], method: String = "GET") throws -> RawHTTPResponse {
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        return try send(request, port: port)
+    }
+
+    static func exchange(_ bytes: [UInt8], port: Int, timeout: Int) throws -> [UInt8] {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        defer { close(fd) }
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send: \(errno)") }
+            sent += n
+        }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw Failure(description: "recv: \(errno) after \(received.count) bytes") }
+            if n == 0 { break }
+            received += buffer[0..<n]
+        }
+        return received
+    }
+
+    static func parse(_ raw: [UInt8], head: Bool) throws -> RawHTTPResponse {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard let end = (0..<max(0, raw.count - 3)).first(where: { Array(raw[$0..<$0 + 4]) == separator }) else {
+            throw Failure(description: "no header end in \(raw.count) bytes")
+        }
+        let headText = String(decoding: raw[..<end], as: UTF8.self)
+        var lines = headText.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw Failure(description: "bad status line") }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var body = Array(raw[(end + 4)...])
+        if headers["transfer-encoding"]?.lowercased() == "chunked" {
+            body = try dechunk(body)
+        }
+        if head { body = [] }
+        return RawHTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    static func dechunk(_ data: [UInt8]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < data.count {
+            guard let lineEnd = (i..<data.count - 1).first(where: { data[$0] == 13 && data[$0 + 1] == 10 }) else { break }
+            let sizeText = String(decoding: data[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+            guard let size = Int(sizeText, radix: 16) else { throw Failure(description: "bad chunk size") }
+            if size == 0 { break }
+            out += data[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            i = lineEnd + 2 + size + 2
+        }
+        return out
+    }
+}
