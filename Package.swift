@@ -78,6 +78,6 @@ let package = Package(
             dependencies: ["CrierServer", .product(name: "CompressNIO", package: "compress-nio")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CrierCLITests", dependencies: ["CrierCLI", "Crier"], swiftSettings: strictSettings),
+        .testTarget(name: "CrierCLITests", dependencies: ["CrierCLI", "Crier", "CrierValidation"], swiftSettings: strictSettings),
     ]
 )

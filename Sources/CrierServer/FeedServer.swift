@@ -34,8 +34,9 @@ public struct FeedServer: Sendable {
     }
 
     public var configuration: Configuration
-    /// Republishes the folder; runs once before the server is marked ready, then every
-    /// `refreshInterval`. Errors are the closure's to report.
+    /// Republishes the folder; runs once before the server starts listening (so the first
+    /// request already finds the feeds), then every `refreshInterval`. Errors are the
+    /// closure's to report.
     public var refresh: (@Sendable () async -> Void)?
     /// Called with the bound port once the server listens.
     public var onListening: (@Sendable (Int) async -> Void)?
@@ -50,6 +51,8 @@ public struct FeedServer: Sendable {
     /// Serves until a graceful shutdown signal (SIGTERM, SIGINT).
     public func run() async throws {
         let ready = ServerReadiness()
+        await refresh?()
+        ready.markReady()
         let responder = FeedResponder(
             folder: PublishedFolder(root: configuration.folder.path),
             cacheControl: configuration.cacheControl,
@@ -77,16 +80,14 @@ public struct FeedServer: Sendable {
     }
 }
 
-/// Runs the publisher once (then marks the server ready), then on a timer, until the
-/// service group shuts down.
+/// Runs the publisher on a timer until the service group shuts down (the first run
+/// happens before the server starts).
 struct RefreshService: Service {
     let refresh: (@Sendable () async -> Void)?
     let interval: Duration?
     let ready: ServerReadiness
 
     func run() async throws {
-        await refresh?()
-        ready.markReady()
         guard let refresh, let interval else {
             try? await gracefulShutdown()
             return

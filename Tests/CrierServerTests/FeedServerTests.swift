@@ -2,6 +2,7 @@ import CompressNIO
 @testable import CrierServer
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite struct FeedServerTests {
@@ -103,29 +104,32 @@ import Testing
         }
     }
 
-    @Test func healthzSaysReadyOnlyAfterTheFirstRefresh() async throws {
+    @Test func theServerListensOnlyAfterTheFirstPublish() async throws {
         let files = try PublishedFiles()
         let gate = AsyncStream<Void>.makeStream()
         let started = AsyncStream<Int>.makeStream()
+        let announced = Atomic<Bool>(false)
         var configuration = FeedServer.Configuration(folder: files.url)
         configuration.port = 0
         configuration.refreshInterval = nil
         let server = FeedServer(configuration: configuration, refresh: {
             var iterator = gate.stream.makeAsyncIterator()
             _ = await iterator.next()
-        }, onListening: { port in started.continuation.yield(port) })
+            try? files.write("feed.xml", SampleFeed.atom(entries: 1))
+        }, onListening: { port in
+            announced.store(true, ordering: .sequentiallyConsistent)
+            started.continuation.yield(port)
+        })
         let task = Task { try await server.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        let announcedEarly = announced.load(ordering: .sequentiallyConsistent)
+        #expect(!announcedEarly, "no listening while the first publish runs")
+        gate.continuation.yield()
         var ports = started.stream.makeAsyncIterator()
         let port = try #require(await ports.next())
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(try await OffPool.run { try RawHTTPClient.get("/healthz", port: port).status } == 503)
-        gate.continuation.yield()
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = try await OffPool.run { try RawHTTPClient.get("/healthz", port: port).status } == 200
-            if !ready { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        #expect(ready)
+        #expect(try await OffPool.run { try RawHTTPClient.get("/healthz", port: port).status } == 200)
+        #expect(try await OffPool.run { try RawHTTPClient.get("/feed.xml", port: port).status } == 200,
+                "the first request finds the published feed")
         task.cancel()
         _ = await task.result
     }

@@ -44,6 +44,10 @@ enum CrierBinary {
         return Bundle.main.bundleURL.appendingPathComponent("crier")
     }
 
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     struct Run {
         var status: Int32
         var stdout: String

@@ -1,0 +1,131 @@
+import CrierValidation
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// A real `crier serve` process on 127.0.0.1, for one test.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+
+    init(in directory: URL, arguments: [String] = []) throws {
+        process.executableURL = CrierBinary.url
+        process.arguments = ["serve", "--port", "0", "--interval", "0.2"] + arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+                let digits = seen[range].dropFirst("http://127.0.0.1:".count).dropLast()
+                port = Int(digits) ?? 0
+                return
+            }
+        }
+        process.terminate()
+        throw CrierBinary.Failure(description: "crier serve did not say where it listens: \(seen)")
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
+    func get(_ path: String) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, data, http.allHeaderFields)
+    }
+
+    /// Sends SIGTERM and waits for the process to end; returns its status.
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// A flag one task raises and others read.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func raise() { value.store(true, ordering: .releasing) }
+    var isRaised: Bool { value.load(ordering: .acquiring) }
+}
+
+@Suite(.serialized) struct ServeCommandTests {
+    func site() throws -> TempFolder {
+        let dir = try TempFolder()
+        try dir.write("feeds/notes.yml", "title: Notes\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
+        try dir.write("feeds/notes/2024-06-01-first.md", "---\ntitle: First\n---\nOne.\n")
+        return dir
+    }
+
+    @Test func aPostAddedWhileServingAppearsInTheServedFeed() async throws {
+        let dir = try site()
+        let server = try ServeProcess(in: dir.url)
+        let first = try await server.get("/feed.xml")
+        #expect(first.status == 200)
+        #expect(String(decoding: first.body, as: UTF8.self).contains("<title>First</title>"))
+        #expect(try await server.get("/healthz").status == 200)
+
+        try dir.write("feeds/notes/2024-06-02-second.md", "---\ntitle: Second\n---\nTwo.\n")
+        var found = false
+        for _ in 0..<100 where !found {
+            try await Task.sleep(for: .milliseconds(100))
+            found = String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Second</title>")
+        }
+        #expect(found, "the new post is served within ten seconds")
+        #expect(server.stop() == 0, "SIGTERM ends the server cleanly")
+    }
+
+    @Test func everyResponseIsACompleteValidFeedWhileFeedsAreRepublished() async throws {
+        let dir = try site()
+        let server = try ServeProcess(in: dir.url)
+        let editing = Flag()
+        let editor = Task.detached {
+            defer { editing.raise() }
+            for round in 0..<30 {
+                try dir.write("feeds/notes/2024-07-01-busy.md", "---\ntitle: Busy \(round)\n---\n" + String(repeating: "Text \(round). ", count: 2000) + "\n")
+                try await Task.sleep(for: .milliseconds(70))
+            }
+        }
+        let port = server.port
+        let bodies = try await withThrowingTaskGroup(of: [(Int, Data)].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var results: [(Int, Data)] = []
+                    // Read for as long as the posts are being edited (bounded in count).
+                    while results.count < 25 || (!editing.isRaised && results.count < 400) {
+                        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/feed.xml")!)
+                        results.append(((response as! HTTPURLResponse).statusCode, data))
+                    }
+                    return results
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        try await editor.value
+        #expect(bodies.count >= 200)
+        var titles = Set<String>()
+        for (status, body) in bodies {
+            #expect(status == 200)
+            let report = FeedValidator.validate(bytes: Array(body), fileName: "feed.xml")
+            #expect(report.format == .atom && !report.hasErrors, "\(report.diagnostics.prefix(3))")
+            if let range = String(decoding: body, as: UTF8.self).range(of: #"Busy \d+"#, options: .regularExpression) {
+                titles.insert(String(String(decoding: body, as: UTF8.self)[range]))
+            }
+        }
+        #expect(titles.count > 1, "feeds really were republished during the burst")
+        #expect(server.stop() == 0)
+    }
+}
