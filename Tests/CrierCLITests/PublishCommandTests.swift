@@ -101,6 +101,22 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(second.status == 5, "the ping is still owed although no feed changed")
     }
 
+    @Test func aScheduledPostGoesOutOnTheFirstRunAfterItsTime() throws {
+        let dir = try makePublishSite()
+        let due = Date().addingTimeInterval(3).timeIntervalSince1970.rounded(.up)
+        let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: due))
+        try dir.write("posts/scheduled.md", "---\ntitle: Scheduled\ndate: \(stamp)\n---\n\nOn time.\n")
+        #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
+        #expect(try !dir.read("public/feed.xml").contains("Scheduled"))
+
+        let wait = due - Date().timeIntervalSince1970 + 0.2
+        if wait > 0 { usleep(useconds_t(wait * 1_000_000)) }
+        let later = try CrierBinary.run(["publish", "--verbose"], in: dir.url)
+        #expect(later.status == 0)
+        #expect(later.stdout.contains("updated public/feed.xml"))
+        #expect(try dir.read("public/feed.xml").contains("<title>Scheduled</title>"))
+    }
+
     @Test func usageErrorsExitWithTwo() async {
         #expect(await CrierMain.run(["publish", "--wait", "-1"]) == 2)
         #expect(await CrierMain.run(["publish", "--ping-attempts", "0"]) == 2)
