@@ -8,19 +8,26 @@ enum PostRules {
 
     static func load(_ file: PostFile, context: SiteContext, options: LoadOptions) -> FileOutcome {
         var warnings: [PostError] = []
+        guard let data = FileManager.default.contents(atPath: file.url.path) else {
+            return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file")), warnings: [])
+        }
+        // A post loaded by an earlier run from this very version of the file is reused
+        // as it was: rendering is most of the cost of a run.
+        let key = options.cache.flatMap { _ in PostCacheKeys.key(for: file, data: data) }
+        if let cache = options.cache, let key, let cached = cache.post(for: key) {
+            return FileOutcome(result: .success(cached), warnings: [])
+        }
         do {
-            let post = try build(file, context: context, options: options, warnings: &warnings)
+            let post = try build(file, data: data, context: context, options: options, warnings: &warnings)
+            if let cache = options.cache, let key, let post { cache.store(post, for: key) }
             return FileOutcome(result: .success(post), warnings: warnings)
         } catch {
             return FileOutcome(result: .failure(error), warnings: warnings)
         }
     }
 
-    static func build(_ file: PostFile, context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
+    static func build(_ file: PostFile, data: Data, context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
         let path = SiteConfiguration.displayPath(file.url)
-        guard let data = FileManager.default.contents(atPath: file.url.path) else {
-            throw PostError(path: path, message: "cannot read the file")
-        }
         let text = try SourceText.decode(Array(data), path: path)
         let document = try SourceText.split(text, path: path)
         var fm = document.frontMatter ?? ConfigTable()
