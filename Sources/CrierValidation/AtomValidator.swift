@@ -236,6 +236,13 @@ final class AtomValidator: FeedStreamHandler {
         return !(lower.hasSuffix("+xml") || lower.hasSuffix("/xml") || lower.hasPrefix("text/"))
     }
 
+    /// RFC 4287 §4.1.3.1: atom:content's type MUST NOT be a composite type (RFC 4288
+    /// §4.2.6: `multipart/*` and `message/*`).
+    private func isCompositeMediaType(_ type: String) -> Bool {
+        let lower = type.lowercased().trimmingWhitespace()
+        return lower.hasPrefix("multipart/") || lower.hasPrefix("message/")
+    }
+
     private func validateText(_ e: XMLElement, isContent: Bool) {
         let src = isContent ? e.attribute("src") : nil
         let type = e.attribute("type") ?? (src == nil ? "text" : "")
@@ -245,7 +252,7 @@ final class AtomValidator: FeedStreamHandler {
         }
         if ["text", "html", "xhtml"].contains(type) && src == nil {
             // Fine.
-        } else if !type.isEmpty && (!OtherValues.isMediaType(type) || type.lowercased() == "multipart/alternative" || (src != nil && ["text", "html", "xhtml"].contains(type))) {
+        } else if !type.isEmpty && (!OtherValues.isMediaType(type) || (isContent && isCompositeMediaType(type)) || (src != nil && ["text", "html", "xhtml"].contains(type))) {
             sink.error("InvalidMIMEType", at: e, "type=\"\(type)\" is not a valid media type here.", spec: spec)
         }
         if let src {

@@ -84,6 +84,8 @@ A("InvalidRFC3339Date", 15, atom(entry="<published>2024-05-01 12:00:00</publishe
 A("UnexpectedWhitespace", 15, atom(entry="<published> 2024-05-01T12:00:00Z </published>"), atom(entry="<published>2024-05-01T12:00:00Z</published>"))
 A("InvalidTextType", 9, atom(feed='<subtitle type="text/plain">Sub</subtitle>'), atom(feed='<subtitle type="text">Sub</subtitle>'))
 A("InvalidMIMEType", 15, atom(entry='<content type="xml">x</content>'), atom(entry='<content type="application/xml"><x xmlns="urn:x:y">x</x></content>'))
+A("InvalidMIMEType", 15, atom(entry='<summary>x</summary><content type="multipart/mixed">eA==</content>'), atom(entry='<summary>x</summary><content type="application/octet-stream">eA==</content>'))
+A("InvalidMIMEType", 15, atom(entry='<summary>x</summary><content type="message/rfc822">eA==</content>'), atom(entry='<summary>x</summary><content type="image/png">eA==</content>'))
 A("NotBase64", 15, atom(entry='<content type="image/png">abcde</content><summary>s</summary>'), atom(entry='<content type="image/png">iVBORw0KGgo=</content><summary>s</summary>'))
 A("MissingXhtmlDiv", 15, atom(entry='<content type="xhtml">Just text</content>'), atom(entry='<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></div></content>'))
 A("InvalidFullLink", 12, atom().replace("<id>tag:example.com,2024:post-1</id>", "<id>/posts/1</id>"), atom())
