@@ -1,0 +1,75 @@
+@testable import Crier
+import CrierValidation
+import Foundation
+import Testing
+
+/// Real fixture sites through the whole build: every file written is parsed back with
+/// libxml2, Atom is checked against RFC 4287's RELAX NG schema, RSS and JSON Feed by
+/// their structural checks, Crier's own validator finds nothing, and the entries read
+/// back equal the posts that went in.
+@Suite struct EndToEndTests {
+    static let now = FeedReadBack.parseRFC3339("2030-01-01T00:00:00Z")!
+
+    static let sources: [(name: String, source: PostSource)] = [
+        ("jekyll", .site(LoadingFixtures.url("jekyll"))),
+        ("hugo", .site(LoadingFixtures.url("hugo"))),
+        ("folder", .folder(LoadingFixtures.url("folder"), Site(title: "Folder", baseURL: "https://example.org/notes/"))),
+    ]
+
+    @Test(arguments: sources.map(\.name))
+    func everyFileOfAFixtureSiteReadsBackAsThePostsThatWentIn(_ name: String) throws {
+        let source = try #require(Self.sources.first { $0.name == name }).source
+        let loaded = PostLoader.load(source, options: LoadOptions())
+        #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+        var options = BuildOptions()
+        options.now = Self.now
+        let outcome = BuildPipeline.run([BuildJob(source: source, formats: Crier.FeedFormat.allCases)], options: options)
+        #expect(outcome.succeeded, "\(outcome.postErrors) \(outcome.feedFailures)")
+        #expect(!outcome.files.isEmpty)
+
+        let planned = FeedBuilder(site: loaded.site, now: Self.now).feeds(from: loaded.posts)
+        for file in outcome.files {
+            let plan = try #require(planned.first { $0.path(for: file.format) == file.path }, "no plan for \(file.path)")
+            let expected = plan.feed.entries
+            let entries: [ReadEntry]
+            switch file.format {
+            case .atom: entries = try FeedReadBack.atom(file.bytes).entries
+            case .rss: entries = try FeedReadBack.rss(file.bytes).entries
+            case .json: entries = try FeedReadBack.json(file.bytes).entries
+            }
+            let report = FeedValidator.validate(bytes: file.bytes, fileName: file.path)
+            #expect(report.diagnostics.filter { $0.severity != .info }.isEmpty, "\(file.path): \(report.diagnostics)")
+
+            #expect(entries.count == expected.count, "\(file.path)")
+            for (read, entry) in zip(entries, expected) {
+                let post = try #require(loaded.posts.first { EntryID.make(for: $0, site: loaded.site) == entry.id })
+                #expect(read.id == EntryID.make(for: post, site: loaded.site), "\(file.path)")
+                #expect(read.title == SamplePosts.xmlSafe(post.title), "\(file.path)")
+                #expect(read.link == post.url, "\(file.path)")
+                // Dates to the second.
+                #expect(read.published.map { Int($0.timeIntervalSince1970) } == Int(post.published.timeIntervalSince1970.rounded(.down)), "\(file.path) \(post.sourcePath)")
+                if let content = read.content {
+                    #expect(content == SamplePosts.xmlSafe(post.contentHTML), "\(file.path) \(post.sourcePath)")
+                } else {
+                    #expect(loaded.site.feed.excerptOnly, "\(file.path): \(post.sourcePath) has no content")
+                }
+            }
+        }
+    }
+
+    @Test func theBundledExampleBuildsCleanly() throws {
+        let feeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../feeds").standardizedFileURL
+        let definitions = try FeedDefinition.files(in: feeds).map(FeedDefinition.load)
+        #expect(!definitions.isEmpty)
+        let jobs = definitions.map { BuildJob(source: $0.source, definition: $0, formats: $0.formats ?? Crier.FeedFormat.allCases) }
+        var options = BuildOptions()
+        options.now = Self.now
+        let first = BuildPipeline.run(jobs, options: options)
+        #expect(first.succeeded && first.warnings.isEmpty, "\(first.postErrors) \(first.feedFailures) \(first.warnings)")
+        let second = BuildPipeline.run(jobs, options: options)
+        #expect(first.files == second.files, "identical input gives byte-identical files")
+        for file in first.files where file.format == .atom {
+            _ = try FeedReadBack.atom(file.bytes)
+        }
+    }
+}
