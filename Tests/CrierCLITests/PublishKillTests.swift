@@ -64,7 +64,7 @@ import Glibc
         #expect(Set(old.keys).allSatisfy { old[$0] != new[$0] || $0.contains("/archive/") })
 
         var outcomes: [String: Int] = [:]
-        let kills = 30
+        let kills = 24
         for index in 0..<kills {
             try replace(output, with: oldCopy)
             let process = try start(in: dir.url)
@@ -91,7 +91,7 @@ import Glibc
             outcomes[state, default: 0] += 1
 
             // The next run completes the job and sweeps up what the killed one left.
-            if index % 3 == 0 {
+            if index % 4 == 0 {
                 #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
                 let after = snapshot(output)
                 #expect(after == new, "kill \(index): the run after the kill did not finish the job")
