@@ -12,6 +12,9 @@ public enum ExitStatus {
     public static let unreadable: Int32 = 3
     /// Another run holds the lock (publish).
     public static let locked: Int32 = 4
+    /// Publish: the feeds were published but a WebSub hub could not be notified (the
+    /// ping is retried on the next run).
+    public static let hubUnreachable: Int32 = 5
 }
 
 /// Runs the command line and returns the process's exit status; usage errors exit 2, not

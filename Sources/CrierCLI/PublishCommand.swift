@@ -5,12 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-extension ExitStatus {
-    /// Publish: the feeds were published but a WebSub hub could not be notified (the
-    /// ping is retried on the next run).
-    public static let hubUnreachable: Int32 = 5
-}
-
 /// `crier publish`: the build for cron. Quiet unless something is wrong.
 struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
