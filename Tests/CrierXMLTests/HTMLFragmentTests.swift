@@ -74,3 +74,12 @@ struct HTMLFragmentTests {
         #expect(out == "<p>form\u{0C}feed escape\u{1B} end</p>\n<p><a href=\"https://example.com/x.html\">x</a> \u{7F} after</p>\n")
     }
 }
+
+@Suite struct HTMLPlainTextTests {
+    @Test func markupIsDroppedAndReferencesDecoded() {
+        #expect(HTMLFragment.plainText("<p>Fish &amp; chips, 1 &lt; 2,\n<em>really</em>.</p>\n") == "Fish & chips, 1 < 2, really.")
+        #expect(HTMLFragment.plainText("<p>caf&eacute; &#x1F99C;</p>") == "café 🦜")
+        #expect(HTMLFragment.plainText("plain  text\n") == "plain text")
+        #expect(HTMLFragment.plainText("<p>unclosed <b>bold") == "unclosed bold")
+    }
+}

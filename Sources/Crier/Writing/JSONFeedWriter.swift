@@ -23,7 +23,7 @@ public enum JSONFeedWriter {
                     url: entry.url,
                     title: XMLText.cleaned(entry.title),
                     content_html: XMLText.cleaned(entry.contentHTML ?? entry.summaryHTML ?? ""),
-                    summary: entry.contentHTML == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLText.plainText($0)) },
+                    summary: entry.contentHTML == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLFragment.plainText($0)) },
                     date_published: FeedDates.rfc3339(entry.published),
                     date_modified: FeedDates.rfc3339(entry.updated),
                     authors: entry.authors.isEmpty ? nil : entry.authors.map(JSONFeedAuthor.init),
@@ -83,22 +83,4 @@ private struct JSONFeedAttachment: Encodable {
     var url: String
     var mime_type: String
     var size_in_bytes: Int
-}
-
-/// Plain text from a short HTML fragment, for fields that must not hold markup.
-enum HTMLText {
-    static func plainText(_ html: String) -> String {
-        var result = ""
-        var inTag = false
-        for ch in html {
-            if ch == "<" { inTag = true; continue }
-            if ch == ">" { inTag = false; continue }
-            if !inTag { result.append(ch) }
-        }
-        return result
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }
