@@ -73,3 +73,27 @@ import Testing
         }
     }
 }
+
+@Suite struct BuildGateTests {
+    @Test func aFileTheGateRejectsIsAFailureAndIsNotWritten() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crier-gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("---\ntitle: One\n---\nText.\n".utf8).write(to: dir.appendingPathComponent("2024-01-01-one.md"))
+        var options = BuildOptions()
+        options.now = EndToEndTests.now
+        options.check = { _, format, path in format == .rss ? ["\(path): refused for the test"] : [] }
+        let outcome = BuildPipeline.run([BuildJob(source: .folder(dir, Site(title: "T", baseURL: "https://example.org/")),
+                                                  formats: Crier.FeedFormat.allCases)], options: options)
+        #expect(!outcome.succeeded)
+        #expect(outcome.feedFailures.map(\.path) == ["feed.rss"])
+        #expect(outcome.files.map(\.path) == ["feed.xml", "feed.json"])
+    }
+
+    @Test func theStandardGateFindsErrorsAndWarnings() {
+        let broken = Array("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title></feed>".utf8)
+        let problems = FeedGate.check(broken, .atom, "feed.xml")
+        #expect(problems.contains { $0.contains("[MissingElement]") }, "\(problems)")
+        #expect(problems.contains { $0.contains("warning: [MissingSelf]") }, "\(problems)")
+    }
+}
