@@ -21,11 +21,13 @@ enum SourceText {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let content = bytes[start...]
         // The standard library's validation is fast; the offset is only searched on failure.
-        if String(validating: content, as: UTF8.self) == nil, let offset = firstInvalidUTF8Offset(content) {
+        // The validated string is the result when there is no CR to drop (no second pass).
+        let validated = String(validating: content, as: UTF8.self)
+        if validated == nil, let offset = firstInvalidUTF8Offset(content) {
             let line = content[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             throw PostError(path: path, line: line, message: "not valid UTF-8 (byte \(offset + 1) of the file); save the file as UTF-8")
         }
-        guard content.contains(0x0D) else { return String(decoding: content, as: UTF8.self) }
+        guard content.contains(0x0D) else { return validated ?? String(decoding: content, as: UTF8.self) }
         var normalised: [UInt8] = []
         normalised.reserveCapacity(content.count)
         var index = content.startIndex

@@ -6,12 +6,12 @@ import Foundation
 /// code block) and `{% raw %}…{% endraw %}`. Any other tag is left as written.
 enum JekyllLiquid {
     static func apply(_ body: String, baseURL: String) -> String {
-        guard body.contains("{{") || body.contains("{%") else { return body }
+        guard TextSearch.contains("{{", in: body) || TextSearch.contains("{%", in: body) else { return body }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         var url = base
         var baseurl = ""
-        if let schemeEnd = base.range(of: "://"), let slash = base[schemeEnd.upperBound...].firstIndex(of: "/") {
+        if let schemeEnd = TextSearch.firstRange(of: "://", in: base), let slash = base[schemeEnd.upperBound...].firstIndex(of: "/") {
             url = String(base[..<slash])
             baseurl = String(base[slash...])
         }
@@ -19,7 +19,7 @@ enum JekyllLiquid {
         var out = ""
         out.reserveCapacity(body.utf8.count)
         var rest = Substring(body)
-        while let open = rest.range(of: "{") {
+        while let open = TextSearch.firstRange(of: "{", in: rest) {
             out += rest[..<open.lowerBound]
             let afterBrace = rest[open.upperBound...]
             guard let kind = afterBrace.first, kind == "{" || kind == "%" else {
@@ -29,7 +29,7 @@ enum JekyllLiquid {
             }
             let closer = kind == "{" ? "}}" : "%}"
             let inner = afterBrace.dropFirst()
-            guard let close = inner.range(of: closer) else {
+            guard let close = TextSearch.firstRange(of: closer, in: inner) else {
                 out += rest[open.lowerBound...]
                 rest = rest[rest.endIndex...]
                 break

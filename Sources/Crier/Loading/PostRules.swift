@@ -163,7 +163,7 @@ enum PostRules {
         case .hugo:
             if let summary = fm.value("summary")?.scalarText, !summary.isEmpty {
                 summaryHTML = render(summary, as: .markdown)
-            } else if let range = body.range(of: more) {
+            } else if let range = TextSearch.firstRange(of: more, in: body) {
                 summaryHTML = render(String(body[..<range.lowerBound]), as: format)
             } else if let description {
                 summaryHTML = description
@@ -179,7 +179,7 @@ enum PostRules {
                 summaryHTML = render(excerpt, as: .markdown)
             } else {
                 var separator = fm["excerpt_separator"]?.scalarText ?? context.excerptSeparator
-                if flavor == .folder, fm["excerpt_separator"] == nil, body.contains(more) { separator = more }
+                if flavor == .folder, fm["excerpt_separator"] == nil, TextSearch.contains(more, in: body) { separator = more }
                 // An empty separator turns excerpts off (Jekyll's rule).
                 if separator.isEmpty {
                     summaryHTML = nil
@@ -305,13 +305,13 @@ enum PostRules {
                 text = text[text.index(after: newline)...]
             }
         }
-        guard let range = text.range(of: separator) else { return String(text) }
+        guard let range = TextSearch.firstRange(of: separator, in: text) else { return String(text) }
         return String(text[..<range.lowerBound])
     }
 
     /// Markdown link reference definitions (`[name]: https://...`), one per line.
     static func linkReferenceDefinitions(in body: String) -> [String] {
-        guard body.contains("]:") else { return [] }
+        guard TextSearch.contains("]:", in: body) else { return [] }
         return body.split(separator: "\n").compactMap { line in
             let trimmed = line.drop(while: { $0 == " " })
             guard line.count - trimmed.count <= 3, trimmed.hasPrefix("["), !trimmed.hasPrefix("[^"),

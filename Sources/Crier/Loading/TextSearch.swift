@@ -1,0 +1,63 @@
+/// Searching post text for short ASCII markers (`{{`, `}}`, `]:`, `<!--more-->`, an excerpt
+/// separator) without Foundation.
+///
+/// Foundation's `range(of:)` on a `String` or `Substring` bridges the whole text to an
+/// `NSString` (UTF-16) on every call; on a loader's hot path that was a fifth of a build's
+/// CPU. These scan the UTF-8 bytes in place. A match counts only when it starts and ends on
+/// `Character` boundaries, as with Foundation's non-literal search, so a marker followed
+/// by a combining mark is not taken for the marker.
+enum TextSearch {
+    /// The first occurrence of `needle` in `text`; `nil` when there is none or `needle` is empty.
+    static func firstRange(of needle: String, in text: Substring) -> Range<String.Index>? {
+        var utf8 = needle
+        return utf8.withUTF8 { pattern -> Range<String.Index>? in
+            guard let first = pattern.first else { return nil }
+            let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Range<String.Index>? in
+                let count = bytes.count
+                let length = pattern.count
+                guard length <= count else { return nil }
+                var i = 0
+                let last = count - length
+                while i <= last {
+                    // memchr-like scan for the first byte.
+                    if bytes[i] != first {
+                        i += 1
+                        continue
+                    }
+                    var k = 1
+                    while k < length, bytes[i + k] == pattern[k] { k += 1 }
+                    if k == length {
+                        let lower = text.utf8.index(text.startIndex, offsetBy: i)
+                        let upper = text.utf8.index(lower, offsetBy: length)
+                        if isCharacterBoundary(lower, in: text), isCharacterBoundary(upper, in: text) {
+                            return lower..<upper
+                        }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+            if let found { return found }
+            // Not contiguous UTF-8 (a bridged string): search Character by Character.
+            return text.firstRange(of: needle)
+        }
+    }
+
+    static func firstRange(of needle: String, in text: String) -> Range<String.Index>? {
+        firstRange(of: needle, in: Substring(text))
+    }
+
+    static func contains(_ needle: String, in text: String) -> Bool {
+        firstRange(of: needle, in: Substring(text)) != nil
+    }
+
+    static func contains(_ needle: String, in text: Substring) -> Bool {
+        firstRange(of: needle, in: text) != nil
+    }
+
+    /// Whether `index` (a UTF-8 position in `text`) falls between two `Character`s.
+    private static func isCharacterBoundary(_ index: String.Index, in text: Substring) -> Bool {
+        if index == text.startIndex || index == text.endIndex { return true }
+        return String.Index(index, within: text) != nil
+    }
+}
