@@ -1,5 +1,11 @@
 import CLibXML2
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// HTML fragments (a post's rendered content), read with libxml2's HTML parser.
 public enum HTMLFragment {
     /// Returns `html` with every relative URL in `href`, `src`, `poster` and each
@@ -19,10 +25,15 @@ public enum HTMLFragment {
         LibXML.ensureInitialised()
         // libxml2 drops control characters (form feed, escape) from HTML text; they belong
         // to the post until the feed writer decides, so they cross the parser disguised.
-        let hidesControls = html.unicodeScalars.contains(where: isHiddenControl)
+        let hidesControls = html.utf8.withContiguousStorageIfAvailable { $0.contains(where: isHiddenControlByte) }
+            ?? html.utf8.contains(where: isHiddenControlByte)
         let source = hidesControls ? disguisingControls(html) : html
-        let wrapped = "<html><body>" + source + "</body></html>"
-        var bytes = Array(wrapped.utf8)
+        let open = "<html><body>".utf8, close = "</body></html>".utf8
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(open.count + source.utf8.count + close.count)
+        bytes.append(contentsOf: open)
+        bytes.append(contentsOf: source.utf8)
+        bytes.append(contentsOf: close)
         let result: String? = bytes.withUnsafeMutableBufferPointer { raw -> String? in
             guard let start = raw.baseAddress else { return nil }
             let chars = UnsafeMutableRawPointer(start).assumingMemoryBound(to: CChar.self)
@@ -54,6 +65,15 @@ public enum HTMLFragment {
     /// characters (U+10FF00 + code) that stand for them while parsing.
     private static func isHiddenControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
+        case 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: return true
+        default: return false
+        }
+    }
+
+    /// The same test on a UTF-8 byte: the hidden controls are ASCII, and bytes below 0x80
+    /// only ever stand for themselves in UTF-8.
+    private static func isHiddenControlByte(_ byte: UInt8) -> Bool {
+        switch byte {
         case 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: return true
         default: return false
         }
@@ -254,7 +274,7 @@ private struct FragmentWriter {
             if inRawText {
                 appendCString(text)
             } else {
-                appendEscaped(String(cString: text), attribute: false)
+                appendEscaped(text)
             }
         case XML_COMMENT_NODE:
             append("<!--")
@@ -332,9 +352,22 @@ private struct FragmentWriter {
         }
     }
 
+    /// Text straight from libxml2 (UTF-8, as it decoded the input), escaped without a
+    /// detour through `String`.
+    mutating func appendEscaped(_ text: UnsafePointer<CChar>) {
+        let length = strlenSafe(text)
+        text.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+            appendEscaped(UnsafeBufferPointer(start: start, count: length), attribute: false)
+        }
+    }
+
     mutating func appendEscaped(_ text: String, attribute: Bool) {
         var text = text
-        text.withUTF8 { bytes in
+        text.withUTF8 { appendEscaped($0, attribute: attribute) }
+    }
+
+    mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, attribute: Bool) {
+        do {
             // Copy runs that need no escaping in one go.
             var runStart = 0
             for index in 0..<bytes.count {
@@ -356,9 +389,7 @@ private struct FragmentWriter {
 }
 
 private func strlenSafe(_ text: UnsafePointer<CChar>) -> Int {
-    var n = 0
-    while text[n] != 0 { n += 1 }
-    return n
+    strlen(text)
 }
 
 private let voidElements: Set<String> = [

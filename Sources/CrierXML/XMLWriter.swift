@@ -14,20 +14,30 @@ public struct XMLWriterError: Error, Sendable, CustomStringConvertible {
 /// document no parser accepts), and CDATA is never used, so `]]>` in text is harmless.
 /// Not `Sendable`: one writer belongs to one task.
 public final class XMLWriter {
-    private let buffer: xmlBufferPtr
+    /// Where libxml2's output buffer flushes to: the document's bytes, in one Swift array
+    /// (no second copy of a large feed in an `xmlBuffer`).
+    private let sink: ByteSink
     private let writer: xmlTextWriterPtr
     private var finished = false
 
     /// Starts a UTF-8 document with an XML declaration.
-    /// - Parameter indent: indent nested elements by two spaces per level.
-    public init(indent: Bool = true) throws {
+    /// - Parameters:
+    ///   - indent: indent nested elements by two spaces per level.
+    ///   - expectedSize: a guess at the document's size in bytes, reserved up front so a
+    ///     large document is not copied each time its storage grows.
+    public init(indent: Bool = true, expectedSize: Int = 0) throws {
         LibXML.ensureInitialised()
-        guard let buffer = xmlBufferCreate() else { throw XMLWriterError(operation: "xmlBufferCreate") }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
-            xmlBufferFree(buffer)
-            throw XMLWriterError(operation: "xmlNewTextWriterMemory")
+        let sink = ByteSink()
+        if expectedSize > 0 { sink.bytes.reserveCapacity(expectedSize) }
+        guard let output = xmlOutputBufferCreateIO(byteSinkWrite, byteSinkClose, Unmanaged.passUnretained(sink).toOpaque(), nil) else {
+            throw XMLWriterError(operation: "xmlOutputBufferCreateIO")
         }
-        self.buffer = buffer
+        // The writer owns the output buffer from here on and closes it when freed.
+        guard let writer = xmlNewTextWriter(output) else {
+            xmlOutputBufferClose(output)
+            throw XMLWriterError(operation: "xmlNewTextWriter")
+        }
+        self.sink = sink
         self.writer = writer
         if indent {
             xmlTextWriterSetIndent(writer, 1)
@@ -37,8 +47,8 @@ public final class XMLWriter {
     }
 
     deinit {
+        // Flushes and closes the output buffer, which still writes into `sink`.
         xmlFreeTextWriter(writer)
-        xmlBufferFree(buffer)
     }
 
     private func check(_ result: Int32, _ operation: @autoclosure () -> String) throws {
@@ -93,8 +103,23 @@ public final class XMLWriter {
             try check(xmlTextWriterFlush(writer), "flush")
             finished = true
         }
-        let count = Int(xmlBufferLength(buffer))
-        guard count > 0, let content = xmlBufferContent(buffer) else { return [] }
-        return Array(UnsafeBufferPointer(start: content, count: count))
+        return sink.bytes
     }
 }
+
+/// The bytes libxml2's output buffer writes out. Only touched by the writer's own thread.
+private final class ByteSink {
+    var bytes: [UInt8] = []
+}
+
+private let byteSinkWrite: xmlOutputWriteCallback = { context, buffer, length in
+    guard let context, length >= 0 else { return -1 }
+    guard let buffer, length > 0 else { return 0 }
+    let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
+    UnsafeRawPointer(buffer).withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(length)))
+    }
+    return length
+}
+
+private let byteSinkClose: xmlOutputCloseCallback = { _ in 0 }

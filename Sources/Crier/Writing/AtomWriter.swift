@@ -7,7 +7,7 @@ public enum AtomWriter {
 
     /// The feed as an Atom document.
     public static func write(_ feed: Feed) throws -> [UInt8] {
-        let w = try XMLWriter()
+        let w = try XMLWriter(expectedSize: OutputSize.estimate(feed.entries) { [$0.summaryHTML, $0.contentHTML] })
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
         }
@@ -72,6 +72,19 @@ public enum AtomWriter {
         if let email = person.email { try w.element("email", email) }
         if let uri = person.uri { try w.element("uri", uri) }
         try w.endElement()
+    }
+}
+
+/// A guess at a feed document's size, reserved up front: the HTML of each entry as
+/// written (escaped markup grows by about a fifth) and a kilobyte for the rest of it.
+enum OutputSize {
+    static func estimate(_ entries: [Entry], html: (Entry) -> [String?]) -> Int {
+        var total = 4096
+        for entry in entries {
+            total += 1024
+            for text in html(entry) { total += (text?.utf8.count ?? 0) * 5 / 4 }
+        }
+        return total
     }
 }
 

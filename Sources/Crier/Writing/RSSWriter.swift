@@ -10,7 +10,7 @@ public enum RSSWriter {
 
     /// The feed as an RSS 2.0 document.
     public static func write(_ feed: Feed) throws -> [UInt8] {
-        let w = try XMLWriter()
+        let w = try XMLWriter(expectedSize: OutputSize.estimate(feed.entries) { [$0.summaryHTML ?? $0.contentHTML, $0.contentHTML] })
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
         }
