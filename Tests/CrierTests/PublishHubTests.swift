@@ -177,6 +177,7 @@ final class RecordingHub: @unchecked Sendable {
         hub.answer([202])
         let next = try await site.publish()
         #expect(next.written.isEmpty)
+        #expect(next.upToDate, "nothing changed, so nothing was built")
         #expect(next.pings.map(\.succeeded) == [true], "the failed ping is retried although nothing changed")
         #expect(hub.requests.count == 4)
 

@@ -148,20 +148,19 @@ final class PublishSite {
     @Test func aCachedPostComesBackEqualAndOnlyForTheSameFileVersionAndScope() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("scope.json")
         let post = Post(sourcePath: "a/b.md", title: "Tïtle ]]> & <x>", published: Date(timeIntervalSince1970: 1_700_000_000.123456),
                         updated: Date(timeIntervalSinceReferenceDate: 123.000001), expires: Date(timeIntervalSince1970: 1_900_000_000),
                         url: "https://example.org/b?x=1&y=2", explicitID: "urn:x", authors: [Person(name: "A", email: "a@example.org", uri: "https://a")],
                         tags: ["t", "日本語"], categories: ["c"], summaryHTML: "<p>s</p>", contentHTML: "<p>\u{1F99C} שלום</p>", language: "he")
         let key = PostCacheKey(path: "a/b.md", size: 10, modified: 1_700_000_000.5, contentHash: "abc")
 
-        let cache = DiskPostCache(file: file, scope: "one")
+        let cache = DiskPostCache(folder: folder, scope: "one")
         #expect(cache.post(for: key) == nil)
         cache.store(post, for: key)
         #expect(try cache.save())
         #expect(try !cache.save(), "an unchanged cache is not written again")
 
-        let reopened = DiskPostCache(file: file, scope: "one")
+        let reopened = DiskPostCache(folder: folder, scope: "one")
         #expect(reopened.post(for: key) == post)
         var touched = key
         touched.modified += 1
@@ -169,7 +168,7 @@ final class PublishSite {
         var edited = key
         edited.contentHash = "abd"
         #expect(reopened.post(for: edited) == nil)
-        #expect(DiskPostCache(file: file, scope: "two").post(for: key) == nil)
+        #expect(DiskPostCache(folder: folder, scope: "two").post(for: key) == nil)
     }
 
     @Test func withoutTheCacheEveryPostIsRenderedAgainAndTheCacheIsRefreshedForTheNextRun() async throws {

@@ -1,77 +1,88 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The post cache `crier publish` keeps between runs, one JSON file per build job in the
-/// state folder (`<output>/.crier/cache/<scope>.json`).
+/// The post cache `crier publish` keeps between runs: one small binary file per post, in a
+/// folder per build job (`<output>/.crier/cache/<scope>/<hash of the post's path>`).
 ///
 /// A post is reused only when its file's path, size, modification time and SHA-256 all
 /// match (`PostCacheKey`). What else shapes a rendered post (the site's configuration
-/// files, the feed definition, the source folder, Crier's version) goes into the file's
-/// *scope*: change any of it and the job starts with an empty cache. The file is read
-/// once, consulted from many threads, and rewritten only when something changed; posts
-/// not asked for during the run (deleted files) are dropped when it is rewritten. An
-/// unreadable or foreign cache file is treated as empty: the cache only ever saves time.
+/// files, the feed definition, the source folder, Crier's version and executable) goes into
+/// the folder's *scope*: change any of it and the job starts with an empty folder. Posts
+/// are read lazily, on the loader's worker threads, only for the files the loader asks
+/// about; `save()` writes only the posts rendered in this run and removes the files of
+/// posts not asked about (deleted files). An unreadable, truncated or foreign file is a
+/// miss: the cache only ever saves time.
 public final class DiskPostCache: PostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
-    static let formatVersion = 1
+    static let formatVersion: UInt16 = 2
+    static let magic = "CRIERPOST"
 
-    /// The cache file.
-    public let file: URL
+    /// The folder of this job's cached posts.
+    public let folder: URL
     /// Fingerprint of everything besides the post file that shapes a loaded post.
     public let scope: String
     /// Whether posts are taken from the cache; `false` renders every post and only
-    /// refreshes the file (`crier publish --no-cache`).
+    /// refreshes the folder (`crier publish --no-cache`).
     public let reuse: Bool
 
     // Guarded by `lock`: the loader calls in from its worker threads.
     private let lock = NSLock()
-    private var stored: [String: CachedPost] = [:]
-    private var used: [String: CachedPost] = [:]
-    private var dirty = false
+    /// Posts rendered this run, to be written by `save()`, by file name.
+    private var fresh: [String: CachedPost] = [:]
+    /// File names of every post asked about (they stay; the others are removed).
+    private var asked: Set<String> = []
+    /// Content hashes of the file versions asked about, by relative path.
+    private var hashes: [String: String] = [:]
     private var hitCount = 0
     private var missCount = 0
 
-    /// Opens (or starts) the cache file `file` for `scope`.
-    public init(file: URL, scope: String, reuse: Bool = true) {
-        self.file = file
+    /// Opens (or starts) the cache folder `folder` for `scope`.
+    public init(folder: URL, scope: String, reuse: Bool = true) {
+        self.folder = folder
         self.scope = scope
         self.reuse = reuse
-        if let data = try? Data(contentsOf: file),
-           let document = try? JSONDecoder().decode(CacheDocument.self, from: data),
-           document.version == DiskPostCache.formatVersion, document.scope == scope {
-            for post in document.posts { stored[post.key.path] = post }
-        } else if FileManager.default.fileExists(atPath: file.path) {
-            // A cache from another version or scope is rewritten even if no post changes.
-            dirty = true
-        }
     }
 
-    /// The cache file for `job` in `folder`, its scope computed from the job's inputs.
-    public convenience init(folder: URL, job: BuildJob, reuse: Bool = true) {
+    /// The cache folder for `job` in `cacheFolder`, its scope computed from the job's inputs.
+    public convenience init(cacheFolder: URL, job: BuildJob, reuse: Bool = true) {
         let scope = DiskPostCache.scope(of: job)
-        self.init(file: folder.appendingPathComponent(String(scope.prefix(16)) + ".json"), scope: scope, reuse: reuse)
+        self.init(folder: cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
+                  scope: scope, reuse: reuse)
     }
+
+    /// The name of the folder of the job whose scope is `scope`.
+    static func folderName(scope: String) -> String { String(scope.prefix(24)) }
+
+    /// The name of the cached post for the file at `path` (relative to the source).
+    static func fileName(for path: String) -> String { String(PublishDigest.hex(path).prefix(32)) }
 
     /// The post remembered for exactly this file version (never with `reuse` off).
     public func post(for key: PostCacheKey) -> Post? {
+        let name = DiskPostCache.fileName(for: key.path)
         lock.withLock {
-            guard reuse, let cached = stored[key.path] ?? used[key.path], cached.key == key else {
+            asked.insert(name)
+            hashes[key.path] = key.contentHash
+        }
+        // Read outside the lock: the loader's threads read their posts in parallel.
+        let cached = reuse ? StateFiles.read(folder.appendingPathComponent(name).path).flatMap { decode($0) } : nil
+        return lock.withLock {
+            guard let cached, cached.key == key else {
                 missCount += 1
                 return nil
             }
-            used[key.path] = cached
             hitCount += 1
             return cached.post
         }
     }
 
-    /// Remembers a freshly loaded post; the file is rewritten by `save()`.
+    /// Remembers a freshly loaded post; the file is written by `save()`.
     public func store(_ post: Post, for key: PostCacheKey) {
-        let cached = CachedPost(key: key, post: post)
+        let name = DiskPostCache.fileName(for: key.path)
         lock.withLock {
-            if used[key.path] != cached {
-                used[key.path] = cached
-                dirty = true
-            }
+            asked.insert(name)
+            fresh[name] = CachedPost(key: key, post: post)
         }
     }
 
@@ -80,38 +91,120 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     /// Posts looked up and not found (rendered again).
     public var misses: Int { lock.withLock { missCount } }
 
-    /// Writes the posts used in this run, if anything differs from the file read at the
-    /// start. Returns whether the file was written.
+    /// The SHA-256 (hex) of the version of the post file at `path` (relative to the
+    /// source) that the loader read in this run, if it asked about it.
+    func contentHash(of path: String) -> String? { lock.withLock { hashes[path] } }
+
+    /// Writes the posts rendered in this run and removes the files of posts nobody asked
+    /// about. Returns whether anything on disk changed.
     @discardableResult
     public func save() throws -> Bool {
-        let (document, changed): (CacheDocument, Bool) = lock.withLock {
-            let unchanged = !dirty && used.count == stored.count && used.allSatisfy { stored[$0.key] == $0.value }
-            let posts = used.values.sorted { $0.key.path < $1.key.path }
-            return (CacheDocument(version: DiskPostCache.formatVersion, scope: scope, posts: posts), !unchanged)
+        let (posts, keep): ([(String, CachedPost)], Set<String>) = lock.withLock {
+            let posts = fresh.sorted { $0.key < $1.key }
+            fresh = [:]
+            return (posts, asked)
         }
-        guard changed else { return false }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(document)
-        // A cache lost to a crash costs one slow run, so no fsync.
-        try AtomicFile.write(Array(data), to: file, sync: false)
-        lock.withLock {
-            stored = Dictionary(uniqueKeysWithValues: document.posts.map { ($0.key.path, $0) })
-            dirty = false
+        var changed = false
+        if !posts.isEmpty {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let failures = ResultSlots<String?>(count: posts.count)
+            DispatchQueue.concurrentPerform(iterations: posts.count) { index in
+                let (name, post) = posts[index]
+                do {
+                    // A cache lost to a crash costs one slow run, so no fsync.
+                    try AtomicFile.write(encode(post), to: folder.appendingPathComponent(name), sync: false)
+                    failures[index] = .some(nil)
+                } catch {
+                    failures[index] = .some("\(error)")
+                }
+            }
+            if let failure = failures.values.compactMap({ $0 }).first { throw CacheError(reason: failure) }
+            changed = true
         }
-        return true
+        for name in StateFiles.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
+            if unlink(folder.appendingPathComponent(name).path) == 0 { changed = true }
+        }
+        return changed
+    }
+
+    /// A cache file that could not be written.
+    struct CacheError: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    /// Removes what `cacheFolder` holds besides the folders of `scopes`: caches of
+    /// configurations no longer in use, and the single-file caches of earlier versions.
+    static func removeOthers(in cacheFolder: URL, keeping scopes: [String]) {
+        let keep = Set(scopes.map(folderName))
+        for name in StateFiles.names(in: cacheFolder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
+            try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(name))
+        }
+    }
+
+    func encode(_ cached: CachedPost) -> [UInt8] {
+        var w = StateWriter(magic: DiskPostCache.magic, version: DiskPostCache.formatVersion)
+        w.string(scope)
+        w.string(cached.key.path)
+        w.int(cached.key.size)
+        w.double(cached.key.modified)
+        w.string(cached.key.contentHash)
+        w.string(cached.sourcePath)
+        w.string(cached.title)
+        w.double(cached.published.timeIntervalSinceReferenceDate)
+        w.optional(cached.updated) { $0.double($1.timeIntervalSinceReferenceDate) }
+        w.optional(cached.expires) { $0.double($1.timeIntervalSinceReferenceDate) }
+        w.string(cached.url)
+        w.optional(cached.explicitID) { $0.string($1) }
+        w.int(cached.authors.count, width: 4)
+        for author in cached.authors {
+            w.string(author.name)
+            w.optional(author.email) { $0.string($1) }
+            w.optional(author.uri) { $0.string($1) }
+        }
+        w.strings(cached.tags)
+        w.strings(cached.categories)
+        w.optional(cached.summaryHTML) { $0.string($1) }
+        w.string(cached.contentHTML)
+        w.optional(cached.language) { $0.string($1) }
+        return w.bytes
+    }
+
+    func decode(_ bytes: [UInt8]) -> CachedPost? {
+        guard var r = StateReader(bytes, magic: DiskPostCache.magic, version: DiskPostCache.formatVersion),
+              r.string() == scope,
+              let path = r.string(), let size = r.int(), let modified = r.double(), let hash = r.string(),
+              let sourcePath = r.string(), let title = r.string(), let published = r.double(),
+              let updated = r.optional({ $0.double() }), let expires = r.optional({ $0.double() }),
+              let url = r.string(), let explicitID = r.optional({ $0.string() }),
+              let authorCount = r.int(width: 4), authorCount <= bytes.count else { return nil }
+        var authors: [Person] = []
+        for _ in 0..<authorCount {
+            guard let name = r.string(), let email = r.optional({ $0.string() }), let uri = r.optional({ $0.string() }) else { return nil }
+            authors.append(Person(name: name, email: email, uri: uri))
+        }
+        guard let tags = r.strings(), let categories = r.strings(), let summary = r.optional({ $0.string() }),
+              let content = r.string(), let language = r.optional({ $0.string() }), r.atEnd else { return nil }
+        let post = Post(sourcePath: sourcePath, title: title, published: Date(timeIntervalSinceReferenceDate: published),
+                        updated: updated.map(Date.init(timeIntervalSinceReferenceDate:)),
+                        expires: expires.map(Date.init(timeIntervalSinceReferenceDate:)),
+                        url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
+                        summaryHTML: summary, contentHTML: content, language: language)
+        return CachedPost(key: PostCacheKey(path: path, size: size, modified: modified, contentHash: hash), post: post)
     }
 
     /// Fingerprint of a job's inputs other than the post files.
     static func scope(of job: BuildJob) -> String {
         var digest = PublishDigest()
         digest.update("crier \(Generator.version) cache \(formatVersion)\n")
+        // A rebuilt Crier may render Markdown differently under the same version number.
+        digest.update("executable \(PublishManifest.executableIdentity)\n")
         switch job.source {
         case .site(let folder):
             digest.update("site \(folder.standardizedFileURL.path)\n")
             for file in configurationFiles(of: folder) {
                 digest.update("file \(file.path)\n")
-                digest.update((try? Data(contentsOf: file)) ?? Data())
+                digest.update(StateFiles.read(file.path) ?? [])
                 digest.update("\n")
             }
         case .folder(let folder, let site):
@@ -120,7 +213,7 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         }
         if let definition = job.definition {
             digest.update("definition \(definition.file.path)\n")
-            digest.update((try? Data(contentsOf: definition.file)) ?? Data())
+            digest.update(StateFiles.read(definition.file.path) ?? [])
             digest.update(String(reflecting: definition.overrides))
         }
         return digest.finishHex()
@@ -147,16 +240,9 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     }
 }
 
-/// The stored form of the cache file.
-struct CacheDocument: Codable {
-    var version: Int
-    var scope: String
-    var posts: [CachedPost]
-}
-
-/// A post and the file version it was loaded from. `Post` itself is not `Codable` (the
-/// model stays free of storage concerns), so the cache keeps its own mirror.
-struct CachedPost: Codable, Equatable {
+/// A post and the file version it was loaded from. The model stays free of storage
+/// concerns, so the cache keeps its own mirror (a test checks it has every field).
+struct CachedPost: Equatable {
     var key: PostCacheKey
     var sourcePath: String
     var title: String

@@ -17,6 +17,25 @@ enum PublishPipeline {
         var archivePaths: Set<String> = []
         /// Subscription documents with hubs, by path.
         var topics: [String: Topic] = [:]
+        /// The same posts are due, so the same files come out, from `validFrom`
+        /// (inclusive) to `validUntil` (exclusive), seconds since the reference date: the
+        /// nearest `published` and `expires` dates on either side of `options.now`.
+        var validFrom = -Double.infinity
+        var validUntil = Double.infinity
+
+        /// Narrows the window to the dates of `posts` around `now`.
+        mutating func narrowWindow(for posts: [Post], now: Date, includeFuture: Bool) {
+            let time = now.timeIntervalSinceReferenceDate
+            func take(_ date: Date) {
+                let t = date.timeIntervalSinceReferenceDate
+                if t <= time { validFrom = max(validFrom, t) } else { validUntil = min(validUntil, t) }
+            }
+            for post in posts {
+                // `FeedBuilder`: due when `published <= now`, listed while `expires > now`.
+                if !includeFuture { take(post.published) }
+                if let expires = post.expires { take(expires) }
+            }
+        }
     }
 
     /// Default size of an archived feed's current document and of its archive pages.
@@ -35,6 +54,7 @@ enum PublishPipeline {
             plan.outcome.postErrors += result.errors
             plan.outcome.warnings += result.warnings
             plan.outcome.postCount += result.posts.count
+            plan.narrowWindow(for: result.posts, now: options.now, includeFuture: options.includeFuture)
 
             var site = result.site
             var limit = options.limit

@@ -23,6 +23,9 @@ public struct PublishOptions: Sendable {
     public var sync = true
     /// How hard to try WebSub hubs.
     public var ping = PingPolicy()
+    /// Input files changed this many nanoseconds before a run (or later) are checked by
+    /// content by the next run, not by `stat` (tests set 0 to exercise `stat` alone).
+    var racyMargin = PublishManifest.racyMargin
 
     /// Options for publishing into `output`, state in `stateFolder` (`<output>/.crier`).
     public init(output: URL, stateFolder: URL? = nil) {
@@ -32,10 +35,13 @@ public struct PublishOptions: Sendable {
 
     /// The lock file: `<state>/lock`.
     public var lockFile: URL { stateFolder.appendingPathComponent("lock") }
-    /// The post cache folder: `<state>/cache/`.
+    /// The post cache folder: `<state>/cache/`, a folder per job of one file per post.
     public var cacheFolder: URL { stateFolder.appendingPathComponent("cache", isDirectory: true) }
     /// Pings that failed and are tried again on the next run: `<state>/pending-pings.json`.
     public var pendingPingsFile: URL { stateFolder.appendingPathComponent("pending-pings.json") }
+    /// What the last successful run read and published, so that a run with nothing
+    /// changed can skip the build: `<state>/manifest`.
+    public var manifestFile: URL { stateFolder.appendingPathComponent("manifest") }
 }
 
 /// A file a publish run wrote.
@@ -76,6 +82,10 @@ public struct PublishReport: Sendable {
     public var removedTemporaryFiles: [String] = []
     /// Seconds from start to finish, lock wait included.
     public var duration: Double = 0
+    /// The run found the inputs, options and published files exactly as the last
+    /// successful run left them, so it loaded, rendered and wrote nothing (the counts
+    /// and warnings are that run's).
+    public var upToDate = false
 
     /// An empty report, filled in by `Publisher.publish`.
     public init() {}
@@ -100,7 +110,21 @@ public enum Publisher {
         defer { lock.release() }
 
         var report = PublishReport()
-        let caches = jobs.map { DiskPostCache(folder: options.cacheFolder, job: $0, reuse: options.useCache) }
+        let scopes = jobs.map(DiskPostCache.scope(of:))
+        // Everything that decides the output, taken before anything is loaded: a post
+        // edited while this run reads it shows as changed to the next run.
+        let inputs = PublishManifest.snapshot(jobs, scopes: scopes, options: options)
+        if options.useCache, let inputs, let manifest = PublishManifest.read(options.manifestFile),
+           manifest.isCurrent(for: inputs, now: options.build.now) {
+            await publishNothingChanged(manifest, inputs: inputs, options: options, report: &report)
+            report.duration = Date().timeIntervalSince(start)
+            return report
+        }
+
+        let caches = zip(jobs, scopes).map { _, scope in
+            DiskPostCache(folder: options.cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
+                          scope: scope, reuse: options.useCache)
+        }
         var plan = PublishPipeline.run(jobs, options: options.build, caches: caches)
         report.build = plan.outcome
         for cache in caches {
@@ -112,7 +136,9 @@ public enum Publisher {
                 report.stateWarnings.append("cannot save the post cache: \(error)")
             }
         }
+        DiskPostCache.removeOthers(in: options.cacheFolder, keeping: scopes)
 
+        let rendered = plan.outcome.files.map(\.path)
         removeStaleTemporaryFiles(plan, options: options, report: &report)
         gate(&plan, check: options.build.check, output: options.output, report: &report)
         if report.build.succeeded || options.keepGoing {
@@ -120,10 +146,76 @@ public enum Publisher {
         } else {
             report.withheld = plan.outcome.files.count
         }
+        if report.succeeded {
+            recordManifest(inputs: inputs, plan: plan, rendered: rendered, caches: caches, options: options, report: &report)
+        }
 
         await notifyHubs(plan, options: options, report: &report)
         report.duration = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// The run when the manifest vouches that nothing changed: nothing is loaded,
+    /// rendered or written; temporary files of killed runs are still swept and pings that
+    /// failed earlier are still retried.
+    private static func publishNothingChanged(_ manifest: PublishManifest, inputs: PublishManifest.InputSnapshot,
+                                              options: PublishOptions, report: inout PublishReport) async {
+        report.upToDate = true
+        report.build.postCount = manifest.postCount
+        report.build.feedCount = manifest.feedCount
+        report.build.warnings = manifest.warnings
+        report.cacheHits = manifest.postCount
+        report.unchanged = manifest.outputs.count
+        for folder in manifest.folders {
+            report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: folder)).map {
+                URL(fileURLWithPath: folder).appendingPathComponent($0).path
+            }
+        }
+        if let refreshed = manifest.refreshed(for: inputs) {
+            // The racy files checked by content are old enough now for `stat` alone.
+            try? refreshed.write(to: options.manifestFile)
+        }
+        // The feeds' hubs are those of the run that wrote the manifest, which already
+        // dropped the pending pings of hubs no longer configured.
+        await notifyHubs(PublishPipeline.Plan(), options: options, report: &report)
+    }
+
+    /// Writes the manifest of a run that published everything it rendered (or found it
+    /// already published), so the next run can skip the build if nothing changes.
+    private static func recordManifest(inputs: PublishManifest.InputSnapshot?, plan: PublishPipeline.Plan, rendered: [String],
+                                       caches: [DiskPostCache], options: PublishOptions, report: inout PublishReport) {
+        func build() -> PublishManifest? {
+            guard let inputs else { return nil }
+            var manifest = PublishManifest(fingerprint: inputs.fingerprint)
+            for input in inputs.racy {
+                // The content the loader read; a file it could not read is never vouched for.
+                guard let hash = caches[input.job].contentHash(of: input.relativePath) else { return nil }
+                manifest.racy.append(PublishManifest.RacyInput(path: input.path, contentHash: hash))
+            }
+            manifest.validFrom = plan.validFrom
+            manifest.validUntil = plan.validUntil
+            var folders: Set<String> = [options.stateFolder.path, options.cacheFolder.path]
+            for path in rendered {
+                let url = options.output.appendingPathComponent(path)
+                guard let identity = StateFiles.identity(url.path), (identity.mode & S_IFMT) == S_IFREG else { return nil }
+                manifest.outputs.append(PublishManifest.Output(path: url.path, identity: identity))
+                folders.insert(url.deletingLastPathComponent().path)
+            }
+            manifest.folders = folders.sorted()
+            manifest.postCount = report.build.postCount
+            manifest.feedCount = report.build.feedCount
+            manifest.warnings = report.build.warnings
+            return manifest
+        }
+        do {
+            if let manifest = build() {
+                try manifest.write(to: options.manifestFile)
+            } else if unlink(options.manifestFile.path) != 0 && errno != ENOENT {
+                report.stateWarnings.append("cannot remove \(options.manifestFile.path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            report.stateWarnings.append("cannot save the publish manifest: \(error)")
+        }
     }
 
     /// Sweeps the temporary files of killed runs out of every folder this run publishes

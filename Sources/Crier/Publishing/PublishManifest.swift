@@ -1,0 +1,191 @@
+import Foundation
+
+/// What a successful publish leaves in `<state>/manifest`, so that the next run can tell,
+/// without loading or rendering a post, that its output would be the same bytes as what
+/// is published: then it writes nothing and renders nothing (`PublishReport.upToDate`).
+///
+/// A run may skip the build only when all of these hold:
+/// - the *fingerprint* matches: Crier's version and executable, the working and output
+///   folders, the build options (`--future`, `--drafts`, `--limit`, the gate on or off),
+///   and per job its cache scope (configuration files and feed definition, by content),
+///   its formats, and every input file the loader would read, by path and `stat`
+///   (device, inode, size, mode, modification and status-change times in nanoseconds);
+/// - the clock is inside the window where the same posts are due: no post's `published`
+///   or `expires` lies between the last run's time and this one's;
+/// - every file the last run published is still there with the `stat` it had after the
+///   run (a file deleted, replaced or edited by hand, even with its modification time
+///   put back, changes its status-change time or inode);
+/// - input files changed so shortly before the last run that `stat` cannot vouch for them
+///   (see `racyMargin`) still have the SHA-256 the loader read then.
+///
+/// `stat` rather than a hash of every post: a write to a file always sets its
+/// status-change time (`touch -d` and `cp -p` restore the modification time only), so
+/// an edit with the same size and a restored modification time is still seen; a file
+/// changed within the file system's timestamp granularity of the last run's `stat` is
+/// the one case `stat` cannot tell, and those files are checked by content.
+struct PublishManifest: Equatable {
+    static let magic = "CRIERMANIFEST"
+    static let formatVersion: UInt16 = 1
+    /// Input files whose last change is this close (or closer) to the start of a run are
+    /// "racy": a change in the same clock tick as the run's `stat` would leave every
+    /// field of it the same, so the next run checks them by content. Generous, to cover
+    /// coarse file-system timestamps (FAT's two seconds) and small clock steps.
+    static let racyMargin: Int64 = 3_000_000_000
+
+    /// An input file that must still have the content the last run loaded.
+    struct RacyInput: Equatable {
+        var path: String
+        var contentHash: String
+    }
+
+    /// A published file and its `stat` after the run.
+    struct Output: Equatable {
+        var path: String
+        var identity: StateFiles.Identity
+    }
+
+    var fingerprint: String
+    var racy: [RacyInput] = []
+    /// The same posts are due from `validFrom` (inclusive) to `validUntil` (exclusive),
+    /// seconds since the reference date.
+    var validFrom = -Double.infinity
+    var validUntil = Double.infinity
+    var outputs: [Output] = []
+    /// Folders the run published to, swept for temporary files of killed runs.
+    var folders: [String] = []
+    var postCount = 0
+    var feedCount = 0
+    /// The loader's warnings, shown again by the runs that skip loading.
+    var warnings: [PostError] = []
+
+    // MARK: Inputs
+
+    /// Every input of a publish that decides its output, as one fingerprint, plus the
+    /// input files whose `stat` is too recent to vouch for them.
+    struct InputSnapshot {
+        var fingerprint: String
+        /// Racy input files: job, path relative to the job's source, absolute path.
+        var racy: [(job: Int, relativePath: String, path: String)]
+    }
+
+    /// Identifies the running executable (a rebuilt Crier may write other bytes under
+    /// the same version number).
+    static let executableIdentity: String = {
+        let path = FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : (Bundle.main.executablePath ?? "")
+        guard let id = StateFiles.identity(path) else { return "unknown" }
+        return "\(id.device):\(id.inode):\(id.size):\(id.modified):\(id.changed)"
+    }()
+
+    /// The snapshot of `jobs`' inputs now, `scopes` being their cache scopes; `nil` when
+    /// a site cannot be read or an input file vanished while looking (the run then builds).
+    static func snapshot(_ jobs: [BuildJob], scopes: [String], options: PublishOptions) -> InputSnapshot? {
+        let horizon = StateFiles.nowNanoseconds() - options.racyMargin
+        var text = StateWriter(magic: magic, version: formatVersion)
+        text.string(Generator.version)
+        text.string(executableIdentity)
+        text.string(FileManager.default.currentDirectoryPath)
+        text.string(options.output.standardizedFileURL.path)
+        let build = options.build
+        text.bool(build.includeFuture)
+        text.bool(build.includeDrafts)
+        text.optional(build.limit) { $0.int($1) }
+        text.bool(build.check != nil)
+        var racy: [(job: Int, relativePath: String, path: String)] = []
+        for (index, job) in jobs.enumerated() {
+            text.string(scopes[index])
+            text.strings(job.formats.map(\.rawValue))
+            guard let files = PostLoader.inputFiles(of: job.source, includeDrafts: build.includeDrafts) else { return nil }
+            text.int(files.count)
+            for file in files {
+                let path = file.url.path
+                guard let identity = StateFiles.identity(path) else { return nil }
+                text.string(file.relativePath)
+                identity.write(to: &text)
+                if identity.lastChange >= horizon { racy.append((index, file.relativePath, path)) }
+            }
+        }
+        return InputSnapshot(fingerprint: PublishDigest.hex(bytes: text.bytes), racy: racy)
+    }
+
+    // MARK: Checking
+
+    /// Whether a run at `now` whose inputs are `snapshot` would publish exactly what the
+    /// run that wrote this manifest did. Reads the racy input files.
+    func isCurrent(for snapshot: InputSnapshot, now: Date) -> Bool {
+        let time = now.timeIntervalSinceReferenceDate
+        guard fingerprint == snapshot.fingerprint, validFrom <= time, time < validUntil else { return false }
+        for output in outputs where StateFiles.identity(output.path) != output.identity { return false }
+        for input in racy {
+            guard let bytes = StateFiles.read(input.path), PublishDigest.hex(bytes: bytes) == input.contentHash else { return false }
+        }
+        return true
+    }
+
+    /// This manifest with only the racy inputs that are still racy in `snapshot` (after
+    /// `isCurrent` vouched for all of them), or `nil` when nothing would change.
+    func refreshed(for snapshot: InputSnapshot) -> PublishManifest? {
+        let still = Set(snapshot.racy.map(\.path))
+        guard racy.contains(where: { !still.contains($0.path) }) else { return nil }
+        var manifest = self
+        manifest.racy = racy.filter { still.contains($0.path) }
+        return manifest
+    }
+
+    // MARK: Reading and writing
+
+    static func read(_ file: URL) -> PublishManifest? {
+        guard let bytes = StateFiles.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
+              let fingerprint = r.string(), let racyCount = r.int(width: 4), racyCount <= bytes.count else { return nil }
+        var manifest = PublishManifest(fingerprint: fingerprint)
+        for _ in 0..<racyCount {
+            guard let path = r.string(), let hash = r.string() else { return nil }
+            manifest.racy.append(RacyInput(path: path, contentHash: hash))
+        }
+        guard let from = r.double(), let until = r.double(), let outputCount = r.int(width: 4), outputCount <= bytes.count else { return nil }
+        manifest.validFrom = from
+        manifest.validUntil = until
+        for _ in 0..<outputCount {
+            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r) else { return nil }
+            manifest.outputs.append(Output(path: path, identity: identity))
+        }
+        guard let folders = r.strings(), let posts = r.int(), let feeds = r.int(),
+              let warningCount = r.int(width: 4), warningCount <= bytes.count else { return nil }
+        manifest.folders = folders
+        manifest.postCount = posts
+        manifest.feedCount = feeds
+        for _ in 0..<warningCount {
+            guard let path = r.string(), let line = r.optional({ $0.int() }), let message = r.string() else { return nil }
+            manifest.warnings.append(PostError(path: path, line: line, message: message))
+        }
+        return r.atEnd ? manifest : nil
+    }
+
+    func write(to file: URL) throws {
+        var w = StateWriter(magic: PublishManifest.magic, version: PublishManifest.formatVersion)
+        w.string(fingerprint)
+        w.int(racy.count, width: 4)
+        for input in racy {
+            w.string(input.path)
+            w.string(input.contentHash)
+        }
+        w.double(validFrom)
+        w.double(validUntil)
+        w.int(outputs.count, width: 4)
+        for output in outputs {
+            w.string(output.path)
+            output.identity.write(to: &w)
+        }
+        w.strings(folders)
+        w.int(postCount)
+        w.int(feedCount)
+        w.int(warnings.count, width: 4)
+        for warning in warnings {
+            w.string(warning.path)
+            w.optional(warning.line) { $0.int($1) }
+            w.string(warning.message)
+        }
+        // Lost to a crash, it costs one full run; the files it describes are already
+        // flushed to disk.
+        try AtomicFile.write(w.bytes, to: file, sync: false)
+    }
+}

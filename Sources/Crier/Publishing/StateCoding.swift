@@ -1,0 +1,200 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The binary form of the publish state files (cached posts, the manifest): little-endian
+/// integers, strings as a length and their UTF-8 bytes, optionals as a flag byte. No
+/// reflection and no JSON, so that reading ten thousand cached posts costs about as much
+/// as copying their bytes.
+struct StateWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(magic: String, version: UInt16) {
+        bytes.reserveCapacity(4096)
+        bytes += Array(magic.utf8)
+        int(Int(version), width: 2)
+    }
+
+    mutating func int(_ value: Int, width: Int = 8) {
+        var v = UInt64(bitPattern: Int64(value))
+        for _ in 0..<width {
+            bytes.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
+    }
+
+    mutating func double(_ value: Double) { int(Int(Int64(bitPattern: value.bitPattern))) }
+
+    mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            int(utf8.count, width: 4)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func optional<T>(_ value: T?, _ write: (inout StateWriter, T) -> Void) {
+        bool(value != nil)
+        if let value { write(&self, value) }
+    }
+
+    mutating func strings(_ values: [String]) {
+        int(values.count, width: 4)
+        for value in values { string(value) }
+    }
+}
+
+/// Reads what `StateWriter` wrote; every read fails (returns `nil`) past the end, so a
+/// truncated or foreign file is simply not understood.
+struct StateReader {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    /// Starts after the magic and version, or fails when they are not `magic`/`version`.
+    init?(_ bytes: [UInt8], magic: String, version: UInt16) {
+        self.bytes = bytes
+        let magic = Array(magic.utf8)
+        guard bytes.count >= magic.count + 2, bytes[..<magic.count].elementsEqual(magic) else { return nil }
+        offset = magic.count
+        guard int(width: 2) == Int(version) else { return nil }
+    }
+
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func int(width: Int = 8) -> Int? {
+        guard width <= bytes.count - offset else { return nil }
+        var v: UInt64 = 0
+        for i in (0..<width).reversed() { v = v << 8 | UInt64(bytes[offset + i]) }
+        offset += width
+        if width < 8 { return Int(v) }
+        return Int(Int64(bitPattern: v))
+    }
+
+    mutating func double() -> Double? {
+        int().map { Double(bitPattern: UInt64(bitPattern: Int64($0))) }
+    }
+
+    mutating func bool() -> Bool? {
+        guard offset < bytes.count, bytes[offset] <= 1 else { return nil }
+        offset += 1
+        return bytes[offset - 1] == 1
+    }
+
+    mutating func string() -> String? {
+        guard let count = int(width: 4), count <= bytes.count - offset else { return nil }
+        let value = String(decoding: bytes[offset..<offset + count], as: UTF8.self)
+        offset += count
+        return value
+    }
+
+    /// `.some(nil)` for an absent value, `nil` when the bytes are not understood.
+    mutating func optional<T>(_ read: (inout StateReader) -> T?) -> T?? {
+        guard let present = bool() else { return nil }
+        if !present { return .some(nil) }
+        guard let value = read(&self) else { return nil }
+        return .some(value)
+    }
+
+    mutating func strings() -> [String]? {
+        guard let count = int(width: 4), count <= bytes.count - offset else { return nil }
+        var values: [String] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let value = string() else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+}
+
+/// Small file-system helpers for the state folder: whole-file reads, folder listings and
+/// `stat` without Foundation's overhead (they run on every cron tick).
+enum StateFiles {
+    /// The whole file, or `nil` when it cannot be read.
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: max(4096, bytes.count)) }
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
+    /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.
+    static func names(in folder: String) -> [String]? {
+        guard let dir = opendir(folder) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// What `stat` says about a file, enough to tell any change made through the file
+    /// system: a write changes the modification and status-change times, a replacement the
+    /// inode.
+    struct Identity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var mode: UInt32
+        var modified: Int64
+        var changed: Int64
+
+        /// Nanoseconds since 1970 of the later of the modification and status-change times.
+        var lastChange: Int64 { max(modified, changed) }
+
+        func write(to writer: inout StateWriter) {
+            writer.int(Int(Int64(bitPattern: device)))
+            writer.int(Int(Int64(bitPattern: inode)))
+            writer.int(Int(size))
+            writer.int(Int(mode), width: 4)
+            writer.int(Int(modified))
+            writer.int(Int(changed))
+        }
+
+        static func read(from reader: inout StateReader) -> Identity? {
+            guard let device = reader.int(), let inode = reader.int(), let size = reader.int(), let mode = reader.int(width: 4),
+                  let modified = reader.int(), let changed = reader.int() else { return nil }
+            return Identity(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)), size: Int64(size),
+                            mode: UInt32(mode), modified: Int64(modified), changed: Int64(changed))
+        }
+    }
+
+    /// `stat` of `path` (following symbolic links), or `nil` when it does not exist.
+    static func identity(_ path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), mode: UInt32(info.st_mode),
+                        modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                        changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+    }
+
+    /// The wall clock in nanoseconds since 1970.
+    static func nowNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}
