@@ -118,8 +118,11 @@ public enum HTMLFragment {
         return buildURI(escaped, base: base) ?? reference
     }
 
+    /// `HTML_PARSE_COMPACT` keeps short text inside its node (fewer allocations); the tree
+    /// is only read, never modified, as that option requires.
     private static let htmlOptions: UInt32 =
         HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue
+        | HTML_PARSE_COMPACT.rawValue
 
     private static func findBody(in doc: xmlDocPtr) -> xmlNodePtr? {
         guard let root = xmlDocGetRootElement(doc) else { return nil }
@@ -306,8 +309,55 @@ private struct FragmentWriter {
     }
 
     mutating func writeElement(_ node: xmlNodePtr) {
+        // The common case, an ASCII name (libxml2's HTML parser only makes those), is
+        // written and classified from its bytes, without a `String` per element.
+        guard let namePointer = node.pointee.name else { return writeElementNamedAsString(node) }
+        let name = UnsafeBufferPointer(start: namePointer, count: strlen(UnsafeRawPointer(namePointer).assumingMemoryBound(to: CChar.self)))
+        guard !name.contains(where: { $0 >= 0x80 }) else { return writeElementNamedAsString(node) }
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: name)
+        writeAttributes(of: node)
+        output.append(UInt8(ascii: ">"))
+        if voidElementBytes.contains(where: { equalsLowercased(name, $0) }) {
+            // See `writeElementNamedAsString`.
+            writeChildren(of: node, inRawText: false)
+            return
+        }
+        writeChildren(of: node, inRawText: rawTextElementBytes.contains(where: { equalsLowercased(name, $0) }))
+        output.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "/"))
+        output.append(contentsOf: name)
+        output.append(UInt8(ascii: ">"))
+    }
+
+    /// Whether ASCII `name`, lowercased, is `lowercase`.
+    private func equalsLowercased(_ name: UnsafeBufferPointer<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        guard name.count == lowercase.count else { return false }
+        for index in 0..<name.count {
+            var byte = name[index]
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte |= 0x20 }
+            if byte != lowercase[index] { return false }
+        }
+        return true
+    }
+
+    mutating func writeElementNamedAsString(_ node: xmlNodePtr) {
         let name = nodeName(node)
         append("<" + name)
+        writeAttributes(of: node)
+        append(">")
+        let lower = name.lowercased()
+        if voidElements.contains(lower) {
+            // libxml2 2.9 knows HTML 4 only: it takes `<source>`, `<track>` and `<wbr>`
+            // for containers of what follows. Their "children" belong after them.
+            writeChildren(of: node, inRawText: false)
+            return
+        }
+        writeChildren(of: node, inRawText: rawTextElements.contains(lower))
+        append("</" + name + ">")
+    }
+
+    mutating func writeAttributes(of node: xmlNodePtr) {
         var attribute = node.pointee.properties
         while let attr = attribute {
             let attrName = String(xmlChars: attr.pointee.name) ?? ""
@@ -329,16 +379,6 @@ private struct FragmentWriter {
             }
             attribute = attr.pointee.next
         }
-        append(">")
-        let lower = name.lowercased()
-        if voidElements.contains(lower) {
-            // libxml2 2.9 knows HTML 4 only: it takes `<source>`, `<track>` and `<wbr>`
-            // for containers of what follows. Their "children" belong after them.
-            writeChildren(of: node, inRawText: false)
-            return
-        }
-        writeChildren(of: node, inRawText: rawTextElements.contains(lower))
-        append("</" + name + ">")
     }
 
     mutating func append(_ text: String) {
@@ -397,6 +437,8 @@ private let voidElements: Set<String> = [
     "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr",
 ]
 private let rawTextElements: Set<String> = ["script", "style"]
+private let voidElementBytes: [[UInt8]] = voidElements.sorted().map { Array($0.utf8) }
+private let rawTextElementBytes: [[UInt8]] = rawTextElements.sorted().map { Array($0.utf8) }
 
 private func nodeName(_ node: xmlNodePtr) -> String {
     String(xmlChars: node.pointee.name) ?? ""
