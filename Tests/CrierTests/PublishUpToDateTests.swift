@@ -143,6 +143,21 @@ import Glibc
         #expect(site.text("feed.xml").contains("A longer text than before."))
     }
 
+    @Test func aPostAddedToAFolderThatHeldNoPostsIsFoundWithoutListingEveryFolderEachRun() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        try FileManager.default.createDirectory(at: site.posts.appendingPathComponent("2024/empty"), withIntermediateDirectories: true)
+        _ = try await site.publish(statOnly(site))
+        let manifest = try #require(PublishManifest.read(site.options().manifestFile))
+        #expect(manifest.inputFolders.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted() == ["2024", "empty", "posts"])
+        #expect(try await site.publish(statOnly(site)).upToDate)
+
+        try site.write("posts/2024/empty/nested.md", "---\ntitle: Nested\ndate: 2024-01-03T00:00:00Z\n---\n\nDeep down.\n")
+        let report = try await site.publish(statOnly(site))
+        #expect(!report.upToDate)
+        #expect(site.text("feed.xml").contains("Deep down."))
+    }
+
     @Test func aChangedDefinitionOrSiteConfigurationBuildsAgain() async throws {
         let site = try PublishSite()
         try site.post("one", day: 1)

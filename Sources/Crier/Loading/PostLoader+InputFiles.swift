@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension PostLoader {
     /// A file `load` would read for a source.
@@ -29,5 +32,54 @@ extension PostLoader {
             files = PostFiles.folder(root: root)
         }
         return files.map { InputFile(url: $0.url, relativePath: $0.relativePath) }.sorted { $0.relativePath < $1.relativePath }
+    }
+}
+
+extension PostLoader {
+    /// The folders whose entries decide what `inputFiles(of:includeDrafts:)` finds: every
+    /// folder its discovery may visit (hidden folders, and the folders a Jekyll site never
+    /// keeps posts in, left out by the same name rules; `exclude:` ignored, so this is a
+    /// superset). A file added, removed or renamed in any of them changes that folder's
+    /// modification time, so while none of them changes, the list of input files is the
+    /// same. `nil` when the site or folder cannot be read.
+    static func inputFolders(of source: PostSource) -> [URL]? {
+        var warnings: [PostError] = []
+        var top: URL
+        var jekyll = false
+        switch source {
+        case .site(let root):
+            guard let context = try? SiteConfiguration.read(root: root, warnings: &warnings) else { return nil }
+            switch context.flavor {
+            case .jekyll:
+                top = context.root
+                jekyll = true
+            case .hugo: top = context.root.appendingPathComponent(context.contentDirectory)
+            case .folder: top = context.root
+            }
+        case .folder(let root, _):
+            top = root
+        }
+        var folders: [URL] = []
+        var visited = Set<String>()
+        func visit(_ folder: URL, _ components: [String]) {
+            guard visited.insert(folder.resolvingSymlinksInPath().path).inserted else { return }
+            folders.append(folder)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+            for name in names where !name.hasPrefix(".") {
+                let path = components + [name]
+                if jekyll {
+                    // `PostFiles.jekyll`'s rules, but for `exclude:`.
+                    if PostFiles.skippedFolders.contains(name) && path.count == 1 { continue }
+                    let insidePosts = path.dropLast().contains("_posts") || path.dropLast().contains("_drafts")
+                    if name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts { continue }
+                }
+                let url = folder.appendingPathComponent(name)
+                var info = stat()
+                guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+                visit(url, path)
+            }
+        }
+        visit(top, [])
+        return folders
     }
 }

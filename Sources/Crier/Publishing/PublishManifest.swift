@@ -25,7 +25,7 @@ import Foundation
 /// the one case `stat` cannot tell, and those files are checked by content.
 struct PublishManifest: Equatable {
     static let magic = "CRIERMANIFEST"
-    static let formatVersion: UInt16 = 1
+    static let formatVersion: UInt16 = 2
     /// Input files whose last change is this close (or closer) to the start of a run are
     /// "racy": a change in the same clock tick as the run's `stat` would leave every
     /// field of it the same, so the next run checks them by content. Generous, to cover
@@ -57,6 +57,11 @@ struct PublishManifest: Equatable {
     var feedCount = 0
     /// The loader's warnings, shown again by the runs that skip loading.
     var warnings: [PostError] = []
+    /// The input files per job, and the folders they were found in (`InputSnapshot`).
+    var inputFiles: [[InputFile]] = []
+    var inputFolders: [Output] = []
+    var listingRacy = false
+    var listingKey = ""
 
     // MARK: Inputs
 
@@ -66,6 +71,21 @@ struct PublishManifest: Equatable {
         var fingerprint: String
         /// Racy input files: job, path relative to the job's source, absolute path.
         var racy: [(job: Int, relativePath: String, path: String)]
+        /// Per job, the input files (relative path, absolute path).
+        var files: [[InputFile]] = []
+        /// The folders whose entries decide `files`, with their `stat`.
+        var folders: [Output] = []
+        /// A folder changed too shortly before its `stat` to vouch for its entries.
+        var listingRacy = false
+        /// What besides the folders' entries decides the listing: the jobs' scopes
+        /// (sources and configurations) and `--drafts`.
+        var listingKey = ""
+    }
+
+    /// An input file of a job.
+    struct InputFile: Equatable {
+        var relativePath: String
+        var path: String
     }
 
     /// Identifies the running executable (a rebuilt Crier may write other bytes under
@@ -78,8 +98,33 @@ struct PublishManifest: Equatable {
 
     /// The snapshot of `jobs`' inputs now, `scopes` being their cache scopes; `nil` when
     /// a site cannot be read or an input file vanished while looking (the run then builds).
-    static func snapshot(_ jobs: [BuildJob], scopes: [String], options: PublishOptions) -> InputSnapshot? {
+    ///
+    /// The list of input files is taken from `previous` (the last run's manifest) when
+    /// none of the folders it was found in has changed since; otherwise the loader's
+    /// discovery runs again (the folders' `stat` first, so a file added meanwhile shows).
+    static func snapshot(_ jobs: [BuildJob], scopes: [String], options: PublishOptions, previous: PublishManifest? = nil) -> InputSnapshot? {
         let horizon = StateFiles.nowNanoseconds() - options.racyMargin
+        var snapshot = InputSnapshot(fingerprint: "", racy: [])
+        snapshot.listingKey = PublishDigest.hex(scopes.joined(separator: " ") + " drafts \(options.build.includeDrafts)")
+        if let previous, !previous.listingRacy, previous.listingKey == snapshot.listingKey, previous.inputFiles.count == jobs.count,
+           previous.inputFolders.allSatisfy({ StateFiles.identity($0.path) == $0.identity }) {
+            snapshot.files = previous.inputFiles
+            snapshot.folders = previous.inputFolders
+        } else {
+            for job in jobs {
+                guard let folders = PostLoader.inputFolders(of: job.source) else { return nil }
+                for folder in folders {
+                    guard let identity = StateFiles.identity(folder.path) else { return nil }
+                    snapshot.folders.append(Output(path: folder.path, identity: identity))
+                    if identity.lastChange >= horizon { snapshot.listingRacy = true }
+                }
+            }
+            for job in jobs {
+                guard let files = PostLoader.inputFiles(of: job.source, includeDrafts: options.build.includeDrafts) else { return nil }
+                snapshot.files.append(files.map { InputFile(relativePath: $0.relativePath, path: $0.url.path) })
+            }
+        }
+
         var text = StateWriter(magic: magic, version: formatVersion)
         text.string(Generator.version)
         text.string(executableIdentity)
@@ -90,21 +135,20 @@ struct PublishManifest: Equatable {
         text.bool(build.includeDrafts)
         text.optional(build.limit) { $0.int($1) }
         text.bool(build.check != nil)
-        var racy: [(job: Int, relativePath: String, path: String)] = []
         for (index, job) in jobs.enumerated() {
             text.string(scopes[index])
             text.strings(job.formats.map(\.rawValue))
-            guard let files = PostLoader.inputFiles(of: job.source, includeDrafts: build.includeDrafts) else { return nil }
-            text.int(files.count)
-            for file in files {
-                let path = file.url.path
-                guard let identity = StateFiles.identity(path) else { return nil }
+            text.int(snapshot.files[index].count)
+            for file in snapshot.files[index] {
+                guard let identity = StateFiles.identity(file.path) else { return nil }
                 text.string(file.relativePath)
+                text.string(file.path)
                 identity.write(to: &text)
-                if identity.lastChange >= horizon { racy.append((index, file.relativePath, path)) }
+                if identity.lastChange >= horizon { snapshot.racy.append((index, file.relativePath, file.path)) }
             }
         }
-        return InputSnapshot(fingerprint: PublishDigest.hex(bytes: text.bytes), racy: racy)
+        snapshot.fingerprint = PublishDigest.hex(bytes: text.bytes)
+        return snapshot
     }
 
     // MARK: Checking
@@ -121,14 +165,17 @@ struct PublishManifest: Equatable {
         return true
     }
 
-    /// This manifest with only the racy inputs that are still racy in `snapshot` (after
-    /// `isCurrent` vouched for all of them), or `nil` when nothing would change.
+    /// This manifest with only the racy inputs that are still racy in `snapshot`, and
+    /// the folder listing of `snapshot` (after `isCurrent` vouched for both), or `nil`
+    /// when nothing would change.
     func refreshed(for snapshot: InputSnapshot) -> PublishManifest? {
         let still = Set(snapshot.racy.map(\.path))
-        guard racy.contains(where: { !still.contains($0.path) }) else { return nil }
         var manifest = self
         manifest.racy = racy.filter { still.contains($0.path) }
-        return manifest
+        manifest.inputFolders = snapshot.folders
+        manifest.listingRacy = snapshot.listingRacy
+        manifest.listingKey = snapshot.listingKey
+        return manifest == self ? nil : manifest
     }
 
     // MARK: Reading and writing
@@ -157,6 +204,25 @@ struct PublishManifest: Equatable {
             guard let path = r.string(), let line = r.optional({ $0.int() }), let message = r.string() else { return nil }
             manifest.warnings.append(PostError(path: path, line: line, message: message))
         }
+        guard let jobCount = r.int(width: 4), jobCount <= bytes.count else { return nil }
+        for _ in 0..<jobCount {
+            guard let count = r.int(width: 4), count <= bytes.count else { return nil }
+            var files: [InputFile] = []
+            files.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let relative = r.string(), let path = r.string() else { return nil }
+                files.append(InputFile(relativePath: relative, path: path))
+            }
+            manifest.inputFiles.append(files)
+        }
+        guard let folderCount = r.int(width: 4), folderCount <= bytes.count else { return nil }
+        for _ in 0..<folderCount {
+            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r) else { return nil }
+            manifest.inputFolders.append(Output(path: path, identity: identity))
+        }
+        guard let listingRacy = r.bool(), let listingKey = r.string() else { return nil }
+        manifest.listingRacy = listingRacy
+        manifest.listingKey = listingKey
         return r.atEnd ? manifest : nil
     }
 
@@ -184,6 +250,21 @@ struct PublishManifest: Equatable {
             w.optional(warning.line) { $0.int($1) }
             w.string(warning.message)
         }
+        w.int(inputFiles.count, width: 4)
+        for files in inputFiles {
+            w.int(files.count, width: 4)
+            for file in files {
+                w.string(file.relativePath)
+                w.string(file.path)
+            }
+        }
+        w.int(inputFolders.count, width: 4)
+        for folder in inputFolders {
+            w.string(folder.path)
+            folder.identity.write(to: &w)
+        }
+        w.bool(listingRacy)
+        w.string(listingKey)
         // Lost to a crash, it costs one full run; the files it describes are already
         // flushed to disk.
         try AtomicFile.write(w.bytes, to: file, sync: false)

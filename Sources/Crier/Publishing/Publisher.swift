@@ -113,9 +113,9 @@ public enum Publisher {
         let scopes = jobs.map(DiskPostCache.scope(of:))
         // Everything that decides the output, taken before anything is loaded: a post
         // edited while this run reads it shows as changed to the next run.
-        let inputs = PublishManifest.snapshot(jobs, scopes: scopes, options: options)
-        if options.useCache, let inputs, let manifest = PublishManifest.read(options.manifestFile),
-           manifest.isCurrent(for: inputs, now: options.build.now) {
+        let previous = options.useCache ? PublishManifest.read(options.manifestFile) : nil
+        let inputs = PublishManifest.snapshot(jobs, scopes: scopes, options: options, previous: previous)
+        if let inputs, let manifest = previous, manifest.isCurrent(for: inputs, now: options.build.now) {
             await publishNothingChanged(manifest, inputs: inputs, options: options, report: &report)
             report.duration = Date().timeIntervalSince(start)
             return report
@@ -172,7 +172,8 @@ public enum Publisher {
             }
         }
         if let refreshed = manifest.refreshed(for: inputs) {
-            // The racy files checked by content are old enough now for `stat` alone.
+            // The racy files checked by content (or the folders listed again) are old
+            // enough now for `stat` alone.
             try? refreshed.write(to: options.manifestFile)
         }
         // The feeds' hubs are those of the run that wrote the manifest, which already
@@ -192,6 +193,10 @@ public enum Publisher {
                 guard let hash = caches[input.job].contentHash(of: input.relativePath) else { return nil }
                 manifest.racy.append(PublishManifest.RacyInput(path: input.path, contentHash: hash))
             }
+            manifest.inputFiles = inputs.files
+            manifest.inputFolders = inputs.folders
+            manifest.listingRacy = inputs.listingRacy
+            manifest.listingKey = inputs.listingKey
             manifest.validFrom = plan.validFrom
             manifest.validUntil = plan.validUntil
             var folders: Set<String> = [options.stateFolder.path, options.cacheFolder.path]
