@@ -115,12 +115,17 @@ enum SourceText {
         return firstLine.trimmingTrailingSpaces == delimiter
     }
 
+    /// Yams works its default encoding out from the process environment on every call
+    /// (a copy of the whole environment per post); it cannot change during a run. Only
+    /// read, so sharing it across loader threads is safe.
+    nonisolated(unsafe) static let yamlEncoding = Parser.Encoding.default
+
     /// Parses YAML front matter or a YAML config file. `firstLine` is the file line of the
     /// text's first line, so errors point into the file.
     static func parseYAML(_ source: String, path: String, firstLine: Int) throws(PostError) -> ConfigTable {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: source)
+            node = try Yams.compose(yaml: source, .default, .default, yamlEncoding)
         } catch let error as YamlError {
             throw yamlError(error, path: path, firstLine: firstLine)
         } catch {
