@@ -317,13 +317,25 @@ import Glibc
         _ = try await site.publish(statOnly(site))
         #expect(StateFiles.names(in: folder.path)?.count == 1)
 
-        // A damaged cached post is a miss, rendered again and rewritten.
+        // A damaged or torn cached post is a miss, rendered again and rewritten.
         let name = try #require(StateFiles.names(in: folder.path)?.first)
+        let good = try Data(contentsOf: folder.appendingPathComponent(name))
         try Data("CRIERPOST garbage".utf8).write(to: folder.appendingPathComponent(name))
         try site.post("three", day: 3)
         let report = try await site.publish(statOnly(site))
         #expect(report.succeeded && report.cacheMisses == 2 && report.cacheHits == 0)
         #expect(site.text("feed.xml").contains("Post one"))
+        #expect(try Data(contentsOf: folder.appendingPathComponent(name)) == good)
+        try good.dropLast(2).write(to: folder.appendingPathComponent(name))
+        var zeroed = good
+        zeroed.replaceSubrange(zeroed.count - 8..<zeroed.count, with: [UInt8](repeating: 0, count: 8))
+        try site.post("four", day: 4)
+        let torn = try await site.publish(statOnly(site))
+        #expect(torn.succeeded && torn.cacheMisses == 2 && torn.cacheHits == 1)
+        try zeroed.write(to: folder.appendingPathComponent(name))
+        try site.post("five", day: 5)
+        let blank = try await site.publish(statOnly(site))
+        #expect(blank.succeeded && blank.cacheMisses == 2 && blank.cacheHits == 2)
 
         // Another configuration: a new scope folder, the old one removed.
         try site.define("description: changed")

@@ -16,8 +16,10 @@ import Glibc
 /// miss: the cache only ever saves time.
 public final class DiskPostCache: PostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
-    static let formatVersion: UInt16 = 2
+    static let formatVersion: UInt16 = 3
     static let magic = "CRIERPOST"
+    /// The last bytes of a complete cached post.
+    static let trailer = "END"
 
     /// The folder of this job's cached posts.
     public let folder: URL
@@ -111,8 +113,9 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
             DispatchQueue.concurrentPerform(iterations: posts.count) { index in
                 let (name, post) = posts[index]
                 do {
-                    // A cache lost to a crash costs one slow run, so no fsync.
-                    try AtomicFile.write(encode(post), to: folder.appendingPathComponent(name), sync: false)
+                    // Written in place, not flushed: a file torn by a crash or a kill fails
+                    // its length or trailer check and is a miss, which costs one render.
+                    try StateFiles.overwrite(encode(post), to: folder.appendingPathComponent(name).path)
                     failures[index] = .some(nil)
                 } catch {
                     failures[index] = .some("\(error)")
@@ -167,6 +170,7 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         w.optional(cached.summaryHTML) { $0.string($1) }
         w.string(cached.contentHTML)
         w.optional(cached.language) { $0.string($1) }
+        w.string(DiskPostCache.trailer)
         return w.bytes
     }
 
@@ -184,7 +188,8 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
             authors.append(Person(name: name, email: email, uri: uri))
         }
         guard let tags = r.strings(), let categories = r.strings(), let summary = r.optional({ $0.string() }),
-              let content = r.string(), let language = r.optional({ $0.string() }), r.atEnd else { return nil }
+              let content = r.string(), let language = r.optional({ $0.string() }),
+              r.string() == DiskPostCache.trailer, r.atEnd else { return nil }
         let post = Post(sourcePath: sourcePath, title: title, published: Date(timeIntervalSinceReferenceDate: published),
                         updated: updated.map(Date.init(timeIntervalSinceReferenceDate:)),
                         expires: expires.map(Date.init(timeIntervalSinceReferenceDate:)),

@@ -137,6 +137,25 @@ enum StateFiles {
         return bytes
     }
 
+    /// Writes `bytes` to `path` in place (no temporary file, no flush): for cache files,
+    /// whose readers reject a torn file by its length and trailer.
+    static func overwrite(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
+                }
+                offset += n
+            }
+        }
+    }
+
     /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.
     static func names(in folder: String) -> [String]? {
         guard let dir = opendir(folder) else { return nil }
