@@ -19,6 +19,10 @@ public final class XMLWriter {
     private let sink: ByteSink
     private let writer: xmlTextWriterPtr
     private var finished = false
+    /// Elements started and not yet ended: text written inside one is escaped here.
+    private var openElements = 0
+    /// Reused for escaped text.
+    private var scratch: [UInt8] = []
 
     /// Starts a UTF-8 document with an XML declaration.
     /// - Parameters:
@@ -63,6 +67,7 @@ public final class XMLWriter {
     /// Opens an element; attributes are written in the order given.
     public func startElement(_ name: String, attributes: KeyValuePairs<String, String> = [:]) throws {
         try check(xmlTextWriterStartElement(writer, name), "start <\(name)>")
+        openElements += 1
         for (key, value) in attributes {
             try attribute(key, value)
         }
@@ -75,12 +80,66 @@ public final class XMLWriter {
 
     /// Writes escaped character data.
     public func text(_ text: String) throws {
+        if openElements > 0, try writeEscaped(text) { return }
         try check(xmlTextWriterWriteString(writer, XMLText.cleaned(text)), "text")
+    }
+
+    /// Inside an element, `xmlTextWriterWriteString` escapes with `xmlEncodeSpecialChars`
+    /// (`<` `>` `&` `"` and carriage return, into a fresh allocation) and writes the result
+    /// raw. This does the same escaping in one pass over the UTF-8 bytes, which also checks
+    /// that nothing needs cleaning; returns `false`, having written nothing, when something
+    /// does (the caller then takes the general path).
+    private func writeEscaped(_ text: String) throws -> Bool {
+        var text = text
+        let status: Int32? = text.withUTF8 { bytes -> Int32? in
+            let count = bytes.count
+            var runStart = 0
+            var index = 0
+            scratch.removeAll(keepingCapacity: true)
+            while index < count {
+                let byte = bytes[index]
+                let replacement: StaticString
+                switch byte {
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case 0x0D: replacement = "&#13;"
+                case 0x09, 0x0A:
+                    index += 1
+                    continue
+                case 0x00...0x1F:
+                    return nil
+                case 0xEF where index + 2 < count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                    return nil
+                default:
+                    index += 1
+                    continue
+                }
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                scratch.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                index += 1
+                runStart = index
+            }
+            guard let base = bytes.baseAddress else {
+                // Empty text still closes the start tag, as libxml2's own path does.
+                return xmlTextWriterWriteRaw(writer, "")
+            }
+            if runStart == 0 {
+                return xmlTextWriterWriteRawLen(writer, base, Int32(clamping: count))
+            }
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+            return scratch.withUnsafeBufferPointer { xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32(clamping: $0.count)) }
+        }
+        guard let status else { return false }
+        try check(status, "text")
+        return true
     }
 
     /// Closes the innermost open element.
     public func endElement() throws {
         try check(xmlTextWriterEndElement(writer), "end element")
+        openElements -= 1
     }
 
     /// Writes `<name attributes>text</name>`.
