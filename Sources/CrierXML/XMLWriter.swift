@@ -91,12 +91,16 @@ public final class XMLWriter {
     /// does (the caller then takes the general path).
     private func writeEscaped(_ text: String) throws -> Bool {
         var text = text
+        let table = textByteNeedsLook
         let status: Int32? = text.withUTF8 { bytes -> Int32? in
             let count = bytes.count
             var runStart = 0
             var index = 0
             scratch.removeAll(keepingCapacity: true)
             while index < count {
+                // Most bytes need nothing: skip them through the table.
+                while index < count, table[Int(bytes[index])] == 0 { index += 1 }
+                if index == count { break }
                 let byte = bytes[index]
                 let replacement: StaticString
                 switch byte {
@@ -163,6 +167,16 @@ public final class XMLWriter {
             finished = true
         }
         return sink.bytes
+    }
+}
+
+/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it escapes (`<` `>` `&` `"`
+/// CR), C0 controls other than tab and newline, and 0xEF (the lead byte of U+FFFE and U+FFFF).
+private let textByteNeedsLook: [UInt8] = (0..<256).map { byte in
+    switch byte {
+    case 0x09, 0x0A: return 0
+    case 0x00...0x1F, 0x22, 0x26, 0x3C, 0x3E, 0xEF: return 1
+    default: return 0
     }
 }
 
