@@ -64,12 +64,12 @@ import Glibc
         #expect(Set(old.keys).allSatisfy { old[$0] != new[$0] || $0.contains("/archive/") })
 
         var outcomes: [String: Int] = [:]
-        let kills = 24
-        for index in 0..<kills {
+        /// Starts a publish of the new version over the old files, kills it after
+        /// `delay` seconds, and checks every file is the old or the new version.
+        func killRun(after delay: Double, index: Int, finishAfterwards: Bool) throws -> String {
             try replace(output, with: oldCopy)
             let process = try start(in: dir.url)
-            // Spread the kills over the whole run, from before the first write to after the last.
-            usleep(useconds_t(fullRun * 1.5 * Double(index) / Double(kills - 1) * 1_000_000))
+            usleep(useconds_t(delay * 1_000_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
@@ -91,14 +91,40 @@ import Glibc
             outcomes[state, default: 0] += 1
 
             // The next run completes the job and sweeps up what the killed one left.
-            if index % 4 == 0 {
+            if finishAfterwards {
                 #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
                 let after = snapshot(output)
                 #expect(after == new, "kill \(index): the run after the kill did not finish the job")
             }
+            return state
+        }
+
+        // Spread the kills over the whole run, from before the first write to after the last.
+        let kills = 24
+        var latestOld = 0.0, earliestNew = fullRun * 1.5
+        for index in 0..<kills {
+            let delay = fullRun * 1.5 * Double(index) / Double(kills - 1)
+            switch try killRun(after: delay, index: index, finishAfterwards: index % 4 == 0) {
+            case "old": latestOld = max(latestOld, delay)
+            case "new": earliestNew = min(earliestNew, delay)
+            default: break
+            }
+        }
+        // On a loaded machine the writes may fall between two of those moments: narrow
+        // in on the window between the last kill that left everything old and the first
+        // that left everything new, so the test still shows kills landing mid-write.
+        var extra = 0
+        while outcomes["mixed", default: 0] == 0 && extra < 16 && earliestNew > latestOld {
+            let delay = (latestOld + earliestNew) / 2
+            switch try killRun(after: delay, index: kills + extra, finishAfterwards: false) {
+            case "old": latestOld = delay
+            case "new": earliestNew = delay
+            default: break
+            }
+            extra += 1
         }
         // Evidence the kills hit during writes, not only before or after them.
-        print("kill outcomes over \(kills) runs of \(String(format: "%.2f", fullRun)) s: \(outcomes.sorted { $0.key < $1.key })")
+        print("kill outcomes over \(kills + extra) runs of \(String(format: "%.2f", fullRun)) s: \(outcomes.sorted { $0.key < $1.key })")
         #expect(outcomes["mixed", default: 0] > 0, "no kill landed between two writes: \(outcomes)")
     }
 }
