@@ -27,23 +27,16 @@ public enum FeedDates {
 
     struct BrokenDown { var year, month, day, hour, minute, second, weekday: Int }
 
-    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm), so that no
-    /// C library time zone state is involved.
+    /// Broken-down UTC time from the instant, through the same calendar arithmetic the
+    /// loader uses to read dates (`civilFromDays`), so no C library time zone state is
+    /// involved.
     static func brokenDown(_ date: Date) -> BrokenDown {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var rest = seconds % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
         let weekday = ((days % 7) + 11) % 7 // 1970-01-01 was a Thursday (4)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = civilFromDays(days)
         return BrokenDown(year: year, month: month, day: day, hour: rest / 3600,
                           minute: (rest % 3600) / 60, second: rest % 60, weekday: weekday)
     }
