@@ -49,7 +49,7 @@ struct FeedResponder: HTTPResponder {
         var fields = HTTPFields()
         fields[.contentType] = snapshot.contentType
         fields[.eTag] = gzip ? snapshot.gzipETag : snapshot.etag
-        fields[.lastModified] = HTTPDate.format(snapshot.lastModified)
+        fields[.lastModified] = snapshot.lastModifiedHeader
         fields[.cacheControl] = cacheControl
         fields[.vary] = "Accept-Encoding"
         if snapshot.isFeed { fields[.accessControlAllowOrigin] = "*" }

@@ -24,6 +24,8 @@ struct FileSnapshot: Sendable {
     let gzipETag: String
     /// Whole seconds since 1970.
     let lastModified: Int
+    /// `lastModified` as an HTTP date, formatted once per version rather than per request.
+    let lastModifiedHeader: String
     let contentType: String
     /// Feeds get `Access-Control-Allow-Origin: *`.
     let isFeed: Bool
@@ -36,6 +38,7 @@ struct FileSnapshot: Sendable {
         self.etag = "\"\(tag)\""
         self.gzipETag = "\"\(tag)-gz\""
         self.lastModified = Int(identity.modifiedNanoseconds / 1_000_000_000)
+        self.lastModifiedHeader = HTTPDate.format(lastModified)
         let (type, isFeed) = MediaTypes.type(forPath: path, prefix: bytes.prefix(1024))
         self.contentType = type
         self.isFeed = isFeed

@@ -75,6 +75,11 @@ final class AtomValidator: FeedStreamHandler {
 
     private func validateFeed(_ feed: XMLElement) {
         validateMetadata(feed, singletons: AtomValidator.feedSingletons, repeatable: AtomValidator.feedRepeatable, context: "feed")
+        // `checkLanguage` covers a whole subtree: entries are checked as they stream past
+        // (validateEntry), the feed's own Atom metadata here.
+        for child in feed.elements where isAtom(child) && child.name != "entry" {
+            common.checkLanguage(child)
+        }
         for name in ["title", "id", "updated"] where feed.element(named: name, namespace: feed.namespace) == nil {
             sink.error("MissingElement", at: feed, "<feed> has no <\(name)>; every Atom feed must have one.", spec: "RFC 4287 §4.1.1")
         }
@@ -115,7 +120,6 @@ final class AtomValidator: FeedStreamHandler {
     }
 
     private func validateAtomElement(_ e: XMLElement, parent: XMLElement) {
-        common.checkLanguage(e)
         switch e.name {
         case "title", "subtitle", "rights", "summary":
             checkAttributes(e, allowed: ["type"])
@@ -328,7 +332,6 @@ final class AtomValidator: FeedStreamHandler {
                 common.checkExtension(child, parent: person, format: .atom)
                 continue
             }
-            common.checkLanguage(child)
             switch child.name {
             case "name", "uri", "email":
                 if !seen.insert(child.name).inserted {

@@ -295,7 +295,6 @@ final class RSSValidator: FeedStreamHandler {
         checkAttributes(item, allowed: [])
         var seen: Set<String> = []
         for child in item.elements {
-            common.checkLanguage(child)
             guard child.namespace == nil else {
                 common.checkExtension(child, parent: item, format: .rss20)
                 continue

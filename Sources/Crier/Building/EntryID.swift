@@ -24,8 +24,13 @@ public enum EntryID {
 
     /// Percent-encodes what a tag URI's specific part may not hold.
     static func encode(_ path: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~/!$'()*+,;=:@")
-        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     }
+
+    /// ASCII letters and digits and the sub-delimiters a tag URI's specific part may hold.
+    private static let allowed: CharacterSet = {
+        var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        set.insert(charactersIn: "-._~/!$'()*+,;=:@")
+        return set
+    }()
 }

@@ -36,7 +36,19 @@ public struct FeedBuilder: Sendable {
             .filter { includeFuture || $0.published <= now }
             .filter { $0.expires.map { $0 > now } ?? true }
             .sorted(by: FeedBuilder.newestFirst)
-        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, posts: due))]
+        // Each post's entry is built once, however many feeds it appears in.
+        var made = [Entry?](repeating: nil, count: due.count)
+        func entries(_ include: (Post) -> Bool) -> [Entry] {
+            var chosen = due.indices.filter { include(due[$0]) }
+            if let limit = limit ?? site.feed.postsLimit { chosen = Array(chosen.prefix(max(0, limit))) }
+            return chosen.map { index in
+                if let built = made[index] { return built }
+                let built = entry(due[index])
+                made[index] = built
+                return built
+            }
+        }
+        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, entries: entries { _ in true }))]
 
         var usedPaths: Set<String> = [site.feed.path]
         func uniquePath(_ base: String) -> String {
@@ -49,14 +61,14 @@ public struct FeedBuilder: Sendable {
         let directory = FeedPaths.directory(of: site.feed.path)
         let feedFolder = directory.isEmpty ? "feed" : directory + "/feed"
         for category in site.feed.categories {
-            let members = due.filter { $0.categories.contains(category) }
             let path = uniquePath("\(feedFolder)/\(Slug.make(category))")
-            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(category)", path: path, homeURL: site.baseURL, posts: members)))
+            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(category)", path: path, homeURL: site.baseURL,
+                                                              entries: entries { $0.categories.contains(category) })))
         }
         for tag in tagsWithFeeds(in: due) {
-            let members = due.filter { $0.tags.contains(tag) }
             let path = uniquePath("\(feedFolder)/by_tag/\(Slug.make(tag))")
-            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(tag)", path: path, homeURL: site.baseURL, posts: members)))
+            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(tag)", path: path, homeURL: site.baseURL,
+                                                              entries: entries { $0.tags.contains(tag) })))
         }
         return planned
     }
@@ -75,10 +87,7 @@ public struct FeedBuilder: Sendable {
         return a.sourcePath < b.sourcePath
     }
 
-    private func feed(title: String, path: String, homeURL: String, posts: [Post]) -> Feed {
-        let limit = self.limit ?? site.feed.postsLimit
-        let chosen = limit.map { Array(posts.prefix(max(0, $0))) } ?? posts
-        let entries = chosen.map(entry)
+    private func feed(title: String, path: String, homeURL: String, entries: [Entry]) -> Feed {
         var selfURLs: [FeedFormat: String] = [:]
         for format in FeedFormat.allCases {
             selfURLs[format] = FeedPaths.absoluteURL(FeedPaths.replacingExtension(of: path, with: format.fileExtension), base: site.baseURL)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,19 +11,6 @@ enum PostCacheKeys {
         var info = stat()
         guard stat(file.url.path, &info) == 0 else { return nil }
         let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
-        return PostCacheKey(path: file.relativePath, size: data.count, modified: modified, contentHash: sha256Hex(data))
+        return PostCacheKey(path: file.relativePath, size: data.count, modified: modified, contentHash: PublishDigest.hex(bytes: data))
     }
-
-    static func sha256Hex(_ data: Data) -> String {
-        let digest = SHA256.hash(data: data)
-        var hex = ""
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return hex
-    }
-
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
 }

@@ -92,7 +92,7 @@ enum PostRules {
             let fallback = options.defaultDate ?? modificationDate(file.url)
             published = fallback
             let how = options.defaultDate == nil ? "the file's modification time" : "the default date"
-            warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(LoaderDates.rfc3339(fallback))"))
+            warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(FeedDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
         let updated = try date(in: fm, keys: updatedKeys, zone: zone, path: path)
@@ -190,7 +190,9 @@ enum PostRules {
                         let references = linkReferenceDefinitions(in: body)
                         if !references.isEmpty { excerpt += "\n\n" + references.joined(separator: "\n") + "\n" }
                     }
-                    summaryHTML = render(excerpt, as: format)
+                    // With no separator in the post the excerpt is the whole body: reuse
+                    // the rendering rather than render it again.
+                    summaryHTML = excerpt == body ? contentHTML : render(excerpt, as: format)
                 }
             }
         }
@@ -199,6 +201,7 @@ enum PostRules {
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
         let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { Permalink.hasScheme($0) ? $0 : nil }
 
+        let absoluteContent = HTMLFragment.absolutizingURLs(in: contentHTML, base: url)
         return Post(
             sourcePath: file.relativePath,
             title: finalTitle,
@@ -210,8 +213,8 @@ enum PostRules {
             authors: authors,
             tags: tags,
             categories: categories,
-            summaryHTML: summaryHTML.map { HTMLFragment.absolutizingURLs(in: $0, base: url) },
-            contentHTML: HTMLFragment.absolutizingURLs(in: contentHTML, base: url),
+            summaryHTML: summaryHTML.map { $0 == contentHTML ? absoluteContent : HTMLFragment.absolutizingURLs(in: $0, base: url) },
+            contentHTML: absoluteContent,
             language: fm["lang"]?.scalarText ?? fm["language"]?.scalarText
         )
     }
@@ -353,14 +356,5 @@ enum PostRules {
             }
         }
         return out
-    }
-}
-
-/// RFC 3339 in UTC for messages.
-enum LoaderDates {
-    static func rfc3339(_ date: Date) -> String {
-        let t = CivilTime(date, in: TimeZone(identifier: "UTC")!)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(t.year)-\(two(t.month))-\(two(t.day))T\(two(t.hour)):\(two(t.minute)):\(two(t.second))Z"
     }
 }
