@@ -67,12 +67,8 @@ extension PostLoader {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
             for name in names where !name.hasPrefix(".") {
                 let path = components + [name]
-                if jekyll {
-                    // `PostFiles.jekyll`'s rules, but for `exclude:`.
-                    if PostFiles.skippedFolders.contains(name) && path.count == 1 { continue }
-                    let insidePosts = path.dropLast().contains("_posts") || path.dropLast().contains("_drafts")
-                    if name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts { continue }
-                }
+                // The loader's own rule (but for `exclude:`, which only narrows it).
+                if jekyll && PostFiles.jekyllSkips(path) { continue }
                 let url = folder.appendingPathComponent(name)
                 var info = stat()
                 guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }

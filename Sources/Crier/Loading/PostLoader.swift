@@ -141,20 +141,24 @@ enum PostFiles {
         return found
     }
 
+    /// Whether Jekyll never looks inside `folder` (path components from the site root):
+    /// the output and tool folders at the top, and every `_folder` but `_posts` and
+    /// `_drafts` (and what is below them). `exclude:` comes on top of this. Shared with the
+    /// publisher's list of input folders, so the two cannot disagree.
+    static func jekyllSkips(_ folder: [String]) -> Bool {
+        let name = folder[folder.count - 1]
+        if skippedFolders.contains(name) && folder.count == 1 { return true }
+        let insidePosts = folder.dropLast().contains("_posts") || folder.dropLast().contains("_drafts")
+        return name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts
+    }
+
     static func jekyll(root: URL, excluded: [String], includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
         var files: [PostFile] = []
         func isExcluded(_ path: [String]) -> Bool {
             let joined = path.joined(separator: "/")
             return excluded.contains { joined == $0 || joined.hasPrefix($0 + "/") }
         }
-        let all = walk(root) { folder in
-            let name = folder[folder.count - 1]
-            if skippedFolders.contains(name) && folder.count == 1 { return true }
-            if isExcluded(folder) { return true }
-            // Jekyll reads no `_folder` but `_posts` and `_drafts` (and below them).
-            let insidePosts = folder.dropLast().contains("_posts") || folder.dropLast().contains("_drafts")
-            return name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts
-        }
+        let all = walk(root) { folder in jekyllSkips(folder) || isExcluded(folder) }
         for (url, components) in all where !isExcluded(components) {
             let relative = components.joined(separator: "/")
             let ext = url.pathExtension.lowercased()
