@@ -24,12 +24,39 @@ public final class XMLWriter {
     /// Reused for escaped text.
     private var scratch: [UInt8] = []
 
+    /// Where the fragment begins in `sink`, for a writer made by `init(fragmentAtDepth:)`.
+    private var fragmentStart = 0
+
     /// Starts a UTF-8 document with an XML declaration.
     /// - Parameters:
     ///   - indent: indent nested elements by two spaces per level.
     ///   - expectedSize: a guess at the document's size in bytes, reserved up front so a
     ///     large document is not copied each time its storage grows.
     public init(indent: Bool = true, expectedSize: Int = 0) throws {
+        (sink, writer) = try Self.open(indent: indent, expectedSize: expectedSize)
+        try check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil), "start document")
+    }
+
+    /// Starts a fragment: the elements written next, with no XML declaration, byte for byte
+    /// as an indenting writer puts them `depth` elements deep in a document after a sibling
+    /// element (indentation, and the newline after each end tag, included). A document's
+    /// repeated children, such as a feed's entries, can so be written apart (in parallel)
+    /// and joined between the bytes before and after them. Finish with `finishFragment()`.
+    public init(fragmentAtDepth depth: Int, expectedSize: Int = 0) throws {
+        (sink, writer) = try Self.open(indent: true, expectedSize: expectedSize + 64 * (depth + 1))
+        // Scaffolding, cut off in `finishFragment`: the enclosing elements and a sibling
+        // before the fragment, so libxml2 indents the fragment as it would in place.
+        for _ in 0..<depth { try check(xmlTextWriterStartElement(writer, "x"), "fragment scaffolding") }
+        if depth > 0 {
+            try check(xmlTextWriterStartElement(writer, "x"), "fragment scaffolding")
+            try check(xmlTextWriterEndElement(writer), "fragment scaffolding")
+        }
+        try check(xmlTextWriterFlush(writer), "flush")
+        fragmentStart = sink.bytes.count
+        openElements = depth
+    }
+
+    private static func open(indent: Bool, expectedSize: Int) throws -> (ByteSink, xmlTextWriterPtr) {
         LibXML.ensureInitialised()
         let sink = ByteSink()
         if expectedSize > 0 { sink.bytes.reserveCapacity(expectedSize) }
@@ -41,13 +68,11 @@ public final class XMLWriter {
             xmlOutputBufferClose(output)
             throw XMLWriterError(operation: "xmlNewTextWriter")
         }
-        self.sink = sink
-        self.writer = writer
         if indent {
             xmlTextWriterSetIndent(writer, 1)
             xmlTextWriterSetIndentString(writer, "  ")
         }
-        try check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil), "start document")
+        return (sink, writer)
     }
 
     deinit {
@@ -157,6 +182,21 @@ public final class XMLWriter {
     public func emptyElement(_ name: String, attributes: KeyValuePairs<String, String>) throws {
         try startElement(name, attributes: attributes)
         try endElement()
+    }
+
+    /// The number of bytes written so far, everything pending flushed: where the next
+    /// element's bytes will start in `finish()`'s result (for cutting a document into parts).
+    public func byteCount() throws -> Int {
+        try check(xmlTextWriterFlush(writer), "flush")
+        return sink.bytes.count
+    }
+
+    /// Returns the bytes of a fragment started with `init(fragmentAtDepth:)`; every element
+    /// written since must be closed.
+    public func finishFragment() throws -> [UInt8] {
+        try check(xmlTextWriterFlush(writer), "flush")
+        finished = true
+        return Array(sink.bytes[fragmentStart...])
     }
 
     /// Closes every open element and returns the document's bytes.

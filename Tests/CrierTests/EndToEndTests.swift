@@ -82,7 +82,7 @@ import Testing
         try Data("---\ntitle: One\n---\nText.\n".utf8).write(to: dir.appendingPathComponent("2024-01-01-one.md"))
         var options = BuildOptions()
         options.now = EndToEndTests.now
-        options.check = { _, format, path in format == .rss ? ["\(path): refused for the test"] : [] }
+        options.check = { file in file.format == .rss ? ["\(file.path): refused for the test"] : [] }
         let outcome = BuildPipeline.run([BuildJob(source: .folder(dir, Site(title: "T", baseURL: "https://example.org/")),
                                                   formats: Crier.FeedFormat.allCases)], options: options)
         #expect(!outcome.succeeded)
@@ -92,7 +92,7 @@ import Testing
 
     @Test func theStandardGateFindsErrorsAndWarnings() {
         let broken = Array("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title></feed>".utf8)
-        let problems = FeedGate.check(broken, .atom, "feed.xml")
+        let problems = FeedGate.problems(in: broken, path: "feed.xml")
         #expect(problems.contains { $0.contains("[MissingElement]") }, "\(problems)")
         #expect(problems.contains { $0.contains("warning: [MissingSelf]") }, "\(problems)")
     }

@@ -1,5 +1,6 @@
 @testable import Crier
 import Foundation
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -145,6 +146,39 @@ final class PublishSite {
         #expect(site.text("feed.xml").contains("Edited text."))
     }
 
+    @Test func theGateValidatesOnlyEntriesItHasNotValidatedInTheSameFrameBefore() async throws {
+        let site = try PublishSite("formats: [atom, rss]")
+        for day in 1...4 { try site.post("p\(day)", day: day) }
+        let seen = Mutex<[String: (count: Int, known: Set<Int>)]>([:])
+        var options = site.options()
+        options.build.check = { file in
+            seen.withLock { $0[file.path] = (file.parts.entries.count, file.knownValidEntries) }
+            return FeedGate.check(file)
+        }
+        #expect(try await site.publish(options).succeeded)
+        #expect(seen.withLock { $0["feed.xml"]?.known } == [])
+
+        // One post's text changes: its entry is validated again, the other three are not.
+        seen.withLock { $0 = [:] }
+        try site.post("p2", day: 2, body: "Edited text.")
+        #expect(try await site.publish(options).succeeded)
+        let entries = try FeedReadBack.atom(site.bytes("feed.xml") ?? []).entries
+        let edited = try #require(entries.firstIndex { $0.content?.contains("Edited text.") == true })
+        for path in ["feed.xml", "feed.rss"] {
+            let check = try #require(seen.withLock { $0[path] })
+            #expect(check.count == 4)
+            #expect(check.known == Set(0..<4).subtracting([edited]), "\(path)")
+        }
+
+        // A new post changes the feed's <updated>, the frame around every entry: all of
+        // them are validated again.
+        seen.withLock { $0 = [:] }
+        try site.post("p5", day: 5)
+        #expect(try await site.publish(options).succeeded)
+        #expect(seen.withLock { $0["feed.xml"]?.known } == [])
+        #expect(seen.withLock { $0["feed.xml"]?.count } == 5)
+    }
+
     @Test func aCachedPostComesBackEqualAndOnlyForTheSameFileVersionAndScope() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -232,8 +266,8 @@ final class PublishSite {
 
         try site.post("two", day: 2)
         var options = site.options()
-        options.build.check = { bytes, format, path in
-            format == .rss ? ["\(path): rejected by the test's gate"] : FeedGate.check(bytes, format, path)
+        options.build.check = { file in
+            file.format == .rss ? ["\(file.path): rejected by the test's gate"] : FeedGate.check(file)
         }
         let report = try await site.publish(options)
         #expect(!report.succeeded)

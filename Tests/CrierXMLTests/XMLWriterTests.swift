@@ -30,4 +30,42 @@ struct XMLWriterTests {
         }
         #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b></b><c>plain</c>tail &amp; more</a>\n")
     }
+
+    /// Writes `<b>` children with a little of everything in them: attributes, nesting,
+    /// escaped text, an empty element.
+    func child(_ index: Int, to w: XMLWriter) throws {
+        try w.startElement("b", attributes: ["n": String(index)])
+        try w.element("t", "text \(index) & <more>")
+        try w.startElement("c")
+        try w.emptyElement("e", attributes: ["k": "v"])
+        try w.element("d", "deep")
+        try w.endElement()
+        try w.endElement()
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func fragmentsJoinedAreTheDocumentWrittenInOnePiece(depth: Int) throws {
+        let whole = try XMLWriter()
+        let parts = try XMLWriter()
+        for w in [whole, parts] {
+            for level in 0..<depth { try w.startElement("level\(level)") }
+            try w.element("meta", "first sibling")
+        }
+        for index in 0..<3 { try child(index, to: whole) }
+        let prefixCount = try parts.byteCount()
+        for _ in 0..<depth {
+            try whole.endElement()
+            try parts.endElement()
+        }
+        let expected = try whole.finish()
+        let frame = try parts.finish()
+        var joined = Array(frame[..<prefixCount])
+        for index in 0..<3 {
+            let fragment = try XMLWriter(fragmentAtDepth: depth)
+            try child(index, to: fragment)
+            joined += try fragment.finishFragment()
+        }
+        joined += frame[prefixCount...]
+        #expect(String(decoding: joined, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
 }

@@ -5,8 +5,25 @@ public struct RenderedFile: Sendable, Equatable {
     /// Path relative to the output folder, `/`-separated.
     public var path: String
     public var format: FeedFormat
-    public var bytes: [UInt8]
+    /// The file's bytes: for Atom and RSS cut where the entries are; a JSON Feed is all
+    /// prefix.
+    public var parts: FeedParts
     public var entryCount: Int
+    /// Entries (indices into `parts.entries`) already known to pass the gate within these
+    /// `parts.prefix` and `parts.suffix`: the gate need not validate them again.
+    public var knownValidEntries: Set<Int> = []
+
+    public init(path: String, format: FeedFormat, parts: FeedParts, entryCount: Int) {
+        self.path = path
+        self.format = format
+        self.parts = parts
+        self.entryCount = entryCount
+    }
+
+    /// The whole file.
+    public var bytes: [UInt8] { parts.joined }
+    /// The file's size in bytes.
+    public var byteCount: Int { parts.byteCount }
 }
 
 /// A feed file that could not be produced (the writer failed, or the validator found a
@@ -19,7 +36,7 @@ public struct FeedFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Checks a rendered file before it may be written; returns the problems found (errors
 /// and warnings alike), empty when the file is fit to publish.
-public typealias FeedCheck = @Sendable (_ bytes: [UInt8], _ format: FeedFormat, _ path: String) -> [String]
+public typealias FeedCheck = @Sendable (_ file: RenderedFile) -> [String]
 
 /// Turns planned feeds into bytes, one writer per format.
 public enum FeedRenderer {
@@ -38,22 +55,35 @@ public enum FeedRenderer {
 
     static func renderOne(_ planned: PlannedFeed, format: FeedFormat, check: FeedCheck?) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
+        if let duplicate = duplicateID(in: planned.feed.entries) {
+            return .failure(FeedFailure(path: path, problems: [
+                "two entries have the id \(duplicate); give one of them its own `id:` (or `guid:`) in its front matter"
+            ]))
+        }
         do {
-            let bytes: [UInt8]
+            let parts: FeedParts
             switch format {
-            case .atom: bytes = try AtomWriter.write(planned.feed)
-            case .rss: bytes = try RSSWriter.write(planned.feed)
-            case .json: bytes = try JSONFeedWriter.write(planned.feed)
+            case .atom: parts = try AtomWriter.parts(planned.feed)
+            case .rss: parts = try RSSWriter.parts(planned.feed)
+            case .json: parts = FeedParts(prefix: try JSONFeedWriter.write(planned.feed), entries: [], suffix: [])
             }
+            let file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
             if let check {
-                let problems = check(bytes, format, path)
+                let problems = check(file)
                 if !problems.isEmpty { return .failure(FeedFailure(path: path, problems: problems)) }
             }
-            return .success(RenderedFile(path: path, format: format, bytes: bytes, entryCount: planned.feed.entries.count))
+            return .success(file)
         } catch {
             return .failure(FeedFailure(path: path, problems: ["\(error)"]))
         }
     }
+}
+
+/// The first entry id that two entries share, if any: readers would show them as one.
+func duplicateID(in entries: [Entry]) -> String? {
+    var seen: Set<String> = []
+    seen.reserveCapacity(entries.count)
+    return entries.first { !seen.insert($0.id).inserted }?.id
 }
 
 /// Fixed slots filled from concurrent iterations, each slot written by exactly one of them.

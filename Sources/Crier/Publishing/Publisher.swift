@@ -42,6 +42,8 @@ public struct PublishOptions: Sendable {
     /// What the last successful run read and published, so that a run with nothing
     /// changed can skip the build: `<state>/manifest`.
     public var manifestFile: URL { stateFolder.appendingPathComponent("manifest") }
+    /// The entries of each published feed the gate validated (`GateMemory`): `<state>/gate`.
+    var gateMemoryFile: URL { stateFolder.appendingPathComponent("gate") }
 }
 
 /// A file a publish run wrote.
@@ -140,7 +142,7 @@ public enum Publisher {
 
         let rendered = plan.outcome.files.map(\.path)
         removeStaleTemporaryFiles(plan, options: options, report: &report)
-        gate(&plan, check: options.build.check, output: options.output, report: &report)
+        gate(&plan, check: options.build.check, options: options, report: &report)
         if report.build.succeeded || options.keepGoing {
             write(plan, options: options, into: &report)
         } else {
@@ -239,29 +241,44 @@ public enum Publisher {
     /// Sorts out the files already published byte for byte (nothing to do) and runs the
     /// gate, in parallel, on the others: a file that fails it is dropped from the plan, so
     /// the published version stays.
-    private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, output: URL, report: inout PublishReport) {
+    private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, options: PublishOptions, report: inout PublishReport) {
         let files = plan.outcome.files
-        let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
+        let memory = options.useCache ? GateMemory.read(options.gateMemoryFile) : GateMemory()
+        typealias Verdict = (same: Bool, problems: [String], digests: (frame: String, entries: [String])?)
+        let verdicts = ResultSlots<Verdict>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let file = files[index]
-            if AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path)) {
-                verdicts[index] = (true, [])
+            var file = files[index]
+            if AtomicFile.holds(chunks: file.parts.chunks, at: options.output.appendingPathComponent(file.path)) {
+                verdicts[index] = (true, [], nil)
             } else {
-                verdicts[index] = (false, check?(file.bytes, file.format, file.path) ?? [])
+                let digests = memory.markKnown(&file)
+                verdicts[index] = (false, check?(file) ?? [], digests)
             }
         }
         var kept: [RenderedFile] = []
+        var remembered = GateMemory()
         for (file, verdict) in zip(files, verdicts.values) {
             if verdict.same {
                 report.unchanged += 1
+                if let record = memory.records[file.path] { remembered.records[file.path] = record }
             } else if verdict.problems.isEmpty {
                 kept.append(file)
+                if let digests = verdict.digests, check != nil {
+                    remembered.records[file.path] = GateMemory.Record(frame: digests.frame, entries: Set(digests.entries))
+                }
             } else {
                 plan.outcome.feedFailures.append(FeedFailure(path: file.path, problems: verdict.problems))
             }
         }
         plan.outcome.files = kept
         report.build.feedFailures = plan.outcome.feedFailures
+        if options.useCache && remembered != memory {
+            do {
+                try remembered.write(to: options.gateMemoryFile)
+            } catch {
+                report.stateWarnings.append("cannot save what the gate validated: \(error)")
+            }
+        }
     }
 
     /// Writes the changed files: archive documents first, so a current feed never links a
@@ -273,9 +290,9 @@ public enum Publisher {
             let url = options.output.appendingPathComponent(file.path)
             let existed = FileManager.default.fileExists(atPath: url.path)
             do {
-                try AtomicFile.write(file.bytes, to: url, sync: options.sync)
+                try AtomicFile.write(chunks: file.parts.chunks, to: url, sync: options.sync)
                 report.written.append(PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
-                                                    byteCount: file.bytes.count, created: !existed,
+                                                    byteCount: file.byteCount, created: !existed,
                                                     isArchive: plan.archivePaths.contains(file.path)))
             } catch {
                 report.writeErrors.append("\(error)")

@@ -7,7 +7,13 @@ public enum AtomWriter {
 
     /// The feed as an Atom document.
     public static func write(_ feed: Feed) throws -> [UInt8] {
-        let w = try XMLWriter(expectedSize: OutputSize.estimate(feed.entries) { [$0.summaryHTML, $0.contentHTML] })
+        try parts(feed).joined
+    }
+
+    /// The feed as an Atom document in parts: the bytes before the entries, each entry's
+    /// (written in parallel), and the bytes after them.
+    public static func parts(_ feed: Feed) throws -> FeedParts {
+        let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
         }
@@ -35,9 +41,11 @@ public enum AtomWriter {
         }
         for author in feed.authors { try person(author, in: w) }
         try w.element("generator", Generator.name, attributes: ["uri": Generator.uri, "version": Generator.version])
-        for entry in feed.entries { try write(entry, to: w) }
+        let prefixCount = try w.byteCount()
         try w.endElement()
-        return try w.finish()
+        return try FeedParts(document: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 1) { entry, w in
+            try write(entry, to: w)
+        }
     }
 
     private static func write(_ entry: Entry, to w: XMLWriter) throws {
@@ -75,18 +83,6 @@ public enum AtomWriter {
     }
 }
 
-/// A guess at a feed document's size, reserved up front: the HTML of each entry as
-/// written (escaped markup grows by about a fifth) and a kilobyte for the rest of it.
-enum OutputSize {
-    static func estimate(_ entries: [Entry], html: (Entry) -> [String?]) -> Int {
-        var total = 4096
-        for entry in entries {
-            total += 1024
-            for text in html(entry) { total += (text?.utf8.count ?? 0) * 5 / 4 }
-        }
-        return total
-    }
-}
 
 /// What Crier says about itself in the feeds it writes.
 public enum Generator {

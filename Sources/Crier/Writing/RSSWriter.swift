@@ -10,7 +10,13 @@ public enum RSSWriter {
 
     /// The feed as an RSS 2.0 document.
     public static func write(_ feed: Feed) throws -> [UInt8] {
-        let w = try XMLWriter(expectedSize: OutputSize.estimate(feed.entries) { [$0.summaryHTML ?? $0.contentHTML, $0.contentHTML] })
+        try parts(feed).joined
+    }
+
+    /// The feed as an RSS 2.0 document in parts: the bytes before the items, each item's
+    /// (written in parallel), and the bytes after them.
+    public static func parts(_ feed: Feed) throws -> FeedParts {
+        let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
         }
@@ -45,10 +51,12 @@ public enum RSSWriter {
         }
         try w.element("lastBuildDate", FeedDates.rfc822(feed.updated))
         try w.element("generator", "\(Generator.name) \(Generator.version)")
-        for entry in feed.entries { try write(entry, to: w) }
+        let prefixCount = try w.byteCount()
         try w.endElement()
         try w.endElement()
-        return try w.finish()
+        return try FeedParts(document: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 2) { entry, w in
+            try write(entry, to: w)
+        }
     }
 
     private static func write(_ entry: Entry, to w: XMLWriter) throws {
