@@ -45,9 +45,9 @@ struct Build: ParsableCommand {
             for file in outcome.files {
                 let url = source.outputFolder.appendingPathComponent(file.path)
                 do {
-                    try AtomicFile.write(chunks: file.parts.chunks, to: url, sync: false)
+                    try AtomicFile.write(file.bytes, to: url, sync: false)
                     written += 1
-                    console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.byteCount))")
+                    console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.bytes.count))")
                 } catch {
                     console.error("\(error)")
                     throw ExitCode(ExitStatus.failure)

@@ -104,7 +104,10 @@ public final class XMLStreamReader {
 
     private func advance(_ status: Int32) throws -> Bool {
         if failed { return false }
-        if status == 1 { return true }
+        if status == 1 {
+            if documentType == nil { noteDocumentType() }
+            return true
+        }
         let fatal = collector.issues.contains { !$0.isRecoverable }
         if status < 0 || fatal {
             failed = true
@@ -174,11 +177,19 @@ public final class XMLStreamReader {
     public var declaredEncoding: String? { String(xmlChars: xmlTextReaderConstEncoding(reader)) }
 
     /// The document type declaration, once the reader has moved past it.
-    public var documentType: DocumentType? {
-        guard let doc = xmlTextReaderCurrentDoc(reader), let dtd = doc.pointee.intSubset else { return nil }
-        return DocumentType(name: String(xmlChars: dtd.pointee.name) ?? "",
-                            publicID: String(xmlChars: dtd.pointee.ExternalID),
-                            systemID: String(xmlChars: dtd.pointee.SystemID))
+    ///
+    /// Taken from the declaration's own node as the reader passes it: asking libxml2 for
+    /// the reader's document (`xmlTextReaderCurrentDoc`) would hand the document over to
+    /// the caller, and the reader would then never free it.
+    public private(set) var documentType: DocumentType?
+
+    private func noteDocumentType() {
+        guard xmlTextReaderNodeType(reader) == 10, let node = xmlTextReaderCurrentNode(reader),
+              node.pointee.type == XML_DTD_NODE else { return }
+        let dtd = UnsafeMutableRawPointer(node).assumingMemoryBound(to: xmlDtd.self)
+        documentType = DocumentType(name: String(xmlChars: dtd.pointee.name) ?? "",
+                                    publicID: String(xmlChars: dtd.pointee.ExternalID),
+                                    systemID: String(xmlChars: dtd.pointee.SystemID))
     }
 
     /// Attributes of the current element (namespace declarations excluded).

@@ -16,9 +16,11 @@ import Testing
     /// `file` with `old` replaced by `new` in entry `index` (which must hold `old`).
     func breaking(_ file: RenderedFile, entry index: Int, _ old: String, _ new: String) throws -> RenderedFile {
         var file = file
-        let text = String(decoding: file.parts.entries[index], as: UTF8.self)
+        var entries = file.parts.entries
+        let text = String(decoding: entries[index], as: UTF8.self)
         #expect(text.contains(old))
-        file.parts.entries[index] = Array(text.replacingOccurrences(of: old, with: new).utf8)
+        entries[index] = ArraySlice(text.replacingOccurrences(of: old, with: new).utf8)
+        file.parts = FeedParts(prefix: file.parts.prefix, entries: entries, suffix: file.parts.suffix)
         return file
     }
 
@@ -26,6 +28,8 @@ import Testing
     func entryPartsJoinIntoTheDocumentAndEachStartsWhereAnEntryDoes(format: Crier.FeedFormat) throws {
         let file = try rendered(format)
         #expect(file.parts.entries.count == SamplePosts.posts.count)
+        let pieces: [UInt8] = Array(file.parts.prefix) + Array(file.parts.entries.joined()) + Array(file.parts.suffix)
+        #expect(pieces == file.bytes)
         let tag = format == .atom ? "  <entry>" : "    <item>"
         for entry in file.parts.entries {
             let text = String(decoding: entry, as: UTF8.self)
@@ -50,7 +54,8 @@ import Testing
     @Test func aBrokenFeedHeaderIsReportedOnceAtItsLine() throws {
         var file = try rendered(.atom)
         let prefix = String(decoding: file.parts.prefix, as: UTF8.self)
-        file.parts.prefix = Array(prefix.replacingOccurrences(of: "<updated>", with: "<updated>yesterday ").utf8)
+        file.parts = FeedParts(prefix: Array(prefix.replacingOccurrences(of: "<updated>", with: "<updated>yesterday ").utf8),
+                               entries: file.parts.entries, suffix: file.parts.suffix)
         let problems = FeedGate.check(file)
         #expect(problems.count == 1)
         #expect(problems == FeedGate.problems(in: file.bytes, path: file.path))
@@ -76,22 +81,5 @@ import Testing
             }
             #expect(failure.problems.count == 1 && failure.problems[0].contains("urn:example:same"))
         }
-    }
-
-    @Test func chunksAreWrittenAndComparedAsOneFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-chunks-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // More chunks than one writev takes, some empty, one large.
-        var chunks: [[UInt8]] = (0..<200).map { index in index % 7 == 0 ? [] : Array("chunk \(index)\n".utf8) }
-        chunks.insert([UInt8](repeating: 0x61, count: 3 << 20), at: 100)
-        let url = folder.appendingPathComponent("feed.xml")
-        try AtomicFile.write(chunks: chunks, to: url, sync: false)
-        let written = try Array(Data(contentsOf: url))
-        #expect(written == Array(chunks.joined()))
-        #expect(AtomicFile.holds(chunks: chunks, at: url))
-        var changed = chunks
-        changed[150] = Array("chunk 15X\n".utf8)
-        #expect(!AtomicFile.holds(chunks: changed, at: url))
-        #expect(!AtomicFile.holds(chunks: Array(chunks.dropLast()), at: url))
     }
 }

@@ -15,19 +15,25 @@ import Foundation
 public enum FeedGate {
     public static let check: FeedCheck = { file in
         let parts = file.parts
-        guard !parts.entries.isEmpty else {
-            return problems(in: parts.joined, path: file.path)
+        guard !parts.entryRanges.isEmpty else {
+            return problems(in: parts.bytes, path: file.path)
         }
-        let pending = parts.entries.indices.filter { !file.knownValidEntries.contains($0) }
+        let pending = parts.entryRanges.indices.filter { !file.knownValidEntries.contains($0) }
         guard !pending.isEmpty else { return [] }
         let prefixLines = parts.prefix.lineCount
         let found = ResultSlots<[Diagnostic]>(count: pending.count)
-        DispatchQueue.concurrentPerform(iterations: pending.count) { slot in
-            var document = parts.prefix
-            document += parts.entries[pending[slot]]
-            document += parts.suffix
-            found[slot] = FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
-                .filter { $0.severity == .error || $0.severity == .warning }
+        // One worker per core, each with one document buffer it refills for every entry.
+        let workers = min(pending.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var document: [UInt8] = []
+            for slot in stride(from: worker, to: pending.count, by: workers) {
+                document.removeAll(keepingCapacity: true)
+                document += parts.prefix
+                document += parts.bytes[parts.entryRanges[pending[slot]]]
+                document += parts.suffix
+                found[slot] = FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
+                    .filter { $0.severity == .error || $0.severity == .warning }
+            }
         }
         // Rare: each diagnostic's line is moved from the small document to the whole file.
         var entryLines: [Int] = []
@@ -36,14 +42,14 @@ public enum FeedGate {
         for (slot, diagnostics) in zip(pending.indices, found.values) where !diagnostics.isEmpty {
             if entryLines.isEmpty {
                 var line = prefixLines + 1
-                entryLines = parts.entries.map { entry in defer { line += entry.lineCount }; return line }
+                entryLines = parts.entryRanges.map { range in defer { line += parts.bytes[range].lineCount }; return line }
                 entryLines.append(line)
             }
             let index = pending[slot]
-            let entryLineCount = parts.entries[index].lineCount
+            let entryLineCount = parts.bytes[parts.entryRanges[index]].lineCount
             for var diagnostic in diagnostics {
                 if diagnostic.line > prefixLines + entryLineCount {
-                    diagnostic.line += entryLines[parts.entries.count] - (prefixLines + 1) - entryLineCount
+                    diagnostic.line += entryLines[parts.entryRanges.count] - (prefixLines + 1) - entryLineCount
                 } else if diagnostic.line > prefixLines {
                     diagnostic.line += entryLines[index] - (prefixLines + 1)
                 }
@@ -66,7 +72,7 @@ public enum FeedGate {
     }
 }
 
-extension [UInt8] {
+extension ArraySlice<UInt8> {
     /// The number of newlines.
     var lineCount: Int {
         withUnsafeBufferPointer { buffer in

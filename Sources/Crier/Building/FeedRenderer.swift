@@ -5,8 +5,7 @@ public struct RenderedFile: Sendable, Equatable {
     /// Path relative to the output folder, `/`-separated.
     public var path: String
     public var format: FeedFormat
-    /// The file's bytes: for Atom and RSS cut where the entries are; a JSON Feed is all
-    /// prefix.
+    /// The file's bytes, and for Atom and RSS where each entry is in them.
     public var parts: FeedParts
     public var entryCount: Int
     /// Entries (indices into `parts.entries`) already known to pass the gate within these
@@ -21,9 +20,7 @@ public struct RenderedFile: Sendable, Equatable {
     }
 
     /// The whole file.
-    public var bytes: [UInt8] { parts.joined }
-    /// The file's size in bytes.
-    public var byteCount: Int { parts.byteCount }
+    public var bytes: [UInt8] { parts.bytes }
 }
 
 /// A feed file that could not be produced (the writer failed, or the validator found a
@@ -65,7 +62,7 @@ public enum FeedRenderer {
             switch format {
             case .atom: parts = try AtomWriter.parts(planned.feed)
             case .rss: parts = try RSSWriter.parts(planned.feed)
-            case .json: parts = FeedParts(prefix: try JSONFeedWriter.write(planned.feed), entries: [], suffix: [])
+            case .json: parts = FeedParts(document: try JSONFeedWriter.write(planned.feed))
             }
             let file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
             if let check {

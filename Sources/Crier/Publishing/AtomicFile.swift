@@ -19,11 +19,6 @@ public enum AtomicFile {
     /// - Parameter sync: flush the file and its folder to disk (cron publishing wants
     ///   this; a local build can skip it).
     public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true) throws {
-        try write(chunks: [bytes], to: url, sync: sync)
-    }
-
-    /// Writes the concatenation of `chunks` to `url`, as `write(_:to:sync:)` does.
-    public static func write(chunks: [[UInt8]], to url: URL, sync: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -38,7 +33,17 @@ public enum AtomicFile {
             if !closed { close(fd) }
         }
         do {
-            try writeAll(chunks, to: fd, path: temporary.path)
+            try bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteError(path: temporary.path, reason: String(cString: strerror(errno)))
+                    }
+                    offset += n
+                }
+            }
             if sync && fsync(fd) != 0 { throw WriteError(path: temporary.path, reason: "fsync: " + String(cString: strerror(errno))) }
             closed = true
             if close(fd) != 0 { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
@@ -58,99 +63,26 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes every chunk in order with `writev`, up to 64 chunks a call.
-    private static func writeAll(_ chunks: [[UInt8]], to fd: Int32, path: String) throws {
-        var index = 0
-        var offset = 0
-        while index < chunks.count {
-            // Skip what is written (and empty chunks).
-            if offset >= chunks[index].count {
-                index += 1
-                offset = 0
-                continue
-            }
-            let end = min(chunks.count, index + 64)
-            let written: Int = withChunkPointers(chunks[index..<end]) { vectors in
-                vectors[0].iov_base = vectors[0].iov_base.map { $0 + offset }
-                vectors[0].iov_len -= offset
-                return writev(fd, vectors.baseAddress, Int32(vectors.count))
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(path: path, reason: String(cString: strerror(errno)))
-            }
-            var remaining = written
-            while remaining > 0 {
-                let left = chunks[index].count - offset
-                if remaining >= left {
-                    remaining -= left
-                    index += 1
-                    offset = 0
-                } else {
-                    offset += remaining
-                    remaining = 0
-                }
-            }
-        }
-    }
-
-    /// Calls `body` with an `iovec` for each chunk, valid only during the call.
-    private static func withChunkPointers<R>(_ chunks: ArraySlice<[UInt8]>, _ body: (UnsafeMutableBufferPointer<iovec>) -> R) -> R {
-        // Each chunk's storage is pinned by a nested `withUnsafeBufferPointer`.
-        func pin(_ remaining: ArraySlice<[UInt8]>, _ vectors: inout [iovec]) -> R {
-            guard let first = remaining.first else {
-                return vectors.withUnsafeMutableBufferPointer { body($0) }
-            }
-            return first.withUnsafeBufferPointer { buffer in
-                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress), iov_len: buffer.count))
-                return pin(remaining.dropFirst(), &vectors)
-            }
-        }
-        var vectors: [iovec] = []
-        vectors.reserveCapacity(chunks.count)
-        return pin(chunks, &vectors)
-    }
-
     /// Whether the file at `url` holds exactly `bytes` (`false` when it does not exist or
     /// cannot be read), so unchanged files are left alone, modification time included.
     public static func holds(_ bytes: [UInt8], at url: URL) -> Bool {
-        holds(chunks: [bytes], at: url)
-    }
-
-    /// Whether the file at `url` holds exactly the concatenation of `chunks`.
-    public static func holds(chunks: [[UInt8]], at url: URL) -> Bool {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        let total = chunks.reduce(0) { $0 + $1.count }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == total else { return false }
-        var block = [UInt8](repeating: 0, count: 1 << 20)
-        var filled = 0
-        var used = 0
-        for chunk in chunks {
-            var compared = 0
-            while compared < chunk.count {
-                if used == filled {
-                    let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { return false }
-                    filled = n
-                    used = 0
-                }
-                let count = min(chunk.count - compared, filled - used)
-                let same = chunk.withUnsafeBytes { mine in
-                    block.withUnsafeBytes { theirs in
-                        memcmp(mine.baseAddress! + compared, theirs.baseAddress! + used, count) == 0
-                    }
-                }
-                if !same { return false }
-                compared += count
-                used += count
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        var existing = [UInt8](repeating: 0, count: bytes.count + 1)
+        var offset = 0
+        while offset < existing.count {
+            let n = existing.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
             }
+            if n == 0 { break }
+            offset += n
         }
-        // The size matched, so nothing is left to read unless the file grew meanwhile.
-        return true
+        return offset == bytes.count && existing[..<offset].elementsEqual(bytes)
     }
 
     /// Removes temporary files that `write` left in `folder` when its process was killed

@@ -25,16 +25,16 @@ struct GateMemory: Equatable {
         frame.update(parts.prefix)
         frame.update([0])
         frame.update(parts.suffix)
-        let entries = ResultSlots<String>(count: parts.entries.count)
-        DispatchQueue.concurrentPerform(iterations: parts.entries.count) { index in
-            entries[index] = PublishDigest.hex(bytes: parts.entries[index])
+        let entries = ResultSlots<String>(count: parts.entryRanges.count)
+        DispatchQueue.concurrentPerform(iterations: parts.entryRanges.count) { index in
+            entries[index] = PublishDigest.hex(bytes: parts.bytes[parts.entryRanges[index]])
         }
         return (frame.finishHex(), entries.values)
     }
 
     /// Marks the entries of `file` this memory vouches for; returns the file's digests.
     func markKnown(_ file: inout RenderedFile) -> (frame: String, entries: [String])? {
-        guard !file.parts.entries.isEmpty else { return nil }
+        guard !file.parts.entryRanges.isEmpty else { return nil }
         let digests = GateMemory.digests(of: file.parts)
         if let record = records[file.path], record.frame == digests.frame {
             file.knownValidEntries = Set(digests.entries.indices.filter { record.entries.contains(digests.entries[$0]) })

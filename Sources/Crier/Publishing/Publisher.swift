@@ -248,7 +248,7 @@ public enum Publisher {
         let verdicts = ResultSlots<Verdict>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             var file = files[index]
-            if AtomicFile.holds(chunks: file.parts.chunks, at: options.output.appendingPathComponent(file.path)) {
+            if AtomicFile.holds(file.bytes, at: options.output.appendingPathComponent(file.path)) {
                 verdicts[index] = (true, [], nil)
             } else {
                 let digests = memory.markKnown(&file)
@@ -290,9 +290,9 @@ public enum Publisher {
             let url = options.output.appendingPathComponent(file.path)
             let existed = FileManager.default.fileExists(atPath: url.path)
             do {
-                try AtomicFile.write(chunks: file.parts.chunks, to: url, sync: options.sync)
+                try AtomicFile.write(file.bytes, to: url, sync: options.sync)
                 report.written.append(PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
-                                                    byteCount: file.byteCount, created: !existed,
+                                                    byteCount: file.bytes.count, created: !existed,
                                                     isArchive: plan.archivePaths.contains(file.path)))
             } catch {
                 report.writeErrors.append("\(error)")

@@ -7,7 +7,7 @@ public enum AtomWriter {
 
     /// The feed as an Atom document.
     public static func write(_ feed: Feed) throws -> [UInt8] {
-        try parts(feed).joined
+        try parts(feed).bytes
     }
 
     /// The feed as an Atom document in parts: the bytes before the entries, each entry's
@@ -43,7 +43,7 @@ public enum AtomWriter {
         try w.element("generator", Generator.name, attributes: ["uri": Generator.uri, "version": Generator.version])
         let prefixCount = try w.byteCount()
         try w.endElement()
-        return try FeedParts(document: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 1) { entry, w in
+        return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 1) { entry, w in
             try write(entry, to: w)
         }
     }

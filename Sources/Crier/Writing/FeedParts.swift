@@ -1,59 +1,88 @@
 import CrierXML
 import Foundation
 
-/// An XML feed document cut where its entries are: the bytes before the first entry (the
-/// XML declaration and the feed's metadata), one run of bytes per entry, and the bytes
-/// after the last. Joined, they are the document.
+/// An XML feed document and where its entries are in it: the bytes before the first entry
+/// (the XML declaration and the feed's metadata), each entry's bytes, and the bytes after
+/// the last.
 ///
 /// Entries are written apart, each by its own libxml2 writer and in parallel, indented as
-/// in place; which lets the gate validate each entry on its own and a publish skip the
-/// entries it validated before.
+/// in place, then copied into the document in order; which lets the gate validate each
+/// entry on its own and a publish skip the entries it validated before.
 public struct FeedParts: Sendable, Equatable {
-    /// Everything before the first entry.
-    public var prefix: [UInt8]
-    /// Each entry's bytes, in feed order.
-    public var entries: [[UInt8]]
-    /// Everything after the last entry.
-    public var suffix: [UInt8]
-
-    public init(prefix: [UInt8], entries: [[UInt8]], suffix: [UInt8]) {
-        self.prefix = prefix
-        self.entries = entries
-        self.suffix = suffix
-    }
-
     /// The whole document.
-    public var joined: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(byteCount)
-        bytes += prefix
-        for entry in entries { bytes += entry }
+    public private(set) var bytes: [UInt8]
+    /// Where each entry is in `bytes`, in feed order.
+    public private(set) var entryRanges: [Range<Int>]
+    /// Where the entries start (where they would start, in a feed without any).
+    private var entriesStart: Int
+    private var entriesEnd: Int { entryRanges.last?.upperBound ?? entriesStart }
+
+    /// Everything before the first entry.
+    public var prefix: ArraySlice<UInt8> { bytes[..<entriesStart] }
+    /// Everything after the last entry.
+    public var suffix: ArraySlice<UInt8> { bytes[entriesEnd...] }
+    /// Each entry's bytes.
+    public var entries: [ArraySlice<UInt8>] { entryRanges.map { bytes[$0] } }
+
+    /// A document made of these pieces.
+    public init(prefix: some Collection<UInt8>, entries: [some Collection<UInt8>], suffix: some Collection<UInt8>) {
+        bytes = Array(prefix)
+        entriesStart = bytes.count
+        entryRanges = []
+        entryRanges.reserveCapacity(entries.count)
+        for entry in entries {
+            let start = bytes.count
+            bytes += entry
+            entryRanges.append(start..<bytes.count)
+        }
         bytes += suffix
-        return bytes
     }
 
-    /// The parts in document order, for writing without joining them first.
-    public var chunks: [[UInt8]] { [prefix] + entries + [suffix] }
+    /// A document with no entries to tell apart (a JSON Feed).
+    public init(document: [UInt8]) {
+        bytes = document
+        entriesStart = document.count
+        entryRanges = []
+    }
 
-    /// The document's size in bytes.
-    public var byteCount: Int { entries.reduce(prefix.count + suffix.count) { $0 + $1.count } }
+    /// How many entries are written at once before they are copied into the document:
+    /// enough to keep every core busy, few enough that only a little of the document is
+    /// ever held twice.
+    static let batchSize = 256
 
-    /// Cuts `document`, written without entries, at `prefixCount` and writes each of
-    /// `entries` with `write` into a fragment writer `depth` elements deep, in parallel.
-    init(document: [UInt8], prefixCount: Int, entries: [Entry], depth: Int,
+    /// Cuts `frame`, the document written without entries, at `prefixCount` and writes
+    /// each of `entries` with `write` into a fragment writer `depth` elements deep, in
+    /// parallel a batch at a time, copying them in between.
+    init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int,
          write: @Sendable (Entry, XMLWriter) throws -> Void) throws {
-        prefix = Array(document[..<prefixCount])
-        suffix = Array(document[prefixCount...])
-        let slots = ResultSlots<Result<[UInt8], any Error>>(count: entries.count)
-        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
-            let entry = entries[index]
-            slots[index] = Result {
-                let html = (entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)
-                let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: 1024 + html * 5 / 4)
-                try write(entry, w)
-                return try w.finishFragment()
+        var estimate = frame.count
+        for entry in entries {
+            estimate += 1024 + ((entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)) * 5 / 4
+        }
+        bytes = []
+        bytes.reserveCapacity(estimate)
+        bytes += frame[..<prefixCount]
+        entriesStart = prefixCount
+        entryRanges = []
+        entryRanges.reserveCapacity(entries.count)
+        for batchStart in stride(from: 0, to: entries.count, by: FeedParts.batchSize) {
+            let batch = entries[batchStart..<min(entries.count, batchStart + FeedParts.batchSize)]
+            let slots = ResultSlots<Result<[UInt8], any Error>>(count: batch.count)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                let entry = batch[batch.startIndex + index]
+                slots[index] = Result {
+                    let html = (entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)
+                    let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: 1024 + html * 5 / 4)
+                    try write(entry, w)
+                    return try w.finishFragment()
+                }
+            }
+            for result in slots.values {
+                let start = bytes.count
+                bytes += try result.get()
+                entryRanges.append(start..<bytes.count)
             }
         }
-        self.entries = try slots.values.map { try $0.get() }
+        bytes += frame[prefixCount...]
     }
 }

@@ -10,7 +10,7 @@ public enum RSSWriter {
 
     /// The feed as an RSS 2.0 document.
     public static func write(_ feed: Feed) throws -> [UInt8] {
-        try parts(feed).joined
+        try parts(feed).bytes
     }
 
     /// The feed as an RSS 2.0 document in parts: the bytes before the items, each item's
@@ -54,7 +54,7 @@ public enum RSSWriter {
         let prefixCount = try w.byteCount()
         try w.endElement()
         try w.endElement()
-        return try FeedParts(document: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 2) { entry, w in
+        return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 2) { entry, w in
             try write(entry, to: w)
         }
     }
