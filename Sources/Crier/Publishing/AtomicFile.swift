@@ -71,18 +71,24 @@ public enum AtomicFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
-        var existing = [UInt8](repeating: 0, count: bytes.count + 1)
+        // A block at a time, stopping at the first difference: a changed feed is told
+        // apart without reading all of the old one into memory.
+        var block = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20) + 1)
         var offset = 0
-        while offset < existing.count {
-            let n = existing.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while true {
+            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return false
             }
-            if n == 0 { break }
+            if n == 0 { return offset == bytes.count }
+            guard offset + n <= bytes.count else { return false }
+            let same = bytes.withUnsafeBytes { mine in
+                block.withUnsafeBytes { memcmp(mine.baseAddress! + offset, $0.baseAddress!, n) == 0 }
+            }
+            if !same { return false }
             offset += n
         }
-        return offset == bytes.count && existing[..<offset].elementsEqual(bytes)
     }
 
     /// Removes temporary files that `write` left in `folder` when its process was killed
