@@ -21,7 +21,7 @@ import Darwin
 /// which the dynamic linker binds the library's own calls to, and sets the table once, for
 /// good, through the library's definition. Inline passes then run fully in parallel.
 /// Should the binding ever not take (a statically linked or differently built library),
-/// ``render(_:allowRawHTML:)`` falls back to serialising the inline pass behind a lock.
+/// every render falls back to serialising the inline pass behind a lock.
 public enum MarkdownRenderer {
     /// The extensions every render attaches, in cmark-gfm's names.
     public static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
@@ -35,6 +35,36 @@ public enum MarkdownRenderer {
     ///     with `javascript:`, `vbscript:`, `file:` and most `data:` URLs.
     /// - Returns: The HTML; empty for empty input.
     public static func render(_ markdown: String, allowRawHTML: Bool = true) -> String {
+        render(markdown, allowRawHTML: allowRawHTML, rewritesURLs: false) { $0 }
+    }
+
+    /// Renders `markdown` as an HTML fragment, with the destination of every link and
+    /// image (inline, reference-style, autolinks) replaced by `resolve`'s result before
+    /// the HTML is written: the way to make a post's URLs absolute without parsing the
+    /// HTML again.
+    ///
+    /// `resolve` is called once per link or image, with the destination as Markdown
+    /// defines it (backslash escapes and character references decoded, not
+    /// percent-encoded; possibly empty or fragment-only), and synchronously, on the
+    /// calling thread. Its result is written as any destination is: percent-encoding what
+    /// a URL may not hold raw, HTML-escaping `&` and `'`, and (when `allowRawHTML` is
+    /// `false`) dropping unsafe schemes.
+    ///
+    /// Only the tree's own URLs are seen: URLs inside raw HTML (`<img src="...">`) and
+    /// the `#fn-1` / `#fnref-1` links written for footnotes come out as they are, so a
+    /// caller that needs every URL absolute must still check the result for those.
+    ///
+    /// - Parameters:
+    ///   - markdown: As for ``render(_:allowRawHTML:)``.
+    ///   - allowRawHTML: As for ``render(_:allowRawHTML:)``.
+    ///   - resolve: The URL to write for a destination, such as the destination resolved
+    ///     against the page's own URL.
+    /// - Returns: The HTML; empty for empty input.
+    public static func render(_ markdown: String, allowRawHTML: Bool = true, resolvingURLs resolve: (String) -> String) -> String {
+        render(markdown, allowRawHTML: allowRawHTML, rewritesURLs: true, resolve)
+    }
+
+    private static func render(_ markdown: String, allowRawHTML: Bool, rewritesURLs: Bool, _ resolve: (String) -> String) -> String {
         let extensions = registeredExtensions
         var options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
         if allowRawHTML { options |= CMARK_OPT_UNSAFE }
@@ -61,11 +91,29 @@ public enum MarkdownRenderer {
         }
         guard let document else { return "" }
         defer { cmark_node_free(document) }
+        if rewritesURLs { rewriteURLs(in: document, resolve) }
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return ""
         }
         defer { free(html) }
         return String(cString: html)
+    }
+
+    /// Replaces the URL of every link and image node under `document` with `resolve`'s
+    /// result. Only node data changes, never the tree's shape, so the iterator stays valid.
+    private static func rewriteURLs(in document: OpaquePointer, _ resolve: (String) -> String) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
+            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+            let resolved = resolve(url)
+            if resolved != url { _ = cmark_node_set_url(node, resolved) }
+        }
     }
 
     /// `true` when renders run fully in parallel; `false` when cmark-gfm's inline pass has

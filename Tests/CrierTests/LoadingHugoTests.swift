@@ -63,7 +63,7 @@ struct LoadingHugoTests {
     @Test func pageBundlesAreNamedByTheirFolderAndResolveImagesInsideIt() throws {
         let post = try #require(result.post("content/posts/bundle/index.md"))
         #expect(post.url == "https://hugo.example.org/posts/bundle/")
-        #expect(post.contentHTML == #"<p><img src="https://hugo.example.org/posts/bundle/diagram.png" alt="diagram"></p>"# + "\n")
+        #expect(post.contentHTML == #"<p><img src="https://hugo.example.org/posts/bundle/diagram.png" alt="diagram" /></p>"# + "\n")
     }
 
     @Test func sectionPermalinksFromTheConfigApply() throws {

@@ -136,4 +136,46 @@ struct LoadingJekyllRulesTests {
         #expect(html.contains(#"<pre><code class="language-ruby">def a = 1 &lt; 2"#))
         #expect(html.contains("{{ kept }} {% include note.html %}"))
     }
+
+    @Test func markdownURLsAreResolvedOnTheTreeWithoutAnHTMLPass() throws {
+        let body = """
+        ---
+        ---
+        Line one\u{20}\u{20}
+        line two, a [link](other.html), "quotes" and ![pic](/img/p.png).
+
+        See [ref][r], [top](#top) and <https://abs.example/>.
+
+        [r]: ../r.html
+        """
+        let (temp, result) = try site(config: "url: https://j.example\n", posts: ["_posts/2024-03-05-a.md": body])
+        defer { temp.remove() }
+        let post = try #require(result.posts.first)
+        #expect(post.url == "https://j.example/2024/03/05/a.html")
+        // `<br />` and `&quot;` as cmark-gfm writes them: libxml2 did not write this again.
+        let first = #"<p>Line one<br />"# + "\n" + #"line two, a <a href="https://j.example/2024/03/05/other.html">link</a>, &quot;quotes&quot; and <img src="https://j.example/img/p.png" alt="pic" />.</p>"# + "\n"
+        #expect(post.contentHTML == first + #"<p>See <a href="https://j.example/2024/03/r.html">ref</a>, <a href="https://j.example/2024/03/05/a.html#top">top</a> and <a href="https://abs.example/">https://abs.example/</a>.</p>"# + "\n")
+        #expect(post.summaryHTML == first)
+    }
+
+    @Test func rawHTMLWithARelativeURLStillGoesThroughTheHTMLPass() throws {
+        let body = "---\n---\nIntro [md](md.html).\n\n<img src=\"rel.png\">\n\nText with <a href=\"x.html\">inline</a> and ![i](i.png).\n"
+        let (temp, result) = try site(config: "url: https://j.example\n", posts: ["_posts/2024-03-05-a.md": body])
+        defer { temp.remove() }
+        let post = try #require(result.posts.first)
+        #expect(post.contentHTML == #"<p>Intro <a href="https://j.example/2024/03/05/md.html">md</a>.</p>"# + "\n"
+                + #"<img src="https://j.example/2024/03/05/rel.png">"# + "\n"
+                + #"<p>Text with <a href="https://j.example/2024/03/05/x.html">inline</a> and <img src="https://j.example/2024/03/05/i.png" alt="i">.</p>"# + "\n")
+        #expect(post.summaryHTML == #"<p>Intro <a href="https://j.example/2024/03/05/md.html">md</a>.</p>"# + "\n")
+    }
+
+    @Test func footnoteLinksAreResolvedByTheHTMLPass() throws {
+        let (temp, result) = try site(config: "url: https://j.example\n", posts: ["_posts/2024-03-05-a.md": "---\n---\nNote[^1].\n\n[^1]: See [it](it.html).\n"])
+        defer { temp.remove() }
+        let html = try #require(result.posts.first?.contentHTML)
+        #expect(html.contains(#"href="https://j.example/2024/03/05/a.html#fn-1""#))
+        #expect(html.contains(#"href="https://j.example/2024/03/05/a.html#fnref-1""#))
+        #expect(html.contains(#"<a href="https://j.example/2024/03/05/it.html">it</a>"#))
+        #expect(!html.contains(##"href="#"##))
+    }
 }

@@ -87,13 +87,13 @@ struct LoadingJekyllTests {
         let post = try #require(result.post("_posts/2024-03-05-hello-world.md"))
         #expect(post.title == "Hello, World")
         #expect(post.contentHTML.contains(#"<a href="https://example.com/blog/meta/2024/03/05/hello-world/other.html">relative link</a>"#))
-        #expect(post.contentHTML.contains(#"<img src="https://example.com/img/a.png" alt="image">"#))
+        #expect(post.contentHTML.contains(#"<img src="https://example.com/img/a.png" alt="image" />"#))
         #expect(post.contentHTML.contains("<table>"))
     }
 
     @Test func theDefaultExcerptIsTheFirstParagraph() throws {
         let post = try #require(result.post("_posts/2024-03-05-hello-world.md"))
-        #expect(post.summaryHTML == #"<p>The first paragraph, with a <a href="https://example.com/blog/meta/2024/03/05/hello-world/other.html">relative link</a> and an <img src="https://example.com/img/a.png" alt="image">.</p>"# + "\n")
+        #expect(post.summaryHTML == #"<p>The first paragraph, with a <a href="https://example.com/blog/meta/2024/03/05/hello-world/other.html">relative link</a> and an <img src="https://example.com/img/a.png" alt="image" />.</p>"# + "\n")
     }
 
     @Test func frontMatterDateWithOffsetLastModifiedAuthorObjectAndDescription() throws {

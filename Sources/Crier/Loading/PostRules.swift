@@ -148,9 +148,14 @@ enum PostRules {
         // Content and summary.
         if flavor == .jekyll { body = JekyllLiquid.apply(body, baseURL: context.site.baseURL) }
         let allowRawHTML = context.site.feed.allowRawHTML
+        // Markdown's links and images are resolved against the post's URL on cmark-gfm's
+        // tree, as they are rendered; `absolutizingURLs` below then finds nothing left to
+        // resolve and returns the HTML as it is, without parsing it. Only what the tree
+        // does not hold (raw HTML such as `<img src="rel.png">`, footnote links) still
+        // costs the libxml2 pass, as every other format's HTML does.
         func render(_ source: String, as format: Format) -> String {
             switch format {
-            case .markdown: return MarkdownRenderer.render(source, allowRawHTML: allowRawHTML)
+            case .markdown: return MarkdownRenderer.render(source, allowRawHTML: allowRawHTML, resolvingURLs: { HTMLFragment.resolve($0, against: url) })
             case .html: return source
             case .plainText: return paragraphsHTML(paragraphs(of: source))
             }
@@ -201,6 +206,7 @@ enum PostRules {
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
         let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { Permalink.hasScheme($0) ? $0 : nil }
 
+        // A no-op without parsing unless a relative URL is left (see `render` above).
         let absoluteContent = HTMLFragment.absolutizingURLs(in: contentHTML, base: url)
         return Post(
             sourcePath: file.relativePath,
