@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crier
 import Foundation
+import Synchronization
 
 /// `crier build`: posts in, feed files out.
 struct Build: ParsableCommand {
@@ -42,17 +43,30 @@ struct Build: ParsableCommand {
         let write = outcome.succeeded || source.keepGoing
         var written = 0
         if write {
-            for file in outcome.files {
-                let url = source.outputFolder.appendingPathComponent(file.path)
+            // Written in parallel (a large feed's write is mostly the kernel copying it),
+            // reported in order.
+            let files = outcome.files
+            let folder = source.outputFolder
+            let errors = Mutex([String?](repeating: nil, count: files.count))
+            DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 do {
-                    try AtomicFile.write(file.bytes, to: url, sync: false)
-                    written += 1
-                    console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.bytes.count))")
+                    try AtomicFile.write(files[index].bytes, to: folder.appendingPathComponent(files[index].path), sync: false)
                 } catch {
-                    console.error("\(error)")
-                    throw ExitCode(ExitStatus.failure)
+                    errors.withLock { $0[index] = "\(error)" }
                 }
             }
+            var failedWrites = 0
+            for (file, error) in zip(files, errors.withLock { $0 }) {
+                if let error {
+                    console.error(error)
+                    failedWrites += 1
+                    continue
+                }
+                written += 1
+                let url = folder.appendingPathComponent(file.path)
+                console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.bytes.count))")
+            }
+            if failedWrites > 0 { throw ExitCode(ExitStatus.failure) }
         }
         let failed = outcome.postErrors.count + outcome.feedFailures.count
         var summary = "\(written) \(written == 1 ? "file" : "files") from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts")"

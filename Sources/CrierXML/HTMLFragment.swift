@@ -149,56 +149,49 @@ public enum HTMLFragment {
     static func mayHaveRelativeURL(_ html: String) -> Bool {
         var html = html
         return html.withUTF8 { bytes -> Bool in
+            guard let base = bytes.baseAddress else { return false }
             let count = bytes.count
             var i = 0
-            while i < count {
-                let c = bytes[i] | 0x20
-                guard c == UInt8(ascii: "h") || c == UInt8(ascii: "s") || c == UInt8(ascii: "p") else {
-                    i += 1
-                    continue
-                }
-                // Attribute names start after whitespace.
-                if i == 0 || !isHTMLSpace(bytes[i - 1]) {
-                    i += 1
-                    continue
-                }
-                var matched: [UInt8]?
-                for name in candidateNames where i + name.count <= count {
-                    var equal = true
-                    for k in 0..<name.count where bytes[i + k] | 0x20 != name[k] {
-                        equal = false
-                        break
-                    }
-                    if equal {
-                        matched = name
-                        break
-                    }
-                }
-                guard let name = matched else {
-                    i += 1
-                    continue
-                }
-                var j = i + name.count
-                while j < count, isHTMLSpace(bytes[j]) { j += 1 }
-                guard j < count, bytes[j] == UInt8(ascii: "=") else {
-                    i += 1
-                    continue
-                }
-                if name == srcsetName { return true }
-                j += 1
+            // Every attribute value follows an `=`, rarer than letters: jump from one `=`
+            // to the next with memchr, and look at the name before it and the value after.
+            while i < count, let found = memchr(base + i, Int32(UInt8(ascii: "=")), count - i) {
+                let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                i = equals + 1
+                var end = equals
+                while end > 0, isHTMLSpace(bytes[end - 1]) { end -= 1 }
+                guard let name = attributeName(endingAt: end, in: bytes) else { continue }
+                if name == .srcset { return true }
+                var j = equals + 1
                 while j < count, isHTMLSpace(bytes[j]) { j += 1 }
                 if j < count, bytes[j] == UInt8(ascii: "\"") || bytes[j] == UInt8(ascii: "'") { j += 1 }
                 while j < count, isHTMLSpace(bytes[j]) { j += 1 }
                 if !startsWithScheme(bytes, at: j) { return true }
-                i = j
             }
             return false
         }
     }
 
-    private static let srcsetName = Array("srcset".utf8)
-    // `srcset` before `src`, so the longer name wins.
-    private static let candidateNames = [Array("href".utf8), srcsetName, Array("src".utf8), Array("poster".utf8)]
+    private enum URLAttribute { case href, src, srcset, poster }
+
+    /// The URL attribute whose name ends at `end` (case-insensitively) and starts after
+    /// white space, if any.
+    private static func attributeName(endingAt end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> URLAttribute? {
+        func named(_ name: StaticString) -> Bool {
+            let length = name.utf8CodeUnitCount
+            guard end > length, isHTMLSpace(bytes[end - length - 1]) else { return false }
+            let letters = name.utf8Start
+            for k in 0..<length where bytes[end - length + k] | 0x20 != letters[k] { return false }
+            return true
+        }
+        guard end > 0 else { return nil }
+        switch bytes[end - 1] | 0x20 {
+        case UInt8(ascii: "f"): return named("href") ? .href : nil
+        case UInt8(ascii: "c"): return named("src") ? .src : nil
+        case UInt8(ascii: "t"): return named("srcset") ? .srcset : nil
+        case UInt8(ascii: "r"): return named("poster") ? .poster : nil
+        default: return nil
+        }
+    }
 
     private static func startsWithScheme(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         var j = start

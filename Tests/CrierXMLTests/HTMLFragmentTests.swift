@@ -73,6 +73,22 @@ struct HTMLFragmentTests {
         let out = HTMLFragment.absolutizingURLs(in: html, base: "https://example.com/")
         #expect(out == "<p>form\u{0C}feed escape\u{1B} end</p>\n<p><a href=\"https://example.com/x.html\">x</a> \u{7F} after</p>\n")
     }
+
+    @Test(arguments: [
+        (#"<a href="/about/">x</a>"#, true),
+        (#"<a HREF = '/about/'>x</a>"#, true),
+        (#"<a href=about.html>x</a>"#, true),
+        (#"<img src="https://example.org/a.png"> <a href="mailto:a@b.c">m</a>"#, false),
+        (#"<img srcset="https://example.org/a.png 2x">"#, true),
+        (#"<video poster="p.jpg"></video>"#, true),
+        (#"<a data-href="/x" title="a=b">t</a> x=1 href"#, false),
+        (#"href="/x" at the very start"#, false),
+        ("<p>plain text, no attributes at all</p>", false),
+        ("", false),
+    ])
+    func theCheapScanFindsRelativeURLCandidates(html: String, expected: Bool) {
+        #expect(HTMLFragment.mayHaveRelativeURL(html) == expected)
+    }
 }
 
 @Suite struct HTMLPlainTextTests {
