@@ -179,6 +179,71 @@ final class PublishSite {
         #expect(seen.withLock { $0["feed.xml"]?.count } == 5)
     }
 
+    @Test func unchangedEntriesAreCopiedFromThePublishedFileAndTheResultIsWhatABuildWrites() async throws {
+        let site = try PublishSite("formats: [atom, rss]")
+        for day in 1...5 { try site.post("p\(day)", day: day, body: "Text of post \(day) with [a link](/about/).") }
+        let reused = Mutex<[String: Set<Int>]>([:])
+        var options = site.options()
+        options.build.check = { file in
+            reused.withLock { $0[file.path] = file.parts.reusedEntries }
+            return FeedGate.check(file)
+        }
+        #expect(try await site.publish(options).succeeded)
+        #expect(reused.withLock { $0["feed.xml"] } == [])
+
+        func expectSameAsABuild(_ comment: Comment) throws {
+            var build = BuildOptions()
+            build.now = options.build.now
+            let outcome = BuildPipeline.run(try site.jobs(), options: build)
+            #expect(outcome.succeeded)
+            for file in outcome.files {
+                #expect(site.bytes(file.path) == file.bytes, "\(file.path): \(comment)")
+            }
+        }
+
+        try site.post("p3", day: 3, body: "Edited text of post 3.")
+        #expect(try await site.publish(options).succeeded)
+        for path in ["feed.xml", "feed.rss"] {
+            #expect(reused.withLock { $0[path]?.count } == 4, "\(path)")
+        }
+        try expectSameAsABuild("after one post changed")
+
+        // A published file edited by hand is not trusted: everything is written again.
+        let feed = site.output.appendingPathComponent("feed.xml")
+        let text = site.text("feed.xml")
+        try Data(text.replacingOccurrences(of: "Text of post 1", with: "Text of post X").utf8).write(to: feed)
+        try site.post("p4", day: 4, body: "Edited text of post 4.")
+        #expect(try await site.publish(options).succeeded)
+        #expect(reused.withLock { $0["feed.xml"] } == [])
+        #expect(reused.withLock { $0["feed.rss"]?.count } == 4)
+        try expectSameAsABuild("after a hand edit")
+    }
+
+    @Test func theEntryDigestCoversEveryFieldOfAnEntry() {
+        let entry = Entry(id: "tag:example.org,2024:a", title: "T", url: "https://example.org/a",
+                          published: Date(timeIntervalSince1970: 1), updated: Date(timeIntervalSince1970: 2),
+                          authors: [Person(name: "N", email: "e@example.org", uri: "https://example.org/")],
+                          categories: [Category(term: "c", scheme: "s")], summaryHTML: "<p>s</p>", contentHTML: "<p>c</p>",
+                          enclosures: [Enclosure(url: "https://example.org/a.mp3", length: 3, type: "audio/mpeg")])
+        #expect(Mirror(reflecting: entry).children.count == EntryDigest.coveredFields)
+        let variants: [(inout Entry) -> Void] = [
+            { $0.id += "x" }, { $0.title += "x" }, { $0.url += "x" },
+            { $0.published += 1 }, { $0.updated += 1 },
+            { $0.authors[0].name += "x" }, { $0.authors[0].email = nil }, { $0.authors[0].uri = nil }, { $0.authors.append(Person(name: "M")) },
+            { $0.categories[0].term += "x" }, { $0.categories[0].scheme = nil },
+            { $0.summaryHTML = nil }, { $0.summaryHTML = "<p>c</p>" }, { $0.contentHTML = nil },
+            { $0.enclosures[0].url += "x" }, { $0.enclosures[0].length += 1 }, { $0.enclosures[0].type += "x" },
+            // The same text split differently between two fields.
+            { $0.title = "Tx"; $0.url = "ttps://example.org/a" },
+        ]
+        var seen: Set<String> = [EntryDigest.of(entry)]
+        for (index, change) in variants.enumerated() {
+            var changed = entry
+            change(&changed)
+            #expect(seen.insert(EntryDigest.of(changed)).inserted, "variant \(index) has a digest seen before")
+        }
+    }
+
     @Test func aCachedPostComesBackEqualAndOnlyForTheSameFileVersionAndScope() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -35,22 +35,31 @@ public struct FeedFailure: Error, Sendable, Equatable, CustomStringConvertible {
 /// and warnings alike), empty when the file is fit to publish.
 public typealias FeedCheck = @Sendable (_ file: RenderedFile) -> [String]
 
+/// Where a publish finds the entries of the files it published before: a file's old
+/// entries by its path, `nil` for a file it cannot vouch for.
+public typealias EntryReuse = @Sendable (_ path: String) -> EntrySource?
+
 /// Turns planned feeds into bytes, one writer per format.
 public enum FeedRenderer {
     /// Renders every planned feed in every format, in parallel; the result is in a stable
-    /// order (feed order, then atom, rss, json).
-    public static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?) -> [Result<RenderedFile, FeedFailure>] {
+    /// order (feed order, then atom, rss, json). With `reuse` (a publish), Atom and RSS
+    /// entries unchanged since the file was last published are copied from it rather than
+    /// written, and those the gate passed before in the same surrounding bytes are marked
+    /// `knownValidEntries`.
+    public static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?,
+                              reuse: EntryReuse? = nil) -> [Result<RenderedFile, FeedFailure>] {
         let formats = Array(Set(formats)).sorted()
         let jobs = feeds.flatMap { feed in formats.map { (feed, $0) } }
         let results = ResultSlots<Result<RenderedFile, FeedFailure>>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (planned, format) = jobs[index]
-            results[index] = renderOne(planned, format: format, check: check)
+            results[index] = renderOne(planned, format: format, check: check, reuse: reuse)
         }
         return results.values
     }
 
-    static func renderOne(_ planned: PlannedFeed, format: FeedFormat, check: FeedCheck?) -> Result<RenderedFile, FeedFailure> {
+    static func renderOne(_ planned: PlannedFeed, format: FeedFormat, check: FeedCheck?,
+                          reuse: EntryReuse? = nil) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
         if let duplicate = duplicateID(in: planned.feed.entries) {
             return .failure(FeedFailure(path: path, problems: [
@@ -59,12 +68,17 @@ public enum FeedRenderer {
         }
         do {
             let parts: FeedParts
+            let source = format == .json ? nil : reuse?(path)
             switch format {
-            case .atom: parts = try AtomWriter.parts(planned.feed)
-            case .rss: parts = try RSSWriter.parts(planned.feed)
+            case .atom: parts = try AtomWriter.parts(planned.feed, digests: reuse != nil, reuse: source)
+            case .rss: parts = try RSSWriter.parts(planned.feed, digests: reuse != nil, reuse: source)
             case .json: parts = FeedParts(document: try JSONFeedWriter.write(planned.feed))
             }
-            let file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
+            var file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
+            // The old file passed the gate as a whole: its entries passed in its frame.
+            if let source, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
+                file.knownValidEntries = parts.reusedEntries
+            }
             if let check {
                 let problems = check(file)
                 if !problems.isEmpty { return .failure(FeedFailure(path: path, problems: problems)) }

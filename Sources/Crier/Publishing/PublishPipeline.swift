@@ -41,7 +41,7 @@ enum PublishPipeline {
     /// Default size of an archived feed's current document and of its archive pages.
     static let defaultArchiveSize = 20
 
-    static func run(_ jobs: [BuildJob], options: BuildOptions, caches: [DiskPostCache]) -> Plan {
+    static func run(_ jobs: [BuildJob], options: BuildOptions, caches: [DiskPostCache], reuse: EntryReuse? = nil) -> Plan {
         var plan = Plan()
         for (index, job) in jobs.enumerated() {
             var loadOptions = LoadOptions()
@@ -91,8 +91,8 @@ enum PublishPipeline {
             }
             // No check here: the publisher validates only the files that differ from the
             // published ones (an identical file replaces nothing), which keeps a no-op run fast.
-            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: nil)
-                + FeedRenderer.render(feeds, formats: job.formats, check: nil)
+            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: nil, reuse: reuse)
+                + FeedRenderer.render(feeds, formats: job.formats, check: nil, reuse: reuse)
             for result in rendered {
                 switch result {
                 case .success(let file): plan.outcome.files.append(file)

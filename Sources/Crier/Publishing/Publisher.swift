@@ -42,8 +42,9 @@ public struct PublishOptions: Sendable {
     /// What the last successful run read and published, so that a run with nothing
     /// changed can skip the build: `<state>/manifest`.
     public var manifestFile: URL { stateFolder.appendingPathComponent("manifest") }
-    /// The entries of each published feed the gate validated (`GateMemory`): `<state>/gate`.
-    var gateMemoryFile: URL { stateFolder.appendingPathComponent("gate") }
+    /// Where each entry is in the published Atom and RSS files (`PublishedEntries`):
+    /// `<state>/entries`.
+    var publishedEntriesFile: URL { stateFolder.appendingPathComponent("entries") }
 }
 
 /// A file a publish run wrote.
@@ -127,7 +128,10 @@ public enum Publisher {
             DiskPostCache(folder: options.cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
                           scope: scope, reuse: options.useCache)
         }
-        var plan = PublishPipeline.run(jobs, options: options.build, caches: caches)
+        let published = options.useCache ? PublishedEntries.read(options.publishedEntriesFile) : PublishedEntries()
+        let output = options.output
+        var plan = PublishPipeline.run(jobs, options: options.build, caches: caches,
+                                       reuse: { path in published.source(for: path, in: output) })
         report.build = plan.outcome
         for cache in caches {
             report.cacheHits += cache.hits
@@ -142,9 +146,10 @@ public enum Publisher {
 
         let rendered = plan.outcome.files.map(\.path)
         removeStaleTemporaryFiles(plan, options: options, report: &report)
-        gate(&plan, check: options.build.check, options: options, report: &report)
+        let unchanged = gate(&plan, check: options.build.check, output: options.output, report: &report)
         if report.build.succeeded || options.keepGoing {
             write(plan, options: options, into: &report)
+            recordEntries(plan, previous: published, unchanged: unchanged, options: options, report: &report)
         } else {
             report.withheld = plan.outcome.files.count
         }
@@ -241,61 +246,84 @@ public enum Publisher {
     /// Sorts out the files already published byte for byte (nothing to do) and runs the
     /// gate, in parallel, on the others: a file that fails it is dropped from the plan, so
     /// the published version stays.
-    private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, options: PublishOptions, report: inout PublishReport) {
+    /// Leaves out the files identical to the published ones and validates the others;
+    /// returns the paths of the identical ones.
+    private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, output: URL,
+                             report: inout PublishReport) -> Set<String> {
         let files = plan.outcome.files
-        let memory = options.useCache ? GateMemory.read(options.gateMemoryFile) : GateMemory()
-        typealias Verdict = (same: Bool, problems: [String], digests: (frame: String, entries: [String])?)
-        let verdicts = ResultSlots<Verdict>(count: files.count)
+        let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            var file = files[index]
-            if AtomicFile.holds(file.bytes, at: options.output.appendingPathComponent(file.path)) {
-                verdicts[index] = (true, [], nil)
+            let file = files[index]
+            if AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path)) {
+                verdicts[index] = (true, [])
             } else {
-                let digests = memory.markKnown(&file)
-                verdicts[index] = (false, check?(file) ?? [], digests)
+                verdicts[index] = (false, check?(file) ?? [])
             }
         }
         var kept: [RenderedFile] = []
-        var remembered = GateMemory()
+        var unchanged: Set<String> = []
         for (file, verdict) in zip(files, verdicts.values) {
             if verdict.same {
                 report.unchanged += 1
-                if let record = memory.records[file.path] { remembered.records[file.path] = record }
+                unchanged.insert(file.path)
             } else if verdict.problems.isEmpty {
                 kept.append(file)
-                if let digests = verdict.digests, check != nil {
-                    remembered.records[file.path] = GateMemory.Record(frame: digests.frame, entries: Set(digests.entries))
-                }
             } else {
                 plan.outcome.feedFailures.append(FeedFailure(path: file.path, problems: verdict.problems))
             }
         }
         plan.outcome.files = kept
         report.build.feedFailures = plan.outcome.feedFailures
-        if options.useCache && remembered != memory {
-            do {
-                try remembered.write(to: options.gateMemoryFile)
-            } catch {
-                report.stateWarnings.append("cannot save what the gate validated: \(error)")
-            }
+        return unchanged
+    }
+
+    /// Saves where the entries are in the files now published: the records of the files
+    /// just written, and the old ones of the files left as they were.
+    private static func recordEntries(_ plan: PublishPipeline.Plan, previous: PublishedEntries, unchanged: Set<String>,
+                                      options: PublishOptions, report: inout PublishReport) {
+        var published = PublishedEntries()
+        for path in unchanged {
+            if let record = previous.records[path] { published.records[path] = record }
+        }
+        let written = Set(report.written.map(\.path))
+        for file in plan.outcome.files where written.contains(file.path) {
+            guard let identity = StateFiles.identity(options.output.appendingPathComponent(file.path).path),
+                  let record = PublishedEntries.record(of: file, identity: identity) else { continue }
+            published.records[file.path] = record
+        }
+        guard published != previous else { return }
+        do {
+            try published.write(to: options.publishedEntriesFile)
+        } catch {
+            report.stateWarnings.append("cannot save where the published entries are: \(error)")
         }
     }
 
     /// Writes the changed files: archive documents first, so a current feed never links a
     /// `prev-archive` that is not on disk yet.
     private static func write(_ plan: PublishPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
-        let files = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
-            + plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
-        for file in files {
-            let url = options.output.appendingPathComponent(file.path)
-            let existed = FileManager.default.fileExists(atPath: url.path)
-            do {
-                try AtomicFile.write(file.bytes, to: url, sync: options.sync)
-                report.written.append(PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
-                                                    byteCount: file.bytes.count, created: !existed,
-                                                    isArchive: plan.archivePaths.contains(file.path)))
-            } catch {
-                report.writeErrors.append("\(error)")
+        let archives = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
+        let feeds = plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
+        // Each group in parallel (a large feed's write is mostly the kernel copying it and
+        // the disk flushing it), the archives before the feeds.
+        for files in [archives, feeds] where !files.isEmpty {
+            let outcomes = ResultSlots<Result<PublishedFile, any Error>>(count: files.count)
+            DispatchQueue.concurrentPerform(iterations: files.count) { index in
+                let file = files[index]
+                let url = options.output.appendingPathComponent(file.path)
+                let existed = FileManager.default.fileExists(atPath: url.path)
+                outcomes[index] = Result {
+                    try AtomicFile.write(file.bytes, to: url, sync: options.sync)
+                    return PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
+                                         byteCount: file.bytes.count, created: !existed,
+                                         isArchive: plan.archivePaths.contains(file.path))
+                }
+            }
+            for outcome in outcomes.values {
+                switch outcome {
+                case .success(let written): report.written.append(written)
+                case .failure(let error): report.writeErrors.append("\(error)")
+                }
             }
         }
     }

@@ -121,20 +121,34 @@ enum StateFiles {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size + 1)
-        var count = 0
+        // Read straight into uninitialised storage (no zero-filling first); one byte more
+        // than the size tells a file that grew meanwhile, which is then read to its end.
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                if n == 0 { break }
+                count += n
+            }
+        }
+        if failed { return nil }
+        guard bytes.count > size else { return bytes }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            if count == bytes.count { bytes += [UInt8](repeating: 0, count: max(4096, bytes.count)) }
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
-            if n == 0 { break }
-            count += n
+            if n == 0 { return bytes }
+            bytes += chunk[..<n]
         }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 
     /// Writes `bytes` to `path` in place (no temporary file, no flush): for cache files,

@@ -12,7 +12,12 @@ public enum AtomWriter {
 
     /// The feed as an Atom document in parts: the bytes before the entries, each entry's
     /// (written in parallel), and the bytes after them.
-    public static func parts(_ feed: Feed) throws -> FeedParts {
+    ///
+    /// - Parameters:
+    ///   - digests: keep each entry's `EntryDigest` in the result (for a publish).
+    ///   - reuse: entries of an earlier version of the file, copied instead of written
+    ///     again when their digest matches.
+    public static func parts(_ feed: Feed, digests: Bool = false, reuse: EntrySource? = nil) throws -> FeedParts {
         let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
@@ -43,7 +48,8 @@ public enum AtomWriter {
         try w.element("generator", Generator.name, attributes: ["uri": Generator.uri, "version": Generator.version])
         let prefixCount = try w.byteCount()
         try w.endElement()
-        return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 1) { entry, w in
+        return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 1,
+                                 digests: digests, reuse: reuse) { entry, w in
             try write(entry, to: w)
         }
     }

@@ -50,10 +50,27 @@ public struct FeedParts: Sendable, Equatable {
     /// ever held twice.
     static let batchSize = 256
 
+    /// Each entry's `EntryDigest`, when the writer was asked for them (a publish).
+    public internal(set) var entryDigests: [String] = []
+    /// Entries (indices) whose bytes were taken from `EntrySource` rather than written.
+    public internal(set) var reusedEntries: Set<Int> = []
+
+    /// SHA-256 of the bytes around the entries: two files with the same frame differ at
+    /// most in their entries.
+    var frameDigest: String {
+        var digest = PublishDigest()
+        digest.update(prefix)
+        digest.update([0])
+        digest.update(suffix)
+        return digest.finishHex()
+    }
+
     /// Cuts `frame`, the document written without entries, at `prefixCount` and writes
     /// each of `entries` with `write` into a fragment writer `depth` elements deep, in
-    /// parallel a batch at a time, copying them in between.
-    init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int,
+    /// parallel a batch at a time, copying them in between. With `digests`, each entry's
+    /// digest is kept, and an entry whose digest `reuse` knows is copied from there instead
+    /// of being written.
+    init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int, digests: Bool, reuse: EntrySource?,
          write: @Sendable (Entry, XMLWriter) throws -> Void) throws {
         var estimate = frame.count
         for entry in entries {
@@ -65,24 +82,44 @@ public struct FeedParts: Sendable, Equatable {
         entriesStart = prefixCount
         entryRanges = []
         entryRanges.reserveCapacity(entries.count)
+        let digests = digests || reuse != nil
         for batchStart in stride(from: 0, to: entries.count, by: FeedParts.batchSize) {
             let batch = entries[batchStart..<min(entries.count, batchStart + FeedParts.batchSize)]
-            let slots = ResultSlots<Result<[UInt8], any Error>>(count: batch.count)
+            let slots = ResultSlots<Result<(digest: String?, bytes: ArraySlice<UInt8>, reused: Bool), any Error>>(count: batch.count)
             DispatchQueue.concurrentPerform(iterations: batch.count) { index in
                 let entry = batch[batch.startIndex + index]
                 slots[index] = Result {
+                    let digest = digests ? EntryDigest.of(entry) : nil
+                    if let digest, let old = reuse?.entry(digest) { return (digest, old, true) }
                     let html = (entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)
                     let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: 1024 + html * 5 / 4)
                     try write(entry, w)
-                    return try w.finishFragment()
+                    return (digest, ArraySlice(try w.finishFragment()), false)
                 }
             }
             for result in slots.values {
+                let entry = try result.get()
                 let start = bytes.count
-                bytes += try result.get()
+                bytes += entry.bytes
+                if entry.reused { reusedEntries.insert(entryRanges.count) }
+                if let digest = entry.digest { entryDigests.append(digest) }
                 entryRanges.append(start..<bytes.count)
             }
         }
         bytes += frame[prefixCount...]
+    }
+}
+
+/// The bytes of the entries of a file as a previous publish wrote it, by `EntryDigest`.
+public struct EntrySource: Sendable {
+    let bytes: [UInt8]
+    let ranges: [String: Range<Int>]
+    /// The file's `FeedParts.frameDigest`.
+    let frame: String
+
+    /// The entry's bytes in the old file, if it was there.
+    func entry(_ digest: String) -> ArraySlice<UInt8>? {
+        guard let range = ranges[digest], range.upperBound <= bytes.count else { return nil }
+        return bytes[range]
     }
 }

@@ -15,7 +15,12 @@ public enum RSSWriter {
 
     /// The feed as an RSS 2.0 document in parts: the bytes before the items, each item's
     /// (written in parallel), and the bytes after them.
-    public static func parts(_ feed: Feed) throws -> FeedParts {
+    ///
+    /// - Parameters:
+    ///   - digests: keep each entry's `EntryDigest` in the result (for a publish).
+    ///   - reuse: entries of an earlier version of the file, copied instead of written
+    ///     again when their digest matches.
+    public static func parts(_ feed: Feed, digests: Bool = false, reuse: EntrySource? = nil) throws -> FeedParts {
         let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
@@ -54,7 +59,8 @@ public enum RSSWriter {
         let prefixCount = try w.byteCount()
         try w.endElement()
         try w.endElement()
-        return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 2) { entry, w in
+        return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 2,
+                                 digests: digests, reuse: reuse) { entry, w in
             try write(entry, to: w)
         }
     }
