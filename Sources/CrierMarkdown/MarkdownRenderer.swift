@@ -18,10 +18,16 @@ import Darwin
 /// `cmark_manage_extensions_special_characters`, so two parsers in that pass at once corrupt
 /// each other's output (seen here: `~~struck~~` left unrendered in about one render in four
 /// under load). Crier defines that symbol itself (``_crierManageSpecialCharacters(_:_:)``),
-/// which the dynamic linker binds the library's own calls to, and sets the table once, for
-/// good, through the library's definition. Inline passes then run fully in parallel.
-/// Should the binding ever not take (a statically linked or differently built library),
-/// every render falls back to serialising the inline pass behind a lock.
+/// which the dynamic linker binds the shared library's own calls to (they go through its
+/// PLT, as Debian builds it), and sets the table once, for good, through the library's
+/// definition. Inline passes then run fully in parallel. At start-up a first parse checks
+/// that the library really calls Crier's definition; if it does not (a library built with
+/// `-Bsymbolic-functions` or LTO keeps its calls internal), every render falls back to
+/// serialising the inline pass behind a lock.
+///
+/// The definition is process-wide: a program that links Crier and also uses its own copy
+/// of cmark-gfm shares it. Linking the static `libcmark-gfm.a` fails with a duplicate
+/// symbol rather than silently.
 public enum MarkdownRenderer {
     /// The extensions every render attaches, in cmark-gfm's names.
     public static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
@@ -131,8 +137,9 @@ public enum MarkdownRenderer {
         let pointers = extensionNames.compactMap { cmark_find_syntax_extension($0) }
         typealias Manage = @convention(c) (OpaquePointer?, Int32) -> Void
         let symbol = "cmark_manage_extensions_special_characters"
-        // RTLD_DEFAULT finds the definition the library's calls bind to; RTLD_NEXT, the
-        // library's own. They differ only when Crier's definition took precedence.
+        // RTLD_DEFAULT (a null handle on Linux) finds the definition the library's calls
+        // bind to; RTLD_NEXT, the library's own. They differ only when Crier's definition
+        // took precedence.
         guard let bound = dlsym(nil, symbol),
               let library = dlsym(UnsafeMutableRawPointer(bitPattern: -1), symbol),
               bound != library,
@@ -143,7 +150,16 @@ public enum MarkdownRenderer {
             cmark_parser_attach_syntax_extension(parser, syntaxExtension)
         }
         unsafeBitCast(library, to: Manage.self)(parser, 1)
-        return ExtensionList(pointers: pointers, inlinePassIsShared: true)
+        // Proof that the library calls Crier's definition: a parse must reach it.
+        let before = specialCharacterCalls.load(ordering: .relaxed)
+        if let probe = cmark_parser_new(CMARK_OPT_DEFAULT) {
+            for syntaxExtension in pointers { cmark_parser_attach_syntax_extension(probe, syntaxExtension) }
+            cmark_parser_feed(probe, "~~a~~", 5)
+            if let document = cmark_parser_finish(probe) { cmark_node_free(document) }
+            cmark_parser_free(probe)
+        }
+        let reached = specialCharacterCalls.load(ordering: .relaxed) > before
+        return ExtensionList(pointers: pointers, inlinePassIsShared: reached)
     }()
 }
 
@@ -152,7 +168,12 @@ public enum MarkdownRenderer {
 /// process-wide table of special characters, set once at start-up, is never cleared under
 /// another parser's feet. Not for calling from Swift.
 @_cdecl("cmark_manage_extensions_special_characters")
-public func _crierManageSpecialCharacters(_ parser: OpaquePointer?, _ add: Int32) {}
+public func _crierManageSpecialCharacters(_ parser: OpaquePointer?, _ add: Int32) {
+    specialCharacterCalls.add(1, ordering: .relaxed)
+}
+
+/// How often cmark-gfm called `_crierManageSpecialCharacters(_:_:)`: the start-up check.
+private let specialCharacterCalls = Atomic<Int>(0)
 
 /// Extension pointers looked up once and then only read: cmark-gfm never mutates a
 /// registered extension after registration.

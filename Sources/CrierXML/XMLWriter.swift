@@ -26,6 +26,8 @@ public final class XMLWriter {
 
     /// Where the fragment begins in `sink`, for a writer made by `init(fragmentAtDepth:)`.
     private var fragmentStart = 0
+    /// The depth a fragment is written at; every element it opens must be closed.
+    private var fragmentDepth = 0
 
     /// Starts a UTF-8 document with an XML declaration.
     /// - Parameters:
@@ -43,6 +45,7 @@ public final class XMLWriter {
     /// repeated children, such as a feed's entries, can so be written apart (in parallel)
     /// and joined between the bytes before and after them. Finish with `finishFragment()`.
     public init(fragmentAtDepth depth: Int, expectedSize: Int = 0) throws {
+        let depth = max(0, depth)
         (sink, writer) = try Self.open(indent: true, expectedSize: expectedSize + 64 * (depth + 1))
         // Scaffolding, cut off in `finishFragment`: the enclosing elements and a sibling
         // before the fragment, so libxml2 indents the fragment as it would in place.
@@ -53,6 +56,7 @@ public final class XMLWriter {
         }
         try check(xmlTextWriterFlush(writer), "flush")
         fragmentStart = sink.bytes.count
+        fragmentDepth = depth
         openElements = depth
     }
 
@@ -194,6 +198,7 @@ public final class XMLWriter {
     /// Returns the bytes of a fragment started with `init(fragmentAtDepth:)`; every element
     /// written since must be closed.
     public func finishFragment() throws -> [UInt8] {
+        guard openElements == fragmentDepth else { throw XMLWriterError(operation: "finish a fragment with an element still open") }
         try check(xmlTextWriterFlush(writer), "flush")
         finished = true
         return Array(sink.bytes[fragmentStart...])

@@ -13,7 +13,9 @@ import Testing
         try AtomicFile.write(bytes, to: url, sync: false)
         #expect(try Array(Data(contentsOf: url)) == bytes)
         #expect(AtomicFile.holds(bytes, at: url))
-        for index in [0, (1 << 20) - 1, 1 << 20, bytes.count - 1] {
+        // The comparison reads blocks of (1 << 20) + 1 bytes: change each block's first
+        // and last byte.
+        for index in [0, 1 << 20, (1 << 20) + 1, 2 * ((1 << 20) + 1) - 1, 2 * ((1 << 20) + 1), bytes.count - 1] {
             var changed = bytes
             changed[index] &+= 1
             #expect(!AtomicFile.holds(changed, at: url), "a change at \(index) went unnoticed")

@@ -61,6 +61,19 @@ import Testing
         #expect(problems == FeedGate.problems(in: file.bytes, path: file.path))
     }
 
+    @Test(arguments: [Crier.FeedFormat.atom, .rss])
+    func aBrokenFeedTailIsReportedAtItsLineInTheWholeFile(format: Crier.FeedFormat) throws {
+        var file = try rendered(format)
+        // An element after the entries where none may be, in the bytes after the last entry.
+        let suffix = String(decoding: file.parts.suffix, as: UTF8.self)
+        let closing = format == .atom ? "</feed>" : "</channel>"
+        let broken = suffix.replacingOccurrences(of: closing, with: "<bogus>x</bogus>\n" + closing)
+        file.parts = FeedParts(prefix: file.parts.prefix, entries: file.parts.entries, suffix: Array(broken.utf8))
+        let problems = FeedGate.check(file)
+        #expect(!problems.isEmpty)
+        #expect(problems == FeedGate.problems(in: file.bytes, path: file.path))
+    }
+
     @Test func entriesKnownToBeValidAreNotValidatedAgain() throws {
         var file = try breaking(try rendered(.atom), entry: 1, "<published>", "<published>not a date")
         #expect(!FeedGate.check(file).isEmpty)

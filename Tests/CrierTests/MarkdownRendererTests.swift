@@ -41,7 +41,10 @@ struct MarkdownRendererTests {
     @Test func parallelRendersGiveTheSameOutputAsOne() async {
         let source = "Hello ~~struck~~ and www.example.com\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
         let expected = MarkdownRenderer.render(source)
+        #if os(Linux)
+        // Debian's shared libcmark-gfm calls through its PLT, so Crier's definition binds.
         #expect(MarkdownRenderer.inlinePassesRunInParallel)
+        #endif
         #expect(expected.contains("<del>struck</del>"))
         #expect(expected.contains(#"<a href="http://www.example.com">www.example.com</a>"#))
         let mismatches = await withTaskGroup(of: Int.self) { group in

@@ -219,6 +219,25 @@ final class PublishSite {
         try expectSameAsABuild("after a hand edit")
     }
 
+    @Test func entriesPublishedWithoutTheGateAreValidatedWhenTheGateIsBack() async throws {
+        let site = try PublishSite("formats: [atom]")
+        for day in 1...3 { try site.post("p\(day)", day: day) }
+        var options = site.options()
+        options.build.check = nil
+        #expect(try await site.publish(options).succeeded)
+
+        let seen = Mutex<(reused: Set<Int>, known: Set<Int>)?>(nil)
+        options.build.check = { file in
+            seen.withLock { $0 = (file.parts.reusedEntries, file.knownValidEntries) }
+            return FeedGate.check(file)
+        }
+        try site.post("p2", day: 2, body: "Edited text.")
+        #expect(try await site.publish(options).succeeded)
+        let check = try #require(seen.withLock { $0 })
+        #expect(check.reused.count == 2)
+        #expect(check.known.isEmpty)
+    }
+
     @Test func theEntryDigestCoversEveryFieldOfAnEntry() {
         let entry = Entry(id: "tag:example.org,2024:a", title: "T", url: "https://example.org/a",
                           published: Date(timeIntervalSince1970: 1), updated: Date(timeIntervalSince1970: 2),

@@ -10,8 +10,9 @@ public struct RenderedFile: Sendable, Equatable {
     public var entryCount: Int
     /// Entries (indices into `parts.entries`) already known to pass the gate within these
     /// `parts.prefix` and `parts.suffix`: the gate need not validate them again.
-    public var knownValidEntries: Set<Int> = []
+    public internal(set) var knownValidEntries: Set<Int> = []
 
+    /// A file of `format` to be written at `path` (relative to the output folder).
     public init(path: String, format: FeedFormat, parts: FeedParts, entryCount: Int) {
         self.path = path
         self.format = format
@@ -37,17 +38,21 @@ public typealias FeedCheck = @Sendable (_ file: RenderedFile) -> [String]
 
 /// Where a publish finds the entries of the files it published before: a file's old
 /// entries by its path, `nil` for a file it cannot vouch for.
-public typealias EntryReuse = @Sendable (_ path: String) -> EntrySource?
+typealias EntryReuse = @Sendable (_ path: String) -> EntrySource?
 
 /// Turns planned feeds into bytes, one writer per format.
 public enum FeedRenderer {
     /// Renders every planned feed in every format, in parallel; the result is in a stable
-    /// order (feed order, then atom, rss, json). With `reuse` (a publish), Atom and RSS
-    /// entries unchanged since the file was last published are copied from it rather than
-    /// written, and those the gate passed before in the same surrounding bytes are marked
-    /// `knownValidEntries`.
-    public static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?,
-                              reuse: EntryReuse? = nil) -> [Result<RenderedFile, FeedFailure>] {
+    /// order (feed order, then atom, rss, json).
+    public static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?) -> [Result<RenderedFile, FeedFailure>] {
+        render(feeds, formats: formats, check: check, reuse: nil)
+    }
+
+    /// `render(_:formats:check:)` for a publish: Atom and RSS entries unchanged since the
+    /// file was last published are copied from it rather than written, and those the gate
+    /// passed before in the same surrounding bytes are marked `knownValidEntries`.
+    static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?,
+                       reuse: EntryReuse?) -> [Result<RenderedFile, FeedFailure>] {
         let formats = Array(Set(formats)).sorted()
         let jobs = feeds.flatMap { feed in formats.map { (feed, $0) } }
         let results = ResultSlots<Result<RenderedFile, FeedFailure>>(count: jobs.count)
@@ -76,7 +81,7 @@ public enum FeedRenderer {
             }
             var file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
             // The old file passed the gate as a whole: its entries passed in its frame.
-            if let source, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
+            if let source, source.validated, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
                 file.knownValidEntries = parts.reusedEntries
             }
             if let check {

@@ -1,21 +1,26 @@
 import Foundation
 
 /// Where each entry is in the Atom and RSS files the last publish wrote: for each file,
-/// its `stat` identity just after it was written, the digest of its bytes around the
-/// entries (`FeedParts.frameDigest`) and the byte range of each entry by `EntryDigest`.
+/// its `stat` identity just after it was written, the SHA-256 of the whole file and of its
+/// bytes around the entries (`FeedParts.frameDigest`), whether it passed the gate, and the
+/// byte range of each entry by `EntryDigest`.
 ///
 /// The next publish copies an unchanged entry's bytes from the published file instead of
 /// writing it again, and the gate skips it when the frame is unchanged too: every entry of
-/// a published file passed the gate in that frame. A file whose identity changed (edited
-/// or replaced by hand) is not used. Kept in `<state>/entries`; a file written by another
-/// Crier executable is ignored, as its writer or validator may differ.
+/// a validated file passed the gate in that frame. A file whose identity or digest changed
+/// (edited or replaced by hand, even within one timestamp tick) is not used. Kept in
+/// `<state>/entries`; a file written by another Crier executable is ignored, as its
+/// writer or validator may differ.
 struct PublishedEntries: Equatable {
     static let magic = "CRIERENTRIES"
     static let formatVersion: UInt16 = 1
 
     struct Record: Equatable {
         var identity: StateFiles.Identity
+        /// SHA-256 of the whole file.
+        var digest: String
         var frame: String
+        var validated: Bool
         var entries: [String: Range<Int>]
     }
 
@@ -24,10 +29,11 @@ struct PublishedEntries: Equatable {
 
     /// The record of a file just written, or `nil` when it holds no entries or its
     /// entries' digests were not taken.
-    static func record(of file: RenderedFile, identity: StateFiles.Identity) -> Record? {
+    static func record(of file: RenderedFile, identity: StateFiles.Identity, validated: Bool) -> Record? {
         let parts = file.parts
         guard !parts.entryRanges.isEmpty, parts.entryDigests.count == parts.entryRanges.count else { return nil }
-        return Record(identity: identity, frame: parts.frameDigest,
+        return Record(identity: identity, digest: PublishDigest.hex(bytes: parts.bytes), frame: parts.frameDigest,
+                      validated: validated,
                       entries: Dictionary(zip(parts.entryDigests, parts.entryRanges), uniquingKeysWith: { first, _ in first }))
     }
 
@@ -37,29 +43,33 @@ struct PublishedEntries: Equatable {
         guard let record = records[path] else { return nil }
         let file = output.appendingPathComponent(path).path
         guard StateFiles.identity(file) == record.identity, let bytes = StateFiles.read(file),
-              bytes.count == record.identity.size else { return nil }
-        return EntrySource(bytes: bytes, ranges: record.entries, frame: record.frame)
+              bytes.count == record.identity.size, PublishDigest.hex(bytes: bytes) == record.digest else { return nil }
+        return EntrySource(bytes: bytes, ranges: record.entries, frame: record.frame, validated: record.validated)
     }
 
     /// The records in `file`, or none when there is no such file or it cannot be used.
     static func read(_ file: URL) -> PublishedEntries {
-        guard let bytes = StateFiles.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
+        guard PublishManifest.executableIdentity != "unknown",
+              let bytes = StateFiles.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
               r.string() == PublishManifest.executableIdentity, let count = r.int(width: 4), count <= bytes.count else {
             return PublishedEntries()
         }
         var published = PublishedEntries()
         for _ in 0..<count {
-            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r), let frame = r.string(),
+            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r), let digest = r.string(),
+                  let frame = r.string(), let validated = r.bool(),
                   let entryCount = r.int(width: 4), entryCount <= bytes.count else { return PublishedEntries() }
             var entries: [String: Range<Int>] = [:]
             entries.reserveCapacity(entryCount)
             for _ in 0..<entryCount {
-                guard let digest = r.string(), let start = r.int(), let end = r.int(), start <= end else { return PublishedEntries() }
-                entries[digest] = start..<end
+                guard let entry = r.string(), let start = r.int(), let end = r.int(), 0 <= start, start <= end else {
+                    return PublishedEntries()
+                }
+                entries[entry] = start..<end
             }
-            published.records[path] = Record(identity: identity, frame: frame, entries: entries)
+            published.records[path] = Record(identity: identity, digest: digest, frame: frame, validated: validated, entries: entries)
         }
-        return published
+        return r.atEnd ? published : PublishedEntries()
     }
 
     func write(to file: URL) throws {
@@ -69,7 +79,9 @@ struct PublishedEntries: Equatable {
         for (path, record) in records.sorted(by: { $0.key < $1.key }) {
             w.string(path)
             record.identity.write(to: &w)
+            w.string(record.digest)
             w.string(record.frame)
+            w.bool(record.validated)
             w.int(record.entries.count, width: 4)
             for (digest, range) in record.entries.sorted(by: { $0.value.lowerBound < $1.value.lowerBound }) {
                 w.string(digest)
@@ -77,6 +89,6 @@ struct PublishedEntries: Equatable {
                 w.int(range.upperBound)
             }
         }
-        try StateFiles.overwrite(w.bytes, to: file.path)
+        try AtomicFile.write(w.bytes, to: file, sync: false)
     }
 }

@@ -128,10 +128,13 @@ public enum Publisher {
             DiskPostCache(folder: options.cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
                           scope: scope, reuse: options.useCache)
         }
-        let published = options.useCache ? PublishedEntries.read(options.publishedEntriesFile) : PublishedEntries()
+        // Read even without the cache, to keep the records of the files left as they are.
+        let published = PublishedEntries.read(options.publishedEntriesFile)
         let output = options.output
-        var plan = PublishPipeline.run(jobs, options: options.build, caches: caches,
-                                       reuse: { path in published.source(for: path, in: output) })
+        let useCache = options.useCache
+        // Without the cache nothing is copied, but the entries' digests are still taken.
+        let reuse: EntryReuse = { path in useCache ? published.source(for: path, in: output) : nil }
+        var plan = PublishPipeline.run(jobs, options: options.build, caches: caches, reuse: reuse)
         report.build = plan.outcome
         for cache in caches {
             report.cacheHits += cache.hits
@@ -245,9 +248,7 @@ public enum Publisher {
 
     /// Sorts out the files already published byte for byte (nothing to do) and runs the
     /// gate, in parallel, on the others: a file that fails it is dropped from the plan, so
-    /// the published version stays.
-    /// Leaves out the files identical to the published ones and validates the others;
-    /// returns the paths of the identical ones.
+    /// the published version stays. Returns the paths of the files already published.
     private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, output: URL,
                              report: inout PublishReport) -> Set<String> {
         let files = plan.outcome.files
@@ -288,7 +289,8 @@ public enum Publisher {
         let written = Set(report.written.map(\.path))
         for file in plan.outcome.files where written.contains(file.path) {
             guard let identity = StateFiles.identity(options.output.appendingPathComponent(file.path).path),
-                  let record = PublishedEntries.record(of: file, identity: identity) else { continue }
+                  let record = PublishedEntries.record(of: file, identity: identity, validated: options.build.check != nil)
+            else { continue }
             published.records[file.path] = record
         }
         guard published != previous else { return }

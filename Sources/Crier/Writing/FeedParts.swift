@@ -25,7 +25,7 @@ public struct FeedParts: Sendable, Equatable {
     public var entries: [ArraySlice<UInt8>] { entryRanges.map { bytes[$0] } }
 
     /// A document made of these pieces.
-    public init(prefix: some Collection<UInt8>, entries: [some Collection<UInt8>], suffix: some Collection<UInt8>) {
+    init(prefix: some Collection<UInt8>, entries: [some Collection<UInt8>], suffix: some Collection<UInt8>) {
         bytes = Array(prefix)
         entriesStart = bytes.count
         entryRanges = []
@@ -43,6 +43,12 @@ public struct FeedParts: Sendable, Equatable {
         bytes = document
         entriesStart = document.count
         entryRanges = []
+    }
+
+    /// A guess at an entry's size once written, reserved up front: its HTML as written
+    /// (escaped markup grows by about a fifth) and a kilobyte for the rest.
+    static func estimatedSize(of entry: Entry) -> Int {
+        1024 + ((entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)) * 5 / 4
     }
 
     /// How many entries are written at once before they are copied into the document:
@@ -72,10 +78,7 @@ public struct FeedParts: Sendable, Equatable {
     /// of being written.
     init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int, digests: Bool, reuse: EntrySource?,
          write: @Sendable (Entry, XMLWriter) throws -> Void) throws {
-        var estimate = frame.count
-        for entry in entries {
-            estimate += 1024 + ((entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)) * 5 / 4
-        }
+        let estimate = entries.reduce(frame.count) { $0 + FeedParts.estimatedSize(of: $1) }
         bytes = []
         bytes.reserveCapacity(estimate)
         bytes += frame[..<prefixCount]
@@ -91,8 +94,7 @@ public struct FeedParts: Sendable, Equatable {
                 slots[index] = Result {
                     let digest = digests ? EntryDigest.of(entry) : nil
                     if let digest, let old = reuse?.entry(digest) { return (digest, old, true) }
-                    let html = (entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)
-                    let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: 1024 + html * 5 / 4)
+                    let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entry))
                     try write(entry, w)
                     return (digest, ArraySlice(try w.finishFragment()), false)
                 }
@@ -111,15 +113,18 @@ public struct FeedParts: Sendable, Equatable {
 }
 
 /// The bytes of the entries of a file as a previous publish wrote it, by `EntryDigest`.
-public struct EntrySource: Sendable {
+struct EntrySource: Sendable {
     let bytes: [UInt8]
     let ranges: [String: Range<Int>]
     /// The file's `FeedParts.frameDigest`.
     let frame: String
+    /// Whether the file passed the gate when it was published (a publish without a check
+    /// writes files nobody validated).
+    let validated: Bool
 
     /// The entry's bytes in the old file, if it was there.
     func entry(_ digest: String) -> ArraySlice<UInt8>? {
-        guard let range = ranges[digest], range.upperBound <= bytes.count else { return nil }
+        guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
         return bytes[range]
     }
 }
