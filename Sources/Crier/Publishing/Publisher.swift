@@ -287,11 +287,18 @@ public enum Publisher {
             if let record = previous.records[path] { published.records[path] = record }
         }
         let written = Set(report.written.map(\.path))
-        for file in plan.outcome.files where written.contains(file.path) {
-            guard let identity = StateFiles.identity(options.output.appendingPathComponent(file.path).path),
-                  let record = PublishedEntries.record(of: file, identity: identity, validated: options.build.check != nil)
-            else { continue }
-            published.records[file.path] = record
+        let files = plan.outcome.files.filter { written.contains($0.path) }
+        let validated = options.build.check != nil
+        let records = ResultSlots<PublishedEntries.Record?>(count: files.count)
+        // In parallel: each record hashes its whole file.
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
+            records[index] = StateFiles.identity(options.output.appendingPathComponent(file.path).path).flatMap {
+                PublishedEntries.record(of: file, identity: $0, validated: validated)
+            }
+        }
+        for (file, record) in zip(files, records.values) {
+            if let record { published.records[file.path] = record }
         }
         guard published != previous else { return }
         do {
