@@ -238,6 +238,26 @@ final class PublishSite {
         #expect(check.known.isEmpty)
     }
 
+    @Test func entryRecordsAreUsedOnlyForTheSameFileInTheSameFormatAndSurviveARoundTrip() async throws {
+        let site = try PublishSite("formats: [atom, rss]")
+        try site.post("p1", day: 1)
+        #expect(try await site.publish().succeeded)
+        let file = site.root.appendingPathComponent("public/.crier/entries")
+        let records = PublishedEntries.read(file)
+        #expect(Set(records.records.keys) == ["feed.xml", "feed.rss"])
+        #expect(records.records["feed.xml"]?.format == .atom)
+        #expect(records.source(for: "feed.xml", format: .atom, in: site.output) != nil)
+        #expect(records.source(for: "feed.xml", format: .rss, in: site.output) == nil)
+        #expect(records.source(for: "feed.json", format: .json, in: site.output) == nil)
+        // Written and read back unchanged; a damaged file is no records at all.
+        try records.write(to: file)
+        #expect(PublishedEntries.read(file) == records)
+        var bytes = try Array(Data(contentsOf: file))
+        bytes.removeLast(3)
+        try Data(bytes).write(to: file)
+        #expect(PublishedEntries.read(file).records.isEmpty)
+    }
+
     @Test func theEntryDigestCoversEveryFieldOfAnEntry() {
         let entry = Entry(id: "tag:example.org,2024:a", title: "T", url: "https://example.org/a",
                           published: Date(timeIntervalSince1970: 1), updated: Date(timeIntervalSince1970: 2),

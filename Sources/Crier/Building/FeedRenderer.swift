@@ -37,8 +37,8 @@ public struct FeedFailure: Error, Sendable, Equatable, CustomStringConvertible {
 public typealias FeedCheck = @Sendable (_ file: RenderedFile) -> [String]
 
 /// Where a publish finds the entries of the files it published before: a file's old
-/// entries by its path, `nil` for a file it cannot vouch for.
-typealias EntryReuse = @Sendable (_ path: String) -> EntrySource?
+/// entries by its path and format, `nil` for a file it cannot vouch for.
+typealias EntryReuse = @Sendable (_ path: String, _ format: FeedFormat) -> EntrySource?
 
 /// Turns planned feeds into bytes, one writer per format.
 public enum FeedRenderer {
@@ -73,7 +73,7 @@ public enum FeedRenderer {
         }
         do {
             let parts: FeedParts
-            let source = format == .json ? nil : reuse?(path)
+            let source = format == .json ? nil : reuse?(path, format)
             switch format {
             case .atom: parts = try AtomWriter.parts(planned.feed, digests: reuse != nil, reuse: source)
             case .rss: parts = try RSSWriter.parts(planned.feed, digests: reuse != nil, reuse: source)

@@ -1,21 +1,23 @@
 import Foundation
 
 /// Where each entry is in the Atom and RSS files the last publish wrote: for each file,
-/// its `stat` identity just after it was written, the SHA-256 of the whole file and of its
-/// bytes around the entries (`FeedParts.frameDigest`), whether it passed the gate, and the
-/// byte range of each entry by `EntryDigest`.
+/// its format, its `stat` identity just after it was written, the SHA-256 of the whole
+/// file and of its bytes around the entries (`FeedParts.frameDigest`), whether it passed
+/// the gate, and the byte range of each entry by `EntryDigest`.
 ///
 /// The next publish copies an unchanged entry's bytes from the published file instead of
 /// writing it again, and the gate skips it when the frame is unchanged too: every entry of
 /// a validated file passed the gate in that frame. A file whose identity or digest changed
-/// (edited or replaced by hand, even within one timestamp tick) is not used. Kept in
-/// `<state>/entries`; a file written by another Crier executable is ignored, as its
-/// writer or validator may differ.
+/// (edited or replaced by hand, even within one timestamp tick) is not used, nor one of
+/// another format. Kept in `<state>/entries`; a file written by another Crier executable
+/// is ignored, as its writer or validator may differ.
 struct PublishedEntries: Equatable {
     static let magic = "CRIERENTRIES"
-    static let formatVersion: UInt16 = 1
+    static let formatVersion: UInt16 = 2
 
     struct Record: Equatable {
+        /// Entries are written differently in each format.
+        var format: FeedFormat
         var identity: StateFiles.Identity
         /// SHA-256 of the whole file.
         var digest: String
@@ -32,15 +34,15 @@ struct PublishedEntries: Equatable {
     static func record(of file: RenderedFile, identity: StateFiles.Identity, validated: Bool) -> Record? {
         let parts = file.parts
         guard !parts.entryRanges.isEmpty, parts.entryDigests.count == parts.entryRanges.count else { return nil }
-        return Record(identity: identity, digest: PublishDigest.hex(bytes: parts.bytes), frame: parts.frameDigest,
+        return Record(format: file.format, identity: identity, digest: PublishDigest.hex(bytes: parts.bytes), frame: parts.frameDigest,
                       validated: validated,
                       entries: Dictionary(zip(parts.entryDigests, parts.entryRanges), uniquingKeysWith: { first, _ in first }))
     }
 
     /// The old entries of the file at `path` in `output`, read from disk, when the file is
     /// still exactly as the last publish wrote it.
-    func source(for path: String, in output: URL) -> EntrySource? {
-        guard let record = records[path] else { return nil }
+    func source(for path: String, format: FeedFormat, in output: URL) -> EntrySource? {
+        guard let record = records[path], record.format == format else { return nil }
         let file = output.appendingPathComponent(path).path
         guard StateFiles.identity(file) == record.identity, let bytes = StateFiles.read(file),
               bytes.count == record.identity.size, PublishDigest.hex(bytes: bytes) == record.digest else { return nil }
@@ -56,7 +58,8 @@ struct PublishedEntries: Equatable {
         }
         var published = PublishedEntries()
         for _ in 0..<count {
-            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r), let digest = r.string(),
+            guard let path = r.string(), let format = r.string().flatMap(FeedFormat.init(rawValue:)),
+                  let identity = StateFiles.Identity.read(from: &r), let digest = r.string(),
                   let frame = r.string(), let validated = r.bool(),
                   let entryCount = r.int(width: 4), entryCount <= bytes.count else { return PublishedEntries() }
             var entries: [String: Range<Int>] = [:]
@@ -67,7 +70,7 @@ struct PublishedEntries: Equatable {
                 }
                 entries[entry] = start..<end
             }
-            published.records[path] = Record(identity: identity, digest: digest, frame: frame, validated: validated, entries: entries)
+            published.records[path] = Record(format: format, identity: identity, digest: digest, frame: frame, validated: validated, entries: entries)
         }
         return r.atEnd ? published : PublishedEntries()
     }
@@ -78,6 +81,7 @@ struct PublishedEntries: Equatable {
         w.int(records.count, width: 4)
         for (path, record) in records.sorted(by: { $0.key < $1.key }) {
             w.string(path)
+            w.string(record.format.rawValue)
             record.identity.write(to: &w)
             w.string(record.digest)
             w.string(record.frame)

@@ -133,7 +133,7 @@ public enum Publisher {
         let output = options.output
         let useCache = options.useCache
         // Without the cache nothing is copied, but the entries' digests are still taken.
-        let reuse: EntryReuse = { path in useCache ? published.source(for: path, in: output) : nil }
+        let reuse: EntryReuse = { path, format in useCache ? published.source(for: path, format: format, in: output) : nil }
         var plan = PublishPipeline.run(jobs, options: options.build, caches: caches, reuse: reuse)
         report.build = plan.outcome
         for cache in caches {
