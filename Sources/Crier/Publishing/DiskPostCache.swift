@@ -47,13 +47,6 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         self.reuse = reuse
     }
 
-    /// The cache folder for `job` in `cacheFolder`, its scope computed from the job's inputs.
-    public convenience init(cacheFolder: URL, job: BuildJob, reuse: Bool = true) {
-        let scope = DiskPostCache.scope(of: job)
-        self.init(folder: cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
-                  scope: scope, reuse: reuse)
-    }
-
     /// The name of the folder of the job whose scope is `scope`.
     static func folderName(scope: String) -> String { String(scope.prefix(24)) }
 
