@@ -207,7 +207,9 @@ public enum HTMLFragment {
         return false
     }
 
-    static func hasScheme(_ value: String) -> Bool {
+    /// Whether `value` starts with a URL scheme and its colon (`https:`): an ASCII letter,
+    /// then ASCII letters, digits, `+`, `-` or `.` (RFC 3986 §3.1).
+    public static func hasScheme(_ value: String) -> Bool {
         var value = value
         return value.withUTF8 { startsWithScheme($0, at: 0) }
     }

@@ -1,3 +1,4 @@
+import CrierXML
 import Foundation
 
 /// Permalink patterns (Jekyll's `/:year/:month/:day/:title:output_ext`, Hugo's
@@ -52,21 +53,11 @@ enum Permalink {
     /// The absolute URL of `path` (site-relative, or already absolute) under `baseURL`,
     /// with characters a URL may not hold percent-encoded.
     static func absoluteURL(baseURL: String, path: String) -> String {
-        if hasScheme(path) { return path }
+        if HTMLFragment.hasScheme(path) { return path }
         var base = baseURL
         if !base.hasSuffix("/") { base += "/" }
         let trimmed = path.drop(while: { $0 == "/" })
         return base + percentEncodePath(String(trimmed))
-    }
-
-    /// Whether `text` starts with a URL scheme (`https:`).
-    static func hasScheme(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
-        for scalar in text.unicodeScalars.dropFirst() {
-            if scalar == ":" { return true }
-            guard scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar) else { return false }
-        }
-        return false
     }
 
     static func percentEncodePath(_ path: String) -> String {

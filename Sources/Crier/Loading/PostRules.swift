@@ -204,7 +204,7 @@ enum PostRules {
         if summaryHTML?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { summaryHTML = nil }
 
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
-        let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { Permalink.hasScheme($0) ? $0 : nil }
+        let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { HTMLFragment.hasScheme($0) ? $0 : nil }
 
         // A no-op without parsing unless a relative URL is left (see `render` above).
         let absoluteContent = HTMLFragment.absolutizingURLs(in: contentHTML, base: url)

@@ -1,3 +1,4 @@
+import CrierXML
 import Foundation
 
 /// The kind of source being loaded, which decides the rules for its posts.
@@ -177,7 +178,7 @@ enum SiteConfiguration {
         let params = table.value("params")?.table ?? ConfigTable()
         var site = Site(title: table.value("title")?.scalarText ?? "", baseURL: "")
         var base = table.value("baseURL")?.scalarText ?? ""
-        if base.isEmpty || !Permalink.hasScheme(base) {
+        if base.isEmpty || !HTMLFragment.hasScheme(base) {
             warnings.append(PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) },
                                       message: "no absolute `baseURL`: links use http://localhost:1313/ until you set one"))
             base = "http://localhost:1313/"
