@@ -85,22 +85,18 @@ struct ConfigTable: Sendable, Equatable {
 
     /// The value of the first of `names` present, compared without case (Hugo's keys are
     /// case-insensitive: `baseURL`, `baseurl`).
-    func first(_ names: String...) -> (key: String, value: ConfigValue)? {
+    func first(_ names: String...) -> (key: String, value: ConfigValue)? { first(of: names) }
+
+    /// The value of the first of `names` present, as `first(_:)` finds it.
+    func value(_ names: String...) -> ConfigValue? { first(of: names)?.value }
+
+    private func first(of names: [String]) -> (key: String, value: ConfigValue)? {
         for name in names {
             if let value = values[name] { return (name, value) }
             let lower = name.lowercased()
             if let key = keys.first(where: { $0.lowercased() == lower }), let value = values[key] {
                 return (key, value)
             }
-        }
-        return nil
-    }
-
-    func value(_ names: String...) -> ConfigValue? {
-        for name in names {
-            if let value = values[name] { return value }
-            let lower = name.lowercased()
-            if let key = keys.first(where: { $0.lowercased() == lower }) { return values[key] }
         }
         return nil
     }
