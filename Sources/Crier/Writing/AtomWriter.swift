@@ -41,10 +41,7 @@ public enum AtomWriter {
             try w.emptyElement("link", attributes: ["rel": "hub", "href": hub])
         }
         for link in feed.links[.atom] ?? [] {
-            try w.startElement("link", attributes: ["rel": link.rel, "href": link.href])
-            if let type = link.type { try w.attribute("type", type) }
-            if let title = link.title { try w.attribute("title", title) }
-            try w.endElement()
+            try link.write(as: "link", leading: ["rel": link.rel, "href": link.href], to: w)
         }
         if feed.isArchive {
             try w.emptyElement("fh:archive", attributes: ["xmlns:fh": FeedArchive.namespace])

@@ -47,10 +47,7 @@ public enum RSSWriter {
             try w.emptyElement("atom:link", attributes: ["href": hub, "rel": "hub"])
         }
         for link in feed.links[.rss] ?? [] {
-            try w.startElement("atom:link", attributes: ["href": link.href, "rel": link.rel])
-            if let type = link.type { try w.attribute("type", type) }
-            if let title = link.title { try w.attribute("title", title) }
-            try w.endElement()
+            try link.write(as: "atom:link", leading: ["href": link.href, "rel": link.rel], to: w)
         }
         if feed.isArchive {
             try w.emptyElement("fh:archive", attributes: ["xmlns:fh": FeedArchive.namespace])
