@@ -8,9 +8,7 @@ final class RSSValidator: FeedStreamHandler {
     private let spec = "RSS 2.0"
     private var channel: XMLElement?
     private var channelCount = 0
-    private var sawItem = false
     private var seenGuids = SeenSet()
-    private var rootNamespaces: [XMLNamespaceDeclaration] = []
     private var rssRoot: XMLElement?
 
     init(sink: DiagnosticSink) {
@@ -19,7 +17,6 @@ final class RSSValidator: FeedStreamHandler {
     }
 
     func start(root: XMLElement, namespaces: [XMLNamespaceDeclaration]) {
-        rootNamespaces = namespaces
         rssRoot = root
         common.checkLanguage(root)
         if let version = root.attribute("version") {
@@ -55,7 +52,6 @@ final class RSSValidator: FeedStreamHandler {
             return
         }
         if element.namespace == nil && element.name == "item" {
-            sawItem = true
             validateItem(element)
             return
         }
