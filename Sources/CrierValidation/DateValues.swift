@@ -6,91 +6,42 @@ enum DateValues {
     /// RFC 3339 §5.6 `date-time`, as Atom requires (RFC 4287 §3.3): upper-case `T` and `Z`,
     /// a numeric offset with a colon, a real calendar date.
     static func isRFC3339(_ value: String) -> Bool {
-        let b = Array(value.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
-            var v = 0
-            for k in i..<(i + n) {
-                guard b[k] >= 48 && b[k] <= 57 else { return nil }
-                v = v * 10 + Int(b[k] - 48)
-            }
-            i += n
-            return v
+        var c = ByteCursor(value)
+        guard let year = c.digits(4), c.take(45), let month = c.digits(2), c.take(45), let day = c.digits(2), c.take(84),
+              let hour = c.digits(2), c.take(58), let minute = c.digits(2), c.take(58), let second = c.digits(2) else { return false }
+        if c.take(46) {
+            guard c.skipDigits() > 0 else { return false }
         }
-        func expect(_ c: UInt8) -> Bool {
-            guard i < b.count, b[i] == c else { return false }
-            i += 1
-            return true
-        }
-        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2), expect(84),
-              let hour = digits(2), expect(58), let minute = digits(2), expect(58), let second = digits(2) else { return false }
-        if i < b.count, b[i] == 46 {
-            i += 1
-            let start = i
-            while i < b.count, b[i] >= 48 && b[i] <= 57 { i += 1 }
-            guard i > start else { return false }
-        }
-        guard i < b.count else { return false }
-        if b[i] == 90 {
-            i += 1
-        } else if b[i] == 43 || b[i] == 45 {
-            i += 1
-            guard let oh = digits(2), expect(58), let om = digits(2), oh <= 23, om <= 59 else { return false }
+        if c.take(90) {
+        } else if c.take(43) || c.take(45) {
+            guard let oh = c.digits(2), c.take(58), let om = c.digits(2), oh <= 23, om <= 59 else { return false }
         } else {
             return false
         }
-        guard i == b.count else { return false }
+        guard c.atEnd else { return false }
         return isCalendarDate(year: year, month: month, day: day) && hour <= 23 && minute <= 59 && second <= 60
     }
 
     /// W3C-DTF (the profile of ISO 8601 Dublin Core uses): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
     /// or a date with `Thh:mm[:ss[.s]]` and a zone.
     static func isW3CDTF(_ value: String, zoneRequired: Bool = true) -> Bool {
-        let b = Array(value.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
-            var v = 0
-            for k in i..<(i + n) {
-                guard b[k] >= 48 && b[k] <= 57 else { return nil }
-                v = v * 10 + Int(b[k] - 48)
-            }
-            i += n
-            return v
+        var c = ByteCursor(value)
+        guard let year = c.digits(4) else { return false }
+        if c.atEnd { return true }
+        guard c.take(45), let month = c.digits(2), (1...12).contains(month) else { return false }
+        if c.atEnd { return true }
+        guard c.take(45), let day = c.digits(2), isCalendarDate(year: year, month: month, day: day) else { return false }
+        if c.atEnd { return true }
+        guard c.take(84), let hour = c.digits(2), hour <= 24, c.take(58), let minute = c.digits(2), minute <= 59 else { return false }
+        if c.take(58) {
+            guard let second = c.digits(2), second <= 60 else { return false }
+            if c.take(46) { c.skipDigits() }
         }
-        func at(_ c: UInt8) -> Bool { i < b.count && b[i] == c }
-        guard let year = digits(4) else { return false }
-        if i == b.count { return true }
-        guard at(45) else { return false }
-        i += 1
-        guard let month = digits(2), (1...12).contains(month) else { return false }
-        if i == b.count { return true }
-        guard at(45) else { return false }
-        i += 1
-        guard let day = digits(2), isCalendarDate(year: year, month: month, day: day) else { return false }
-        if i == b.count { return true }
-        guard at(84) else { return false }
-        i += 1
-        guard let hour = digits(2), hour <= 24, at(58) else { return false }
-        i += 1
-        guard let minute = digits(2), minute <= 59 else { return false }
-        if at(58) {
-            i += 1
-            guard let second = digits(2), second <= 60 else { return false }
-            if at(46) {
-                i += 1
-                while i < b.count, b[i] >= 48 && b[i] <= 57 { i += 1 }
-            }
-        }
-        if at(90) { i += 1; return i == b.count }
-        if i == b.count { return !zoneRequired }
-        guard at(43) || at(45) else { return false }
-        i += 1
-        guard let oh = digits(2), oh <= 23, at(58) else { return false }
-        i += 1
-        guard let om = digits(2), om <= 59 else { return false }
-        return i == b.count
+        if c.take(90) { return c.atEnd }
+        if c.atEnd { return !zoneRequired }
+        guard c.take(43) || c.take(45) else { return false }
+        guard let oh = c.digits(2), oh <= 23, c.take(58), let om = c.digits(2), om <= 59 else { return false }
+        return c.atEnd
     }
 
     static func isCalendarDate(year: Int, month: Int, day: Int) -> Bool {
@@ -191,6 +142,43 @@ enum DateValues {
             return zone.count == 1 && zone != "j" && zone.first!.isLetter
         }
         return true
+    }
+}
+
+/// Reads ASCII date syntax a byte at a time.
+private struct ByteCursor {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ value: String) { bytes = Array(value.utf8) }
+
+    var atEnd: Bool { index == bytes.count }
+
+    /// `n` decimal digits as a number, consumed; `nil` (nothing consumed) otherwise.
+    mutating func digits(_ n: Int) -> Int? {
+        guard index + n <= bytes.count else { return nil }
+        var value = 0
+        for k in index..<(index + n) {
+            guard bytes[k] >= 48 && bytes[k] <= 57 else { return nil }
+            value = value * 10 + Int(bytes[k] - 48)
+        }
+        index += n
+        return value
+    }
+
+    /// Consumes `byte` if it comes next.
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Consumes a run of digits; returns how many.
+    @discardableResult
+    mutating func skipDigits() -> Int {
+        let start = index
+        while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 { index += 1 }
+        return index - start
     }
 }
 
