@@ -33,17 +33,7 @@ public enum AtomicFile {
             if !closed { close(fd) }
         }
         do {
-            try bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw WriteError(path: temporary.path, reason: String(cString: strerror(errno)))
-                    }
-                    offset += n
-                }
-            }
+            try writeAll(bytes, to: fd, path: temporary.path)
             if sync && fsync(fd) != 0 { throw WriteError(path: temporary.path, reason: "fsync: " + String(cString: strerror(errno))) }
             closed = true
             if close(fd) != 0 { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
@@ -59,6 +49,22 @@ public enum AtomicFile {
             if dirfd >= 0 {
                 fsync(dirfd)
                 close(dirfd)
+            }
+        }
+    }
+
+    /// Writes every byte of `bytes` to `fd` (retrying short writes and EINTR); `path` names
+    /// the file in the error.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(path: path, reason: String(cString: strerror(errno)))
+                }
+                offset += n
             }
         }
     }

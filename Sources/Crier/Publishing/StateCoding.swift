@@ -157,17 +157,7 @@ enum StateFiles {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
-                }
-                offset += n
-            }
-        }
+        try AtomicFile.writeAll(bytes, to: fd, path: path)
     }
 
     /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.
