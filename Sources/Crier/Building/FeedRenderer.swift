@@ -11,6 +11,9 @@ public struct RenderedFile: Sendable, Equatable {
     /// Entries (indices into `parts.entries`) already known to pass the gate within these
     /// `parts.prefix` and `parts.suffix`: the gate need not validate them again.
     public internal(set) var knownValidEntries: Set<Int> = []
+    /// Whether these are the bytes of the published file, when a publish already read it
+    /// (to copy entries from it); `nil` when nobody looked.
+    var matchesPublished: Bool?
 
     /// A file of `format` to be written at `path` (relative to the output folder).
     public init(path: String, format: FeedFormat, parts: FeedParts, entryCount: Int) {
@@ -81,8 +84,11 @@ public enum FeedRenderer {
             }
             var file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
             // The old file passed the gate as a whole: its entries passed in its frame.
-            if let source, source.validated, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
-                file.knownValidEntries = parts.reusedEntries
+            if let source {
+                if source.validated, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
+                    file.knownValidEntries = parts.reusedEntries
+                }
+                file.matchesPublished = source.holds(parts.bytes)
             }
             if let check {
                 let problems = check(file)

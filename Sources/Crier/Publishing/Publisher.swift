@@ -255,7 +255,8 @@ public enum Publisher {
         let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
-            if AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path)) {
+            // The file was read already when its entries were copied from it.
+            if file.matchesPublished ?? AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path)) {
                 verdicts[index] = (true, [])
             } else {
                 verdicts[index] = (false, check?(file) ?? [])

@@ -122,6 +122,13 @@ struct EntrySource: Sendable {
     /// writes files nobody validated).
     let validated: Bool
 
+    /// Whether the old file is exactly `bytes`.
+    func holds(_ bytes: [UInt8]) -> Bool {
+        bytes.count == self.bytes.count && (bytes.isEmpty || bytes.withUnsafeBytes { new in
+            self.bytes.withUnsafeBytes { old in memcmp(new.baseAddress!, old.baseAddress!, new.count) == 0 }
+        })
+    }
+
     /// The entry's bytes in the old file, if it was there.
     func entry(_ digest: String) -> ArraySlice<UInt8>? {
         guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
