@@ -179,19 +179,28 @@ final class RSSValidator: FeedStreamHandler {
         }
     }
 
-    private func validateImage(_ image: XMLElement) {
-        common.checkNoText(image, spec: "\(spec) §image")
+    /// Calls `check` with each child of `container` (`<image>`, `<textInput>`) in no
+    /// namespace and its trimmed text, in order, after reporting a child not in `allowed`
+    /// (then left out) or repeated; returns the names seen.
+    private func forEachKnownChild(of container: XMLElement, allowed: [String], section: String,
+                                   _ check: (XMLElement, String) -> Void) -> Set<String> {
         var seen: Set<String> = []
-        for child in image.elements {
-            guard child.namespace == nil else { continue }
-            guard ["url", "title", "link", "width", "height", "description"].contains(child.name) else {
-                sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <image>.", spec: "\(spec) §image")
+        for child in container.elements where child.namespace == nil {
+            guard allowed.contains(child.name) else {
+                sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <\(section)>.", spec: "\(spec) §\(section)")
                 continue
             }
             if !seen.insert(child.name).inserted {
-                sink.error("DuplicateElement", at: child, "<image> has more than one <\(child.name)>.", spec: "\(spec) §image")
+                sink.error("DuplicateElement", at: child, "<\(section)> has more than one <\(child.name)>.", spec: "\(spec) §\(section)")
             }
-            let value = String(child.text.trimmingWhitespace())
+            check(child, String(child.text.trimmingWhitespace()))
+        }
+        return seen
+    }
+
+    private func validateImage(_ image: XMLElement) {
+        common.checkNoText(image, spec: "\(spec) §image")
+        let seen = forEachKnownChild(of: image, allowed: ["url", "title", "link", "width", "height", "description"], section: "image") { child, value in
             switch child.name {
             case "url", "link":
                 common.checkURI(value, at: child, absolute: true, iri: false, what: "<image> <\(child.name)>", spec: "\(spec) §image")
@@ -220,17 +229,7 @@ final class RSSValidator: FeedStreamHandler {
 
     private func validateTextInput(_ input: XMLElement) {
         common.checkNoText(input, spec: "\(spec) §textInput")
-        var seen: Set<String> = []
-        for child in input.elements {
-            guard child.namespace == nil else { continue }
-            guard ["title", "description", "name", "link"].contains(child.name) else {
-                sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <textInput>.", spec: "\(spec) §textInput")
-                continue
-            }
-            if !seen.insert(child.name).inserted {
-                sink.error("DuplicateElement", at: child, "<textInput> has more than one <\(child.name)>.", spec: "\(spec) §textInput")
-            }
-            let value = String(child.text.trimmingWhitespace())
+        let seen = forEachKnownChild(of: input, allowed: ["title", "description", "name", "link"], section: "textInput") { child, value in
             if child.name == "link" {
                 common.checkURI(value, at: child, absolute: true, iri: false, what: "<textInput> <link>", spec: "\(spec) §textInput")
             } else if child.name == "name" && !RSSValidator.isFormComponentName(value) {
