@@ -258,6 +258,55 @@ final class PublishSite {
         #expect(PublishedEntries.read(file).records.isEmpty)
     }
 
+    @Test func aSettledIdentityChangesWithAnyLaterWriteEvenOfTheSameSizeInTheSameTick() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-settle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("feed.xml").path
+        for round in 0..<20 {
+            try AtomicFile.write(Array("<feed>\(round % 10)</feed>".utf8), to: URL(fileURLWithPath: path), sync: false)
+            let settled = try #require(StateFiles.settledIdentities([path])[0])
+            #expect(settled.hasSubsecondTimestamps)
+            // The file clock was past the write when the identity was taken…
+            #expect(settled.lastChange < StateFiles.fileClockNanoseconds())
+            // …so an in-place edit right away, same size, still shows.
+            let fd = open(path, O_WRONLY)
+            #expect(pwrite(fd, "X", 1, 1) == 1)
+            close(fd)
+            #expect(StateFiles.identity(path) != settled, "round \(round)")
+        }
+        #expect(StateFiles.settledIdentities([folder.appendingPathComponent("missing").path]) == [nil])
+        var whole = try #require(StateFiles.identity(path))
+        (whole.modified, whole.changed) = (1_700_000_000_000_000_000, 1_700_000_001_000_000_000)
+        #expect(!whole.hasSubsecondTimestamps)
+    }
+
+    @Test func entriesAreCopiedOnlyFromTheFileAsRecordedAndNotWhenItIsWrittenToMeanwhile() async throws {
+        let site = try PublishSite("formats: [atom]")
+        for day in 1...3 { try site.post("p\(day)", day: day) }
+        #expect(try await site.publish().succeeded)
+        let records = PublishedEntries.read(site.root.appendingPathComponent("public/.crier/entries"))
+        let record = try #require(records.records["feed.xml"])
+        let feed = site.output.appendingPathComponent("feed.xml")
+        let published = try Array(Data(contentsOf: feed))
+        let source = try #require(records.source(for: "feed.xml", format: .atom, in: site.output))
+        #expect(source.isIntact)
+        for (digest, range) in record.entries {
+            #expect(source.entry(digest) == Array(published[range]))
+        }
+        #expect(source.entry("no such digest") == nil)
+
+        // Written to in place while open: no longer intact, and a new source refuses it.
+        let fd = open(feed.path, O_WRONLY)
+        #expect(pwrite(fd, " ", 1, off_t(published.count - 1)) == 1)
+        close(fd)
+        #expect(!source.isIntact)
+        #expect(records.source(for: "feed.xml", format: .atom, in: site.output) == nil)
+        // Replaced by a copy with the same bytes: another file, not used either.
+        try Data(published).write(to: feed, options: .atomic)
+        #expect(records.source(for: "feed.xml", format: .atom, in: site.output) == nil)
+    }
+
     @Test func theEntryDigestCoversEveryFieldOfAnEntry() {
         let entry = Entry(id: "tag:example.org,2024:a", title: "T", url: "https://example.org/a",
                           published: Date(timeIntervalSince1970: 1), updated: Date(timeIntervalSince1970: 2),

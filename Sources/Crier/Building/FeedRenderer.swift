@@ -11,8 +11,8 @@ public struct RenderedFile: Sendable, Equatable {
     /// Entries (indices into `parts.entries`) already known to pass the gate within these
     /// `parts.prefix` and `parts.suffix`: the gate need not validate them again.
     public internal(set) var knownValidEntries: Set<Int> = []
-    /// Whether these are the bytes of the published file, when a publish already read it
-    /// (to copy entries from it); `nil` when nobody looked.
+    /// Whether these are the bytes of the published file, when copying entries from it
+    /// told (`EntrySource.isSameFile(as:)`); `nil` when nobody knows yet.
     var matchesPublished: Bool?
 
     /// A file of `format` to be written at `path` (relative to the output folder).
@@ -57,17 +57,31 @@ public enum FeedRenderer {
     static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?,
                        reuse: EntryReuse?) -> [Result<RenderedFile, FeedFailure>] {
         let formats = Array(Set(formats)).sorted()
-        let jobs = feeds.flatMap { feed in formats.map { (feed, $0) } }
+        // A publish tells entries apart by digest, taken once for all formats.
+        let digests = reuse == nil ? nil : entryDigests(feeds)
+        let jobs = feeds.indices.flatMap { feed in formats.map { (feed, $0) } }
         let results = ResultSlots<Result<RenderedFile, FeedFailure>>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let (planned, format) = jobs[index]
-            results[index] = renderOne(planned, format: format, check: check, reuse: reuse)
+            let (feed, format) = jobs[index]
+            results[index] = renderOne(feeds[feed], format: format, check: check, digests: digests?[feed], reuse: reuse)
         }
         return results.values
     }
 
+    /// Each entry's `EntryDigest`, feed by feed, taken in parallel.
+    private static func entryDigests(_ feeds: [PlannedFeed]) -> [[String]] {
+        let entries = feeds.flatMap(\.feed.entries)
+        let slots = ResultSlots<String>(count: entries.count)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { slots[$0] = EntryDigest.of(entries[$0]) }
+        var all = slots.values[...]
+        return feeds.map { planned in
+            defer { all = all.dropFirst(planned.feed.entries.count) }
+            return Array(all.prefix(planned.feed.entries.count))
+        }
+    }
+
     static func renderOne(_ planned: PlannedFeed, format: FeedFormat, check: FeedCheck?,
-                          reuse: EntryReuse? = nil) -> Result<RenderedFile, FeedFailure> {
+                          digests: [String]? = nil, reuse: EntryReuse? = nil) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
         if let duplicate = duplicateID(in: planned.feed.entries) {
             return .failure(FeedFailure(path: path, problems: [
@@ -75,12 +89,19 @@ public enum FeedRenderer {
             ]))
         }
         do {
-            let parts: FeedParts
-            let source = format == .json ? nil : reuse?(path, format)
-            switch format {
-            case .atom: parts = try AtomWriter.parts(planned.feed, digests: reuse != nil, reuse: source)
-            case .rss: parts = try RSSWriter.parts(planned.feed, digests: reuse != nil, reuse: source)
-            case .json: parts = FeedParts(document: try JSONFeedWriter.write(planned.feed))
+            func write(reusing source: EntrySource?) throws -> FeedParts {
+                switch format {
+                case .atom: try AtomWriter.parts(planned.feed, digests: digests, reuse: source)
+                case .rss: try RSSWriter.parts(planned.feed, digests: digests, reuse: source)
+                case .json: FeedParts(document: try JSONFeedWriter.write(planned.feed))
+                }
+            }
+            var source = format == .json || digests == nil ? nil : reuse?(path, format)
+            var parts = try write(reusing: source)
+            if let old = source, !old.isIntact {
+                // Written to while entries were copied from it: copy nothing.
+                source = nil
+                parts = try write(reusing: nil)
             }
             var file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
             // The old file passed the gate as a whole: its entries passed in its frame.
@@ -88,7 +109,7 @@ public enum FeedRenderer {
                 if source.validated, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
                     file.knownValidEntries = parts.reusedEntries
                 }
-                file.matchesPublished = source.holds(parts.bytes)
+                file.matchesPublished = source.isSameFile(as: parts)
             }
             if let check {
                 let problems = check(file)

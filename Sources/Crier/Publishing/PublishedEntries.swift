@@ -1,26 +1,26 @@
 import Foundation
 
 /// Where each entry is in the Atom and RSS files the last publish wrote: for each file,
-/// its format, its `stat` identity just after it was written, the SHA-256 of the whole
-/// file and of its bytes around the entries (`FeedParts.frameDigest`), whether it passed
+/// its format, its `stat` identity once settled (`StateFiles.settledIdentities`), the
+/// SHA-256 of its bytes around the entries (`FeedParts.frameDigest`), whether it passed
 /// the gate, and the byte range of each entry by `EntryDigest`.
 ///
 /// The next publish copies an unchanged entry's bytes from the published file instead of
 /// writing it again, and the gate skips it when the frame is unchanged too: every entry of
-/// a validated file passed the gate in that frame. A file whose identity or digest changed
-/// (edited or replaced by hand, even within one timestamp tick) is not used, nor one of
-/// another format. Kept in `<state>/entries`; a file written by another Crier executable
-/// is ignored, as its writer or validator may differ.
+/// a validated file passed the gate in that frame. A file whose identity changed (edited
+/// or replaced by hand: the identity is taken once the clock has moved past the write, so
+/// even an edit within the same timestamp tick changes it) is not used, nor one of another
+/// format, nor one on a file system with whole-second times. Kept in `<state>/entries`; a
+/// file written by another Crier executable is ignored, as its writer or validator may
+/// differ.
 struct PublishedEntries: Equatable {
     static let magic = "CRIERENTRIES"
-    static let formatVersion: UInt16 = 2
+    static let formatVersion: UInt16 = 3
 
     struct Record: Equatable {
         /// Entries are written differently in each format.
         var format: FeedFormat
         var identity: StateFiles.Identity
-        /// SHA-256 of the whole file.
-        var digest: String
         var frame: String
         var validated: Bool
         var entries: [String: Range<Int>]
@@ -29,24 +29,22 @@ struct PublishedEntries: Equatable {
     /// By output path (relative to the output folder).
     var records: [String: Record] = [:]
 
-    /// The record of a file just written, or `nil` when it holds no entries or its
-    /// entries' digests were not taken.
+    /// The record of a file just written, with its settled identity, or `nil` when it
+    /// holds no entries or its entries' digests were not taken.
     static func record(of file: RenderedFile, identity: StateFiles.Identity, validated: Bool) -> Record? {
         let parts = file.parts
-        guard !parts.entryRanges.isEmpty, parts.entryDigests.count == parts.entryRanges.count else { return nil }
-        return Record(format: file.format, identity: identity, digest: PublishDigest.hex(bytes: parts.bytes), frame: parts.frameDigest,
-                      validated: validated,
+        guard !parts.entryRanges.isEmpty, parts.entryDigests.count == parts.entryRanges.count,
+              identity.size == parts.bytes.count else { return nil }
+        return Record(format: file.format, identity: identity, frame: parts.frameDigest, validated: validated,
                       entries: Dictionary(zip(parts.entryDigests, parts.entryRanges), uniquingKeysWith: { first, _ in first }))
     }
 
-    /// The old entries of the file at `path` in `output`, read from disk, when the file is
-    /// still exactly as the last publish wrote it.
+    /// The old entries of the file at `path` in `output`, when the file is still the one
+    /// the last publish wrote.
     func source(for path: String, format: FeedFormat, in output: URL) -> EntrySource? {
         guard let record = records[path], record.format == format else { return nil }
-        let file = output.appendingPathComponent(path).path
-        guard StateFiles.identity(file) == record.identity, let bytes = StateFiles.read(file),
-              bytes.count == record.identity.size, PublishDigest.hex(bytes: bytes) == record.digest else { return nil }
-        return EntrySource(bytes: bytes, ranges: record.entries, frame: record.frame, validated: record.validated)
+        return EntrySource(path: output.appendingPathComponent(path).path, identity: record.identity, ranges: record.entries,
+                           frame: record.frame, validated: record.validated)
     }
 
     /// The records in `file`, or none when there is no such file or it cannot be used.
@@ -59,8 +57,7 @@ struct PublishedEntries: Equatable {
         var published = PublishedEntries()
         for _ in 0..<count {
             guard let path = r.string(), let format = r.string().flatMap(FeedFormat.init(rawValue:)),
-                  let identity = StateFiles.Identity.read(from: &r), let digest = r.string(),
-                  let frame = r.string(), let validated = r.bool(),
+                  let identity = StateFiles.Identity.read(from: &r), let frame = r.string(), let validated = r.bool(),
                   let entryCount = r.int(width: 4), entryCount <= bytes.count else { return PublishedEntries() }
             var entries: [String: Range<Int>] = [:]
             entries.reserveCapacity(entryCount)
@@ -70,7 +67,7 @@ struct PublishedEntries: Equatable {
                 }
                 entries[entry] = start..<end
             }
-            published.records[path] = Record(format: format, identity: identity, digest: digest, frame: frame, validated: validated, entries: entries)
+            published.records[path] = Record(format: format, identity: identity, frame: frame, validated: validated, entries: entries)
         }
         return r.atEnd ? published : PublishedEntries()
     }
@@ -83,7 +80,6 @@ struct PublishedEntries: Equatable {
             w.string(path)
             w.string(record.format.rawValue)
             record.identity.write(to: &w)
-            w.string(record.digest)
             w.string(record.frame)
             w.bool(record.validated)
             w.int(record.entries.count, width: 4)

@@ -290,16 +290,11 @@ public enum Publisher {
         let written = Set(report.written.map(\.path))
         let files = plan.outcome.files.filter { written.contains($0.path) }
         let validated = options.build.check != nil
-        let records = ResultSlots<PublishedEntries.Record?>(count: files.count)
-        // In parallel: each record hashes its whole file.
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let file = files[index]
-            records[index] = StateFiles.identity(options.output.appendingPathComponent(file.path).path).flatMap {
-                PublishedEntries.record(of: file, identity: $0, validated: validated)
+        let identities = StateFiles.settledIdentities(files.map { options.output.appendingPathComponent($0.path).path })
+        for (file, identity) in zip(files, identities) {
+            if let record = identity.flatMap({ PublishedEntries.record(of: file, identity: $0, validated: validated) }) {
+                published.records[file.path] = record
             }
-        }
-        for (file, record) in zip(files, records.values) {
-            if let record { published.records[file.path] = record }
         }
         guard published != previous else { return }
         do {

@@ -188,6 +188,12 @@ enum StateFiles {
         /// Nanoseconds since 1970 of the later of the modification and status-change times.
         var lastChange: Int64 { max(modified, changed) }
 
+        /// Whether the file system keeps times finer than a second (both times landing
+        /// on a whole second means, all but certainly, that it does not).
+        var hasSubsecondTimestamps: Bool {
+            modified % 1_000_000_000 != 0 || changed % 1_000_000_000 != 0
+        }
+
         func write(to writer: inout StateWriter) {
             writer.int(Int(Int64(bitPattern: device)))
             writer.int(Int(Int64(bitPattern: inode)))
@@ -195,6 +201,16 @@ enum StateFiles {
             writer.int(Int(mode), width: 4)
             writer.int(Int(modified))
             writer.int(Int(changed))
+        }
+
+        init(device: UInt64, inode: UInt64, size: Int64, mode: UInt32, modified: Int64, changed: Int64) {
+            (self.device, self.inode, self.size, self.mode, self.modified, self.changed) = (device, inode, size, mode, modified, changed)
+        }
+
+        init(_ info: stat) {
+            self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), mode: UInt32(info.st_mode),
+                      modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                      changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
         }
 
         static func read(from reader: inout StateReader) -> Identity? {
@@ -209,15 +225,52 @@ enum StateFiles {
     static func identity(_ path: String) -> Identity? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), mode: UInt32(info.st_mode),
-                        modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                        changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+        return Identity(info)
+    }
+
+    /// `fstat` of an open file.
+    static func identity(descriptor: Int32) -> Identity? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return Identity(info)
     }
 
     /// The wall clock in nanoseconds since 1970.
     static func nowNanoseconds() -> Int64 {
+        nanoseconds(CLOCK_REALTIME)
+    }
+
+    /// The clock file systems stamp changes with (the kernel's coarse wall clock; a file
+    /// may be stamped with a finer reading, never an earlier one).
+    static func fileClockNanoseconds() -> Int64 {
+        nanoseconds(CLOCK_REALTIME_COARSE)
+    }
+
+    private static func nanoseconds(_ clock: clockid_t) -> Int64 {
         var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
+        clock_gettime(clock, &spec)
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+
+    /// The identities of files this run just wrote, taken once the file-system clock has
+    /// moved past their last change, so that any later write to one of them (which stamps
+    /// the file with the clock's time) changes its identity, even within one timestamp
+    /// tick of this run. `nil` for a file that is gone, that changed while this waited,
+    /// whose timestamps lie too far ahead of the clock, or whose file system keeps whole
+    /// seconds only (where a later write could leave every field the same).
+    static func settledIdentities(_ paths: [String]) -> [Identity?] {
+        let first = paths.map(identity)
+        // Once the file clock is past a change, later changes are stamped later.
+        let latest = first.compactMap { $0?.lastChange }.max() ?? 0
+        let deadline = nanoseconds(CLOCK_MONOTONIC) + 100_000_000
+        while fileClockNanoseconds() <= latest && nanoseconds(CLOCK_MONOTONIC) < deadline {
+            usleep(1000)
+        }
+        let settledBefore = fileClockNanoseconds()
+        return zip(paths, first).map { path, before in
+            guard let before, before.lastChange < settledBefore, before.hasSubsecondTimestamps,
+                  identity(path) == before else { return nil }
+            return before
+        }
     }
 }

@@ -73,10 +73,10 @@ public struct FeedParts: Sendable, Equatable {
 
     /// Cuts `frame`, the document written without entries, at `prefixCount` and writes
     /// each of `entries` with `write` into a fragment writer `depth` elements deep, in
-    /// parallel a batch at a time, copying them in between. With `digests`, each entry's
-    /// digest is kept, and an entry whose digest `reuse` knows is copied from there instead
-    /// of being written.
-    init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int, digests: Bool, reuse: EntrySource?,
+    /// parallel a batch at a time, copying them in between. `digests` (each entry's
+    /// `EntryDigest`, for a publish) are kept, and an entry whose digest `reuse` knows is
+    /// copied from there instead of being written.
+    init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int, digests: [String]?, reuse: EntrySource?,
          write: @Sendable (Entry, XMLWriter) throws -> Void) throws {
         let estimate = entries.reduce(frame.count) { $0 + FeedParts.estimatedSize(of: $1) }
         bytes = []
@@ -85,18 +85,18 @@ public struct FeedParts: Sendable, Equatable {
         entriesStart = prefixCount
         entryRanges = []
         entryRanges.reserveCapacity(entries.count)
-        let digests = digests || reuse != nil
+        precondition(digests.map { $0.count == entries.count } ?? (reuse == nil), "one digest per entry, to reuse entries")
         for batchStart in stride(from: 0, to: entries.count, by: FeedParts.batchSize) {
             let batch = entries[batchStart..<min(entries.count, batchStart + FeedParts.batchSize)]
-            let slots = ResultSlots<Result<(digest: String?, bytes: ArraySlice<UInt8>, reused: Bool), any Error>>(count: batch.count)
+            let slots = ResultSlots<Result<(digest: String?, bytes: [UInt8], reused: Bool), any Error>>(count: batch.count)
             DispatchQueue.concurrentPerform(iterations: batch.count) { index in
                 let entry = batch[batch.startIndex + index]
                 slots[index] = Result {
-                    let digest = digests ? EntryDigest.of(entry) : nil
+                    let digest = digests?[batch.startIndex + index]
                     if let digest, let old = reuse?.entry(digest) { return (digest, old, true) }
                     let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entry))
                     try write(entry, w)
-                    return (digest, ArraySlice(try w.finishFragment()), false)
+                    return (digest, try w.finishFragment(), false)
                 }
             }
             for result in slots.values {
@@ -112,9 +112,12 @@ public struct FeedParts: Sendable, Equatable {
     }
 }
 
-/// The bytes of the entries of a file as a previous publish wrote it, by `EntryDigest`.
-struct EntrySource: Sendable {
-    let bytes: [UInt8]
+/// The entries of a file as a previous publish wrote it, by `EntryDigest`, read from the
+/// file only when an entry is copied: the old file is never held in memory.
+final class EntrySource: Sendable {
+    private let descriptor: Int32
+    /// The old file's `stat` identity, checked when it was opened.
+    let identity: StateFiles.Identity
     let ranges: [String: Range<Int>]
     /// The file's `FeedParts.frameDigest`.
     let frame: String
@@ -122,16 +125,56 @@ struct EntrySource: Sendable {
     /// writes files nobody validated).
     let validated: Bool
 
-    /// Whether the old file is exactly `bytes`.
-    func holds(_ bytes: [UInt8]) -> Bool {
-        bytes.count == self.bytes.count && (bytes.isEmpty || bytes.withUnsafeBytes { new in
-            self.bytes.withUnsafeBytes { old in memcmp(new.baseAddress!, old.baseAddress!, new.count) == 0 }
-        })
+    /// The file at `path`, when it is still the one with this `identity` (as the file
+    /// opened, so that a file replaced meanwhile is not read instead).
+    init?(path: String, identity: StateFiles.Identity, ranges: [String: Range<Int>], frame: String, validated: Bool) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        guard StateFiles.identity(descriptor: fd) == identity else {
+            close(fd)
+            return nil
+        }
+        descriptor = fd
+        self.identity = identity
+        self.ranges = ranges
+        self.frame = frame
+        self.validated = validated
     }
 
-    /// The entry's bytes in the old file, if it was there.
-    func entry(_ digest: String) -> ArraySlice<UInt8>? {
-        guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
-        return bytes[range]
+    deinit { close(descriptor) }
+
+    /// The entry's bytes in the old file, if it was there and can still be read.
+    func entry(_ digest: String) -> [UInt8]? {
+        guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= identity.size else { return nil }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let n = pread(descriptor, buffer.baseAddress! + count, buffer.count - count, off_t(range.lowerBound + count))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failed = true
+                    return
+                }
+                count += n
+            }
+        }
+        return failed ? nil : bytes
+    }
+
+    /// Whether the old file is still as it was when opened: a write to it while entries
+    /// were copied would have changed its status-change time.
+    var isIntact: Bool { StateFiles.identity(descriptor: descriptor) == identity }
+
+    /// Whether `parts`, made from this source, are byte for byte the old file: `true` when
+    /// every entry was copied to where it was, around the same frame; `false` when the
+    /// sizes differ; `nil` when only reading the old file can tell.
+    func isSameFile(as parts: FeedParts) -> Bool? {
+        guard parts.bytes.count == identity.size else { return false }
+        guard parts.reusedEntries.count == parts.entryRanges.count, parts.entryDigests.count == parts.entryRanges.count,
+              zip(parts.entryDigests, parts.entryRanges).allSatisfy({ ranges[$0] == $1 }), parts.frameDigest == frame else {
+            return nil
+        }
+        return true
     }
 }

@@ -15,17 +15,17 @@ public enum RSSWriter {
 
     /// The feed as a document cut where its items are (written in parallel).
     public static func parts(_ feed: Feed) throws -> FeedParts {
-        try parts(feed, digests: false, reuse: nil)
+        try parts(feed, digests: nil, reuse: nil)
     }
 
     /// The feed as an RSS 2.0 document in parts: the bytes before the items, each item's
     /// (written in parallel), and the bytes after them.
     ///
     /// - Parameters:
-    ///   - digests: keep each entry's `EntryDigest` in the result (for a publish).
+    ///   - digests: each entry's `EntryDigest`, kept in the result (for a publish).
     ///   - reuse: entries of an earlier version of the file, copied instead of written
     ///     again when their digest matches.
-    static func parts(_ feed: Feed, digests: Bool = false, reuse: EntrySource? = nil) throws -> FeedParts {
+    static func parts(_ feed: Feed, digests: [String]? = nil, reuse: EntrySource? = nil) throws -> FeedParts {
         let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
