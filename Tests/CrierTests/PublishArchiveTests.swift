@@ -1,5 +1,6 @@
 @testable import Crier
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct PublishArchiveTests {
@@ -43,6 +44,29 @@ import Testing
         #expect(site.bytes("feed/archive/1.json") == nil, "JSON Feed has no archive relations")
         // Archive documents are never announced to hubs; the three current files are.
         #expect(Set(report.pings.map(\.ping.topic)) == ["\(base)feed.xml", "\(base)feed.rss", "\(base)feed.json"])
+    }
+
+    @Test func aBuildWritesTheSameArchiveDocumentsAsAPublishEachValidated() async throws {
+        let site = try PublishSite("limit: 3\narchive: true\narchive_size: 2")
+        for day in 1...8 { try site.post("p\(day)", day: day) }
+        let options = site.options()
+        #expect(try await site.publish(options).succeeded)
+
+        let checked = Mutex<Set<String>>([])
+        var build = BuildOptions()
+        build.now = options.build.now
+        build.check = { file in
+            checked.withLock { _ = $0.insert(file.path) }
+            return FeedGate.check(file)
+        }
+        let outcome = BuildPipeline.run(try site.jobs(), options: build)
+        #expect(outcome.succeeded)
+        let paths = Set(outcome.files.map(\.path))
+        #expect(paths.isSuperset(of: ["feed.xml", "feed.rss", "feed/archive/1.xml", "feed/archive/3.rss"]))
+        #expect(checked.withLock { $0 } == paths)
+        for file in outcome.files {
+            #expect(site.bytes(file.path) == file.bytes, "\(file.path)")
+        }
     }
 
     @Test func fullArchiveDocumentsNeverChangeAsNewPostsArrive() async throws {

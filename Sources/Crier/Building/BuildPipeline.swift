@@ -40,36 +40,134 @@ public struct BuildOutcome: Sendable {
     public var succeeded: Bool { postErrors.isEmpty && feedFailures.isEmpty }
 }
 
-/// Loading, planning and rendering: everything of a build but writing to disk.
+/// Loading, planning and rendering: everything of a build but writing to disk. `crier
+/// build` runs it whole; `crier publish` plans with a post cache per job and copies
+/// unchanged entries, then runs the gate only on the files that differ from the
+/// published ones. Definitions that ask for RFC 5005 archives get their archive
+/// documents either way.
 public enum BuildPipeline {
+    /// Every file of `jobs`, each validated with `options.check` (in parallel); a file
+    /// that fails it is a `FeedFailure` and is left out.
     public static func run(_ jobs: [BuildJob], options: BuildOptions) -> BuildOutcome {
+        var outcome = plan(jobs, options: options).outcome
+        guard let check = options.check else { return outcome }
+        let files = outcome.files
+        let problems = ResultSlots<[String]>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { problems[$0] = check(files[$0]) }
+        outcome.files = []
+        for (file, problems) in zip(files, problems.values) {
+            if problems.isEmpty {
+                outcome.files.append(file)
+            } else {
+                outcome.feedFailures.append(FeedFailure(path: file.path, problems: problems))
+            }
+        }
+        return outcome
+    }
+
+    /// A feed file's WebSub topic (its self URL) and hubs.
+    struct Topic: Sendable, Equatable {
+        var topic: String
+        var hubs: [String]
+    }
+
+    struct Plan: Sendable {
         var outcome = BuildOutcome()
-        var loadOptions = LoadOptions()
-        loadOptions.includeDrafts = options.includeDrafts
-        for job in jobs {
+        /// Paths of archive documents (written first, never pinged).
+        var archivePaths: Set<String> = []
+        /// Subscription documents with hubs, by path.
+        var topics: [String: Topic] = [:]
+        /// The same posts are due, so the same files come out, from `validFrom`
+        /// (inclusive) to `validUntil` (exclusive), seconds since the reference date: the
+        /// nearest `published` and `expires` dates on either side of `options.now`.
+        var validFrom = -Double.infinity
+        var validUntil = Double.infinity
+
+        /// Narrows the window to the dates of `posts` around `now`.
+        mutating func narrowWindow(for posts: [Post], now: Date, includeFuture: Bool) {
+            let time = now.timeIntervalSinceReferenceDate
+            func take(_ date: Date) {
+                let t = date.timeIntervalSinceReferenceDate
+                if t <= time { validFrom = max(validFrom, t) } else { validUntil = min(validUntil, t) }
+            }
+            for post in posts {
+                // `FeedBuilder`: due when `published <= now`, listed while `expires > now`.
+                if !includeFuture { take(post.published) }
+                if let expires = post.expires { take(expires) }
+            }
+        }
+    }
+
+    /// Default size of an archived feed's current document and of its archive pages.
+    static let defaultArchiveSize = 20
+
+    /// Loads, plans and renders `jobs` (the files come back unchecked), with `caches[i]`
+    /// as job `i`'s post cache and earlier entries from `reuse`, if given.
+    static func plan(_ jobs: [BuildJob], options: BuildOptions, caches: [any PostCache] = [], reuse: EntryReuse? = nil) -> Plan {
+        var plan = Plan()
+        for (index, job) in jobs.enumerated() {
+            var loadOptions = LoadOptions()
+            loadOptions.includeDrafts = options.includeDrafts
+            loadOptions.cache = index < caches.count ? caches[index] : nil
             var result = PostLoader.load(job.source, options: loadOptions)
             if let definition = job.definition {
                 result.site = definition.applyingOverrides(to: result.site)
             }
-            outcome.postErrors += result.errors
-            outcome.warnings += result.warnings
-            outcome.postCount += result.posts.count
-            let builder = FeedBuilder(site: result.site, now: options.now, includeFuture: options.includeFuture, limit: options.limit)
-            let planned = builder.feeds(from: result.posts)
-            outcome.feedCount += planned.count
-            for rendered in FeedRenderer.render(planned, formats: job.formats, check: options.check) {
-                switch rendered {
-                case .success(let file): outcome.files.append(file)
-                case .failure(let failure): outcome.feedFailures.append(failure)
+            plan.outcome.postErrors += result.errors
+            plan.outcome.warnings += result.warnings
+            plan.outcome.postCount += result.posts.count
+            plan.narrowWindow(for: result.posts, now: options.now, includeFuture: options.includeFuture)
+
+            var site = result.site
+            var limit = options.limit
+            var archive: (current: Int, page: Int)?
+            if let definition = job.definition, definition.archive {
+                let current = options.limit ?? site.feed.postsLimit ?? definition.archiveSize ?? defaultArchiveSize
+                archive = (current, definition.archiveSize ?? max(1, current))
+                // The builder hands over every entry; the archive split does the limiting.
+                site.feed.postsLimit = nil
+                limit = nil
+            }
+            let builder = FeedBuilder(site: site, now: options.now, includeFuture: options.includeFuture, limit: limit)
+            var feeds = builder.feeds(from: result.posts)
+            plan.outcome.feedCount += feeds.count
+
+            var pages: [PlannedFeed] = []
+            let pageFormats = FeedArchive.formats.filter(job.formats.contains)
+            if let archive {
+                feeds = feeds.map { planned in
+                    let split = FeedArchive.split(planned, currentSize: archive.current, pageSize: archive.page,
+                                                  formats: pageFormats, baseURL: site.baseURL)
+                    pages += split.pages
+                    return split.current
+                }
+            }
+            for planned in feeds where !planned.feed.hubs.isEmpty {
+                for format in job.formats {
+                    guard let selfURL = planned.feed.selfURLs[format] else { continue }
+                    plan.topics[planned.path(for: format)] = Topic(topic: selfURL, hubs: planned.feed.hubs)
+                }
+            }
+            for page in pages {
+                for format in pageFormats { plan.archivePaths.insert(page.path(for: format)) }
+            }
+            // No check here: `run` checks every file, a publish only the files that differ
+            // from the published ones (an identical file replaces nothing).
+            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: nil, reuse: reuse)
+                + FeedRenderer.render(feeds, formats: job.formats, check: nil, reuse: reuse)
+            for result in rendered {
+                switch result {
+                case .success(let file): plan.outcome.files.append(file)
+                case .failure(let failure): plan.outcome.feedFailures.append(failure)
                 }
             }
         }
         // Two jobs writing the same path would overwrite each other: refuse both.
-        let paths = Dictionary(grouping: outcome.files, by: \.path).filter { $0.value.count > 1 }
-        for (path, _) in paths.sorted(by: { $0.key < $1.key }) {
-            outcome.files.removeAll { $0.path == path }
-            outcome.feedFailures.append(FeedFailure(path: path, problems: ["two feeds would be written to this path; give one of them another `path:`"]))
+        let clashes = Dictionary(grouping: plan.outcome.files, by: \.path).filter { $0.value.count > 1 }
+        for (path, _) in clashes.sorted(by: { $0.key < $1.key }) {
+            plan.outcome.files.removeAll { $0.path == path }
+            plan.outcome.feedFailures.append(FeedFailure(path: path, problems: ["two feeds would be written to this path; give one of them another `path:`"]))
         }
-        return outcome
+        return plan
     }
 }

@@ -134,7 +134,7 @@ public enum Publisher {
         let useCache = options.useCache
         // Without the cache nothing is copied, but the entries' digests are still taken.
         let reuse: EntryReuse = { path, format in useCache ? published.source(for: path, format: format, in: output) : nil }
-        var plan = PublishPipeline.run(jobs, options: options.build, caches: caches, reuse: reuse)
+        var plan = BuildPipeline.plan(jobs, options: options.build, caches: caches, reuse: reuse)
         report.build = plan.outcome
         for cache in caches {
             report.cacheHits += cache.hits
@@ -188,12 +188,12 @@ public enum Publisher {
         }
         // The feeds' hubs are those of the run that wrote the manifest, which already
         // dropped the pending pings of hubs no longer configured.
-        await notifyHubs(PublishPipeline.Plan(), options: options, report: &report)
+        await notifyHubs(BuildPipeline.Plan(), options: options, report: &report)
     }
 
     /// Writes the manifest of a run that published everything it rendered (or found it
     /// already published), so the next run can skip the build if nothing changes.
-    private static func recordManifest(inputs: PublishManifest.InputSnapshot?, plan: PublishPipeline.Plan, rendered: [String],
+    private static func recordManifest(inputs: PublishManifest.InputSnapshot?, plan: BuildPipeline.Plan, rendered: [String],
                                        caches: [DiskPostCache], options: PublishOptions, report: inout PublishReport) {
         func build() -> PublishManifest? {
             guard let inputs else { return nil }
@@ -235,7 +235,7 @@ public enum Publisher {
 
     /// Sweeps the temporary files of killed runs out of every folder this run publishes
     /// to, and out of the state folder (under the lock, so no other publish is writing).
-    private static func removeStaleTemporaryFiles(_ plan: PublishPipeline.Plan, options: PublishOptions, report: inout PublishReport) {
+    private static func removeStaleTemporaryFiles(_ plan: BuildPipeline.Plan, options: PublishOptions, report: inout PublishReport) {
         var folders = Set(plan.outcome.files.map { options.output.appendingPathComponent($0.path).deletingLastPathComponent().path })
         folders.insert(options.stateFolder.path)
         folders.insert(options.cacheFolder.path)
@@ -249,7 +249,7 @@ public enum Publisher {
     /// Sorts out the files already published byte for byte (nothing to do) and runs the
     /// gate, in parallel, on the others: a file that fails it is dropped from the plan, so
     /// the published version stays. Returns the paths of the files already published.
-    private static func gate(_ plan: inout PublishPipeline.Plan, check: FeedCheck?, output: URL,
+    private static func gate(_ plan: inout BuildPipeline.Plan, check: FeedCheck?, output: URL,
                              report: inout PublishReport) -> Set<String> {
         let files = plan.outcome.files
         let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
@@ -281,7 +281,7 @@ public enum Publisher {
 
     /// Saves where the entries are in the files now published: the records of the files
     /// just written, and the old ones of the files left as they were.
-    private static func recordEntries(_ plan: PublishPipeline.Plan, previous: PublishedEntries, unchanged: Set<String>,
+    private static func recordEntries(_ plan: BuildPipeline.Plan, previous: PublishedEntries, unchanged: Set<String>,
                                       options: PublishOptions, report: inout PublishReport) {
         var published = PublishedEntries()
         for path in unchanged {
@@ -306,7 +306,7 @@ public enum Publisher {
 
     /// Writes the changed files: archive documents first, so a current feed never links a
     /// `prev-archive` that is not on disk yet.
-    private static func write(_ plan: PublishPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
+    private static func write(_ plan: BuildPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
         let archives = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
         let feeds = plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
         // Each group in parallel (a large feed's write is mostly the kernel copying it and
@@ -335,7 +335,7 @@ public enum Publisher {
 
     /// Pings every hub of every subscription document whose file changed, plus the pings
     /// earlier runs could not deliver; remembers the ones that fail again.
-    private static func notifyHubs(_ plan: PublishPipeline.Plan, options: PublishOptions, report: inout PublishReport) async {
+    private static func notifyHubs(_ plan: BuildPipeline.Plan, options: PublishOptions, report: inout PublishReport) async {
         var pending = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
         // A hub dropped from a feed's configuration no longer wants to hear about it.
         pending.removeAll { ping in
