@@ -184,6 +184,18 @@ struct LoadingYAMLTypingTests {
         #expect(table["1"] == .string("quoted"))
     }
 
+    @Test(arguments: ["", "1", "-1", "+1", "0x1F", "0b1", "1_000", "1:30", "1.5", ".5", ".inf", "-.Inf", ".NaN", "~",
+                      "null", "Null", "NULL", "true", "True", "yes", "NO", "on", "Off", "<<", "=", "2024-03-05",
+                      "2024-03-05 14:30:00", "true\n", "title\n"])
+    func keysTheDefaultRulesTypeAreNotTakenAsText(key: String) {
+        #expect(!SourceText.defaultRulesReadAsText(key))
+    }
+
+    @Test(arguments: ["title", "date", "tags", "excerpt_separator", "yES", "nul", "onward", "Hello, world", "é", "a1", "x=1"])
+    func keysNoDefaultRuleMatchesAreText(key: String) {
+        #expect(SourceText.defaultRulesReadAsText(key))
+    }
+
     @Test(arguments: [
         "title: a\ntitle: b\n",
         "title: a\n\"title\": b\n",
