@@ -69,7 +69,7 @@ enum FeedStreamWalker {
                 handler.end(container, path: path)
             case .text where depth == path.count:
                 let value = reader.value
-                if value.contains(where: { !$0.isWhitespace }) {
+                if !value.trimmingWhitespace().isEmpty {
                     // libxml2 dates a text node by where it ends; report where the text starts.
                     let newlines = value.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
                     let leading = value.prefix { $0.isWhitespace }.reduce(0) { $1.isNewline ? $0 + 1 : $0 }

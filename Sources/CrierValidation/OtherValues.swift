@@ -118,11 +118,31 @@ enum OtherValues {
     }
 }
 
-extension StringProtocol {
-    /// The value without leading and trailing white space.
+extension String {
+    /// The value without leading and trailing white space (`Character.isWhitespace`).
+    func trimmingWhitespace() -> Substring { self[...].trimmingWhitespace() }
+}
+
+extension Substring {
+    /// The value without leading and trailing white space (`Character.isWhitespace`).
+    ///
+    /// Judged on bytes when the first and last bytes that are not ASCII white space are
+    /// ASCII themselves: ASCII white-space bytes are whole white-space characters (or CR LF,
+    /// white space too), and an ASCII byte that is not white space starts a character that
+    /// is not, and ends one. Otherwise character by character.
     func trimmingWhitespace() -> Substring {
-        let s = self[...]
-        guard let first = s.firstIndex(where: { !$0.isWhitespace }), let last = s.lastIndex(where: { !$0.isWhitespace }) else { return Substring() }
-        return Substring(s[first...last])
+        let bytes = utf8
+        guard let start = bytes.firstIndex(where: { !isASCIIWhitespace($0) }) else { return Substring() }
+        if bytes[start] < 0x80, let end = bytes.lastIndex(where: { !isASCIIWhitespace($0) }), bytes[end] < 0x80 {
+            return self[start...end]
+        }
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return Substring() }
+        return self[first...last]
     }
+}
+
+/// Tab, line feed, vertical tab, form feed, carriage return, space: the ASCII characters
+/// with Unicode's White_Space property.
+private func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
 }
