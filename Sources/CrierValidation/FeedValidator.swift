@@ -44,7 +44,7 @@ public struct FeedValidator: Sendable {
         }
         var format: FeedFormat
         do {
-            let reader = try XMLStreamReader(bytes: bytes, url: fileName)
+            let reader = try XMLStreamReader(bytes: bytes)
             format = validateXML(reader, sink: sink)
         } catch {
             sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
@@ -93,10 +93,10 @@ public struct FeedValidator: Sendable {
         do {
             let reader: XMLStreamReader
             if isRegular {
-                reader = try XMLStreamReader(fileDescriptor: fd, url: name, maxBytes: options.maxBytes)
+                reader = try XMLStreamReader(fileDescriptor: fd, maxBytes: options.maxBytes)
             } else {
                 // A pipe cannot be read twice: keep its first 16 MiB to find columns in.
-                reader = try XMLStreamReader(prefix: head, fileDescriptor: fd, url: name, maxBytes: options.maxBytes, retaining: 16 << 20)
+                reader = try XMLStreamReader(prefix: head, fileDescriptor: fd, maxBytes: options.maxBytes, retaining: 16 << 20)
             }
             format = validateXML(reader, sink: sink)
             if !isRegular { lines = LineSource(bytes: reader.retainedBytes) }

@@ -34,13 +34,17 @@ public final class XMLStreamReader {
     private var failed = false
 
     /// Reads a document held in memory.
-    public convenience init(bytes: [UInt8], url: String = "document.xml") throws {
+    ///
+    /// `url`, in every initialiser, is the address libxml2 records for the document. It
+    /// changes no diagnostic (nothing is ever loaded relative to it), and without one
+    /// libxml2 skips turning it into a canonical URI and a directory for each reader.
+    public convenience init(bytes: [UInt8], url: String? = nil) throws {
         try self.init(source: ReaderSource(bytes: bytes), url: url)
     }
 
     /// Reads a document from an open file descriptor (not closed by the reader), failing with
     /// an error once more than `maxBytes` bytes have been read.
-    public convenience init(fileDescriptor: Int32, url: String = "document.xml", maxBytes: Int = .max) throws {
+    public convenience init(fileDescriptor: Int32, url: String? = nil, maxBytes: Int = .max) throws {
         try self.init(source: ReaderSource(fileDescriptor: fileDescriptor, maxBytes: maxBytes), url: url)
     }
 
@@ -48,7 +52,7 @@ public final class XMLStreamReader {
     /// and then the rest of a descriptor such as a pipe, within `maxBytes` in all. The first
     /// `retaining` bytes are kept in `retainedBytes`, so a caller that cannot read the input
     /// again can still quote lines from it.
-    public convenience init(prefix: [UInt8], fileDescriptor: Int32, url: String = "document.xml",
+    public convenience init(prefix: [UInt8], fileDescriptor: Int32, url: String? = nil,
                             maxBytes: Int = .max, retaining: Int = 0) throws {
         try self.init(source: ReaderSource(prefix: prefix, fileDescriptor: fileDescriptor, maxBytes: maxBytes, retaining: retaining), url: url)
     }
@@ -56,7 +60,7 @@ public final class XMLStreamReader {
     /// The first bytes of the input, up to the `retaining` count given at creation.
     public var retainedBytes: [UInt8] { source.retained }
 
-    private init(source: ReaderSource, url: String) throws {
+    private init(source: ReaderSource, url: String?) throws {
         LibXML.ensureInitialised()
         self.source = source
         let retained = Unmanaged.passRetained(source)
