@@ -201,7 +201,7 @@ enum PostRules {
                 }
             }
         }
-        if summaryHTML?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { summaryHTML = nil }
+        if let summary = summaryHTML, isBlank(summary) { summaryHTML = nil }
 
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
         let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { HTMLFragment.hasScheme($0) ? $0 : nil }
@@ -347,6 +347,13 @@ enum PostRules {
 
     static func paragraphsHTML(_ paragraphs: [String]) -> String {
         paragraphs.map { "<p>" + escapeHTML($0) + "</p>\n" }.joined()
+    }
+
+    /// Whether `text` is only white space and line breaks, as `trimmingCharacters(in:
+    /// .whitespacesAndNewlines).isEmpty` says, without a UTF-16 copy of a whole rendered
+    /// summary (every character of that set is a single UTF-16 unit).
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
     }
 
     static func escapeHTML(_ text: String) -> String {
