@@ -6,6 +6,12 @@
 /// CPU. These scan the UTF-8 bytes in place. A match counts only when it starts and ends on
 /// `Character` boundaries, as with Foundation's non-literal search, so a marker followed
 /// by a combining mark is not taken for the marker.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 enum TextSearch {
     /// The first occurrence of `needle` in `text`; `nil` when there is none or `needle` is empty.
     static func firstRange(of needle: String, in text: Substring) -> Range<String.Index>? {
@@ -15,15 +21,13 @@ enum TextSearch {
             let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Range<String.Index>? in
                 let count = bytes.count
                 let length = pattern.count
-                guard length <= count else { return nil }
+                guard length <= count, let start = bytes.baseAddress else { return nil }
                 var i = 0
                 let last = count - length
                 while i <= last {
-                    // memchr-like scan for the first byte.
-                    if bytes[i] != first {
-                        i += 1
-                        continue
-                    }
+                    // The C library's vectorised scan finds candidates for the first byte.
+                    guard let hit = memchr(start + i, Int32(first), last - i + 1) else { return nil }
+                    i = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(hit))
                     var k = 1
                     while k < length, bytes[i + k] == pattern[k] { k += 1 }
                     if k == length {
