@@ -46,11 +46,12 @@ struct LoadingDateTests {
 
     @Test func permalinkDatePlaceholdersIncludeISOWeeks() {
         // 2021-01-01 is a Friday in ISO week 53 of 2020.
-        let values = Permalink.dateValues(CivilTime(utcDate(2021, 1, 1, 12), in: TimeZone(identifier: "UTC")!))
-        #expect(values["week"] == "53")
-        #expect(values["w_year"] == "2020")
-        #expect(values["y_day"] == "001")
-        #expect(values["short_day"] == "Fri")
-        #expect(values["long_month"] == "January")
+        let time = CivilTime(utcDate(2021, 1, 1, 12), in: TimeZone(identifier: "UTC")!)
+        #expect(Permalink.dateValue("week", time) == "53")
+        #expect(Permalink.dateValue("w_year", time) == "2020")
+        #expect(Permalink.dateValue("y_day", time) == "001")
+        #expect(Permalink.dateValue("short_day", time) == "Fri")
+        #expect(Permalink.dateValue("long_month", time) == "January")
+        #expect(Permalink.dateValue("title", time) == nil)
     }
 }

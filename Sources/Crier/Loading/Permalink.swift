@@ -16,9 +16,10 @@ enum Permalink {
         }
     }
 
-    /// Replaces each `:name` placeholder found in `values`; unknown ones stay as written.
+    /// Replaces each `:name` placeholder that `value` knows; unknown ones stay as written.
     /// The result starts with `/` and has no empty segments (an empty `:categories`).
-    static func expand(_ pattern: String, _ values: [String: String]) -> String {
+    /// Values are asked for by name, so a post works out only what its pattern uses.
+    static func expand(_ pattern: String, value: (String) -> String?) -> String {
         var out = ""
         var index = pattern.startIndex
         while index < pattern.endIndex {
@@ -29,7 +30,7 @@ enum Permalink {
                     end = pattern.index(after: end)
                 }
                 let name = String(pattern[pattern.index(after: index)..<end])
-                if let value = values[name] {
+                if let value = value(name) {
                     out += value
                     index = end
                     continue
@@ -60,9 +61,12 @@ enum Permalink {
         return base + percentEncodePath(String(trimmed))
     }
 
+    static let pathBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@%#?".utf8)
+    static let hexDigits = Array("0123456789ABCDEF".utf8)
+
     static func percentEncodePath(_ path: String) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@%#?".utf8)
-        let hex = Array("0123456789ABCDEF".utf8)
+        let allowed = pathBytes
+        let hex = hexDigits
         var out: [UInt8] = []
         for b in path.utf8 {
             if allowed.contains(b) {
@@ -74,10 +78,12 @@ enum Permalink {
         return String(decoding: out, as: UTF8.self)
     }
 
+    static let prettySlugPunctuation = Set<Character>("._~!$&'()+,;=@")
+
     /// Jekyll's `slugify`: `default` mode keeps letters and digits, `pretty` also keeps
     /// `._~!$&'()+,;=@`; every other run of characters becomes one `-`.
     static func jekyllSlug(_ text: String, pretty: Bool, cased: Bool) -> String {
-        let keep = Set("._~!$&'()+,;=@")
+        let keep = prettySlugPunctuation
         var out = ""
         var pendingDash = false
         for ch in text {
@@ -111,21 +117,53 @@ enum Permalink {
         slug.split(separator: "-").map { word in word.prefix(1).uppercased() + word.dropFirst() }.joined(separator: " ")
     }
 
-    /// Date placeholders shared by Jekyll and Hugo, from the post's wall-clock time.
-    static func dateValues(_ t: CivilTime) -> [String: String] {
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    static let dayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+    /// The date placeholder `name` shared by Jekyll and Hugo, from the post's wall-clock
+    /// time; `nil` when `name` is not one.
+    static func dateValue(_ name: String, _ t: CivilTime) -> String? {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         func three(_ n: Int) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)" }
-        // ISO 8601 week: the week with the year's first Thursday is week 1.
-        let isoWeekday = t.weekday == 0 ? 7 : t.weekday
+        switch name {
+        case "year": return String(t.year)
+        case "short_year": return two(t.year % 100)
+        case "month": return two(t.month)
+        case "i_month": return String(t.month)
+        case "short_month": return String(monthNames[t.month - 1].prefix(3))
+        case "long_month": return monthNames[t.month - 1]
+        case "day": return two(t.day)
+        case "i_day": return String(t.day)
+        case "y_day": return three(t.dayOfYear)
+        case "w_year": return String(isoWeek(t).year)
+        case "week": return two(isoWeek(t).week)
+        case "w_day": return String(isoWeekday(t))
+        case "short_day": return String(dayNames[t.weekday].prefix(3))
+        case "long_day": return dayNames[t.weekday]
+        case "hour": return two(t.hour)
+        case "minute": return two(t.minute)
+        case "second": return two(t.second)
+        // Hugo's names.
+        case "monthname": return monthNames[t.month - 1].lowercased()
+        case "weekday": return String(t.weekday)
+        case "weekdayname": return dayNames[t.weekday].lowercased()
+        case "yearday": return String(t.dayOfYear)
+        default: return nil
+        }
+    }
+
+    /// 1 = Monday ... 7 = Sunday.
+    static func isoWeekday(_ t: CivilTime) -> Int { t.weekday == 0 ? 7 : t.weekday }
+
+    /// ISO 8601 week and its year: the week with the year's first Thursday is week 1.
+    static func isoWeek(_ t: CivilTime) -> (week: Int, year: Int) {
+        let isoWeekday = isoWeekday(t)
         var week = (t.dayOfYear - isoWeekday + 10) / 7
         var weekYear = t.year
         if week < 1 {
             weekYear -= 1
             let dec31 = CivilTime(Date(timeIntervalSince1970: Double(daysFromCivil(year: weekYear, month: 12, day: 31) * 86_400)), in: TimeZone(identifier: "UTC")!)
-            let w = dec31.weekday == 0 ? 7 : dec31.weekday
-            week = (dec31.dayOfYear - w + 10) / 7
+            week = (dec31.dayOfYear - Self.isoWeekday(dec31) + 10) / 7
         } else if week == 53 {
             let daysInYear = daysIn(month: 2, year: t.year) == 29 ? 366 : 365
             if daysInYear - t.dayOfYear < 4 - isoWeekday {
@@ -133,17 +171,6 @@ enum Permalink {
                 weekYear += 1
             }
         }
-        return [
-            "year": String(t.year), "short_year": two(t.year % 100),
-            "month": two(t.month), "i_month": String(t.month),
-            "short_month": String(months[t.month - 1].prefix(3)), "long_month": months[t.month - 1],
-            "day": two(t.day), "i_day": String(t.day), "y_day": three(t.dayOfYear),
-            "w_year": String(weekYear), "week": two(week), "w_day": String(isoWeekday),
-            "short_day": String(days[t.weekday].prefix(3)), "long_day": days[t.weekday],
-            "hour": two(t.hour), "minute": two(t.minute), "second": two(t.second),
-            // Hugo's names.
-            "monthname": months[t.month - 1].lowercased(), "weekday": String(t.weekday),
-            "weekdayname": days[t.weekday].lowercased(), "yearday": String(t.dayOfYear),
-        ]
+        return (week, weekYear)
     }
 }

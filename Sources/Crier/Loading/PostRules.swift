@@ -117,8 +117,8 @@ enum PostRules {
         categories = unique(categories)
 
         // The URL.
-        let values = placeholderValues(fm: fm, file: file, flavor: flavor, title: finalTitle, fileName: fileName, fileSlug: fileSlug,
-                                       categories: categories, published: publishedDate, zone: zone)
+        let placeholders = PermalinkPlaceholders(fm: fm, file: file, flavor: flavor, title: finalTitle, fileName: fileName, fileSlug: fileSlug,
+                                                 categories: categories, time: CivilTime(publishedDate, in: zone))
         let sitePath: String
         switch flavor {
         case .hugo:
@@ -129,7 +129,7 @@ enum PostRules {
                 let inBundle = baseName == "index" && !folders.isEmpty
                 let section = folders.first ?? ""
                 if let pattern = context.hugoPermalinks[section] {
-                    sitePath = Permalink.expand(pattern, values)
+                    sitePath = Permalink.expand(pattern, value: placeholders.value)
                 } else {
                     let parents = inBundle ? Array(folders.dropLast()) : folders
                     let last = fm.value("slug")?.scalarText ?? fileName
@@ -138,9 +138,9 @@ enum PostRules {
             }
         case .jekyll, .folder:
             if let permalink = fm["permalink"]?.scalarText, !permalink.isEmpty {
-                sitePath = Permalink.expand(permalink, values)
+                sitePath = Permalink.expand(permalink, value: placeholders.value)
             } else {
-                sitePath = Permalink.expand(context.permalink, values)
+                sitePath = Permalink.expand(context.permalink, value: placeholders.value)
             }
         }
         let url = Permalink.absoluteURL(baseURL: context.site.baseURL, path: sitePath)
@@ -253,34 +253,6 @@ enum PostRules {
         return attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
     }
 
-    static func placeholderValues(fm: ConfigTable, file: PostFile, flavor: SourceFlavor, title: String, fileName: String,
-                                  fileSlug: String, categories: [String], published: Date, zone: TimeZone) -> [String: String] {
-        var values = Permalink.dateValues(CivilTime(published, in: zone))
-        let slugSource = fm["slug"]?.scalarText ?? fileSlug
-        let pathWithoutExtension = (file.relativePath as NSString).deletingPathExtension
-        switch flavor {
-        case .hugo:
-            let folders = file.relativePath.split(separator: "/").dropFirst().dropLast().map(String.init)
-            values["section"] = Permalink.hugoPath(folders.first ?? "")
-            values["sections"] = Permalink.hugoPath(folders.joined(separator: "/"))
-            values["title"] = Permalink.hugoPath(title)
-            values["slug"] = fm["slug"]?.scalarText ?? Permalink.hugoPath(title)
-            values["filename"] = fileName
-            values["contentbasename"] = fileName
-            values["slugorfilename"] = fm["slug"]?.scalarText ?? fileName
-        case .jekyll, .folder:
-            values["title"] = Permalink.jekyllSlug(slugSource, pretty: true, cased: true)
-            values["slug"] = Permalink.jekyllSlug(slugSource, pretty: false, cased: false)
-            values["categories"] = unique(categories.map { $0.lowercased() }).joined(separator: "/")
-            values["slugified_categories"] = unique(categories.map { Permalink.jekyllSlug($0, pretty: false, cased: false) }).joined(separator: "/")
-            values["output_ext"] = ".html"
-            values["path"] = pathWithoutExtension
-            values["name"] = fileSlug
-            values["basename"] = fileName
-        }
-        return values
-    }
-
     /// Hugo reads a string as one term, not a space-separated list.
     static func hugoList(_ value: ConfigValue?) -> [String] {
         switch value {
@@ -370,4 +342,53 @@ enum PostRules {
         }
         return out
     }
+}
+
+/// A post's permalink placeholders (`:year`, `:title`, Hugo's `:slugorfilename`...), each
+/// worked out only when a pattern uses it.
+struct PermalinkPlaceholders {
+    var fm: ConfigTable
+    var file: PostFile
+    var flavor: SourceFlavor
+    var title: String
+    var fileName: String
+    var fileSlug: String
+    var categories: [String]
+    /// The post's published time in the site's zone.
+    var time: CivilTime
+
+    /// The value of placeholder `name`, `nil` when there is no such placeholder.
+    func value(_ name: String) -> String? {
+        switch flavor {
+        case .hugo:
+            switch name {
+            case "section": return Permalink.hugoPath(hugoFolders.first ?? "")
+            case "sections": return Permalink.hugoPath(hugoFolders.joined(separator: "/"))
+            case "title": return Permalink.hugoPath(title)
+            case "slug": return fm["slug"]?.scalarText ?? Permalink.hugoPath(title)
+            case "filename", "contentbasename": return fileName
+            case "slugorfilename": return fm["slug"]?.scalarText ?? fileName
+            default: break
+            }
+        case .jekyll, .folder:
+            switch name {
+            case "title": return Permalink.jekyllSlug(slugSource, pretty: true, cased: true)
+            case "slug": return Permalink.jekyllSlug(slugSource, pretty: false, cased: false)
+            case "categories": return PostRules.unique(categories.map { $0.lowercased() }).joined(separator: "/")
+            case "slugified_categories":
+                return PostRules.unique(categories.map { Permalink.jekyllSlug($0, pretty: false, cased: false) }).joined(separator: "/")
+            case "output_ext": return ".html"
+            case "path": return (file.relativePath as NSString).deletingPathExtension
+            case "name": return fileSlug
+            case "basename": return fileName
+            default: break
+            }
+        }
+        return Permalink.dateValue(name, time)
+    }
+
+    private var slugSource: String { fm["slug"]?.scalarText ?? fileSlug }
+
+    /// The folders between Hugo's content folder and the file.
+    private var hugoFolders: [String] { file.relativePath.split(separator: "/").dropFirst().dropLast().map(String.init) }
 }
