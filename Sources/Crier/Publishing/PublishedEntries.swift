@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where each entry is in the Atom and RSS files the last publish wrote: for each file,
 /// its format, its `stat` identity once settled (`StateFiles.settledIdentities`), the
@@ -90,5 +93,72 @@ struct PublishedEntries: Equatable {
             }
         }
         try AtomicFile.write(w.bytes, to: file, sync: false)
+    }
+}
+
+/// The entries of a file as a previous publish wrote it, by `EntryDigest`, read from the
+/// file only when an entry is copied: the old file is never held in memory.
+final class EntrySource: Sendable {
+    private let descriptor: Int32
+    /// The old file's `stat` identity, checked when it was opened.
+    let identity: StateFiles.Identity
+    let ranges: [String: Range<Int>]
+    /// The file's `FeedParts.frameDigest`.
+    let frame: String
+    /// Whether the file passed the gate when it was published (a publish without a check
+    /// writes files nobody validated).
+    let validated: Bool
+
+    /// The file at `path`, when it is still the one with this `identity` (as the file
+    /// opened, so that a file replaced meanwhile is not read instead).
+    init?(path: String, identity: StateFiles.Identity, ranges: [String: Range<Int>], frame: String, validated: Bool) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        guard StateFiles.identity(descriptor: fd) == identity else {
+            close(fd)
+            return nil
+        }
+        descriptor = fd
+        self.identity = identity
+        self.ranges = ranges
+        self.frame = frame
+        self.validated = validated
+    }
+
+    deinit { close(descriptor) }
+
+    /// The entry's bytes in the old file, if it was there and can still be read.
+    func entry(_ digest: String) -> [UInt8]? {
+        guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= identity.size else { return nil }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let n = pread(descriptor, buffer.baseAddress! + count, buffer.count - count, off_t(range.lowerBound + count))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failed = true
+                    return
+                }
+                count += n
+            }
+        }
+        return failed ? nil : bytes
+    }
+
+    /// Whether the old file is still as it was when opened: a write to it while entries
+    /// were copied would have changed its status-change time.
+    var isIntact: Bool { StateFiles.identity(descriptor: descriptor) == identity }
+
+    /// Whether `parts`, made from this source, are byte for byte the old file: `true` when
+    /// every entry was copied to where it was, around the same frame; `false` when the
+    /// sizes differ; `nil` when only reading the old file can tell.
+    func isSameFile(as parts: FeedParts) -> Bool? {
+        guard parts.bytes.count == identity.size else { return false }
+        guard parts.reusedEntries.count == parts.entryRanges.count, parts.entryDigests.count == parts.entryRanges.count,
+              zip(parts.entryDigests, parts.entryRanges).allSatisfy({ ranges[$0] == $1 }), parts.frameDigest == frame else {
+            return nil
+        }
+        return true
     }
 }
