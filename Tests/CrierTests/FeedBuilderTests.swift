@@ -47,6 +47,17 @@ import Testing
         #expect(EntryID.make(for: post, site: SamplePosts.site) == "urn:uuid:1c7a3c4e-0000-4000-8000-000000000001")
     }
 
+    @Test func entryIDPathsKeepWhatATagURIMayHoldAndPercentEncodeTheRest() {
+        let kept = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$'()*+,;=:@".utf8)
+        for byte in UInt8(1)..<0x80 {
+            let path = "_posts/a\(Character(Unicode.Scalar(byte)))b"
+            let expected = kept.contains(byte) ? path : "_posts/a%" + String(format: "%02X", byte) + "b"
+            #expect(EntryID.encode(path) == expected, "byte \(byte)")
+        }
+        #expect(EntryID.encode("_posts/café au lait") == "_posts/caf%C3%A9%20au%20lait")
+        #expect(EntryID.encode("") == "")
+    }
+
     @Test func tagFeedsUseReadableSlugsAndKeepTheRealName() throws {
         var site = SamplePosts.site
         site.feed.allTags = true

@@ -9,12 +9,17 @@ import Foundation
 /// with `id:` (or `guid:`) in its front matter.
 public enum EntryID {
     public static func make(for post: Post, site: Site) -> String {
+        make(for: post, authority: authority(site.baseURL))
+    }
+
+    /// `make(for:site:)` with the site's `authority` worked out once for all its posts.
+    static func make(for post: Post, authority: String) -> String {
         if let explicit = post.explicitID, !explicit.isEmpty { return explicit }
         var path = post.sourcePath
         if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
             path = String(path[..<dot])
         }
-        return "tag:\(authority(site.baseURL)),\(FeedDates.day(post.published)):\(encode(path))"
+        return "tag:\(authority),\(FeedDates.day(post.published)):\(encode(path))"
     }
 
     /// The host of the site's URL, or `localhost` when it has none.
@@ -24,13 +29,23 @@ public enum EntryID {
 
     /// Percent-encodes what a tag URI's specific part may not hold.
     static func encode(_ path: String) -> String {
-        path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        // Most paths need nothing encoded: tell them by their bytes first.
+        if path.utf8.allSatisfy({ $0 < 0x80 && allowedASCII[Int($0)] }) { return path }
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     }
 
-    /// ASCII letters and digits and the sub-delimiters a tag URI's specific part may hold.
+    /// The sub-delimiters and other punctuation a tag URI's specific part may hold.
+    private static let punctuation = "-._~/!$'()*+,;=:@"
+
+    /// ASCII letters and digits and `punctuation`.
     private static let allowed: CharacterSet = {
         var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        set.insert(charactersIn: "-._~/!$'()*+,;=:@")
+        set.insert(charactersIn: punctuation)
         return set
     }()
+
+    /// `allowed`, by ASCII byte.
+    private static let allowedASCII: [Bool] = (0..<128).map { byte in
+        allowed.contains(Unicode.Scalar(UInt8(byte)))
+    }
 }

@@ -38,12 +38,13 @@ public struct FeedBuilder: Sendable {
             .sorted(by: FeedBuilder.newestFirst)
         // Each post's entry is built once, however many feeds it appears in.
         var made = [Entry?](repeating: nil, count: due.count)
+        let authority = EntryID.authority(site.baseURL)
         func entries(_ include: (Post) -> Bool) -> [Entry] {
             var chosen = due.indices.filter { include(due[$0]) }
             if let limit = limit ?? site.feed.postsLimit { chosen = Array(chosen.prefix(max(0, limit))) }
             return chosen.map { index in
                 if let built = made[index] { return built }
-                let built = entry(due[index])
+                let built = entry(due[index], authority: authority)
                 made[index] = built
                 return built
             }
@@ -112,14 +113,14 @@ public struct FeedBuilder: Sendable {
             entries: entries)
     }
 
-    private func entry(_ post: Post) -> Entry {
+    private func entry(_ post: Post, authority: String) -> Entry {
         let updated = max(post.updated ?? post.published, post.published)
         var categories = post.categories.map { Category(term: $0) }
         for tag in post.tags where !post.categories.contains(tag) {
             categories.append(Category(term: tag))
         }
         return Entry(
-            id: EntryID.make(for: post, site: site),
+            id: EntryID.make(for: post, authority: authority),
             title: post.title,
             url: post.url,
             published: post.published,
