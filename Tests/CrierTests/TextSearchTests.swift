@@ -28,4 +28,11 @@ struct TextSearchTests {
         #expect(PostRules.firstBlock(of: body, separator: "\n\n") == "First paragraph, naïve café.")
         #expect(PostRules.firstBlock(of: "no separator", separator: "\n\n") == "no separator")
     }
+
+    @Test(arguments: ["", "no line feed", "one\ntwo", "\n", "crlf\r\nthen lf\n", "only\r\ncrlf", "é\u{301}\nx", "\r\n\n"])
+    func findsTheLineFeedThatFirstIndexFinds(text: String) {
+        #expect(TextSearch.firstLineFeed(in: Substring(text)) == text.firstIndex(of: "\n"))
+        let bytes = ArraySlice(Array(text.utf8))
+        #expect(TextSearch.contains(byte: 0x0D, in: bytes) == bytes.contains(0x0D))
+    }
 }

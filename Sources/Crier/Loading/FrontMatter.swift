@@ -27,7 +27,7 @@ enum SourceText {
             let line = content[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             throw PostError(path: path, line: line, message: "not valid UTF-8 (byte \(offset + 1) of the file); save the file as UTF-8")
         }
-        guard content.contains(0x0D) else { return validated ?? String(decoding: content, as: UTF8.self) }
+        guard TextSearch.contains(byte: 0x0D, in: content) else { return validated ?? String(decoding: content, as: UTF8.self) }
         var normalised: [UInt8] = []
         normalised.reserveCapacity(content.count)
         var index = content.startIndex
@@ -77,12 +77,12 @@ enum SourceText {
         }
         // Find the closing delimiter line (`...` also ends YAML).
         var lineNumber = 1
-        var lineStart = text.index(after: text.firstIndex(of: "\n") ?? text.endIndex)
+        var lineStart = text.index(after: TextSearch.firstLineFeed(in: Substring(text)) ?? text.endIndex)
         let contentStart = lineStart
         var closing: (start: String.Index, end: String.Index, line: Int)?
         while lineStart < text.endIndex {
             lineNumber += 1
-            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+            let lineEnd = TextSearch.firstLineFeed(in: text[lineStart...]) ?? text.endIndex
             let line = text[lineStart..<lineEnd]
             let trimmed = line.trimmingTrailingSpaces
             if trimmed == delimiter || (syntax == .yaml && trimmed == "...") {
@@ -111,7 +111,7 @@ enum SourceText {
 
     static func isDelimiterLine(_ text: String, _ delimiter: String) -> Bool {
         guard text.hasPrefix(delimiter) else { return false }
-        let firstLine = text[..<(text.firstIndex(of: "\n") ?? text.endIndex)]
+        let firstLine = text[..<(TextSearch.firstLineFeed(in: Substring(text)) ?? text.endIndex)]
         return firstLine.trimmingTrailingSpaces == delimiter
     }
 

@@ -282,7 +282,7 @@ enum PostRules {
         var text = Substring(body)
         if separator.allSatisfy(\.isWhitespace) {
             // Skip whole blank lines only: the first line's indentation matters in Markdown.
-            while let newline = text.firstIndex(of: "\n"), text[..<newline].allSatisfy({ $0 == " " || $0 == "\t" }) {
+            while let newline = TextSearch.firstLineFeed(in: text), text[..<newline].allSatisfy({ $0 == " " || $0 == "\t" }) {
                 text = text[text.index(after: newline)...]
             }
         }

@@ -47,6 +47,21 @@ enum TextSearch {
         }
     }
 
+    /// Where `text.firstIndex(of: "\n")` is, found on the bytes instead of `Character` by
+    /// `Character`: a line feed after a carriage return is inside a `"\r\n"` `Character`
+    /// and is skipped there as here.
+    static func firstLineFeed(in text: Substring) -> String.Index? {
+        firstRange(of: "\n", in: text)?.lowerBound
+    }
+
+    /// Whether `bytes` holds `byte`.
+    static func contains(byte: UInt8, in bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let start = buffer.baseAddress else { return false }
+            return memchr(start, Int32(byte), buffer.count) != nil
+        }
+    }
+
     static func firstRange(of needle: String, in text: String) -> Range<String.Index>? {
         firstRange(of: needle, in: Substring(text))
     }
