@@ -77,7 +77,7 @@ final class AtomValidator: FeedStreamHandler {
         validateMetadata(feed, singletons: AtomValidator.feedSingletons, repeatable: AtomValidator.feedRepeatable, context: "feed")
         // `checkLanguage` covers a whole subtree: entries are checked as they stream past
         // (validateEntry), the feed's own Atom metadata here.
-        for child in feed.elements where isAtom(child) && child.name != "entry" {
+        for case .element(let child) in feed.children where isAtom(child) && child.name != "entry" {
             common.checkLanguage(child)
         }
         for name in ["title", "id", "updated"] where feed.element(named: name, namespace: feed.namespace) == nil {
@@ -101,7 +101,7 @@ final class AtomValidator: FeedStreamHandler {
     /// Checks the children of a feed, entry or source: known Atom elements, repeats, values.
     private func validateMetadata(_ parent: XMLElement, singletons: Set<String>, repeatable: Set<String>, context: String) {
         var seen: Set<String> = []
-        for child in parent.elements {
+        for case .element(let child) in parent.children {
             guard isAtom(child) else {
                 common.checkExtension(child, parent: parent, format: .atom)
                 continue
@@ -327,7 +327,7 @@ final class AtomValidator: FeedStreamHandler {
     private func validatePerson(_ person: XMLElement) {
         common.checkNoText(person, spec: "RFC 4287 §3.2")
         var seen: Set<String> = []
-        for child in person.elements {
+        for case .element(let child) in person.children {
             guard isAtom(child) else {
                 common.checkExtension(child, parent: person, format: .atom)
                 continue
@@ -441,7 +441,7 @@ final class AtomValidator: FeedStreamHandler {
     }
 
     private func checkNoChildren(_ e: XMLElement) {
-        for child in e.elements {
+        for case .element(let child) in e.children {
             sink.error("UndefinedElement", at: child, "<\(e.name)> cannot contain elements.", spec: "RFC 4287 §4.2")
         }
     }

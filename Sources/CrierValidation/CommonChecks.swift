@@ -10,7 +10,7 @@ struct CommonChecks {
         if let lang = e.attribute("lang", namespace: NS.xml), !lang.isEmpty, !LanguageCodes.isValid(lang) {
             sink.error("InvalidLanguage", at: e, "xml:lang=\"\(lang)\" is not a language tag.", spec: "XML 1.0 §2.12")
         }
-        for child in e.elements { checkLanguage(child) }
+        for case .element(let child) in e.children { checkLanguage(child) }
     }
 
     /// Elements that hold only elements: text directly inside them is a mistake.

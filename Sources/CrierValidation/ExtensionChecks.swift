@@ -66,7 +66,7 @@ struct ExtensionChecks {
         default: break
         }
         if rule.nested {
-            for child in e.elements where child.namespace == e.namespace {
+            for case .element(let child) in e.children where child.namespace == e.namespace {
                 checkTable(child, parent: e, namespace: namespace, nested: true)
             }
         }
@@ -107,7 +107,7 @@ struct ExtensionChecks {
 
     /// The first descendant element in no namespace.
     static func firstUnqualified(in e: XMLElement) -> XMLElement? {
-        for child in e.elements {
+        for case .element(let child) in e.children {
             if child.namespace == nil { return child }
             if let found = firstUnqualified(in: child) { return found }
         }

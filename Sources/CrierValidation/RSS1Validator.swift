@@ -53,7 +53,7 @@ final class RSS1Validator: FeedStreamHandler {
     }
 
     private func checkChildren(_ element: XMLElement) {
-        for child in element.elements where child.namespace != element.namespace {
+        for case .element(let child) in element.children where child.namespace != element.namespace {
             common.checkExtension(child, parent: element, format: .rss10)
         }
         if let link = element.element(named: "link", namespace: element.namespace) {

@@ -79,7 +79,7 @@ final class RSSValidator: FeedStreamHandler {
 
     private func validateChannel(_ channel: XMLElement) {
         var seen: Set<String> = []
-        for child in channel.elements {
+        for case .element(let child) in channel.children {
             common.checkLanguage(child)
             guard child.namespace == nil else {
                 common.checkExtension(child, parent: channel, format: .rss20)
@@ -185,7 +185,7 @@ final class RSSValidator: FeedStreamHandler {
     private func forEachKnownChild(of container: XMLElement, allowed: [String], section: String,
                                    _ check: (XMLElement, String) -> Void) -> Set<String> {
         var seen: Set<String> = []
-        for child in container.elements where child.namespace == nil {
+        for case .element(let child) in container.children where child.namespace == nil {
             guard allowed.contains(child.name) else {
                 sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <\(section)>.", spec: "\(spec) §\(section)")
                 continue
@@ -260,7 +260,7 @@ final class RSSValidator: FeedStreamHandler {
                               normalise: (String) -> String = { $0 }, isValid: (String) -> Bool) {
         var values: Set<String> = []
         var count = 0
-        for child in e.elements where child.namespace == nil {
+        for case .element(let child) in e.children where child.namespace == nil {
             guard child.name == name else {
                 sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <\(e.name)>.", spec: "\(spec) §\(e.name)")
                 continue
@@ -289,7 +289,7 @@ final class RSSValidator: FeedStreamHandler {
         common.checkNoText(item, spec: "\(spec) §item")
         checkAttributes(item, allowed: [])
         var seen: Set<String> = []
-        for child in item.elements {
+        for case .element(let child) in item.children {
             guard child.namespace == nil else {
                 common.checkExtension(child, parent: item, format: .rss20)
                 continue
@@ -414,7 +414,7 @@ final class RSSValidator: FeedStreamHandler {
     }
 
     private func checkNoChildren(_ e: XMLElement) {
-        for child in e.elements where child.namespace == nil {
+        for case .element(let child) in e.children where child.namespace == nil {
             sink.error("UndefinedElement", at: child, "<\(e.name)> cannot contain <\(child.name)>.", spec: spec)
         }
     }
