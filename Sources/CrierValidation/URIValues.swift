@@ -103,16 +103,17 @@ enum URIValues {
         var authority = body[..<comma]
         if let at = authority.lastIndex(of: "@") {
             let user = authority[..<at]
-            guard !user.isEmpty, user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "-._".contains($0)) }) else { return false }
+            guard !user.isEmpty, user.utf8.allSatisfy({ isTagAuthorityByte($0) || $0 == UInt8(ascii: "_") }) else { return false }
             authority = authority[authority.index(after: at)...]
         }
-        guard !authority.isEmpty, authority.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "." || $0 == "-") }) else { return false }
+        guard !authority.isEmpty, authority.utf8.allSatisfy(isTagAuthorityByte) else { return false }
         let afterComma = body[body.index(after: comma)...]
         guard let colon = afterComma.firstIndex(of: ":") else { return false }
         let date = afterComma[..<colon]
         let parts = date.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1...3).contains(parts.count), parts[0].count == 4,
-              parts.dropFirst().allSatisfy({ $0.count == 2 }), parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return false }
+        // Byte counts equal character counts once every byte is an ASCII digit.
+        guard (1...3).contains(parts.count), parts[0].utf8.count == 4, parts.dropFirst().allSatisfy({ $0.utf8.count == 2 }),
+              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }) else { return false }
         let specific = afterComma[afterComma.index(after: colon)...]
         var sawHash = false
         for c in specific.unicodeScalars {
@@ -124,6 +125,14 @@ enum URIValues {
             if c.isASCII && (!allowed[Int(c.value)] || c == "[" || c == "]") { return false }
         }
         return true
+    }
+
+    /// A lower-case ASCII letter, digit, `.` or `-`. Tested on bytes, this is the same as on
+    /// characters: a character passes only if it is one such byte (CR LF and anything
+    /// non-ASCII fail either way).
+    private static func isTagAuthorityByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+            || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
     }
 
     static func isUUIDURN(_ value: String) -> Bool {
