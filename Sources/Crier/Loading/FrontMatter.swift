@@ -15,8 +15,9 @@ struct SourceDocument: Sendable {
 
 enum SourceText {
     /// Decodes a file's bytes: UTF-8 only (an invalid byte is an error at its line), byte
-    /// order mark dropped, CRLF line ends turned into LF.
-    static func decode(_ bytes: [UInt8], path: String) throws(PostError) -> String {
+    /// order mark dropped, CRLF line ends turned into LF. `path` (here and below) is worked
+    /// out only for an error: a display path costs a URL standardisation per post.
+    static func decode(_ bytes: [UInt8], path: @autoclosure () -> String) throws(PostError) -> String {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let content = bytes[start...]
@@ -25,7 +26,7 @@ enum SourceText {
         let validated = String(validating: content, as: UTF8.self)
         if validated == nil, let offset = firstInvalidUTF8Offset(content) {
             let line = content[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            throw PostError(path: path, line: line, message: "not valid UTF-8 (byte \(offset + 1) of the file); save the file as UTF-8")
+            throw PostError(path: path(), line: line, message: "not valid UTF-8 (byte \(offset + 1) of the file); save the file as UTF-8")
         }
         guard TextSearch.contains(byte: 0x0D, in: content) else { return validated ?? String(decoding: content, as: UTF8.self) }
         var normalised: [UInt8] = []
@@ -63,7 +64,7 @@ enum SourceText {
     }
 
     /// Splits `text` into front matter (`---` YAML or `+++` TOML) and body.
-    static func split(_ text: String, path: String) throws(PostError) -> SourceDocument {
+    static func split(_ text: String, path: @autoclosure () -> String) throws(PostError) -> SourceDocument {
         let syntax: SourceDocument.Syntax
         let delimiter: Substring
         if isDelimiterLine(text, "---") {
@@ -92,17 +93,17 @@ enum SourceText {
             lineStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
         }
         guard let closing else {
-            throw PostError(path: path, line: 1, message: "front matter starting with '\(delimiter)' is never closed (no second '\(delimiter)' line)")
+            throw PostError(path: path(), line: 1, message: "front matter starting with '\(delimiter)' is never closed (no second '\(delimiter)' line)")
         }
         let source = String(text[contentStart..<closing.start])
         let table: ConfigTable
         switch syntax {
-        case .yaml: table = try parseYAML(source, path: path, firstLine: 2)
+        case .yaml: table = try parseYAML(source, path: path(), firstLine: 2)
         case .toml:
             do {
                 table = try TOML.parse(source)
             } catch {
-                throw PostError(path: path, line: error.line + 1, message: "TOML front matter: \(error.message)")
+                throw PostError(path: path(), line: error.line + 1, message: "TOML front matter: \(error.message)")
             }
         }
         let bodyStart = closing.end < text.endIndex ? text.index(after: closing.end) : text.endIndex
@@ -122,19 +123,19 @@ enum SourceText {
 
     /// Parses YAML front matter or a YAML config file. `firstLine` is the file line of the
     /// text's first line, so errors point into the file.
-    static func parseYAML(_ source: String, path: String, firstLine: Int) throws(PostError) -> ConfigTable {
+    static func parseYAML(_ source: String, path: @autoclosure () -> String, firstLine: Int) throws(PostError) -> ConfigTable {
         let node: Node?
         do {
             node = try compose(source)
         } catch let error as YamlError {
-            throw yamlError(error, path: path, firstLine: firstLine)
+            throw yamlError(error, path: path(), firstLine: firstLine)
         } catch {
-            throw PostError(path: path, line: firstLine, message: "YAML: \(error)")
+            throw PostError(path: path(), line: firstLine, message: "YAML: \(error)")
         }
         guard let node else { return ConfigTable() }
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue { return ConfigTable() }
         guard case .table(let table) = configValue(node) else {
-            throw PostError(path: path, line: firstLine, message: "YAML front matter is not a mapping of keys to values")
+            throw PostError(path: path(), line: firstLine, message: "YAML front matter is not a mapping of keys to values")
         }
         return table
     }

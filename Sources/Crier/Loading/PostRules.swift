@@ -27,7 +27,7 @@ enum PostRules {
     }
 
     static func build(_ file: PostFile, data: Data, context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
-        let path = SiteConfiguration.displayPath(file.url)
+        lazy var path = SiteConfiguration.displayPath(file.url)
         let text = try SourceText.decode(Array(data), path: path)
         let document = try SourceText.split(text, path: path)
         var fm = document.frontMatter ?? ConfigTable()
@@ -226,7 +226,7 @@ enum PostRules {
     }
 
     /// The first of `keys` present as a date; an unknown form is an error at its line.
-    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, path: String) throws(PostError) -> Date? {
+    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, path: @autoclosure () -> String) throws(PostError) -> Date? {
         for key in keys {
             guard let entry = fm.first(key) else { continue }
             switch entry.value {
@@ -239,7 +239,7 @@ enum PostRules {
             default:
                 let text = entry.value.scalarText ?? "\(entry.value)"
                 guard let value = DateTimeValue.parse(text) else {
-                    throw PostError(path: path, line: fm.line(of: entry.key),
+                    throw PostError(path: path(), line: fm.line(of: entry.key),
                                     message: "unknown date format '\(text)' in `\(entry.key)`; write it like 2024-03-05, 2024-03-05 14:30, 2024-03-05 14:30:00 +0100 or 2024-03-05T14:30:00Z")
                 }
                 return value.date(in: zone)
