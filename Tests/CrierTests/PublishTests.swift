@@ -238,6 +238,34 @@ final class PublishSite {
         #expect(check.known.isEmpty)
     }
 
+    @Test func filesLeftAsTheyWereGetRecordsWhenTheyHadNoneAndTheirEntriesAreCopiedNextTime() async throws {
+        let site = try PublishSite("formats: [atom, rss]")
+        for day in 1...4 { try site.post("p\(day)", day: day) }
+        #expect(try await site.publish().succeeded)
+        // As after an upgrade of Crier: no records (and no manifest), files already right.
+        let state = site.root.appendingPathComponent("public/.crier")
+        try FileManager.default.removeItem(at: state.appendingPathComponent("entries"))
+        try FileManager.default.removeItem(at: state.appendingPathComponent("manifest"))
+        let report = try await site.publish()
+        #expect(report.written.isEmpty && report.unchanged == 2)
+        let records = PublishedEntries.read(state.appendingPathComponent("entries"))
+        #expect(Set(records.records.keys) == ["feed.xml", "feed.rss"])
+        #expect(records.records.values.allSatisfy { !$0.validated }, "this run did not validate them")
+
+        let seen = Mutex<[String: (reused: Int, known: Int)]>([:])
+        var options = site.options()
+        options.build.check = { file in
+            seen.withLock { $0[file.path] = (file.parts.reusedEntries.count, file.knownValidEntries.count) }
+            return FeedGate.check(file)
+        }
+        try site.post("p2", day: 2, body: "Edited text.")
+        #expect(try await site.publish(options).succeeded)
+        for path in ["feed.xml", "feed.rss"] {
+            #expect(seen.withLock { $0[path]?.reused } == 3, "\(path)")
+            #expect(seen.withLock { $0[path]?.known } == 0, "\(path)")
+        }
+    }
+
     @Test func entryRecordsAreUsedOnlyForTheSameFileInTheSameFormatAndSurviveARoundTrip() async throws {
         let site = try PublishSite("formats: [atom, rss]")
         try site.post("p1", day: 1)

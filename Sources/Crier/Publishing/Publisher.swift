@@ -248,9 +248,9 @@ public enum Publisher {
 
     /// Sorts out the files already published byte for byte (nothing to do) and runs the
     /// gate, in parallel, on the others: a file that fails it is dropped from the plan, so
-    /// the published version stays. Returns the paths of the files already published.
+    /// the published version stays. Returns the files already published.
     private static func gate(_ plan: inout BuildPipeline.Plan, check: FeedCheck?, output: URL,
-                             report: inout PublishReport) -> Set<String> {
+                             report: inout PublishReport) -> [RenderedFile] {
         let files = plan.outcome.files
         let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
@@ -263,11 +263,11 @@ public enum Publisher {
             }
         }
         var kept: [RenderedFile] = []
-        var unchanged: Set<String> = []
+        var unchanged: [RenderedFile] = []
         for (file, verdict) in zip(files, verdicts.values) {
             if verdict.same {
                 report.unchanged += 1
-                unchanged.insert(file.path)
+                unchanged.append(file)
             } else if verdict.problems.isEmpty {
                 kept.append(file)
             } else {
@@ -280,18 +280,24 @@ public enum Publisher {
     }
 
     /// Saves where the entries are in the files now published: the records of the files
-    /// just written, and the old ones of the files left as they were.
-    private static func recordEntries(_ plan: BuildPipeline.Plan, previous: PublishedEntries, unchanged: Set<String>,
+    /// just written, and of the files left as they were (their old records, or, when there
+    /// are none, as from another Crier executable, new ones that vouch for the bytes but
+    /// not for the gate).
+    private static func recordEntries(_ plan: BuildPipeline.Plan, previous: PublishedEntries, unchanged: [RenderedFile],
                                       options: PublishOptions, report: inout PublishReport) {
         var published = PublishedEntries()
-        for path in unchanged {
-            if let record = previous.records[path] { published.records[path] = record }
+        var files: [(file: RenderedFile, validated: Bool)] = []
+        for file in unchanged {
+            if let record = previous.records[file.path] {
+                published.records[file.path] = record
+            } else {
+                files.append((file, false))
+            }
         }
         let written = Set(report.written.map(\.path))
-        let files = plan.outcome.files.filter { written.contains($0.path) }
-        let validated = options.build.check != nil
-        let identities = StateFiles.settledIdentities(files.map { options.output.appendingPathComponent($0.path).path })
-        for (file, identity) in zip(files, identities) {
+        files += plan.outcome.files.filter { written.contains($0.path) }.map { ($0, options.build.check != nil) }
+        let identities = StateFiles.settledIdentities(files.map { options.output.appendingPathComponent($0.file.path).path })
+        for ((file, validated), identity) in zip(files, identities) {
             if let record = identity.flatMap({ PublishedEntries.record(of: file, identity: $0, validated: validated) }) {
                 published.records[file.path] = record
             }
