@@ -33,7 +33,7 @@ public struct ValidationInputError: Error, Sendable, CustomStringConvertible {
 public struct FeedValidator: Sendable {
     /// Validates a document held in memory. `fileName` is only used in the report.
     public static func validate(bytes: [UInt8], fileName: String = "feed", options: ValidationOptions = ValidationOptions()) -> ValidationReport {
-        let sink = DiagnosticSink()
+        var sink = DiagnosticSink()
         if bytes.count > options.maxBytes {
             sink.add(.error, "ValidatorLimit", line: 0, "The document is \(bytes.count) bytes, over the \(options.maxBytes)-byte limit.", spec: "Crier")
             return report(fileName: fileName, format: .unknown, sink: sink, lines: LineSource(bytes: []))
@@ -42,13 +42,20 @@ public struct FeedValidator: Sendable {
             let format = JSONFeedValidator(sink: sink).validate(bytes)
             return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
         }
+        // A small document libxml2 accepts without a word is parsed whole (cheaper); the
+        // streaming reader reads the rest, and any that the walk hands back.
         var format: FeedFormat
-        do {
-            let reader = try XMLStreamReader(bytes: bytes)
-            format = validateXML(reader, sink: sink)
-        } catch {
-            sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
-            format = .unknown
+        if let whole = XMLStreamReader.walkingWholeDocument(bytes), let walked = validateXML(whole, sink: sink) {
+            format = walked
+        } else {
+            sink = DiagnosticSink()
+            do {
+                let reader = try XMLStreamReader(bytes: bytes)
+                format = validateXML(reader, sink: sink) ?? .unknown
+            } catch {
+                sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
+                format = .unknown
+            }
         }
         if format == .unknown { format = sniffFormat(bytes.prefix(4096)) }
         return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
@@ -98,7 +105,7 @@ public struct FeedValidator: Sendable {
                 // A pipe cannot be read twice: keep its first 16 MiB to find columns in.
                 reader = try XMLStreamReader(prefix: head, fileDescriptor: fd, maxBytes: options.maxBytes, retaining: 16 << 20)
             }
-            format = validateXML(reader, sink: sink)
+            format = validateXML(reader, sink: sink) ?? .unknown
             if !isRegular { lines = LineSource(bytes: reader.retainedBytes) }
         } catch {
             sink.add(.error, "SAXError", line: 0, "The parser could not start: \(error)", spec: "XML 1.0")
@@ -126,7 +133,10 @@ public struct FeedValidator: Sendable {
 
     // MARK: XML
 
-    static func validateXML(_ reader: XMLStreamReader, sink: DiagnosticSink) -> FeedFormat {
+    /// Validates what `reader` reads; `nil` when a reader walking a whole document asks to
+    /// be replaced by a streaming one (`XMLStreamReader.NeedsStreaming`), with `sink` then
+    /// to be dropped.
+    static func validateXML(_ reader: XMLStreamReader, sink: DiagnosticSink) -> FeedFormat? {
         var format = FeedFormat.unknown
         do {
             try FeedStreamWalker.walk(reader) { root, _ in
@@ -135,6 +145,8 @@ public struct FeedValidator: Sendable {
                 format = detected
                 return handler
             }
+        } catch is XMLStreamReader.NeedsStreaming {
+            return nil
         } catch let error as XMLParseError {
             reportParseError(error, reader: reader, sink: sink)
         } catch {
