@@ -34,6 +34,8 @@ struct LoadingErrorTests {
 
     @Test(arguments: [
         ("---\ntitle: x\nbody without an end\n", 1, "never closed"),
+        // The opening line alone, with or without its line feed.
+        ("---", 1, "never closed"), ("+++", 1, "never closed"), ("---\n", 1, "never closed"),
         ("---\ntitle: x\ntags: [a, b\n---\nText\n", 4, "YAML"),
         ("---\ntitle: ok\n  bad: indentation\n---\n", 3, "YAML"),
         ("+++\ntitle = \"x\"\ndate = what\n+++\n", 3, "TOML"),

@@ -78,7 +78,8 @@ enum SourceText {
         }
         // Find the closing delimiter line (`...` also ends YAML).
         var lineNumber = 1
-        var lineStart = text.index(after: TextSearch.firstLineFeed(in: Substring(text)) ?? text.endIndex)
+        // A file that is the opening line alone has no line after it.
+        var lineStart = TextSearch.firstLineFeed(in: Substring(text)).map(text.index(after:)) ?? text.endIndex
         let contentStart = lineStart
         var closing: (start: String.Index, end: String.Index, line: Int)?
         while lineStart < text.endIndex {
