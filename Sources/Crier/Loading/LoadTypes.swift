@@ -88,3 +88,18 @@ public protocol PostCache: Sendable {
     /// Remembers `post` as loaded from the file version `key`.
     func store(_ post: Post, for key: PostCacheKey)
 }
+
+/// A `PostCache` that can vouch for a post file by its `stat` alone, without reading it:
+/// it remembers the file's `stat` with the post once the file had stopped changing (its
+/// last change older than a run's racy margin), after which any write to the file shows
+/// in its `stat`.
+protocol StatTrustingPostCache: PostCache {
+    /// The post remembered for the file at `path` (relative to the source) when `identity`,
+    /// its `stat` now, is the one remembered; `nil` otherwise (the caller reads the file).
+    func post(unchangedAt path: String, identity: StateFiles.Identity) -> Post?
+    /// `post(for:)`, remembering `identity` (the file's `stat` taken before it was read)
+    /// with the post when the file has stopped changing since.
+    func post(for key: PostCacheKey, identity: StateFiles.Identity?) -> Post?
+    /// `store(_:for:)`, with the file's `stat` taken before it was read.
+    func store(_ post: Post, for key: PostCacheKey, identity: StateFiles.Identity?)
+}

@@ -8,18 +8,27 @@ enum PostRules {
 
     static func load(_ file: PostFile, context: SiteContext, options: LoadOptions) -> FileOutcome {
         var warnings: [PostError] = []
+        // `stat` before reading: a write made while the file is read shows next time.
+        let trusting = options.cache as? any StatTrustingPostCache
+        let identity = trusting.flatMap { _ in StateFiles.identity(file.url.path) }
+        if let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
+            return FileOutcome(result: .success(cached), warnings: [])
+        }
         guard let data = FileManager.default.contents(atPath: file.url.path) else {
             return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file")), warnings: [])
         }
         // A post loaded by an earlier run from this very version of the file is reused
         // as it was: rendering is most of the cost of a run.
         let key = options.cache.flatMap { _ in PostCacheKeys.key(for: file, data: data) }
-        if let cache = options.cache, let key, let cached = cache.post(for: key) {
+        if let cache = options.cache, let key,
+           let cached = trusting.map({ $0.post(for: key, identity: identity) }) ?? cache.post(for: key) {
             return FileOutcome(result: .success(cached), warnings: [])
         }
         do {
             let post = try build(file, data: data, context: context, options: options, warnings: &warnings)
-            if let cache = options.cache, let key, let post { cache.store(post, for: key) }
+            if let cache = options.cache, let key, let post {
+                if let trusting { trusting.store(post, for: key, identity: identity) } else { cache.store(post, for: key) }
+            }
             return FileOutcome(result: .success(post), warnings: warnings)
         } catch {
             return FileOutcome(result: .failure(error), warnings: warnings)

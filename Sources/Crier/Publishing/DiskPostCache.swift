@@ -7,16 +7,17 @@ import Glibc
 /// folder per build job (`<output>/.crier/cache/<scope>/<hash of the post's path>`).
 ///
 /// A post is reused only when its file's path, size, modification time and SHA-256 all
-/// match (`PostCacheKey`). What else shapes a rendered post (the site's configuration
+/// match (`PostCacheKey`), or, without reading the file, when its `stat` is the one
+/// remembered with the post once the file had stopped changing (`StatTrustingPostCache`). What else shapes a rendered post (the site's configuration
 /// files, the feed definition, the source folder, Crier's version and executable) goes into
 /// the folder's *scope*: change any of it and the job starts with an empty folder. Posts
 /// are read lazily, on the loader's worker threads, only for the files the loader asks
 /// about; `save()` writes only the posts rendered in this run and removes the files of
 /// posts not asked about (deleted files). An unreadable, truncated or foreign file is a
 /// miss: the cache only ever saves time.
-public final class DiskPostCache: PostCache, @unchecked Sendable {
+public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
-    static let formatVersion: UInt16 = 3
+    static let formatVersion: UInt16 = 4
     static let magic = "CRIERPOST"
     /// The last bytes of a complete cached post.
     static let trailer = "END"
@@ -28,6 +29,9 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     /// Whether posts are taken from the cache; `false` renders every post and only
     /// refreshes the folder (`crier publish --no-cache`).
     public let reuse: Bool
+    /// Files last changed before this moment (nanoseconds since 1970, on the file clock)
+    /// have stopped changing: their `stat` is remembered and vouches for them next time.
+    let settledBefore: Int64
 
     // Guarded by `lock`: the loader calls in from its worker threads.
     private let lock = NSLock()
@@ -38,13 +42,21 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
     /// Content hashes of the file versions asked about, by relative path.
     private var hashes: [String: String] = [:]
     private var hitCount = 0
+    private var statHitCount = 0
     private var missCount = 0
 
     /// Opens (or starts) the cache folder `folder` for `scope`.
-    public init(folder: URL, scope: String, reuse: Bool = true) {
+    public convenience init(folder: URL, scope: String, reuse: Bool = true) {
+        self.init(folder: folder, scope: scope, reuse: reuse, racyMargin: PublishManifest.racyMargin)
+    }
+
+    /// A file changed less than `racyMargin` nanoseconds before now could change again
+    /// within the same timestamp tick: its `stat` is not remembered.
+    init(folder: URL, scope: String, reuse: Bool, racyMargin: Int64) {
         self.folder = folder
         self.scope = scope
         self.reuse = reuse
+        settledBefore = StateFiles.fileClockNanoseconds() - racyMargin
     }
 
     /// The name of the folder of the job whose scope is `scope`.
@@ -55,6 +67,10 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
 
     /// The post remembered for exactly this file version (never with `reuse` off).
     public func post(for key: PostCacheKey) -> Post? {
+        post(for: key, identity: nil)
+    }
+
+    func post(for key: PostCacheKey, identity: StateFiles.Identity?) -> Post? {
         let name = DiskPostCache.fileName(for: key.path)
         lock.withLock {
             asked.insert(name)
@@ -63,26 +79,58 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         // Read outside the lock: the loader's threads read their posts in parallel.
         let cached = reuse ? StateFiles.read(folder.appendingPathComponent(name).path).flatMap { decode($0) } : nil
         return lock.withLock {
-            guard let cached, cached.key == key else {
+            guard var cached, cached.key == key else {
                 missCount += 1
                 return nil
             }
             hitCount += 1
+            // A file that has stopped changing since: remember its `stat` from now on.
+            if let settled = settled(identity), cached.identity != settled {
+                cached.identity = settled
+                fresh[name] = cached
+            }
+            return cached.post
+        }
+    }
+
+    func post(unchangedAt path: String, identity: StateFiles.Identity) -> Post? {
+        guard reuse, let identity = settled(identity) else { return nil }
+        let name = DiskPostCache.fileName(for: path)
+        guard let cached = StateFiles.read(folder.appendingPathComponent(name).path).flatMap({ decode($0) }),
+              cached.key.path == path, cached.identity == identity else { return nil }
+        return lock.withLock {
+            asked.insert(name)
+            hitCount += 1
+            statHitCount += 1
             return cached.post
         }
     }
 
     /// Remembers a freshly loaded post; the file is written by `save()`.
     public func store(_ post: Post, for key: PostCacheKey) {
+        store(post, for: key, identity: nil)
+    }
+
+    func store(_ post: Post, for key: PostCacheKey, identity: StateFiles.Identity?) {
         let name = DiskPostCache.fileName(for: key.path)
+        var cached = CachedPost(key: key, post: post)
+        cached.identity = settled(identity)
         lock.withLock {
             asked.insert(name)
-            fresh[name] = CachedPost(key: key, post: post)
+            fresh[name] = cached
         }
+    }
+
+    /// `identity` when the file it describes had stopped changing when this run began.
+    private func settled(_ identity: StateFiles.Identity?) -> StateFiles.Identity? {
+        guard let identity, identity.lastChange < settledBefore, identity.hasSubsecondTimestamps else { return nil }
+        return identity
     }
 
     /// Posts found in the cache so far.
     public var hits: Int { lock.withLock { hitCount } }
+    /// Posts found by their file's `stat` alone, without reading the file (among `hits`).
+    var statHits: Int { lock.withLock { statHitCount } }
     /// Posts looked up and not found (rendered again).
     public var misses: Int { lock.withLock { missCount } }
 
@@ -145,6 +193,7 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         w.int(cached.key.size)
         w.double(cached.key.modified)
         w.string(cached.key.contentHash)
+        w.optional(cached.identity) { $1.write(to: &$0) }
         w.string(cached.sourcePath)
         w.string(cached.title)
         w.double(cached.published.timeIntervalSinceReferenceDate)
@@ -171,6 +220,7 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
         guard var r = StateReader(bytes, magic: DiskPostCache.magic, version: DiskPostCache.formatVersion),
               r.string() == scope,
               let path = r.string(), let size = r.int(), let modified = r.double(), let hash = r.string(),
+              let identity = r.optional({ StateFiles.Identity.read(from: &$0) }),
               let sourcePath = r.string(), let title = r.string(), let published = r.double(),
               let updated = r.optional({ $0.double() }), let expires = r.optional({ $0.double() }),
               let url = r.string(), let explicitID = r.optional({ $0.string() }),
@@ -188,7 +238,9 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
                         expires: expires.map(Date.init(timeIntervalSinceReferenceDate:)),
                         url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
                         summaryHTML: summary, contentHTML: content, language: language)
-        return CachedPost(key: PostCacheKey(path: path, size: size, modified: modified, contentHash: hash), post: post)
+        var cached = CachedPost(key: PostCacheKey(path: path, size: size, modified: modified, contentHash: hash), post: post)
+        cached.identity = identity
+        return cached
     }
 
     /// Fingerprint of a job's inputs other than the post files.
@@ -242,6 +294,8 @@ public final class DiskPostCache: PostCache, @unchecked Sendable {
 /// concerns, so the cache keeps its own mirror (a test checks it has every field).
 struct CachedPost: Equatable {
     var key: PostCacheKey
+    /// The file's `stat` before it was read, when it had stopped changing by then.
+    var identity: StateFiles.Identity?
     var sourcePath: String
     var title: String
     var published: Date

@@ -126,7 +126,7 @@ public enum Publisher {
 
         let caches = zip(jobs, scopes).map { _, scope in
             DiskPostCache(folder: options.cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
-                          scope: scope, reuse: options.useCache)
+                          scope: scope, reuse: options.useCache, racyMargin: options.racyMargin)
         }
         // Read even without the cache, to keep the records of the files left as they are.
         let published = PublishedEntries.read(options.publishedEntriesFile)
