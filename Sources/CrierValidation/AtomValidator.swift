@@ -448,8 +448,6 @@ final class AtomValidator: FeedStreamHandler {
 
     /// Unprefixed attributes other than `allowed` are not part of Atom.
     private func checkAttributes(_ e: XMLElement, allowed: Set<String>) {
-        for attribute in e.attributes where attribute.namespace == nil && !allowed.contains(attribute.name) {
-            sink.error("UnexpectedAttribute", at: e, "<\(e.name)> has an unexpected attribute \(attribute.name).", spec: "RFC 4287 §6.4")
-        }
+        common.checkAttributes(e, allowed: allowed, spec: "RFC 4287 §6.4")
     }
 }

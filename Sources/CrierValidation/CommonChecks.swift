@@ -20,6 +20,13 @@ struct CommonChecks {
         }
     }
 
+    /// Unprefixed attributes other than `allowed` are not part of the format.
+    func checkAttributes(_ e: XMLElement, allowed: Set<String>, spec: String) {
+        for attribute in e.attributes where attribute.namespace == nil && !allowed.contains(attribute.name) {
+            sink.error("UnexpectedAttribute", at: e, "<\(e.name)> has an unexpected attribute \(attribute.name).", spec: spec)
+        }
+    }
+
     /// Reports a URI or IRI that is malformed, or relative where an absolute one is needed.
     /// `iri` allows non-ASCII characters (Atom uses IRIs; RSS uses URIs).
     func checkURI(_ value: String, at e: XMLElement, absolute: Bool, iri: Bool = true, what: String, spec: String, attribute: Bool = false) {

@@ -419,9 +419,8 @@ final class RSSValidator: FeedStreamHandler {
         }
     }
 
+    /// Unprefixed attributes other than `allowed` are not part of RSS.
     private func checkAttributes(_ e: XMLElement, allowed: Set<String>) {
-        for attribute in e.attributes where attribute.namespace == nil && !allowed.contains(attribute.name) {
-            sink.error("UnexpectedAttribute", at: e, "<\(e.name)> has an unexpected attribute \(attribute.name).", spec: spec)
-        }
+        common.checkAttributes(e, allowed: allowed, spec: spec)
     }
 }
