@@ -2,6 +2,12 @@ import Foundation
 import Testing
 @testable import Crier
 
+/// Nine aliases of aliases: 9^9 values once expanded.
+private let aliasBomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
+    + zip("bcdefghi", "abcdefgh").map { name, previous in
+        "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+    }.joined() + "tags: *i\n---\nText\n"
+
 @Suite("Loading: broken posts and sites")
 struct LoadingErrorTests {
     let site = Site(title: "T", baseURL: "https://t.example/")
@@ -42,6 +48,8 @@ struct LoadingErrorTests {
         ("---\ntitle: x\ndate: March 5, 2024\n---\n", 3, "unknown date format 'March 5, 2024'"),
         ("+++\ntitle = \"x\"\n\nlastmod = \"yesterday\"\n+++\n", 4, "unknown date format 'yesterday' in `lastmod`"),
         ("---\n- a\n- b\n---\n", 2, "not a mapping"),
+        // Nine aliases of aliases stand for 9^9 values: refused at the first key past the limit.
+        (aliasBomb, 7, "aliases here expand to more than"),
     ])
     func brokenFrontMatterIsAnErrorAtTheFileLine(source: String, line: Int, message: String) throws {
         let result = try load(["post.md": Array(source.utf8)])

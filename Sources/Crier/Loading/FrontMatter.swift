@@ -130,6 +130,8 @@ enum SourceText {
             node = try compose(source)
         } catch let error as YamlError {
             throw yamlError(error, path: path(), firstLine: firstLine)
+        } catch let error as AliasExpansionError {
+            throw PostError(path: path(), line: error.line + firstLine - 1, message: "YAML: aliases here expand to more than \(error.limit) values (an alias bomb?); write the values out instead")
         } catch {
             throw PostError(path: path(), line: firstLine, message: "YAML: \(error)")
         }
@@ -149,9 +151,47 @@ enum SourceText {
     /// string, as every key is with no rules at all; so a text whose keys are all such
     /// words is composed without rules, and any other text (a key such as `1`, `true` or
     /// `~`, a tagged or complex key, a duplicate) is composed again with them.
+    ///
+    /// Yams shares an alias's node rather than copying it, but everything that walks the
+    /// result sees it expanded: a few lines of aliases of aliases ("billion laughs") stand
+    /// for billions of values. A text whose aliases expand to more values than it has bytes
+    /// (plus a margin) is refused before anything walks it.
     static func compose(_ source: String) throws -> Node? {
-        if let node = try? Yams.compose(yaml: source, .basic, .default, yamlEncoding), keysAreText(node) { return node }
-        return try Yams.compose(yaml: source, .default, .default, yamlEncoding)
+        let limit = source.utf8.count + 100_000
+        if let node = try? Yams.compose(yaml: source, .basic, .default, yamlEncoding) {
+            try checkExpandedSize(node, limit: limit)
+            if keysAreText(node) { return node }
+        }
+        let node = try Yams.compose(yaml: source, .default, .default, yamlEncoding)
+        if let node { try checkExpandedSize(node, limit: limit) }
+        return node
+    }
+
+    struct AliasExpansionError: Error {
+        /// Line of the text (1-based) of the top-level key whose value is too large, or of the node.
+        var line: Int
+        var limit: Int
+    }
+
+    /// Throws when `node`, its aliases expanded, has more than `limit` values; stops counting there.
+    static func checkExpandedSize(_ node: Node, limit: Int) throws(AliasExpansionError) {
+        var budget = limit
+        func count(_ node: Node) -> Bool {
+            budget -= 1
+            guard budget >= 0 else { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .sequence(let sequence): return sequence.allSatisfy(count)
+            case .mapping(let mapping): return mapping.allSatisfy { count($0.key) && count($0.value) }
+            }
+        }
+        if case .mapping(let mapping) = node {
+            for (key, value) in mapping where !(count(key) && count(value)) {
+                throw AliasExpansionError(line: key.mark?.line ?? 1, limit: limit)
+            }
+        } else if !count(node) {
+            throw AliasExpansionError(line: node.mark?.line ?? 1, limit: limit)
+        }
     }
 
     /// Whether every mapping key in `node` is a scalar the default rules read as a string.
