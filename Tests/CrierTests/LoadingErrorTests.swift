@@ -50,6 +50,11 @@ struct LoadingErrorTests {
         ("---\n- a\n- b\n---\n", 2, "not a mapping"),
         // Nine aliases of aliases stand for 9^9 values: refused at the first key past the limit.
         (aliasBomb, 7, "aliases here expand to more than"),
+        // TOML nested 100,000 deep overflowed the stack; dotted keys nest as deep.
+        ("+++\ntitle = \"x\"\na = " + String(repeating: "[", count: 100_000) + "\n+++\n", 3, "nested more than 1000 deep"),
+        ("+++\na = " + String(repeating: "{b = ", count: 100_000) + "\n+++\n", 2, "nested more than 1000 deep"),
+        ("+++\n" + Array(repeating: "a", count: 100_000).joined(separator: ".") + " = 1\n+++\n", 2, "nested more than 1000 deep"),
+        ("+++\n[" + Array(repeating: "a", count: 100_000).joined(separator: ".") + "]\n+++\n", 2, "nested more than 1000 deep"),
     ])
     func brokenFrontMatterIsAnErrorAtTheFileLine(source: String, line: Int, message: String) throws {
         let result = try load(["post.md": Array(source.utf8)])

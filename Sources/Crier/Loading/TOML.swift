@@ -62,8 +62,18 @@ private struct TOMLParser {
     let bytes: [UInt8]
     var i = 0
     var line = 1
+    /// Tables and arrays open around the value being read (header and dotted keys count).
+    var depth = 0
+    /// Deeper text is an error rather than a stack overflow: the parser, `build()` and the
+    /// values' own release all recurse. libyaml stops YAML at the same depth.
+    static let maxDepth = 1_000
 
     init(bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func nest(_ levels: Int) throws(TOMLError) {
+        depth += levels
+        guard depth <= Self.maxDepth else { throw fail("tables and arrays nested more than \(Self.maxDepth) deep") }
+    }
 
     var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
     func peek(_ offset: Int) -> UInt8? { i + offset < bytes.count ? bytes[i + offset] : nil }
@@ -123,6 +133,8 @@ private struct TOMLParser {
                     i += 2
                     skipSpaces()
                     let path = try parseKeyPath()
+                    depth = 0
+                    try nest(path.count)
                     skipSpaces()
                     guard peek == UInt8(ascii: "]"), peek(1) == UInt8(ascii: "]") else { throw fail("expected ']]' to close the array-of-tables header") }
                     i += 2
@@ -131,6 +143,8 @@ private struct TOMLParser {
                     i += 1
                     skipSpaces()
                     let path = try parseKeyPath()
+                    depth = 0
+                    try nest(path.count)
                     skipSpaces()
                     guard peek == UInt8(ascii: "]") else { throw fail("expected ']' to close the table header") }
                     i += 1
@@ -148,6 +162,8 @@ private struct TOMLParser {
     mutating func parseKeyValue(into table: TableBuilder) throws(TOMLError) {
         let keyLine = line
         let path = try parseKeyPath()
+        try nest(path.count - 1)
+        defer { depth -= path.count - 1 }
         skipSpaces()
         guard peek == UInt8(ascii: "=") else { throw fail("expected '=' after the key '\(path.joined(separator: "."))'") }
         i += 1
@@ -311,6 +327,8 @@ private struct TOMLParser {
     }
 
     mutating func parseArray() throws(TOMLError) -> ConfigValue {
+        try nest(1)
+        defer { depth -= 1 }
         var items: [ConfigValue] = []
         while true {
             try skipBlank()
@@ -332,6 +350,8 @@ private struct TOMLParser {
     }
 
     mutating func parseInlineTable() throws(TOMLError) -> TableBuilder {
+        try nest(1)
+        defer { depth -= 1 }
         let table = TableBuilder()
         skipSpaces()
         if peek == UInt8(ascii: "}") {
