@@ -33,6 +33,14 @@ public struct ValidationInputError: Error, Sendable, CustomStringConvertible {
 public struct FeedValidator: Sendable {
     /// Validates a document held in memory. `fileName` is only used in the report.
     public static func validate(bytes: [UInt8], fileName: String = "feed", options: ValidationOptions = ValidationOptions()) -> ValidationReport {
+        validate(bytes: bytes, fileName: fileName, options: options, sniffing: 4096)
+    }
+
+    /// `validate(bytes:fileName:options:)`, guessing the format of a document it could
+    /// not parse from its first `sniffing` bytes; `walking: false` always streams (tests
+    /// compare the two).
+    static func validate(bytes: [UInt8], fileName: String, options: ValidationOptions, sniffing: Int,
+                         walking: Bool = true) -> ValidationReport {
         var sink = DiagnosticSink()
         if bytes.count > options.maxBytes {
             sink.add(.error, "ValidatorLimit", line: 0, "The document is \(bytes.count) bytes, over the \(options.maxBytes)-byte limit.", spec: "Crier")
@@ -45,7 +53,7 @@ public struct FeedValidator: Sendable {
         // A small document libxml2 accepts without a word is parsed whole (cheaper); the
         // streaming reader reads the rest, and any that the walk hands back.
         var format: FeedFormat
-        if let whole = XMLStreamReader.walkingWholeDocument(bytes), let walked = validateXML(whole, sink: sink) {
+        if walking, let whole = XMLStreamReader.walkingWholeDocument(bytes), let walked = validateXML(whole, sink: sink) {
             format = walked
         } else {
             sink = DiagnosticSink()
@@ -57,13 +65,13 @@ public struct FeedValidator: Sendable {
                 format = .unknown
             }
         }
-        if format == .unknown { format = sniffFormat(bytes.prefix(4096)) }
+        if format == .unknown { format = sniffFormat(bytes.prefix(sniffing)) }
         return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
     }
 
-    /// Validates the file at `path`, streaming it from disk. Throws `ValidationInputError`
-    /// only when the file cannot be opened or read; every problem with its content is a
-    /// diagnostic in the report.
+    /// Validates the file at `path`, streaming it from disk unless it is small. Throws
+    /// `ValidationInputError` only when the file cannot be opened or read; every problem
+    /// with its content is a diagnostic in the report.
     public static func validate(filePath path: String, displayName: String? = nil, options: ValidationOptions = ValidationOptions()) throws(ValidationInputError) -> ValidationReport {
         let name = displayName ?? path
         let fd = open(path, O_RDONLY)
@@ -77,6 +85,17 @@ public struct FeedValidator: Sendable {
             let sink = DiagnosticSink()
             sink.add(.error, "ValidatorLimit", line: 0, "The file is \(info.st_size) bytes, over the \(options.maxBytes)-byte limit; it was not read.", spec: "Crier")
             return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+        }
+        // A small file (most feeds) is read whole: that path can parse it whole, which
+        // costs less than streaming it (see `validate(bytes:)`).
+        if isRegular && Int(info.st_size) <= XMLStreamReader.wholeDocumentLimit {
+            guard let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes) else {
+                let sink = DiagnosticSink()
+                sink.add(.error, "ValidatorLimit", line: 0, "The input is over the \(options.maxBytes)-byte limit.", spec: "Crier")
+                return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+            }
+            // As a streamed file is: its format guessed from its first kilobyte.
+            return validate(bytes: bytes, fileName: name, options: options, sniffing: 1024)
         }
         // Peek at the start to choose between JSON and XML: with pread on a regular file,
         // with read on a pipe (those bytes are then handed to the parser first).

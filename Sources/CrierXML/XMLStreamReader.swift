@@ -276,6 +276,9 @@ extension XMLStreamReader {
     /// with `init(bytes:)`.
     public struct NeedsStreaming: Error, Sendable {}
 
+    /// The largest document `walkingWholeDocument` takes (4 MiB): its tree stays small.
+    public static let wholeDocumentLimit = 4 << 20
+
     /// A reader over a small document held in memory that libxml2 parses whole first, then
     /// walks (`xmlReaderWalker`): about a third less work in libxml2 than its streaming
     /// reader, which is fed 512 bytes at a time and rescans its buffer for the last `<` on
@@ -284,7 +287,7 @@ extension XMLStreamReader {
     /// fewer than 65,535 lines (so every line is exact): a reader from `init(bytes:)` then
     /// gives the same nodes, lines and issues (none). The same safe options apply.
     public static func walkingWholeDocument(_ bytes: [UInt8]) -> XMLStreamReader? {
-        guard !bytes.isEmpty, bytes.count <= 4 << 20, let document = parsedWhole(bytes),
+        guard !bytes.isEmpty, bytes.count <= wholeDocumentLimit, let document = parsedWhole(bytes),
               let walker = xmlReaderWalker(document) else { return nil }
         return XMLStreamReader(walking: walker, document: document, bytes: bytes)
     }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import CrierXML
-import CrierValidation
+@testable import CrierValidation
 
 /// A small document in memory is walked after a whole parse (`XMLStreamReader.walkingWholeDocument`);
-/// its report must be the streaming reader's, which `validate(filePath:)` always uses.
+/// its report must be the streaming reader's. `validate(filePath:)` reads a small file whole
+/// and takes the same path.
 @Suite struct WholeDocumentTests {
     static let atom = #"xmlns="http://www.w3.org/2005/Atom""#
     static let entry = #"<entry><id>tag:example.org,2024:a</id><title>T</title><updated>2024-01-01T00:00:00Z</updated><author><name>N</name></author><content type="html">&lt;p&gt;x&lt;/p&gt;</content></entry>"#
@@ -40,10 +41,13 @@ import CrierValidation
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("whole-\(UUID().uuidString).xml").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let streamed = try FeedValidator.validate(filePath: path, displayName: "feed.xml")
+        let streamed = FeedValidator.validate(bytes: bytes, fileName: "feed.xml", options: ValidationOptions(), sniffing: 4096, walking: false)
         let walked = FeedValidator.validate(bytes: bytes, fileName: "feed.xml")
         #expect(walked.diagnostics == streamed.diagnostics)
         #expect(walked.format == streamed.format)
+        let file = try FeedValidator.validate(filePath: path, displayName: "feed.xml")
+        #expect(file.diagnostics == streamed.diagnostics)
+        #expect(file.format == streamed.format)
     }
 
     @Test func onlyDocumentsTheParserAcceptsSilentlyAreWalked() {
