@@ -446,6 +446,20 @@ final class PublishSite {
         #expect(fourth.statHits == 0 && fourth.hits == 2)
     }
 
+    @Test func aDraftPublishedWithDraftsIsGoneFromTheNextRunWithout() async throws {
+        let site = try PublishSite()
+        try site.post("p1", day: 1)
+        _ = try site.write("posts/secret.md", "---\ntitle: SecretDraft\ndate: 2024-05-02T09:00:00Z\ndraft: true\n---\nNot yet.\n")
+        var options = site.options()
+        options.build.includeDrafts = true
+        #expect(try await site.publish(options).succeeded)
+        #expect(site.text("feed.xml").contains("SecretDraft"))
+        options.build.includeDrafts = false
+        #expect(try await site.publish(options).succeeded)
+        #expect(!site.text("feed.xml").contains("SecretDraft"))
+        #expect(site.text("feed.xml").contains("Some text."))
+    }
+
     @Test func theCacheStoresEveryPropertyOfAPost() {
         // A property added to Post but not to the cache's mirror would silently vanish
         // from cached posts.

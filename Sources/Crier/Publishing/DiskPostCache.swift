@@ -100,6 +100,8 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
               cached.key.path == path, cached.identity == identity else { return nil }
         return lock.withLock {
             asked.insert(name)
+            // Unchanged since it was read: the content hash recorded then still holds.
+            hashes[path] = cached.key.contentHash
             hitCount += 1
             statHitCount += 1
             return cached.post
@@ -243,10 +245,12 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         return cached
     }
 
-    /// Fingerprint of a job's inputs other than the post files.
-    static func scope(of job: BuildJob) -> String {
+    /// Fingerprint of a job's inputs other than the post files, and of whether drafts are
+    /// included (a draft loaded for a `--drafts` run is no post for a run without).
+    static func scope(of job: BuildJob, includeDrafts: Bool) -> String {
         var digest = PublishDigest()
         digest.update("crier \(Generator.version) cache \(formatVersion)\n")
+        digest.update("drafts \(includeDrafts)\n")
         // A rebuilt Crier may render Markdown differently under the same version number.
         digest.update("executable \(PublishManifest.executableIdentity)\n")
         switch job.source {

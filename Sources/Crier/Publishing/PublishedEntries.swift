@@ -112,7 +112,9 @@ final class EntrySource: Sendable {
     /// The file at `path`, when it is still the one with this `identity` (as the file
     /// opened, so that a file replaced meanwhile is not read instead).
     init?(path: String, identity: StateFiles.Identity, ranges: [String: Range<Int>], frame: String, validated: Bool) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking: something other than a regular file put at the path (a FIFO)
+        // must not stall the publish; its identity does not match anyway.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         guard StateFiles.identity(descriptor: fd) == identity else {
             close(fd)

@@ -113,7 +113,7 @@ public enum Publisher {
         defer { lock.release() }
 
         var report = PublishReport()
-        let scopes = jobs.map(DiskPostCache.scope(of:))
+        let scopes = jobs.map { DiskPostCache.scope(of: $0, includeDrafts: options.build.includeDrafts) }
         // Everything that decides the output, taken before anything is loaded: a post
         // edited while this run reads it shows as changed to the next run.
         let previous = options.useCache ? PublishManifest.read(options.manifestFile) : nil

@@ -253,7 +253,7 @@ enum StateFiles {
     }
 
     /// The identities of files this run just wrote, taken once the file-system clock has
-    /// moved past their last change, so that any later write to one of them (which stamps
+    /// moved 20 ms past their last change, so that any later write to one of them (which stamps
     /// the file with the clock's time) changes its identity, even within one timestamp
     /// tick of this run. `nil` for a file that is gone, that changed while this waited,
     /// whose timestamps lie too far ahead of the clock, or whose file system keeps whole
@@ -261,7 +261,9 @@ enum StateFiles {
     static func settledIdentities(_ paths: [String]) -> [Identity?] {
         let first = paths.map(identity)
         // Once the file clock is past a change, later changes are stamped later.
-        let latest = first.compactMap { $0?.lastChange }.max() ?? 0
+        // A margin for file systems that stamp in coarser units than the clock's tick
+        // (exFAT: 10 ms), where a later change could still get the same stamp.
+        let latest = (first.compactMap { $0?.lastChange }.max() ?? 0) + 20_000_000
         let deadline = nanoseconds(CLOCK_MONOTONIC) + 100_000_000
         while fileClockNanoseconds() <= latest && nanoseconds(CLOCK_MONOTONIC) < deadline {
             usleep(1000)
