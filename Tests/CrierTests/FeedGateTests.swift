@@ -10,7 +10,7 @@ import Testing
 
     func rendered(_ format: Crier.FeedFormat) throws -> RenderedFile {
         let planned = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: SamplePosts.posts)[0]
-        return try FeedRenderer.renderOne(planned, format: format, check: nil).get()
+        return try FeedRenderer.renderOne(planned, format: format).get()
     }
 
     /// `file` with `old` replaced by `new` in entry `index` (which must hold `old`).
@@ -87,7 +87,7 @@ import Testing
         posts[2].explicitID = "urn:example:same"
         let planned = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: posts)[0]
         for format in Crier.FeedFormat.allCases {
-            let result = FeedRenderer.renderOne(planned, format: format, check: FeedGate.check)
+            let result = FeedRenderer.renderOne(planned, format: format)
             guard case .failure(let failure) = result else {
                 Issue.record("\(format) was rendered")
                 continue

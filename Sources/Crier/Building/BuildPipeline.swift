@@ -51,18 +51,27 @@ public enum BuildPipeline {
     public static func run(_ jobs: [BuildJob], options: BuildOptions) -> BuildOutcome {
         var outcome = plan(jobs, options: options).outcome
         guard let check = options.check else { return outcome }
-        let files = outcome.files
+        let checked = self.check(outcome.files, with: check)
+        outcome.files = checked.passed
+        outcome.feedFailures += checked.failures
+        return outcome
+    }
+
+    /// Runs `check` on each of `files`, in parallel: the files that pass, and a failure for
+    /// each of the others, both in the order of `files`.
+    static func check(_ files: [RenderedFile], with check: FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
         let problems = ResultSlots<[String]>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { problems[$0] = check(files[$0]) }
-        outcome.files = []
+        var passed: [RenderedFile] = []
+        var failures: [FeedFailure] = []
         for (file, problems) in zip(files, problems.values) {
             if problems.isEmpty {
-                outcome.files.append(file)
+                passed.append(file)
             } else {
-                outcome.feedFailures.append(FeedFailure(path: file.path, problems: problems))
+                failures.append(FeedFailure(path: file.path, problems: problems))
             }
         }
-        return outcome
+        return (passed, failures)
     }
 
     /// A feed file's WebSub topic (its self URL) and hubs.
@@ -153,8 +162,8 @@ public enum BuildPipeline {
             }
             // No check here: `run` checks every file, a publish only the files that differ
             // from the published ones (an identical file replaces nothing).
-            let rendered = FeedRenderer.render(pages, formats: pageFormats, check: nil, reuse: reuse)
-                + FeedRenderer.render(feeds, formats: job.formats, check: nil, reuse: reuse)
+            let rendered = FeedRenderer.render(pages, formats: pageFormats, reuse: reuse)
+                + FeedRenderer.render(feeds, formats: job.formats, reuse: reuse)
             for result in rendered {
                 switch result {
                 case .success(let file): plan.outcome.files.append(file)

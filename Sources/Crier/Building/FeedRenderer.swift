@@ -43,19 +43,15 @@ public typealias FeedCheck = @Sendable (_ file: RenderedFile) -> [String]
 /// entries by its path and format, `nil` for a file it cannot vouch for.
 typealias EntryReuse = @Sendable (_ path: String, _ format: FeedFormat) -> EntrySource?
 
-/// Turns planned feeds into bytes, one writer per format.
-public enum FeedRenderer {
+/// Turns planned feeds into bytes, one writer per format. The files come back unchecked:
+/// `BuildPipeline` runs the gate on them.
+enum FeedRenderer {
     /// Renders every planned feed in every format, in parallel; the result is in a stable
-    /// order (feed order, then atom, rss, json).
-    public static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?) -> [Result<RenderedFile, FeedFailure>] {
-        render(feeds, formats: formats, check: check, reuse: nil)
-    }
-
-    /// `render(_:formats:check:)` for a publish: Atom and RSS entries unchanged since the
-    /// file was last published are copied from it rather than written, and those the gate
-    /// passed before in the same surrounding bytes are marked `knownValidEntries`.
-    static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], check: FeedCheck?,
-                       reuse: EntryReuse?) -> [Result<RenderedFile, FeedFailure>] {
+    /// order (feed order, then atom, rss, json). With `reuse` (a publish), Atom and RSS
+    /// entries unchanged since the file was last published are copied from it rather than
+    /// written, and those the gate passed before in the same surrounding bytes are marked
+    /// `knownValidEntries`.
+    static func render(_ feeds: [PlannedFeed], formats: [FeedFormat], reuse: EntryReuse? = nil) -> [Result<RenderedFile, FeedFailure>] {
         let formats = Array(Set(formats)).sorted()
         // A publish tells entries apart by digest, taken once for all formats.
         let digests = reuse == nil ? nil : entryDigests(feeds)
@@ -63,7 +59,7 @@ public enum FeedRenderer {
         let results = ResultSlots<Result<RenderedFile, FeedFailure>>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (feed, format) = jobs[index]
-            results[index] = renderOne(feeds[feed], format: format, check: check, digests: digests?[feed], reuse: reuse)
+            results[index] = renderOne(feeds[feed], format: format, digests: digests?[feed], reuse: reuse)
         }
         return results.values
     }
@@ -80,7 +76,7 @@ public enum FeedRenderer {
         }
     }
 
-    static func renderOne(_ planned: PlannedFeed, format: FeedFormat, check: FeedCheck?,
+    static func renderOne(_ planned: PlannedFeed, format: FeedFormat,
                           digests: [String]? = nil, reuse: EntryReuse? = nil) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
         if let duplicate = duplicateID(in: planned.feed.entries) {
@@ -106,14 +102,11 @@ public enum FeedRenderer {
             var file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
             // The old file passed the gate as a whole: its entries passed in its frame.
             if let source {
-                if source.validated, !parts.reusedEntries.isEmpty, parts.frameDigest == source.frame {
+                let sameFrame = parts.frameDigest == source.frame
+                if source.validated, !parts.reusedEntries.isEmpty, sameFrame {
                     file.knownValidEntries = parts.reusedEntries
                 }
-                file.matchesPublished = source.isSameFile(as: parts)
-            }
-            if let check {
-                let problems = check(file)
-                if !problems.isEmpty { return .failure(FeedFailure(path: path, problems: problems)) }
+                file.matchesPublished = source.isSameFile(as: parts, sameFrame: sameFrame)
             }
             return .success(file)
         } catch {

@@ -153,12 +153,13 @@ final class EntrySource: Sendable {
     var isIntact: Bool { StateFiles.identity(descriptor: descriptor) == identity }
 
     /// Whether `parts`, made from this source, are byte for byte the old file: `true` when
-    /// every entry was copied to where it was, around the same frame; `false` when the
-    /// sizes differ; `nil` when only reading the old file can tell.
-    func isSameFile(as parts: FeedParts) -> Bool? {
+    /// every entry was copied to where it was, around the same frame (`sameFrame`: equal
+    /// `FeedParts.frameDigest`); `false` when the sizes differ; `nil` when only reading the
+    /// old file can tell.
+    func isSameFile(as parts: FeedParts, sameFrame: Bool) -> Bool? {
         guard parts.bytes.count == identity.size else { return false }
-        guard parts.reusedEntries.count == parts.entryRanges.count, parts.entryDigests.count == parts.entryRanges.count,
-              zip(parts.entryDigests, parts.entryRanges).allSatisfy({ ranges[$0] == $1 }), parts.frameDigest == frame else {
+        guard sameFrame, parts.reusedEntries.count == parts.entryRanges.count, parts.entryDigests.count == parts.entryRanges.count,
+              zip(parts.entryDigests, parts.entryRanges).allSatisfy({ ranges[$0] == $1 }) else {
             return nil
         }
         return true

@@ -252,29 +252,19 @@ public enum Publisher {
     private static func gate(_ plan: inout BuildPipeline.Plan, check: FeedCheck?, output: URL,
                              report: inout PublishReport) -> [RenderedFile] {
         let files = plan.outcome.files
-        let verdicts = ResultSlots<(same: Bool, problems: [String])>(count: files.count)
+        let same = ResultSlots<Bool>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
-            // The file was read already when its entries were copied from it.
-            if file.matchesPublished ?? AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path)) {
-                verdicts[index] = (true, [])
-            } else {
-                verdicts[index] = (false, check?(file) ?? [])
-            }
+            // Copying entries may have told already; otherwise compare with the file.
+            same[index] = file.matchesPublished ?? AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path))
         }
-        var kept: [RenderedFile] = []
-        var unchanged: [RenderedFile] = []
-        for (file, verdict) in zip(files, verdicts.values) {
-            if verdict.same {
-                report.unchanged += 1
-                unchanged.append(file)
-            } else if verdict.problems.isEmpty {
-                kept.append(file)
-            } else {
-                plan.outcome.feedFailures.append(FeedFailure(path: file.path, problems: verdict.problems))
-            }
-        }
-        plan.outcome.files = kept
+        let verdicts = same.values
+        let unchanged = zip(files, verdicts).filter { $0.1 }.map(\.0)
+        let changed = zip(files, verdicts).filter { !$0.1 }.map(\.0)
+        report.unchanged += unchanged.count
+        let checked = check.map { BuildPipeline.check(changed, with: $0) } ?? (passed: changed, failures: [])
+        plan.outcome.files = checked.passed
+        plan.outcome.feedFailures += checked.failures
         report.build.feedFailures = plan.outcome.feedFailures
         return unchanged
     }
