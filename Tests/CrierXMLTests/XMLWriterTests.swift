@@ -9,15 +9,45 @@ struct XMLWriterTests {
         return String(decoding: try w.finish(), as: UTF8.self)
     }
 
-    @Test func textIsEscapedAsLibxml2Does() throws {
-        // xmlEncodeSpecialChars: < > & " and carriage return; tab, newline and ' as written.
-        let out = try document { try $0.element("p", "a<b>c&d\"e'f\rg\th\ni\u{7F}é 🦜") }
-        #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p>a&lt;b&gt;c&amp;d&quot;e'f&#13;g\th\ni\u{7F}é 🦜</p>\n")
+    @Test func textEscapesOnlyWhatXMLRequires() throws {
+        // < & and carriage return; > only where it could close `]]>`; tab, newline, " and ' as written.
+        let out = try document { try $0.element("p", "a<b>c&d\"e'f\rg\th\ni\u{7F}é 🦜 ]]> ]> ]]]> >") }
+        #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p>a&lt;b>c&amp;d\"e'f&#13;g\th\ni\u{7F}é 🦜 ]]&gt; ]> ]]]&gt; ></p>\n")
+        // What came before a text is not known to it: a leading `>`, or `>` after one leading `]`, is escaped.
+        let split = try document { w in
+            try w.startElement("p")
+            try w.text("x]]")
+            try w.text(">y")
+            try w.text("]")
+            try w.text("]>")
+            try w.endElement()
+        }
+        #expect(split == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p>x]]&gt;y]]&gt;</p>\n")
     }
 
     @Test func forbiddenCharactersAreCleanedFirst() throws {
-        let out = try document { try $0.element("p", "form\u{0C}feed <x> \u{FFFE}end") }
-        #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p>formfeed &lt;x&gt; end</p>\n")
+        let out = try document { try $0.element("p", "form\u{0C}feed <x> \u{FFFE}end ]]>") }
+        #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p>formfeed &lt;x> end ]]&gt;</p>\n")
+    }
+
+    /// Whatever the text, libxml2 reads back exactly what was written (cleaned), and the
+    /// document stays well formed: strings built from the bytes escaping is about.
+    @Test func escapedTextReadsBackExactly() throws {
+        let pieces = ["]", "]]", ">", "<", "&", "\"", "'", "\r", "\r\n", "\n", "\t", "a", "é", "🦜", "&amp;", "\u{0C}", "\u{FFFF}"]
+        var generator = SplitMix64(seed: 20261121)
+        for _ in 0..<2_000 {
+            let parts = (0..<Int.random(in: 1...3, using: &generator)).map { _ in
+                (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            }
+            let w = try XMLWriter(indent: false)
+            try w.startElement("p")
+            for part in parts { try w.text(part) }
+            try w.endElement()
+            let bytes = try w.finish()
+            let parsed = try XMLDocument(parsing: bytes)
+            #expect(parsed.root.text == XMLText.cleaned(parts.joined()), "\(parts)")
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("]]>"), "\(parts)")
+        }
     }
 
     @Test func emptyAndPlainTextAndNesting() throws {
@@ -67,5 +97,18 @@ struct XMLWriterTests {
         }
         joined += frame[prefixCount...]
         #expect(String(decoding: joined, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+}
+
+/// A small seeded generator, so the random cases are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
