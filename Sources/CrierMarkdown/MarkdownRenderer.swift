@@ -70,11 +70,29 @@ public enum MarkdownRenderer {
         render(markdown, allowRawHTML: allowRawHTML, rewritesURLs: true, resolve)
     }
 
-    private static func render(_ markdown: String, allowRawHTML: Bool, rewritesURLs: Bool, _ resolve: (String) -> String) -> String {
+    /// As the public renders, with the arena on or off (for tests: both give the same HTML).
+    static func render(_ markdown: String, allowRawHTML: Bool, usingArena: Bool, resolvingURLs resolve: ((String) -> String)? = nil) -> String {
+        render(markdown, allowRawHTML: allowRawHTML, rewritesURLs: resolve != nil, usingArena: usingArena, resolve ?? { $0 })
+    }
+
+    private static func render(_ markdown: String, allowRawHTML: Bool, rewritesURLs: Bool, usingArena: Bool = true,
+                               _ resolve: (String) -> String) -> String {
         let extensions = registeredExtensions
         var options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
         if allowRawHTML { options |= CMARK_OPT_UNSAFE }
-        guard let parser = cmark_parser_new(options) else { return "" }
+        // The thread's arena, unless the text is large (an arena keeps every block until
+        // the render ends) or a render on this thread is already using it.
+        var arena: UnsafeMutablePointer<RenderArena>? = nil
+        if usingArena, markdown.utf8.count <= arenaInputLimit {
+            let candidate = RenderArena.forCurrentThread()
+            if !candidate.pointee.inUse { arena = candidate }
+        }
+        arena?.pointee.inUse = true
+        defer {
+            arena?.pointee.reset()
+            arena?.pointee.inUse = false
+        }
+        guard let parser = arena == nil ? cmark_parser_new(options) : cmark_parser_new_with_mem(options, RenderArena.allocator) else { return "" }
         defer { cmark_parser_free(parser) }
         for syntaxExtension in extensions.pointers {
             cmark_parser_attach_syntax_extension(parser, syntaxExtension)
@@ -101,7 +119,8 @@ public enum MarkdownRenderer {
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return ""
         }
-        defer { free(html) }
+        // Written with the document's allocator.
+        defer { if let arena { arena.pointee.release(html) } else { free(html) } }
         return String(cString: html)
     }
 
@@ -121,6 +140,9 @@ public enum MarkdownRenderer {
             if resolved != url { _ = cmark_node_set_url(node, resolved) }
         }
     }
+
+    /// The largest Markdown, in bytes, rendered in the thread's arena (`RenderArena`).
+    static let arenaInputLimit = 1 << 20
 
     /// `true` when renders run fully in parallel; `false` when cmark-gfm's inline pass has
     /// to be serialised (see the type's documentation).

@@ -1,0 +1,90 @@
+import Dispatch
+import Testing
+@testable import CrierMarkdown
+
+/// `RenderArena` changes how cmark-gfm gets memory, never what it renders.
+@Suite("Markdown rendering in an arena")
+struct MarkdownArenaTests {
+    /// Pieces of Markdown that exercise every allocation path: tables, footnotes,
+    /// reference links, nested lists and quotes, raw HTML, autolinks, long runs.
+    static let pieces = [
+        "| a | b | c |\n|---|:-:|--:|\n| 1 | *2* | `3` |\n| x | y |\n",
+        "Text with a footnote[^n] and another[^m].\n\n[^n]: The note, with **bold**.\n[^m]: Second.\n",
+        "[ref link][r] and [another][R].\n\n[r]: https://example.com/r \"Title\"\n[R]: ../rel/path\n",
+        "- one\n  - two\n    - three\n      1. four\n      2. five\n- [ ] task\n- [x] done\n",
+        "> quote\n> > nested *quote* with ~~strike~~\n> back\n",
+        "<div class=\"x\">raw <b>html</b></div>\n\nInline <span>span</span> and <!-- comment -->.\n",
+        "Autolinks: www.example.org, https://example.net/path?q=1&r=2, mail@example.com.\n",
+        "```swift\nlet x = 1 < 2 && 3 > 2\n```\n\n    indented code\n",
+        "# Heading *one*\n\nSetext\n======\n\n***\n",
+        "**strong _emph `code` [link](https://e.org/\"q\")_** ![img](/i.png \"t\") \\*not\\* &amp; &copy; &#1234;\n",
+        "[unclosed [brackets *and* ** stars _ everywhere ~ ~~ `\n",
+    ]
+
+    static func document(_ generator: inout SplitMix64) -> String {
+        var parts: [String] = []
+        for _ in 0..<Int.random(in: 1...12, using: &generator) {
+            var piece = pieces.randomElement(using: &generator)!
+            if Int.random(in: 0..<8, using: &generator) == 0 {
+                piece = String(repeating: "word ", count: Int.random(in: 100...5_000, using: &generator)) + "\n"
+            }
+            parts.append(piece)
+        }
+        return parts.joined(separator: "\n")
+    }
+
+    @Test func arenaRendersExactlyWhatTheSystemAllocatorRenders() {
+        var generator = SplitMix64(seed: 5005)
+        for round in 0..<400 {
+            let markdown = Self.document(&generator)
+            let raw = round % 2 == 0
+            let plain = MarkdownRenderer.render(markdown, allowRawHTML: raw, usingArena: false)
+            let arena = MarkdownRenderer.render(markdown, allowRawHTML: raw, usingArena: true)
+            #expect(arena == plain, "round \(round)")
+            let resolve: (String) -> String = { "https://site.example/base/" + $0 }
+            #expect(MarkdownRenderer.render(markdown, allowRawHTML: raw, usingArena: true, resolvingURLs: resolve)
+                    == MarkdownRenderer.render(markdown, allowRawHTML: raw, usingArena: false, resolvingURLs: resolve), "round \(round)")
+        }
+    }
+
+    /// Larger than the first chunk, so the arena grows (and buffers move) mid-render.
+    @Test func aLongPostGrowsTheArena() {
+        let markdown = (0..<3_000).map { "Paragraph \($0) with *emphasis*, a [link](/p/\($0)) and a footnote[^\($0)].\n\n[^\($0)]: Note \($0).\n" }
+            .joined(separator: "\n")
+        #expect(markdown.utf8.count > 256 << 10 && markdown.utf8.count < MarkdownRenderer.arenaInputLimit)
+        let html = MarkdownRenderer.render(markdown, allowRawHTML: true, usingArena: true)
+        #expect(html == MarkdownRenderer.render(markdown, allowRawHTML: true, usingArena: false))
+        #expect(html.contains("Note 2999"))
+    }
+
+    /// A render started from inside another's URL resolver does not take the arena the
+    /// outer render is still using.
+    @Test func aRenderInsideAResolverLeavesTheOuterArenaAlone() {
+        let markdown = String(repeating: "[a](x) [b](y) **c** | t |\n|---|\n| d |\n\n", count: 50)
+        let resolve: (String) -> String = { url in
+            MarkdownRenderer.render("*\(url)* " + String(repeating: "z ", count: 2_000), allowRawHTML: true, usingArena: true)
+                .count.description + url
+        }
+        #expect(MarkdownRenderer.render(markdown, allowRawHTML: true, usingArena: true, resolvingURLs: resolve)
+                == MarkdownRenderer.render(markdown, allowRawHTML: true, usingArena: false, resolvingURLs: resolve))
+    }
+
+    /// Each thread has its own arena: renders in parallel give the serial results.
+    @Test func parallelRendersMatchSerialOnes() {
+        var generator = SplitMix64(seed: 77)
+        let documents = (0..<200).map { _ in Self.document(&generator) }
+        let expected = documents.map { MarkdownRenderer.render($0, allowRawHTML: true, usingArena: false) }
+        let results = Results(count: documents.count)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            results.set(index, MarkdownRenderer.render(documents[index]))
+        }
+        #expect(results.values == expected)
+    }
+}
+
+/// Slots written by parallel renders, one index each, read after they all finish.
+private final class Results: @unchecked Sendable {
+    var values: [String]
+    init(count: Int) { values = Array(repeating: "", count: count) }
+    func set(_ index: Int, _ value: String) { values[index] = value }
+}
