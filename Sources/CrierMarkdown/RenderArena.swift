@@ -46,13 +46,21 @@ struct RenderArena {
 
     /// The calling thread's arena, made on first use and kept until the thread ends.
     static func forCurrentThread() -> UnsafeMutablePointer<RenderArena> {
-        if let existing = pthread_getspecific(arenaKey) {
+        let key = arenaKey
+        if let existing = pthread_getspecific(key) {
             return existing.assumingMemoryBound(to: RenderArena.self)
         }
         let arena = UnsafeMutablePointer<RenderArena>.allocate(capacity: 1)
         arena.initialize(to: RenderArena())
-        pthread_setspecific(arenaKey, arena)
+        pthread_setspecific(key, arena)
         return arena
+    }
+
+    /// The arena a render on this thread is using, for cmark-gfm's callbacks. The render
+    /// took it through `forCurrentThread()`, which made the key: no lazy global on this
+    /// path, which runs for every allocation.
+    fileprivate static func inUseOnCurrentThread() -> UnsafeMutablePointer<RenderArena> {
+        pthread_getspecific(arenaKeyValue.key)!.assumingMemoryBound(to: RenderArena.self)
     }
 
     /// The callbacks to hand cmark-gfm (`cmark_parser_new_with_mem`) while this thread's
@@ -133,6 +141,7 @@ struct RenderArena {
 /// The key under which each thread keeps its arena; the arena is freed with the thread.
 private let arenaKey: pthread_key_t = {
     var key = pthread_key_t()
+    defer { arenaKeyValue.key = key }
     pthread_key_create(&key) { raw in
         guard let raw else { return }
         let arena = raw.assumingMemoryBound(to: RenderArena.self)
@@ -143,9 +152,15 @@ private let arenaKey: pthread_key_t = {
     return key
 }()
 
-/// The calling thread's arena, for the callbacks (it exists: a render made it).
+/// `arenaKey` once made, in storage Swift initialises statically (no lazy-initialisation
+/// check on access). Written once, before any render can call back into the arena.
+private struct ArenaKeyValue {
+    var key: pthread_key_t = 0
+}
+nonisolated(unsafe) private var arenaKeyValue = ArenaKeyValue()
+
 private func currentArena() -> UnsafeMutablePointer<RenderArena> {
-    RenderArena.forCurrentThread()
+    RenderArena.inUseOnCurrentThread()
 }
 
 /// cmark-gfm's allocator callbacks, bound to the calling thread's arena. Written once,
