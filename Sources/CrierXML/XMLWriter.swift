@@ -24,8 +24,6 @@ public final class XMLWriter {
     /// Reused for escaped text.
     private var scratch: [UInt8] = []
 
-    /// Where the fragment begins in `sink`, for a writer made by `init(fragmentAtDepth:)`.
-    private var fragmentStart = 0
     /// The depth a fragment is written at; every element it opens must be closed.
     private var fragmentDepth = 0
 
@@ -55,7 +53,8 @@ public final class XMLWriter {
             try check(xmlTextWriterEndElement(writer), "fragment scaffolding")
         }
         try check(xmlTextWriterFlush(writer), "flush")
-        fragmentStart = sink.bytes.count
+        // The scaffolding is written out; the fragment's bytes start the sink afresh.
+        sink.bytes.removeAll(keepingCapacity: true)
         fragmentDepth = depth
         openElements = depth
     }
@@ -209,7 +208,7 @@ public final class XMLWriter {
         guard openElements == fragmentDepth else { throw XMLWriterError(operation: "finish a fragment with an element still open") }
         try check(xmlTextWriterFlush(writer), "flush")
         finished = true
-        return Array(sink.bytes[fragmentStart...])
+        return sink.bytes
     }
 
     /// Closes every open element and returns the document's bytes.
