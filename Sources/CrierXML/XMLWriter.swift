@@ -132,6 +132,12 @@ public final class XMLWriter {
             var runStart = 0
             var index = 0
             scratch.removeAll(keepingCapacity: true)
+            // What came before this text could end in `]]`: a `>` that starts it is escaped.
+            if count > 0, bytes[0] == UInt8(ascii: ">") {
+                scratch.append(contentsOf: "&gt;".utf8)
+                index = 1
+                runStart = 1
+            }
             while index < count {
                 // Most bytes need nothing: skip them through the table.
                 while index < count, table[Int(bytes[index])] == 0 { index += 1 }
@@ -142,12 +148,16 @@ public final class XMLWriter {
                 case UInt8(ascii: "<"): replacement = "&lt;"
                 case UInt8(ascii: "&"): replacement = "&amp;"
                 case 0x0D: replacement = "&#13;"
-                // A `>` after `]]`, or where what came before this text could end in `]`.
-                case UInt8(ascii: ">") where index == 0 || (bytes[index - 1] == UInt8(ascii: "]") && (index == 1 || bytes[index - 2] == UInt8(ascii: "]"))):
+                case UInt8(ascii: "]"):
+                    // A `>` after `]]` (or after one `]` that starts the text) is escaped.
+                    var end = index + 1
+                    while end < count, bytes[end] == UInt8(ascii: "]") { end += 1 }
+                    guard end < count, bytes[end] == UInt8(ascii: ">"), end - index >= 2 || index == 0 else {
+                        index = end
+                        continue
+                    }
+                    index = end
                     replacement = "&gt;"
-                case 0x09, 0x0A:
-                    index += 1
-                    continue
                 case 0x00...0x1F:
                     return nil
                 case 0xEF where index + 2 < count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
@@ -222,12 +232,13 @@ public final class XMLWriter {
     }
 }
 
-/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it may escape (`<` `>` `&`
-/// CR), C0 controls other than tab and newline, and 0xEF (the lead byte of U+FFFE and U+FFFF).
+/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it escapes (`<` `&` CR),
+/// `]` (which may come before a `>` to escape), C0 controls other than tab and newline, and
+/// 0xEF (the lead byte of U+FFFE and U+FFFF).
 private let textByteNeedsLook: [UInt8] = (0..<256).map { byte in
     switch byte {
     case 0x09, 0x0A: return 0
-    case 0x00...0x1F, 0x26, 0x3C, 0x3E, 0xEF: return 1
+    case 0x00...0x1F, 0x26, 0x3C, 0x5D, 0xEF: return 1
     default: return 0
     }
 }
