@@ -123,8 +123,15 @@ enum SourceText {
     nonisolated(unsafe) static let yamlEncoding = Parser.Encoding.default
 
     /// Parses YAML front matter or a YAML config file. `firstLine` is the file line of the
-    /// text's first line, so errors point into the file.
+    /// text's first line, so errors point into the file. Most front matter is read by
+    /// `SimpleYAML`, to the same table; anything else goes through Yams.
     static func parseYAML(_ source: String, path: @autoclosure () -> String, firstLine: Int) throws(PostError) -> ConfigTable {
+        if let table = SimpleYAML.table(source) { return table }
+        return try parseYAMLWithYams(source, path: path(), firstLine: firstLine)
+    }
+
+    /// `parseYAML` through Yams, for any YAML (and its errors).
+    static func parseYAMLWithYams(_ source: String, path: @autoclosure () -> String, firstLine: Int) throws(PostError) -> ConfigTable {
         let node: Node?
         do {
             node = try compose(source)
