@@ -81,6 +81,47 @@ import Testing
         #expect(FeedGate.check(file) == [])
     }
 
+    /// Entries are validated several to a document: a file of many entries, broken in
+    /// entries that fall in different documents (and some skipped as known valid), reports
+    /// what the whole file reports, at the whole file's lines.
+    @Test(arguments: [Crier.FeedFormat.atom, .rss])
+    func brokenEntriesInDifferentBatchesAreReportedAtTheirLines(format: Crier.FeedFormat) throws {
+        let sample = try rendered(format)
+        let closing = format == .atom ? "</id>" : "</guid>"
+        // Several documents' worth of entries, with ids of their own.
+        var entries: [ArraySlice<UInt8>] = []
+        for copy in 0..<20 {
+            for entry in sample.parts.entries {
+                let text = String(decoding: entry, as: UTF8.self).replacingOccurrences(of: closing, with: "-\(copy)" + closing)
+                entries.append(ArraySlice(text.utf8))
+            }
+        }
+        #expect(entries.count > 2 * FeedGate.batchEntries)
+        var file = sample
+        file.parts = FeedParts(prefix: sample.parts.prefix, entries: entries, suffix: sample.parts.suffix)
+        #expect(FeedGate.check(file) == [])
+        let (old, new) = format == .atom ? ("<published>", "<published>not a date") : ("<pubDate>", "<pubDate>not a date")
+        for index in [0, 3, 17, 18, 35, entries.count - 1] {
+            file = try breaking(file, entry: index, old, new)
+        }
+        let whole = FeedGate.problems(in: file.bytes, path: file.path)
+        #expect(whole.count >= 6)
+        #expect(FeedGate.check(file) == whole)
+        // Some entries known valid: the rest are batched across the gaps, lines still right.
+        file.knownValidEntries = [1, 2, 4, 16, 19, 20]
+        #expect(FeedGate.check(file) == whole)
+        file.knownValidEntries = [3, 18]
+        #expect(FeedGate.check(file) == whole.filter { !$0.contains(":\(self.line(of: 3, in: file)):") && !$0.contains(":\(self.line(of: 18, in: file)):") })
+    }
+
+    /// The line of the whole file that the date of entry `index` is on.
+    func line(of index: Int, in file: RenderedFile) -> Int {
+        let before = file.parts.prefix.lineCount + file.parts.entries[..<index].reduce(0) { $0 + $1.lineCount }
+        let entry = String(decoding: file.parts.entries[index], as: UTF8.self)
+        let marker = entry.contains("<published>") ? "<published>" : "<pubDate>"
+        return before + 1 + entry[..<entry.range(of: marker)!.lowerBound].filter { $0 == "\n" }.count
+    }
+
     @Test func twoEntriesWithTheSameIDAreRefusedBeforeAnythingIsWritten() throws {
         var posts = SamplePosts.posts
         posts[1].explicitID = "urn:example:same"

@@ -5,14 +5,21 @@ import Foundation
 /// errors and no warnings by Crier's own validator, the same code that checks strangers'
 /// feeds with `crier validate`.
 ///
-/// An Atom or RSS file is checked entry by entry, in parallel: each entry is validated in
-/// a document made of the feed's own bytes before and after the entries and that entry
-/// alone, so every rule about the feed, and every rule about an entry in that feed, is
-/// applied to the exact bytes that are written. Entries the file lists in
-/// `RenderedFile.knownValidEntries` (a publish sets them for entries it validated before
-/// within the same surrounding bytes) are skipped. The one rule across entries, that no
-/// two share an id, is `FeedRenderer`'s, which refuses such a feed before it is written.
+/// An Atom or RSS file is checked a few entries at a time, in parallel: each batch of
+/// entries is validated in a document made of the feed's own bytes before and after the
+/// entries and those entries alone, so every rule about the feed, and every rule about an
+/// entry in that feed, is applied to the exact bytes that are written. Entries the file
+/// lists in `RenderedFile.knownValidEntries` (a publish sets them for entries it validated
+/// before within the same surrounding bytes) are skipped. The one rule across entries that
+/// matters for a feed Crier writes, that no two share an id, is `FeedRenderer`'s, which
+/// refuses such a feed before it is written.
 public enum FeedGate {
+    /// The most entries, and about the most bytes, validated in one document: enough that
+    /// the bytes around the entries and each document's set-up are a small part of the
+    /// work, few enough that a batch stays on the parser's whole-document path.
+    static let batchEntries = 16
+    static let batchBytes = 1 << 20
+
     public static let check: FeedCheck = { file in
         let parts = file.parts
         guard !parts.entryRanges.isEmpty else {
@@ -20,44 +27,69 @@ public enum FeedGate {
         }
         let pending = parts.entryRanges.indices.filter { !file.knownValidEntries.contains($0) }
         guard !pending.isEmpty else { return [] }
-        let prefixLines = parts.prefix.lineCount
-        let found = ResultSlots<[Diagnostic]>(count: pending.count)
-        // One worker per core, each with one document buffer it refills for every entry.
-        let workers = min(pending.count, ProcessInfo.processInfo.activeProcessorCount)
+        let batches = batched(pending, of: parts)
+
+        let found = ResultSlots<[Diagnostic]>(count: batches.count)
+        // One worker per core, each with one document buffer it refills for every batch.
+        let workers = min(batches.count, ProcessInfo.processInfo.activeProcessorCount)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var document: [UInt8] = []
-            for slot in stride(from: worker, to: pending.count, by: workers) {
+            for batch in stride(from: worker, to: batches.count, by: workers) {
                 document.removeAll(keepingCapacity: true)
                 document += parts.prefix
-                document += parts.bytes[parts.entryRanges[pending[slot]]]
+                for slot in batches[batch] { document += parts.bytes[parts.entryRanges[pending[slot]]] }
                 document += parts.suffix
-                found[slot] = FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
+                found[batch] = FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
                     .filter { $0.severity == .error || $0.severity == .warning }
             }
         }
-        // Rare: each diagnostic's line is moved from the small document to the whole file.
-        var entryLines: [Int] = []
+        // Rare: each diagnostic's line is moved from the batch's document to the whole file.
+        let prefixLines = parts.prefix.lineCount
+        var fileLines: [Int] = []  // the file line each entry starts on, then the suffix's
         var messages: [String] = []
         var seen: Set<String> = []
-        for (slot, diagnostics) in zip(pending.indices, found.values) where !diagnostics.isEmpty {
-            if entryLines.isEmpty {
+        for (batch, diagnostics) in zip(batches, found.values) where !diagnostics.isEmpty {
+            if fileLines.isEmpty {
                 var line = prefixLines + 1
-                entryLines = parts.entryRanges.map { range in defer { line += parts.bytes[range].lineCount }; return line }
-                entryLines.append(line)
+                fileLines = parts.entryRanges.map { range in defer { line += parts.bytes[range].lineCount }; return line }
+                fileLines.append(line)
             }
-            let index = pending[slot]
-            let entryLineCount = parts.bytes[parts.entryRanges[index]].lineCount
+            // Where each of the batch's entries starts in its document, and where the suffix does.
+            var documentLines: [Int] = []
+            var line = prefixLines + 1
+            for slot in batch {
+                documentLines.append(line)
+                line += parts.bytes[parts.entryRanges[pending[slot]]].lineCount
+            }
+            let suffixLine = line
             for var diagnostic in diagnostics {
-                if diagnostic.line > prefixLines + entryLineCount {
-                    diagnostic.line += entryLines[parts.entryRanges.count] - (prefixLines + 1) - entryLineCount
+                if diagnostic.line >= suffixLine {
+                    diagnostic.line += fileLines[parts.entryRanges.count] - suffixLine
                 } else if diagnostic.line > prefixLines {
-                    diagnostic.line += entryLines[index] - (prefixLines + 1)
+                    let k = documentLines.lastIndex { $0 <= diagnostic.line }!
+                    diagnostic.line += fileLines[pending[batch.lowerBound + k]] - documentLines[k]
                 }
                 let message = describe(diagnostic, path: file.path)
                 if seen.insert(message).inserted { messages.append(message) }
             }
         }
         return messages
+    }
+
+    /// Consecutive runs of `pending` (indices into `pending`), each one document.
+    private static func batched(_ pending: [Int], of parts: FeedParts) -> [Range<Int>] {
+        var batches: [Range<Int>] = []
+        var start = 0, bytes = 0
+        for slot in pending.indices {
+            if slot > start, slot - start == batchEntries || bytes + parts.entryRanges[pending[slot]].count > batchBytes {
+                batches.append(start..<slot)
+                start = slot
+                bytes = 0
+            }
+            bytes += parts.entryRanges[pending[slot]].count
+        }
+        batches.append(start..<pending.count)
+        return batches
     }
 
     /// The errors and warnings Crier's validator finds in a whole document, one line each.
