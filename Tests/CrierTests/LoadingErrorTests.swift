@@ -28,6 +28,20 @@ struct LoadingErrorTests {
         #expect(post.contentHTML == "<p>Line one\nline two</p>\n<p>Next</p>\n")
     }
 
+    /// A FIFO named like a post is an error naming it, not a build that waits forever
+    /// for something to write into it.
+    @Test func aFIFOWhereAPostWouldBeIsAnErrorNotAHang() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("2024-01-01-a.md", bytes: Array("A post\n\nText.\n".utf8))
+        #expect(mkfifo(temp.root.appendingPathComponent("2024-01-02-pipe.md").path, 0o644) == 0)
+        let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        #expect(result.posts.count == 1)
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.description.contains("2024-01-02-pipe.md") == true)
+        #expect(result.errors.first?.description.contains("cannot read the file") == true)
+    }
+
     @Test func invalidUTF8IsAnErrorAtItsLineAndTheOtherPostsStillLoad() throws {
         let broken: [UInt8] = Array("---\ntitle: Bad\n---\nfine\ncaf".utf8) + [0xE9] + Array(" latin-1\n".utf8)
         let result = try load(["2024-01-01-bad.md": broken, "2024-01-02-good.md": Array("Good\n".utf8)])

@@ -32,10 +32,11 @@ public struct FeedBuilder: Sendable {
 
     /// The main feed, then one per configured category and tag, in a stable order.
     public func feeds(from posts: [Post]) -> [PlannedFeed] {
-        let due = posts
-            .filter { includeFuture || $0.published <= now }
-            .filter { $0.expires.map { $0 > now } ?? true }
-            .sorted(by: FeedBuilder.newestFirst)
+        // Sorted by index: a post is a large value, and a sort moves what it sorts.
+        let order = posts.indices
+            .filter { (includeFuture || posts[$0].published <= now) && (posts[$0].expires.map { $0 > now } ?? true) }
+            .sorted { FeedBuilder.newestFirst(posts[$0], posts[$1]) }
+        let due = order.map { posts[$0] }
         // Each post's entry is built once, however many feeds it appears in.
         var made = [Entry?](repeating: nil, count: due.count)
         let authority = EntryID.authority(site.baseURL)

@@ -14,7 +14,7 @@ enum PostRules {
         if let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
             return FileOutcome(result: .success(cached), warnings: [])
         }
-        guard let data = FileManager.default.contents(atPath: file.url.path) else {
+        guard let data = StateFiles.read(file.url.path) else {
             return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file")), warnings: [])
         }
         // A post loaded by an earlier run from this very version of the file is reused
@@ -35,9 +35,9 @@ enum PostRules {
         }
     }
 
-    static func build(_ file: PostFile, data: Data, context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
+    static func build(_ file: PostFile, data: [UInt8], context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
         lazy var path = SiteConfiguration.displayPath(file.url)
-        let text = try SourceText.decode(Array(data), path: path)
+        let text = try SourceText.decode(data, path: path)
         let document = try SourceText.split(text, path: path)
         var fm = document.frontMatter ?? ConfigTable()
         let flavor = context.flavor

@@ -110,12 +110,14 @@ struct StateReader {
     }
 }
 
-/// Small file-system helpers for the state folder: whole-file reads, folder listings and
-/// `stat` without Foundation's overhead (they run on every cron tick).
+/// Small file-system helpers for the state folder and the posts: whole-file reads, folder
+/// listings and `stat` without Foundation's overhead (they run on every cron tick, and
+/// for every post of a build).
 enum StateFiles {
-    /// The whole file, or `nil` when it cannot be read.
+    /// The whole regular file (a link followed), or `nil` when it cannot be read.
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a FIFO where a file was expected is refused, not waited on.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
