@@ -15,9 +15,11 @@ import Darwin
 /// (or takes back the last block), and the whole render's memory goes at once when it
 /// ends. A `realloc` of the last block grows it in place, as cmark's growing buffers do.
 ///
-/// A block not from the arena (cmark-gfm code that allocated with the system allocator and
-/// frees through the parser's) is passed to the system `realloc` and `free`: a pointer is
-/// the arena's only if it lies in one of its chunks.
+/// A block not from the arena is passed to the system `realloc` and `free`: a pointer is
+/// the arena's only if it lies in one of its chunks. That covers cmark-gfm code that
+/// allocates with the system allocator and frees through the parser's, and the blocks a
+/// render asks for once its chunks hold `chunkLimit` bytes, which keeps a text that makes
+/// cmark-gfm allocate far more than it holds from growing the arena without bound.
 ///
 /// cmark-gfm's `cmark_mem` callbacks carry no context, so the arena in use is found
 /// through a thread-specific key; `MarkdownRenderer` uses it for one render at a time on
@@ -34,8 +36,14 @@ struct RenderArena {
     private static let alignment = 16
     /// The first chunk, kept from render to render.
     private static let firstChunkSize = 256 << 10
+    /// The most the chunks may hold: past it (a freak text, where cmark-gfm allocates far
+    /// more in total than it ever holds at once), blocks come from the system allocator,
+    /// whose frees do free.
+    static let chunkLimit = 64 << 20
 
     private var chunks: [Chunk] = []
+    /// The bytes of all chunks.
+    private var chunkBytes = 0
     /// Whether a render on this thread is using the arena (a render inside one, from a
     /// URL resolver, must not take it).
     var inUse = false
@@ -71,6 +79,7 @@ struct RenderArena {
     mutating func reset() {
         for chunk in chunks.dropFirst() { free(chunk.start) }
         chunks.removeSubrange(min(1, chunks.count)...)
+        chunkBytes = chunks.first.map { $0.end - $0.start } ?? 0
         top = chunks.first?.start
         last = nil
     }
@@ -79,6 +88,7 @@ struct RenderArena {
     mutating func freeAll() {
         for chunk in chunks { free(chunk.start) }
         chunks = []
+        chunkBytes = 0
         top = nil
         last = nil
     }
@@ -86,7 +96,12 @@ struct RenderArena {
     mutating func allocate(_ size: Int, zeroed: Bool) -> UnsafeMutableRawPointer {
         let needed = Self.header + Self.rounded(size)
         if top == nil || top! + needed > chunks[chunks.count - 1].end {
-            addChunk(atLeast: needed)
+            guard addChunk(atLeast: needed) else {
+                guard let block = zeroed ? calloc(1, max(size, 1)) : malloc(max(size, 1)) else {
+                    fatalError("out of memory rendering Markdown")
+                }
+                return block
+            }
         }
         let block = top!
         block.storeBytes(of: size, as: Int.self)
@@ -126,13 +141,17 @@ struct RenderArena {
         return false
     }
 
-    private mutating func addChunk(atLeast needed: Int) {
+    /// Adds a chunk with room for `needed` bytes; `false` when that would pass `chunkLimit`.
+    private mutating func addChunk(atLeast needed: Int) -> Bool {
         let previous = chunks.last.map { $0.end - $0.start } ?? 0
         let size = max(needed, previous * 2, Self.firstChunkSize)
+        guard chunkBytes + size <= Self.chunkLimit else { return false }
         guard let start = malloc(size) else { fatalError("out of memory rendering Markdown") }
         chunks.append(Chunk(start: start, end: start + size))
+        chunkBytes += size
         top = start
         last = nil
+        return true
     }
 
     private static func rounded(_ size: Int) -> Int { (size + alignment - 1) & ~(alignment - 1) }

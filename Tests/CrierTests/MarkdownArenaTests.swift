@@ -82,6 +82,55 @@ struct MarkdownArenaTests {
     }
 }
 
+/// The arena's own bookkeeping, driven directly.
+@Suite("Render arena")
+struct RenderArenaTests {
+    @Test func blocksAreZeroedGrownInPlaceMovedAndGivenBack() {
+        var arena = RenderArena()
+        defer { arena.freeAll() }
+        let zeroed = arena.allocate(100, zeroed: true)
+        #expect(UnsafeRawBufferPointer(start: zeroed, count: 100).allSatisfy { $0 == 0 })
+        let first = arena.allocate(10, zeroed: false)
+        first.copyMemory(from: Array("0123456789".utf8), byteCount: 10)
+        // The last block grows where it is.
+        let grown = arena.reallocate(first, 5_000)!
+        #expect(grown == first)
+        // Another block after it: growing the first again moves it, contents kept.
+        let other = arena.allocate(32, zeroed: true)
+        let moved = arena.reallocate(grown, 10_000)!
+        #expect(moved != grown)
+        #expect(String(decoding: UnsafeRawBufferPointer(start: moved, count: 10), as: UTF8.self) == "0123456789")
+        // Freeing the last block takes its room back: the next block starts there.
+        arena.release(moved)
+        #expect(arena.allocate(8, zeroed: false) == moved)
+        arena.release(other)
+    }
+
+    /// Past `chunkLimit` blocks come from the system allocator and behave as its blocks do.
+    @Test func pastTheLimitBlocksComeFromTheSystem() {
+        var arena = RenderArena()
+        defer { arena.freeAll() }
+        let size = 1 << 20
+        var blocks: [UnsafeMutableRawPointer] = []
+        for index in 0..<(RenderArena.chunkLimit / size + 8) {
+            let block = arena.allocate(size, zeroed: index % 2 == 0)
+            block.storeBytes(of: UInt32(index), as: UInt32.self)
+            blocks.append(block)
+        }
+        for (index, block) in blocks.enumerated() {
+            #expect(block.load(as: UInt32.self) == UInt32(index))
+        }
+        // Growing a system block past the limit keeps its contents.
+        let last = arena.reallocate(blocks.removeLast(), 4 * size)!
+        #expect(last.load(as: UInt32.self) == UInt32(blocks.count))
+        arena.release(last)
+        for block in blocks { arena.release(block) }
+        arena.reset()
+        let again = arena.allocate(16, zeroed: true)
+        #expect(UnsafeRawBufferPointer(start: again, count: 16).allSatisfy { $0 == 0 })
+    }
+}
+
 /// Slots written by parallel renders, one index each, read after they all finish.
 private final class Results: @unchecked Sendable {
     var values: [String]
