@@ -83,9 +83,9 @@ public enum MarkdownRenderer {
         // The thread's arena, unless the text is large (an arena keeps every block until
         // the render ends) or a render on this thread is already using it.
         var arena: UnsafeMutablePointer<RenderArena>? = nil
-        if usingArena, markdown.utf8.count <= arenaInputLimit {
-            let candidate = RenderArena.forCurrentThread()
-            if !candidate.pointee.inUse { arena = candidate }
+        if usingArena, markdown.utf8.count <= arenaInputLimit, let candidate = RenderArena.forCurrentThread(),
+           !candidate.pointee.inUse {
+            arena = candidate
         }
         arena?.pointee.inUse = true
         defer {

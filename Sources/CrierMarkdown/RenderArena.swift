@@ -43,7 +43,7 @@ struct RenderArena {
 
     private var chunks: [Chunk] = []
     /// The bytes of all chunks.
-    private var chunkBytes = 0
+    private(set) var chunkBytes = 0
     /// Whether a render on this thread is using the arena (a render inside one, from a
     /// URL resolver, must not take it).
     var inUse = false
@@ -52,15 +52,20 @@ struct RenderArena {
     /// The payload of the block allocated last, the one a `realloc` can grow in place.
     private var last: UnsafeMutableRawPointer?
 
-    /// The calling thread's arena, made on first use and kept until the thread ends.
-    static func forCurrentThread() -> UnsafeMutablePointer<RenderArena> {
-        let key = arenaKey
+    /// The calling thread's arena, made on first use and kept until the thread ends;
+    /// `nil` when the thread cannot keep one (no key could be made, or it cannot be set).
+    static func forCurrentThread() -> UnsafeMutablePointer<RenderArena>? {
+        guard let key = arenaKey else { return nil }
         if let existing = pthread_getspecific(key) {
             return existing.assumingMemoryBound(to: RenderArena.self)
         }
         let arena = UnsafeMutablePointer<RenderArena>.allocate(capacity: 1)
         arena.initialize(to: RenderArena())
-        pthread_setspecific(key, arena)
+        guard pthread_setspecific(key, arena) == 0 else {
+            arena.deinitialize(count: 1)
+            arena.deallocate()
+            return nil
+        }
         return arena
     }
 
@@ -94,7 +99,9 @@ struct RenderArena {
     }
 
     mutating func allocate(_ size: Int, zeroed: Bool) -> UnsafeMutableRawPointer {
-        let needed = Self.header + Self.rounded(size)
+        // At least one byte, so a payload never starts at its chunk's end (where `owns`
+        // would not know it).
+        let needed = Self.header + Self.rounded(max(size, 1))
         if top == nil || top! + needed > chunks[chunks.count - 1].end {
             guard addChunk(atLeast: needed) else {
                 guard let block = zeroed ? calloc(1, max(size, 1)) : malloc(max(size, 1)) else {
@@ -135,7 +142,8 @@ struct RenderArena {
         }
     }
 
-    private func owns(_ pointer: UnsafeMutableRawPointer) -> Bool {
+    /// Whether `pointer` lies in one of the arena's chunks.
+    func owns(_ pointer: UnsafeMutableRawPointer) -> Bool {
         // Newest chunk first: nearly every pointer is in it.
         for chunk in chunks.reversed() where pointer >= chunk.start && pointer < chunk.end { return true }
         return false
@@ -157,17 +165,19 @@ struct RenderArena {
     private static func rounded(_ size: Int) -> Int { (size + alignment - 1) & ~(alignment - 1) }
 }
 
-/// The key under which each thread keeps its arena; the arena is freed with the thread.
-private let arenaKey: pthread_key_t = {
+/// The key under which each thread keeps its arena (freed with the thread); `nil` if the
+/// system has no key left, and then every render uses the system allocator.
+private let arenaKey: pthread_key_t? = {
     var key = pthread_key_t()
-    defer { arenaKeyValue.key = key }
-    pthread_key_create(&key) { raw in
+    let made = pthread_key_create(&key) { raw in
         guard let raw else { return }
         let arena = raw.assumingMemoryBound(to: RenderArena.self)
         arena.pointee.freeAll()
         arena.deinitialize(count: 1)
         arena.deallocate()
     }
+    guard made == 0 else { return nil }
+    arenaKeyValue.key = key
     return key
 }()
 

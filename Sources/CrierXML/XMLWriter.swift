@@ -11,7 +11,7 @@ public struct XMLWriterError: Error, Sendable, CustomStringConvertible {
 ///
 /// Every piece of text and every attribute value is cleaned of characters XML 1.0
 /// forbids before libxml2 sees it (libxml2 writes them as they come, which yields a
-/// document no parser accepts), and CDATA is never used, so `]]>` in text is harmless.
+/// document no parser accepts). CDATA is never used; text is escaped (see `text(_:)`).
 /// Not `Sendable`: one writer belongs to one task.
 public final class XMLWriter {
     /// Where libxml2's output buffer flushes to: the document's bytes, in one Swift array

@@ -1,12 +1,14 @@
 import Dispatch
+import Synchronization
 import Testing
 @testable import CrierMarkdown
 
 /// `RenderArena` changes how cmark-gfm gets memory, never what it renders.
 @Suite("Markdown rendering in an arena")
 struct MarkdownArenaTests {
-    /// Pieces of Markdown that exercise every allocation path: tables, footnotes,
-    /// reference links, nested lists and quotes, raw HTML, autolinks, long runs.
+    /// Pieces of Markdown that exercise the extensions and the main allocation paths:
+    /// tables, footnotes, reference links, nested lists and quotes, raw HTML, autolinks,
+    /// long runs.
     static let pieces = [
         "| a | b | c |\n|---|:-:|--:|\n| 1 | *2* | `3` |\n| x | y |\n",
         "Text with a footnote[^n] and another[^m].\n\n[^n]: The note, with **bold**.\n[^m]: Second.\n",
@@ -74,11 +76,12 @@ struct MarkdownArenaTests {
         var generator = SplitMix64(seed: 77)
         let documents = (0..<200).map { _ in Self.document(&generator) }
         let expected = documents.map { MarkdownRenderer.render($0, allowRawHTML: true, usingArena: false) }
-        let results = Results(count: documents.count)
+        let results = Mutex([String](repeating: "", count: documents.count))
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            results.set(index, MarkdownRenderer.render(documents[index]))
+            let html = MarkdownRenderer.render(documents[index])
+            results.withLock { $0[index] = html }
         }
-        #expect(results.values == expected)
+        #expect(results.withLock { $0 } == expected)
     }
 }
 
@@ -88,7 +91,12 @@ struct RenderArenaTests {
     @Test func blocksAreZeroedGrownInPlaceMovedAndGivenBack() {
         var arena = RenderArena()
         defer { arena.freeAll() }
+        // A block filled, given back, and asked for again zeroed, at the same address.
+        let dirty = arena.allocate(100, zeroed: false)
+        dirty.initializeMemory(as: UInt8.self, repeating: 0xFF, count: 100)
+        arena.release(dirty)
         let zeroed = arena.allocate(100, zeroed: true)
+        #expect(zeroed == dirty)
         #expect(UnsafeRawBufferPointer(start: zeroed, count: 100).allSatisfy { $0 == 0 })
         let first = arena.allocate(10, zeroed: false)
         first.copyMemory(from: Array("0123456789".utf8), byteCount: 10)
@@ -106,6 +114,21 @@ struct RenderArenaTests {
         arena.release(other)
     }
 
+    /// An empty block is still a place of its own inside a chunk, even when the chunk has
+    /// just a header's room left (its payload would otherwise start at the chunk's end,
+    /// where the arena would take it for a block of the system's).
+    @Test func anEmptyBlockAtAChunksEndIsStillTheArenas() {
+        var arena = RenderArena()
+        defer { arena.freeAll() }
+        arena.release(arena.allocate(1, zeroed: false))
+        let chunk = arena.chunkBytes
+        _ = arena.allocate(chunk - 32, zeroed: false)
+        #expect(arena.chunkBytes == chunk)
+        let empty = arena.allocate(0, zeroed: true)
+        #expect(arena.owns(empty))
+        arena.release(empty)
+    }
+
     /// Past `chunkLimit` blocks come from the system allocator and behave as its blocks do.
     @Test func pastTheLimitBlocksComeFromTheSystem() {
         var arena = RenderArena()
@@ -120,20 +143,22 @@ struct RenderArenaTests {
         for (index, block) in blocks.enumerated() {
             #expect(block.load(as: UInt32.self) == UInt32(index))
         }
+        // The chunks stopped at the limit; the blocks past it are the system's.
+        #expect(arena.chunkBytes <= RenderArena.chunkLimit)
+        #expect(arena.owns(blocks[0]))
+        #expect(!arena.owns(blocks[blocks.count - 1]))
         // Growing a system block past the limit keeps its contents.
         let last = arena.reallocate(blocks.removeLast(), 4 * size)!
         #expect(last.load(as: UInt32.self) == UInt32(blocks.count))
         arena.release(last)
         for block in blocks { arena.release(block) }
         arena.reset()
-        let again = arena.allocate(16, zeroed: true)
-        #expect(UnsafeRawBufferPointer(start: again, count: 16).allSatisfy { $0 == 0 })
+        #expect(arena.chunkBytes < RenderArena.chunkLimit)
+        let again = arena.allocate(64, zeroed: false)
+        again.initializeMemory(as: UInt8.self, repeating: 0xFF, count: 64)
+        arena.reset()
+        let zeroed = arena.allocate(64, zeroed: true)
+        #expect(zeroed == again)
+        #expect(UnsafeRawBufferPointer(start: zeroed, count: 64).allSatisfy { $0 == 0 })
     }
-}
-
-/// Slots written by parallel renders, one index each, read after they all finish.
-private final class Results: @unchecked Sendable {
-    var values: [String]
-    init(count: Int) { values = Array(repeating: "", count: count) }
-    func set(_ index: Int, _ value: String) { values[index] = value }
 }

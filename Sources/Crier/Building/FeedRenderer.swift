@@ -1,3 +1,4 @@
+import CrierXML
 import Foundation
 
 /// One rendered file of a feed, not yet on disk.
@@ -115,11 +116,13 @@ enum FeedRenderer {
     }
 }
 
-/// The first entry id that two entries share, if any: readers would show them as one.
+/// The first entry id that two entries share as written (cleaned of the characters XML
+/// forbids, as the writers write it), if any: readers would show them as one, and the
+/// validator's rules across entries (duplicate ids, guids) would fail the feed.
 func duplicateID(in entries: [Entry]) -> String? {
     var seen: Set<String> = []
     seen.reserveCapacity(entries.count)
-    return entries.first { !seen.insert($0.id).inserted }?.id
+    return entries.lazy.map { XMLText.cleaned($0.id) }.first { !seen.insert($0).inserted }
 }
 
 /// Fixed slots filled from concurrent iterations, each slot written by exactly one of them.

@@ -132,7 +132,8 @@ enum SimpleYAML {
             let start = index
             guard let first = peek, first.isLetter || first == UInt8(ascii: "_") else { return nil }
             while let b = peek, b.isLetter || b.isDigit || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") { index += 1 }
-            // libyaml refuses a key of more than 1,024 characters.
+            // libyaml refuses a simple key of more than 1,024 characters; longer keys than
+            // any front matter uses (100) are left to Yams, well short of that.
             guard index - start <= 100, take(UInt8(ascii: ":")), atEnd || peek == UInt8(ascii: " ") else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: text[start..<index - 1]), as: UTF8.self)
         }

@@ -6,8 +6,8 @@ import Foundation
 /// the last.
 ///
 /// Entries are written apart, each by its own libxml2 writer and in parallel, indented as
-/// in place, then copied into the document in order; which lets the gate validate each
-/// entry on its own and a publish skip the entries it validated before.
+/// in place, then copied into the document in order; which lets the gate validate entries
+/// apart from one another and a publish skip the entries it validated before.
 public struct FeedParts: Sendable, Equatable {
     /// The whole document.
     public private(set) var bytes: [UInt8]
@@ -45,8 +45,8 @@ public struct FeedParts: Sendable, Equatable {
         entryRanges = []
     }
 
-    /// A guess at an entry's size once written, reserved up front: its HTML as written
-    /// (escaped markup grows by about a fifth) and a kilobyte for the rest.
+    /// A guess at an entry's size once written, reserved up front: its HTML with a quarter
+    /// more (escaping `<` and `&` makes markup larger) and a kilobyte for the rest.
     static func estimatedSize(of entry: Entry) -> Int {
         1024 + ((entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)) * 5 / 4
     }
