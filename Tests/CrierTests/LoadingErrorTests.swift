@@ -158,4 +158,27 @@ struct LoadingErrorTests {
         let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
         #expect(result.posts.map(\.sourcePath) == ["posts/2024-01-01-a.md"])
     }
+
+    /// Links are followed: one to a post and one to a folder of posts load (under the
+    /// link's own path); a dangling one is passed over; hidden names are skipped.
+    @Test func symbolicLinksToPostsAndFoldersAreFollowed() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        let outside = try TemporarySite()
+        defer { outside.remove() }
+        try temp.write("posts/2024-01-01-a.md", "A\n")
+        try temp.write("posts/.2024-01-05-hidden.md", "Hidden\n")
+        try outside.write("2024-01-02-b.md", "B\n")
+        try outside.write("more/2024-01-03-c.md", "C\n")
+        let fm = FileManager.default
+        try fm.createSymbolicLink(at: temp.root.appendingPathComponent("posts/2024-01-02-b.md"),
+                                  withDestinationURL: outside.root.appendingPathComponent("2024-01-02-b.md"))
+        try fm.createSymbolicLink(at: temp.root.appendingPathComponent("posts/linked"),
+                                  withDestinationURL: outside.root.appendingPathComponent("more"))
+        try fm.createSymbolicLink(at: temp.root.appendingPathComponent("posts/2024-01-04-gone.md"),
+                                  withDestinationURL: outside.root.appendingPathComponent("missing.md"))
+        let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        #expect(result.errors == [])
+        #expect(Set(result.posts.map(\.sourcePath)) == ["posts/2024-01-01-a.md", "posts/2024-01-02-b.md", "posts/linked/2024-01-03-c.md"])
+    }
 }

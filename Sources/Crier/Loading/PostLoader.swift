@@ -116,21 +116,30 @@ enum PostFiles {
 
     /// Every regular file under `root`, as paths relative to it, skipping hidden files and
     /// folders and the folders `skip` rejects.
+    /// Symbolic links are followed (a dangling one is skipped); what is neither a folder
+    /// nor a link is a file here, for the reader to accept or refuse. The listing says
+    /// which entries are folders, so only links (and entries on file systems whose
+    /// listings do not say) cost a `stat`.
     static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(URL, [String])] {
         var found: [(URL, [String])] = []
-        let fm = FileManager.default
         // Real paths of the folders read so far: a symbolic link back up the tree is
         // followed once, not forever.
         var visited = Set<String>()
         func visit(_ folder: URL, _ components: [String]) {
             guard visited.insert(folder.resolvingSymlinksInPath().path).inserted,
-                  let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
-            for name in names.sorted() where !name.hasPrefix(".") {
-                let url = folder.appendingPathComponent(name)
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+                  let entries = StateFiles.entries(in: folder.path) else { return }
+            for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
+                let isDirectory: Bool
+                if let listedAsDirectory {
+                    isDirectory = listedAsDirectory
+                } else {
+                    var info = stat()
+                    guard stat(folder.appendingPathComponent(name, isDirectory: false).path, &info) == 0 else { continue }
+                    isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+                }
+                let url = folder.appendingPathComponent(name, isDirectory: isDirectory)
                 let path = components + [name]
-                if isDirectory.boolValue {
+                if isDirectory {
                     if !skip(path) { visit(url, path) }
                 } else {
                     found.append((url, path))

@@ -164,16 +164,28 @@ enum StateFiles {
 
     /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.
     static func names(in folder: String) -> [String]? {
+        entries(in: folder)?.map(\.name)
+    }
+
+    /// The entries of `folder` (without `.` and `..`) and whether each is a folder, as far
+    /// as the listing itself tells (`nil` for a symbolic link, or on a file system whose
+    /// listings do not say: ask `stat`); `nil` when the folder cannot be listed.
+    static func entries(in folder: String) -> [(name: String, isDirectory: Bool?)]? {
         guard let dir = opendir(folder) else { return nil }
         defer { closedir(dir) }
-        var names: [String] = []
+        var entries: [(name: String, isDirectory: Bool?)] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name != "." && name != ".." { names.append(name) }
+            guard name != "." && name != ".." else { continue }
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): entries.append((name, true))
+            case Int32(DT_LNK), Int32(DT_UNKNOWN): entries.append((name, nil))
+            default: entries.append((name, false))
+            }
         }
-        return names
+        return entries
     }
 
     /// What `stat` says about a file, enough to tell any change made through the file
