@@ -114,12 +114,13 @@ enum PostFiles {
     /// Folders no site keeps posts in.
     static let skippedFolders: Set<String> = ["_site", "node_modules", "vendor", "public", "resources"]
 
-    /// Every regular file under `root`, as paths relative to it, skipping hidden files and
-    /// folders and the folders `skip` rejects.
-    /// Symbolic links are followed (a dangling one is skipped); what is neither a folder
-    /// nor a link is a file here, for the reader to accept or refuse. The listing says
-    /// which entries are folders, so only links (and entries on file systems whose
-    /// listings do not say) cost a `stat`.
+    /// Every file under `root`, as paths relative to it, skipping hidden files and folders
+    /// and the folders `skip` rejects.
+    ///
+    /// Symbolic links are followed (a dangling one is skipped); whatever is not a folder
+    /// is a file here, for the reader to accept or refuse. The listing says which entries
+    /// are folders, so only links (and entries on file systems whose listings do not say)
+    /// cost a `stat`.
     static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(URL, [String])] {
         var found: [(URL, [String])] = []
         // Real paths of the folders read so far: a symbolic link back up the tree is
