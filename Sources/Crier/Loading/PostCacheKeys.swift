@@ -1,16 +1,25 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Cache keys for post files: path, size, modification time and SHA-256 of the bytes.
 enum PostCacheKeys {
     /// The key of the version of `file` whose bytes are `data`, or `nil` when the file
-    /// cannot be examined (then the post is simply rendered).
-    static func key(for file: PostFile, data: [UInt8]) -> PostCacheKey? {
-        var info = stat()
-        guard stat(file.url.path, &info) == 0 else { return nil }
-        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
+    /// cannot be examined (then the post is simply rendered). `identity` is the file's
+    /// `stat` taken before it was read, when the caller has one: its modification time is
+    /// used rather than asking again (a write since then changes the time, and the next
+    /// run reads the file afresh).
+    static func key(for file: PostFile, data: [UInt8], identity: StateFiles.Identity? = nil) -> PostCacheKey? {
+        let nanoseconds: Int64
+        if let identity {
+            nanoseconds = identity.modified
+        } else {
+            guard let fresh = StateFiles.identity(file.url.path) else { return nil }
+            nanoseconds = fresh.modified
+        }
+        // Seconds and their fraction apart, as `stat` gives them (one rounding, the same
+        // whichever way the time was read).
+        let (seconds, fraction) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        let (wholeSeconds, nanos) = fraction < 0 ? (seconds - 1, fraction + 1_000_000_000) : (seconds, fraction)
+        let modified = Double(wholeSeconds) + Double(nanos) / 1_000_000_000
         return PostCacheKey(path: file.relativePath, size: data.count, modified: modified, contentHash: PublishDigest.hex(bytes: data))
     }
 }

@@ -19,7 +19,7 @@ enum PostRules {
         }
         // A post loaded by an earlier run from this very version of the file is reused
         // as it was: rendering is most of the cost of a run.
-        let key = options.cache.flatMap { _ in PostCacheKeys.key(for: file, data: data) }
+        let key = options.cache.flatMap { _ in PostCacheKeys.key(for: file, data: data, identity: identity) }
         if let cache = options.cache, let key,
            let cached = trusting.map({ $0.post(for: key, identity: identity) }) ?? cache.post(for: key) {
             return FileOutcome(result: .success(cached), warnings: [])
