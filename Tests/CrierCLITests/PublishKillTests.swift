@@ -64,12 +64,18 @@ import Glibc
         #expect(Set(old.keys).allSatisfy { old[$0] != new[$0] || $0.contains("/archive/") })
 
         var outcomes: [String: Int] = [:]
-        /// Starts a publish of the new version over the old files, kills it after
-        /// `delay` seconds, and checks every file is the old or the new version.
-        func killRun(after delay: Double, index: Int, finishAfterwards: Bool) throws -> String {
+        /// Starts a publish of the new version over the old files, kills it when `moment`
+        /// comes, and checks every file is the old or the new version.
+        func killRun(_ moment: KillMoment, index: Int, finishAfterwards: Bool) throws -> String {
             try replace(output, with: oldCopy)
+            // Watch every folder of the published tree before the run starts, so the
+            // first file renamed into place is seen.
+            let watcher = moment == .firstRename ? try RenameWatcher(tree: output) : nil
             let process = try start(in: dir.url)
-            usleep(useconds_t(delay * 1_000_000))
+            switch moment {
+            case .after(let delay): usleep(useconds_t(delay * 1_000_000))
+            case .firstRename: watcher?.waitForVisibleRename(timeout: 60)
+            }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
@@ -101,30 +107,76 @@ import Glibc
 
         // Spread the kills over the whole run, from before the first write to after the last.
         let kills = 24
-        var latestOld = 0.0, earliestNew = fullRun * 1.5
         for index in 0..<kills {
             let delay = fullRun * 1.5 * Double(index) / Double(kills - 1)
-            switch try killRun(after: delay, index: index, finishAfterwards: index % 4 == 0) {
-            case "old": latestOld = max(latestOld, delay)
-            case "new": earliestNew = min(earliestNew, delay)
-            default: break
-            }
+            _ = try killRun(.after(delay), index: index, finishAfterwards: index % 4 == 0)
         }
-        // On a loaded machine the writes may fall between two of those moments: narrow
-        // in on the window between the last kill that left everything old and the first
-        // that left everything new, so the test still shows kills landing mid-write.
+        // The writes take a few milliseconds of a run that mostly builds, and a timed kill
+        // on a busy machine may miss them all: also kill the moment the first published
+        // file is renamed into place, which lands between two writes unless the run
+        // finishes the others before this process wakes up.
         var extra = 0
-        while outcomes["mixed", default: 0] == 0 && extra < 16 && earliestNew > latestOld {
-            let delay = (latestOld + earliestNew) / 2
-            switch try killRun(after: delay, index: kills + extra, finishAfterwards: false) {
-            case "old": latestOld = delay
-            case "new": earliestNew = delay
-            default: break
-            }
+        while outcomes["mixed", default: 0] == 0 && extra < 12 {
+            _ = try killRun(.firstRename, index: kills + extra, finishAfterwards: extra % 4 == 0)
             extra += 1
         }
         // Evidence the kills hit during writes, not only before or after them.
         print("kill outcomes over \(kills + extra) runs of \(String(format: "%.2f", fullRun)) s: \(outcomes.sorted { $0.key < $1.key })")
         #expect(outcomes["mixed", default: 0] > 0, "no kill landed between two writes: \(outcomes)")
+    }
+}
+
+/// When a test kills a publish: a time after it starts, or the moment its first
+/// published file is renamed into place.
+private enum KillMoment: Equatable {
+    case after(Double)
+    case firstRename
+}
+
+/// Watches every visible folder of a tree with inotify for files renamed into it.
+private final class RenameWatcher {
+    private let fd: Int32
+
+    init(tree: URL) throws {
+        fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        var folders = [tree.path]
+        if let walker = FileManager.default.enumerator(atPath: tree.path) {
+            // Hidden folders (the state folder) are left out: only published files count.
+            for case let path as String in walker where !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                var isDirectory: ObjCBool = false
+                let full = tree.appendingPathComponent(path).path
+                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                    folders.append(full)
+                }
+            }
+        }
+        for folder in folders where inotify_add_watch(fd, folder, UInt32(IN_MOVED_TO)) < 0 {
+            close(fd)
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Returns when a file whose name does not start with a dot is renamed into a watched
+    /// folder, or after `timeout` seconds.
+    func waitForVisibleRename(timeout: Double) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while Date() < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            guard count > 0 else { continue }
+            var offset = 0
+            while offset + 16 <= count {
+                // struct inotify_event: wd, mask, cookie, len, then len bytes of name.
+                let length = buffer.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)) }
+                let name = buffer[(offset + 16)..<min(offset + 16 + length, count)]
+                if let first = name.first, first != 0, first != UInt8(ascii: ".") { return }
+                offset += 16 + length
+            }
+        }
     }
 }
