@@ -320,9 +320,10 @@ final class PublishSite {
         let source = try #require(records.source(for: "feed.xml", format: .atom, in: site.output))
         #expect(source.isIntact)
         for (digest, range) in record.entries {
-            #expect(source.entry(digest) == Array(published[range]))
+            #expect(source.range(of: digest) == range)
+            #expect(try source.read(range) == Array(published[range]))
         }
-        #expect(source.entry("no such digest") == nil)
+        #expect(source.range(of: "no such digest") == nil)
 
         // Written to in place while open: no longer intact, and a new source refuses it.
         let fd = open(feed.path, O_WRONLY)
@@ -333,6 +334,81 @@ final class PublishSite {
         // Replaced by a copy with the same bytes: another file, not used either.
         try Data(published).write(to: feed, options: .atomic)
         #expect(records.source(for: "feed.xml", format: .atom, in: site.output) == nil)
+    }
+
+    @Test func borrowedEntriesAreCopiedByTheKernelAndAWriteFailsIfTheirFileChangedMeanwhile() async throws {
+        let site = try PublishSite("formats: [atom, rss]")
+        for day in 1...6 { try site.post("p\(day)", day: day, body: "Text of post \(day).") }
+        let options = site.options()
+        #expect(try await site.publish(options).succeeded)
+        try site.post("p2", day: 2, body: "Edited text of post 2.")
+        try site.post("p7", day: 7, body: "A new post.")
+
+        // Planned as a publish plans: five entries of each file borrowed from it.
+        let records = PublishedEntries.read(site.root.appendingPathComponent("public/.crier/entries"))
+        let output = site.output
+        var build = BuildOptions()
+        build.now = options.build.now
+        let plan = BuildPipeline.plan(try site.jobs(), options: build, reuse: { path, format in
+            records.source(for: path, format: format, in: output)
+        })
+        let expected = BuildPipeline.run(try site.jobs(), options: build)
+        #expect(plan.outcome.files.count == 2 && expected.files.count == 2)
+        for (file, built) in zip(plan.outcome.files, expected.files) {
+            #expect(file.parts.reusedEntries.count == 5, "\(file.path)")
+            #expect(file.parts.count == built.bytes.count)
+            // Read back whole, entry by entry, and written by copying: a build's bytes.
+            #expect(file.bytes == built.bytes, "\(file.path)")
+            #expect(file.parts.entries.map(Array.init) == built.parts.entries.map(Array.init))
+            let copy = site.root.appendingPathComponent("copy-\(file.path)")
+            try AtomicFile.write(file.parts, to: copy, sync: false)
+            #expect(try Array(Data(contentsOf: copy)) == built.bytes, "\(file.path)")
+            #expect(FeedGate.check(file).isEmpty)
+        }
+
+        // The published Atom file is written to in place before its entries are copied:
+        // the write fails and the file is left as it is, edit included.
+        let feed = output.appendingPathComponent("feed.xml")
+        let atom = try #require(plan.outcome.files.first { $0.path == "feed.xml" })
+        var edited = try Array(Data(contentsOf: feed))
+        let fd = open(feed.path, O_WRONLY)
+        #expect(pwrite(fd, "\n", 1, off_t(edited.count - 1)) == 1)
+        close(fd)
+        edited[edited.count - 1] = UInt8(ascii: "\n")
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(atom.parts, to: feed, sync: false) }
+        #expect(try Array(Data(contentsOf: feed)) == edited)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+
+    @Test func borrowedEntriesAreReadAndWrittenWhereTheKernelCannotCopyThem() async throws {
+        let site = try PublishSite("formats: [atom]")
+        for day in 1...3 { try site.post("p\(day)", day: day, body: String(repeating: "Long text. ", count: 5_000)) }
+        #expect(try await site.publish().succeeded)
+        let records = PublishedEntries.read(site.root.appendingPathComponent("public/.crier/entries"))
+        let source = try #require(records.source(for: "feed.xml", format: .atom, in: site.output))
+        let published = try Array(Data(contentsOf: site.output.appendingPathComponent("feed.xml")))
+        let whole = try #require(records.records["feed.xml"]?.entries.values.reduce(nil) { (all: Range<Int>?, range) in
+            all.map { min($0.lowerBound, range.lowerBound)..<max($0.upperBound, range.upperBound) } ?? range
+        })
+        // copy_file_range refuses a pipe: the bytes go through this process instead.
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let readEnd = ends[0]
+        let reader = Task.detached { () -> [UInt8] in
+            var bytes: [UInt8] = []
+            var block = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = block.withUnsafeMutableBytes { read(readEnd, $0.baseAddress!, $0.count) }
+                if n <= 0 { return bytes }
+                bytes += block[..<n]
+            }
+        }
+        try source.copy(whole, to: ends[1], path: "pipe")
+        close(ends[1])
+        let received = await reader.value
+        close(ends[0])
+        #expect(whole.count > 3 * 50_000)
+        #expect(received == Array(published[whole]))
     }
 
     @Test func theEntryDigestCoversEveryFieldOfAnEntry() {

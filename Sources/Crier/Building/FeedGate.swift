@@ -29,18 +29,21 @@ public enum FeedGate {
         guard !pending.isEmpty else { return [] }
         let batches = batched(pending, of: parts)
 
-        let found = ResultSlots<[Diagnostic]>(count: batches.count)
+        let found = ResultSlots<Result<[Diagnostic], any Error>>(count: batches.count)
         // One worker per core, each with one document buffer it refills for every batch.
         let workers = min(batches.count, ProcessInfo.processInfo.activeProcessorCount)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var document: [UInt8] = []
             for batch in stride(from: worker, to: batches.count, by: workers) {
-                document.removeAll(keepingCapacity: true)
-                document += parts.prefix
-                for slot in batches[batch] { document += parts.bytes[parts.entryRanges[pending[slot]]] }
-                document += parts.suffix
-                found[batch] = FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
-                    .filter { $0.severity == .error || $0.severity == .warning }
+                found[batch] = Result {
+                    document.removeAll(keepingCapacity: true)
+                    document += parts.prefix
+                    // Entries borrowed from the published file are read from it.
+                    for slot in batches[batch] { document += try parts.entry(pending[slot]) }
+                    document += parts.suffix
+                    return FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
+                        .filter { $0.severity == .error || $0.severity == .warning }
+                }
             }
         }
         // Rare: each diagnostic's line is moved from the batch's document to the whole file.
@@ -48,10 +51,21 @@ public enum FeedGate {
         var fileLines: [Int] = []  // the file line each entry starts on, then the suffix's
         var messages: [String] = []
         var seen: Set<String> = []
-        for (batch, diagnostics) in zip(batches, found.values) where !diagnostics.isEmpty {
+        for (batch, result) in zip(batches, found.values) {
+            let diagnostics: [Diagnostic]
+            switch result {
+            case .success(let found): diagnostics = found
+            case .failure(let error):
+                messages.append("\(file.path): \(error)")
+                continue
+            }
+            guard !diagnostics.isEmpty else { continue }
             if fileLines.isEmpty {
                 var line = prefixLines + 1
-                fileLines = parts.entryRanges.map { range in defer { line += parts.bytes[range].lineCount }; return line }
+                fileLines = parts.entryRanges.indices.map { index in
+                    defer { line += ((try? parts.entry(index)) ?? []).lineCount }
+                    return line
+                }
                 fileLines.append(line)
             }
             // Where each of the batch's entries starts in its document, and where the suffix does.
@@ -59,7 +73,7 @@ public enum FeedGate {
             var line = prefixLines + 1
             for slot in batch {
                 documentLines.append(line)
-                line += parts.bytes[parts.entryRanges[pending[slot]]].lineCount
+                line += ((try? parts.entry(pending[slot])) ?? []).lineCount
             }
             let suffixLine = line
             for var diagnostic in diagnostics {

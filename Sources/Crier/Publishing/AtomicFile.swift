@@ -19,6 +19,18 @@ public enum AtomicFile {
     /// - Parameter sync: flush the file and its folder to disk (cron publishing wants
     ///   this; a local build can skip it).
     public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true) throws {
+        try write(to: url, sync: sync) { fd, path in try writeAll(bytes[...], to: fd, path: path) }
+    }
+
+    /// Writes the document `parts` to `url` as `write(_:to:sync:)` does; entries borrowed
+    /// from the published file are copied from it by the kernel.
+    static func write(_ parts: FeedParts, to url: URL, sync: Bool = true) throws {
+        try write(to: url, sync: sync) { fd, path in try parts.write(to: fd, path: path) }
+    }
+
+    /// Creates a temporary file beside `url`, has `fill` write the bytes to it (its
+    /// descriptor and path), flushes it and renames it over `url`.
+    private static func write(to url: URL, sync: Bool, fill: (Int32, String) throws -> Void) throws {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -33,7 +45,7 @@ public enum AtomicFile {
             if !closed { close(fd) }
         }
         do {
-            try writeAll(bytes, to: fd, path: temporary.path)
+            try fill(fd, temporary.path)
             if sync && fsync(fd) != 0 { throw WriteError(path: temporary.path, reason: "fsync: " + String(cString: strerror(errno))) }
             closed = true
             if close(fd) != 0 { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
@@ -55,7 +67,7 @@ public enum AtomicFile {
 
     /// Writes every byte of `bytes` to `fd` (retrying short writes and EINTR); `path` names
     /// the file in the error.
-    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+    static func writeAll(_ bytes: ArraySlice<UInt8>, to fd: Int32, path: String) throws {
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -67,6 +79,15 @@ public enum AtomicFile {
                 offset += n
             }
         }
+    }
+
+    /// Whether the file at `url` holds exactly the document `parts`; its borrowed entries
+    /// are read only when the sizes agree.
+    static func holds(_ parts: FeedParts, at url: URL) -> Bool {
+        var info = stat()
+        guard stat(url.path, &info) == 0, Int(info.st_size) == parts.count else { return false }
+        let bytes = parts.bytes
+        return bytes.count == parts.count && holds(bytes, at: url)
     }
 
     /// Whether the file at `url` holds exactly `bytes` (`false` when it does not exist or

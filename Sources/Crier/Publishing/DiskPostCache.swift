@@ -77,7 +77,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             hashes[key.path] = key.contentHash
         }
         // Read outside the lock: the loader's threads read their posts in parallel.
-        let cached = reuse ? StateFiles.read(folder.appendingPathComponent(name).path).flatMap { decode($0) } : nil
+        let cached = reuse ? StateFiles.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap { decode($0) } : nil
         return lock.withLock {
             guard var cached, cached.key == key else {
                 missCount += 1
@@ -96,7 +96,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     func post(unchangedAt path: String, identity: StateFiles.Identity) -> Post? {
         guard reuse, let identity = settled(identity) else { return nil }
         let name = DiskPostCache.fileName(for: path)
-        guard let cached = StateFiles.read(folder.appendingPathComponent(name).path).flatMap({ decode($0) }),
+        guard let cached = StateFiles.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap({ decode($0) }),
               cached.key.path == path, cached.identity == identity else { return nil }
         return lock.withLock {
             asked.insert(name)
@@ -158,7 +158,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
                 do {
                     // Written in place, not flushed: a file torn by a crash or a kill fails
                     // its length or trailer check and is a miss, which costs one render.
-                    try StateFiles.overwrite(encode(post), to: folder.appendingPathComponent(name).path)
+                    try StateFiles.overwrite(encode(post), to: folder.appendingPathComponent(name, isDirectory: false).path)
                     failures[index] = .some(nil)
                 } catch {
                     failures[index] = .some("\(error)")
@@ -168,7 +168,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             changed = true
         }
         for name in StateFiles.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
-            if unlink(folder.appendingPathComponent(name).path) == 0 { changed = true }
+            if unlink(folder.appendingPathComponent(name, isDirectory: false).path) == 0 { changed = true }
         }
         return changed
     }

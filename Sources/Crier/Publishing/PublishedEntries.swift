@@ -37,7 +37,7 @@ struct PublishedEntries: Equatable {
     static func record(of file: RenderedFile, identity: StateFiles.Identity, validated: Bool) -> Record? {
         let parts = file.parts
         guard !parts.entryRanges.isEmpty, parts.entryDigests.count == parts.entryRanges.count,
-              identity.size == parts.bytes.count else { return nil }
+              identity.size == parts.count else { return nil }
         return Record(format: file.format, identity: identity, frame: parts.frameDigest, validated: validated,
                       entries: Dictionary(zip(parts.entryDigests, parts.entryRanges), uniquingKeysWith: { first, _ in first }))
     }
@@ -96,10 +96,13 @@ struct PublishedEntries: Equatable {
     }
 }
 
-/// The entries of a file as a previous publish wrote it, by `EntryDigest`, read from the
-/// file only when an entry is copied: the old file is never held in memory.
+/// The entries of a file as a previous publish wrote it, by `EntryDigest`: `FeedParts`
+/// borrow them, and they are read from the file only when asked for or copied by the
+/// kernel into the new version; the old file is never held in memory.
 final class EntrySource: Sendable {
     private let descriptor: Int32
+    /// The old file's path.
+    let path: String
     /// The old file's `stat` identity, checked when it was opened.
     let identity: StateFiles.Identity
     let ranges: [String: Range<Int>]
@@ -121,6 +124,7 @@ final class EntrySource: Sendable {
             return nil
         }
         descriptor = fd
+        self.path = path
         self.identity = identity
         self.ranges = ranges
         self.frame = frame
@@ -129,24 +133,60 @@ final class EntrySource: Sendable {
 
     deinit { close(descriptor) }
 
-    /// The entry's bytes in the old file, if it was there and can still be read.
-    func entry(_ digest: String) -> [UInt8]? {
+    /// Where the entry with this digest is in the old file, if it has one there.
+    func range(of digest: String) -> Range<Int>? {
         guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= identity.size else { return nil }
-        var failed = false
+        return range
+    }
+
+    /// The bytes at `range` in the old file.
+    func read(_ range: Range<Int>) throws -> [UInt8] {
+        var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
             count = 0
             while count < buffer.count {
                 let n = pread(descriptor, buffer.baseAddress! + count, buffer.count - count, off_t(range.lowerBound + count))
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 {
-                    failed = true
+                    failure = n == 0 ? EIO : errno
                     return
                 }
                 count += n
             }
         }
-        return failed ? nil : bytes
+        if failure != 0 { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: " + String(cString: strerror(failure))) }
+        return bytes
     }
+
+    /// Appends the bytes at `range` in the old file to `fd` (`output` names it in errors),
+    /// copied by the kernel from file to file (`copy_file_range`), or read and written
+    /// where it cannot.
+    func copy(_ range: Range<Int>, to fd: Int32, path output: String) throws {
+        var offset = off_t(range.lowerBound)
+        let end = off_t(range.upperBound)
+        while offset < end {
+            let n = EntrySource.copyFileRange.map { $0(descriptor, &offset, fd, nil, Int(end - offset), 0) } ?? -2
+            if n > 0 { continue }
+            if n < 0 && errno == EINTR { continue }
+            if n == 0 { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: it is shorter than it was") }
+            // Not between these files (another file system, an old kernel or C library):
+            // by hand, a megabyte at a time.
+            guard n == -2 || [EXDEV, ENOSYS, EOPNOTSUPP, EINVAL].contains(errno) else {
+                throw AtomicFile.WriteError(path: output, reason: String(cString: strerror(errno)))
+            }
+            while offset < end {
+                let piece = Int(offset)..<min(Int(end), Int(offset) + (1 << 20))
+                try AtomicFile.writeAll(try read(piece)[...], to: fd, path: output)
+                offset += off_t(piece.count)
+            }
+        }
+    }
+
+    /// The C library's `copy_file_range(2)`, found at run time: Swift's Glibc module
+    /// leaves it out (it is a GNU extension).
+    private typealias CopyFileRange = @convention(c) (Int32, UnsafeMutablePointer<off_t>?, Int32, UnsafeMutablePointer<off_t>?, Int, UInt32) -> Int
+    private static let copyFileRange: CopyFileRange? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range")
+        .map { unsafeBitCast($0, to: CopyFileRange.self) }
 
     /// Whether the old file is still as it was when opened: a write to it while entries
     /// were copied would have changed its status-change time.
@@ -157,7 +197,7 @@ final class EntrySource: Sendable {
     /// `FeedParts.frameDigest`); `false` when the sizes differ; `nil` when only reading the
     /// old file can tell.
     func isSameFile(as parts: FeedParts, sameFrame: Bool) -> Bool? {
-        guard parts.bytes.count == identity.size else { return false }
+        guard parts.count == identity.size else { return false }
         guard sameFrame, parts.reusedEntries.count == parts.entryRanges.count, parts.entryDigests.count == parts.entryRanges.count,
               zip(parts.entryDigests, parts.entryRanges).allSatisfy({ ranges[$0] == $1 }) else {
             return nil

@@ -256,7 +256,7 @@ public enum Publisher {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             // Copying entries may have told already; otherwise compare with the file.
-            same[index] = file.matchesPublished ?? AtomicFile.holds(file.bytes, at: output.appendingPathComponent(file.path))
+            same[index] = file.matchesPublished ?? AtomicFile.holds(file.parts, at: output.appendingPathComponent(file.path))
         }
         let verdicts = same.values
         let unchanged = zip(files, verdicts).filter { $0.1 }.map(\.0)
@@ -314,9 +314,9 @@ public enum Publisher {
                 let url = options.output.appendingPathComponent(file.path)
                 let existed = FileManager.default.fileExists(atPath: url.path)
                 outcomes[index] = Result {
-                    try AtomicFile.write(file.bytes, to: url, sync: options.sync)
+                    try AtomicFile.write(file.parts, to: url, sync: options.sync)
                     return PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
-                                         byteCount: file.bytes.count, created: !existed,
+                                         byteCount: file.parts.count, created: !existed,
                                          isArchive: plan.archivePaths.contains(file.path))
                 }
             }

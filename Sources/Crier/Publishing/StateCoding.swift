@@ -159,7 +159,7 @@ enum StateFiles {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        try AtomicFile.writeAll(bytes, to: fd, path: path)
+        try AtomicFile.writeAll(bytes[...], to: fd, path: path)
     }
 
     /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.

@@ -8,41 +8,125 @@ import Foundation
 /// Entries are written apart, each by its own libxml2 writer and in parallel, indented as
 /// in place, then copied into the document in order; which lets the gate validate entries
 /// apart from one another and a publish skip the entries it validated before.
-public struct FeedParts: Sendable, Equatable {
-    /// The whole document.
-    public private(set) var bytes: [UInt8]
-    /// Where each entry is in `bytes`, in feed order.
+///
+/// A publish's parts may borrow entries from the file it published before
+/// (`EntrySource`): their bytes stay in that file, are read from it only when something
+/// asks for them, and are copied from file to file by the kernel when the document is
+/// written (`write(to:path:)`).
+public struct FeedParts: Sendable {
+    /// The bytes this document holds itself: the prefix, then each entry it does not
+    /// borrow, in order, then the suffix.
+    private var storage: [UInt8]
+    /// Where each entry's bytes are: in `storage`, or borrowed from `source`.
+    private var pieces: [Piece]
+    private var prefixCount: Int
+    /// The file borrowed entries are in.
+    private var source: EntrySource?
+    /// Where each entry is in the document, in feed order.
     public private(set) var entryRanges: [Range<Int>]
-    /// Where the entries start (where they would start, in a feed without any).
-    private var entriesStart: Int
-    private var entriesEnd: Int { entryRanges.last?.upperBound ?? entriesStart }
+    /// The size of the whole document.
+    public private(set) var count: Int
+
+    private enum Piece: Sendable, Equatable {
+        case own(Range<Int>)
+        case borrowed(Range<Int>)
+    }
 
     /// Everything before the first entry.
-    public var prefix: ArraySlice<UInt8> { bytes[..<entriesStart] }
+    public var prefix: ArraySlice<UInt8> { storage[..<prefixCount] }
     /// Everything after the last entry.
-    public var suffix: ArraySlice<UInt8> { bytes[entriesEnd...] }
-    /// Each entry's bytes.
-    public var entries: [ArraySlice<UInt8>] { entryRanges.map { bytes[$0] } }
+    public var suffix: ArraySlice<UInt8> { storage[suffixStart...] }
+    /// Where the suffix starts in `storage`.
+    private var suffixStart: Int
+    /// Whether some entries are borrowed.
+    private var borrows: Bool { source != nil && !reusedEntries.isEmpty }
+
+    /// Entry `index`'s bytes, read from the file it is borrowed from if it is.
+    func entry(_ index: Int) throws -> ArraySlice<UInt8> {
+        switch pieces[index] {
+        case .own(let range): return storage[range]
+        case .borrowed(let range): return try source!.read(range)[...]
+        }
+    }
+
+    /// Each entry's bytes (borrowed ones read from their file: empty if that fails).
+    public var entries: [ArraySlice<UInt8>] { pieces.indices.map { (try? entry($0)) ?? [] } }
+
+    /// The whole document (borrowed entries read from their file). Empty when a borrowed
+    /// entry cannot be read back; `write(to:path:)` reports why.
+    public var bytes: [UInt8] {
+        guard borrows else { return storage }
+        var document: [UInt8] = []
+        document.reserveCapacity(count)
+        document += prefix
+        for index in pieces.indices {
+            guard let entry = try? entry(index) else { return [] }
+            document += entry
+        }
+        document += suffix
+        return document
+    }
+
+    /// Writes the whole document to `fd` (`path` names it in errors): its own bytes with
+    /// `write`, each run of borrowed entries that lie together in their file with one
+    /// kernel copy; then checks the file borrowed from was not changed meanwhile.
+    func write(to fd: Int32, path: String) throws {
+        guard borrows, let source else { return try AtomicFile.writeAll(storage[...], to: fd, path: path) }
+        try AtomicFile.writeAll(prefix, to: fd, path: path)
+        var index = 0
+        while index < pieces.count {
+            switch pieces[index] {
+            case .own(let first):
+                var end = first.upperBound
+                index += 1
+                while index < pieces.count, case .own(let next) = pieces[index], next.lowerBound == end {
+                    end = next.upperBound
+                    index += 1
+                }
+                try AtomicFile.writeAll(storage[first.lowerBound..<end], to: fd, path: path)
+            case .borrowed(let first):
+                var end = first.upperBound
+                index += 1
+                while index < pieces.count, case .borrowed(let next) = pieces[index], next.lowerBound == end {
+                    end = next.upperBound
+                    index += 1
+                }
+                try source.copy(first.lowerBound..<end, to: fd, path: path)
+            }
+        }
+        try AtomicFile.writeAll(suffix, to: fd, path: path)
+        guard source.isIntact else {
+            throw AtomicFile.WriteError(path: source.path, reason: "changed while this run copied entries from it; run again")
+        }
+    }
 
     /// A document made of these pieces.
     init(prefix: some Collection<UInt8>, entries: [some Collection<UInt8>], suffix: some Collection<UInt8>) {
-        bytes = Array(prefix)
-        entriesStart = bytes.count
+        storage = Array(prefix)
+        prefixCount = storage.count
         entryRanges = []
         entryRanges.reserveCapacity(entries.count)
+        pieces = []
+        pieces.reserveCapacity(entries.count)
         for entry in entries {
-            let start = bytes.count
-            bytes += entry
-            entryRanges.append(start..<bytes.count)
+            let start = storage.count
+            storage += entry
+            entryRanges.append(start..<storage.count)
+            pieces.append(.own(start..<storage.count))
         }
-        bytes += suffix
+        suffixStart = storage.count
+        storage += suffix
+        count = storage.count
     }
 
     /// A document with no entries to tell apart (a JSON Feed).
     public init(document: [UInt8]) {
-        bytes = document
-        entriesStart = document.count
+        storage = document
+        prefixCount = document.count
         entryRanges = []
+        pieces = []
+        suffixStart = document.count
+        count = document.count
     }
 
     /// A guess at an entry's size once written, reserved up front: its HTML with a quarter
@@ -75,39 +159,63 @@ public struct FeedParts: Sendable, Equatable {
     /// each of `entries` with `write` into a fragment writer `depth` elements deep, in
     /// parallel a batch at a time, copying them in between. `digests` (each entry's
     /// `EntryDigest`, for a publish) are kept, and an entry whose digest `reuse` knows is
-    /// copied from there instead of being written.
+    /// borrowed from there instead of being written.
     init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int, digests: [String]?, reuse: EntrySource?,
          write: @Sendable (Entry, XMLWriter) throws -> Void) throws {
-        let estimate = entries.reduce(frame.count) { $0 + FeedParts.estimatedSize(of: $1) }
-        bytes = []
-        bytes.reserveCapacity(estimate)
-        bytes += frame[..<prefixCount]
-        entriesStart = prefixCount
+        precondition(digests.map { $0.count == entries.count } ?? (reuse == nil), "one digest per entry, to reuse entries")
+        // What the entries to write take; the borrowed ones stay where they are.
+        let borrowed: [Range<Int>?] = entries.indices.map { index in digests.flatMap { reuse?.range(of: $0[index]) } }
+        let estimate = zip(entries, borrowed).reduce(frame.count) { $0 + ($1.1 == nil ? FeedParts.estimatedSize(of: $1.0) : 0) }
+        storage = []
+        storage.reserveCapacity(estimate)
+        storage += frame[..<prefixCount]
+        self.prefixCount = prefixCount
+        source = reuse
         entryRanges = []
         entryRanges.reserveCapacity(entries.count)
-        precondition(digests.map { $0.count == entries.count } ?? (reuse == nil), "one digest per entry, to reuse entries")
+        pieces = []
+        pieces.reserveCapacity(entries.count)
+        var position = prefixCount
         for batchStart in stride(from: 0, to: entries.count, by: FeedParts.batchSize) {
             let batch = entries[batchStart..<min(entries.count, batchStart + FeedParts.batchSize)]
-            let slots = ResultSlots<Result<(digest: String?, bytes: [UInt8], reused: Bool), any Error>>(count: batch.count)
+            let slots = ResultSlots<Result<[UInt8], any Error>>(count: batch.count)
             DispatchQueue.concurrentPerform(iterations: batch.count) { index in
                 let entry = batch[batch.startIndex + index]
                 slots[index] = Result {
-                    let digest = digests?[batch.startIndex + index]
-                    if let digest, let old = reuse?.entry(digest) { return (digest, old, true) }
+                    if borrowed[batch.startIndex + index] != nil { return [] }
                     let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entry))
                     try write(entry, w)
-                    return (digest, try w.finishFragment(), false)
+                    return try w.finishFragment()
                 }
             }
-            for result in slots.values {
-                let entry = try result.get()
-                let start = bytes.count
-                bytes += entry.bytes
-                if entry.reused { reusedEntries.insert(entryRanges.count) }
-                if let digest = entry.digest { entryDigests.append(digest) }
-                entryRanges.append(start..<bytes.count)
+            for (offset, result) in slots.values.enumerated() {
+                let written = try result.get()
+                let index = batchStart + offset
+                if let digest = digests?[index] { entryDigests.append(digest) }
+                if let range = borrowed[index] {
+                    reusedEntries.insert(index)
+                    pieces.append(.borrowed(range))
+                    entryRanges.append(position..<position + range.count)
+                    position += range.count
+                } else {
+                    let start = storage.count
+                    storage += written
+                    pieces.append(.own(start..<storage.count))
+                    entryRanges.append(position..<position + written.count)
+                    position += written.count
+                }
             }
         }
-        bytes += frame[prefixCount...]
+        suffixStart = storage.count
+        storage += frame[prefixCount...]
+        count = position + frame.count - prefixCount
+    }
+}
+
+extension FeedParts: Equatable {
+    /// The same document, cut at the same places.
+    public static func == (a: FeedParts, b: FeedParts) -> Bool {
+        a.count == b.count && a.entryRanges == b.entryRanges && a.prefixCount == b.prefixCount
+            && a.entryDigests == b.entryDigests && a.reusedEntries == b.reusedEntries && a.bytes == b.bytes
     }
 }
