@@ -3,6 +3,11 @@ import Testing
 @testable import Crier
 
 /// Nine aliases of aliases: 9^9 values once expanded.
+/// `aliasBomb` with its last line, `tags: *i`, replaced.
+private func aliasBomb(endingWith last: String) -> String {
+    aliasBomb.replacingOccurrences(of: "tags: *i", with: last)
+}
+
 private let aliasBomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
     + zip("bcdefghi", "abcdefgh").map { name, previous in
         "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
@@ -77,6 +82,28 @@ struct LoadingErrorTests {
         #expect(error.path.hasSuffix("post.md"))
         #expect(error.line == line)
         #expect(error.message.contains(message), "\(error)")
+    }
+
+    // The aliases of `aliasBomb` as a key: Yams would hash it expanded while composing,
+    // for hours; refused before Yams composes it.
+    @Test(arguments: [
+        (aliasBomb(endingWith: "? *i\n: x"), 11),
+        (aliasBomb(endingWith: "[*i, *h]: x"), 11),
+        (aliasBomb(endingWith: "nested:\n  *i : x"), 12),
+        (aliasBomb(endingWith: "list: [{*i : x}]"), 11),
+    ])
+    func anAliasOfAListAsAKeyIsAnError(source: String, line: Int) throws {
+        let result = try load(["post.md": Array(source.utf8)])
+        #expect(result.posts.isEmpty)
+        let error = try #require(result.errors.first)
+        #expect(error.line == line)
+        #expect(error.message.contains("this key is an alias of a list or mapping"), "\(error)")
+    }
+
+    @Test func brokenYAMLWithAnAliasOfAListAsAKeyIsReportedWithoutComposingTheKey() throws {
+        let result = try load(["post.md": Array(aliasBomb(endingWith: "? *i\n: x\nbad: [unclosed").utf8)])
+        let error = try #require(result.errors.first)
+        #expect(error.message.contains("YAML"), "\(error)")
     }
 
     @Test func rawHTMLIsDroppedWhenTheSiteDisallowsIt() throws {

@@ -151,6 +151,25 @@ struct LoadingYAMLTypingTests {
         #expect(table["<<"] == table["base"])
     }
 
+    @Test func aliasesOfScalarsMayBeKeysAndAsterisksInTextAreText() throws {
+        let table = try parse("""
+        list: &l [a, b]
+        &k name: first
+        nested:
+          ? *k
+          : second
+        title: "*bold* and 5 *l"
+        note: 2 *l
+        copy: *l
+        """)
+        #expect(table["nested"]?.table?["name"] == .string("second"))
+        #expect(table["title"] == .string("*bold* and 5 *l"))
+        #expect(table["note"] == .string("2 *l"))
+        #expect(table["copy"] == table["list"])
+        // An alias of a list as a key is refused, wherever the key is.
+        #expect(failure("list: &l [a]\nouter:\n  inner:\n    ? *l\n    : x\n")?.line == 5)
+    }
+
     @Test func keysThatLookTypedAreStillKeys() throws {
         let table = try parse("""
         1: int

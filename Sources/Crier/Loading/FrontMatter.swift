@@ -137,6 +137,8 @@ enum SourceText {
             node = try compose(source)
         } catch let error as YamlError {
             throw yamlError(error, path: path(), firstLine: firstLine)
+        } catch let error as AliasKeyError {
+            throw PostError(path: path(), line: error.line + firstLine - 1, message: "YAML: this key is an alias of a list or mapping, or holds one; write keys out as text")
         } catch let error as AliasExpansionError {
             throw PostError(path: path(), line: error.line + firstLine - 1, message: "YAML: aliases here expand to more than \(error.limit) values (an alias bomb?); write the values out instead")
         } catch {
@@ -163,8 +165,14 @@ enum SourceText {
     /// result sees it expanded: a few lines of aliases of aliases ("billion laughs") stand
     /// for billions of values. A text whose aliases expand to more values than it has bytes
     /// (plus a margin) is refused before anything walks it.
+    ///
+    /// Yams also hashes every mapping key while it composes, to find duplicates, and an
+    /// alias of a list as a key (or in one) is hashed expanded before any of that can be
+    /// counted. So a text with such aliases is first composed with each alias written as a
+    /// plain word, which cannot expand, and refused if any key holds one.
     static func compose(_ source: String) throws -> Node? {
         let limit = source.utf8.count + 100_000
+        if let line = try aliasKeyLine(source) { throw AliasKeyError(line: line) }
         if let node = try? Yams.compose(yaml: source, .basic, .default, yamlEncoding) {
             try checkExpandedSize(node, limit: limit)
             if keysAreText(node) { return node }
@@ -172,6 +180,83 @@ enum SourceText {
         let node = try Yams.compose(yaml: source, .default, .default, yamlEncoding)
         if let node { try checkExpandedSize(node, limit: limit) }
         return node
+    }
+
+    /// A mapping key that holds an alias of a list or mapping, at this line of the text (1-based).
+    struct AliasKeyError: Error {
+        var line: Int
+    }
+
+    /// The line of the first mapping key in `source` that holds an alias of a list or a
+    /// mapping, found by composing the text with every alias replaced by a plain word of
+    /// its own; `nil` when there is none. (An alias of a scalar as a key is harmless, and
+    /// read as usual.) Throws Yams' error when that text does not compose: the text itself,
+    /// which differs only in its aliases, would fail the same way, and must not be composed
+    /// for it to tell.
+    static func aliasKeyLine(_ source: String) throws -> Int? {
+        // libyaml's anchors and aliases: `&` or `*` at the start of a token, then letters,
+        // digits, `-` or `_`. Replacing a `*` that is not one (in a quoted or plain scalar)
+        // changes only text, and taking an anchor for a list's errs on the safe side.
+        let utf8 = Array(source.utf8)
+        var bytes: [UInt8] = []
+        var aliases: [String: String] = [:]  // word → the alias's anchor name
+        var collections: Set<String> = []  // anchors that may name a list or a mapping
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
+            guard byte == UInt8(ascii: "*") || byte == UInt8(ascii: "&"), index < utf8.count, isAnchorByte(utf8[index]),
+                  index == 1 || " \t\r\n[{,?:".utf8.contains(utf8[index - 2]) else {
+                bytes.append(byte)
+                continue
+            }
+            let start = index
+            while index < utf8.count, isAnchorByte(utf8[index]) { index += 1 }
+            let name = String(decoding: utf8[start..<index], as: UTF8.self)
+            if byte == UInt8(ascii: "&") {
+                var next = index
+                while next < utf8.count, utf8[next] == UInt8(ascii: " ") || utf8[next] == UInt8(ascii: "\t") { next += 1 }
+                if next == utf8.count || "[{\r\n#!".utf8.contains(utf8[next]) { collections.insert(name) }
+                bytes += utf8[(start - 1)..<index]
+            } else {
+                let word = "crier-alias-\(aliases.count + 1)"
+                aliases[word] = name
+                bytes += word.utf8
+            }
+        }
+        guard aliases.values.contains(where: collections.contains),
+              let node = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self), .basic, .default, yamlEncoding) else {
+            return nil
+        }
+        func holdsCollectionAlias(_ node: Node) -> Bool {
+            switch node {
+            case .scalar(let scalar): return scalar.style == .plain && aliases[scalar.string].map(collections.contains) == true
+            case .alias: return true
+            case .sequence(let sequence): return sequence.contains(where: holdsCollectionAlias)
+            case .mapping(let mapping): return mapping.contains { holdsCollectionAlias($0.key) || holdsCollectionAlias($0.value) }
+            }
+        }
+        func firstAliasKey(_ node: Node) -> Int? {
+            switch node {
+            case .scalar, .alias: return nil
+            case .sequence(let sequence): return sequence.lazy.compactMap(firstAliasKey).first
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    if holdsCollectionAlias(key) { return key.mark?.line ?? 1 }
+                    if let line = firstAliasKey(value) { return line }
+                }
+                return nil
+            }
+        }
+        return firstAliasKey(node)
+    }
+
+    private static func isAnchorByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     struct AliasExpansionError: Error {
