@@ -29,6 +29,40 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
 }
 
 @Suite struct PublishCommandTests {
+    @Test func aPublishThatCopiesEntriesFromHundredsOfFilesNeedsFewFileDescriptors() throws {
+        // 120 posts in archive pages of 1: about 240 Atom and RSS files, each of whose
+        // entries the second run copies from the file published before.
+        let dir = try makePublishSite("archive: true\narchive_size: 1\nformats: [atom, rss]", posts: 1)
+        for day in 1...120 { try writePublishPost(dir, day: day, body: "Text of post \(day).") }
+        #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: dir.url.appendingPathComponent("public").path)
+            .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".xml") || $0.hasSuffix(".rss")) }
+        #expect(pages.count > 200)
+        try writePublishPost(dir, day: 121, body: "A new post.")
+        try writePublishPost(dir, day: 60, body: "Edited text of post 60.")
+
+        // Under a limit of 64 open files, far fewer than the files copied from.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" publish --verbose", CrierBinary.url.path]
+        process.currentDirectoryURL = dir.url
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(message)")
+
+        // The same files as a fresh build of the same posts.
+        #expect(try CrierBinary.run(["build", "--output", "built"], in: dir.url).status == 0)
+        for page in pages {
+            let published = FileManager.default.contents(atPath: dir.url.appendingPathComponent("public/" + page).path)
+            let built = FileManager.default.contents(atPath: dir.url.appendingPathComponent("built/" + page).path)
+            #expect(published != nil && published == built, "\(page)")
+        }
+    }
+
     @Test func publishPrintsNothingOnSuccessAndListsWhatChangedWithVerbose() throws {
         let dir = try makePublishSite()
         let first = try CrierBinary.run(["publish"], in: dir.url)

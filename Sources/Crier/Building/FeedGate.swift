@@ -39,7 +39,9 @@ public enum FeedGate {
                     document.removeAll(keepingCapacity: true)
                     document += parts.prefix
                     // Entries borrowed from the published file are read from it.
-                    for slot in batches[batch] { document += try parts.entry(pending[slot]) }
+                    try parts.reading { entry in
+                        for slot in batches[batch] { document += try entry(pending[slot]) }
+                    }
                     document += parts.suffix
                     return FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
                         .filter { $0.severity == .error || $0.severity == .warning }
@@ -62,8 +64,9 @@ public enum FeedGate {
             guard !diagnostics.isEmpty else { continue }
             if fileLines.isEmpty {
                 var line = prefixLines + 1
+                let entries = parts.entries
                 fileLines = parts.entryRanges.indices.map { index in
-                    defer { line += ((try? parts.entry(index)) ?? []).lineCount }
+                    defer { line += index < entries.count ? entries[index].lineCount : 0 }
                     return line
                 }
                 fileLines.append(line)

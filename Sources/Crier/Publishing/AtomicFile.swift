@@ -82,7 +82,8 @@ public enum AtomicFile {
     }
 
     /// Whether the file at `url` holds exactly the document `parts`; its borrowed entries
-    /// are read only when the sizes agree.
+    /// are read only when the sizes agree (and a file they are borrowed from that changed
+    /// meanwhile, perhaps the one at `url`, makes the answer no).
     static func holds(_ parts: FeedParts, at url: URL) -> Bool {
         var info = stat()
         guard stat(url.path, &info) == 0, Int(info.st_size) == parts.count else { return false }

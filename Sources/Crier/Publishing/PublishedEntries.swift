@@ -98,12 +98,13 @@ struct PublishedEntries: Equatable {
 
 /// The entries of a file as a previous publish wrote it, by `EntryDigest`: `FeedParts`
 /// borrow them, and they are read from the file only when asked for or copied by the
-/// kernel into the new version; the old file is never held in memory.
+/// kernel into the new version; the old file is never held in memory, nor held open
+/// between reads (a publish may borrow from a thousand archive pages).
 final class EntrySource: Sendable {
-    private let descriptor: Int32
     /// The old file's path.
     let path: String
-    /// The old file's `stat` identity, checked when it was opened.
+    /// The old file's `stat` identity, checked whenever the file is opened and after each
+    /// read from it.
     let identity: StateFiles.Identity
     let ranges: [String: Range<Int>]
     /// The file's `FeedParts.frameDigest`.
@@ -112,18 +113,9 @@ final class EntrySource: Sendable {
     /// writes files nobody validated).
     let validated: Bool
 
-    /// The file at `path`, when it is still the one with this `identity` (as the file
-    /// opened, so that a file replaced meanwhile is not read instead).
+    /// The file at `path`, when it is still the one with this `identity`.
     init?(path: String, identity: StateFiles.Identity, ranges: [String: Range<Int>], frame: String, validated: Bool) {
-        // Non-blocking: something other than a regular file put at the path (a FIFO)
-        // must not stall the publish; its identity does not match anyway.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        guard StateFiles.identity(descriptor: fd) == identity else {
-            close(fd)
-            return nil
-        }
-        descriptor = fd
+        guard StateFiles.identity(path) == identity else { return nil }
         self.path = path
         self.identity = identity
         self.ranges = ranges
@@ -131,66 +123,104 @@ final class EntrySource: Sendable {
         self.validated = validated
     }
 
-    deinit { close(descriptor) }
-
     /// Where the entry with this digest is in the old file, if it has one there.
     func range(of digest: String) -> Range<Int>? {
         guard let range = ranges[digest], range.lowerBound >= 0, range.upperBound <= identity.size else { return nil }
         return range
     }
 
-    /// The bytes at `range` in the old file.
-    func read(_ range: Range<Int>) throws -> [UInt8] {
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
-            count = 0
-            while count < buffer.count {
-                let n = pread(descriptor, buffer.baseAddress! + count, buffer.count - count, off_t(range.lowerBound + count))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    failure = n == 0 ? EIO : errno
-                    return
-                }
-                count += n
-            }
-        }
-        if failure != 0 { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: " + String(cString: strerror(failure))) }
-        return bytes
+    /// The old file, open for `body`, which reads or copies from it by offset: throws
+    /// unless the file is still the one with `identity` when opened and once `body` is
+    /// done (any write to it changes its status-change time), so what `body` read is the
+    /// published file's.
+    func reading<T>(_ body: (OpenFile) throws -> T) throws -> T {
+        // Non-blocking: something other than a regular file put at the path (a FIFO)
+        // must not stall the publish; its identity does not match anyway.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: " + String(cString: strerror(errno))) }
+        defer { close(fd) }
+        guard StateFiles.identity(descriptor: fd) == identity else { throw changed }
+        let result = try body(OpenFile(descriptor: fd, path: path))
+        guard StateFiles.identity(descriptor: fd) == identity else { throw changed }
+        return result
     }
 
-    /// Appends the bytes at `range` in the old file to `fd` (`output` names it in errors),
-    /// copied by the kernel from file to file (`copy_file_range`), or read and written
-    /// where it cannot.
-    func copy(_ range: Range<Int>, to fd: Int32, path output: String) throws {
-        var offset = off_t(range.lowerBound)
-        let end = off_t(range.upperBound)
-        while offset < end {
-            let n = EntrySource.copyFileRange.map { $0(descriptor, &offset, fd, nil, Int(end - offset), 0) } ?? -2
-            if n > 0 { continue }
-            if n < 0 && errno == EINTR { continue }
-            if n == 0 { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: it is shorter than it was") }
-            // Not between these files (another file system, an old kernel or C library):
-            // by hand, a megabyte at a time.
-            guard n == -2 || [EXDEV, ENOSYS, EOPNOTSUPP, EINVAL].contains(errno) else {
-                throw AtomicFile.WriteError(path: output, reason: String(cString: strerror(errno)))
+    private var changed: AtomicFile.WriteError {
+        AtomicFile.WriteError(path: path, reason: "changed while this run copied entries from it; run again")
+    }
+
+    /// The old file while `reading` has it open.
+    struct OpenFile {
+        let descriptor: Int32
+        let path: String
+
+        /// The bytes at `range`.
+        func read(_ range: Range<Int>) throws -> [UInt8] {
+            var failure: Int32 = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    let n = pread(descriptor, buffer.baseAddress! + count, buffer.count - count, off_t(range.lowerBound + count))
+                    if n > 0 {
+                        count += n
+                        continue
+                    }
+                    let error = n == 0 ? EIO : errno
+                    if error == EINTR { continue }
+                    failure = error
+                    return
+                }
+            }
+            guard failure == 0 else {
+                throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: " + String(cString: strerror(failure)))
+            }
+            return bytes
+        }
+
+        /// Appends the bytes at `range` to `fd` (`output` names it in errors), copied by the
+        /// kernel from file to file (`copy_file_range`), or read and written where it
+        /// cannot.
+        func copy(_ range: Range<Int>, to fd: Int32, path output: String) throws {
+            var offset = off_t(range.lowerBound)
+            let end = off_t(range.upperBound)
+            if let copyFileRange = EntrySource.copyFileRange {
+                while offset < end {
+                    let n = copyFileRange(descriptor, &offset, fd, nil, Int(end - offset), 0)
+                    if n > 0 { continue }
+                    if n == 0 { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: it is shorter than it was") }
+                    let error = errno
+                    if error == EINTR { continue }
+                    // Refused between these files (another file system, an old kernel, a
+                    // sandbox): copied by hand from here on.
+                    guard EntrySource.refusals.contains(error) else {
+                        throw AtomicFile.WriteError(path: output, reason: String(cString: strerror(error)))
+                    }
+                    break
+                }
             }
             while offset < end {
-                let piece = Int(offset)..<min(Int(end), Int(offset) + (1 << 20))
+                let piece = Int(offset)..<min(Int(end), Int(offset) + EntrySource.pieceSize)
                 try AtomicFile.writeAll(try read(piece)[...], to: fd, path: output)
                 offset += off_t(piece.count)
             }
         }
     }
 
+    /// What `copy_file_range` answers when it cannot copy between two files at all.
+    private static let refusals: Set<Int32> = [EXDEV, ENOSYS, EOPNOTSUPP, EINVAL, EPERM, EBADF, ETXTBSY]
+    /// How much is read at a time when copying by hand.
+    static let pieceSize = 1 << 20
+
     /// The C library's `copy_file_range(2)`, found at run time: Swift's Glibc module
-    /// leaves it out (it is a GNU extension).
+    /// leaves it out (it is a GNU extension); `nil` without it (glibc before 2.27).
     private typealias CopyFileRange = @convention(c) (Int32, UnsafeMutablePointer<off_t>?, Int32, UnsafeMutablePointer<off_t>?, Int, UInt32) -> Int
     private static let copyFileRange: CopyFileRange? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range")
         .map { unsafeBitCast($0, to: CopyFileRange.self) }
+    /// Whether the kernel can be asked to copy entries (tests check it is used).
+    static var copiesInTheKernel: Bool { copyFileRange != nil }
 
-    /// Whether the old file is still as it was when opened: a write to it while entries
-    /// were copied would have changed its status-change time.
-    var isIntact: Bool { StateFiles.identity(descriptor: descriptor) == identity }
+    /// Whether the old file is still as it was: a write to it changes its status-change time.
+    var isIntact: Bool { StateFiles.identity(path) == identity }
 
     /// Whether `parts`, made from this source, are byte for byte the old file: `true` when
     /// every entry was copied to where it was, around the same frame (`sameFrame`: equal

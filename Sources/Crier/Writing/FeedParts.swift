@@ -41,62 +41,78 @@ public struct FeedParts: Sendable {
     /// Whether some entries are borrowed.
     private var borrows: Bool { source != nil && !reusedEntries.isEmpty }
 
-    /// Entry `index`'s bytes, read from the file it is borrowed from if it is.
-    func entry(_ index: Int) throws -> ArraySlice<UInt8> {
-        switch pieces[index] {
-        case .own(let range): return storage[range]
-        case .borrowed(let range): return try source!.read(range)[...]
+    /// Calls `body` with a function that gives each entry's bytes by index, the borrowed
+    /// ones read from their file, which is open meanwhile and checked unchanged after.
+    func reading<T>(_ body: (_ entry: (Int) throws -> ArraySlice<UInt8>) throws -> T) throws -> T {
+        guard borrows, let source else {
+            return try body { index in
+                guard case .own(let range) = pieces[index] else { preconditionFailure("an entry borrowed from no file") }
+                return storage[range]
+            }
+        }
+        return try source.reading { file in
+            try body { index in
+                switch pieces[index] {
+                case .own(let range): return storage[range]
+                case .borrowed(let range): return try file.read(range)[...]
+                }
+            }
         }
     }
 
-    /// Each entry's bytes (borrowed ones read from their file: empty if that fails).
-    public var entries: [ArraySlice<UInt8>] { pieces.indices.map { (try? entry($0)) ?? [] } }
+    /// Entry `index`'s bytes, read from the file it is borrowed from if it is.
+    func entry(_ index: Int) throws -> ArraySlice<UInt8> {
+        try reading { try $0(index) }
+    }
+
+    /// Each entry's bytes (borrowed ones read from their file: none if that fails).
+    public var entries: [ArraySlice<UInt8>] {
+        (try? reading { entry in try pieces.indices.map(entry) }) ?? []
+    }
 
     /// The whole document (borrowed entries read from their file). Empty when a borrowed
-    /// entry cannot be read back; `write(to:path:)` reports why.
+    /// entry cannot be read back or its file changed; `write(to:path:)` reports why.
     public var bytes: [UInt8] {
         guard borrows else { return storage }
-        var document: [UInt8] = []
-        document.reserveCapacity(count)
-        document += prefix
-        for index in pieces.indices {
-            guard let entry = try? entry(index) else { return [] }
-            document += entry
-        }
-        document += suffix
-        return document
+        return (try? reading { entry in
+            var document: [UInt8] = []
+            document.reserveCapacity(count)
+            document += prefix
+            for index in pieces.indices { document += try entry(index) }
+            document += suffix
+            return document
+        }) ?? []
     }
 
     /// Writes the whole document to `fd` (`path` names it in errors): its own bytes with
     /// `write`, each run of borrowed entries that lie together in their file with one
-    /// kernel copy; then checks the file borrowed from was not changed meanwhile.
+    /// kernel copy. Throws if the file borrowed from changed meanwhile.
     func write(to fd: Int32, path: String) throws {
         guard borrows, let source else { return try AtomicFile.writeAll(storage[...], to: fd, path: path) }
-        try AtomicFile.writeAll(prefix, to: fd, path: path)
-        var index = 0
-        while index < pieces.count {
-            switch pieces[index] {
-            case .own(let first):
-                var end = first.upperBound
-                index += 1
-                while index < pieces.count, case .own(let next) = pieces[index], next.lowerBound == end {
-                    end = next.upperBound
+        try source.reading { file in
+            try AtomicFile.writeAll(prefix, to: fd, path: path)
+            var index = 0
+            while index < pieces.count {
+                switch pieces[index] {
+                case .own(let first):
+                    var end = first.upperBound
                     index += 1
-                }
-                try AtomicFile.writeAll(storage[first.lowerBound..<end], to: fd, path: path)
-            case .borrowed(let first):
-                var end = first.upperBound
-                index += 1
-                while index < pieces.count, case .borrowed(let next) = pieces[index], next.lowerBound == end {
-                    end = next.upperBound
+                    while index < pieces.count, case .own(let next) = pieces[index], next.lowerBound == end {
+                        end = next.upperBound
+                        index += 1
+                    }
+                    try AtomicFile.writeAll(storage[first.lowerBound..<end], to: fd, path: path)
+                case .borrowed(let first):
+                    var end = first.upperBound
                     index += 1
+                    while index < pieces.count, case .borrowed(let next) = pieces[index], next.lowerBound == end {
+                        end = next.upperBound
+                        index += 1
+                    }
+                    try file.copy(first.lowerBound..<end, to: fd, path: path)
                 }
-                try source.copy(first.lowerBound..<end, to: fd, path: path)
             }
-        }
-        try AtomicFile.writeAll(suffix, to: fd, path: path)
-        guard source.isIntact else {
-            throw AtomicFile.WriteError(path: source.path, reason: "changed while this run copied entries from it; run again")
+            try AtomicFile.writeAll(suffix, to: fd, path: path)
         }
     }
 
@@ -213,9 +229,11 @@ public struct FeedParts: Sendable {
 }
 
 extension FeedParts: Equatable {
-    /// The same document, cut at the same places.
+    /// The same document, cut at the same places, with the same entries borrowed from the
+    /// same version of the same file (compared without reading it).
     public static func == (a: FeedParts, b: FeedParts) -> Bool {
-        a.count == b.count && a.entryRanges == b.entryRanges && a.prefixCount == b.prefixCount
-            && a.entryDigests == b.entryDigests && a.reusedEntries == b.reusedEntries && a.bytes == b.bytes
+        a.count == b.count && a.entryRanges == b.entryRanges && a.prefixCount == b.prefixCount && a.pieces == b.pieces
+            && a.storage == b.storage && a.entryDigests == b.entryDigests && a.reusedEntries == b.reusedEntries
+            && a.source?.path == b.source?.path && a.source?.identity == b.source?.identity
     }
 }
