@@ -28,8 +28,17 @@ public struct FeedParts: Sendable {
     public private(set) var count: Int
 
     private enum Piece: Sendable, Equatable {
+        /// At this range of `storage`.
         case own(Range<Int>)
+        /// At this range of `source`.
         case borrowed(Range<Int>)
+
+        var isBorrowed: Bool { if case .borrowed = self { true } else { false } }
+        var range: Range<Int> {
+            switch self {
+            case .own(let range), .borrowed(let range): range
+            }
+        }
     }
 
     /// Everything before the first entry.
@@ -93,23 +102,18 @@ public struct FeedParts: Sendable {
             try AtomicFile.writeAll(prefix, to: fd, path: path)
             var index = 0
             while index < pieces.count {
-                switch pieces[index] {
-                case .own(let first):
-                    var end = first.upperBound
+                // The run of pieces from `index` of the same kind that lie end to end.
+                let borrowed = pieces[index].isBorrowed
+                let start = pieces[index].range.lowerBound
+                var end = start
+                while index < pieces.count, pieces[index].isBorrowed == borrowed, pieces[index].range.lowerBound == end {
+                    end = pieces[index].range.upperBound
                     index += 1
-                    while index < pieces.count, case .own(let next) = pieces[index], next.lowerBound == end {
-                        end = next.upperBound
-                        index += 1
-                    }
-                    try AtomicFile.writeAll(storage[first.lowerBound..<end], to: fd, path: path)
-                case .borrowed(let first):
-                    var end = first.upperBound
-                    index += 1
-                    while index < pieces.count, case .borrowed(let next) = pieces[index], next.lowerBound == end {
-                        end = next.upperBound
-                        index += 1
-                    }
-                    try file.copy(first.lowerBound..<end, to: fd, path: path)
+                }
+                if borrowed {
+                    try file.copy(start..<end, to: fd, path: path)
+                } else {
+                    try AtomicFile.writeAll(storage[start..<end], to: fd, path: path)
                 }
             }
             try AtomicFile.writeAll(suffix, to: fd, path: path)
