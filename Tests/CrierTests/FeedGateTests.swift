@@ -114,6 +114,39 @@ import Testing
         #expect(FeedGate.check(file) == whole.filter { !$0.contains(":\(self.line(of: 3, in: file)):") && !$0.contains(":\(self.line(of: 18, in: file)):") })
     }
 
+    /// An entry that is not even well-formed stops the parser, so the documents it is
+    /// checked in say nothing of what follows it: every other broken entry is still
+    /// reported, at its line.
+    @Test(arguments: [Crier.FeedFormat.atom, .rss])
+    func anEntryThatStopsTheParserDoesNotHideTheEntriesAfterIt(format: Crier.FeedFormat) throws {
+        let sample = try rendered(format)
+        let closing = format == .atom ? "</id>" : "</guid>"
+        var entries: [ArraySlice<UInt8>] = []
+        for copy in 0..<4 {
+            for entry in sample.parts.entries {
+                let text = String(decoding: entry, as: UTF8.self).replacingOccurrences(of: closing, with: "-\(copy)" + closing)
+                entries.append(ArraySlice(text.utf8))
+            }
+        }
+        var file = sample
+        file.parts = FeedParts(prefix: sample.parts.prefix, entries: entries, suffix: sample.parts.suffix)
+        let (old, new) = format == .atom ? ("<published>", "<published>not a date") : ("<pubDate>", "<pubDate>not a date")
+        // Entry 1 never closes its title; entries 2 and 5, in the same batch, have bad dates.
+        file = try breaking(file, entry: 1, "</title>", "</titl>")
+        file = try breaking(file, entry: 2, old, new)
+        file = try breaking(file, entry: 5, old, new)
+        #expect(5 < FeedGate.batchEntries)
+        let problems = FeedGate.check(file)
+        for index in [2, 5] {
+            #expect(problems.contains { $0.contains(":\(line(of: index, in: file)):") }, "entry \(index): \(problems)")
+        }
+        let entryOne = file.parts.prefix.lineCount + file.parts.entries[..<1].reduce(0) { $0 + $1.lineCount } + 1
+        let entryTwo = entryOne + file.parts.entries[1].lineCount
+        #expect(problems.contains { message in
+            (entryOne..<entryTwo).contains { message.contains(":\($0):") } && message.contains("error")
+        }, "\(problems)")
+    }
+
     /// The line of the whole file that the date of entry `index` is on.
     func line(of index: Int, in file: RenderedFile) -> Int {
         let before = file.parts.prefix.lineCount + file.parts.entries[..<index].reduce(0) { $0 + $1.lineCount }

@@ -27,33 +27,31 @@ public enum FeedGate {
         }
         let pending = parts.entryRanges.indices.filter { !file.knownValidEntries.contains($0) }
         guard !pending.isEmpty else { return [] }
-        let batches = batched(pending, of: parts)
-
-        let found = ResultSlots<Result<[Diagnostic], any Error>>(count: batches.count)
-        // One worker per core, each with one document buffer it refills for every batch.
-        let workers = min(batches.count, ProcessInfo.processInfo.activeProcessorCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var document: [UInt8] = []
-            for batch in stride(from: worker, to: batches.count, by: workers) {
-                found[batch] = Result {
-                    document.removeAll(keepingCapacity: true)
-                    document += parts.prefix
-                    // Entries borrowed from the published file are read from it.
-                    try parts.reading { entry in
-                        for slot in batches[batch] { document += try entry(pending[slot]) }
-                    }
-                    document += parts.suffix
-                    return FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
-                        .filter { $0.severity == .error || $0.severity == .warning }
-                }
-            }
+        var batches = batched(pending, of: parts)
+        var found = validate(batches, of: pending, in: file)
+        // Rare: a batch with problems is validated again an entry at a time, as an error
+        // that stops the parser in one entry would hide those of the entries after it.
+        let failed = batches.indices.filter { index in
+            guard batches[index].count > 1, case .success(let diagnostics) = found[index] else { return false }
+            return !diagnostics.isEmpty
         }
+        if !failed.isEmpty {
+            let singles = failed.flatMap { index in batches[index].map { $0..<$0 + 1 } }
+            let again = validate(singles, of: pending, in: file)
+            var merged: [(batch: Range<Int>, found: Result<[Diagnostic], any Error>)] = []
+            for index in batches.indices where !failed.contains(index) { merged.append((batches[index], found[index])) }
+            merged += zip(singles, again).map { ($0, $1) }
+            merged.sort { $0.batch.lowerBound < $1.batch.lowerBound }
+            batches = merged.map(\.batch)
+            found = merged.map(\.found)
+        }
+
         // Rare: each diagnostic's line is moved from the batch's document to the whole file.
         let prefixLines = parts.prefix.lineCount
         var fileLines: [Int] = []  // the file line each entry starts on, then the suffix's
         var messages: [String] = []
         var seen: Set<String> = []
-        for (batch, result) in zip(batches, found.values) {
+        for (batch, result) in zip(batches, found) {
             let diagnostics: [Diagnostic]
             switch result {
             case .success(let found): diagnostics = found
@@ -91,6 +89,33 @@ public enum FeedGate {
             }
         }
         return messages
+    }
+
+    /// The errors and warnings in each of `batches` (runs of indices into `pending`, the
+    /// entries of `file` to check), each validated as one document between the file's
+    /// prefix and suffix, in parallel.
+    private static func validate(_ batches: [Range<Int>], of pending: [Int], in file: RenderedFile) -> [Result<[Diagnostic], any Error>] {
+        let parts = file.parts
+        let found = ResultSlots<Result<[Diagnostic], any Error>>(count: batches.count)
+        // One worker per core, each with one document buffer it refills for every batch.
+        let workers = min(batches.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var document: [UInt8] = []
+            for batch in stride(from: worker, to: batches.count, by: workers) {
+                found[batch] = Result {
+                    document.removeAll(keepingCapacity: true)
+                    document += parts.prefix
+                    // Entries borrowed from the published file are read from it.
+                    try parts.reading { entry in
+                        for slot in batches[batch] { document += try entry(pending[slot]) }
+                    }
+                    document += parts.suffix
+                    return FeedValidator.validate(bytes: document, fileName: file.path).diagnostics
+                        .filter { $0.severity == .error || $0.severity == .warning }
+                }
+            }
+        }
+        return found.values
     }
 
     /// Consecutive runs of `pending` (indices into `pending`), each one document.
