@@ -380,6 +380,65 @@ final class PublishSite {
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
     }
 
+    @Test func aDocumentBorrowingEntriesIsComparedWithTheFileOnDiskPieceByPiece() async throws {
+        let site = try PublishSite("formats: [rss]")
+        for day in 1...6 { try site.post("p\(day)", day: day, body: "Text of post \(day).") }
+        var options = site.options()
+        #expect(try await site.publish(options).succeeded)
+        let feed = site.output.appendingPathComponent("feed.rss")
+        let published = try Array(Data(contentsOf: feed))
+        let records = PublishedEntries.read(site.root.appendingPathComponent("public/.crier/entries"))
+        let output = site.output
+        func plan() throws -> RenderedFile {
+            var build = BuildOptions()
+            build.now = options.build.now
+            let plan = BuildPipeline.plan(try site.jobs(), options: build, reuse: { path, format in
+                records.source(for: path, format: format, in: output)
+            })
+            return try #require(plan.outcome.files.first)
+        }
+
+        // An RSS item does not show when its post was updated: a new `updated` date (older
+        // than the newest post's, so the channel's date stays) changes the entry's digest,
+        // so it is written again, but not its bytes. Same size, same frame, one entry of
+        // its own: only comparing can tell, and the file is found to be what is on disk.
+        try site.write("posts/p2.md", """
+            ---
+            title: "Post p2"
+            date: \(FeedDates.rfc3339(Date(timeIntervalSince1970: 1_704_067_200 + 2 * 86_400 + 9 * 3_600)))
+            updated: \(FeedDates.rfc3339(Date(timeIntervalSince1970: 1_704_067_200 + 3 * 86_400)))
+            ---
+
+            Text of post 2.
+
+            """)
+        let same = try plan()
+        #expect(same.parts.reusedEntries.count == 5 && same.parts.count == published.count)
+        #expect(same.matchesPublished == nil)
+        #expect(same.parts.matches(fileAt: feed.path))
+        // A copy elsewhere is compared entry by entry, borrowed ones read from the source.
+        let copy = site.root.appendingPathComponent("copy.rss")
+        try Data(published).write(to: copy)
+        #expect(same.parts.matches(fileAt: copy.path))
+        let borrowed = try #require(same.parts.reusedEntries.min())
+        var altered = published
+        altered[same.parts.entryRanges[borrowed].lowerBound + 10] ^= 0x01
+        try Data(altered).write(to: copy)
+        #expect(!same.parts.matches(fileAt: copy.path))
+        #expect(!same.parts.matches(fileAt: site.root.appendingPathComponent("missing.rss").path))
+        // And the publish leaves the file alone.
+        options.build.now = Date()
+        let report = try await site.publish(options)
+        #expect(report.succeeded && report.written.isEmpty && report.unchanged == 1)
+        #expect(try Array(Data(contentsOf: feed)) == published)
+
+        // The same size with other bytes in its own entry: not the file on disk.
+        try site.post("p2", day: 2, body: "Text of post X.")
+        let other = try plan()
+        #expect(other.parts.count == published.count && other.matchesPublished == nil)
+        #expect(!other.parts.matches(fileAt: feed.path))
+    }
+
     @Test func borrowedEntriesAreReadAndWrittenWhereTheKernelCannotCopyThem() async throws {
         let site = try PublishSite("formats: [atom]")
         // Over a megabyte of entries, so the copy by hand takes several pieces.

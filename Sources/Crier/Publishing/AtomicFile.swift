@@ -81,44 +81,6 @@ public enum AtomicFile {
         }
     }
 
-    /// Whether the file at `url` holds exactly the document `parts`; its borrowed entries
-    /// are read only when the sizes agree (and a file they are borrowed from that changed
-    /// meanwhile, perhaps the one at `url`, makes the answer no).
-    static func holds(_ parts: FeedParts, at url: URL) -> Bool {
-        var info = stat()
-        guard stat(url.path, &info) == 0, Int(info.st_size) == parts.count else { return false }
-        let bytes = parts.bytes
-        return bytes.count == parts.count && holds(bytes, at: url)
-    }
-
-    /// Whether the file at `url` holds exactly `bytes` (`false` when it does not exist or
-    /// cannot be read), so unchanged files are left alone, modification time included.
-    public static func holds(_ bytes: [UInt8], at url: URL) -> Bool {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
-        // A block at a time, stopping at the first difference: a changed feed is told
-        // apart without reading all of the old one into memory.
-        var block = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20) + 1)
-        var offset = 0
-        while true {
-            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            if n == 0 { return offset == bytes.count }
-            guard offset + n <= bytes.count else { return false }
-            let same = bytes.withUnsafeBytes { mine in
-                block.withUnsafeBytes { memcmp(mine.baseAddress! + offset, $0.baseAddress!, n) == 0 }
-            }
-            if !same { return false }
-            offset += n
-        }
-    }
-
     /// Removes temporary files that `write` left in `folder` when its process was killed
     /// between creating and renaming them (`.NAME.PID.RANDOM.tmp` whose process is gone).
     /// Files of a live process are left alone: it may still be writing them.

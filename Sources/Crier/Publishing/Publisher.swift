@@ -256,7 +256,7 @@ public enum Publisher {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             // Copying entries may have told already; otherwise compare with the file.
-            same[index] = file.matchesPublished ?? AtomicFile.holds(file.parts, at: output.appendingPathComponent(file.path))
+            same[index] = file.matchesPublished ?? file.parts.matches(fileAt: output.appendingPathComponent(file.path).path)
         }
         let verdicts = same.values
         let unchanged = zip(files, verdicts).filter { $0.1 }.map(\.0)

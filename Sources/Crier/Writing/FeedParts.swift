@@ -1,5 +1,8 @@
 import CrierXML
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An XML feed document and where its entries are in it: the bytes before the first entry
 /// (the XML declaration and the feed's metadata), each entry's bytes, and the bytes after
@@ -91,6 +94,52 @@ public struct FeedParts: Sendable {
             document += suffix
             return document
         }) ?? []
+    }
+
+    /// Whether the file at `path` holds exactly this document (`false` when it cannot be
+    /// read, or a file entries are borrowed from changed meanwhile), compared a piece at a
+    /// time. A borrowed entry is read only when the file is not the one it is borrowed
+    /// from, unchanged, with the entry at the same place; a publish compares with that
+    /// file, so what is read is mostly the bytes it wrote itself.
+    func matches(fileAt path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard let identity = StateFiles.identity(descriptor: fd), (identity.mode & S_IFMT) == S_IFREG, identity.size == count else {
+            return false
+        }
+        var block: [UInt8] = []
+        /// Whether the file holds `bytes` at `offset`.
+        func holds(_ bytes: ArraySlice<UInt8>, at offset: Int) -> Bool {
+            var done = 0
+            while done < bytes.count {
+                let size = min(bytes.count - done, 1 << 20)
+                if block.count < size { block = [UInt8](repeating: 0, count: size) }
+                let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, size, off_t(offset + done)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                let same = bytes.withUnsafeBytes { mine in block.withUnsafeBytes { memcmp(mine.baseAddress! + done, $0.baseAddress!, n) == 0 } }
+                guard same else { return false }
+                done += n
+            }
+            return true
+        }
+        guard borrows, let source else { return holds(storage[...], at: 0) }
+        return (try? source.reading { file in
+            let isSource = source.path == path && identity == source.identity
+            guard holds(prefix, at: 0) else { return false }
+            for (index, piece) in pieces.enumerated() {
+                let offset = entryRanges[index].lowerBound
+                switch piece {
+                case .own(let range):
+                    guard holds(storage[range], at: offset) else { return false }
+                case .borrowed(let range):
+                    if isSource && range.lowerBound == offset { continue }
+                    guard holds(try file.read(range)[...], at: offset) else { return false }
+                }
+            }
+            return holds(suffix, at: count - suffix.count)
+        }) ?? false
     }
 
     /// Writes the whole document to `fd` (`path` names it in errors): its own bytes with
