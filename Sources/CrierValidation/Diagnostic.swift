@@ -14,6 +14,13 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     /// The specification and section the rule comes from, e.g. `RFC 4287 §4.1.1`.
     public var specSection: String
 
+    /// Whether the document is not well-formed XML here: the parser stopped, and nothing
+    /// after this point was checked.
+    public var stopsTheParser: Bool { severity == .error && message.hasPrefix(Diagnostic.notWellFormed) }
+
+    /// How the message of a finding that stops the parser begins.
+    static let notWellFormed = "XML is not well formed: "
+
     public init(severity: Severity, rule: String, line: Int, column: Int = 0, message: String, specSection: String) {
         self.severity = severity
         self.rule = rule

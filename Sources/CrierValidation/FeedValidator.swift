@@ -261,7 +261,7 @@ public struct FeedValidator: Sendable {
             rule = "SAXError"
         }
         let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
-        sink.add(.error, rule, line: issue.line, column: issue.column, "XML is not well formed: \(flat)", spec: "XML 1.0")
+        sink.add(.error, rule, line: issue.line, column: issue.column, Diagnostic.notWellFormed + flat, spec: "XML 1.0")
     }
 
     static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {

@@ -29,24 +29,28 @@ public enum FeedGate {
         guard !pending.isEmpty else { return [] }
         var batches = batched(pending, of: parts)
         var found = validate(batches, of: pending, in: file)
-        // Rare: a batch with problems is validated again an entry at a time, as an error
-        // that stops the parser in one entry would hide those of the entries after it.
-        let failed = batches.indices.filter { index in
+        // Rare: in a batch that is not well formed, the parser stopped at the broken entry
+        // and checked none after it; its entries are validated again one to a document.
+        let stopped = batches.indices.filter { index in
             guard batches[index].count > 1, case .success(let diagnostics) = found[index] else { return false }
-            return !diagnostics.isEmpty
+            return diagnostics.contains(where: \.stopsTheParser)
         }
-        if !failed.isEmpty {
-            let singles = failed.flatMap { index in batches[index].map { $0..<$0 + 1 } }
-            let again = validate(singles, of: pending, in: file)
-            var merged: [(batch: Range<Int>, found: Result<[Diagnostic], any Error>)] = []
-            for index in batches.indices where !failed.contains(index) { merged.append((batches[index], found[index])) }
-            merged += zip(singles, again).map { ($0, $1) }
-            merged.sort { $0.batch.lowerBound < $1.batch.lowerBound }
-            batches = merged.map(\.batch)
-            found = merged.map(\.found)
+        if !stopped.isEmpty {
+            let stoppedSet = Set(stopped)
+            let singles = stopped.flatMap { index in batches[index].map { $0..<$0 + 1 } }
+            var again = validate(singles, of: pending, in: file)[...]
+            var all: [(batch: Range<Int>, found: Result<[Diagnostic], any Error>)] = []
+            for index in batches.indices {
+                all.append((batches[index], found[index]))
+                guard stoppedSet.contains(index) else { continue }
+                for slot in batches[index] { all.append((slot..<slot + 1, again.removeFirst())) }
+            }
+            batches = all.map(\.batch)
+            found = all.map(\.found)
         }
 
         // Rare: each diagnostic's line is moved from the batch's document to the whole file.
+        var lineCounts: [Int] = []  // of each entry, counted once the first problem is found
         let prefixLines = parts.prefix.lineCount
         var fileLines: [Int] = []  // the file line each entry starts on, then the suffix's
         var messages: [String] = []
@@ -61,12 +65,15 @@ public enum FeedGate {
             }
             guard !diagnostics.isEmpty else { continue }
             if fileLines.isEmpty {
-                var line = prefixLines + 1
-                let entries = parts.entries
-                fileLines = parts.entryRanges.indices.map { index in
-                    defer { line += index < entries.count ? entries[index].lineCount : 0 }
-                    return line
+                do {
+                    lineCounts = try parts.reading { entry in try parts.entryRanges.indices.map { try entry($0).lineCount } }
+                } catch {
+                    // Without the entries, the problems cannot be placed in the file.
+                    messages.append("\(file.path): \(error)")
+                    return messages
                 }
+                var line = prefixLines + 1
+                fileLines = lineCounts.map { count in defer { line += count }; return line }
                 fileLines.append(line)
             }
             // Where each of the batch's entries starts in its document, and where the suffix does.
@@ -74,7 +81,7 @@ public enum FeedGate {
             var line = prefixLines + 1
             for slot in batch {
                 documentLines.append(line)
-                line += ((try? parts.entry(pending[slot])) ?? []).lineCount
+                line += lineCounts[pending[slot]]
             }
             let suffixLine = line
             for var diagnostic in diagnostics {

@@ -187,11 +187,13 @@ final class EntrySource: Sendable {
                 while offset < end {
                     let n = copyFileRange(descriptor, &offset, fd, nil, Int(end - offset), 0)
                     if n > 0 { continue }
-                    if n == 0 { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: it is shorter than it was") }
+                    // Nothing copied (some file systems answer so rather than refuse), or
+                    // refused between these files (another file system, an old kernel, a
+                    // sandbox): copied by hand from here on, which tells a file that
+                    // became shorter.
+                    if n == 0 { break }
                     let error = errno
                     if error == EINTR { continue }
-                    // Refused between these files (another file system, an old kernel, a
-                    // sandbox): copied by hand from here on.
                     guard EntrySource.refusals.contains(error) else {
                         throw AtomicFile.WriteError(path: output, reason: String(cString: strerror(error)))
                     }
