@@ -293,18 +293,18 @@ final class PublishSite {
         let path = folder.appendingPathComponent("feed.xml").path
         for round in 0..<20 {
             try AtomicFile.write(Array("<feed>\(round % 10)</feed>".utf8), to: URL(fileURLWithPath: path), sync: false)
-            let settled = try #require(StateFiles.settledIdentities([path])[0])
+            let settled = try #require(FileIO.settledIdentities([path])[0])
             #expect(settled.hasSubsecondTimestamps)
             // The file clock was past the write when the identity was taken…
-            #expect(settled.lastChange < StateFiles.fileClockNanoseconds())
+            #expect(settled.lastChange < FileIO.fileClockNanoseconds())
             // …so an in-place edit right away, same size, still shows.
             let fd = open(path, O_WRONLY)
             #expect(pwrite(fd, "X", 1, 1) == 1)
             close(fd)
-            #expect(StateFiles.identity(path) != settled, "round \(round)")
+            #expect(FileIO.identity(path) != settled, "round \(round)")
         }
-        #expect(StateFiles.settledIdentities([folder.appendingPathComponent("missing").path]) == [nil])
-        var whole = try #require(StateFiles.identity(path))
+        #expect(FileIO.settledIdentities([folder.appendingPathComponent("missing").path]) == [nil])
+        var whole = try #require(FileIO.identity(path))
         (whole.modified, whole.changed) = (1_700_000_000_000_000_000, 1_700_000_001_000_000_000)
         #expect(!whole.hasSubsecondTimestamps)
     }

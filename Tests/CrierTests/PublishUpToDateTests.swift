@@ -104,7 +104,7 @@ import Glibc
         var manifest = PublishManifest(fingerprint: "abc")
         manifest.racy = [PublishManifest.RacyInput(path: "/a/b.md", contentHash: "00ff")]
         manifest.validFrom = 12.5
-        manifest.outputs = [PublishManifest.Output(path: "/out/feed.xml", identity: StateFiles.Identity(device: 1, inode: UInt64.max, size: 3, mode: 0o100644, modified: -5, changed: 7))]
+        manifest.outputs = [PublishManifest.Output(path: "/out/feed.xml", identity: FileIO.Identity(device: 1, inode: UInt64.max, size: 3, mode: 0o100644, modified: -5, changed: 7))]
         manifest.folders = ["/out", "/out/.crier"]
         manifest.postCount = 3
         manifest.feedCount = 2
@@ -308,17 +308,17 @@ import Glibc
         let two = try site.post("two", day: 2)
         _ = try await site.publish(statOnly(site))
         let cacheFolder = site.options().cacheFolder
-        let scopes = try #require(StateFiles.names(in: cacheFolder.path))
+        let scopes = try #require(FileIO.names(in: cacheFolder.path))
         #expect(scopes.count == 1)
         let folder = cacheFolder.appendingPathComponent(scopes[0])
-        #expect(StateFiles.names(in: folder.path)?.count == 2)
+        #expect(FileIO.names(in: folder.path)?.count == 2)
 
         try FileManager.default.removeItem(at: two)
         _ = try await site.publish(statOnly(site))
-        #expect(StateFiles.names(in: folder.path)?.count == 1)
+        #expect(FileIO.names(in: folder.path)?.count == 1)
 
         // A damaged or torn cached post is a miss, rendered again and rewritten.
-        let name = try #require(StateFiles.names(in: folder.path)?.first)
+        let name = try #require(FileIO.names(in: folder.path)?.first)
         let good = try Data(contentsOf: folder.appendingPathComponent(name))
         try Data("CRIERPOST garbage".utf8).write(to: folder.appendingPathComponent(name))
         try site.post("three", day: 3)
@@ -340,7 +340,7 @@ import Glibc
         // Another configuration: a new scope folder, the old one removed.
         try site.define("description: changed")
         _ = try await site.publish(statOnly(site))
-        let after = try #require(StateFiles.names(in: cacheFolder.path))
+        let after = try #require(FileIO.names(in: cacheFolder.path))
         #expect(after.count == 1 && after != scopes)
     }
 }

@@ -96,10 +96,10 @@ public protocol PostCache: Sendable {
 protocol StatTrustingPostCache: PostCache {
     /// The post remembered for the file at `path` (relative to the source) when `identity`,
     /// its `stat` now, is the one remembered; `nil` otherwise (the caller reads the file).
-    func post(unchangedAt path: String, identity: StateFiles.Identity) -> Post?
+    func post(unchangedAt path: String, identity: FileIO.Identity) -> Post?
     /// `post(for:)`, remembering `identity` (the file's `stat` taken before it was read)
     /// with the post when the file has stopped changing since.
-    func post(for key: PostCacheKey, identity: StateFiles.Identity?) -> Post?
+    func post(for key: PostCacheKey, identity: FileIO.Identity?) -> Post?
     /// `store(_:for:)`, with the file's `stat` taken before it was read.
-    func store(_ post: Post, for key: PostCacheKey, identity: StateFiles.Identity?)
+    func store(_ post: Post, for key: PostCacheKey, identity: FileIO.Identity?)
 }

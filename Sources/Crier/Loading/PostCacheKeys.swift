@@ -7,12 +7,12 @@ enum PostCacheKeys {
     /// `stat` taken before it was read, when the caller has one: its modification time is
     /// used rather than asking again (a write since then changes the time, and the next
     /// run reads the file afresh).
-    static func key(for file: PostFile, data: [UInt8], identity: StateFiles.Identity? = nil) -> PostCacheKey? {
+    static func key(for file: PostFile, data: [UInt8], identity: FileIO.Identity? = nil) -> PostCacheKey? {
         let nanoseconds: Int64
         if let identity {
             nanoseconds = identity.modified
         } else {
-            guard let fresh = StateFiles.identity(file.url.path) else { return nil }
+            guard let fresh = FileIO.identity(file.url.path) else { return nil }
             nanoseconds = fresh.modified
         }
         // Seconds and their fraction apart, as `stat` gives them (one rounding, the same

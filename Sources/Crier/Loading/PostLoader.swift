@@ -128,7 +128,7 @@ enum PostFiles {
         var visited = Set<String>()
         func visit(_ folder: URL, _ components: [String]) {
             guard visited.insert(folder.resolvingSymlinksInPath().path).inserted,
-                  let entries = StateFiles.entries(in: folder.path) else { return }
+                  let entries = FileIO.entries(in: folder.path) else { return }
             for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let isDirectory: Bool
                 if let listedAsDirectory {

@@ -56,7 +56,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         self.folder = folder
         self.scope = scope
         self.reuse = reuse
-        settledBefore = StateFiles.fileClockNanoseconds() - racyMargin
+        settledBefore = FileIO.fileClockNanoseconds() - racyMargin
     }
 
     /// The name of the folder of the job whose scope is `scope`.
@@ -70,14 +70,14 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         post(for: key, identity: nil)
     }
 
-    func post(for key: PostCacheKey, identity: StateFiles.Identity?) -> Post? {
+    func post(for key: PostCacheKey, identity: FileIO.Identity?) -> Post? {
         let name = DiskPostCache.fileName(for: key.path)
         lock.withLock {
             asked.insert(name)
             hashes[key.path] = key.contentHash
         }
         // Read outside the lock: the loader's threads read their posts in parallel.
-        let cached = reuse ? StateFiles.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap { decode($0) } : nil
+        let cached = reuse ? FileIO.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap { decode($0) } : nil
         return lock.withLock {
             guard var cached, cached.key == key else {
                 missCount += 1
@@ -93,10 +93,10 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         }
     }
 
-    func post(unchangedAt path: String, identity: StateFiles.Identity) -> Post? {
+    func post(unchangedAt path: String, identity: FileIO.Identity) -> Post? {
         guard reuse, let identity = settled(identity) else { return nil }
         let name = DiskPostCache.fileName(for: path)
-        guard let cached = StateFiles.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap({ decode($0) }),
+        guard let cached = FileIO.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap({ decode($0) }),
               cached.key.path == path, cached.identity == identity else { return nil }
         return lock.withLock {
             asked.insert(name)
@@ -113,7 +113,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         store(post, for: key, identity: nil)
     }
 
-    func store(_ post: Post, for key: PostCacheKey, identity: StateFiles.Identity?) {
+    func store(_ post: Post, for key: PostCacheKey, identity: FileIO.Identity?) {
         let name = DiskPostCache.fileName(for: key.path)
         var cached = CachedPost(key: key, post: post)
         cached.identity = settled(identity)
@@ -124,7 +124,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     }
 
     /// `identity` when the file it describes had stopped changing when this run began.
-    private func settled(_ identity: StateFiles.Identity?) -> StateFiles.Identity? {
+    private func settled(_ identity: FileIO.Identity?) -> FileIO.Identity? {
         guard let identity, identity.lastChange < settledBefore, identity.hasSubsecondTimestamps else { return nil }
         return identity
     }
@@ -158,7 +158,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
                 do {
                     // Written in place, not flushed: a file torn by a crash or a kill fails
                     // its length or trailer check and is a miss, which costs one render.
-                    try StateFiles.overwrite(encode(post), to: folder.appendingPathComponent(name, isDirectory: false).path)
+                    try FileIO.overwrite(encode(post), to: folder.appendingPathComponent(name, isDirectory: false).path)
                     failures[index] = .some(nil)
                 } catch {
                     failures[index] = .some("\(error)")
@@ -167,7 +167,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             if let failure = failures.values.compactMap({ $0 }).first { throw CacheError(reason: failure) }
             changed = true
         }
-        for name in StateFiles.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
+        for name in FileIO.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
             if unlink(folder.appendingPathComponent(name, isDirectory: false).path) == 0 { changed = true }
         }
         return changed
@@ -183,7 +183,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// configurations no longer in use, and the single-file caches of earlier versions.
     static func removeOthers(in cacheFolder: URL, keeping scopes: [String]) {
         let keep = Set(scopes.map(folderName))
-        for name in StateFiles.names(in: cacheFolder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
+        for name in FileIO.names(in: cacheFolder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
             try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(name))
         }
     }
@@ -222,7 +222,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         guard var r = StateReader(bytes, magic: DiskPostCache.magic, version: DiskPostCache.formatVersion),
               r.string() == scope,
               let path = r.string(), let size = r.int(), let modified = r.double(), let hash = r.string(),
-              let identity = r.optional({ StateFiles.Identity.read(from: &$0) }),
+              let identity = r.optional({ FileIO.Identity.read(from: &$0) }),
               let sourcePath = r.string(), let title = r.string(), let published = r.double(),
               let updated = r.optional({ $0.double() }), let expires = r.optional({ $0.double() }),
               let url = r.string(), let explicitID = r.optional({ $0.string() }),
@@ -258,7 +258,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             digest.update("site \(folder.standardizedFileURL.path)\n")
             for file in configurationFiles(of: folder) {
                 digest.update("file \(file.path)\n")
-                digest.update(StateFiles.read(file.path) ?? [])
+                digest.update(FileIO.read(file.path) ?? [])
                 digest.update("\n")
             }
         case .folder(let folder, let site):
@@ -267,7 +267,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         }
         if let definition = job.definition {
             digest.update("definition \(definition.file.path)\n")
-            digest.update(StateFiles.read(definition.file.path) ?? [])
+            digest.update(FileIO.read(definition.file.path) ?? [])
             digest.update(String(reflecting: definition.overrides))
         }
         return digest.finishHex()
@@ -299,7 +299,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
 struct CachedPost: Equatable {
     var key: PostCacheKey
     /// The file's `stat` before it was read, when it had stopped changing by then.
-    var identity: StateFiles.Identity?
+    var identity: FileIO.Identity?
     var sourcePath: String
     var title: String
     var published: Date

@@ -41,7 +41,7 @@ struct PublishManifest: Equatable {
     /// A published file and its `stat` after the run.
     struct Output: Equatable {
         var path: String
-        var identity: StateFiles.Identity
+        var identity: FileIO.Identity
     }
 
     var fingerprint: String
@@ -92,7 +92,7 @@ struct PublishManifest: Equatable {
     /// the same version number).
     static let executableIdentity: String = {
         let path = FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : (Bundle.main.executablePath ?? "")
-        guard let id = StateFiles.identity(path) else { return "unknown" }
+        guard let id = FileIO.identity(path) else { return "unknown" }
         return "\(id.device):\(id.inode):\(id.size):\(id.modified):\(id.changed)"
     }()
 
@@ -103,18 +103,18 @@ struct PublishManifest: Equatable {
     /// none of the folders it was found in has changed since; otherwise the loader's
     /// discovery runs again (the folders' `stat` first, so a file added meanwhile shows).
     static func snapshot(_ jobs: [BuildJob], scopes: [String], options: PublishOptions, previous: PublishManifest? = nil) -> InputSnapshot? {
-        let horizon = StateFiles.nowNanoseconds() - options.racyMargin
+        let horizon = FileIO.nowNanoseconds() - options.racyMargin
         var snapshot = InputSnapshot(fingerprint: "", racy: [])
         snapshot.listingKey = PublishDigest.hex(scopes.joined(separator: " ") + " drafts \(options.build.includeDrafts)")
         if let previous, !previous.listingRacy, previous.listingKey == snapshot.listingKey, previous.inputFiles.count == jobs.count,
-           previous.inputFolders.allSatisfy({ StateFiles.identity($0.path) == $0.identity }) {
+           previous.inputFolders.allSatisfy({ FileIO.identity($0.path) == $0.identity }) {
             snapshot.files = previous.inputFiles
             snapshot.folders = previous.inputFolders
         } else {
             for job in jobs {
                 guard let folders = PostLoader.inputFolders(of: job.source) else { return nil }
                 for folder in folders {
-                    guard let identity = StateFiles.identity(folder.path) else { return nil }
+                    guard let identity = FileIO.identity(folder.path) else { return nil }
                     snapshot.folders.append(Output(path: folder.path, identity: identity))
                     if identity.lastChange >= horizon { snapshot.listingRacy = true }
                 }
@@ -140,7 +140,7 @@ struct PublishManifest: Equatable {
             text.strings(job.formats.map(\.rawValue))
             text.int(snapshot.files[index].count)
             for file in snapshot.files[index] {
-                guard let identity = StateFiles.identity(file.path) else { return nil }
+                guard let identity = FileIO.identity(file.path) else { return nil }
                 text.string(file.relativePath)
                 text.string(file.path)
                 identity.write(to: &text)
@@ -158,9 +158,9 @@ struct PublishManifest: Equatable {
     func isCurrent(for snapshot: InputSnapshot, now: Date) -> Bool {
         let time = now.timeIntervalSinceReferenceDate
         guard fingerprint == snapshot.fingerprint, validFrom <= time, time < validUntil else { return false }
-        for output in outputs where StateFiles.identity(output.path) != output.identity { return false }
+        for output in outputs where FileIO.identity(output.path) != output.identity { return false }
         for input in racy {
-            guard let bytes = StateFiles.read(input.path), PublishDigest.hex(bytes: bytes) == input.contentHash else { return false }
+            guard let bytes = FileIO.read(input.path), PublishDigest.hex(bytes: bytes) == input.contentHash else { return false }
         }
         return true
     }
@@ -181,7 +181,7 @@ struct PublishManifest: Equatable {
     // MARK: Reading and writing
 
     static func read(_ file: URL) -> PublishManifest? {
-        guard let bytes = StateFiles.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
+        guard let bytes = FileIO.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
               let fingerprint = r.string(), let racyCount = r.int(width: 4), racyCount <= bytes.count else { return nil }
         var manifest = PublishManifest(fingerprint: fingerprint)
         for _ in 0..<racyCount {
@@ -192,7 +192,7 @@ struct PublishManifest: Equatable {
         manifest.validFrom = from
         manifest.validUntil = until
         for _ in 0..<outputCount {
-            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r) else { return nil }
+            guard let path = r.string(), let identity = FileIO.Identity.read(from: &r) else { return nil }
             manifest.outputs.append(Output(path: path, identity: identity))
         }
         guard let folders = r.strings(), let posts = r.int(), let feeds = r.int(),
@@ -217,7 +217,7 @@ struct PublishManifest: Equatable {
         }
         guard let folderCount = r.int(width: 4), folderCount <= bytes.count else { return nil }
         for _ in 0..<folderCount {
-            guard let path = r.string(), let identity = StateFiles.Identity.read(from: &r) else { return nil }
+            guard let path = r.string(), let identity = FileIO.Identity.read(from: &r) else { return nil }
             manifest.inputFolders.append(Output(path: path, identity: identity))
         }
         guard let listingRacy = r.bool(), let listingKey = r.string() else { return nil }

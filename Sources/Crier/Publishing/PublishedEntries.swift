@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Where each entry is in the Atom and RSS files the last publish wrote: for each file,
-/// its format, its `stat` identity once settled (`StateFiles.settledIdentities`), the
+/// its format, its `stat` identity once settled (`FileIO.settledIdentities`), the
 /// SHA-256 of its bytes around the entries (`FeedParts.frameDigest`), whether it passed
 /// the gate, and the byte range of each entry by `EntryDigest`.
 ///
@@ -23,7 +23,7 @@ struct PublishedEntries: Equatable {
     struct Record: Equatable {
         /// Entries are written differently in each format.
         var format: FeedFormat
-        var identity: StateFiles.Identity
+        var identity: FileIO.Identity
         var frame: String
         var validated: Bool
         var entries: [String: Range<Int>]
@@ -34,7 +34,7 @@ struct PublishedEntries: Equatable {
 
     /// The record of a file just written, with its settled identity, or `nil` when it
     /// holds no entries or its entries' digests were not taken.
-    static func record(of file: RenderedFile, identity: StateFiles.Identity, validated: Bool) -> Record? {
+    static func record(of file: RenderedFile, identity: FileIO.Identity, validated: Bool) -> Record? {
         let parts = file.parts
         guard !parts.entryRanges.isEmpty, parts.entryDigests.count == parts.entryRanges.count,
               identity.size == parts.count else { return nil }
@@ -53,14 +53,14 @@ struct PublishedEntries: Equatable {
     /// The records in `file`, or none when there is no such file or it cannot be used.
     static func read(_ file: URL) -> PublishedEntries {
         guard PublishManifest.executableIdentity != "unknown",
-              let bytes = StateFiles.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
+              let bytes = FileIO.read(file.path), var r = StateReader(bytes, magic: magic, version: formatVersion),
               r.string() == PublishManifest.executableIdentity, let count = r.int(width: 4), count <= bytes.count else {
             return PublishedEntries()
         }
         var published = PublishedEntries()
         for _ in 0..<count {
             guard let path = r.string(), let format = r.string().flatMap(FeedFormat.init(rawValue:)),
-                  let identity = StateFiles.Identity.read(from: &r), let frame = r.string(), let validated = r.bool(),
+                  let identity = FileIO.Identity.read(from: &r), let frame = r.string(), let validated = r.bool(),
                   let entryCount = r.int(width: 4), entryCount <= bytes.count else { return PublishedEntries() }
             var entries: [String: Range<Int>] = [:]
             entries.reserveCapacity(entryCount)
@@ -105,7 +105,7 @@ final class EntrySource: Sendable {
     let path: String
     /// The old file's `stat` identity, checked whenever the file is opened and after each
     /// read from it.
-    let identity: StateFiles.Identity
+    let identity: FileIO.Identity
     let ranges: [String: Range<Int>]
     /// The file's `FeedParts.frameDigest`.
     let frame: String
@@ -114,8 +114,8 @@ final class EntrySource: Sendable {
     let validated: Bool
 
     /// The file at `path`, when it is still the one with this `identity`.
-    init?(path: String, identity: StateFiles.Identity, ranges: [String: Range<Int>], frame: String, validated: Bool) {
-        guard StateFiles.identity(path) == identity else { return nil }
+    init?(path: String, identity: FileIO.Identity, ranges: [String: Range<Int>], frame: String, validated: Bool) {
+        guard FileIO.identity(path) == identity else { return nil }
         self.path = path
         self.identity = identity
         self.ranges = ranges
@@ -139,9 +139,9 @@ final class EntrySource: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: " + String(cString: strerror(errno))) }
         defer { close(fd) }
-        guard StateFiles.identity(descriptor: fd) == identity else { throw changed }
+        guard FileIO.identity(descriptor: fd) == identity else { throw changed }
         let result = try body(OpenFile(descriptor: fd, path: path))
-        guard StateFiles.identity(descriptor: fd) == identity else { throw changed }
+        guard FileIO.identity(descriptor: fd) == identity else { throw changed }
         return result
     }
 
@@ -222,7 +222,7 @@ final class EntrySource: Sendable {
     static var copiesInTheKernel: Bool { copyFileRange != nil }
 
     /// Whether the old file is still as it was: a write to it changes its status-change time.
-    var isIntact: Bool { StateFiles.identity(path) == identity }
+    var isIntact: Bool { FileIO.identity(path) == identity }
 
     /// Whether `parts`, made from this source, are byte for byte the old file: `true` when
     /// every entry was copied to where it was, around the same frame (`sameFrame`: equal

@@ -212,7 +212,7 @@ public enum Publisher {
             var folders: Set<String> = [options.stateFolder.path, options.cacheFolder.path]
             for path in rendered {
                 let url = options.output.appendingPathComponent(path)
-                guard let identity = StateFiles.identity(url.path), (identity.mode & S_IFMT) == S_IFREG else { return nil }
+                guard let identity = FileIO.identity(url.path), (identity.mode & S_IFMT) == S_IFREG else { return nil }
                 manifest.outputs.append(PublishManifest.Output(path: url.path, identity: identity))
                 folders.insert(url.deletingLastPathComponent().path)
             }
@@ -286,7 +286,7 @@ public enum Publisher {
         }
         let written = Set(report.written.map(\.path))
         files += plan.outcome.files.filter { written.contains($0.path) }.map { ($0, options.build.check != nil) }
-        let identities = StateFiles.settledIdentities(files.map { options.output.appendingPathComponent($0.file.path).path })
+        let identities = FileIO.settledIdentities(files.map { options.output.appendingPathComponent($0.file.path).path })
         for ((file, validated), identity) in zip(files, identities) {
             if let record = identity.flatMap({ PublishedEntries.record(of: file, identity: $0, validated: validated) }) {
                 published.records[file.path] = record

@@ -110,183 +110,21 @@ struct StateReader {
     }
 }
 
-/// Small file-system helpers for the state folder and the posts: whole-file reads, folder
-/// listings and `stat` without Foundation's overhead (they run on every cron tick, and
-/// for every post of a build).
-enum StateFiles {
-    /// The whole regular file (a link followed), or `nil` when it cannot be read.
-    static func read(_ path: String) -> [UInt8]? {
-        // Non-blocking, so a FIFO where a file was expected is refused, not waited on.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(info.st_size)
-        // Read straight into uninitialised storage (no zero-filling first); one byte more
-        // than the size tells a file that grew meanwhile, which is then read to its end.
-        var failed = false
-        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
-            count = 0
-            while count < buffer.count {
-                let n = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                if n == 0 { break }
-                count += n
-            }
-        }
-        if failed { return nil }
-        guard bytes.count > size else { return bytes }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if n == 0 { return bytes }
-            bytes += chunk[..<n]
-        }
+/// A file's identity in the state files.
+extension FileIO.Identity {
+    func write(to writer: inout StateWriter) {
+        writer.int(Int(Int64(bitPattern: device)))
+        writer.int(Int(Int64(bitPattern: inode)))
+        writer.int(Int(size))
+        writer.int(Int(mode), width: 4)
+        writer.int(Int(modified))
+        writer.int(Int(changed))
     }
 
-    /// Writes `bytes` to `path` in place (no temporary file, no flush): for cache files,
-    /// whose readers reject a torn file by its length and trailer.
-    static func overwrite(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        try AtomicFile.writeAll(bytes[...], to: fd, path: path)
-    }
-
-    /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.
-    static func names(in folder: String) -> [String]? {
-        entries(in: folder)?.map(\.name)
-    }
-
-    /// The entries of `folder` (without `.` and `..`) and whether each is a folder, as far
-    /// as the listing itself tells (`nil` for a symbolic link, or on a file system whose
-    /// listings do not say: ask `stat`); `nil` when the folder cannot be listed.
-    static func entries(in folder: String) -> [(name: String, isDirectory: Bool?)]? {
-        guard let dir = opendir(folder) else { return nil }
-        defer { closedir(dir) }
-        var entries: [(name: String, isDirectory: Bool?)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != "." && name != ".." else { continue }
-            switch Int32(entry.pointee.d_type) {
-            case Int32(DT_DIR): entries.append((name, true))
-            case Int32(DT_LNK), Int32(DT_UNKNOWN): entries.append((name, nil))
-            default: entries.append((name, false))
-            }
-        }
-        return entries
-    }
-
-    /// What `stat` says about a file, enough to tell any change made through the file
-    /// system: a write changes the modification and status-change times, a replacement the
-    /// inode.
-    struct Identity: Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var mode: UInt32
-        var modified: Int64
-        var changed: Int64
-
-        /// Nanoseconds since 1970 of the later of the modification and status-change times.
-        var lastChange: Int64 { max(modified, changed) }
-
-        /// Whether the file system keeps times finer than a second (both times landing
-        /// on a whole second means, all but certainly, that it does not).
-        var hasSubsecondTimestamps: Bool {
-            modified % 1_000_000_000 != 0 || changed % 1_000_000_000 != 0
-        }
-
-        func write(to writer: inout StateWriter) {
-            writer.int(Int(Int64(bitPattern: device)))
-            writer.int(Int(Int64(bitPattern: inode)))
-            writer.int(Int(size))
-            writer.int(Int(mode), width: 4)
-            writer.int(Int(modified))
-            writer.int(Int(changed))
-        }
-
-        init(device: UInt64, inode: UInt64, size: Int64, mode: UInt32, modified: Int64, changed: Int64) {
-            (self.device, self.inode, self.size, self.mode, self.modified, self.changed) = (device, inode, size, mode, modified, changed)
-        }
-
-        init(_ info: stat) {
-            self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), mode: UInt32(info.st_mode),
-                      modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                      changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
-        }
-
-        static func read(from reader: inout StateReader) -> Identity? {
-            guard let device = reader.int(), let inode = reader.int(), let size = reader.int(), let mode = reader.int(width: 4),
-                  let modified = reader.int(), let changed = reader.int() else { return nil }
-            return Identity(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)), size: Int64(size),
-                            mode: UInt32(mode), modified: Int64(modified), changed: Int64(changed))
-        }
-    }
-
-    /// `stat` of `path` (following symbolic links), or `nil` when it does not exist.
-    static func identity(_ path: String) -> Identity? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Identity(info)
-    }
-
-    /// `fstat` of an open file.
-    static func identity(descriptor: Int32) -> Identity? {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        return Identity(info)
-    }
-
-    /// The wall clock in nanoseconds since 1970.
-    static func nowNanoseconds() -> Int64 {
-        nanoseconds(CLOCK_REALTIME)
-    }
-
-    /// The clock file systems stamp changes with (the kernel's coarse wall clock; a file
-    /// may be stamped with a finer reading, never an earlier one).
-    static func fileClockNanoseconds() -> Int64 {
-        nanoseconds(CLOCK_REALTIME_COARSE)
-    }
-
-    private static func nanoseconds(_ clock: clockid_t) -> Int64 {
-        var spec = timespec()
-        clock_gettime(clock, &spec)
-        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
-    }
-
-    /// The identities of files this run just wrote, taken once the file-system clock has
-    /// moved 20 ms past their last change, so that any later write to one of them (which stamps
-    /// the file with the clock's time) changes its identity, even within one timestamp
-    /// tick of this run. `nil` for a file that is gone, that changed while this waited,
-    /// whose timestamps lie too far ahead of the clock, or whose file system keeps whole
-    /// seconds only (where a later write could leave every field the same).
-    static func settledIdentities(_ paths: [String]) -> [Identity?] {
-        let first = paths.map(identity)
-        // Once the file clock is past a change, later changes are stamped later.
-        // A margin for file systems that stamp in coarser units than the clock's tick
-        // (exFAT: 10 ms), where a later change could still get the same stamp.
-        let latest = (first.compactMap { $0?.lastChange }.max() ?? 0) + 20_000_000
-        let deadline = nanoseconds(CLOCK_MONOTONIC) + 100_000_000
-        while fileClockNanoseconds() <= latest && nanoseconds(CLOCK_MONOTONIC) < deadline {
-            usleep(1000)
-        }
-        let settledBefore = fileClockNanoseconds()
-        return zip(paths, first).map { path, before in
-            guard let before, before.lastChange < settledBefore, before.hasSubsecondTimestamps,
-                  identity(path) == before else { return nil }
-            return before
-        }
+    static func read(from reader: inout StateReader) -> FileIO.Identity? {
+        guard let device = reader.int(), let inode = reader.int(), let size = reader.int(), let mode = reader.int(width: 4),
+              let modified = reader.int(), let changed = reader.int() else { return nil }
+        return FileIO.Identity(device: UInt64(bitPattern: Int64(device)), inode: UInt64(bitPattern: Int64(inode)), size: Int64(size),
+                        mode: UInt32(mode), modified: Int64(modified), changed: Int64(changed))
     }
 }

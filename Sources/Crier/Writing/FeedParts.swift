@@ -105,7 +105,7 @@ public struct FeedParts: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        guard let identity = StateFiles.identity(descriptor: fd), (identity.mode & S_IFMT) == S_IFREG, identity.size == count else {
+        guard let identity = FileIO.identity(descriptor: fd), (identity.mode & S_IFMT) == S_IFREG, identity.size == count else {
             return false
         }
         var block: [UInt8] = []
