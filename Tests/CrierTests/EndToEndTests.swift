@@ -90,6 +90,32 @@ import Testing
         #expect(outcome.files.map(\.path) == ["feed.xml", "feed.json"])
     }
 
+    @Test func postsWithNothingInThemGiveEntriesWithoutContentAndTheBuildPasses() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("_config.yml", "title: T\nurl: https://example.org\n")
+        try site.write("_posts/2024-01-01-empty.md", "")
+        try site.write("_posts/2024-01-02-blank.md", "---\ntitle: Blank\n---\n\n  \n\t\n")
+        try site.write("_posts/2024-01-03-text.md", "---\ntitle: Text\n---\nSome text.\n")
+        var options = BuildOptions()
+        options.now = EndToEndTests.now
+        let outcome = BuildPipeline.run([BuildJob(source: .site(site.root), formats: Crier.FeedFormat.allCases)], options: options)
+        #expect(outcome.succeeded, "\(outcome.postErrors) \(outcome.feedFailures)")
+        #expect(outcome.files.count == 3)
+        for file in outcome.files {
+            let entries: [ReadEntry]
+            switch file.format {
+            case .atom: entries = try FeedReadBack.atom(file.bytes).entries
+            case .rss: entries = try FeedReadBack.rss(file.bytes).entries
+            case .json: entries = try FeedReadBack.json(file.bytes).entries
+            }
+            #expect(entries.map(\.title) == ["Text", "Blank", "Empty"], "\(file.path)")
+            if file.format != .json {
+                #expect(entries.map { $0.content == nil } == [false, true, true], "\(file.path)")
+            }
+        }
+    }
+
     @Test func theStandardGateFindsErrorsAndWarnings() {
         let broken = Array("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title></feed>".utf8)
         let problems = FeedGate.problems(in: broken, path: "feed.xml")

@@ -128,8 +128,14 @@ public struct FeedBuilder: Sendable {
             updated: updated,
             authors: post.authors,
             categories: categories,
-            summaryHTML: post.summaryHTML,
-            contentHTML: site.feed.excerptOnly ? nil : post.contentHTML)
+            summaryHTML: post.summaryHTML.flatMap(nonBlank),
+            contentHTML: site.feed.excerptOnly ? nil : nonBlank(post.contentHTML))
+    }
+
+    /// `html`, or `nil` for a post with nothing in it (an empty file, a body of blank
+    /// lines): a feed leaves out an empty summary or content rather than write one.
+    private func nonBlank(_ html: String) -> String? {
+        html.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ? nil : html
     }
 }
 
