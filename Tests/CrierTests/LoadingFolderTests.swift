@@ -79,4 +79,32 @@ struct LoadingFolderTests {
         #expect(result.posts.first?.published == utcDate(2021, 6, 1))
         #expect(result.warnings.first?.message.contains("default date") == true)
     }
+
+    /// Post files are told apart by extension without Foundation's `URL`: which names are
+    /// posts, and the name without its extension, must be as `URL` has them. (They differ
+    /// elsewhere: `URL` has no extension for `a.m d` yet takes `.m d` off; neither is a post.)
+    @Test func fileNamesSplitAtTheirExtensionAsURLDoesForEveryPostFile() {
+        var names = ["a.md", "foo.", "a.b.c", "noext", "x..md", "a.MD", "ünï.md", "a b.markdown", "a.", "2024-01-01-post.html",
+                     "index.md", "_index.md", "README.txt", "...", "a.b.", "é.ü", "tab\t.md", "a.md ", "a. md", "a.b c.md"]
+        // And seeded random names of dots, letters, extensions and a few others.
+        var random = SplitMix64(seed: 7)
+        let pieces = [".", ".", "a", "md", "html", "txt", "markdown", "é", " ", "-", "_", "MD"]
+        for _ in 0..<10_000 {
+            names.append((0..<Int(random.next() % 6 + 1)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined())
+        }
+        let postExtensions: Set<String> = PostFiles.markdownExtensions.union(PostFiles.htmlExtensions).union(["txt"])
+        var posts = 0
+        // Names starting with a dot are hidden: never read.
+        for name in names where !name.hasPrefix(".") {
+            let url = URL(fileURLWithPath: "/tmp/" + name, isDirectory: false)
+            let split = FileNames.split(name)
+            let isPost = postExtensions.contains(url.pathExtension.lowercased())
+            #expect(postExtensions.contains(split.ext.lowercased()) == isPost, "\(name)")
+            if isPost {
+                posts += 1
+                #expect(split.ext == url.pathExtension && split.base == url.deletingPathExtension().lastPathComponent, "\(name)")
+            }
+        }
+        #expect(posts > 200)
+    }
 }

@@ -64,15 +64,19 @@ extension PostLoader {
         func visit(_ folder: URL, _ components: [String]) {
             guard visited.insert(folder.resolvingSymlinksInPath().path).inserted else { return }
             folders.append(folder)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-            for name in names where !name.hasPrefix(".") {
+            // As `PostFiles.walk` reads folders: the listing's entry types, a `stat` only
+            // for links (and where the file system does not say).
+            guard let entries = FileIO.entries(in: folder.path) else { return }
+            for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") && listedAsDirectory != false {
                 let path = components + [name]
                 // The loader's own rule (but for `exclude:`, which only narrows it).
                 if jekyll && PostFiles.jekyllSkips(path) { continue }
-                let url = folder.appendingPathComponent(name)
-                var info = stat()
-                guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
-                visit(url, path)
+                if listedAsDirectory == nil {
+                    var info = stat()
+                    guard stat(folder.appendingPathComponent(name, isDirectory: false).path, &info) == 0,
+                          (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+                }
+                visit(folder.appendingPathComponent(name, isDirectory: true), path)
             }
         }
         visit(top, [])
