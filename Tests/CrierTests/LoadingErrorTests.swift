@@ -91,6 +91,11 @@ struct LoadingErrorTests {
         (aliasBomb(endingWith: "[*i, *h]: x"), 11),
         (aliasBomb(endingWith: "nested:\n  *i : x"), 12),
         (aliasBomb(endingWith: "list: [{*i : x}]"), 11),
+        // Where a plain word would swallow the `:` that makes the alias a key.
+        (aliasBomb(endingWith: "tags: {*i:x}"), 11),
+        (aliasBomb(endingWith: "tags: [*i:x]"), 11),
+        (aliasBomb(endingWith: "tags: {*i :x}"), 11),
+        (aliasBomb(endingWith: "tags: [*i\t: x]"), 11),
     ])
     func anAliasOfAListAsAKeyIsAnError(source: String, line: Int) throws {
         let result = try load(["post.md": Array(source.utf8)])
@@ -100,8 +105,14 @@ struct LoadingErrorTests {
         #expect(error.message.contains("this key is an alias of a list or mapping"), "\(error)")
     }
 
-    @Test func brokenYAMLWithAnAliasOfAListAsAKeyIsReportedWithoutComposingTheKey() throws {
-        let result = try load(["post.md": Array(aliasBomb(endingWith: "? *i\n: x\nbad: [unclosed").utf8)])
+    @Test(arguments: [
+        aliasBomb(endingWith: "? *i\n: x\nbad: [unclosed"),
+        // Line breaks libyaml knows beyond LF and CR, around the anchor and the alias.
+        aliasBomb.replacingOccurrences(of: "i: &i [", with: "i: &i\u{2028}[").replacingOccurrences(of: "tags: *i", with: "? *i\n: x"),
+        aliasBomb(endingWith: "?\u{2028}*i\n: x"),
+    ])
+    func brokenYAMLWithAnAliasOfAListAsAKeyIsReportedWithoutComposingTheKey(source: String) throws {
+        let result = try load(["post.md": Array(source.utf8)])
         let error = try #require(result.errors.first)
         #expect(error.message.contains("YAML"), "\(error)")
     }

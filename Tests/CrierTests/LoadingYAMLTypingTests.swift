@@ -166,6 +166,16 @@ struct LoadingYAMLTypingTests {
         #expect(table["title"] == .string("*bold* and 5 *l"))
         #expect(table["note"] == .string("2 *l"))
         #expect(table["copy"] == table["list"])
+        // Asterisks and ampersands inside words and quoted text are text.
+        let text = try parse("""
+        a: &x [1]
+        b: "R&D **Note:** and *x: and *x:y"
+        c: R&D*x and **Note:** here
+        d: {k: *x}
+        """)
+        #expect(text["b"] == .string("R&D **Note:** and *x: and *x:y"))
+        #expect(text["c"] == .string("R&D*x and **Note:** here"))
+        #expect(text["d"]?.table?["k"] == text["a"])
         // An alias of a list as a key is refused, wherever the key is.
         #expect(failure("list: &l [a]\nouter:\n  inner:\n    ? *l\n    : x\n")?.line == 5)
     }

@@ -194,9 +194,11 @@ enum SourceText {
     /// which differs only in its aliases, would fail the same way, and must not be composed
     /// for it to tell.
     static func aliasKeyLine(_ source: String) throws -> Int? {
-        // libyaml's anchors and aliases: `&` or `*` at the start of a token, then letters,
-        // digits, `-` or `_`. Replacing a `*` that is not one (in a quoted or plain scalar)
-        // changes only text, and taking an anchor for a list's errs on the safe side.
+        // libyaml's anchors and aliases: `&` or `*`, then letters, digits, `-` or `_`. Any
+        // such run not inside a name is taken for one (wherever a token may start, whatever
+        // line break or space comes before): replacing a `*` that is not an alias, in a
+        // quoted or plain scalar, changes only text; taking an anchor for a list's, or a
+        // scalar's anchor for a list's, errs on the safe side.
         let utf8 = Array(source.utf8)
         var bytes: [UInt8] = []
         var aliases: [String: String] = [:]  // word → the alias's anchor name
@@ -206,7 +208,7 @@ enum SourceText {
             let byte = utf8[index]
             index += 1
             guard byte == UInt8(ascii: "*") || byte == UInt8(ascii: "&"), index < utf8.count, isAnchorByte(utf8[index]),
-                  index == 1 || " \t\r\n[{,?:".utf8.contains(utf8[index - 2]) else {
+                  index == 1 || !isAnchorByte(utf8[index - 2]) else {
                 bytes.append(byte)
                 continue
             }
@@ -214,14 +216,24 @@ enum SourceText {
             while index < utf8.count, isAnchorByte(utf8[index]) { index += 1 }
             let name = String(decoding: utf8[start..<index], as: UTF8.self)
             if byte == UInt8(ascii: "&") {
+                // A scalar starts on the anchor's line with a word, a number or a quote;
+                // anything else (a bracket, a line break, a tag, a block scalar) may be a
+                // list or a mapping.
                 var next = index
                 while next < utf8.count, utf8[next] == UInt8(ascii: " ") || utf8[next] == UInt8(ascii: "\t") { next += 1 }
-                if next == utf8.count || "[{\r\n#!".utf8.contains(utf8[next]) { collections.insert(name) }
+                if next == utf8.count || !(isAnchorByte(utf8[next]) || "\"'.+~/".utf8.contains(utf8[next])) { collections.insert(name) }
                 bytes += utf8[(start - 1)..<index]
             } else {
                 let word = "crier-alias-\(aliases.count + 1)"
                 aliases[word] = name
-                bytes += word.utf8
+                // In a flow collection a `:` after an alias (and spaces) is a value
+                // indicator, but would be part of a plain word: before one, the word is
+                // quoted, as JSON keys are; in single quotes, which are only text in a
+                // plain or double-quoted scalar (`"**Note:**"`). (In a single-quoted
+                // scalar they end it, and the text is refused as broken.)
+                var next = index
+                while next < utf8.count, utf8[next] == UInt8(ascii: " ") || utf8[next] == UInt8(ascii: "\t") { next += 1 }
+                bytes += next < utf8.count && utf8[next] == UInt8(ascii: ":") ? Array("'\(word)'".utf8) : Array(word.utf8)
             }
         }
         guard aliases.values.contains(where: collections.contains),
@@ -230,7 +242,8 @@ enum SourceText {
         }
         func holdsCollectionAlias(_ node: Node) -> Bool {
             switch node {
-            case .scalar(let scalar): return scalar.style == .plain && aliases[scalar.string].map(collections.contains) == true
+            case .scalar(let scalar):
+                return (scalar.style == .plain || scalar.style == .singleQuoted) && aliases[scalar.string].map(collections.contains) == true
             case .alias: return true
             case .sequence(let sequence): return sequence.contains(where: holdsCollectionAlias)
             case .mapping(let mapping): return mapping.contains { holdsCollectionAlias($0.key) || holdsCollectionAlias($0.value) }
