@@ -1,3 +1,4 @@
+import CrierXML
 import Foundation
 
 /// A feed and where its files go.
@@ -133,9 +134,13 @@ public struct FeedBuilder: Sendable {
     }
 
     /// `html`, or `nil` for a post with nothing in it (an empty file, a body of blank
-    /// lines): a feed leaves out an empty summary or content rather than write one.
+    /// lines): a feed leaves out an empty summary or content rather than write one. Blank
+    /// as the gate judges it: white space of any kind (`Character.isWhitespace`) once the
+    /// characters XML forbids are taken out, as the writers take them out.
     private func nonBlank(_ html: String) -> String? {
-        html.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ? nil : html
+        // Nearly always settled by the first byte.
+        if html.utf8.contains(where: { (0x21...0x7E).contains($0) }) { return html }
+        return XMLText.cleaned(html).allSatisfy(\.isWhitespace) ? nil : html
     }
 }
 
