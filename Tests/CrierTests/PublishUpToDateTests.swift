@@ -54,6 +54,18 @@ import Glibc
         #expect(fourth.upToDate)
     }
 
+    @Test func aFolderWhoseNameIsNotUTF8DoesNotStopARunFromFindingNothingChanged() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        // posts/bad<FF>name/, made with the raw bytes of its name.
+        let path = Array(site.root.appendingPathComponent("posts").path.utf8) + Array("/bad".utf8) + [0xFF] + Array("name".utf8) + [0]
+        #expect(path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } } == 0)
+        let first = try await site.publish(statOnly(site))
+        #expect(first.succeeded && !first.upToDate)
+        let second = try await site.publish(statOnly(site))
+        #expect(second.succeeded && second.upToDate)
+    }
+
     @Test func aPostRewrittenWithTheSameSizeAndItsModificationTimePutBackIsPublished() async throws {
         let site = try PublishSite()
         let post = try site.post("one", day: 1, body: "Original words.")

@@ -71,7 +71,8 @@ extension PostLoader {
                 let path = components + [name]
                 // The loader's own rule (but for `exclude:`, which only narrows it).
                 if jekyll && PostFiles.jekyllSkips(path) { continue }
-                if listedAsDirectory == nil {
+                // (A name that is not UTF-8 reads back as another path: `stat` drops it.)
+                if listedAsDirectory == nil || name.contains("\u{FFFD}") {
                     var info = stat()
                     guard stat(folder.appendingPathComponent(name, isDirectory: false).path, &info) == 0,
                           (info.st_mode & S_IFMT) == S_IFDIR else { continue }
