@@ -13,6 +13,16 @@ import Testing
         return try FeedRenderer.renderOne(planned, format: format).get()
     }
 
+    /// The entries of `sample`, `times` over, each copy's ids made its own.
+    func copies(of sample: RenderedFile, _ times: Int) -> [ArraySlice<UInt8>] {
+        let closing = sample.format == .atom ? "</id>" : "</guid>"
+        return (0..<times).flatMap { copy in
+            sample.parts.entries.map { entry in
+                ArraySlice(String(decoding: entry, as: UTF8.self).replacingOccurrences(of: closing, with: "-\(copy)" + closing).utf8)
+            }
+        }
+    }
+
     /// `file` with `old` replaced by `new` in entry `index` (which must hold `old`).
     func breaking(_ file: RenderedFile, entry index: Int, _ old: String, _ new: String) throws -> RenderedFile {
         var file = file
@@ -87,15 +97,8 @@ import Testing
     @Test(arguments: [Crier.FeedFormat.atom, .rss])
     func brokenEntriesInDifferentBatchesAreReportedAtTheirLines(format: Crier.FeedFormat) throws {
         let sample = try rendered(format)
-        let closing = format == .atom ? "</id>" : "</guid>"
-        // Several documents' worth of entries, with ids of their own.
-        var entries: [ArraySlice<UInt8>] = []
-        for copy in 0..<20 {
-            for entry in sample.parts.entries {
-                let text = String(decoding: entry, as: UTF8.self).replacingOccurrences(of: closing, with: "-\(copy)" + closing)
-                entries.append(ArraySlice(text.utf8))
-            }
-        }
+        // Several documents' worth of entries.
+        let entries = copies(of: sample, 20)
         #expect(entries.count > 2 * FeedGate.batchEntries)
         var file = sample
         file.parts = FeedParts(prefix: sample.parts.prefix, entries: entries, suffix: sample.parts.suffix)
@@ -120,14 +123,7 @@ import Testing
     @Test(arguments: [Crier.FeedFormat.atom, .rss])
     func anEntryThatStopsTheParserDoesNotHideTheEntriesAfterIt(format: Crier.FeedFormat) throws {
         let sample = try rendered(format)
-        let closing = format == .atom ? "</id>" : "</guid>"
-        var entries: [ArraySlice<UInt8>] = []
-        for copy in 0..<4 {
-            for entry in sample.parts.entries {
-                let text = String(decoding: entry, as: UTF8.self).replacingOccurrences(of: closing, with: "-\(copy)" + closing)
-                entries.append(ArraySlice(text.utf8))
-            }
-        }
+        let entries = copies(of: sample, 4)
         var file = sample
         file.parts = FeedParts(prefix: sample.parts.prefix, entries: entries, suffix: sample.parts.suffix)
         let (old, new) = format == .atom ? ("<published>", "<published>not a date") : ("<pubDate>", "<pubDate>not a date")

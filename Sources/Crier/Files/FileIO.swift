@@ -46,6 +46,23 @@ enum FileIO {
         }
     }
 
+    /// Reads from `fd` at `offset` until `buffer` is full or the file ends (retrying short
+    /// reads and EINTR); the number of bytes read, or `nil` with `errno` set on an error.
+    static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int? {
+        var count = 0
+        while count < buffer.count {
+            let n = Glibc.pread(fd, buffer.baseAddress! + count, buffer.count - count, off_t(offset + count))
+            if n > 0 {
+                count += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                return nil
+            }
+        }
+        return count
+    }
+
     /// Writes `bytes` to `path` in place (no temporary file, no flush): for cache files,
     /// whose readers reject a torn file by its length and trailer.
     static func overwrite(_ bytes: [UInt8], to path: String) throws {

@@ -199,6 +199,8 @@ enum SourceText {
         // line break or space comes before): replacing a `*` that is not an alias, in a
         // quoted or plain scalar, changes only text; taking an anchor for a list's, or a
         // scalar's anchor for a list's, errs on the safe side.
+        // Most text that reaches Yams has no alias at all.
+        guard source.utf8.contains(UInt8(ascii: "*")) else { return nil }
         let utf8 = Array(source.utf8)
         var bytes: [UInt8] = []
         var aliases: [String: String] = [:]  // word → the alias's anchor name

@@ -158,18 +158,14 @@ final class EntrySource: Sendable {
         func read(_ range: Range<Int>) throws -> [UInt8] {
             var failure: Int32 = 0
             let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
-                count = 0
-                while count < buffer.count {
-                    let n = pread(descriptor, buffer.baseAddress! + count, buffer.count - count, off_t(range.lowerBound + count))
-                    if n > 0 {
-                        count += n
-                        continue
-                    }
-                    let error = n == 0 ? EIO : errno
-                    if error == EINTR { continue }
-                    failure = error
+                guard let n = FileIO.pread(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: range.lowerBound) else {
+                    failure = errno
+                    count = 0
                     return
                 }
+                count = n
+                // A file that ends early is as broken as one that cannot be read.
+                if n < buffer.count { failure = EIO }
             }
             guard failure == 0 else {
                 throw AtomicFile.WriteError(path: path, reason: "cannot read entries back: " + String(cString: strerror(failure)))

@@ -72,11 +72,6 @@ public struct FeedParts: Sendable {
         }
     }
 
-    /// Entry `index`'s bytes, read from the file it is borrowed from if it is.
-    func entry(_ index: Int) throws -> ArraySlice<UInt8> {
-        try reading { try $0(index) }
-    }
-
     /// Each entry's bytes (borrowed ones read from their file: none if that fails).
     public var entries: [ArraySlice<UInt8>] {
         (try? reading { entry in try pieces.indices.map(entry) }) ?? []
@@ -109,18 +104,17 @@ public struct FeedParts: Sendable {
             return false
         }
         var block: [UInt8] = []
-        /// Whether the file holds `bytes` at `offset`.
+        /// Whether the file holds `bytes` at `offset`, read a megabyte at a time.
         func holds(_ bytes: ArraySlice<UInt8>, at offset: Int) -> Bool {
             var done = 0
             while done < bytes.count {
                 let size = min(bytes.count - done, 1 << 20)
                 if block.count < size { block = [UInt8](repeating: 0, count: size) }
-                let n = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, size, off_t(offset + done)) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                let same = bytes.withUnsafeBytes { mine in block.withUnsafeBytes { memcmp(mine.baseAddress! + done, $0.baseAddress!, n) == 0 } }
+                let read = block.withUnsafeMutableBytes { FileIO.pread(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<size]), at: offset + done) }
+                guard read == size else { return false }
+                let same = bytes.withUnsafeBytes { mine in block.withUnsafeBytes { memcmp(mine.baseAddress! + done, $0.baseAddress!, size) == 0 } }
                 guard same else { return false }
-                done += n
+                done += size
             }
             return true
         }
