@@ -180,8 +180,13 @@ final class PublishSite {
     }
 
     @Test func unchangedEntriesAreCopiedFromThePublishedFileAndTheResultIsWhatABuildWrites() async throws {
-        let site = try PublishSite("formats: [atom, rss]")
-        for day in 1...5 { try site.post("p\(day)", day: day, body: "Text of post \(day) with [a link](/about/).") }
+        // JSON Feed is always written whole: from posts whose content the cache left on
+        // disk, the longer ones here.
+        let site = try PublishSite("formats: [atom, rss, json]")
+        let filler = String(repeating: "Words to make a post longer than a cache file's first read, ü. ", count: 80)
+        for day in 1...5 {
+            try site.post("p\(day)", day: day, body: "Text of post \(day) with [a link](/about/).\n\n" + (day.isMultiple(of: 2) ? filler : ""))
+        }
         let reused = Mutex<[String: Set<Int>]>([:])
         var options = site.options()
         options.build.check = { file in
@@ -540,6 +545,53 @@ final class PublishSite {
         edited.contentHash = "abd"
         #expect(reopened.post(for: edited) == nil)
         #expect(DiskPostCache(folder: folder, scope: "two").post(for: key) == nil)
+    }
+
+    @Test func aLongCachedPostLeavesItsContentInItsFileUntilAWriterReadsItThere() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let long = "<p>" + String(repeating: "Long \u{1F99C} text &amp; more. ", count: 300) + "</p>\n"
+        // No printable ASCII: the builder must look at it to tell it is blank.
+        let blank = String(repeating: "\u{A0}\u{2003}\n", count: 1_500)
+        func post(_ name: String, _ content: String) -> (Post, PostCacheKey) {
+            (Post(sourcePath: name, title: name, published: Date(timeIntervalSince1970: 1_700_000_000), url: "https://example.org/\(name)",
+                  summaryHTML: "<p>s</p>", contentHTML: content),
+             PostCacheKey(path: name, size: content.utf8.count, modified: 1, contentHash: name))
+        }
+        let posts = [post("long.md", long), post("blank.md", blank), post("short.md", "<p>Short.</p>")]
+        #expect(long.utf8.count > DiskPostCache.headerReadSize && blank.utf8.count > DiskPostCache.headerReadSize)
+        let cache = DiskPostCache(folder: folder, scope: "one")
+        for (post, key) in posts { cache.store(post, for: key) }
+        #expect(try cache.save())
+
+        let reopened = DiskPostCache(folder: folder, scope: "one")
+        let back = posts.map { reopened.post(for: $0.1) }
+        #expect(back == posts.map(\.0))
+        let site = Site(title: "T", baseURL: "https://example.org/")
+        let builder = FeedBuilder(site: site, now: Date())
+        let fresh = builder.feeds(from: posts.map(\.0))[0].feed.entries
+        let cached = builder.feeds(from: back.compactMap { $0 })[0].feed.entries
+        #expect(fresh.map(EntryDigest.of) == cached.map(EntryDigest.of), "an entry's digest does not depend on where its content is")
+        #expect(cached.first { $0.url.hasSuffix("blank.md") }?.content == nil)
+
+        // Any write to the file after the post was read, even of the same bytes, is seen
+        // when the content is read; the blank and the short post were read whole.
+        let longFile = folder.appendingPathComponent(DiskPostCache.fileName(for: "long.md")).path
+        let bytes = try #require(FileIO.read(longFile))
+        try FileIO.overwrite(bytes, to: longFile)
+        let entry = try #require(cached.first { $0.url.hasSuffix("long.md") })
+        #expect(throws: CachedText.Changed.self) { try entry.content?.readText() }
+        #expect(back[1]?.contentHTML == blank && back[2]?.contentHTML == "<p>Short.</p>")
+        let feed = Feed(id: "x", title: "T", homeURL: site.baseURL, selfURLs: [:], updated: entry.updated, entries: [entry])
+        let failure = FeedRenderer.renderOne(PlannedFeed(path: "feed.xml", feed: feed), format: .atom)
+        guard case .failure(let problem) = failure else { Issue.record("rendered content from a changed cache file"); return }
+        #expect(problem.description.contains(longFile) && problem.description.contains("run again"))
+        // Read again, the post is whole.
+        #expect(DiskPostCache(folder: folder, scope: "one").post(for: posts[0].1)?.contentHTML == long)
+
+        // A torn file is no post.
+        try FileIO.overwrite(Array(bytes.dropLast()), to: longFile)
+        #expect(DiskPostCache(folder: folder, scope: "one").post(for: posts[0].1) == nil)
     }
 
     @Test func withoutTheCacheEveryPostIsRenderedAgainAndTheCacheIsRefreshedForTheNextRun() async throws {

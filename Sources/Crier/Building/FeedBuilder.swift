@@ -121,7 +121,7 @@ public struct FeedBuilder: Sendable {
         for tag in post.tags where !post.categories.contains(tag) {
             categories.append(Category(term: tag))
         }
-        return Entry(
+        var entry = Entry(
             id: EntryID.make(for: post, authority: authority),
             title: post.title,
             url: post.url,
@@ -129,18 +129,20 @@ public struct FeedBuilder: Sendable {
             updated: updated,
             authors: post.authors,
             categories: categories,
-            summaryHTML: post.summaryHTML.flatMap(nonBlank),
-            contentHTML: site.feed.excerptOnly ? nil : nonBlank(post.contentHTML))
+            summaryHTML: post.summaryHTML.flatMap { FeedBuilder.isBlank(HTMLContent($0)) ? nil : $0 })
+        // Handed over as held: a cached post's content is not decoded here.
+        entry.content = site.feed.excerptOnly || FeedBuilder.isBlank(post.content) ? nil : post.content
+        return entry
     }
 
-    /// `html`, or `nil` for a post with nothing in it (an empty file, a body of blank
-    /// lines): a feed leaves out an empty summary or content rather than write one. Blank
-    /// as the gate judges it: white space of any kind (`Character.isWhitespace`) once the
-    /// characters XML forbids are taken out, as the writers take them out.
-    private func nonBlank(_ html: String) -> String? {
-        // Nearly always settled by the first byte.
-        if html.utf8.contains(where: { (0x21...0x7E).contains($0) }) { return html }
-        return XMLText.cleaned(html).allSatisfy(\.isWhitespace) ? nil : html
+    /// Whether a post has nothing in `html` (an empty file, a body of blank lines): a feed
+    /// leaves out an empty summary or content rather than write one. Blank as the gate
+    /// judges it: white space of any kind (`Character.isWhitespace`) once the characters
+    /// XML forbids are taken out, as the writers take them out.
+    private static func isBlank(_ html: HTMLContent) -> Bool {
+        // Nearly always settled by the first byte, without reading cached content.
+        if html.hasPrintableASCII { return false }
+        return XMLText.cleaned(html.text).allSatisfy(\.isWhitespace)
     }
 }
 

@@ -63,6 +63,17 @@ enum FileIO {
         return count
     }
 
+    /// `count` bytes of `fd` from `offset`, or `nil` when fewer can be read.
+    static func pread(_ fd: Int32, count: Int, at offset: Int) -> [UInt8]? {
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let n = pread(fd, into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+            initialized = n ?? 0
+            complete = n == count
+        }
+        return complete ? bytes : nil
+    }
+
     /// Writes `bytes` to `path` in place (no temporary file, no flush): for cache files,
     /// whose readers reject a torn file by its length and trailer.
     static func overwrite(_ bytes: [UInt8], to path: String) throws {

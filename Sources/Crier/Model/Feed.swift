@@ -52,7 +52,12 @@ public struct Entry: Sendable, Equatable {
     public var categories: [Category]
     public var summaryHTML: String?
     /// Full content as HTML; `nil` when the feed carries summaries only.
-    public var contentHTML: String?
+    public var contentHTML: String? {
+        get { content?.text }
+        set { content = newValue.map(HTMLContent.init) }
+    }
+    /// `contentHTML` as it is held: a cached post's stays undecoded until a writer needs it.
+    var content: HTMLContent?
     public var enclosures: [Enclosure]
 
     public init(id: String, title: String, url: String, published: Date, updated: Date,
@@ -66,7 +71,7 @@ public struct Entry: Sendable, Equatable {
         self.authors = authors
         self.categories = categories
         self.summaryHTML = summaryHTML
-        self.contentHTML = contentHTML
+        content = contentHTML.map(HTMLContent.init)
         self.enclosures = enclosures
     }
 }

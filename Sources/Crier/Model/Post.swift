@@ -23,7 +23,12 @@ public struct Post: Sendable, Equatable {
     /// A short HTML summary: front matter `description`/`summary`, or the excerpt.
     public var summaryHTML: String?
     /// The full post rendered as HTML, URLs absolute.
-    public var contentHTML: String
+    public var contentHTML: String {
+        get { content.text }
+        set { content = HTMLContent(newValue) }
+    }
+    /// `contentHTML` as it is held: a cached post's stays undecoded until it is needed.
+    var content: HTMLContent
     /// Language of the post, if it names one (`lang`).
     public var language: String?
 
@@ -42,7 +47,7 @@ public struct Post: Sendable, Equatable {
         self.tags = tags
         self.categories = categories
         self.summaryHTML = summaryHTML
-        self.contentHTML = contentHTML
+        content = HTMLContent(contentHTML)
         self.language = language
     }
 }

@@ -8,22 +8,26 @@ import Glibc
 ///
 /// A post is reused only when its file's path, size, modification time and SHA-256 all
 /// match (`PostCacheKey`), or, without reading the file, when its `stat` is the one
-/// remembered with the post once the file had stopped changing (`StatTrustingPostCache`). What else shapes a rendered post (the site's configuration
-/// files, the feed definition, the source folder, Crier's version and executable) goes into
-/// the folder's *scope*: change any of it and the job starts with an empty folder. Posts
-/// are read lazily, on the loader's worker threads, only for the files the loader asks
-/// about; `save()` writes only the posts rendered in this run and removes the files of
-/// posts not asked about (deleted files). An unreadable, truncated or foreign file is a
-/// miss: the cache only ever saves time.
+/// remembered with the post once the file had stopped changing (`StatTrustingPostCache`).
+/// What else shapes a rendered post (the site's configuration files, the feed definition,
+/// the source folder, Crier's version and executable) goes into the folder's *scope*:
+/// change any of it and the job starts with an empty folder. Posts are read lazily, on
+/// the loader's worker threads, only for the files the loader asks about; `save()` writes
+/// only the posts rendered in this run and removes the files of posts not asked about
+/// (deleted files). An unreadable, truncated or foreign file is a miss: the cache only
+/// ever saves time. A long post's content is left in its file until a writer needs it
+/// (`CachedText`): a publish that copies unchanged entries from the published feed reads
+/// only the start of each file.
 public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
-    static let formatVersion: UInt16 = 4
+    static let formatVersion: UInt16 = 5
     static let magic = "CRIERPOST"
     /// The last bytes of a complete cached post.
     static let trailer = "END"
 
     /// The folder of this job's cached posts.
     public let folder: URL
+    private let folderPath: String
     /// Fingerprint of everything besides the post file that shapes a loaded post.
     public let scope: String
     /// Whether posts are taken from the cache; `false` renders every post and only
@@ -54,6 +58,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// within the same timestamp tick: its `stat` is not remembered.
     init(folder: URL, scope: String, reuse: Bool, racyMargin: Int64) {
         self.folder = folder
+        folderPath = folder.path
         self.scope = scope
         self.reuse = reuse
         settledBefore = FileIO.fileClockNanoseconds() - racyMargin
@@ -61,6 +66,9 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
 
     /// The name of the folder of the job whose scope is `scope`.
     static func folderName(scope: String) -> String { String(scope.prefix(24)) }
+
+    /// The path of the cache file `name`.
+    private func path(of name: String) -> String { folderPath + "/" + name }
 
     /// The name of the cached post for the file at `path` (relative to the source).
     static func fileName(for path: String) -> String { String(PublishDigest.hex(path).prefix(32)) }
@@ -77,7 +85,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             hashes[key.path] = key.contentHash
         }
         // Read outside the lock: the loader's threads read their posts in parallel.
-        let cached = reuse ? FileIO.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap { decode($0) } : nil
+        let cached = reuse ? read(path(of: name)) : nil
         return lock.withLock {
             guard var cached, cached.key == key else {
                 missCount += 1
@@ -96,7 +104,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     func post(unchangedAt path: String, identity: FileIO.Identity) -> Post? {
         guard reuse, let identity = settled(identity) else { return nil }
         let name = DiskPostCache.fileName(for: path)
-        guard let cached = FileIO.read(folder.appendingPathComponent(name, isDirectory: false).path).flatMap({ decode($0) }),
+        guard let cached = read(self.path(of: name)),
               cached.key.path == path, cached.identity == identity else { return nil }
         return lock.withLock {
             asked.insert(name)
@@ -158,7 +166,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
                 do {
                     // Written in place, not flushed: a file torn by a crash or a kill fails
                     // its length or trailer check and is a miss, which costs one render.
-                    try FileIO.overwrite(encode(post), to: folder.appendingPathComponent(name, isDirectory: false).path)
+                    try FileIO.overwrite(try encode(post), to: path(of: name))
                     failures[index] = .some(nil)
                 } catch {
                     failures[index] = .some("\(error)")
@@ -168,7 +176,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             changed = true
         }
         for name in FileIO.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
-            if unlink(folder.appendingPathComponent(name, isDirectory: false).path) == 0 { changed = true }
+            if unlink(path(of: name)) == 0 { changed = true }
         }
         return changed
     }
@@ -188,7 +196,10 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         }
     }
 
-    func encode(_ cached: CachedPost) -> [UInt8] {
+    /// The file of `cached`; throws when its content was left in a cache file that has
+    /// changed since.
+    func encode(_ cached: CachedPost) throws -> [UInt8] {
+        let content = try cached.content.loaded()
         var w = StateWriter(magic: DiskPostCache.magic, version: DiskPostCache.formatVersion)
         w.string(scope)
         w.string(cached.key.path)
@@ -212,13 +223,60 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         w.strings(cached.tags)
         w.strings(cached.categories)
         w.optional(cached.summaryHTML) { $0.string($1) }
-        w.string(cached.contentHTML)
         w.optional(cached.language) { $0.string($1) }
+        // The content last, after its SHA-256, whether it has a printable character and
+        // its length: a post read back leaves it in the file until a writer needs it.
+        w.fixed(content.sha256)
+        w.bool(content.hasPrintableASCII)
+        try content.withUTF8 { w.raw($0) }
         w.string(DiskPostCache.trailer)
         return w.bytes
     }
 
-    func decode(_ bytes: [UInt8]) -> CachedPost? {
+    /// How much of a cache file is read at first: a file no longer than this is read
+    /// whole; of a longer one, the post without its content (mostly well under this), the
+    /// content being left in the file until a writer needs it.
+    static let headerReadSize = 4096
+
+    /// The post cached in the file at `path`, or `nil` when there is none or it is torn,
+    /// foreign or of another scope.
+    func read(_ path: String) -> CachedPost? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        // The cache is written only under the publish lock, so its files hold still.
+        func whole() -> CachedPost? { FileIO.pread(fd, count: size, at: 0).flatMap { decode($0) } }
+        guard size > DiskPostCache.headerReadSize else { return whole() }
+        guard let head = FileIO.pread(fd, count: DiskPostCache.headerReadSize, at: 0),
+              let tail = FileIO.pread(fd, count: DiskPostCache.trailerBytes.count, at: size - DiskPostCache.trailerBytes.count),
+              tail == DiskPostCache.trailerBytes else { return nil }
+        let file = CachedFile(path: path, size: size, identity: FileIO.Identity(info))
+        // A header longer than the first read, or content without a printable character
+        // (which `FeedBuilder` must look at): the whole file.
+        return decode(head, leavingContentIn: file) ?? whole()
+    }
+
+    /// The bytes that end every complete cache file (`trailer` as `StateWriter` writes it).
+    static let trailerBytes: [UInt8] = {
+        var w = StateWriter(magic: "", version: 0)
+        let start = w.bytes.count
+        w.string(trailer)
+        return Array(w.bytes[start...])
+    }()
+
+    /// A cache file whose content is left where it is.
+    struct CachedFile {
+        var path: String
+        var size: Int
+        var identity: FileIO.Identity
+    }
+
+    /// The post in `bytes`: a whole cache file, or with `file` the start of that file (its
+    /// trailer checked), whose content is then left in it.
+    func decode(_ bytes: [UInt8], leavingContentIn file: CachedFile? = nil) -> CachedPost? {
         guard var r = StateReader(bytes, magic: DiskPostCache.magic, version: DiskPostCache.formatVersion),
               r.string() == scope,
               let path = r.string(), let size = r.int(), let modified = r.double(), let hash = r.string(),
@@ -233,13 +291,22 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             authors.append(Person(name: name, email: email, uri: uri))
         }
         guard let tags = r.strings(), let categories = r.strings(), let summary = r.optional({ $0.string() }),
-              let content = r.string(), let language = r.optional({ $0.string() }),
-              r.string() == DiskPostCache.trailer, r.atEnd else { return nil }
-        let post = Post(sourcePath: sourcePath, title: title, published: Date(timeIntervalSinceReferenceDate: published),
+              let language = r.optional({ $0.string() }), let sha256 = r.fixed(32), let printable = r.bool(),
+              let count = r.int(width: 4) else { return nil }
+        let content: HTMLContent
+        if let file {
+            guard printable, file.size == r.position + count + DiskPostCache.trailerBytes.count else { return nil }
+            content = HTMLContent(CachedText(path: file.path, offset: r.position, count: count, sha256: Array(sha256), identity: file.identity))
+        } else {
+            guard let utf8 = r.fixed(count), r.string() == DiskPostCache.trailer, r.atEnd else { return nil }
+            content = HTMLContent(utf8: utf8, sha256: sha256)
+        }
+        var post = Post(sourcePath: sourcePath, title: title, published: Date(timeIntervalSinceReferenceDate: published),
                         updated: updated.map(Date.init(timeIntervalSinceReferenceDate:)),
                         expires: expires.map(Date.init(timeIntervalSinceReferenceDate:)),
                         url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
-                        summaryHTML: summary, contentHTML: content, language: language)
+                        summaryHTML: summary, contentHTML: "", language: language)
+        post.content = content
         var cached = CachedPost(key: PostCacheKey(path: path, size: size, modified: modified, contentHash: hash), post: post)
         cached.identity = identity
         return cached
@@ -311,7 +378,7 @@ struct CachedPost: Equatable {
     var tags: [String]
     var categories: [String]
     var summaryHTML: String?
-    var contentHTML: String
+    var content: HTMLContent
     var language: String?
 
     init(key: PostCacheKey, post: Post) {
@@ -327,13 +394,15 @@ struct CachedPost: Equatable {
         tags = post.tags
         categories = post.categories
         summaryHTML = post.summaryHTML
-        contentHTML = post.contentHTML
+        content = post.content
         language = post.language
     }
 
     var post: Post {
-        Post(sourcePath: sourcePath, title: title, published: published, updated: updated, expires: expires,
-             url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
-             summaryHTML: summaryHTML, contentHTML: contentHTML, language: language)
+        var post = Post(sourcePath: sourcePath, title: title, published: published, updated: updated, expires: expires,
+                        url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
+                        summaryHTML: summaryHTML, contentHTML: "", language: language)
+        post.content = content
+        return post
     }
 }

@@ -25,6 +25,11 @@ struct PublishDigest {
         PublishDigest.hex(of: hasher.finalize())
     }
 
+    /// The digest's 32 bytes; the value is used up.
+    mutating func finishBytes() -> [UInt8] {
+        Array(hasher.finalize())
+    }
+
     static func hex(_ text: String) -> String {
         var digest = PublishDigest()
         digest.update(text)

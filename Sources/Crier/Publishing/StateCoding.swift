@@ -36,6 +36,17 @@ struct StateWriter {
         }
     }
 
+    /// Bytes as they are, with their count (as `string` writes text, for text held as UTF-8).
+    mutating func raw(_ value: UnsafeBufferPointer<UInt8>) {
+        int(value.count, width: 4)
+        bytes.append(contentsOf: value)
+    }
+
+    /// Exactly `value`, with no count: for a field of fixed size.
+    mutating func fixed(_ value: [UInt8]) {
+        bytes += value
+    }
+
     mutating func optional<T>(_ value: T?, _ write: (inout StateWriter, T) -> Void) {
         bool(value != nil)
         if let value { write(&self, value) }
@@ -63,6 +74,8 @@ struct StateReader {
     }
 
     var atEnd: Bool { offset == bytes.count }
+    /// How many bytes have been read.
+    var position: Int { offset }
 
     mutating func int(width: Int = 8) -> Int? {
         guard width <= bytes.count - offset else { return nil }
@@ -88,6 +101,19 @@ struct StateReader {
         let value = String(decoding: bytes[offset..<offset + count], as: UTF8.self)
         offset += count
         return value
+    }
+
+    /// What `StateWriter.raw` wrote, as a slice of the bytes read (nothing is copied).
+    mutating func raw() -> ArraySlice<UInt8>? {
+        guard let count = int(width: 4) else { return nil }
+        return fixed(count)
+    }
+
+    /// The next `count` bytes (a field of fixed size), as a slice of the bytes read.
+    mutating func fixed(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count <= bytes.count - offset else { return nil }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
     }
 
     /// `.some(nil)` for an absent value, `nil` when the bytes are not understood.

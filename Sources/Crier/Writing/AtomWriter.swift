@@ -76,7 +76,8 @@ public enum AtomWriter {
         if let summary = entry.summaryHTML {
             try w.element("summary", summary, attributes: ["type": "html"])
         }
-        if let content = entry.contentHTML {
+        // Read here, for content a publish left in the post cache.
+        if let content = try entry.content?.readText() {
             try w.element("content", content, attributes: ["type": "html"])
         }
         try w.endElement()

@@ -1,8 +1,9 @@
 import Foundation
 
-/// SHA-256 of every field of an `Entry`, each with its length, so two entries have the
-/// same digest only when a writer would write the same bytes for both. A publish takes an
-/// unchanged entry's bytes from the file it published before instead of writing them again.
+/// SHA-256 of every field of an `Entry` (for the content, of its SHA-256), each with its
+/// length, so two entries have the same digest only when a writer would write the same
+/// bytes for both. A publish takes an unchanged entry's bytes from the file it published
+/// before instead of writing them again.
 enum EntryDigest {
     /// The number of stored properties of `Entry` the digest covers; a test compares it
     /// with `Entry`'s, so a new field cannot be left out unnoticed.
@@ -27,7 +28,9 @@ enum EntryDigest {
             d.field(category.scheme)
         }
         d.field(entry.summaryHTML)
-        d.field(entry.contentHTML)
+        // The content's own digest stands for it: a cached post's is stored with it, so
+        // an unchanged entry's digest is taken without reading its content.
+        d.field(entry.content?.sha256)
         d.count(entry.enclosures.count)
         for enclosure in entry.enclosures {
             d.field(enclosure.url)
@@ -49,6 +52,12 @@ private extension PublishDigest {
             count(utf8.count)
             update(utf8)
         }
+    }
+
+    mutating func field(_ bytes: [UInt8]?) {
+        guard let bytes else { return count(-1) }
+        count(bytes.count)
+        update(bytes)
     }
 
     mutating func field(_ date: Date) {

@@ -195,7 +195,7 @@ public struct FeedParts: Sendable {
     /// A guess at an entry's size once written, reserved up front: its HTML with a quarter
     /// more (escaping `<` and `&` makes markup larger) and a kilobyte for the rest.
     static func estimatedSize(of entry: Entry) -> Int {
-        1024 + ((entry.summaryHTML?.utf8.count ?? 0) + (entry.contentHTML?.utf8.count ?? 0)) * 5 / 4
+        1024 + ((entry.summaryHTML?.utf8.count ?? 0) + (entry.content?.utf8Count ?? 0)) * 5 / 4
     }
 
     /// How many entries are written at once before they are copied into the document:

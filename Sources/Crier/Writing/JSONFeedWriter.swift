@@ -17,13 +17,15 @@ public enum JSONFeedWriter {
             language: feed.language,
             authors: feed.authors.isEmpty ? nil : feed.authors.map(JSONFeedAuthor.init),
             hubs: feed.hubs.isEmpty ? nil : feed.hubs.map { JSONFeedHub(type: "WebSub", url: $0) },
-            items: feed.entries.map { entry in
-                JSONFeedItem(
+            items: try feed.entries.map { entry in
+                // Read here, for content a publish left in the post cache.
+                let content = try entry.content?.readText()
+                return JSONFeedItem(
                     id: entry.id,
                     url: entry.url,
                     title: XMLText.cleaned(entry.title),
-                    content_html: XMLText.cleaned(entry.contentHTML ?? entry.summaryHTML ?? ""),
-                    summary: entry.contentHTML == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLFragment.plainText($0)) },
+                    content_html: XMLText.cleaned(content ?? entry.summaryHTML ?? ""),
+                    summary: content == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLFragment.plainText($0)) },
                     date_published: FeedDates.rfc3339(entry.published),
                     date_modified: FeedDates.rfc3339(entry.updated),
                     authors: entry.authors.isEmpty ? nil : entry.authors.map(JSONFeedAuthor.init),

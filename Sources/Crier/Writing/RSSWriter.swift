@@ -87,10 +87,12 @@ public enum RSSWriter {
         for enclosure in entry.enclosures {
             try w.emptyElement("enclosure", attributes: ["url": enclosure.url, "length": String(enclosure.length), "type": enclosure.type])
         }
-        if let description = entry.summaryHTML ?? entry.contentHTML {
+        // Read here, for content a publish left in the post cache.
+        let content = try entry.content?.readText()
+        if let description = entry.summaryHTML ?? content {
             try w.element("description", description)
         }
-        if let content = entry.contentHTML {
+        if let content {
             try w.element("content:encoded", content)
         }
         try w.endElement()
