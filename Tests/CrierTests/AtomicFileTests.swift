@@ -1,6 +1,9 @@
 @testable import Crier
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct AtomicFileTests {
     /// `FeedParts.matches(fileAt:)`, which tells a publish whether a file is already on disk.
@@ -26,5 +29,28 @@ import Testing
         try AtomicFile.write([], to: url, sync: false)
         #expect(FeedParts(document: []).matches(fileAt: url.path))
         #expect(!FeedParts(document: [1]).matches(fileAt: url.path))
+    }
+
+    /// A flushed write asks the kernel to start writing out every few megabytes, in steps
+    /// that cut writes and kernel copies: every byte still arrives once, in order.
+    @Test func aFlushedWriteOfManyStepsWritesEveryByteInOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-atomic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let step = OutputFile.writeBehindStep
+        let bytes = (0..<(2 * step + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 13) }
+        let url = folder.appendingPathComponent("feed.xml")
+        try AtomicFile.write(bytes, to: url, sync: true)
+        #expect(FileIO.read(url.path) == bytes)
+
+        // Kernel copies of more than a step, from inside the file to another.
+        let copy = folder.appendingPathComponent("copy.xml")
+        let input = open(url.path, O_RDONLY)
+        let output = open(copy.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(input >= 0 && output >= 0)
+        let span = 5..<(bytes.count - 3)
+        try EntrySource.OpenFile(descriptor: input, path: url.path).copy(span, to: OutputFile(descriptor: output, path: copy.path, writeBehind: true))
+        close(input)
+        close(output)
+        #expect(FileIO.read(copy.path) == Array(bytes[span]))
     }
 }

@@ -19,18 +19,18 @@ public enum AtomicFile {
     /// - Parameter sync: flush the file and its folder to disk (cron publishing wants
     ///   this; a local build can skip it).
     public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true) throws {
-        try write(to: url, sync: sync) { fd, path in try writeAll(bytes[...], to: fd, path: path) }
+        try write(to: url, sync: sync) { file in try file.write(bytes[...]) }
     }
 
     /// Writes the document `parts` to `url` as `write(_:to:sync:)` does; entries borrowed
     /// from the published file are copied from it by the kernel.
     static func write(_ parts: FeedParts, to url: URL, sync: Bool = true) throws {
-        try write(to: url, sync: sync) { fd, path in try parts.write(to: fd, path: path) }
+        try write(to: url, sync: sync) { file in try parts.write(to: file) }
     }
 
-    /// Creates a temporary file beside `url`, has `fill` write the bytes to it (its
-    /// descriptor and path), flushes it and renames it over `url`.
-    private static func write(to url: URL, sync: Bool, fill: (Int32, String) throws -> Void) throws {
+    /// Creates a temporary file beside `url`, has `fill` write the bytes to it, flushes it
+    /// and renames it over `url`.
+    private static func write(to url: URL, sync: Bool, fill: (OutputFile) throws -> Void) throws {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -45,7 +45,7 @@ public enum AtomicFile {
             if !closed { close(fd) }
         }
         do {
-            try fill(fd, temporary.path)
+            try fill(OutputFile(descriptor: fd, path: temporary.path, writeBehind: sync))
             if sync && fsync(fd) != 0 { throw WriteError(path: temporary.path, reason: "fsync: " + String(cString: strerror(errno))) }
             closed = true
             if close(fd) != 0 { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }

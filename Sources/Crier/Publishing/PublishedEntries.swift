@@ -173,16 +173,18 @@ final class EntrySource: Sendable {
             return bytes
         }
 
-        /// Appends the bytes at `range` to `fd` (`output` names it in errors), copied by the
-        /// kernel from file to file (`copy_file_range`), or read and written where it
-        /// cannot.
-        func copy(_ range: Range<Int>, to fd: Int32, path output: String) throws {
+        /// Appends the bytes at `range` to `output`, copied by the kernel from file to file
+        /// (`copy_file_range`), or read and written where it cannot.
+        func copy(_ range: Range<Int>, to output: OutputFile) throws {
             var offset = off_t(range.lowerBound)
             let end = off_t(range.upperBound)
             if let copyFileRange = EntrySource.copyFileRange {
                 while offset < end {
-                    let n = copyFileRange(descriptor, &offset, fd, nil, Int(end - offset), 0)
-                    if n > 0 { continue }
+                    let n = copyFileRange(descriptor, &offset, output.descriptor, nil, min(Int(end - offset), OutputFile.writeBehindStep), 0)
+                    if n > 0 {
+                        output.wrote(n)
+                        continue
+                    }
                     // Nothing copied (some file systems answer so rather than refuse), or
                     // refused between these files (another file system, an old kernel, a
                     // sandbox): copied by hand from here on, which tells a file that
@@ -191,14 +193,14 @@ final class EntrySource: Sendable {
                     let error = errno
                     if error == EINTR { continue }
                     guard EntrySource.refusals.contains(error) else {
-                        throw AtomicFile.WriteError(path: output, reason: String(cString: strerror(error)))
+                        throw AtomicFile.WriteError(path: output.path, reason: String(cString: strerror(error)))
                     }
                     break
                 }
             }
             while offset < end {
                 let piece = Int(offset)..<min(Int(end), Int(offset) + EntrySource.pieceSize)
-                try AtomicFile.writeAll(try read(piece)[...], to: fd, path: output)
+                try output.write(try read(piece)[...])
                 offset += off_t(piece.count)
             }
         }

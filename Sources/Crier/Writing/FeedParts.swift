@@ -136,13 +136,13 @@ public struct FeedParts: Sendable {
         }) ?? false
     }
 
-    /// Writes the whole document to `fd` (`path` names it in errors): its own bytes with
-    /// `write`, each run of borrowed entries that lie together in their file with one
-    /// kernel copy. Throws if the file borrowed from changed meanwhile.
-    func write(to fd: Int32, path: String) throws {
-        guard borrows, let source else { return try AtomicFile.writeAll(storage[...], to: fd, path: path) }
+    /// Writes the whole document to `output`: its own bytes with `write`, each run of
+    /// borrowed entries that lie together in their file with kernel copies. Throws if the
+    /// file borrowed from changed meanwhile.
+    func write(to output: OutputFile) throws {
+        guard borrows, let source else { return try output.write(storage[...]) }
         try source.reading { file in
-            try AtomicFile.writeAll(prefix, to: fd, path: path)
+            try output.write(prefix)
             var index = 0
             while index < pieces.count {
                 // The run of pieces from `index` of the same kind that lie end to end.
@@ -154,12 +154,12 @@ public struct FeedParts: Sendable {
                     index += 1
                 }
                 if borrowed {
-                    try file.copy(start..<end, to: fd, path: path)
+                    try file.copy(start..<end, to: output)
                 } else {
-                    try AtomicFile.writeAll(storage[start..<end], to: fd, path: path)
+                    try output.write(storage[start..<end])
                 }
             }
-            try AtomicFile.writeAll(suffix, to: fd, path: path)
+            try output.write(suffix)
         }
     }
 
