@@ -47,6 +47,19 @@ import Testing
         #expect(EntryID.make(for: post, site: SamplePosts.site) == "urn:uuid:1c7a3c4e-0000-4000-8000-000000000001")
     }
 
+    @Test func entryIDsDropOnlyTheFileNamesExtension() {
+        let cases = [
+            "2024/post.md": "2024/post", "a.b/c": "a.b/c", "a.b/c.txt": "a.b/c", "noext": "noext", "a.tar.gz": "a.tar",
+            "café.md": "caf%C3%A9", "dir.d/café": "dir.d/caf%C3%A9",
+            // A dot with a combining accent is another character: no extension.
+            "x.\u{301}md": "x.%CC%81md",
+        ]
+        for (path, stem) in cases {
+            let post = Post(sourcePath: path, title: "T", published: SamplePosts.date("2024-03-05T10:00:00Z"), url: "https://example.org/", contentHTML: "")
+            #expect(EntryID.make(for: post, site: SamplePosts.site) == "tag:example.org,2024-03-05:" + stem, "\(path)")
+        }
+    }
+
     @Test func entryIDPathsKeepWhatATagURIMayHoldAndPercentEncodeTheRest() {
         let kept = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$'()*+,;=:@".utf8)
         for byte in UInt8(1)..<0x80 {
@@ -87,11 +100,27 @@ import Testing
         #expect(FeedDates.rfc822(date) == "Thu, 29 Feb 2024 23:59:58 +0000")
         #expect(FeedDates.rfc3339(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(FeedDates.rfc822(Date(timeIntervalSince1970: -86_400)) == "Wed, 31 Dec 1969 00:00:00 +0000")
-        // Checked against Foundation's own formatting across many instants.
-        let formatter = ISO8601DateFormatter()
-        for step in stride(from: -2_000_000_000.0, to: 4_000_000_000.0, by: 123_456_789.5) {
-            let d = Date(timeIntervalSince1970: step.rounded(.down))
-            #expect(FeedDates.rfc3339(d) == formatter.string(from: d))
+        // Checked against Foundation's own formatting across many instants: spread over
+        // the years 1590 to 9999 (before the Gregorian calendar, Foundation's dates are
+        // Julian; RFC 3339's stay Gregorian), and seeded ones around now.
+        let iso = ISO8601DateFormatter()
+        let rfc822 = DateFormatter()
+        rfc822.locale = Locale(identifier: "en_US_POSIX")
+        rfc822.timeZone = TimeZone(identifier: "UTC")
+        rfc822.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        var random = SplitMix64(seed: 3339)
+        let spread = stride(from: -11_990_000_000.0, to: 253_000_000_000.0, by: 1_234_567_890.5).map { $0.rounded(.down) }
+        let recent = (0..<500).map { _ in Double(random.next() % 4_000_000_000) }
+        for seconds in spread + recent {
+            let d = Date(timeIntervalSince1970: seconds)
+            #expect(FeedDates.rfc3339(d) == iso.string(from: d))
+            #expect(FeedDates.rfc822(d) == rfc822.string(from: d))
+            #expect(FeedDates.day(d) == String(iso.string(from: d).prefix(10)))
         }
+        // Years past 9999 are written whole.
+        let far = Date(timeIntervalSince1970: 253_402_300_800) // 10000-01-01
+        #expect(FeedDates.rfc3339(far) == "10000-01-01T00:00:00Z")
+        #expect(FeedDates.rfc822(far) == "Sat, 01 Jan 10000 00:00:00 +0000")
+        #expect(FeedDates.day(far) == "10000-01-01")
     }
 }

@@ -15,11 +15,25 @@ public enum EntryID {
     /// `make(for:site:)` with the site's `authority` worked out once for all its posts.
     static func make(for post: Post, authority: String) -> String {
         if let explicit = post.explicitID, !explicit.isEmpty { return explicit }
-        var path = post.sourcePath
-        if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
-            path = String(path[..<dot])
+        let path = post.sourcePath
+        var stem = path[...]
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, where bytes are characters: found without comparing characters.
+            let utf8 = path.utf8
+            if let dot = utf8.lastIndex(of: UInt8(ascii: ".")), !utf8[dot...].contains(UInt8(ascii: "/")) { stem = path[..<dot] }
+        } else if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
+            stem = path[..<dot]
         }
-        return "tag:\(authority),\(FeedDates.day(post.published)):\(encode(path))"
+        let day = FeedDates.day(post.published)
+        let encoded = encode(String(stem))
+        var id = "tag:"
+        id.reserveCapacity(6 + authority.utf8.count + day.utf8.count + encoded.utf8.count)
+        id += authority
+        id += ","
+        id += day
+        id += ":"
+        id += encoded
+        return id
     }
 
     /// The host of the site's URL, or `localhost` when it has none.

@@ -33,25 +33,28 @@ public struct FeedBuilder: Sendable {
 
     /// The main feed, then one per configured category and tag, in a stable order.
     public func feeds(from posts: [Post]) -> [PlannedFeed] {
-        // Sorted by index: a post is a large value, and a sort moves what it sorts.
-        let order = posts.indices
-            .filter { (includeFuture || posts[$0].published <= now) && (posts[$0].expires.map { $0 > now } ?? true) }
-            .sorted { FeedBuilder.newestFirst(posts[$0], posts[$1]) }
-        let due = order.map { posts[$0] }
+        // Indices of the due posts, newest first, ties broken by source path so the order
+        // never depends on the disk (by index: a post is a large value, and a sort moves
+        // what it sorts).
+        let dates = posts.map(\.published)
+        let due = posts.indices
+            .filter { (includeFuture || dates[$0] <= now) && (posts[$0].expires.map { $0 > now } ?? true) }
+            .sorted { dates[$0] != dates[$1] ? dates[$0] > dates[$1] : posts[$0].sourcePath < posts[$1].sourcePath }
         // Each post's entry is built once, however many feeds it appears in.
-        var made = [Entry?](repeating: nil, count: due.count)
+        var made = [Entry?](repeating: nil, count: posts.count)
         let authority = EntryID.authority(site.baseURL)
-        func entries(_ include: (Post) -> Bool) -> [Entry] {
-            var chosen = due.indices.filter { include(due[$0]) }
-            if let limit = limit ?? site.feed.postsLimit { chosen = Array(chosen.prefix(max(0, limit))) }
+        let limit = self.limit ?? site.feed.postsLimit
+        func entries(_ include: ((Post) -> Bool)?) -> [Entry] {
+            var chosen = include.map { include in due.filter { include(posts[$0]) } } ?? due
+            if let limit { chosen = Array(chosen.prefix(max(0, limit))) }
             return chosen.map { index in
                 if let built = made[index] { return built }
-                let built = entry(due[index], authority: authority)
+                let built = entry(posts[index], authority: authority)
                 made[index] = built
                 return built
             }
         }
-        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, entries: entries { _ in true }))]
+        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, entries: entries(nil)))]
 
         var usedPaths: Set<String> = [site.feed.path]
         func uniquePath(_ base: String) -> String {
@@ -68,7 +71,7 @@ public struct FeedBuilder: Sendable {
             planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(category)", path: path, homeURL: site.baseURL,
                                                               entries: entries { $0.categories.contains(category) })))
         }
-        for tag in tagsWithFeeds(in: due) {
+        for tag in tagsWithFeeds(in: due, of: posts) {
             let path = uniquePath("\(feedFolder)/by_tag/\(Slug.make(tag))")
             planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(tag)", path: path, homeURL: site.baseURL,
                                                               entries: entries { $0.tags.contains(tag) })))
@@ -76,18 +79,12 @@ public struct FeedBuilder: Sendable {
         return planned
     }
 
-    private func tagsWithFeeds(in posts: [Post]) -> [String] {
+    private func tagsWithFeeds(in due: [Int], of posts: [Post]) -> [String] {
         if site.feed.allTags {
-            let all = Set(posts.flatMap(\.tags)).subtracting(site.feed.excludedTags)
+            let all = Set(due.flatMap { posts[$0].tags }).subtracting(site.feed.excludedTags)
             return all.sorted()
         }
         return site.feed.tags
-    }
-
-    /// Newest first; ties broken by source path so the order never depends on the disk.
-    static func newestFirst(_ a: Post, _ b: Post) -> Bool {
-        if a.published != b.published { return a.published > b.published }
-        return a.sourcePath < b.sourcePath
     }
 
     private func feed(title: String, path: String, homeURL: String, entries: [Entry]) -> Feed {

@@ -9,20 +9,62 @@ public enum FeedDates {
     /// RFC 3339 in UTC to the second: `2024-03-05T14:30:00Z` (Atom, JSON Feed).
     public static func rfc3339(_ date: Date) -> String {
         let t = brokenDown(date)
-        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))Z"
+        guard (0...9999).contains(t.year) else {
+            return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))Z"
+        }
+        return text(20) { b in
+            put(t.year, 4, at: 0, in: b)
+            b[4] = dash
+            put(t.month, 2, at: 5, in: b)
+            b[7] = dash
+            put(t.day, 2, at: 8, in: b)
+            b[10] = UInt8(ascii: "T")
+            put(t.hour, 2, at: 11, in: b)
+            b[13] = colon
+            put(t.minute, 2, at: 14, in: b)
+            b[16] = colon
+            put(t.second, 2, at: 17, in: b)
+            b[19] = UInt8(ascii: "Z")
+        }
     }
 
     /// RFC 822 (with four-digit year, as RFC 1123 and the RSS profile ask) in UTC:
     /// `Tue, 05 Mar 2024 14:30:00 +0000` (RSS 2.0).
     public static func rfc822(_ date: Date) -> String {
         let t = brokenDown(date)
-        return "\(weekdays[t.weekday]), \(pad(t.day, 2)) \(months[t.month - 1]) \(pad(t.year, 4)) \(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)) +0000"
+        guard (0...9999).contains(t.year) else {
+            return "\(weekdays[t.weekday]), \(pad(t.day, 2)) \(months[t.month - 1]) \(pad(t.year, 4)) \(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)) +0000"
+        }
+        return text(31) { b in
+            for (i, byte) in weekdays[t.weekday].utf8.enumerated() { b[i] = byte }
+            b[3] = UInt8(ascii: ",")
+            b[4] = space
+            put(t.day, 2, at: 5, in: b)
+            b[7] = space
+            for (i, byte) in months[t.month - 1].utf8.enumerated() { b[8 + i] = byte }
+            b[11] = space
+            put(t.year, 4, at: 12, in: b)
+            b[16] = space
+            put(t.hour, 2, at: 17, in: b)
+            b[19] = colon
+            put(t.minute, 2, at: 20, in: b)
+            b[22] = colon
+            put(t.second, 2, at: 23, in: b)
+            for (i, byte) in " +0000".utf8.enumerated() { b[25 + i] = byte }
+        }
     }
 
     /// The calendar date in UTC, `2024-03-05`, as tag URIs use it.
     public static func day(_ date: Date) -> String {
         let t = brokenDown(date)
-        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))"
+        guard (0...9999).contains(t.year) else { return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))" }
+        return text(10) { b in
+            put(t.year, 4, at: 0, in: b)
+            b[4] = dash
+            put(t.month, 2, at: 5, in: b)
+            b[7] = dash
+            put(t.day, 2, at: 8, in: b)
+        }
     }
 
     struct BrokenDown { var year, month, day, hour, minute, second, weekday: Int }
@@ -39,6 +81,27 @@ public enum FeedDates {
         let (year, month, day) = civilFromDays(days)
         return BrokenDown(year: year, month: month, day: day, hour: rest / 3600,
                           minute: (rest % 3600) / 60, second: rest % 60, weekday: weekday)
+    }
+
+    private static let dash = UInt8(ascii: "-"), colon = UInt8(ascii: ":"), space = UInt8(ascii: " ")
+
+    /// ASCII text of exactly `count` bytes, every one of them set by `fill`: one
+    /// allocation, where interpolating padded numbers takes one per piece. (Years 0 to
+    /// 9999 take this way; others the general one.)
+    private static func text(_ count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> String {
+        String(unsafeUninitializedCapacity: count) { buffer in
+            fill(buffer)
+            return count
+        }
+    }
+
+    /// `value` (from 0 to below 10^`width`) in `width` decimal digits, zero-padded, at `offset`.
+    private static func put(_ value: Int, _ width: Int, at offset: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) {
+        var value = value
+        for i in (0..<width).reversed() {
+            buffer[offset + i] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
