@@ -12,7 +12,7 @@ enum PostCacheKeys {
         if let identity {
             nanoseconds = identity.modified
         } else {
-            guard let fresh = FileIO.identity(file.url.path) else { return nil }
+            guard let fresh = FileIO.identity(file.path) else { return nil }
             nanoseconds = fresh.modified
         }
         // Seconds and their fraction apart, as `stat` gives them (one rounding, the same

@@ -6,7 +6,7 @@ import Glibc
 extension PostLoader {
     /// A file `load` would read for a source.
     struct InputFile: Sendable {
-        var url: URL
+        var path: String
         /// Relative to the site or folder root, with `/` (the cache key's path).
         var relativePath: String
     }
@@ -31,7 +31,7 @@ extension PostLoader {
             guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
             files = PostFiles.folder(root: root)
         }
-        return files.map { InputFile(url: $0.url, relativePath: $0.relativePath) }.sorted { $0.relativePath < $1.relativePath }
+        return files.map { InputFile(path: $0.path, relativePath: $0.relativePath) }.sorted { $0.relativePath < $1.relativePath }
     }
 }
 

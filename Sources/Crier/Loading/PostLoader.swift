@@ -94,10 +94,15 @@ struct PostFile: Sendable {
         case folder
     }
 
-    var url: URL
+    /// The file's path (as the listing found it: the folder's path and the name).
+    var path: String
     /// Relative to the site or folder root, with `/`.
     var relativePath: String
     var role: Role
+
+    /// The file as a URL, for path arithmetic and messages (made when asked: a URL costs
+    /// more than reading a folder entry).
+    var url: URL { URL(fileURLWithPath: path, isDirectory: false) }
 }
 
 /// The result of loading one file: a post, nothing (a draft, `published: false`), or an
@@ -121,29 +126,31 @@ enum PostFiles {
     /// is a file here, for the reader to accept or refuse. The listing says which entries
     /// are folders, so only links (and entries on file systems whose listings do not say)
     /// cost a `stat`.
-    static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(URL, [String])] {
-        var found: [(URL, [String])] = []
+    static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(String, [String])] {
+        var found: [(String, [String])] = []
         // Real paths of the folders read so far: a symbolic link back up the tree is
         // followed once, not forever.
         var visited = Set<String>()
         func visit(_ folder: URL, _ components: [String]) {
+            let folderPath = folder.path
             guard visited.insert(folder.resolvingSymlinksInPath().path).inserted,
-                  let entries = FileIO.entries(in: folder.path) else { return }
+                  let entries = FileIO.entries(in: folderPath) else { return }
+            // The paths of the entries, as `appendingPathComponent` makes them.
+            let stem = folderPath.hasSuffix("/") ? folderPath : folderPath + "/"
             for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let isDirectory: Bool
                 if let listedAsDirectory {
                     isDirectory = listedAsDirectory
                 } else {
                     var info = stat()
-                    guard stat(folder.appendingPathComponent(name, isDirectory: false).path, &info) == 0 else { continue }
+                    guard stat(stem + name, &info) == 0 else { continue }
                     isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
                 }
-                let url = folder.appendingPathComponent(name, isDirectory: isDirectory)
                 let path = components + [name]
                 if isDirectory {
-                    if !skip(path) { visit(url, path) }
+                    if !skip(path) { visit(folder.appendingPathComponent(name, isDirectory: true), path) }
                 } else {
-                    found.append((url, path))
+                    found.append((stem + name, path))
                 }
             }
         }
@@ -169,7 +176,7 @@ enum PostFiles {
             return excluded.contains { joined == $0 || joined.hasPrefix($0 + "/") }
         }
         let all = walk(root) { folder in jekyllSkips(folder) || isExcluded(folder) }
-        for (url, components) in all where !isExcluded(components) {
+        for (path, components) in all where !isExcluded(components) {
             let relative = components.joined(separator: "/")
             let name = components[components.count - 1]
             let (base, ext) = FileNames.split(name)
@@ -179,13 +186,13 @@ enum PostFiles {
             if let postsIndex = components.firstIndex(of: "_posts") {
                 let categories = Array(components[..<postsIndex])
                 guard FileNames.datePrefix(base) != nil else {
-                    warnings.append(PostError(path: SiteConfiguration.displayPath(url), message: "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"))
+                    warnings.append(PostError(path: SiteConfiguration.displayPath(URL(fileURLWithPath: path)), message: "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"))
                     continue
                 }
-                files.append(PostFile(url: url, relativePath: relative, role: .jekyllPost(categories: categories)))
+                files.append(PostFile(path: path, relativePath: relative, role: .jekyllPost(categories: categories)))
             } else if let draftsIndex = components.firstIndex(of: "_drafts") {
                 guard includeDrafts else { continue }
-                files.append(PostFile(url: url, relativePath: relative, role: .jekyllDraft(categories: Array(components[..<draftsIndex]))))
+                files.append(PostFile(path: path, relativePath: relative, role: .jekyllDraft(categories: Array(components[..<draftsIndex]))))
             }
         }
         return files
@@ -202,25 +209,25 @@ enum PostFiles {
             bundles.insert(Array(components.dropLast()))
         }
         var files: [PostFile] = []
-        for (url, components) in all {
+        for (path, components) in all {
             let base = FileNames.split(components[components.count - 1]).base
             if base == "_index" { continue }
             let folder = Array(components.dropLast())
             let insideBundle = (0...folder.count).contains { bundles.contains(Array(folder.prefix($0))) }
             if insideBundle && !(base == "index" && bundles.contains(folder)) { continue }
-            files.append(PostFile(url: url, relativePath: (prefix + components).joined(separator: "/"), role: .hugo))
+            files.append(PostFile(path: path, relativePath: (prefix + components).joined(separator: "/"), role: .hugo))
         }
         return files
     }
 
     static func folder(root: URL) -> [PostFile] {
-        walk(root) { _ in false }.compactMap { url, components in
+        walk(root) { _ in false }.compactMap { path, components in
             let (base, ext) = FileNames.split(components[components.count - 1])
             let lowercased = ext.lowercased()
             guard markdownExtensions.contains(lowercased) || htmlExtensions.contains(lowercased) || lowercased == "txt" else { return nil }
             // A folder's README describes the folder; it is not a post.
             if base.lowercased() == "readme" { return nil }
-            return PostFile(url: url, relativePath: components.joined(separator: "/"), role: .folder)
+            return PostFile(path: path, relativePath: components.joined(separator: "/"), role: .folder)
         }
     }
 }

@@ -10,11 +10,11 @@ enum PostRules {
         var warnings: [PostError] = []
         // `stat` before reading: a write made while the file is read shows next time.
         let trusting = options.cache as? any StatTrustingPostCache
-        let identity = trusting.flatMap { _ in FileIO.identity(file.url.path) }
+        let identity = trusting.flatMap { _ in FileIO.identity(file.path) }
         if let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
             return FileOutcome(result: .success(cached), warnings: [])
         }
-        guard let data = FileIO.read(file.url.path) else {
+        guard let data = FileIO.read(file.path) else {
             return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file")), warnings: [])
         }
         // A post loaded by an earlier run from this very version of the file is reused

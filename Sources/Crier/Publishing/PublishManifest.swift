@@ -121,7 +121,7 @@ struct PublishManifest: Equatable {
             }
             for job in jobs {
                 guard let files = PostLoader.inputFiles(of: job.source, includeDrafts: options.build.includeDrafts) else { return nil }
-                snapshot.files.append(files.map { InputFile(relativePath: $0.relativePath, path: $0.url.path) })
+                snapshot.files.append(files.map { InputFile(relativePath: $0.relativePath, path: $0.path) })
             }
         }
 
