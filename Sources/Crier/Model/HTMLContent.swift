@@ -39,8 +39,8 @@ struct HTMLContent: Sendable {
         }
     }
 
-    /// The text, or an empty string for content whose cache file changed since it was
-    /// read (`readText()` says so instead; the writers use that).
+    /// The text, or an empty string for content whose cache file changed or vanished
+    /// since its post was read (`readText()` says so instead; the writers use that).
     var text: String { (try? readText()) ?? "" }
 
     /// The content held in memory, read from its cache file if it was left there.
@@ -113,22 +113,35 @@ struct CachedText: Sendable {
     var sha256: [UInt8]
     var identity: FileIO.Identity
 
-    /// The cache file changed, or could not be read, after the post's header was read.
+    /// The cache file changed, could not be read or no longer holds the content it did,
+    /// after the post's header was read.
     struct Changed: Error, CustomStringConvertible {
         var path: String
         var description: String {
-            "the post cache file \(path) changed or vanished while this run used it; run again"
+            "the post cache file \(path) changed, vanished or no longer holds what it did while this run used it; it is removed, so run again"
         }
     }
 
-    /// The content's bytes, if the file is still the one the post was read from.
+    /// The content's bytes, if the file is still the one the post was read from and they
+    /// are the bytes the digest was taken of (a rewrite within one tick of the file
+    /// system's clock can leave the `stat` as it was; the digest still tells). A file
+    /// that fails either check is removed, so the next run renders its post again.
     func read() throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Changed(path: path) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, FileIO.Identity(info) == identity else { throw Changed(path: path) }
-        guard let bytes = FileIO.pread(fd, count: count, at: offset) else { throw Changed(path: path) }
+        guard fstat(fd, &info) == 0, FileIO.Identity(info) == identity,
+              let bytes = FileIO.pread(fd, count: count, at: offset), CachedText.sha256(of: bytes) == sha256 else {
+            unlink(path)
+            throw Changed(path: path)
+        }
         return bytes
+    }
+
+    static func sha256(of bytes: [UInt8]) -> [UInt8] {
+        var digest = PublishDigest()
+        digest.update(bytes)
+        return digest.finishBytes()
     }
 }

@@ -23,6 +23,11 @@ public struct Post: Sendable, Equatable {
     /// A short HTML summary: front matter `description`/`summary`, or the excerpt.
     public var summaryHTML: String?
     /// The full post rendered as HTML, URLs absolute.
+    ///
+    /// A long post that `PostLoader` took from a `DiskPostCache` has its content read
+    /// from the cache file here, when asked: empty if that file has been changed or
+    /// removed since (by `DiskPostCache.save()` too, which rewrites the files of posts
+    /// it learned more about), so read it before saving the cache.
     public var contentHTML: String {
         get { content.text }
         set { content = HTMLContent(newValue) }

@@ -17,7 +17,9 @@ import Glibc
 /// (deleted files). An unreadable, truncated or foreign file is a miss: the cache only
 /// ever saves time. A long post's content is left in its file until a writer needs it
 /// (`CachedText`): a publish that copies unchanged entries from the published feed reads
-/// only the start of each file.
+/// only the start of each file. The files are Crier's to write (under the publish lock):
+/// one changed or removed by something else while a run uses it fails the feed files
+/// that needed its content, with a message to run again, and nothing else.
 public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
     static let formatVersion: UInt16 = 5
@@ -158,6 +160,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             return (posts, asked)
         }
         var changed = false
+        var failure: String?
         if !posts.isEmpty {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let failures = ResultSlots<String?>(count: posts.count)
@@ -172,12 +175,14 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
                     failures[index] = .some("\(error)")
                 }
             }
-            if let failure = failures.values.compactMap({ $0 }).first { throw CacheError(reason: failure) }
+            failure = failures.values.compactMap({ $0 }).first
             changed = true
         }
+        // The files of deleted posts go even when another file could not be written.
         for name in FileIO.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
             if unlink(path(of: name)) == 0 { changed = true }
         }
+        if let failure { throw CacheError(reason: failure) }
         return changed
     }
 
