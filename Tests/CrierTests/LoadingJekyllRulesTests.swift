@@ -92,6 +92,27 @@ struct LoadingJekyllRulesTests {
         #expect(result.site.feed.excerptOnly)
     }
 
+    @Test func feedTagsTrueAsJekyllFeedWritesItAsksForAFeedPerTag() throws {
+        for (value, all) in [("true", true), ("True", true), ("yes", true), ("false", false), ("\"true\"", true)] {
+            let (temp, result) = try site(config: "url: https://j.example\nfeed:\n  tags: \(value)\n", posts: [:])
+            defer { temp.remove() }
+            #expect(result.site.feed.allTags == all, "tags: \(value)")
+            #expect(result.site.feed.tags.isEmpty, "tags: \(value) is no tag's name")
+        }
+        let (temp, result) = try site(config: "url: https://j.example\nfeed:\n  tags: swift linux\n", posts: [:])
+        defer { temp.remove() }
+        #expect(result.site.feed.tags == ["swift", "linux"] && !result.site.feed.allTags)
+    }
+
+    @Test func tagAndCategoryNamesLoseTheSpaceAroundThemAndBlankOnesAreLeftOut() throws {
+        let post = "---\ntags: [\"  \", swift, \" spaced \", \"swift \"]\ncategories: [\"\\t\", news]\n---\nx\n"
+        let (temp, result) = try site(config: "url: https://j.example\n", posts: ["_posts/2024-03-05-a.md": post])
+        defer { temp.remove() }
+        let loaded = try #require(result.posts.first)
+        #expect(loaded.tags == ["swift", "spaced"])
+        #expect(loaded.categories == ["news"])
+    }
+
     @Test func yamlTimestampsWithoutZoneUseTheSiteZoneNotUTC() throws {
         let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n",
                                       posts: ["_posts/2024-03-05-a.md": "---\ndate: 2024-03-05 09:00:00\n---\nx\n"])

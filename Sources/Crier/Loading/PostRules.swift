@@ -122,8 +122,8 @@ enum PostRules {
         case .jekyllPost(let fromPath), .jekyllDraft(let fromPath): categories = fromPath + categories
         case .hugo, .folder: break
         }
-        tags = unique(tags)
-        categories = unique(categories)
+        tags = names(tags)
+        categories = names(categories)
 
         // The URL.
         let placeholders = PermalinkPlaceholders(fm: fm, file: file, flavor: flavor, title: finalTitle, fileName: fileName, fileSlug: fileSlug,
@@ -274,6 +274,13 @@ enum PostRules {
     static func unique(_ items: [String]) -> [String] {
         var seen = Set<String>()
         return items.filter { seen.insert($0).inserted }
+    }
+
+    /// Tag or category names as written, without the white space around them (`" swift "`
+    /// in quotes is `swift`), blank ones left out, each once.
+    static func names(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     /// A Markdown body's leading `# Title` line, if the body starts with one.

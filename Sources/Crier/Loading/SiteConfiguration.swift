@@ -149,8 +149,9 @@ enum SiteConfiguration {
         if let excerptOnly = feed["excerpt_only"]?.bool { settings.excerptOnly = excerptOnly }
         if let categories = feed["categories"] { settings.categories = categories.stringList }
         switch feed["tags"] {
-        case .bool(let all)?:
-            settings.allTags = all
+        case let value? where value.bool != nil:
+            // jekyll-feed's `tags: true` (plain YAML values are read as text).
+            settings.allTags = value.bool ?? false
         case .table(let tags)?:
             let only = tags["only"]?.stringList ?? []
             if only.isEmpty {
