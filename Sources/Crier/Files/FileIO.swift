@@ -7,15 +7,25 @@ import Glibc
 /// reads, folder listings and `stat` without Foundation's overhead (they run on every cron
 /// tick, and for every post of a build).
 enum FileIO {
-    /// The whole regular file (a link followed), or `nil` when it cannot be read.
-    static func read(_ path: String) -> [UInt8]? {
-        // Non-blocking, so a FIFO where a file was expected is refused, not waited on.
+    /// `body` with the regular file at `path` (a link followed) open for reading and its
+    /// `stat`; `nil` when it is no regular file or cannot be opened. Opened non-blocking,
+    /// so a FIFO where a file was expected is refused, not waited on; closed after `body`.
+    static func withRegularFile<T>(_ path: String, _ body: (_ descriptor: Int32, _ info: stat) throws -> T?) rethrows -> T? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(info.st_size)
+        return try body(fd, info)
+    }
+
+    /// The whole regular file (a link followed), or `nil` when it cannot be read.
+    static func read(_ path: String) -> [UInt8]? {
+        withRegularFile(path) { fd, info in read(fd, size: Int(info.st_size)) }
+    }
+
+    /// All of `fd`, whose size was `size` a moment ago.
+    private static func read(_ fd: Int32, size: Int) -> [UInt8]? {
         // Read straight into uninitialised storage (no zero-filling first); one byte more
         // than the size tells a file that grew meanwhile, which is then read to its end.
         var failed = false

@@ -127,12 +127,10 @@ struct CachedText: Sendable {
     /// system's clock can leave the `stat` as it was; the digest still tells). A file
     /// that fails either check is removed, so the next run renders its post again.
     func read() throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw Changed(path: path) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, FileIO.Identity(info) == identity,
-              let bytes = FileIO.pread(fd, count: count, at: offset), CachedText.sha256(of: bytes) == sha256 else {
+        let bytes = FileIO.withRegularFile(path) { fd, info in
+            FileIO.Identity(info) == identity ? FileIO.pread(fd, count: count, at: offset) : nil
+        }
+        guard let bytes, CachedText.sha256(of: bytes) == sha256 else {
             unlink(path)
             throw Changed(path: path)
         }

@@ -246,11 +246,10 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// The post cached in the file at `path`, or `nil` when there is none or it is torn,
     /// foreign or of another scope.
     func read(_ path: String) -> CachedPost? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        FileIO.withRegularFile(path) { fd, info in read(fd, info: info, path: path) }
+    }
+
+    private func read(_ fd: Int32, info: stat, path: String) -> CachedPost? {
         let size = Int(info.st_size)
         // The cache is written only under the publish lock, so its files hold still.
         func whole() -> CachedPost? { FileIO.pread(fd, count: size, at: 0).flatMap { decode($0) } }

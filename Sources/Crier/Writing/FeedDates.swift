@@ -13,17 +13,9 @@ public enum FeedDates {
             return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))Z"
         }
         return text(20) { b in
-            put(t.year, 4, at: 0, in: b)
-            b[4] = dash
-            put(t.month, 2, at: 5, in: b)
-            b[7] = dash
-            put(t.day, 2, at: 8, in: b)
+            putDate(t, at: 0, in: b)
             b[10] = UInt8(ascii: "T")
-            put(t.hour, 2, at: 11, in: b)
-            b[13] = colon
-            put(t.minute, 2, at: 14, in: b)
-            b[16] = colon
-            put(t.second, 2, at: 17, in: b)
+            putTime(t, at: 11, in: b)
             b[19] = UInt8(ascii: "Z")
         }
     }
@@ -45,11 +37,7 @@ public enum FeedDates {
             b[11] = space
             put(t.year, 4, at: 12, in: b)
             b[16] = space
-            put(t.hour, 2, at: 17, in: b)
-            b[19] = colon
-            put(t.minute, 2, at: 20, in: b)
-            b[22] = colon
-            put(t.second, 2, at: 23, in: b)
+            putTime(t, at: 17, in: b)
             for (i, byte) in " +0000".utf8.enumerated() { b[25 + i] = byte }
         }
     }
@@ -58,13 +46,7 @@ public enum FeedDates {
     public static func day(_ date: Date) -> String {
         let t = brokenDown(date)
         guard (0...9999).contains(t.year) else { return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))" }
-        return text(10) { b in
-            put(t.year, 4, at: 0, in: b)
-            b[4] = dash
-            put(t.month, 2, at: 5, in: b)
-            b[7] = dash
-            put(t.day, 2, at: 8, in: b)
-        }
+        return text(10) { b in putDate(t, at: 0, in: b) }
     }
 
     struct BrokenDown { var year, month, day, hour, minute, second, weekday: Int }
@@ -93,6 +75,24 @@ public enum FeedDates {
             fill(buffer)
             return count
         }
+    }
+
+    /// `YYYY-MM-DD` (10 bytes) at `offset`.
+    private static func putDate(_ t: BrokenDown, at offset: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) {
+        put(t.year, 4, at: offset, in: buffer)
+        buffer[offset + 4] = dash
+        put(t.month, 2, at: offset + 5, in: buffer)
+        buffer[offset + 7] = dash
+        put(t.day, 2, at: offset + 8, in: buffer)
+    }
+
+    /// `HH:MM:SS` (8 bytes) at `offset`.
+    private static func putTime(_ t: BrokenDown, at offset: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) {
+        put(t.hour, 2, at: offset, in: buffer)
+        buffer[offset + 2] = colon
+        put(t.minute, 2, at: offset + 3, in: buffer)
+        buffer[offset + 5] = colon
+        put(t.second, 2, at: offset + 6, in: buffer)
     }
 
     /// `value` (from 0 to below 10^`width`) in `width` decimal digits, zero-padded, at `offset`.
