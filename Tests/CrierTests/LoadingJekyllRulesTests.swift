@@ -113,6 +113,23 @@ struct LoadingJekyllRulesTests {
         #expect(loaded.categories == ["news"])
     }
 
+    @Test func settingsLeftEmptyOrNullAreSettingsNotMade() throws {
+        // As themes ship `_config.yml` (`timezone: # set yours`), and null written out.
+        let config = "url: https://j.example\ntimezone: # e.g. Europe/Berlin\ndescription: ~\nauthor: ~\nbaseurl: null\nfeed:\n  path:\n  posts_limit:\n"
+        let post = "---\ntitle: Hello\ndate: ~\ndescription: null\nauthor: ~\ntags: [~, swift]\n---\nFirst paragraph.\n\nSecond.\n"
+        let (temp, result) = try site(config: config, posts: ["_posts/2024-03-05-a.md": post])
+        defer { temp.remove() }
+        #expect(result.errors.isEmpty)
+        #expect(result.site.timeZone == TimeZone(identifier: "UTC"))
+        #expect(result.site.description == nil && result.site.author == nil)
+        #expect(result.site.baseURL == "https://j.example/")
+        #expect(result.site.feed.path == "feed.xml" && result.site.feed.postsLimit == nil)
+        let loaded = try #require(result.posts.first)
+        #expect(loaded.published == utcDate(2024, 3, 5, 0), "the file name's date")
+        #expect(loaded.summaryHTML == "<p>First paragraph.</p>\n")
+        #expect(loaded.authors.isEmpty && loaded.tags == ["swift"])
+    }
+
     @Test func yamlTimestampsWithoutZoneUseTheSiteZoneNotUTC() throws {
         let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n",
                                       posts: ["_posts/2024-03-05-a.md": "---\ndate: 2024-03-05 09:00:00\n---\nx\n"])

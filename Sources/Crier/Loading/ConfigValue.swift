@@ -72,8 +72,10 @@ struct ConfigTable: Sendable, Equatable {
 
     init() {}
 
+    /// The value of `key`; `nil` when it is absent or null (`~`, `null` or nothing in
+    /// YAML): a key left empty is a setting not made.
     subscript(key: String) -> ConfigValue? {
-        get { values[key] }
+        get { values[key].flatMap { $0 == .null ? nil : $0 } }
         set {
             if let newValue {
                 if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
@@ -83,8 +85,8 @@ struct ConfigTable: Sendable, Equatable {
         }
     }
 
-    /// The value of the first of `names` present, compared without case (Hugo's keys are
-    /// case-insensitive: `baseURL`, `baseurl`).
+    /// The value of the first of `names` present and not null, compared without case
+    /// (Hugo's keys are case-insensitive: `baseURL`, `baseurl`).
     func first(_ names: String...) -> (key: String, value: ConfigValue)? { first(of: names) }
 
     /// The value of the first of `names` present, as `first(_:)` finds it.
@@ -92,9 +94,9 @@ struct ConfigTable: Sendable, Equatable {
 
     private func first(of names: [String]) -> (key: String, value: ConfigValue)? {
         for name in names {
-            if let value = values[name] { return (name, value) }
+            if let value = self[name] { return (name, value) }
             let lower = name.lowercased()
-            if let key = keys.first(where: { $0.lowercased() == lower }), let value = values[key] {
+            if let key = keys.first(where: { $0.lowercased() == lower && self[$0] != nil }), let value = self[key] {
                 return (key, value)
             }
         }
@@ -102,4 +104,7 @@ struct ConfigTable: Sendable, Equatable {
     }
 
     func line(of key: String) -> Int? { lines[key] }
+
+    /// Whether `key` is in the table, null or not.
+    func contains(_ key: String) -> Bool { values[key] != nil }
 }

@@ -345,11 +345,19 @@ enum SourceText {
         }
     }
 
+    /// YAML 1.1's words for null: `~`, `null`, `Null`, `NULL`, and nothing at all.
+    static func isNullWord(_ text: String) -> Bool {
+        text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+    }
+
     /// YAML to `ConfigValue`. Timestamps stay strings: Yams reads a zone-less timestamp as
     /// UTC, but a post's date without a zone is in the site's zone.
     static func configValue(_ node: Node) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
+            // Composed without rules, a plain `~`, `null` or nothing is text: it is null,
+            // an unset value (`timezone:` left empty), as in any YAML reader.
+            if scalar.style == .plain, isNullWord(scalar.string) { return .null }
             switch Tag.Name(rawValue: scalar.tag.rawValue) {
             case .null: return .null
             case .bool: return node.bool.map(ConfigValue.bool) ?? .string(scalar.string)

@@ -17,8 +17,9 @@
 ///
 /// For such a text it returns the very table `SourceText.parseYAMLWithYams` returns: keys
 /// in order, each key's line, every value a string (the Yams path composes with no rules
-/// when no key looks typed, and `configValue` keeps untagged scalars as text: `false`,
-/// `3`, `~` and an empty value are the strings written) or a list of strings. Anything
+/// when no key looks typed, and `configValue` keeps untagged scalars as text: `false` and
+/// `3` are the strings written), null for a plain `~`, `null` or nothing, or a list of
+/// those. Anything
 /// else, including anything that might be an error, is declined (`nil`): the Yams path
 /// reads it, and reports its errors.
 enum SimpleYAML {
@@ -51,27 +52,27 @@ enum SimpleYAML {
                       line.take(UInt8(ascii: "-")), line.skipSpaces() > 0,
                       line.peek != UInt8(ascii: "["), let item = line.scalar(inFlow: false),
                       line.restIsBlankOrComment() else { return nil }
-                list.items.append(.string(item))
+                list.items.append(item)
                 list.indent = indent
                 open = list
                 continue
             }
             if let list = open {
-                table[list.key] = list.items.isEmpty ? .string("") : .array(list.items)
+                table[list.key] = list.items.isEmpty ? .null : .array(list.items)
                 open = nil
             }
-            guard let key = line.key(), table[key] == nil, SourceText.defaultRulesReadAsText(key) else { return nil }
+            guard let key = line.key(), !table.contains(key), SourceText.defaultRulesReadAsText(key) else { return nil }
             table.lines[key] = lineNumber
             line.skipSpaces()
             if line.atEnd || line.peek == UInt8(ascii: "#") {
-                table[key] = .string("")
+                table[key] = .null
                 open = (key, [], nil)
                 continue
             }
             guard let value = line.value(), line.restIsBlankOrComment() else { return nil }
             table[key] = value
         }
-        if let list = open { table[list.key] = list.items.isEmpty ? .string("") : .array(list.items) }
+        if let list = open { table[list.key] = list.items.isEmpty ? .null : .array(list.items) }
         return table
     }
 
@@ -140,14 +141,14 @@ enum SimpleYAML {
 
         /// A value on the key's line: a flow list or a scalar.
         mutating func value() -> ConfigValue? {
-            guard take(UInt8(ascii: "[")) else { return scalar(inFlow: false).map(ConfigValue.string) }
+            guard take(UInt8(ascii: "[")) else { return scalar(inFlow: false) }
             var items: [ConfigValue] = []
             skipSpaces()
             if take(UInt8(ascii: "]")) { return .array(items) }
             while true {
                 skipSpaces()
                 guard let item = scalar(inFlow: true) else { return nil }
-                items.append(.string(item))
+                items.append(item)
                 skipSpaces()
                 if take(UInt8(ascii: "]")) { return .array(items) }
                 // A comma must be followed by an item (no trailing comma).
@@ -155,12 +156,13 @@ enum SimpleYAML {
             }
         }
 
-        /// A quoted or plain scalar; `inFlow` for an item of a flow list.
-        mutating func scalar(inFlow: Bool) -> String? {
+        /// A quoted or plain scalar, as text, or null for a plain `~` or `null` (as
+        /// `SourceText.configValue` reads them); `inFlow` for an item of a flow list.
+        mutating func scalar(inFlow: Bool) -> ConfigValue? {
             switch peek {
-            case UInt8(ascii: "\""): return doubleQuoted()
-            case UInt8(ascii: "'"): return singleQuoted()
-            default: return plain(inFlow: inFlow)
+            case UInt8(ascii: "\""): return doubleQuoted().map(ConfigValue.string)
+            case UInt8(ascii: "'"): return singleQuoted().map(ConfigValue.string)
+            default: return plain(inFlow: inFlow).map { SourceText.isNullWord($0) ? .null : .string($0) }
             }
         }
 
