@@ -26,6 +26,35 @@ struct LoadingHugoTests {
         ])
     }
 
+    @Test func frontMatterKeysAreReadWithoutCaseAsHugoReadsThem() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        try temp.write("content/posts/toml-draft.md", "+++\nTitle = \"TOML draft\"\nDate = 2024-03-05\nDraft = true\n+++\nbody\n")
+        try temp.write("content/posts/yaml-draft.md", "---\nTitle: YAML draft\nDate: 2024-03-06\nDRAFT: true\n---\nbody\n")
+        try temp.write("content/posts/capitals.md", """
+            ---
+            Title: Capital Keys
+            Date: 2024-03-07
+            Description: The description.
+            Tags: [x]
+            Author: Ann
+            Slug: my-slug
+            Lang: fr
+            ---
+            body
+
+            """)
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty)
+        #expect(result.posts.map(\.sourcePath) == ["content/posts/capitals.md"], "drafts are left out")
+        let post = try #require(result.posts.first)
+        #expect(post.title == "Capital Keys")
+        #expect(post.summaryHTML == "The description.")
+        #expect(post.tags == ["x"] && post.authors == [Person(name: "Ann")] && post.language == "fr")
+        #expect(post.url == "https://h.example/posts/my-slug/")
+    }
+
     @Test func draftsAreIncludedWhenAsked() {
         var options = LoadOptions()
         options.includeDrafts = true

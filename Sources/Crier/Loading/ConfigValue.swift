@@ -105,6 +105,19 @@ struct ConfigTable: Sendable, Equatable {
 
     func line(of key: String) -> Int? { lines[key] }
 
+    /// The table with every key in lower case, in the same order; of keys that differ
+    /// only by case, the first written wins (nested tables are left as they are).
+    func withLowercasedKeys() -> ConfigTable {
+        var lowered = ConfigTable()
+        for key in keys {
+            let lower = key.lowercased()
+            guard !lowered.contains(lower), let value = values[key] else { continue }
+            lowered[lower] = value
+            lowered.lines[lower] = lines[key]
+        }
+        return lowered
+    }
+
     /// Whether `key` is in the table, null or not.
     func contains(_ key: String) -> Bool { values[key] != nil }
 }

@@ -41,6 +41,9 @@ enum PostRules {
         let document = try SourceText.split(text, path: path)
         var fm = document.frontMatter ?? ConfigTable()
         let flavor = context.flavor
+        // Hugo reads front matter keys without case (`Draft = true` is a draft); the
+        // lookups below name them in lower case.
+        if flavor == .hugo { fm = fm.withLowercasedKeys() }
         if flavor == .jekyll {
             for (prefix, values) in context.frontMatterDefaults where prefix.isEmpty || file.relativePath.hasPrefix(prefix) {
                 for key in values.keys where fm[key] == nil { fm[key] = values[key] }
