@@ -90,6 +90,24 @@ import Testing
         #expect(outcome.files.map(\.path) == ["feed.xml", "feed.json"])
     }
 
+    @Test func aDefinitionsKeysOverASiteReachThePostsURLsDatesAndHTML() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("blog/_config.yml", "title: Blog\nurl: https://site.example\ntimezone: UTC\n")
+        try site.write("blog/_posts/2024-03-05-hello.md", "---\ntitle: Hello\ndate: 2024-03-05 10:00:00\n---\nText <span>raw</span>.\n")
+        let file = try site.write("feeds/f.yml", "site: ../blog\nbase_url: https://override.example/\ntimezone: Asia/Tokyo\nraw_html: false\nformats: [atom]\n")
+        let definition = try FeedDefinition.load(file)
+        var options = BuildOptions()
+        options.now = EndToEndTests.now
+        let outcome = BuildPipeline.run([BuildJob(source: definition.source, definition: definition, formats: [.atom])], options: options)
+        #expect(outcome.succeeded, "\(outcome.postErrors) \(outcome.feedFailures)")
+        let feed = try FeedReadBack.atom(try #require(outcome.files.first).bytes)
+        let entry = try #require(feed.entries.first)
+        #expect(entry.link == "https://override.example/2024/03/05/hello.html")
+        #expect(entry.published == SamplePosts.date("2024-03-05T01:00:00Z"), "10:00 in Tokyo")
+        #expect(entry.content?.contains("span") == false)
+    }
+
     @Test func postsWithNothingInThemGiveEntriesWithoutContentAndTheBuildPasses() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -118,10 +118,10 @@ public enum BuildPipeline {
             var loadOptions = LoadOptions()
             loadOptions.includeDrafts = options.includeDrafts
             loadOptions.cache = index < caches.count ? caches[index] : nil
-            var result = PostLoader.load(job.source, options: loadOptions)
             if let definition = job.definition {
-                result.site = definition.applyingOverrides(to: result.site)
+                loadOptions.siteOverrides = { definition.applyingOverrides(to: $0) }
             }
+            let result = PostLoader.load(job.source, options: loadOptions)
             plan.outcome.postErrors += result.errors
             plan.outcome.warnings += result.warnings
             plan.outcome.postCount += result.posts.count

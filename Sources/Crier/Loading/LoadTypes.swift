@@ -17,6 +17,9 @@ public struct LoadOptions: Sendable {
     public var defaultDate: Date?
     /// Posts remembered from earlier runs (publish); `nil` renders every post.
     public var cache: (any PostCache)?
+    /// Laid over the site's own settings before any post is read (a feed definition's
+    /// keys, `--base-url`), so that posts' URLs, dates and HTML follow them.
+    public var siteOverrides: (@Sendable (Site) -> Site)?
     public init() {}
 }
 

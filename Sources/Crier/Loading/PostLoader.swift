@@ -19,7 +19,7 @@ public enum PostLoader {
     /// in the future are included (the feed builder decides what is due).
     public static func load(_ source: PostSource, options: LoadOptions) -> LoadResult {
         var warnings: [PostError] = []
-        let context: SiteContext
+        var context: SiteContext
         switch source {
         case .site(let root):
             do {
@@ -34,6 +34,7 @@ public enum PostLoader {
             }
             context = SiteContext(flavor: .folder, root: root, site: site, permalink: Permalink.jekyllPattern(site.permalink ?? "/:path/"))
         }
+        if let siteOverrides = options.siteOverrides { context.site = siteOverrides(context.site) }
         var files: [PostFile]
         switch context.flavor {
         case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: options.includeDrafts, warnings: &warnings)
