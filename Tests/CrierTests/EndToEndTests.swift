@@ -108,6 +108,40 @@ import Testing
         #expect(entry.content?.contains("span") == false)
     }
 
+    @Test func definitionKeysQuotedOrLeftEmptyAreReadAsTheSiteConfigurationReadsThem() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let quoted = try site.write("feeds/quoted.yml", """
+            title: Q
+            base_url: https://q.example/
+            posts: ../posts
+            limit: "20"
+            excerpt_only: "yes"
+            tags: "true"
+            archive: 'false'
+            archive_size: '5'
+            """)
+        let definition = try FeedDefinition.load(quoted)
+        #expect(definition.overrides.feed.postsLimit == 20 && definition.overrides.feed.excerptOnly)
+        #expect(definition.overrides.feed.allTags && definition.overrides.feed.tags.isEmpty)
+        #expect(!definition.archive && definition.archiveSize == 5)
+
+        let empty = try site.write("feeds/empty.yml", """
+            site: ../blog
+            description: ~
+            hub: ~
+            tags: ~
+            categories: [~, news]
+            limit:
+            raw_html: null
+            """)
+        let nulls = try FeedDefinition.load(empty)
+        #expect(nulls.overrides.feed.hubs.isEmpty && nulls.overrides.feed.tags.isEmpty && !nulls.overrides.feed.allTags)
+        #expect(nulls.overrides.feed.categories == ["news"])
+        // Left empty, a key is not given: the site's own setting stays.
+        #expect(nulls.overriddenKeys == ["site", "categories"])
+    }
+
     @Test func postsWithNothingInThemGiveEntriesWithoutContentAndTheBuildPasses() throws {
         let site = try TemporarySite()
         defer { site.remove() }

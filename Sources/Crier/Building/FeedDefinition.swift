@@ -103,7 +103,7 @@ public struct FeedDefinition: Sendable {
         site.feed.postsLimit = try keys.int("limit")
         site.feed.excerptOnly = try keys.bool("excerpt_only") ?? false
         site.feed.categories = keys.strings("categories")
-        if keys.node("tags")?.bool != nil {
+        if let tags = keys.node("tags"), DefinitionKeys.bool(tags) != nil {
             site.feed.allTags = try keys.bool("tags") ?? false
         } else {
             site.feed.tags = keys.strings("tags")
@@ -168,7 +168,19 @@ struct DefinitionKeys {
         self.path = path
     }
 
-    func node(_ key: String) -> Node? { mapping[key] }
+    /// The value of `key`; `nil` when it is absent or null (`~`, `null` or nothing): a key
+    /// left empty is a setting not made.
+    func node(_ key: String) -> Node? { mapping[key].flatMap { DefinitionKeys.isNull($0) ? nil : $0 } }
+
+    static func isNull(_ node: Node) -> Bool {
+        guard let scalar = node.scalar else { return false }
+        return scalar.style == .plain && SourceText.isNullWord(scalar.string)
+    }
+
+    /// A boolean written plain or quoted (`true`, `"yes"`), as `_config.yml` reads them.
+    static func bool(_ node: Node) -> Bool? {
+        node.bool ?? node.scalar.flatMap { ConfigValue.string($0.string).bool }
+    }
 
     func error(_ key: String, _ message: String) -> PostError {
         let line = mapping.first { $0.key.string == key }.map { $0.key.mark?.line ?? 0 }
@@ -176,8 +188,7 @@ struct DefinitionKeys {
     }
 
     mutating func string(_ key: String) -> String? {
-        guard let scalar = node(key)?.scalar, !scalar.string.isEmpty,
-              !(scalar.style == .plain && ["~", "null", "Null", "NULL"].contains(scalar.string)) else { return nil }
+        guard let scalar = node(key)?.scalar, !scalar.string.isEmpty else { return nil }
         let value = scalar.string
         given.insert(key)
         return value
@@ -186,21 +197,23 @@ struct DefinitionKeys {
     mutating func strings(_ key: String) -> [String] {
         guard let value = node(key) else { return [] }
         given.insert(key)
-        if let sequence = value.sequence { return sequence.compactMap { $0.scalar?.string } }
+        if let sequence = value.sequence { return sequence.compactMap { DefinitionKeys.isNull($0) ? nil : $0.scalar?.string } }
         if let scalar = value.scalar?.string { return scalar.split(separator: " ").map(String.init) }
         return []
     }
 
     mutating func int(_ key: String) throws -> Int? {
         guard let value = node(key) else { return nil }
-        guard let int = value.int, int >= 0 else { throw error(key, "expected a whole number, got `\(value.scalar?.string ?? "?")`") }
+        // Quoted too (`"20"`), as `_config.yml` reads it.
+        let int = value.int ?? value.scalar.flatMap { Int($0.string.trimmingCharacters(in: .whitespaces)) }
+        guard let int, int >= 0 else { throw error(key, "expected a whole number, got `\(value.scalar?.string ?? "?")`") }
         given.insert(key)
         return int
     }
 
     mutating func bool(_ key: String) throws -> Bool? {
         guard let value = node(key) else { return nil }
-        guard let bool = value.bool else { throw error(key, "expected true or false") }
+        guard let bool = DefinitionKeys.bool(value) else { throw error(key, "expected true or false") }
         given.insert(key)
         return bool
     }
