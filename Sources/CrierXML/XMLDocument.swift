@@ -109,15 +109,22 @@ public struct XMLDocument: Sendable {
     /// Copies a list of sibling nodes into `element`. Entities are not substituted by the
     /// parser (that would load external ones), so references to internal entities are
     /// expanded here, within a size budget; references to external ones are logged and
-    /// their text left out.
-    private static func appendChildren(of first: xmlNodePtr?, to element: inout XMLElement, entities: EntityLog?, depth: Int) {
+    /// their text left out. Returns how many bytes of text an entity's expansion added
+    /// (`depth` > 0), for the budget; 0 otherwise.
+    @discardableResult
+    private static func appendChildren(of first: xmlNodePtr?, to element: inout XMLElement, entities: EntityLog?, depth: Int) -> Int {
+        var added = 0
         var child = first
         while let c = child {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(.element(copy(c, entities: entities)))
+                let copied = copy(c, entities: entities)
+                if depth > 0 { added += copied.text.utf8.count }
+                element.children.append(.element(copied))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                appendText(String(xmlChars: c.pointee.content) ?? "", to: &element)
+                let text = String(xmlChars: c.pointee.content) ?? ""
+                added += text.utf8.count
+                appendText(text, to: &element)
             case XML_ENTITY_REF_NODE:
                 let name = String(xmlChars: c.pointee.name) ?? ""
                 let entity = c.pointee.children.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlEntity.self) }
@@ -125,9 +132,11 @@ public struct XMLDocument: Sendable {
                     if let log = entities, log.expandedBytes > EntityLog.budget {
                         log.overBudget = true
                     } else {
-                        let before = element.text.utf8.count
-                        appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1)
-                        entities?.expandedBytes += max(0, element.text.utf8.count - before)
+                        // Counted as it is added, not by measuring the element's whole text
+                        // before and after: that is quadratic in the number of references.
+                        let expanded = appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1)
+                        entities?.expandedBytes += expanded
+                        added += expanded
                     }
                 } else if entity == nil {
                     // Declared nowhere libxml2 looked: only possible with an external DTD,
@@ -141,11 +150,18 @@ public struct XMLDocument: Sendable {
             }
             child = c.pointee.next
         }
+        return depth > 0 ? added : 0
     }
 
+    /// Adds `text` to the element's last text child, or as a new one. The last child is
+    /// taken out first, so that its string is the only reference and grows in place:
+    /// text split into many pieces (by comments, by entity references) costs its length,
+    /// not its length times the number of pieces.
     private static func appendText(_ text: String, to element: inout XMLElement) {
-        if case .text(let previous)? = element.children.last {
-            element.children[element.children.count - 1] = .text(previous + text)
+        if case .text(var previous)? = element.children.last {
+            element.children.removeLast()
+            previous += text
+            element.children.append(.text(previous))
         } else {
             element.children.append(.text(text))
         }

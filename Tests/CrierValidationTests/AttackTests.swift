@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import CrierValidation
+import CrierXML
 
 /// Hostile documents: each must end in a clear error, quickly, without reading anything
 /// the document points at.
@@ -82,6 +83,21 @@ import CrierValidation
         """
         let report = FeedValidator.validate(bytes: Array(xml.utf8))
         #expect(report.diagnostics.contains { $0.rule == "UndefinedNamedEntity" && $0.severity == .error && $0.line == 2 })
+    }
+
+    /// Text split into many pieces by comments or entity references is joined as it is
+    /// read, at the cost of its length. It was copied whole for every piece: these
+    /// 200,000 pieces (2 MB) took 4 s, and ten times as many would take ten minutes.
+    @Test func textInManyPiecesIsReadWhole() {
+        let pieces = 200_000
+        let title = String(repeating: "ab<!---->", count: pieces)
+        let xml = "<!DOCTYPE feed [<!ENTITY e \"cd\">]><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>\(title)</title><subtitle>\(String(repeating: "&e;", count: pieces))</subtitle></feed>"
+        let document = try? XMLDocument(parsing: Array(xml.utf8))
+        let root = document?.root
+        #expect(root?.element(named: "title", namespace: "http://www.w3.org/2005/Atom")?.text == String(repeating: "ab", count: pieces))
+        #expect(root?.element(named: "subtitle", namespace: "http://www.w3.org/2005/Atom")?.text == String(repeating: "cd", count: pieces))
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(report.diagnostics.contains { $0.rule == "MissingElement" }, "the feed has no id: its text was read, and checked")
     }
 
     @Test func undefinedEntityWithoutDTDIsAnError() {
