@@ -29,11 +29,15 @@ enum HTTPDate {
     /// that a header we cannot read is simply ignored, as RFC 9110 allows.
     static func parse(_ text: String) -> Int? {
         let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT",
-              let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]) else { return nil }
-        let time = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard time.count == 3 else { return nil }
+        // Two-digit day, four-digit year, two-digit hour, minute and second, as the format
+        // has them: a client's header is never trusted with arithmetic that can overflow.
+        guard parts.count == 6, parts[5] == "GMT", parts[1].utf8.count == 2, parts[3].utf8.count == 4,
+              let day = Int(parts[1]), (1...31).contains(day), let monthIndex = months.firstIndex(of: String(parts[2])),
+              let year = Int(parts[3]), year >= 0 else { return nil }
+        let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
+        guard clock.count == 3, clock.allSatisfy({ $0.utf8.count == 2 }) else { return nil }
+        let time = clock.compactMap { Int($0) }
+        guard time.count == 3, (0...23).contains(time[0]), (0...59).contains(time[1]), (0...60).contains(time[2]) else { return nil }
         let month = monthIndex + 1
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -44,6 +44,9 @@ import Testing
         #expect(try await server.get("/feed.xml", headers: ["If-None-Match": "W/\(etag)"]).status == 304, "weak comparison")
         #expect(try await server.get("/feed.xml", headers: ["If-Modified-Since": lastModified]).status == 304)
         #expect(try await server.get("/feed.xml", headers: ["If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"]).status == 200)
+        // A date whose numbers would overflow is no date: ignored, and the server stays up.
+        #expect(try await server.get("/feed.xml", headers: ["If-Modified-Since": "Sun, 06 Nov 9223372036854775807 08:49:37 GMT"]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-Modified-Since": lastModified]).status == 304)
         #expect(try await server.get("/feed.xml", headers: ["If-None-Match": "\"stale\"", "If-Modified-Since": lastModified]).status == 200,
                 "If-None-Match wins over If-Modified-Since")
 
@@ -187,6 +190,13 @@ import Testing
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
         #expect(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
+        // Numbers out of range, or that would overflow the arithmetic, are no date.
+        for hostile in ["Sun, 06 Nov 9223372036854775807 08:49:37 GMT", "Sun, 99999999999999999 Nov 1994 08:49:37 GMT",
+                        "Sun, 06 Nov 1994 99999999999999999:00:00 GMT", "Sun, 06 Nov 1994 08:49:9223372036854775807 GMT",
+                        "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 6 Nov 1994 08:49:37 GMT",
+                        "Sun, 06 Nov -994 08:49:37 GMT", "Sun, 06 Nov 1994 08::37 GMT"] {
+            #expect(HTTPDate.parse(hostile) == nil, "\(hostile)")
+        }
         for seconds in stride(from: 0, to: 4_000_000_000, by: 77_777_777) {
             #expect(HTTPDate.parse(HTTPDate.format(seconds)) == seconds)
         }
