@@ -16,8 +16,36 @@ final class DiagnosticSink {
 
     func add(_ severity: Severity, _ rule: String, line: Int, column: Int = 0, anchor: String? = nil, _ message: String, spec: String) {
         guard entries.count < DiagnosticSink.limit else { dropped += 1; return }
-        entries.append(Entry(diagnostic: Diagnostic(severity: severity, rule: rule, line: line, column: column, message: message, specSection: spec),
+        entries.append(Entry(diagnostic: Diagnostic(severity: severity, rule: rule, line: line, column: column,
+                                                    message: DiagnosticSink.oneLine(message), specSection: spec),
                              anchor: anchor))
+    }
+
+    /// Longest message kept whole, in characters; a longer one keeps its start and its
+    /// end (where it says what is wrong) around a `…`.
+    static let messageLimit = 600
+
+    /// `message` as one line of reasonable length, whatever text of the feed it quotes:
+    /// line breaks, tabs and other control characters escaped (`\n`, `\u{1b}`), and the
+    /// middle of an overlong message (a quoted 10 MB value) left out.
+    static func oneLine(_ message: String) -> String {
+        var scalars: [Unicode.Scalar] = []
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\n": scalars += "\\n".unicodeScalars
+            case "\r": scalars += "\\r".unicodeScalars
+            case "\t": scalars += "\\t".unicodeScalars
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}":
+                scalars += "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars
+            default: scalars.append(scalar)
+            }
+        }
+        if scalars.count > messageLimit {
+            scalars = Array(scalars.prefix(messageLimit - 200)) + " … ".unicodeScalars + Array(scalars.suffix(200 - 3))
+        }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars)
+        return text
     }
 
     func error(_ rule: String, at element: XMLElement, _ message: String, spec: String) {

@@ -100,6 +100,20 @@ import CrierXML
         #expect(report.diagnostics.contains { $0.rule == "MissingElement" }, "the feed has no id: its text was read, and checked")
     }
 
+    @Test func aValueQuotedInAMessageLeavesItOnOneLineOfReasonableLength() {
+        let long = String(repeating: "x", count: 100_000)
+        let xml = """
+        <feed xmlns="http://www.w3.org/2005/Atom"><id>https://e.org/</id><title>F</title><updated>2024-01-01T00:00:00Z</updated>
+        <link rel="self" href="https://e.org/f"/><author><name>N</name><email>not an
+        e-mail</email></author><contributor><name>M</name><email>\(long)</email></contributor></feed>
+        """
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        let messages = report.diagnostics.filter { $0.rule == "InvalidAddrSpec" }.map(\.message)
+        #expect(messages.count == 2)
+        #expect(messages.first == #""not an\ne-mail" is not an e-mail address."#)
+        #expect(messages.allSatisfy { !$0.contains("\n") && $0.count <= 600 && $0.hasSuffix("is not an e-mail address.") })
+    }
+
     @Test func undefinedEntityWithoutDTDIsAnError() {
         let xml = #"<rss version="2.0"><channel><title>a&nbsp;b</title></channel></rss>"#
         let report = FeedValidator.validate(bytes: Array(xml.utf8))
