@@ -22,10 +22,12 @@ struct Publish: AsyncParsableCommand {
 
         Exit status: 0 published (or nothing to do); 1 a post or feed failed, the \
         published feeds stay as they were; 2 usage; 4 another run holds the lock; 5 \
-        published, but a hub could not be notified (retried on the next run).
+        published, but a hub could not be notified (retried on the next run unless \
+        the hub refused it).
 
-        Example crontab line:
-          */5 * * * * cd /srv/blog && crier publish --wait 60 --log /var/log/crier/blog.log
+        Example crontab line (cron's PATH has no /usr/local/bin; the log's folder \
+        must exist and be writable):
+          */5 * * * * cd /srv/blog && /usr/local/bin/crier publish --wait 60 --log $HOME/crier.log
         """)
 
     @OptionGroup var source: SourceOptions
@@ -55,9 +57,12 @@ struct Publish: AsyncParsableCommand {
     var pingTimeout: Double = 10
 
     mutating func validate() throws {
-        if wait < 0 { throw ValidationError("--wait must be 0 or more seconds.") }
-        if pingAttempts < 1 { throw ValidationError("--ping-attempts must be 1 or more.") }
-        if pingDelay < 0 || pingTimeout <= 0 { throw ValidationError("--ping-delay must be 0 or more and --ping-timeout more than 0.") }
+        // Finite and at most a day: `nan` would wait for ever, `inf` or 1e300 overflow.
+        if !(0...86_400).contains(wait) { throw ValidationError("--wait must be from 0 to 86400 seconds.") }
+        if !(1...10).contains(pingAttempts) { throw ValidationError("--ping-attempts must be from 1 to 10.") }
+        if !(0...3_600).contains(pingDelay) || !(pingTimeout > 0 && pingTimeout <= 3_600) {
+            throw ValidationError("--ping-delay must be from 0 to 3600 seconds and --ping-timeout more than 0, up to 3600.")
+        }
     }
 
     func run() async throws {
@@ -70,6 +75,10 @@ struct Publish: AsyncParsableCommand {
             console.error(error.description)
             appendLog(status: "failed", detail: "definition: \(error.description)")
             throw ExitCode(ExitStatus.failure)
+        } catch {
+            // A usage error (no feeds/ folder, no such --site): logged too, every run is.
+            appendLog(status: "failed", detail: "\(error)")
+            throw error
         }
 
         var options = PublishOptions(output: source.outputFolder, stateFolder: state.map(absolute))
@@ -106,15 +115,21 @@ struct Publish: AsyncParsableCommand {
         }
         for path in report.removedTemporaryFiles { console.say("removed \(display(URL(fileURLWithPath: path))), left by an interrupted run") }
         for ping in report.pings {
-            if ping.succeeded { console.say(ping.description) } else { console.error(ping.description + "; will retry on the next run") }
+            if ping.succeeded { console.say(ping.description) } else { console.error(ping.description) }
         }
 
         let failed = report.build.postErrors.count + report.build.feedFailures.count + report.writeErrors.count
         let summary = summaryText(report)
         if !report.succeeded {
-            let kept = source.keepGoing
-                ? "the failed feeds stay as they were, the rest is published"
-                : "nothing published, the published feeds stay as they were (--keep-going publishes the rest)"
+            let kept: String
+            if !report.writeErrors.isEmpty && !report.written.isEmpty {
+                // Some files were renamed into place before another could not be written.
+                kept = "the files not written stay as they were; \(report.written.count) other\(report.written.count == 1 ? " was" : "s were") published"
+            } else if !report.written.isEmpty || source.keepGoing {
+                kept = "the failed feeds stay as they were, the rest is published"
+            } else {
+                kept = "nothing published, the published feeds stay as they were (--keep-going publishes the rest)"
+            }
             console.error("\(failed) failed; \(kept). \(summary)")
             appendLog(status: "failed", report: report)
             throw ExitCode(ExitStatus.failure)

@@ -42,7 +42,8 @@ struct Serve: AsyncParsableCommand {
 
     mutating func validate() throws {
         if !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
-        if interval < 0.1 { throw ValidationError("--interval must be at least 0.1 seconds.") }
+        // Finite and at most a day: `nan`, `inf` or 1e16 would overflow the timer.
+        if !(0.1...86_400).contains(interval) { throw ValidationError("--interval must be from 0.1 to 86400 seconds.") }
     }
 
     func run() async throws {

@@ -47,7 +47,7 @@ public struct Validate: ParsableCommand {
 
     public mutating func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("Give at least one file, - or URL.") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive.") }
+        guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be more than 0 seconds, up to 86400.") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive.") }
     }
 

@@ -93,8 +93,12 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(failed.stderr.contains("broken.md"))
         #expect(failed.stderr.contains("nothing published, the published feeds stay as they were"))
 
+        // A run that cannot even start (no such --site) is logged too.
+        #expect(try CrierBinary.run(["publish", "--site", "no-such-site", "--log", "run.log"], in: dir.url).status == 2)
+
         let lines = try dir.read("run.log").split(separator: "\n")
-        #expect(lines.count == 3)
+        #expect(lines.count == 4)
+        #expect(lines[3].contains(" publish failed "))
         #expect(lines[0].contains(" publish ok output=public changed=3 unchanged=0 failed=0 posts=2 cached=0"))
         #expect(lines[1].contains(" publish ok output=public changed=0 unchanged=3 failed=0 posts=2 cached=2"))
         #expect(lines[2].contains(" publish failed output=public changed=0 "))
@@ -126,7 +130,7 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         let first = try CrierBinary.run(arguments, in: dir.url)
         #expect(first.status == 5)
         #expect(first.stderr.contains("hub http://127.0.0.1:1/hub not notified of https://example.org/blog/feed.xml"))
-        #expect(first.stderr.contains("will retry on the next run"))
+        #expect(first.stderr.contains("tried again on the next run"))
         #expect(first.stdout.isEmpty)
         #expect(try dir.read("public/feed.xml").contains("<link rel=\"hub\" href=\"http://127.0.0.1:1/hub\"/>"))
         #expect(dir.exists("public/.crier/pending-pings.json"))
@@ -155,5 +159,13 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(await CrierMain.run(["publish", "--wait", "-1"]) == 2)
         #expect(await CrierMain.run(["publish", "--ping-attempts", "0"]) == 2)
         #expect(await CrierMain.run(["publish", "--feeds", "/nonexistent-crier-feeds"]) == 2)
+        // Numbers that would wait for ever or overflow a timer are refused up front.
+        for (option, value) in [("--wait", "nan"), ("--wait", "inf"), ("--ping-delay", "1e300"), ("--ping-timeout", "nan"), ("--ping-attempts", "1000")] {
+            #expect(await CrierMain.run(["publish", option, value]) == 2, "\(option) \(value)")
+        }
+        for value in ["inf", "nan", "1e16", "0.01"] {
+            #expect(await CrierMain.run(["serve", "--interval", value]) == 2, "--interval \(value)")
+        }
+        #expect(await CrierMain.run(["validate", "--timeout", "inf", "-"]) == 2)
     }
 }

@@ -46,6 +46,23 @@ import Testing
         #expect(Set(report.pings.map(\.ping.topic)) == ["\(base)feed.xml", "\(base)feed.rss", "\(base)feed.json"])
     }
 
+    @Test func whenAnArchiveCannotBeWrittenTheFeedsThatLinkToItAreNotWrittenEither() async throws {
+        let site = try PublishSite("limit: 3\narchive: true\narchive_size: 2\nformats: [atom]")
+        for day in 1...5 { try site.post("p\(day)", day: day) }
+        // A file where the archive folder must go: the archive documents cannot be written
+        // (a permission would not stop root, which CI runs as).
+        try site.write("public/feed/archive", "in the way")
+        let report = try await site.publish()
+        #expect(!report.succeeded && !report.writeErrors.isEmpty)
+        #expect(report.written.isEmpty && report.withheld == 1, "the feed waits for its archives")
+        #expect(site.bytes("feed.xml") == nil)
+
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("feed/archive"))
+        let next = try await site.publish()
+        #expect(next.succeeded && site.text("feed.xml").contains("prev-archive"))
+        #expect(site.bytes("feed/archive/1.xml") != nil)
+    }
+
     @Test func aBuildWritesTheSameArchiveDocumentsAsAPublishEachValidated() async throws {
         let site = try PublishSite("limit: 3\narchive: true\narchive_size: 2")
         for day in 1...8 { try site.post("p\(day)", day: day) }

@@ -186,6 +186,23 @@ final class RecordingHub: @unchecked Sendable {
         #expect(hub.requests.count == 4)
     }
 
+    @Test func aHubThatRefusesForGoodIsReportedOnceAndNotAskedAgainOnLaterRuns() async throws {
+        let hub = try RecordingHub(statuses: [404])
+        let site = try PublishSite("hub: [\(hub.url()), not-a-url]\nformats: [atom]")
+        try site.post("one", day: 1)
+
+        let report = try await site.publish()
+        #expect(report.succeeded && report.pingsFailed)
+        #expect(report.pings.count == 2 && report.pings.allSatisfy { !$0.succeeded && $0.isFinal })
+        #expect(report.pings.allSatisfy { $0.description.hasSuffix("not tried again") })
+        #expect(hub.requests.count == 1, "a 404 is not tried again within the run")
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(".crier/pending-pings.json").path))
+
+        let next = try await site.publish()
+        #expect(next.upToDate && next.pings.isEmpty, "nor on the next run")
+        #expect(hub.requests.count == 1)
+    }
+
     @Test func aHubThatFailsOnceGetsThePingOnTheSecondTry() async throws {
         let hub = try RecordingHub(statuses: [500, 204])
         let results = await WebSubPinger.send([WebSubPing(hub: hub.url(), topic: "https://example.org/a&b=c.xml")], policy: PingPolicy(attempts: 3, firstDelay: 0.01, timeout: 5))

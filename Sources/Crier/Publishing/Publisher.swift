@@ -156,11 +156,13 @@ public enum Publisher {
         } else {
             report.withheld = plan.outcome.files.count
         }
+        // The notifications are pending before the manifest says this run is done: a run
+        // killed before sending them leaves them to the next.
+        let pings = pendingPings(plan, options: options, report: &report)
         if report.succeeded {
             recordManifest(inputs: inputs, plan: plan, rendered: rendered, caches: caches, options: options, report: &report)
         }
-
-        await notifyHubs(plan, options: options, report: &report)
+        await send(pings, options: options, report: &report)
         report.duration = Date().timeIntervalSince(start)
         return report
     }
@@ -188,7 +190,7 @@ public enum Publisher {
         }
         // The feeds' hubs are those of the run that wrote the manifest, which already
         // dropped the pending pings of hubs no longer configured.
-        await notifyHubs(BuildPipeline.Plan(), options: options, report: &report)
+        await send(pendingPings(BuildPipeline.Plan(), options: options, report: &report), options: options, report: &report)
     }
 
     /// Writes the manifest of a run that published everything it rendered (or found it
@@ -301,13 +303,18 @@ public enum Publisher {
     }
 
     /// Writes the changed files: archive documents first, so a current feed never links a
-    /// `prev-archive` that is not on disk yet.
+    /// `prev-archive` that is not on disk yet; when an archive cannot be written, the feeds
+    /// are not written either (they stay as they were, counted as withheld).
     private static func write(_ plan: BuildPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
         let archives = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
         let feeds = plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
         // Each group in parallel (a large feed's write is mostly the kernel copying it and
         // the disk flushing it), the archives before the feeds.
         for files in [archives, feeds] where !files.isEmpty {
+            if !report.writeErrors.isEmpty {
+                report.withheld += files.count
+                break
+            }
             let outcomes = ResultSlots<Result<PublishedFile, any Error>>(count: files.count)
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 let file = files[index]
@@ -329,9 +336,10 @@ public enum Publisher {
         }
     }
 
-    /// Pings every hub of every subscription document whose file changed, plus the pings
-    /// earlier runs could not deliver; remembers the ones that fail again.
-    private static func notifyHubs(_ plan: BuildPipeline.Plan, options: PublishOptions, report: inout PublishReport) async {
+    /// The pings to send: every hub of every subscription document whose file changed,
+    /// plus the pings earlier runs could not deliver. New ones are saved as pending at
+    /// once, so that they are not lost if the run is killed before sending them.
+    private static func pendingPings(_ plan: BuildPipeline.Plan, options: PublishOptions, report: inout PublishReport) -> [WebSubPing] {
         var pending = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
         // A hub dropped from a feed's configuration no longer wants to hear about it.
         pending.removeAll { ping in
@@ -342,11 +350,25 @@ public enum Publisher {
             guard let topic = plan.topics[file.path] else { continue }
             pings += topic.hubs.map { WebSubPing(hub: $0, topic: topic.topic) }
         }
+        let new = pings.count
         for ping in pending where !pings.contains(ping) { pings.append(ping) }
+        if new > 0 {
+            do {
+                try PendingPings.write(pings, to: options.pendingPingsFile)
+            } catch {
+                report.stateWarnings.append("cannot remember the pings to send: \(error)")
+            }
+        }
+        return pings
+    }
+
+    /// Sends `pings`; remembers the ones that fail but may succeed later (not a hub's final
+    /// refusal), and forgets the rest.
+    private static func send(_ pings: [WebSubPing], options: PublishOptions, report: inout PublishReport) async {
         if !pings.isEmpty {
             report.pings = await WebSubPinger.send(pings, policy: options.ping)
         }
-        let failed = report.pings.filter { !$0.succeeded }.map(\.ping)
+        let failed = report.pings.filter { !$0.succeeded && !$0.isFinal }.map(\.ping)
         let hadPending = FileManager.default.fileExists(atPath: options.pendingPingsFile.path)
         if !failed.isEmpty || hadPending {
             do {

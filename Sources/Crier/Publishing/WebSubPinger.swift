@@ -49,10 +49,20 @@ public struct PingResult: Sendable, CustomStringConvertible {
 
     /// The hub accepted the notification.
     public var succeeded: Bool { failure == nil }
+    /// The notification failed for good: the hub refused it with a 4xx answer (but 408 and
+    /// 429, which ask to try later), or the hub is no http(s) URL. It is not tried again.
+    public var isFinal: Bool {
+        guard failure != nil else { return false }
+        if attempts == 0 { return true }
+        return status.map { (400..<500).contains($0) && $0 != 408 && $0 != 429 } ?? false
+    }
 
     public var description: String {
         let tries = attempts == 1 ? "1 try" : "\(attempts) tries"
-        if let failure { return "hub \(ping.hub) not notified of \(ping.topic): \(failure) (\(tries))" }
+        if let failure {
+            let next = isFinal ? "not tried again" : "tried again on the next run"
+            return "hub \(ping.hub) not notified of \(ping.topic): \(failure) (\(tries)); \(next)"
+        }
         return "notified hub \(ping.hub) of \(ping.topic) (HTTP \(status ?? 0), \(tries))"
     }
 }
