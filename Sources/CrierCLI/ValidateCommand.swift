@@ -162,15 +162,17 @@ public struct ValidateRunner: Sendable {
     }
 }
 
-/// `--format json`: `{"files": [{"file", "format", "valid", "diagnostics": [...]}]}`, each
-/// diagnostic with `severity`, `rule`, `line`, `column`, `message` and `spec`.
+/// `--format json`: `{"files": [{"file", "readable", "format", "valid", "diagnostics": [...]}]}`,
+/// each diagnostic with `severity`, `rule`, `line`, `column`, `message` and `spec`; an input
+/// that could not be read has every key too (format `unknown`, not valid) and `failure`.
 enum DiagnosticJSON {
     static func encode(_ outcomes: [ValidateRunner.Outcome], strict: Bool) -> String {
         var files: [String] = []
         for outcome in outcomes {
             switch outcome {
             case .unreadable(let name, let message):
-                files.append("{\"file\":\(quote(name)),\"readable\":false,\"failure\":\(quote(message)),\"diagnostics\":[]}")
+                files.append("{\"file\":\(quote(name)),\"readable\":false,\"format\":\"unknown\",\"valid\":false,"
+                    + "\"failure\":\(quote(message)),\"diagnostics\":[]}")
             case .report(let report):
                 let diagnostics = report.diagnostics.map { d in
                     "{\"severity\":\(quote(d.severity.rawValue)),\"rule\":\(quote(d.rule)),\"line\":\(d.line),\"column\":\(d.column),"

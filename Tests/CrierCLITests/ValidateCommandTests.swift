@@ -73,10 +73,17 @@ import Testing
         #expect(files?.first?["valid"] as? Bool == false)
     }
 
-    @Test func unreadableFileExitsThree() {
+    @Test func unreadableFileExitsThree() throws {
         let (code, _, err) = run(["/nonexistent/crier/feed.xml"])
         #expect(code == 3)
         #expect(err.contains("could not read"))
+        // In JSON it has the keys every input has.
+        let (_, out, _) = run(["/nonexistent/crier/feed.xml"], format: .json)
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let first = try #require((object?["files"] as? [[String: Any]])?.first)
+        #expect(first["readable"] as? Bool == false && first["valid"] as? Bool == false && first["format"] as? String == "unknown")
+        #expect(first["file"] as? String == "/nonexistent/crier/feed.xml" && (first["failure"] as? String)?.isEmpty == false)
+        #expect((first["diagnostics"] as? [Any])?.isEmpty == true)
     }
 
     @Test func refusedConnectionIsAFetchFailure() {

@@ -1,9 +1,32 @@
+import Foundation
 import Testing
 import CrierValidation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct JSONFeedTests {
     func validate(_ json: String) -> ValidationReport {
         FeedValidator.validate(bytes: Array(json.utf8), fileName: "feed.json")
+    }
+
+    /// A pipe that hands over white space first, and the feed only later, is still read as
+    /// the JSON Feed it is (the format is told by the first byte that is not white space).
+    @Test func aJSONFeedFromAPipeThatStartsWithWhiteSpaceIsReadAsJSON() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let writer = fds[1]
+        Thread.detachNewThread {
+            _ = "\n  \n".withCString { write(writer, $0, strlen($0)) }
+            Thread.sleep(forTimeInterval: 0.2)
+            let feed = #"{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}"#
+            _ = feed.withCString { write(writer, $0, strlen($0)) }
+            close(writer)
+        }
+        let report = try FeedValidator.validate(filePath: "/dev/fd/\(fds[0])")
+        close(fds[0])
+        #expect(report.format == .jsonFeed, "\(report.diagnostics)")
+        #expect(!report.hasErrors)
     }
 
     @Test func syntaxErrorHasPosition() {
