@@ -69,7 +69,8 @@ public struct PublishReport: Sendable {
     public var written: [PublishedFile] = []
     /// Files whose bytes were already on disk, left untouched.
     public var unchanged = 0
-    /// Rendered files not written because something else failed (without keep-going).
+    /// Rendered files not written because something else failed (without keep-going), or
+    /// because the archive documents they link to could not be written.
     public var withheld = 0
     /// Files that could not be written.
     public var writeErrors: [String] = []
