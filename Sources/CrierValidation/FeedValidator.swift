@@ -100,14 +100,14 @@ public struct FeedValidator: Sendable {
         // Peek at the start to choose between JSON and XML: with pread on a regular file,
         // with read on a pipe (those bytes are then handed to the parser first).
         var head: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1024)
         // A pipe may hand over only white space at first: read on to the first other byte.
         while head.count < options.maxBytes {
-            var chunk = [UInt8](repeating: 0, count: 1024)
             let peeked = chunk.withUnsafeMutableBytes { isRegular ? pread(fd, $0.baseAddress, 1024, 0) : read(fd, $0.baseAddress, 1024) }
             if peeked < 0 && errno == EINTR { continue }
             guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
             head += chunk[..<peeked]
-            if isRegular || peeked == 0 || head.contains(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) { break }
+            if isRegular || peeked == 0 || chunk[..<peeked].contains(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) { break }
         }
         if JSONFeedValidator.looksLikeJSON(head) {
             // JSON Feed has no streaming form: read it whole, within the limit.

@@ -170,12 +170,7 @@ struct DefinitionKeys {
 
     /// The value of `key`; `nil` when it is absent or null (`~`, `null` or nothing): a key
     /// left empty is a setting not made.
-    func node(_ key: String) -> Node? { mapping[key].flatMap { DefinitionKeys.isNull($0) ? nil : $0 } }
-
-    static func isNull(_ node: Node) -> Bool {
-        guard let scalar = node.scalar else { return false }
-        return scalar.style == .plain && SourceText.isNullWord(scalar.string)
-    }
+    func node(_ key: String) -> Node? { mapping[key].flatMap { SourceText.isNull($0) ? nil : $0 } }
 
     /// A boolean written plain or quoted (`true`, `"yes"`), as `_config.yml` reads them.
     static func bool(_ node: Node) -> Bool? {
@@ -197,7 +192,7 @@ struct DefinitionKeys {
     mutating func strings(_ key: String) -> [String] {
         guard let value = node(key) else { return [] }
         given.insert(key)
-        if let sequence = value.sequence { return sequence.compactMap { DefinitionKeys.isNull($0) ? nil : $0.scalar?.string } }
+        if let sequence = value.sequence { return sequence.compactMap { SourceText.isNull($0) ? nil : $0.scalar?.string } }
         if let scalar = value.scalar?.string { return scalar.split(separator: " ").map(String.init) }
         return []
     }
@@ -205,7 +200,7 @@ struct DefinitionKeys {
     mutating func int(_ key: String) throws -> Int? {
         guard let value = node(key) else { return nil }
         // Quoted too (`"20"`), as `_config.yml` reads it.
-        let int = value.int ?? value.scalar.flatMap { Int($0.string.trimmingCharacters(in: .whitespaces)) }
+        let int = value.int ?? value.scalar.flatMap { ConfigValue.string($0.string).int }
         guard let int, int >= 0 else { throw error(key, "expected a whole number, got `\(value.scalar?.string ?? "?")`") }
         given.insert(key)
         return int

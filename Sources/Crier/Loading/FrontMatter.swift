@@ -345,6 +345,13 @@ enum SourceText {
         }
     }
 
+    /// Whether `node` is a plain `~`, `null` or nothing, which Crier reads as null (an
+    /// unset value) however the text was composed.
+    static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.style == .plain && isNullWord(scalar.string)
+    }
+
     /// YAML 1.1's words for null: `~`, `null`, `Null`, `NULL`, and nothing at all.
     static func isNullWord(_ text: String) -> Bool {
         text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
@@ -357,7 +364,7 @@ enum SourceText {
         case .scalar(let scalar):
             // Composed without rules, a plain `~`, `null` or nothing is text: it is null,
             // an unset value (`timezone:` left empty), as in any YAML reader.
-            if scalar.style == .plain, isNullWord(scalar.string) { return .null }
+            if isNull(node) { return .null }
             switch Tag.Name(rawValue: scalar.tag.rawValue) {
             case .null: return .null
             case .bool: return node.bool.map(ConfigValue.bool) ?? .string(scalar.string)

@@ -25,9 +25,12 @@ enum PostRules {
             return FileOutcome(result: .success(cached), warnings: [])
         }
         do {
-            let post = try build(file, data: data, context: context, options: options, warnings: &warnings)
-            if let cache = options.cache, let key, let post {
-                if let trusting { trusting.store(post, for: key, identity: identity) } else { cache.store(post, for: key) }
+            var post = try build(file, data: data, context: context, options: options, warnings: &warnings)
+            if let cache = options.cache, let key, var built = post {
+                // Digested once, for the cache file and the entry digest both.
+                built.content = built.content.digested()
+                post = built
+                if let trusting { trusting.store(built, for: key, identity: identity) } else { cache.store(built, for: key) }
             }
             return FileOutcome(result: .success(post), warnings: warnings)
         } catch {
@@ -36,7 +39,9 @@ enum PostRules {
     }
 
     static func build(_ file: PostFile, data: [UInt8], context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
-        lazy var path = SiteConfiguration.displayPath(file.url)
+        // Made once: `PostFile.url` builds a URL every time it is asked.
+        let fileURL = file.url
+        lazy var path = SiteConfiguration.displayPath(fileURL)
         let text = try SourceText.decode(data, path: path)
         let document = try SourceText.split(text, path: path)
         var fm = document.frontMatter ?? ConfigTable()
@@ -54,7 +59,7 @@ enum PostRules {
         if flavor != .hugo, fm["published"]?.bool == false { return nil }
         if fm["draft"]?.bool == true, !options.includeDrafts { return nil }
 
-        let ext = file.url.pathExtension.lowercased()
+        let ext = fileURL.pathExtension.lowercased()
         let format: Format
         if PostFiles.htmlExtensions.contains(ext) {
             format = .html
@@ -65,12 +70,12 @@ enum PostRules {
             format = .plainText
         }
 
-        let baseName = file.url.deletingPathExtension().lastPathComponent
+        let baseName = fileURL.deletingPathExtension().lastPathComponent
         let dated = FileNames.datePrefix(baseName)
         // Hugo page bundles are named by their folder.
         let fileName: String = {
             if flavor == .hugo, baseName == "index" {
-                return file.url.deletingLastPathComponent().lastPathComponent
+                return fileURL.deletingLastPathComponent().lastPathComponent
             }
             return baseName
         }()
@@ -101,7 +106,7 @@ enum PostRules {
         var published = try date(in: fm, keys: publishedKeys, zone: zone, path: path)
         if published == nil, let dated { published = dated.date.date(in: zone) }
         if published == nil {
-            let fallback = options.defaultDate ?? modificationDate(file.url)
+            let fallback = options.defaultDate ?? modificationDate(fileURL)
             published = fallback
             let how = options.defaultDate == nil ? "the file's modification time" : "the default date"
             warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(FeedDates.rfc3339(fallback))"))

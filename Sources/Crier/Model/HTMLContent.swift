@@ -9,16 +9,17 @@ import Glibc
 /// its cache file until a writer asks for it, and its digest is known without reading it.
 struct HTMLContent: Sendable {
     private enum Storage: Sendable {
-        case text(String)
+        /// A render's text, with its SHA-256 once `digested()` took it.
+        case text(String, sha256: [UInt8]?)
         /// Bytes that were a `String`'s UTF-8 when stored, and their SHA-256.
         case stored(utf8: ArraySlice<UInt8>, sha256: ArraySlice<UInt8>)
         /// Still in a post cache file, which must be as it was when its header was read.
         case cached(CachedText)
     }
 
-    private let storage: Storage
+    private var storage: Storage
 
-    init(_ text: String) { storage = .text(text) }
+    init(_ text: String) { storage = .text(text, sha256: nil) }
 
     /// Content read back from the post cache: `utf8` is what a `String` was, `sha256` its
     /// SHA-256 (32 bytes).
@@ -33,7 +34,7 @@ struct HTMLContent: Sendable {
     /// `CachedText.Changed` when that file is not as it was when the post was read.
     func readText() throws -> String {
         switch storage {
-        case .text(let text): text
+        case .text(let text, _): text
         case .stored(let utf8, _): String(decoding: utf8, as: UTF8.self)
         case .cached(let cached): String(decoding: try cached.read(), as: UTF8.self)
         }
@@ -42,6 +43,15 @@ struct HTMLContent: Sendable {
     /// The text, or an empty string for content whose cache file changed or vanished
     /// since its post was read (`readText()` says so instead; the writers use that).
     var text: String { (try? readText()) ?? "" }
+
+    /// This content with its SHA-256 remembered: a publish takes it once for the cache and
+    /// the entry digest alike.
+    func digested() -> HTMLContent {
+        guard case .text(let text, nil) = storage else { return self }
+        var content = self
+        content.storage = .text(text, sha256: sha256)
+        return content
+    }
 
     /// The content held in memory, read from its cache file if it was left there.
     func loaded() throws -> HTMLContent {
@@ -53,7 +63,7 @@ struct HTMLContent: Sendable {
     /// The length of the text in UTF-8 bytes.
     var utf8Count: Int {
         switch storage {
-        case .text(let text): text.utf8.count
+        case .text(let text, _): text.utf8.count
         case .stored(let utf8, _): utf8.count
         case .cached(let cached): cached.count
         }
@@ -64,7 +74,7 @@ struct HTMLContent: Sendable {
     /// ever left there when it has one.
     var hasPrintableASCII: Bool {
         switch storage {
-        case .text(var text): text.withUTF8 { HTMLContent.hasPrintableASCII($0) }
+        case .text(var text, _): text.withUTF8 { HTMLContent.hasPrintableASCII($0) }
         case .stored(let utf8, _): utf8.withUnsafeBufferPointer { HTMLContent.hasPrintableASCII($0) }
         case .cached: true
         }
@@ -77,19 +87,18 @@ struct HTMLContent: Sendable {
     /// Calls `body` with the text's UTF-8 bytes (read from the cache file if need be).
     func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
         switch storage {
-        case .text(var text): return try text.withUTF8(body)
+        case .text(var text, _): return try text.withUTF8(body)
         case .stored(let utf8, _): return try utf8.withUnsafeBufferPointer(body)
         case .cached(let cached): return try cached.read().withUnsafeBufferPointer(body)
         }
     }
 
-    /// SHA-256 of the UTF-8 text (32 bytes): remembered for cached content, computed for text.
+    /// SHA-256 of the UTF-8 text (32 bytes): remembered for cached and `digested()`
+    /// content, computed for other text.
     var sha256: [UInt8] {
         switch storage {
-        case .text(var text):
-            var digest = PublishDigest()
-            text.withUTF8 { digest.update($0) }
-            return digest.finishBytes()
+        case .text(_, let sha256?): return sha256
+        case .text(var text, nil): return text.withUTF8(PublishDigest.sha256)
         case .stored(_, let sha256): return Array(sha256)
         case .cached(let cached): return cached.sha256
         }
@@ -130,16 +139,10 @@ struct CachedText: Sendable {
         let bytes = FileIO.withRegularFile(path) { fd, info in
             FileIO.Identity(info) == identity ? FileIO.pread(fd, count: count, at: offset) : nil
         }
-        guard let bytes, CachedText.sha256(of: bytes) == sha256 else {
+        guard let bytes, bytes.withUnsafeBufferPointer(PublishDigest.sha256) == sha256 else {
             unlink(path)
             throw Changed(path: path)
         }
         return bytes
-    }
-
-    static func sha256(of bytes: [UInt8]) -> [UInt8] {
-        var digest = PublishDigest()
-        digest.update(bytes)
-        return digest.finishBytes()
     }
 }

@@ -30,6 +30,13 @@ struct PublishDigest {
         Array(hasher.finalize())
     }
 
+    /// SHA-256 of `bytes` (32 bytes).
+    static func sha256(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var digest = PublishDigest()
+        digest.update(bytes)
+        return digest.finishBytes()
+    }
+
     static func hex(_ text: String) -> String {
         var digest = PublishDigest()
         digest.update(text)

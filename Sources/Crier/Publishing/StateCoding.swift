@@ -103,12 +103,6 @@ struct StateReader {
         return value
     }
 
-    /// What `StateWriter.raw` wrote, as a slice of the bytes read (nothing is copied).
-    mutating func raw() -> ArraySlice<UInt8>? {
-        guard let count = int(width: 4) else { return nil }
-        return fixed(count)
-    }
-
     /// The next `count` bytes (a field of fixed size), as a slice of the bytes read.
     mutating func fixed(_ count: Int) -> ArraySlice<UInt8>? {
         guard count <= bytes.count - offset else { return nil }

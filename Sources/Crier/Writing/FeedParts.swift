@@ -97,12 +97,11 @@ public struct FeedParts: Sendable {
     /// from, unchanged, with the entry at the same place; a publish compares with that
     /// file, so what is read is mostly the bytes it wrote itself.
     func matches(fileAt path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        guard let identity = FileIO.identity(descriptor: fd), (identity.mode & S_IFMT) == S_IFREG, identity.size == count else {
-            return false
-        }
+        FileIO.withRegularFile(path) { fd, info in matches(fd, identity: FileIO.Identity(info), path: path) } ?? false
+    }
+
+    private func matches(_ fd: Int32, identity: FileIO.Identity, path: String) -> Bool {
+        guard identity.size == count else { return false }
         var block: [UInt8] = []
         /// Whether the file holds `bytes` at `offset`, read a megabyte at a time.
         func holds(_ bytes: ArraySlice<UInt8>, at offset: Int) -> Bool {
