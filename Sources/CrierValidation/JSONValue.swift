@@ -50,6 +50,10 @@ struct JSONParser {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    /// Characters (UTF-8 sequences) from `lineStart` up to the byte offset `counted`: the
+    /// columns of the values on a line are counted once, however long the line.
+    private var counted = 0
+    private var characters = 0
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -65,9 +69,23 @@ struct JSONParser {
         return node
     }
 
-    private var column: Int { index - lineStart + 1 }
+    /// The 1-based column of `index`, in characters as the XML diagnostics count them.
+    private mutating func column() -> Int {
+        if counted < lineStart || counted > index {
+            counted = lineStart
+            characters = 0
+        }
+        while counted < index {
+            if bytes[counted] & 0xC0 != 0x80 { characters += 1 }
+            counted += 1
+        }
+        return characters + 1
+    }
 
-    private func failure(_ message: String) -> Failure { Failure(message: message, line: line, column: column) }
+    private func failure(_ message: String) -> Failure {
+        var at = self
+        return Failure(message: message, line: line, column: at.column())
+    }
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -83,7 +101,7 @@ struct JSONParser {
         skipWhitespace()
         guard depth < JSONParser.maxDepth else { throw failure("nesting deeper than \(JSONParser.maxDepth) levels") }
         guard index < bytes.count else { throw failure("unexpected end of input") }
-        let (l, c) = (line, column)
+        let (l, c) = (line, column())
         switch bytes[index] {
         case UInt8(ascii: "{"):
             index += 1

@@ -36,6 +36,23 @@ import Glibc
         #expect(error?.severity == .error)
     }
 
+    /// Columns count characters, as the XML diagnostics do: on a one-line feed with
+    /// accented titles, a byte count would point past the value.
+    @Test func columnsCountCharactersNotBytes() throws {
+        let json = #"{"version": "https://jsonfeed.org/version/1.1", "title": "Café ☕ 日本語", "items": [{"id": "1", "title": "Crème brûlée", "content_text": "x", "url": 5}]}"#
+        let at = try #require(json.range(of: "5}"))
+        let characters = json.unicodeScalars[json.startIndex..<at.lowerBound].count + 1
+        let bytes = json.utf8.distance(from: json.startIndex, to: at.lowerBound) + 1
+        #expect(characters < bytes)
+        let report = validate(json)
+        let url = try #require(report.diagnostics.first { $0.rule == "InvalidValue" }, "\(report.diagnostics)")
+        #expect(url.line == 1 && url.column == characters, "\(url)")
+
+        let broken = validate("{\"title\": \"Café ☕\", \"x\": oops}")
+        let error = try #require(broken.diagnostics.first { $0.rule == "InvalidJSON" })
+        #expect(error.column == 26, "\(error)")
+    }
+
     @Test func missingItemsAndTitle() {
         let report = validate(#"{"version": "https://jsonfeed.org/version/1.1"}"#)
         #expect(report.diagnostics.filter { $0.rule == "MissingElement" && $0.severity == .error }.count == 2)
