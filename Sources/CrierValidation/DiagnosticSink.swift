@@ -2,10 +2,12 @@ import CrierXML
 
 /// Collects the diagnostics of one validation run, with what is needed to find columns.
 final class DiagnosticSink {
-    /// A diagnostic plus the text its column is found from (`<qname` of the element).
+    /// A diagnostic plus what its position is found from: the element's qualified name
+    /// (`anchor`, looked for as `<qname`) and, when known, its start tag's ordinal.
     struct Entry {
         var diagnostic: Diagnostic
         var anchor: String?
+        var ordinal: Int?
     }
 
     /// Diagnostics kept at most: a hostile feed can break a rule in every entry.
@@ -14,11 +16,12 @@ final class DiagnosticSink {
     private(set) var entries: [Entry] = []
     private(set) var dropped = 0
 
-    func add(_ severity: Severity, _ rule: String, line: Int, column: Int = 0, anchor: String? = nil, _ message: String, spec: String) {
+    func add(_ severity: Severity, _ rule: String, line: Int, column: Int = 0, anchor: String? = nil, ordinal: Int? = nil,
+             _ message: String, spec: String) {
         guard entries.count < DiagnosticSink.limit else { dropped += 1; return }
         entries.append(Entry(diagnostic: Diagnostic(severity: severity, rule: rule, line: line, column: column,
                                                     message: DiagnosticSink.oneLine(message), specSection: spec),
-                             anchor: anchor))
+                             anchor: anchor, ordinal: ordinal))
     }
 
     /// Longest message kept whole, in characters; a longer one keeps its start and its
@@ -49,15 +52,15 @@ final class DiagnosticSink {
     }
 
     func error(_ rule: String, at element: XMLElement, _ message: String, spec: String) {
-        add(.error, rule, line: element.line, anchor: element.qualifiedName, message, spec: spec)
+        add(.error, rule, line: element.line, anchor: element.qualifiedName, ordinal: element.ordinal, message, spec: spec)
     }
 
     func warning(_ rule: String, at element: XMLElement, _ message: String, spec: String) {
-        add(.warning, rule, line: element.line, anchor: element.qualifiedName, message, spec: spec)
+        add(.warning, rule, line: element.line, anchor: element.qualifiedName, ordinal: element.ordinal, message, spec: spec)
     }
 
     func info(_ rule: String, at element: XMLElement, _ message: String, spec: String) {
-        add(.info, rule, line: element.line, anchor: element.qualifiedName, message, spec: spec)
+        add(.info, rule, line: element.line, anchor: element.qualifiedName, ordinal: element.ordinal, message, spec: spec)
     }
 
     func contains(rule: String) -> Bool { entries.contains { $0.diagnostic.rule == rule } }
@@ -66,10 +69,6 @@ final class DiagnosticSink {
 extension XMLElement {
     /// The name as written: `prefix:name` or `name`.
     var qualifiedName: String { prefix.map { "\($0):\(name)" } ?? name }
-
-    /// The element with the same name and attributes but no content: what a streaming
-    /// walker knows about a container before reading its children.
-    var header: XMLElement { XMLElement(name: name, prefix: prefix, namespace: namespace, attributes: attributes, line: line) }
 
     /// Whether the element has an unprefixed attribute `name`.
     func has(_ name: String) -> Bool { attribute(name) != nil }

@@ -28,7 +28,7 @@ enum FeedStreamWalker {
         while more && reader.kind != .element { more = try reader.read() }
         guard more else { return }
         let root = XMLElement(name: reader.localName, prefix: reader.prefix, namespace: reader.namespace,
-                              attributes: reader.attributes, line: reader.line)
+                              attributes: reader.attributes, line: reader.line, ordinal: reader.ordinal)
         let declarations = reader.namespaceDeclarations
         guard let handler = rootHandler(root, declarations) else {
             // Unknown document: read to the end so well-formedness is still checked.
@@ -48,7 +48,7 @@ enum FeedStreamWalker {
             switch reader.kind {
             case .element where depth == path.count:
                 let header = XMLElement(name: reader.localName, prefix: reader.prefix, namespace: reader.namespace,
-                                        attributes: reader.attributes, line: reader.line)
+                                        attributes: reader.attributes, line: reader.line, ordinal: reader.ordinal)
                 if handler.shouldEnter(header, path: path) {
                     if reader.isEmptyElement {
                         path.append(header)

@@ -80,7 +80,8 @@ public struct XMLDocument: Sendable {
                 throw XMLParseError(issues: issues)
             }
             guard let doc = ctxt.pointee.myDoc, let root = xmlDocGetRootElement(doc) else { return nil }
-            return XMLDocument.copy(root)
+            var next: Int? = 0
+            return XMLDocument.copy(root, numbering: &next)
         }
         guard let parsed else {
             throw XMLParseError(issues: collector.issues + [XMLParseIssue(level: .fatal, message: "document has no root element", line: 0, column: 0, isNamespaceError: false)])
@@ -94,15 +95,20 @@ public struct XMLDocument: Sendable {
     public static let safeOptions: Int = Int(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
         | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
 
-    static func copy(_ node: xmlNodePtr, entities: EntityLog? = nil) -> XMLElement {
+    /// Copies the element at `node` and its subtree, its elements numbered in document
+    /// order from `next` (`XMLElement.ordinal`), which ends one past the last number
+    /// given; `nil` numbers nothing.
+    static func copy(_ node: xmlNodePtr, entities: EntityLog? = nil, numbering next: inout Int?) -> XMLElement {
         var element = XMLElement(
             name: String(xmlChars: node.pointee.name) ?? "",
             prefix: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.prefix) },
             namespace: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.href) },
-            line: line(of: node)
+            line: line(of: node),
+            ordinal: next
         )
+        next = next.map { $0 + 1 }
         element.attributes = attributes(of: node)
-        appendChildren(of: node.pointee.children, to: &element, entities: entities, depth: 0)
+        appendChildren(of: node.pointee.children, to: &element, entities: entities, depth: 0, numbering: &next)
         return element
     }
 
@@ -112,13 +118,16 @@ public struct XMLDocument: Sendable {
     /// their text left out. Returns how many bytes of text an entity's expansion added
     /// (`depth` > 0), for the budget; 0 otherwise.
     @discardableResult
-    private static func appendChildren(of first: xmlNodePtr?, to element: inout XMLElement, entities: EntityLog?, depth: Int) -> Int {
+    private static func appendChildren(of first: xmlNodePtr?, to element: inout XMLElement, entities: EntityLog?, depth: Int,
+                                       numbering next: inout Int?) -> Int {
         var added = 0
         var child = first
         while let c = child {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
-                let copied = copy(c, entities: entities)
+                // An entity's elements have no start tag of their own in the document.
+                var unnumbered: Int? = nil
+                let copied = depth > 0 ? copy(c, entities: entities, numbering: &unnumbered) : copy(c, entities: entities, numbering: &next)
                 if depth > 0 { added += copied.text.utf8.count }
                 element.children.append(.element(copied))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -134,7 +143,9 @@ public struct XMLDocument: Sendable {
                     } else {
                         // Counted as it is added, not by measuring the element's whole text
                         // before and after: that is quadratic in the number of references.
-                        let expanded = appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1)
+                        var unnumbered: Int? = nil
+                        let expanded = appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1,
+                                                      numbering: &unnumbered)
                         entities?.expandedBytes += expanded
                         added += expanded
                     }

@@ -112,12 +112,27 @@ public final class XMLStreamReader {
     public func read() throws -> Bool {
         let more = try advance(xmlTextReaderRead(reader))
         if more, wholeDocument != nil, kind == .text { throw NeedsStreaming() }
+        count(more)
         return more
     }
 
     /// Moves past the current node's subtree to its next sibling (or the next node after
     /// its parent's end). Returns `false` at the end of the document.
     public func skip() throws -> Bool {
+        if kind == .element, !isEmptyElement {
+            // The subtree's other elements: known when it was expanded, else never again.
+            if let expanded, expanded.node == xmlTextReaderCurrentNode(reader), let next = expanded.next {
+                startTagsPassed = next
+            } else {
+                numbering = false
+            }
+        }
+        let more = try skipSubtree()
+        count(more)
+        return more
+    }
+
+    private func skipSubtree() throws -> Bool {
         guard wholeDocument != nil else { return try advance(xmlTextReaderNext(reader)) }
         // Walking a tree, xmlTextReaderNext also steps over the parent's end when the node
         // is the last child; reading past the subtree and the node's own end does not.
@@ -156,6 +171,28 @@ public final class XMLStreamReader {
     }
 
     private var currentParserLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    /// Where the current element's start tag is among the document's start tags, counted
+    /// from 0 in document order (`XMLElement.ordinal`): `nil` off an element, and for
+    /// every element after a subtree that `skip()` passed without `expand()`.
+    public private(set) var ordinal: Int?
+    /// Start tags moved onto or past so far: the next element's ordinal.
+    private var startTagsPassed = 0
+    /// Whether `startTagsPassed` is still exact.
+    private var numbering = true
+    /// The element last expanded, and the ordinal after its subtree.
+    private var expanded: (node: xmlNodePtr, next: Int?)?
+
+    /// Numbers the node just moved onto, if it is an element.
+    private func count(_ moved: Bool) {
+        expanded = nil
+        guard moved, kind == .element else {
+            ordinal = nil
+            return
+        }
+        ordinal = numbering ? startTagsPassed : nil
+        startTagsPassed += 1
+    }
 
     /// The kind of the current node.
     public var kind: NodeKind {
@@ -251,7 +288,10 @@ public final class XMLStreamReader {
             }
             throw XMLParseError(issues: issues)
         }
-        return XMLDocument.copy(node, entities: entityLog)
+        var next = ordinal
+        let element = XMLDocument.copy(node, entities: entityLog, numbering: &next)
+        expanded = (node, next)
+        return element
     }
 
     private let entityLog = EntityLog()

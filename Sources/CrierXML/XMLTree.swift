@@ -33,15 +33,22 @@ public struct XMLElement: Sendable, Equatable {
     public var children: [XMLContent]
     /// 1-based line of the start tag.
     public var line: Int
+    /// Where the start tag is among the document's start tags, counted from 0 in document
+    /// order (the root is 0), when the parser could tell: `nil` for an element built by
+    /// hand, one an entity reference expands to, or one after a subtree skipped unread.
+    /// With it the tag can be found again in the document's text (`line` is libxml2's,
+    /// which knows no columns and counts a start tag that spans lines by where it ends).
+    public var ordinal: Int?
 
     public init(name: String, prefix: String? = nil, namespace: String? = nil,
-                attributes: [XMLAttribute] = [], children: [XMLContent] = [], line: Int = 0) {
+                attributes: [XMLAttribute] = [], children: [XMLContent] = [], line: Int = 0, ordinal: Int? = nil) {
         self.name = name
         self.prefix = prefix
         self.namespace = namespace
         self.attributes = attributes
         self.children = children
         self.line = line
+        self.ordinal = ordinal
     }
 
     /// Child elements, in document order.

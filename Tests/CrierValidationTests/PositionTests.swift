@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import CrierValidation
+
+/// A diagnostic about an element points at that element's start tag: the line and column
+/// of its `<`, also when the whole feed is one line (as minified feeds are) and when the
+/// tag spans lines. The expected positions are found in the test's own text.
+@Suite struct PositionTests {
+    static let atom = #"xmlns="http://www.w3.org/2005/Atom""#
+    static let head = #"<id>https://e.org/</id><title>F</title><updated>2024-01-01T00:00:00Z</updated><author><name>N</name></author><link rel="self" href="https://e.org/f"/>"#
+
+    static func entry(_ n: Int, updated: String = "2024-01-01T00:00:00Z", title: String = "T") -> String {
+        #"<entry><id>https://e.org/\#(n)</id><title>\#(title)</title><updated>\#(updated)</updated><link href="https://e.org/\#(n)"/></entry>"#
+    }
+
+    /// 1-based (line, column in characters) of the first `marker` in `text`.
+    static func position(of marker: String, in text: String) throws -> (line: Int, column: Int) {
+        let range = try #require(text.range(of: marker))
+        let before = text[..<range.lowerBound]
+        let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
+        return (line, text.unicodeScalars[lineStart..<range.lowerBound].count + 1)
+    }
+
+    static func dateErrors(_ report: ValidationReport) -> [String] {
+        report.diagnostics.filter { $0.rule == "InvalidRFC3339Date" }.map { "\($0.line):\($0.column)" }
+    }
+
+    /// Every way a document reaches the validator: parsed whole, streamed from memory, and
+    /// streamed from a file (read again from disk for the positions).
+    static func reports(_ xml: String) throws -> [ValidationReport] {
+        let bytes = Array(xml.utf8)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-positions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("feed.xml")
+        try Data(bytes).write(to: file)
+        return [
+            FeedValidator.validate(bytes: bytes, fileName: "feed.xml", options: ValidationOptions(), sniffing: 4096, walking: true),
+            FeedValidator.validate(bytes: bytes, fileName: "feed.xml", options: ValidationOptions(), sniffing: 4096, walking: false),
+            try FeedValidator.validate(filePath: file.path),
+        ]
+    }
+
+    @Test func aFeedOnOneLinePointsAtEachEntrysOwnTag() throws {
+        // Start tags hidden in a comment and in CDATA must not be counted as elements.
+        let xml = #"<?xml version="1.0" encoding="utf-8"?><feed \#(Self.atom)>\#(Self.head)"#
+            + #"<!-- an <entry> in a comment, <updated> too -->"#
+            + Self.entry(1) + Self.entry(2, updated: "bad date two")
+            + Self.entry(3, title: "<![CDATA[<entry><updated>x</updated></entry>]]>")
+            + Self.entry(4, updated: "bad date four") + "</feed>"
+        let expected = try ["<updated>bad date two", "<updated>bad date four"].map {
+            let p = try Self.position(of: $0, in: xml)
+            return "\(p.line):\(p.column)"
+        }
+        #expect(expected.allSatisfy { $0.hasPrefix("1:") })
+        for report in try Self.reports(xml) {
+            #expect(Self.dateErrors(report) == expected)
+            // Sorted by position: the second entry's finding comes before the fourth's.
+            #expect(report.diagnostics.map(\.column) == report.diagnostics.map(\.column).sorted())
+        }
+    }
+
+    @Test func aStartTagSpanningLinesIsPlacedWhereItStarts() throws {
+        let xml = "<feed \(Self.atom)>\n\(Self.head)\n<entry><id>https://e.org/1</id><title>T</title><updated\n    class=\"x\"\n  >not a date</updated><link href=\"https://e.org/1\"/></entry>\n</feed>\n"
+        let start = try Self.position(of: "<updated\n", in: xml)
+        #expect(start.line == 3)
+        for report in try Self.reports(xml) {
+            #expect(Self.dateErrors(report) == ["\(start.line):\(start.column)"])
+        }
+    }
+
+    @Test func columnsCountCharactersNotBytes() throws {
+        let xml = "<feed \(Self.atom)>\(Self.head)" + Self.entry(1, updated: "nope", title: "Café ☕ 日本語") + "</feed>"
+        let p = try Self.position(of: "<updated>nope", in: xml)
+        let bytesBefore = xml.utf8.distance(from: xml.utf8.startIndex, to: try #require(xml.range(of: "<updated>nope")).lowerBound)
+        #expect(p.column < bytesBefore + 1)
+        for report in try Self.reports(xml) {
+            #expect(Self.dateErrors(report) == ["1:\(p.column)"])
+        }
+    }
+
+    @Test func anInternalSubsetAndEntityElementsDoNotShiftLaterTags() throws {
+        // The subset holds `>`, `]` and a quote inside a comment; the entity expands to an
+        // element that has no start tag of its own in the text.
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE feed [<!-- it's got > and ] inside --><!ENTITY e "<em>x</em>"><?pi a > b ?>]>
+            <feed \(Self.atom)>\(Self.head)\(Self.entry(1, title: "&e;"))\(Self.entry(2, title: "&e; &e;"))\(Self.entry(3, updated: "late"))</feed>
+            """
+        let p = try Self.position(of: "<updated>late", in: xml)
+        for report in try Self.reports(xml) {
+            #expect(Self.dateErrors(report) == ["\(p.line):\(p.column)"])
+        }
+    }
+
+    /// The scanner reads a file in pieces: any split of the text finds the same tags.
+    @Test func theScannerFindsTheSameTagsHoweverTheTextIsSplit() throws {
+        let xml = Array(#"""
+            <?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "<b>]>">]><r a='>' b="]]>"><!-- <c> --><?p <d>?><e/><![CDATA[<f>]]></g><h
+            k="v">é<i>
+            </i></h></r>
+            """#.utf8)
+        let all = Set(0..<6)
+        var whole = StartTagScanner(wanted: all)
+        _ = xml.withUnsafeBufferPointer { whole.scan($0) }
+        let names = (0..<5).map { whole.found[$0].map { String(decoding: $0.name, as: UTF8.self) } }
+        #expect(names == ["r", "e", "h", "i", nil])
+        #expect(whole.found[2].map { [$0.line, $0.column] } == [1, 117])
+        #expect(whole.found[3].map { [$0.line, $0.column] } == [2, 8])
+        for size in [1, 2, 3, 7, 64] {
+            var pieces = StartTagScanner(wanted: all)
+            for start in stride(from: 0, to: xml.count, by: size) {
+                let piece = Array(xml[start..<min(xml.count, start + size)])
+                guard piece.withUnsafeBufferPointer({ pieces.scan($0) }) else { break }
+            }
+            #expect(pieces.found == whole.found, "pieces of \(size) bytes")
+        }
+    }
+}
