@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+import CrierXML
 @testable import CrierValidation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A diagnostic about an element points at that element's start tag: the line and column
 /// of its `<`, also when the whole feed is one line (as minified feeds are) and when the
@@ -92,6 +96,33 @@ import Testing
         for report in try Self.reports(xml) {
             #expect(Self.dateErrors(report) == ["\(p.line):\(p.column)"])
         }
+    }
+
+    /// A file over the whole-document limit is streamed from disk and read again from
+    /// disk for the positions; a pipe's are found in the bytes it kept.
+    @Test func streamedFilesAndPipesAreScannedToo() throws {
+        let padding = String(repeating: "x", count: XMLStreamReader.wholeDocumentLimit + 1)
+        let large = "<feed \(Self.atom)>\(Self.head)" + Self.entry(1, title: padding) + Self.entry(2, updated: "late") + "</feed>"
+        let p = try Self.position(of: "<updated>late", in: large)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-positions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("large.xml")
+        try Data(large.utf8).write(to: file)
+        #expect(Self.dateErrors(try FeedValidator.validate(filePath: file.path)) == ["1:\(p.column)"])
+
+        let small = "<feed \(Self.atom)>\(Self.head)" + Self.entry(1) + Self.entry(2, updated: "late") + "</feed>"
+        let q = try Self.position(of: "<updated>late", in: small)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let writer = fds[1]
+        Thread.detachNewThread {
+            _ = small.withCString { write(writer, $0, strlen($0)) }
+            close(writer)
+        }
+        let report = try FeedValidator.validate(filePath: "/dev/fd/\(fds[0])")
+        close(fds[0])
+        #expect(Self.dateErrors(report) == ["1:\(q.column)"])
     }
 
     /// The scanner reads a file in pieces: any split of the text finds the same tags.
