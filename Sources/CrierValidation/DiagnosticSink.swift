@@ -70,6 +70,13 @@ extension XMLElement {
     /// The name as written: `prefix:name` or `name`.
     var qualifiedName: String { prefix.map { "\($0):\(name)" } ?? name }
 
+    /// Whether `other` is this very element of the document, not another one like it: the
+    /// same start tag, or, where that is unknown, an equal element on the same line.
+    func isSameElement(as other: XMLElement) -> Bool {
+        if let ordinal, let other = other.ordinal { return ordinal == other }
+        return line == other.line && self == other
+    }
+
     /// Whether the element has an unprefixed attribute `name`.
     func has(_ name: String) -> Bool { attribute(name) != nil }
 

@@ -118,7 +118,7 @@ struct ExtensionChecks {
     static func isRepeat(_ e: XMLElement, in parent: XMLElement) -> Bool {
         guard let first = parent.element(named: e.name, namespace: e.namespace) else { return false }
         // Not the first of its kind: an earlier sibling has the same name.
-        return first.line != e.line || first != e
+        return !first.isSameElement(as: e)
     }
 
     static let dublinCore: Set<String> = [

@@ -113,7 +113,7 @@ enum GoogleBaseChecks {
             }
         case "image_link":
             let count = parent.elements.filter { $0.name == e.name && $0.namespace == e.namespace }.count
-            if count > 10, parent.elements.first(where: { $0.name == e.name && $0.namespace == e.namespace })?.line == e.line {
+            if count > 10, parent.elements.first(where: { $0.name == e.name && $0.namespace == e.namespace })?.isSameElement(as: e) == true {
                 sink.error("TooMany", at: e, "<\(parent.qualifiedName)> has \(count) <g:image_link> elements; at most 10 are allowed.", spec: spec)
             }
         default:

@@ -125,9 +125,9 @@ public struct XMLDocument: Sendable {
         while let c = child {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
-                // An entity's elements have no start tag of their own in the document.
-                var unnumbered: Int? = nil
-                let copied = depth > 0 ? copy(c, entities: entities, numbering: &unnumbered) : copy(c, entities: entities, numbering: &next)
+                // Inside an entity (`depth` > 0) `next` is nil: an entity's elements have
+                // no start tag of their own in the document.
+                let copied = copy(c, entities: entities, numbering: &next)
                 if depth > 0 { added += copied.text.utf8.count }
                 element.children.append(.element(copied))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:

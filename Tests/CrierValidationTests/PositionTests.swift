@@ -125,6 +125,92 @@ import Glibc
         #expect(Self.dateErrors(report) == ["1:\(q.column)"])
     }
 
+    /// An RSS feed of items on lines of their own, `title` given as raw bytes (in the
+    /// encoding declared), the third item's date broken.
+    static func rss(encoding: String, title: [UInt8], oneLine: Bool = false) -> [UInt8] {
+        let end = oneLine ? "" : "\n"
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"\(encoding)\"?>\(end)<rss version=\"2.0\"><channel><title>C</title><link>https://e.org/</link><description>d</description>\(end)".utf8)
+        for n in 1...4 {
+            bytes += Array("<item><title><![CDATA[".utf8) + title + Array("]]></title><guid>https://e.org/\(n)</guid><pubDate>".utf8)
+            bytes += Array((n == 3 ? "bad-3" : "Wed, 01 May 2024 12:00:00 +0000").utf8) + Array("</pubDate></item>\(end)".utf8)
+        }
+        return bytes + Array("</channel></rss>\(end)".utf8)
+    }
+
+    static func dates(_ report: ValidationReport) -> [String] {
+        report.diagnostics.filter { $0.rule == "InvalidRFC2822Date" }.map { "\($0.line):\($0.column)" }
+    }
+
+    /// A single-byte encoding is counted a byte a character: cp1252's curly quotes and
+    /// dashes (0x91-0x97) and Latin-1's » (0xBB) look like UTF-8 continuation bytes.
+    @Test func singleByteEncodingsCountEveryByteAsACharacter() throws {
+        let title: [UInt8] = Array("It".utf8) + [0x92] + Array("s ".utf8) + [0x93] + Array("new".utf8) + [0x94, 0x20, 0x97, 0x20, 0xBB]
+        for encoding in ["windows-1252", "ISO-8859-1"] {
+            let bytes = Self.rss(encoding: encoding, title: title, oneLine: true)
+            let marker = Array("<pubDate>bad-3".utf8)
+            let at = try #require((0...(bytes.count - marker.count)).first { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+            let report = FeedValidator.validate(bytes: bytes, fileName: "feed.xml")
+            #expect(Self.dates(report) == ["1:\(at + 1)"], "\(encoding)")
+        }
+    }
+
+    /// In Shift_JIS, ゾ is 0x83 0x5D: its second byte reads as `]`, so `ゾ]><b>` inside CDATA
+    /// would end the section early and count a `<b>` that is no element. Such a document is
+    /// not scanned: each finding stays on the line libxml2 gave.
+    @Test func multibyteEncodingsAreLeftToLibxml2sLines() throws {
+        let title: [UInt8] = [0x83, 0x5D] + Array("]><b>".utf8)
+        let bytes = Self.rss(encoding: "Shift_JIS", title: title)
+        let report = FeedValidator.validate(bytes: bytes, fileName: "feed.xml")
+        let lines = Self.dates(report).map { $0.split(separator: ":")[0] }
+        // Line 1 the declaration, 2 the channel, 3-6 the items.
+        #expect(lines == ["5"], "\(report.diagnostics)")
+    }
+
+    /// Names are compared whole, however long.
+    @Test func longNamesAreComparedWhole() throws {
+        let name = String(repeating: "x", count: 300)
+        let item = "<item><title>t</title><guid>https://e.org/1</guid><\(name)>v</\(name)></item>"
+        let xml = "<rss version=\"2.0\"><channel><title>C</title><link>https://e.org/</link><description>d</description>\(item)\(item)</channel></rss>"
+        let report = FeedValidator.validate(bytes: Array(xml.utf8), fileName: "feed.xml")
+        let columns = report.diagnostics.filter { $0.message.contains("xxx") }.map(\.column)
+        let first = try Self.position(of: "<\(name)>", in: xml).column
+        let second = try Self.position(of: "<\(name)>", in: String(xml.dropFirst(first))).column + first
+        #expect(columns == [first, second], "\(report.diagnostics)")
+    }
+
+    /// A pipe keeps only its first bytes: a tag beyond them gets no column rather than the
+    /// column of an earlier tag of the same name.
+    @Test func aTagBeyondTheKeptTextGetsNoColumn() throws {
+        let xml = "<feed \(Self.atom)>\(Self.head)" + Self.entry(1) + Self.entry(2, updated: "late") + "</feed>"
+        let bytes = Array(xml.utf8)
+        let report = FeedValidator.validate(bytes: bytes, fileName: "feed.xml")
+        let late = try #require(report.diagnostics.first { $0.rule == "InvalidRFC3339Date" })
+        // The same findings, the text cut before the second entry.
+        let sink = DiagnosticSink()
+        let reader = try XMLStreamReader(bytes: bytes)
+        _ = FeedValidator.validateXML(reader, sink: sink)
+        let cut = try #require(xml.range(of: "<entry><id>https://e.org/2")).lowerBound
+        let kept = Array(xml[..<cut].utf8)
+        let resolved = ColumnResolver.resolve(sink.entries, lines: LineSource(bytes: kept))
+        let unplaced = try #require(resolved.first { $0.rule == "InvalidRFC3339Date" })
+        #expect(late.column > 1 && unplaced.line == 1 && unplaced.column == 0)
+    }
+
+    /// The same element twice on one line is two elements: the content module's
+    /// `<content:encoded>` repeated, and Google Base's eleventh `<g:image_link>` reported once.
+    @Test func identicalElementsOnOneLineAreStillTwo() throws {
+        let channel = "<title>C</title><link>https://e.org/</link><description>d</description>"
+        let twice = "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\(channel)<item><title>t</title><guid>https://e.org/1</guid><content:encoded>x</content:encoded><content:encoded>x</content:encoded></item></channel></rss>"
+        let report = FeedValidator.validate(bytes: Array(twice.utf8), fileName: "feed.xml")
+        let duplicate = report.diagnostics.filter { $0.rule == "DuplicateElement" }
+        let one = "<content:encoded>x</content:encoded>"
+        #expect(duplicate.map(\.column) == [try Self.position(of: one + one, in: twice).column + one.count])
+        let images = (0..<12).map { "<g:image_link>https://e.org/\($0).jpg</g:image_link>" }.joined()
+        let base = "<rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\"><channel>\(channel)<item><title>t</title><guid>https://e.org/1</guid>\(images)</item></channel></rss>"
+        let tooMany = FeedValidator.validate(bytes: Array(base.utf8), fileName: "feed.xml").diagnostics.filter { $0.rule == "TooMany" }
+        #expect(tooMany.count == 1)
+    }
+
     /// The scanner reads a file in pieces: any split of the text finds the same tags.
     @Test func theScannerFindsTheSameTagsHoweverTheTextIsSplit() throws {
         let xml = Array(#"""
@@ -139,6 +225,12 @@ import Glibc
         #expect(names == ["r", "e", "h", "i", nil])
         #expect(whole.found[2].map { [$0.line, $0.column] } == [1, 117])
         #expect(whole.found[3].map { [$0.line, $0.column] } == [2, 8])
+        // A byte order mark, read a byte at a time, is still no character of line 1.
+        var marked = StartTagScanner(wanted: [0])
+        for byte in [0xEF, 0xBB, 0xBF] + Array("<r/>".utf8) {
+            _ = [byte].withUnsafeBufferPointer { marked.scan($0) }
+        }
+        #expect(marked.found[0].map { [$0.line, $0.column] } == [1, 1])
         for size in [1, 2, 3, 7, 64] {
             var pieces = StartTagScanner(wanted: all)
             for start in stride(from: 0, to: xml.count, by: size) {

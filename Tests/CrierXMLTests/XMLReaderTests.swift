@@ -37,6 +37,33 @@ import CrierXML
         #expect(lines == [2, 3])
     }
 
+    /// Every element is numbered in document order, read or expanded; after a subtree
+    /// skipped unread the count is lost, and later elements have no number.
+    @Test func elementsAreNumberedInDocumentOrderWhileNothingIsSkippedUnread() throws {
+        let xml = #"<a><b><c/><d>t</d></b><e/><f><g/></f><h/></a>"#
+        let reader = try XMLStreamReader(bytes: Array(xml.utf8))
+        var seen: [String] = []
+        var more = try reader.read()
+        while more {
+            guard reader.kind == .element else { more = try reader.read(); continue }
+            switch reader.localName {
+            case "b":
+                let b = try reader.expand()
+                seen.append("b=\(b.ordinal ?? -1) " + b.elements.map { "\($0.name)=\($0.ordinal ?? -1)" }.joined(separator: " "))
+                more = try reader.skip()
+            case "f":
+                seen.append("f=\(reader.ordinal ?? -1)")
+                more = try reader.skip()
+            default:
+                seen.append("\(reader.localName)=\(reader.ordinal.map(String.init) ?? "nil")")
+                more = try reader.read()
+            }
+        }
+        #expect(seen == ["a=0", "b=1 c=2 d=3", "e=4", "f=5", "h=nil"])
+        let document = try XMLDocument(parsing: Array(xml.utf8))
+        #expect(document.root.ordinal == 0 && document.root.elements.map(\.ordinal) == [1, 4, 5, 7])
+    }
+
     @Test func namespaceErrorIsReportedButReadingContinues() throws {
         let reader = try XMLStreamReader(bytes: Array("<a>\n<dc:b/></a>".utf8))
         while try reader.read() {}
