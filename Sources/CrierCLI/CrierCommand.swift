@@ -2,6 +2,8 @@ import ArgumentParser
 
 /// The `crier` command: subcommands only.
 public struct CrierCommand: AsyncParsableCommand {
+    /// The name, help text, version and subcommands (`build`, `validate`, `publish`,
+    /// `serve`).
     public static let configuration = CommandConfiguration(
         commandName: "crier",
         abstract: "Generate, validate, publish and serve Atom, RSS and JSON feeds.",
@@ -14,5 +16,6 @@ public struct CrierCommand: AsyncParsableCommand {
         defaultSubcommand: nil
     )
 
+    /// For ArgumentParser, which makes the command.
     public init() {}
 }

@@ -3,6 +3,7 @@ import Foundation
 
 /// Exit codes shared by every command (the README lists them).
 public enum ExitStatus {
+    /// Nothing failed (warnings allowed, but for `validate --strict`).
     public static let success: Int32 = 0
     /// A post, a feed, or (for validate) the document had errors.
     public static let failure: Int32 = 1
@@ -20,6 +21,9 @@ public enum ExitStatus {
 /// Runs the command line and returns the process's exit status; usage errors exit 2, not
 /// ArgumentParser's 64, so that scripts see the codes the README promises.
 public enum CrierMain {
+    /// Parses `arguments` (by default the process's, without the program name), runs the
+    /// command, and returns the exit status; help and `--version` print to standard output
+    /// and return 0.
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         do {
             var command = try CrierCommand.parseAsRoot(arguments)

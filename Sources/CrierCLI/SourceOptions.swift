@@ -37,8 +37,11 @@ public struct SourceOptions: ParsableArguments {
     @Flag(name: .customLong("keep-going"), help: "Write the feeds that succeeded even when a post or feed failed (still exits 1).")
     var keepGoing = false
 
+    /// For ArgumentParser, which fills in the options.
     public init() {}
 
+    /// Refuses (exit 2) `--site` with `--posts`, `--posts` without `--base-url`, a
+    /// `--base-url` that is not absolute, a negative `--limit` and an unknown `--format`.
     public mutating func validate() throws {
         if site != nil && posts != nil {
             throw ValidationError("--site and --posts cannot be used together.")

@@ -9,6 +9,7 @@ import Darwin
 
 /// `crier validate`: checks feeds from files, standard input or URLs.
 public struct Validate: ParsableCommand {
+    /// The help text, with the exit statuses.
     public static let configuration = CommandConfiguration(
         abstract: "Check Atom 1.0, RSS 2.0 and JSON Feed 1.1 documents.",
         discussion: """
@@ -25,32 +26,43 @@ public struct Validate: ParsableCommand {
         case text, json
     }
 
+    /// File paths, `-` for standard input, or http(s) URLs; at least one.
     @Argument(help: "Feeds to check: file paths, - for standard input, http(s):// URLs.")
     public var inputs: [String]
 
+    /// `text`: a line per finding and a verdict per input; `json`: one document for all
+    /// inputs.
     @Option(help: "Output format: text or json.")
     public var format: OutputFormat = .text
 
+    /// Warnings fail an input as errors do.
     @Flag(help: "Fail (exit 1) on warnings as well as errors.")
     public var strict = false
 
+    /// Seconds a URL may take to fetch, body included: more than 0, at most 86400.
     @Option(help: "Seconds to wait for a URL before giving up.")
     public var timeout: Double = 30
 
+    /// Largest document accepted, in bytes (1 GiB by default).
     @Option(name: .customLong("max-bytes"), help: "Largest document accepted, in bytes.")
     public var maxBytes: Int = 1 << 30
 
+    /// For ArgumentParser, which fills in the options.
     public init() {}
 
     /// Colour only on a terminal, and never when `NO_COLOR` is set (to anything).
     static func wantsColour(isTerminal: Bool, noColorSet: Bool) -> Bool { isTerminal && !noColorSet }
 
+    /// Refuses (exit 2) no inputs, a `--timeout` not in 0 to 86400 seconds (0 excluded),
+    /// and a `--max-bytes` below 1.
     public mutating func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("Give at least one file, - or URL.") }
         guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be more than 0 seconds, up to 86400.") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive.") }
     }
 
+    /// Validates every input and prints the results; throws `ExitCode` 1 or 3 as
+    /// `ValidateRunner.exitStatus` says.
     public func run() throws {
         var out = StandardStream(fd: 1)
         var err = StandardStream(fd: 2)
@@ -63,11 +75,18 @@ public struct Validate: ParsableCommand {
 
 /// The command's work, separate from process state so tests can run it in-process.
 public struct ValidateRunner: Sendable {
+    /// Warnings fail an input as errors do (exit 1).
     public var strict: Bool
+    /// Seconds a URL may take to fetch, body included (`FeedFetcher.fetch`).
     public var timeout: Double
+    /// Largest document accepted, in bytes: a larger file fails with a `ValidatorLimit`
+    /// error, a larger download is unreadable (exit 3).
     public var maxBytes: Int
+    /// Paint the text output's labels with ANSI colours.
     public var colour: Bool
 
+    /// A runner with `crier validate`'s defaults unless given: not strict, 30 s, 1 GiB, no
+    /// colour.
     public init(strict: Bool = false, timeout: Double = 30, maxBytes: Int = 1 << 30, colour: Bool = false) {
         self.strict = strict
         self.timeout = timeout

@@ -14,6 +14,7 @@ public struct FeedServer: Sendable {
     public struct Configuration: Sendable {
         /// The folder whose files are served (the publish output).
         public var folder: URL
+        /// The host name or IP address to listen on; the default answers this machine only.
         public var host: String = "127.0.0.1"
         /// 0 picks a free port; `onListening` tells which.
         public var port: Int = 8080
@@ -28,11 +29,14 @@ public struct FeedServer: Sendable {
         /// How often `refresh` runs after the first time; `nil` never.
         public var refreshInterval: Duration? = .seconds(30)
 
+        /// A configuration for serving `folder`, with the defaults above (127.0.0.1, port
+        /// 8080).
         public init(folder: URL) {
             self.folder = folder
         }
     }
 
+    /// Where and how to serve.
     public var configuration: Configuration
     /// Republishes the folder; runs once before the server starts listening (so the first
     /// request already finds the feeds), then every `refreshInterval`. Errors are the
@@ -41,6 +45,7 @@ public struct FeedServer: Sendable {
     /// Called with the bound port once the server listens.
     public var onListening: (@Sendable (Int) async -> Void)?
 
+    /// A server for `configuration`; without `refresh` it serves the folder as it finds it.
     public init(configuration: Configuration, refresh: (@Sendable () async -> Void)? = nil,
                 onListening: (@Sendable (Int) async -> Void)? = nil) {
         self.configuration = configuration

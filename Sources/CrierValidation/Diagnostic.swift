@@ -21,6 +21,7 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     /// How the message of a finding that stops the parser begins.
     static let notWellFormed = "XML is not well formed: "
 
+    /// A finding; `column` is 0 (unknown) unless given.
     public init(severity: Severity, rule: String, line: Int, column: Int = 0, message: String, specSection: String) {
         self.severity = severity
         self.rule = rule

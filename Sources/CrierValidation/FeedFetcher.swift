@@ -8,7 +8,9 @@ import FoundationNetworking
 /// A feed that could not be fetched: DNS failure, refused connection, HTTP error status,
 /// timeout, or a body over the size limit. Never a verdict on the feed itself.
 public struct FetchError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, after the URL (`https://example.org/feed.xml: HTTP 404 Not Found`).
     public var message: String
+    /// `message`.
     public var description: String { message }
 }
 

@@ -12,6 +12,7 @@ public struct ValidationOptions: Sendable {
     /// without being read in full. Default 1 GiB.
     public var maxBytes: Int
 
+    /// Limits accepting documents of up to `maxBytes` bytes (1 GiB by default).
     public init(maxBytes: Int = 1 << 30) {
         self.maxBytes = maxBytes
     }
@@ -20,8 +21,11 @@ public struct ValidationOptions: Sendable {
 /// A document that could not be read at all (missing file, directory, I/O error): not a
 /// verdict on the feed.
 public struct ValidationInputError: Error, Sendable, CustomStringConvertible {
+    /// The path and what failed (`feed.xml: is a directory`).
     public var message: String
+    /// An error with `message`, which should start with the path.
     public init(_ message: String) { self.message = message }
+    /// `message`.
     public var description: String { message }
 }
 

@@ -7,6 +7,8 @@ public struct ValidationReport: Sendable, Codable {
     /// The findings, in document order.
     public var diagnostics: [Diagnostic]
 
+    /// A report on the document named `fileName`, detected as `format`, with `diagnostics`
+    /// in document order.
     public init(fileName: String, format: FeedFormat, diagnostics: [Diagnostic]) {
         self.fileName = fileName
         self.format = format

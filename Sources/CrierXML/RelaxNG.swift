@@ -2,7 +2,10 @@ import CLibXML2
 
 /// An error in a RELAX NG schema itself.
 public struct RelaxNGSchemaError: Error, Sendable, CustomStringConvertible {
+    /// libxml2's complaints about the schema, in order; empty when it could not start
+    /// reading it.
     public var issues: [XMLParseIssue]
+    /// `invalid RELAX NG schema: ` and every issue, `; `-separated.
     public var description: String { "invalid RELAX NG schema: " + issues.map(\.description).joined(separator: "; ") }
 }
 

@@ -2,7 +2,10 @@ import CLibXML2
 
 /// A problem libxml2 reported while parsing, with its position.
 public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
+    /// How serious an issue is: a warning, an error the parser may get past, or a fatal
+    /// error that stopped it.
     public enum Level: Sendable, Equatable { case warning, error, fatal }
+    /// How serious this issue is.
     public var level: Level
     /// libxml2's message, trimmed.
     public var message: String
@@ -25,6 +28,7 @@ public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `line:column: message`.
     public var description: String { "\(line):\(column): \(message)" }
 }
 
@@ -32,6 +36,8 @@ public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
 public struct XMLParseError: Error, Sendable, CustomStringConvertible {
     /// Every issue libxml2 reported, in order; the first error is the cause.
     public var issues: [XMLParseIssue]
+    /// The first issue that is not a warning (else the first issue), as
+    /// `line:column: message`; `not well-formed XML` when there is none.
     public var description: String {
         let first = issues.first { $0.level != .warning } ?? issues.first
         return first.map { "\($0.line):\($0.column): \($0.message)" } ?? "not well-formed XML"

@@ -21,8 +21,12 @@ public final class XMLStreamReader {
 
     /// The document type declaration, if the document has one.
     public struct DocumentType: Sendable, Equatable {
+        /// The root element's name as the declaration gives it (`rss` in
+        /// `<!DOCTYPE rss ...>`).
         public var name: String
+        /// The `PUBLIC` identifier, if the declaration has one.
         public var publicID: String?
+        /// The `SYSTEM` identifier (a URI, never loaded), if the declaration has one.
         public var systemID: String?
     }
 
@@ -442,6 +446,8 @@ final class ReaderSource: @unchecked Sendable {
 public struct XMLNamespaceDeclaration: Sendable, Equatable {
     /// The declared prefix, or `nil` for the default namespace.
     public var prefix: String?
+    /// The namespace URI as written; empty for `xmlns=""`, which undeclares the default
+    /// namespace.
     public var uri: String
 }
 

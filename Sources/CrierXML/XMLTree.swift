@@ -7,6 +7,7 @@ public struct XMLAttribute: Sendable, Equatable {
     /// The attribute's value, with entities replaced.
     public var value: String
 
+    /// An attribute named `name`, in no namespace unless given.
     public init(name: String, namespace: String? = nil, value: String) {
         self.name = name
         self.namespace = namespace
@@ -29,7 +30,11 @@ public struct XMLElement: Sendable, Equatable {
     public var prefix: String?
     /// Namespace URI, or `nil` when the element is in no namespace.
     public var namespace: String?
+    /// Attributes in document order, namespace declarations (`xmlns`) left out.
     public var attributes: [XMLAttribute]
+    /// Elements and character data in document order: comments and processing instructions
+    /// left out, adjacent text merged, internal entity references expanded and external
+    /// ones left out.
     public var children: [XMLContent]
     /// 1-based line of the start tag.
     public var line: Int
@@ -40,6 +45,8 @@ public struct XMLElement: Sendable, Equatable {
     /// which knows no columns and counts a start tag that spans lines by where it ends).
     public var ordinal: Int?
 
+    /// An element built by hand: no attributes or children, line 0 and no `ordinal` unless
+    /// given.
     public init(name: String, prefix: String? = nil, namespace: String? = nil,
                 attributes: [XMLAttribute] = [], children: [XMLContent] = [], line: Int = 0, ordinal: Int? = nil) {
         self.name = name

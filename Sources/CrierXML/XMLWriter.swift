@@ -4,6 +4,7 @@ import CLibXML2
 public struct XMLWriterError: Error, Sendable, CustomStringConvertible {
     /// What the writer was doing when libxml2 reported the failure.
     public let operation: String
+    /// `libxml2 writer failed: operation`.
     public var description: String { "libxml2 writer failed: \(operation)" }
 }
 

@@ -2,11 +2,16 @@ import Foundation
 
 /// Where a build's posts come from and how they are turned into feeds.
 public struct BuildJob: Sendable {
+    /// Where the posts are: a Jekyll or Hugo site, or a bare folder with its settings.
     public var source: PostSource
     /// Laid over the loaded site's settings (a feed definition's keys), if any.
     public var definition: FeedDefinition?
+    /// Formats to write each of the job's feeds in; order and repeats do not matter (the
+    /// files come out atom, rss, json), and an empty list writes nothing.
     public var formats: [FeedFormat]
 
+    /// A job for the posts of `source`, with `definition`'s keys laid over their site's
+    /// settings.
     public init(source: PostSource, definition: FeedDefinition? = nil, formats: [FeedFormat]) {
         self.source = source
         self.definition = definition
@@ -16,24 +21,42 @@ public struct BuildJob: Sendable {
 
 /// Options that apply to every job of a build.
 public struct BuildOptions: Sendable {
+    /// The moment that decides which posts are due and which have expired (the time the
+    /// options were made, by default); it is never written into a feed.
     public var now: Date = Date()
+    /// Posts dated after `now` go into the feeds too.
     public var includeFuture = false
+    /// Load drafts (Jekyll `_drafts/`, `draft: true`) as posts.
     public var includeDrafts = false
     /// Overrides every feed's entry limit.
     public var limit: Int?
     /// Validates each file before it may be written: Crier's validator by default.
     public var check: FeedCheck? = FeedGate.check
 
+    /// The defaults: posts due now, no drafts, each feed's own limit, Crier's validator as
+    /// the check.
     public init() {}
 }
 
 /// What a build produced: files ready to write, and every problem met on the way.
 public struct BuildOutcome: Sendable {
+    /// Files ready to write, in a stable order; after `BuildPipeline.run`, only those that
+    /// passed the check. A path two jobs would both write is left out (a `feedFailures`
+    /// entry).
     public var files: [RenderedFile] = []
+    /// Posts (or configuration files) that could not be loaded, from every job.
     public var postErrors: [PostError] = []
+    /// Loading's warnings, such as a date taken from a file's modification time; they fail
+    /// nothing.
     public var warnings: [PostError] = []
+    /// Files not produced: a writer failed, two entries share an id, two jobs want one
+    /// path, or the check found problems.
     public var feedFailures: [FeedFailure] = []
+    /// Posts loaded across all jobs, future and expired ones included (drafts only when
+    /// asked for).
     public var postCount = 0
+    /// Feeds planned across all jobs (main, category and tag feeds), each counted once
+    /// whatever its formats; archive documents are not counted.
     public var feedCount = 0
 
     /// Whether every post loaded and every feed rendered and passed its check.

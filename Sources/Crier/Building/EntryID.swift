@@ -8,6 +8,8 @@ import Foundation
 /// text or moving the site to another theme leaves it unchanged; a post can pin its own id
 /// with `id:` (or `guid:`) in its front matter.
 public enum EntryID {
+    /// The id of `post` on `site`: the post's own `id:` or `guid:` when it has a non-empty
+    /// one, else the `tag:` URI described above.
     public static func make(for post: Post, site: Site) -> String {
         make(for: post, authority: authority(site.baseURL))
     }

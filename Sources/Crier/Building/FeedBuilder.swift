@@ -6,6 +6,7 @@ public struct PlannedFeed: Sendable, Equatable {
     /// Output path of the Atom file relative to the output folder (`feed.xml`,
     /// `feed/by_tag/swift.xml`); the other formats sit beside it (`.rss`, `.json`).
     public var path: String
+    /// The feed to write, the same in every format.
     public var feed: Feed
 
     /// The path of this feed's file in `format`.
@@ -17,13 +18,17 @@ public struct PlannedFeed: Sendable, Equatable {
 /// What goes into the feeds: which posts are due, in what order, and which tag and
 /// category feeds exist.
 public struct FeedBuilder: Sendable {
+    /// The settings the feeds follow: title, base URL, author, entry limit, and which
+    /// category and tag feeds exist.
     public var site: Site
     /// Posts dated after this moment are left out unless `includeFuture`.
     public var now: Date
+    /// Keep posts dated after `now` too.
     public var includeFuture: Bool = false
     /// Most entries per feed; overrides the site's `posts_limit`. `nil` keeps the site's.
     public var limit: Int?
 
+    /// A builder for `site`'s feeds as of `now`.
     public init(site: Site, now: Date, includeFuture: Bool = false, limit: Int? = nil) {
         self.site = site
         self.now = now

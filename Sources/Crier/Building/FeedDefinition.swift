@@ -25,6 +25,8 @@ import Yams
 public struct FeedDefinition: Sendable {
     /// The definition file.
     public var file: URL
+    /// Where the posts are: `posts:`, a bare folder relative to the definition file with
+    /// the definition's settings; or `site:`, a Jekyll or Hugo site.
     public var source: PostSource
     /// Formats to write; `nil` when the definition does not say (the command decides).
     public var formats: [FeedFormat]?

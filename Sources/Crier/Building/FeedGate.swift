@@ -20,6 +20,8 @@ public enum FeedGate {
     static let batchEntries = 16
     static let batchBytes = 1 << 20
 
+    /// Crier's validator as a `FeedCheck`: every error and warning in `file`, one line each
+    /// (`path:line:column: severity: [rule] message`); empty when the file may be written.
     public static let check: FeedCheck = { file in
         let parts = file.parts
         guard !parts.entryRanges.isEmpty else {

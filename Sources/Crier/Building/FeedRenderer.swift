@@ -5,9 +5,11 @@ import Foundation
 public struct RenderedFile: Sendable, Equatable {
     /// Path relative to the output folder, `/`-separated.
     public var path: String
+    /// The format the bytes are in.
     public var format: FeedFormat
     /// The file's bytes, and for Atom and RSS where each entry is in them.
     public var parts: FeedParts
+    /// Entries (RSS items) in the file.
     public var entryCount: Int
     /// Entries (indices into `parts.entries`) already known to pass the gate within these
     /// `parts.prefix` and `parts.suffix`: the gate need not validate them again.
@@ -31,8 +33,12 @@ public struct RenderedFile: Sendable, Equatable {
 /// A feed file that could not be produced (the writer failed, or the validator found a
 /// problem in the output): nothing is written for it.
 public struct FeedFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file that was not produced, relative to the output folder, `/`-separated.
     public var path: String
+    /// What went wrong, one line each: the writer's error, the validator's findings, or why
+    /// the feed was refused; never empty.
     public var problems: [String]
+    /// `path: problem; problem`.
     public var description: String { "\(path): " + problems.joined(separator: "; ") }
 }
 

@@ -11,7 +11,10 @@ public enum AtomicFile {
     public struct WriteError: Error, Sendable, CustomStringConvertible {
         /// The path that failed (the temporary file, the target, or the folder).
         public var path: String
+        /// `strerror`'s text, after the call that failed where that helps (`fsync:`,
+        /// `rename:`), or `cannot create folder:` and Foundation's message.
         public var reason: String
+        /// `path: reason`.
         public var description: String { "\(path): \(reason)" }
     }
 

@@ -20,6 +20,8 @@ public struct LoadOptions: Sendable {
     /// Laid over the site's own settings before any post is read (a feed definition's
     /// keys, `--base-url`), so that posts' URLs, dates and HTML follow them.
     public var siteOverrides: (@Sendable (Site) -> Site)?
+    /// The defaults: no drafts, modification time for undated posts, no cache, no
+    /// overrides.
     public init() {}
 }
 
@@ -30,14 +32,17 @@ public struct PostError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     /// 1-based line, or `nil` when the problem is not at one line.
     public var line: Int?
+    /// What is wrong, a sentence for the user; `description` adds the path and line.
     public var message: String
 
+    /// A problem in the file at `path`, at `line` when known.
     public init(path: String, line: Int? = nil, message: String) {
         self.path = path
         self.line = line
         self.message = message
     }
 
+    /// `path:line: message`, or `path: message` when there is no line.
     public var description: String {
         if let line { return "\(path):\(line): \(message)" }
         return "\(path): \(message)"
@@ -46,6 +51,9 @@ public struct PostError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// What loading a site or folder produced.
 public struct LoadResult: Sendable {
+    /// The settings the posts were loaded with: the site's configuration (or the folder's
+    /// given settings) with `LoadOptions.siteOverrides` laid over it. A Jekyll or Hugo site
+    /// that could not be read gives an untitled placeholder at `http://localhost/`.
     public var site: Site
     /// Every post that loaded, drafts excluded unless asked for, future posts included
     /// (the feed builder decides what is due).
@@ -56,6 +64,7 @@ public struct LoadResult: Sendable {
     /// Things worth telling the user (a date taken from the file's modification time).
     public var warnings: [PostError]
 
+    /// A result with `posts` and no problems unless given.
     public init(site: Site, posts: [Post], errors: [PostError] = [], warnings: [PostError] = []) {
         self.site = site
         self.posts = posts
@@ -69,12 +78,15 @@ public struct LoadResult: Sendable {
 public struct PostCacheKey: Sendable, Hashable, Codable {
     /// Path relative to the site or posts folder.
     public var path: String
+    /// Size of the file in bytes.
     public var size: Int
     /// Modification time, in seconds since 1970 (with fractions).
     public var modified: Double
     /// SHA-256 of the file's bytes, hex.
     public var contentHash: String
 
+    /// The key of the file version at `path` (relative to the source) with this size,
+    /// modification time and content hash.
     public init(path: String, size: Int, modified: Double, contentHash: String) {
         self.path = path
         self.size = size

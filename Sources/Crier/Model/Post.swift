@@ -6,6 +6,9 @@ public struct Post: Sendable, Equatable {
     /// Path of the source file relative to the site or posts folder, with `/` separators.
     /// Used for stable entry ids and to break ties between posts with the same date.
     public var sourcePath: String
+    /// Plain text: front matter `title`, else a plain-text post's first line or a Markdown
+    /// post's leading `# ` heading, else made from the file name (`hello-world` gives
+    /// `Hello World`).
     public var title: String
     /// When the post was published (front matter, else the file name, else mtime).
     public var published: Date
@@ -17,8 +20,14 @@ public struct Post: Sendable, Equatable {
     public var url: String
     /// An explicit entry id from front matter (`id`, `guid`), used verbatim when present.
     public var explicitID: String?
+    /// From front matter `author` or `authors` (a name, a mapping or a list; Jekyll names
+    /// are looked up in `_data/authors.yml`); empty when the post names nobody.
     public var authors: [Person]
+    /// Front matter `tags` (and `tag`, outside Hugo), trimmed, each once, blank ones left
+    /// out.
     public var tags: [String]
+    /// Front matter `categories` (and `category`, outside Hugo), after a Jekyll post's
+    /// folders above `_posts`; trimmed, each once, blank ones left out.
     public var categories: [String]
     /// A short HTML summary: front matter `description`/`summary`, or the excerpt.
     public var summaryHTML: String?
@@ -37,6 +46,8 @@ public struct Post: Sendable, Equatable {
     /// Language of the post, if it names one (`lang`).
     public var language: String?
 
+    /// A post made by hand (the loader makes the others); `contentHTML` is used as given,
+    /// so its URLs should already be absolute.
     public init(sourcePath: String, title: String, published: Date, updated: Date? = nil,
                 expires: Date? = nil, url: String, explicitID: String? = nil,
                 authors: [Person] = [], tags: [String] = [], categories: [String] = [],

@@ -3,15 +3,21 @@ import Foundation
 /// Site-wide settings, from `_config.yml`, `hugo.toml`/`config.toml`, a feed definition
 /// in `feeds/`, or command-line options.
 public struct Site: Sendable, Equatable {
+    /// Plain text, the main feed's title and the start of each category and tag feed's;
+    /// empty when a site's configuration gives none.
     public var title: String
+    /// Plain text, the feeds' subtitle; `nil` when the configuration gives none.
     public var description: String?
     /// The site's absolute base URL including any `baseurl` path, ending in `/`.
     public var baseURL: String
+    /// The feeds' author; when `nil`, a feed with an entry that names nobody gets the
+    /// site's title as its author.
     public var author: Person?
     /// BCP 47 language tag (`lang`, `languageCode`).
     public var language: String?
     /// Zone for dates written without one.
     public var timeZone: TimeZone
+    /// Feed options: where the files go, the entry limit, category and tag feeds.
     public var feed: FeedSettings
     /// Permalink pattern for posts that do not set their own (Jekyll placeholders such as
     /// `/:year/:month/:day/:title/`, or a Jekyll style name: `date`, `pretty`, `ordinal`,
@@ -19,6 +25,8 @@ public struct Site: Sendable, Equatable {
     /// `/:path/`, the file's path without its extension).
     public var permalink: String?
 
+    /// Settings with no permalink pattern (the loader's default), UTC and the default feed
+    /// options unless given.
     public init(title: String, description: String? = nil, baseURL: String, author: Person? = nil,
                 language: String? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
                 feed: FeedSettings = FeedSettings()) {
@@ -45,6 +53,8 @@ public struct FeedSettings: Sendable, Equatable {
     public var categories: [String] = []
     /// Tags that get a feed of their own; `allTags` for every tag (`feed: tags: true`).
     public var tags: [String] = []
+    /// Every tag of the due posts gets a feed of its own, except `excludedTags`; `tags` is
+    /// then ignored.
     public var allTags: Bool = false
     /// Tags left out when `allTags` is on (`feed: tags: except:`).
     public var excludedTags: [String] = []
@@ -55,5 +65,7 @@ public struct FeedSettings: Sendable, Equatable {
     /// Raw HTML in Markdown passes through (authors are trusted); `false` drops it.
     public var allowRawHTML: Bool = true
 
+    /// The defaults: `feed.xml`, every entry, full content, no category or tag feeds, raw
+    /// HTML allowed.
     public init() {}
 }

@@ -19,6 +19,8 @@ public final class PublishLock: Sendable {
         /// How long this run waited, in seconds.
         public var waited: Double
 
+        /// The message a run that gave up prints: who holds the lock, and how long this run
+        /// waited.
         public var description: String {
             let who = holder.map { "another crier publish (\($0))" } ?? "another crier publish"
             let waitedText = waited > 0 ? "after waiting \(PublishLock.seconds(waited))" : "without waiting (use --wait SECONDS to wait for it)"
@@ -30,7 +32,9 @@ public final class PublishLock: Sendable {
     public struct Unavailable: Error, Sendable, CustomStringConvertible {
         /// The lock file.
         public var path: String
+        /// `strerror`'s text.
         public var reason: String
+        /// `cannot open lock file PATH: reason`.
         public var description: String { "cannot open lock file \(path): \(reason)" }
     }
 

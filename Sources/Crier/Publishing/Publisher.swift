@@ -51,9 +51,11 @@ public struct PublishOptions: Sendable {
 public struct PublishedFile: Sendable, Equatable {
     /// Path relative to the output folder.
     public var path: String
+    /// The format the file is in.
     public var format: FeedFormat
-    /// Entries in the file, and its size in bytes.
+    /// Entries (RSS items) in the file.
     public var entryCount: Int
+    /// Size of the file written, in bytes.
     public var byteCount: Int
     /// The file did not exist before.
     public var created: Bool

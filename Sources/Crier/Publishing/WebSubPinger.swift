@@ -16,6 +16,7 @@ public struct WebSubPing: Sendable, Hashable, Codable, CustomStringConvertible {
         self.topic = topic
     }
 
+    /// `hub ← topic`.
     public var description: String { "\(hub) ← \(topic)" }
 }
 
@@ -57,6 +58,8 @@ public struct PingResult: Sendable, CustomStringConvertible {
         return status.map { (400..<500).contains($0) && $0 != 408 && $0 != 429 } ?? false
     }
 
+    /// One line for the report: the hub notified, with its status and the tries, or why not
+    /// and whether it is tried again.
     public var description: String {
         let tries = attempts == 1 ? "1 try" : "\(attempts) tries"
         if let failure {

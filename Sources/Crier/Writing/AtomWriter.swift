@@ -95,8 +95,12 @@ public enum AtomWriter {
 
 /// What Crier says about itself in the feeds it writes.
 public enum Generator {
+    /// The name in the feeds' `<generator>`.
     public static let name = "Crier"
+    /// Crier's version, written with the name (Atom's `version` attribute, after the name
+    /// in RSS).
     public static let version = "0.1.0"
+    /// Crier's home page, Atom's generator `uri` attribute.
     public static let uri = "https://github.com/crier-feeds/crier"
 }
 
