@@ -182,36 +182,29 @@ struct JSONParser {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
+    /// A string's value. Its UTF-8 is gathered in one buffer, escapes encoded into it, and
+    /// checked once at the end: appending decoded pieces to a `String` copied it at each
+    /// escape, which made a long string rich in escapes (HTML content) quadratic.
     private mutating func string() throws(Failure) -> String {
         index += 1 // opening quote
-        var scalars = String.UnicodeScalarView()
-        var raw: [UInt8] = []
-        func flush() throws(Failure) {
-            guard !raw.isEmpty else { return }
-            guard let s = String(validating: raw, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
-            scalars.append(contentsOf: s.unicodeScalars)
-            raw.removeAll(keepingCapacity: true)
-        }
+        var utf8: [UInt8] = []
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") { index += 1; break }
             if b < 0x20 { throw failure("control character in a string (escape it)") }
-            if b != UInt8(ascii: "\\") { raw.append(b); index += 1; continue }
-            try flush()
+            if b != UInt8(ascii: "\\") { utf8.append(b); index += 1; continue }
             index += 1
             guard index < bytes.count else { throw failure("unterminated escape") }
             let e = bytes[index]
             index += 1
             switch e {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{8}")
-            case UInt8(ascii: "f"): scalars.append("\u{C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(e)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
             case UInt8(ascii: "u"):
                 var code = try hex4()
                 if (0xD800...0xDBFF).contains(code) {
@@ -222,13 +215,13 @@ struct JSONParser {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw failure("unpaired surrogate") }
-                scalars.append(scalar)
+                UTF8.encode(scalar) { utf8.append($0) }
             default:
                 throw failure("invalid escape")
             }
         }
-        try flush()
-        return String(scalars)
+        guard let string = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+        return string
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {

@@ -95,6 +95,20 @@ struct TOMLTests {
         #expect(table["point"]?.table?["y"]?.table?["z"] == .integer(2))
     }
 
+    /// Thousands of `[[x]]` headers, each with a table of its own below it, all kept in
+    /// order (each table used to be added by copying the array of those before it).
+    @Test func longArraysOfTablesKeepEveryTableInOrder() throws {
+        let count = 20_000
+        let text = (0..<count).map { "[[a]]\nb = \($0)\n[a.c]\nd = \($0 * 2)" }.joined(separator: "\n")
+        let table = try TOML.parse(text)
+        guard case .array(let tables)? = table["a"] else {
+            Issue.record("a is not an array")
+            return
+        }
+        #expect(tables.count == count)
+        #expect(tables.indices.allSatisfy { tables[$0].table?["b"] == .integer($0) && tables[$0].table?["c"]?.table?["d"] == .integer($0 * 2) })
+    }
+
     @Test func tableHeadersAndArraysOfTablesNest() throws {
         let table = try TOML.parse("""
         title = "Site"

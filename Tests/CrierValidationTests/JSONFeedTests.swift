@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import CrierValidation
+@testable import CrierValidation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,6 +51,19 @@ import Glibc
         let broken = validate("{\"title\": \"Café ☕\", \"x\": oops}")
         let error = try #require(broken.diagnostics.first { $0.rule == "InvalidJSON" })
         #expect(error.column == 26, "\(error)")
+    }
+
+    /// A long string full of escapes (HTML content as JSON writers write it) is read
+    /// whole and exactly: every escape decoded in place, surrogate pairs joined.
+    @Test func longStringsFullOfEscapesAreReadExactly() throws {
+        let piece = #"<p class=\"x\">caf\u00e9 \ud83d\ude00<\/p>\n"#
+        let decoded = "<p class=\"x\">café 😀</p>\n"
+        let count = 50_000
+        let json = #"{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [{"id": "1", "content_html": ""# + String(repeating: piece, count: count) + #""}]}"#
+        let root = try JSONParser.parse(Array(json.utf8))
+        let content = try #require(root["items"]?.array?.first?["content_html"]?.string)
+        #expect(content == String(repeating: decoded, count: count))
+        #expect(!validate(json).hasErrors)
     }
 
     @Test func missingItemsAndTitle() {

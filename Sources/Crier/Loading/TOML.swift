@@ -26,7 +26,15 @@ private final class TableBuilder {
     enum Entry {
         case value(ConfigValue)
         case table(TableBuilder)
-        case tableArray([TableBuilder])
+        case tableArray(TableArray)
+    }
+
+    /// The tables of an array of tables, added to in place: adding the n-th table of a
+    /// value array held in `entries` copied the n - 1 before it (a front matter of
+    /// thousands of `[[x]]` headers took minutes).
+    final class TableArray {
+        var tables: [TableBuilder]
+        init(_ tables: [TableBuilder]) { self.tables = tables }
     }
 
     var order: [String] = []
@@ -50,7 +58,7 @@ private final class TableBuilder {
             switch entries[key]! {
             case .value(let v): table[key] = v
             case .table(let t): table[key] = .table(t.build())
-            case .tableArray(let ts): table[key] = .array(ts.map { .table($0.build()) })
+            case .tableArray(let array): table[key] = .array(array.tables.map { .table($0.build()) })
             }
         }
         table.lines = lines
@@ -224,9 +232,9 @@ private struct TOMLParser {
         table.definedByHeader = true
         switch parent.entries[last] {
         case nil:
-            parent.set(last, .tableArray([table]), line: headerLine)
-        case .tableArray(let tables)?:
-            parent.set(last, .tableArray(tables + [table]), line: parent.lines[last] ?? headerLine)
+            parent.set(last, .tableArray(TableBuilder.TableArray([table])), line: headerLine)
+        case .tableArray(let array)?:
+            array.tables.append(table)
         default:
             throw TOMLError(line: headerLine, message: "the key '\(path.joined(separator: "."))' is not an array of tables")
         }
@@ -246,8 +254,8 @@ private struct TOMLParser {
             case .table(let child)?:
                 guard !child.isInline else { throw TOMLError(line: headerLine, message: "cannot extend the inline table '\(part)'") }
                 target = child
-            case .tableArray(let tables)?:
-                target = tables[tables.count - 1]
+            case .tableArray(let array)?:
+                target = array.tables[array.tables.count - 1]
             case .value?:
                 throw TOMLError(line: headerLine, message: "the key '\(part)' is already a value, not a table")
             }
