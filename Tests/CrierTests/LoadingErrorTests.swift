@@ -152,6 +152,27 @@ struct LoadingErrorTests {
         #expect(result.errors.first?.message.contains("neither a Jekyll site") == true)
     }
 
+    /// A site with no `title` still gets feeds that pass the gate: titled after its host
+    /// (or, without a real address, its folder), with a warning that says so.
+    @Test func aSiteWithoutATitleIsTitledAfterItsAddressWithAWarning() throws {
+        let jekyll = try TemporarySite()
+        defer { jekyll.remove() }
+        try jekyll.write("_config.yml", "url: https://notes.example\n")
+        try jekyll.write("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nBody.\n")
+        let hugo = try TemporarySite()
+        defer { hugo.remove() }
+        try hugo.write("hugo.toml", "title = \"  \"\n")
+        try hugo.write("content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nBody.\n")
+        for (site, title) in [(jekyll.root, "notes.example"), (hugo.root, hugo.root.lastPathComponent)] {
+            let outcome = BuildPipeline.run([BuildJob(source: .site(site), formats: [.atom, .rss, .json])], options: BuildOptions())
+            #expect(outcome.feedFailures.isEmpty && outcome.postErrors.isEmpty, "\(outcome.feedFailures)")
+            #expect(outcome.files.count == 3)
+            let atom = try #require(outcome.files.first { $0.format == .atom })
+            #expect(String(decoding: atom.parts.bytes, as: UTF8.self).contains("<title>\(title)</title>"))
+            #expect(outcome.warnings.contains { $0.message.contains("no `title`") && $0.message.contains(title) })
+        }
+    }
+
     @Test func aConfigSyntaxErrorNamesTheConfigLine() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }

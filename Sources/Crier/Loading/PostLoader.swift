@@ -35,6 +35,13 @@ public enum PostLoader {
             context = SiteContext(flavor: .folder, root: root, site: site, permalink: Permalink.jekyllPattern(site.permalink ?? "/:path/"))
         }
         if let siteOverrides = options.siteOverrides { context.site = siteOverrides(context.site) }
+        if case .site(let root) = source, context.site.title.allSatisfy(\.isWhitespace) {
+            // An empty feed title fails the gate; jekyll-feed and Hugo would write one.
+            let host = URL(string: context.site.baseURL)?.host ?? ""
+            context.site.title = host.isEmpty || host == "localhost" ? root.standardizedFileURL.lastPathComponent : host
+            warnings.append(PostError(path: SiteConfiguration.displayPath(root),
+                                      message: "the site has no `title`: its feeds are titled \"\(context.site.title)\" until you set one"))
+        }
         var files: [PostFile]
         switch context.flavor {
         case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: options.includeDrafts, warnings: &warnings)
