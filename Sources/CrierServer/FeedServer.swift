@@ -65,9 +65,10 @@ public struct FeedServer: Sendable {
             maxRequestBody: configuration.maxRequestBody)
         var logger = Logger(label: "crier.serve")
         logger.logLevel = .warning
-        let seconds = configuration.idleTimeout.components.seconds
+        // In nanoseconds: whole seconds would make half a second no timeout at all.
+        let idle = configuration.idleTimeout.components
         let http1 = HTTP1Channel.Configuration(
-            idleTimeout: .seconds(seconds),
+            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderSize,
                                             maxHeaderListSize: configuration.maxHeaderSize,
                                             maxHeaderFieldCount: 100))

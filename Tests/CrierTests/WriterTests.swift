@@ -62,6 +62,27 @@ import Testing
         }
     }
 
+    /// Characters XML forbids are left out of every text of the JSON Feed too, not only
+    /// of the entries' titles and content: the three formats say the same.
+    @Test func theJSONFeedCleansEveryTextAsTheXMLFeedsDo() throws {
+        var site = SamplePosts.site
+        site.title = "Field\u{1B} Notes"
+        site.description = "Notes\u{0C} from the field"
+        site.author = Person(name: "Ada\u{1B} Lovelace")
+        var post = SamplePosts.posts[0]
+        post.tags = ["sw\u{1B}ift"]
+        post.authors = []
+        let feed = mainFeed([post], site: site)
+        let (atom, entries) = try FeedReadBack.atom(try AtomWriter.write(feed))
+        let (json, items) = try FeedReadBack.json(try JSONFeedWriter.write(feed))
+        #expect(json["title"] as? String == atom.element(named: "title", namespace: FeedReadBack.atomNS)?.text)
+        #expect(json["title"] as? String == "Field Notes")
+        #expect(json["description"] as? String == "Notes from the field")
+        #expect((json["authors"] as? [[String: String]])?.first?["name"] == "Ada Lovelace")
+        #expect(items.map(\.categories) == entries.map(\.categories))
+        #expect(items.first?.categories.contains("swift") == true)
+    }
+
     @Test func identicalInputGivesIdenticalBytes() throws {
         let first = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: SamplePosts.posts)
         let later = FeedBuilder(site: SamplePosts.site, now: now.addingTimeInterval(86_400 * 30)).feeds(from: SamplePosts.posts.reversed())

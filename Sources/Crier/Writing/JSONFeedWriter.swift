@@ -3,35 +3,35 @@ import Foundation
 
 /// Writes JSON Feed 1.1 (https://jsonfeed.org/version/1.1) from the same model.
 ///
-/// Text is cleaned of the characters XML forbids here too, so an entry reads the same in
-/// all three formats.
+/// Every text is cleaned of the characters XML forbids here too (`XMLText.cleaned`), as
+/// the Atom and RSS writers clean it, so a feed reads the same in all three formats.
 public enum JSONFeedWriter {
     /// The feed as a JSON Feed document: keys sorted, so identical input gives identical bytes.
     public static func write(_ feed: Feed) throws -> [UInt8] {
         let document = JSONFeedDocument(
             version: "https://jsonfeed.org/version/1.1",
-            title: feed.title,
-            home_page_url: feed.homeURL,
-            feed_url: feed.selfURLs[.json],
-            description: feed.subtitle,
-            language: feed.language,
+            title: XMLText.cleaned(feed.title),
+            home_page_url: XMLText.cleaned(feed.homeURL),
+            feed_url: feed.selfURLs[.json].map(XMLText.cleaned),
+            description: feed.subtitle.map(XMLText.cleaned),
+            language: feed.language.map(XMLText.cleaned),
             authors: feed.authors.isEmpty ? nil : feed.authors.map(JSONFeedAuthor.init),
-            hubs: feed.hubs.isEmpty ? nil : feed.hubs.map { JSONFeedHub(type: "WebSub", url: $0) },
+            hubs: feed.hubs.isEmpty ? nil : feed.hubs.map { JSONFeedHub(type: "WebSub", url: XMLText.cleaned($0)) },
             items: try feed.entries.map { entry in
                 // Read here, for content a publish left in the post cache.
                 let content = try entry.content?.readText()
                 return JSONFeedItem(
-                    id: entry.id,
-                    url: entry.url,
+                    id: XMLText.cleaned(entry.id),
+                    url: XMLText.cleaned(entry.url),
                     title: XMLText.cleaned(entry.title),
                     content_html: XMLText.cleaned(content ?? entry.summaryHTML ?? ""),
                     summary: content == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLFragment.plainText($0)) },
                     date_published: FeedDates.rfc3339(entry.published),
                     date_modified: FeedDates.rfc3339(entry.updated),
                     authors: entry.authors.isEmpty ? nil : entry.authors.map(JSONFeedAuthor.init),
-                    tags: entry.categories.isEmpty ? nil : entry.categories.map(\.term),
+                    tags: entry.categories.isEmpty ? nil : entry.categories.map { XMLText.cleaned($0.term) },
                     attachments: entry.enclosures.isEmpty ? nil : entry.enclosures.map {
-                        JSONFeedAttachment(url: $0.url, mime_type: $0.type, size_in_bytes: $0.length)
+                        JSONFeedAttachment(url: XMLText.cleaned($0.url), mime_type: XMLText.cleaned($0.type), size_in_bytes: $0.length)
                     })
             })
         let encoder = JSONEncoder()
@@ -58,8 +58,8 @@ private struct JSONFeedAuthor: Encodable {
     var name: String
     var url: String?
     init(_ person: Person) {
-        name = person.name
-        url = person.uri ?? person.email.map { "mailto:\($0)" }
+        name = XMLText.cleaned(person.name)
+        url = (person.uri ?? person.email.map { "mailto:\($0)" }).map(XMLText.cleaned)
     }
 }
 
