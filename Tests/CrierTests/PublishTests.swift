@@ -730,6 +730,7 @@ final class PublishSite {
         let report = try await site.publish(options)
         #expect(!report.succeeded)
         #expect(report.build.feedFailures.map(\.path) == ["feed.rss"])
+        #expect(!report.build.files.contains { $0.path == "feed.rss" }, "a refused file is no file to write")
         #expect(report.written.isEmpty)
         #expect(report.withheld == 2)
         #expect(site.snapshot() == before)

@@ -65,7 +65,8 @@ public struct PublishedFile: Sendable, Equatable {
 
 /// What a publish run did.
 public struct PublishReport: Sendable {
-    /// Loading and rendering: posts, problems, rendered files.
+    /// Loading and rendering: posts, problems, and the rendered files that differ from
+    /// the published ones and passed the gate (`written` says which were written).
     public var build = BuildOutcome()
     /// Files whose bytes changed, in the order written.
     public var written: [PublishedFile] = []
@@ -270,6 +271,8 @@ public enum Publisher {
         let checked = check.map { BuildPipeline.check(changed, with: $0) } ?? (passed: changed, failures: [])
         plan.outcome.files = checked.passed
         plan.outcome.feedFailures += checked.failures
+        // The report lists the files left to write, never one the gate refused.
+        report.build.files = plan.outcome.files
         report.build.feedFailures = plan.outcome.feedFailures
         return unchanged
     }
