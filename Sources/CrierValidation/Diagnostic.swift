@@ -14,12 +14,16 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     /// The specification and section the rule comes from, e.g. `RFC 4287 §4.1.1`.
     public var specSection: String
 
-    /// Whether the document is not well-formed XML here: the parser stopped, and nothing
-    /// after this point was checked.
-    public var stopsTheParser: Bool { severity == .error && message.hasPrefix(Diagnostic.notWellFormed) }
+    /// Whether the parser stopped here (the document is not well-formed XML, or went past
+    /// one of the validator's limits), and nothing after this point was checked.
+    public var stopsTheParser: Bool {
+        severity == .error && (message.hasPrefix(Diagnostic.notWellFormed) || message.hasPrefix(Diagnostic.stoppedAtLimit))
+    }
 
     /// How the message of a finding that stops the parser begins.
     static let notWellFormed = "XML is not well formed: "
+    /// How it begins when the parser stopped at one of the validator's limits.
+    static let stoppedAtLimit = "Not checked past this point: "
 
     /// A finding; `column` is 0 (unknown) unless given.
     public init(severity: Severity, rule: String, line: Int, column: Int = 0, message: String, specSection: String) {

@@ -271,7 +271,8 @@ public struct FeedValidator: Sendable {
             rule = "SAXError"
         }
         let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
-        sink.add(.error, rule, line: issue.line, column: issue.column, Diagnostic.notWellFormed + flat, spec: "XML 1.0")
+        let lead = rule == "ValidatorLimit" ? Diagnostic.stoppedAtLimit : Diagnostic.notWellFormed
+        sink.add(.error, rule, line: issue.line, column: issue.column, lead + flat, spec: "XML 1.0")
     }
 
     static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {

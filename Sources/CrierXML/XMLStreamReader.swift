@@ -163,6 +163,9 @@ public final class XMLStreamReader {
             if source.exceeded {
                 issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
+            } else if source.tooManyAttributes {
+                issues.insert(XMLParseIssue(level: .fatal, message: XMLStreamReader.tooManyAttributes,
+                                            line: currentParserLine, column: 0, isNamespaceError: false), at: 0)
             } else if source.readError != 0 {
                 issues.insert(XMLParseIssue(level: .fatal, message: "read error",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
@@ -175,6 +178,9 @@ public final class XMLStreamReader {
     }
 
     private var currentParserLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    /// The error when a start tag has more attributes than `AttributeGuard.limit`.
+    static let tooManyAttributes = "a start tag has more than \(AttributeGuard.limit) attributes, over the limit of this reader (libxml2 takes time growing with the square of their number)"
 
     /// Where the current element's start tag is among the document's start tags, counted
     /// from 0 in document order (`XMLElement.ordinal`): `nil` off an element, and for
@@ -287,6 +293,9 @@ public final class XMLStreamReader {
             if source.exceeded {
                 issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
+            } else if source.tooManyAttributes {
+                issues.insert(XMLParseIssue(level: .fatal, message: XMLStreamReader.tooManyAttributes,
+                                            line: currentParserLine, column: 0, isNamespaceError: false), at: 0)
             } else if !issues.contains(where: { !$0.isRecoverable }) {
                 issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
             }
@@ -331,7 +340,10 @@ extension XMLStreamReader {
     /// fewer than 65,535 lines (so every line is exact): a reader from `init(bytes:)` then
     /// gives the same nodes, lines and issues (none). The same safe options apply.
     public static func walkingWholeDocument(_ bytes: [UInt8]) -> XMLStreamReader? {
-        guard !bytes.isEmpty, bytes.count <= wholeDocumentLimit, let document = parsedWhole(bytes),
+        // A tag with too many attributes is left to the streaming reader, which stops at it.
+        var attributeGuard = AttributeGuard()
+        guard !bytes.isEmpty, bytes.count <= wholeDocumentLimit, bytes.withUnsafeBytes({ attributeGuard.admit($0) }),
+              let document = parsedWhole(bytes),
               let walker = xmlReaderWalker(document) else { return nil }
         return XMLStreamReader(walking: walker, document: document, bytes: bytes)
     }
@@ -406,8 +418,22 @@ final class ReaderSource: @unchecked Sendable {
         buffer.withMemoryRebound(to: UInt8.self, capacity: take) { retained.append(contentsOf: UnsafeBufferPointer(start: $0, count: take)) }
     }
 
-    /// Fills `buffer` with up to `count` bytes; returns the count, 0 at the end, -1 on error.
+    /// A start tag had more attributes than `AttributeGuard.limit`: reading stopped there.
+    var tooManyAttributes = false
+    private var attributeGuard = AttributeGuard()
+
+    /// Fills `buffer` with up to `count` bytes; returns the count, 0 at the end, -1 on error
+    /// (or once a start tag has too many attributes for libxml2 to check in time).
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
+        let n = fill(buffer, count: count)
+        if n > 0 && !attributeGuard.admit(UnsafeRawBufferPointer(start: buffer, count: Int(n))) {
+            tooManyAttributes = true
+            return -1
+        }
+        return n
+    }
+
+    private func fill(_ buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
         if let bytes {
             let n = min(count, bytes.count - consumed)
             if n <= 0 { return 0 }

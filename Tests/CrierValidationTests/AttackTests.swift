@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import CrierValidation
-import CrierXML
+@testable import CrierXML
 
 /// Hostile documents: each must end in a clear error, quickly, without reading anything
 /// the document points at.
@@ -151,6 +151,38 @@ import CrierXML
         let error = report.diagnostics.first { $0.rule == "ValidatorLimit" }
         #expect(error?.severity == .error)
         #expect(error?.message.contains("depth") == true)
+    }
+
+    /// libxml2 checks each attribute of a tag against every earlier one: 100,000 on one
+    /// element took minutes. Past `AttributeGuard.limit` the reader stops with an error.
+    @Test func aTagWithTooManyAttributesStopsTheReader() throws {
+        let attributes = (0..<100_000).map { "a\($0)=\"v\"" }.joined(separator: " ")
+        let xml = "<rss version=\"2.0\"><channel \(attributes)><title>t</title></channel></rss>"
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        let errors = report.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == ["ValidatorLimit"])
+        #expect(errors.first?.message.contains("more than \(AttributeGuard.limit) attributes") == true)
+        #expect(errors.first?.stopsTheParser == true)
+    }
+
+    /// The limit leaves room: a root declaring many namespaces and an element with exactly
+    /// `limit` attributes are read as usual, and nothing in comments, CDATA sections,
+    /// instructions or the document type counts.
+    @Test func theAttributeLimitLeavesRealFeedsAlone() throws {
+        let many = (0..<AttributeGuard.limit).map { "a\($0)=\"v\"" }.joined(separator: " ")
+        let fake = "<x " + String(repeating: "b=1 ", count: 2 * AttributeGuard.limit) + ">"
+        let namespaces = (0..<60).map { "xmlns:n\($0)=\"https://e.org/ns/\($0)\"" }.joined(separator: " ")
+        let xml = """
+            <?xml version="1.0"?><?pi \(fake)?>
+            <!DOCTYPE rss [<!-- \(fake) --><!ENTITY e "\(fake.replacingOccurrences(of: "<", with: "&#60;"))">]>
+            <rss version="2.0" \(namespaces)><channel><title>t</title><link>https://e.org/</link><description><![CDATA[\(fake)]]></description>
+            <!-- \(fake) --><item><title>i</title><guid>https://e.org/1</guid><n1:x \(many)/></item></channel></rss>
+            """
+        let report = FeedValidator.validate(bytes: Array(xml.utf8))
+        #expect(!report.diagnostics.contains { $0.rule == "ValidatorLimit" }, "\(report.diagnostics)")
+        var guardPieces = AttributeGuard()
+        let bytes = Array(xml.utf8)
+        #expect(bytes.indices.allSatisfy { i in [bytes[i]].withUnsafeBytes { guardPieces.admit($0) } })
     }
 
     @Test func invalidUTF8IsAnError() {
