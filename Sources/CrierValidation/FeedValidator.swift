@@ -270,9 +270,16 @@ public struct FeedValidator: Sendable {
         } else {
             rule = "SAXError"
         }
-        let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
-        let lead = rule == "ValidatorLimit" ? Diagnostic.stoppedAtLimit : Diagnostic.notWellFormed
-        sink.add(.error, rule, line: issue.line, column: issue.column, lead + flat, spec: "XML 1.0")
+        var flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
+        // libxml2's words for its limits, in terms a feed's author can act on.
+        if message.contains("huge text node") {
+            flat = "a text of more than 10,000,000 bytes, more than libxml2 (and the feed readers built on it) reads in one piece"
+        } else if message.contains("Excessive depth") {
+            flat = "elements nested deeper than 256 levels, the depth limit of libxml2 (and the feed readers built on it)"
+        }
+        let limit = rule == "ValidatorLimit"
+        sink.add(.error, rule, line: issue.line, column: issue.column, (limit ? Diagnostic.stoppedAtLimit : Diagnostic.notWellFormed) + flat,
+                 spec: limit ? "Crier" : "XML 1.0")
     }
 
     static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {

@@ -8,6 +8,24 @@ import Testing
 @Suite struct FeedGateTests {
     let now = SamplePosts.date("2025-01-01T00:00:00Z")
 
+    /// The gate's problems without the post each names (`(in the entry of PATH)`), to
+    /// compare with what validating the whole file says.
+    func checked(_ file: RenderedFile) -> [String] {
+        FeedGate.check(file).map { $0.replacing(/\ \(in the entry of [^)]*\)$/, with: "") }
+    }
+
+    /// A problem in an entry names the post it was made from: the file to fix.
+    @Test(arguments: [Crier.FeedFormat.atom, .rss])
+    func aProblemInAnEntryNamesItsPost(format: Crier.FeedFormat) throws {
+        let good = try rendered(format)
+        let (old, new) = format == .atom ? ("<published>", "<published>not a date") : ("<pubDate>", "<pubDate>not a date")
+        let file = try breaking(good, entry: 2, old, new)
+        let post = try #require(good.entrySources[2])
+        #expect(good.entrySources.count == good.parts.entries.count)
+        let problems = FeedGate.check(file)
+        #expect(!problems.isEmpty && problems.allSatisfy { $0.hasSuffix(" (in the entry of \(post))") }, "\(problems)")
+    }
+
     func rendered(_ format: Crier.FeedFormat) throws -> RenderedFile {
         let planned = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: SamplePosts.posts)[0]
         return try FeedRenderer.renderOne(planned, format: format).get()
@@ -47,7 +65,7 @@ import Testing
         }
         let read = format == .atom ? try FeedReadBack.atom(file.bytes).entries : try FeedReadBack.rss(file.bytes).entries
         #expect(read.count == SamplePosts.posts.count)
-        #expect(FeedGate.check(file) == [])
+        #expect(checked(file) == [])
         #expect(FeedGate.problems(in: file.bytes, path: file.path) == [])
     }
 
@@ -56,7 +74,7 @@ import Testing
         let good = try rendered(format)
         let (old, new) = format == .atom ? ("<published>", "<published>not a date") : ("<pubDate>", "<pubDate>not a date")
         let file = try breaking(good, entry: 2, old, new)
-        let problems = FeedGate.check(file)
+        let problems = checked(file)
         #expect(!problems.isEmpty)
         #expect(problems == FeedGate.problems(in: file.bytes, path: file.path))
     }
@@ -66,7 +84,7 @@ import Testing
         let prefix = String(decoding: file.parts.prefix, as: UTF8.self)
         file.parts = FeedParts(prefix: Array(prefix.replacingOccurrences(of: "<updated>", with: "<updated>yesterday ").utf8),
                                entries: file.parts.entries, suffix: file.parts.suffix)
-        let problems = FeedGate.check(file)
+        let problems = checked(file)
         #expect(problems.count == 1)
         #expect(problems == FeedGate.problems(in: file.bytes, path: file.path))
     }
@@ -79,16 +97,16 @@ import Testing
         let closing = format == .atom ? "</feed>" : "</channel>"
         let broken = suffix.replacingOccurrences(of: closing, with: "<bogus>x</bogus>\n" + closing)
         file.parts = FeedParts(prefix: file.parts.prefix, entries: file.parts.entries, suffix: Array(broken.utf8))
-        let problems = FeedGate.check(file)
+        let problems = checked(file)
         #expect(!problems.isEmpty)
         #expect(problems == FeedGate.problems(in: file.bytes, path: file.path))
     }
 
     @Test func entriesKnownToBeValidAreNotValidatedAgain() throws {
         var file = try breaking(try rendered(.atom), entry: 1, "<published>", "<published>not a date")
-        #expect(!FeedGate.check(file).isEmpty)
+        #expect(!checked(file).isEmpty)
         file.knownValidEntries = [1]
-        #expect(FeedGate.check(file) == [])
+        #expect(checked(file) == [])
     }
 
     /// Entries are validated several to a document: a file of many entries, broken in
@@ -102,19 +120,19 @@ import Testing
         #expect(entries.count > 2 * FeedGate.batchEntries)
         var file = sample
         file.parts = FeedParts(prefix: sample.parts.prefix, entries: entries, suffix: sample.parts.suffix)
-        #expect(FeedGate.check(file) == [])
+        #expect(checked(file) == [])
         let (old, new) = format == .atom ? ("<published>", "<published>not a date") : ("<pubDate>", "<pubDate>not a date")
         for index in [0, 3, 17, 18, 35, entries.count - 1] {
             file = try breaking(file, entry: index, old, new)
         }
         let whole = FeedGate.problems(in: file.bytes, path: file.path)
         #expect(whole.count >= 6)
-        #expect(FeedGate.check(file) == whole)
+        #expect(checked(file) == whole)
         // Some entries known valid: the rest are batched across the gaps, lines still right.
         file.knownValidEntries = [1, 2, 4, 16, 19, 20]
-        #expect(FeedGate.check(file) == whole)
+        #expect(checked(file) == whole)
         file.knownValidEntries = [3, 18]
-        #expect(FeedGate.check(file) == whole.filter { !$0.contains(":\(self.line(of: 3, in: file)):") && !$0.contains(":\(self.line(of: 18, in: file)):") })
+        #expect(checked(file) == whole.filter { !$0.contains(":\(self.line(of: 3, in: file)):") && !$0.contains(":\(self.line(of: 18, in: file)):") })
     }
 
     /// An entry that is not even well-formed stops the parser, so the documents it is
@@ -132,7 +150,7 @@ import Testing
         file = try breaking(file, entry: 2, old, new)
         file = try breaking(file, entry: 5, old, new)
         #expect(5 < FeedGate.batchEntries)
-        let problems = FeedGate.check(file)
+        let problems = checked(file)
         for index in [2, 5] {
             #expect(problems.contains { $0.contains(":\(line(of: index, in: file)):") }, "entry \(index): \(problems)")
         }

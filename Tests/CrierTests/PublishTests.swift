@@ -503,7 +503,9 @@ final class PublishSite {
                           authors: [Person(name: "N", email: "e@example.org", uri: "https://example.org/")],
                           categories: [Category(term: "c", scheme: "s")], summaryHTML: "<p>s</p>", contentHTML: "<p>c</p>",
                           enclosures: [Enclosure(url: "https://example.org/a.mp3", length: 3, type: "audio/mpeg")])
-        #expect(Mirror(reflecting: entry).children.count == EntryDigest.coveredFields)
+        let fields = Mirror(reflecting: entry).children.compactMap(\.label)
+        #expect(fields.count == EntryDigest.coveredFields + EntryDigest.unwrittenFields.count)
+        #expect(EntryDigest.unwrittenFields.isSubset(of: fields))
         let variants: [(inout Entry) -> Void] = [
             { $0.id += "x" }, { $0.title += "x" }, { $0.url += "x" },
             { $0.published += 1 }, { $0.updated += 1 },

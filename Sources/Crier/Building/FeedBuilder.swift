@@ -134,6 +134,7 @@ public struct FeedBuilder: Sendable {
             summaryHTML: post.summaryHTML.flatMap { FeedBuilder.isBlank(HTMLContent($0)) ? nil : $0 })
         // Handed over as held: a cached post's content is not decoded here.
         entry.content = site.feed.excerptOnly || FeedBuilder.isBlank(post.content) ? nil : post.content
+        entry.sourcePath = post.sourcePath
         return entry
     }
 

@@ -87,13 +87,17 @@ public enum FeedGate {
             }
             let suffixLine = line
             for var diagnostic in diagnostics {
+                var post: String?
                 if diagnostic.line >= suffixLine {
                     diagnostic.line += fileLines[parts.entryRanges.count] - suffixLine
                 } else if diagnostic.line > prefixLines {
                     let k = documentLines.lastIndex { $0 <= diagnostic.line }!
-                    diagnostic.line += fileLines[pending[batch.lowerBound + k]] - documentLines[k]
+                    let entry = pending[batch.lowerBound + k]
+                    diagnostic.line += fileLines[entry] - documentLines[k]
+                    post = entry < file.entrySources.count ? file.entrySources[entry] : nil
                 }
-                let message = describe(diagnostic, path: file.path)
+                // The post to fix, when the problem is in an entry made from one.
+                let message = describe(diagnostic, path: file.path) + (post.map { " (in the entry of \($0))" } ?? "")
                 if seen.insert(message).inserted { messages.append(message) }
             }
         }

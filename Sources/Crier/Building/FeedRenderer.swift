@@ -17,6 +17,9 @@ public struct RenderedFile: Sendable, Equatable {
     /// Whether these are the bytes of the published file, when copying entries from it
     /// told (`EntrySource.isSameFile(as:)`); `nil` when nobody knows yet.
     var matchesPublished: Bool?
+    /// The post each entry was made from (`Entry.sourcePath`), in the file's order, for
+    /// the gate's messages.
+    var entrySources: [String?] = []
 
     /// A file of `format` to be written at `path` (relative to the output folder).
     public init(path: String, format: FeedFormat, parts: FeedParts, entryCount: Int) {
@@ -107,6 +110,7 @@ enum FeedRenderer {
                 parts = try write(reusing: nil)
             }
             var file = RenderedFile(path: path, format: format, parts: parts, entryCount: planned.feed.entries.count)
+            file.entrySources = planned.feed.entries.map(\.sourcePath)
             // The old file passed the gate as a whole: its entries passed in its frame.
             if let source {
                 let sameFrame = parts.frameDigest == source.frame

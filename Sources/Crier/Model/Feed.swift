@@ -85,6 +85,9 @@ public struct Entry: Sendable, Equatable {
     /// Media files attached to the entry; the builder attaches none (posts have no
     /// enclosures).
     public var enclosures: [Enclosure]
+    /// The post the entry was made from (its path in the source), so that a problem the
+    /// gate finds in the entry can name it; `nil` for an entry made by hand.
+    var sourcePath: String?
 
     /// An entry with no authors, categories, summary, content or enclosures unless given.
     public init(id: String, title: String, url: String, published: Date, updated: Date,
