@@ -12,15 +12,19 @@ import Darwin
 ///
 /// A lexical pass in pieces, in the document's bytes as they arrive: attributes are
 /// counted by their `=` in start tags, outside quoted values; comments, CDATA sections,
-/// processing instructions, end tags and the document type declaration are stepped over
-/// (in XML text a `<` always starts markup). Text is skipped with `memchr`, so the pass
-/// costs little beside parsing.
+/// processing instructions, end tags and the document type declaration (with the
+/// comments and instructions of its internal subset) are stepped over (in XML text a `<`
+/// always starts markup). UTF-16 and UTF-32, told by their first four bytes as XML 1.0
+/// Appendix F tells them, are read a code unit at a time; any other encoding a byte at a
+/// time, as the markup characters are ASCII in all of them. Text is skipped with
+/// `memchr`, so the pass costs little beside parsing.
 struct AttributeGuard {
     /// The most attributes (namespace declarations included) a start tag may have.
     static let limit = 256
 
     private enum State {
-        case text, open, bang, bangDash, comment, cdata, instruction, endTag, tag, declaration, declarationComment
+        case text, open, bang, bangDash, comment, cdata, instruction, endTag, tag
+        case declaration, declarationComment, declarationInstruction
     }
     private var state = State.text
     private var attributes = 0
@@ -28,13 +32,32 @@ struct AttributeGuard {
     private var depth = 0
     /// Bytes since the current comment, CDATA section or instruction opened.
     private var run = 0
-    /// The last four bytes, the newest lowest.
+    /// The last four characters (ASCII, or 0x80 for any other), the newest lowest.
     private var window: UInt32 = 0
+    /// The first bytes, until the encoding is told from them.
+    private var head: [UInt8] = []
+    /// Bytes a code unit (1 until told otherwise; 2 for UTF-16, 4 for UTF-32).
+    private var width = 0
+    private var bigEndian = false
+    /// The bytes of a code unit split between two pieces.
+    private var partial: [UInt8] = []
 
     /// Reads the next bytes; `false` once a start tag has more than `limit` attributes.
     mutating func admit(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var index = 0
+        if width == 0 {
+            while head.count < 4 && index < bytes.count {
+                head.append(bytes[index])
+                index += 1
+            }
+            guard head.count == 4 else { return true }
+            tellEncoding()
+            let told = head
+            head = []
+            if !admitUnits(told) { return false }
+        }
+        if width > 1 { return admitUnits(UnsafeRawBufferPointer(rebasing: bytes[index...])) }
         while index < bytes.count {
             if state == .text {
                 // Straight to the next `<`.
@@ -43,6 +66,36 @@ struct AttributeGuard {
             }
             if !step(bytes[index]) { return false }
             index += 1
+        }
+        return true
+    }
+
+    /// UTF-32 and UTF-16 (either byte order, with or without a byte order mark) by the
+    /// first four bytes; anything else is read a byte at a time.
+    private mutating func tellEncoding() {
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0x00, 0x00, 0xFE, 0xFF), (0x00, 0x00, 0x00, 0x3C): width = 4; bigEndian = true
+        case (0xFF, 0xFE, 0x00, 0x00), (0x3C, 0x00, 0x00, 0x00): width = 4; bigEndian = false
+        case (0xFE, 0xFF, _, _), (0x00, 0x3C, _, _): width = 2; bigEndian = true
+        case (0xFF, 0xFE, _, _), (0x3C, 0x00, _, _): width = 2; bigEndian = false
+        default: width = 1
+        }
+    }
+
+    /// Reads `bytes` a code unit at a time (a byte, when `width` is 1).
+    private mutating func admitUnits<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        for byte in bytes {
+            guard width > 1 else {
+                if !step(byte) { return false }
+                continue
+            }
+            partial.append(byte)
+            guard partial.count == width else { continue }
+            let value = bigEndian ? partial.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                                  : partial.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            partial.removeAll(keepingCapacity: true)
+            // The markup characters are ASCII; anything else stands for text.
+            if !step(value < 0x80 ? UInt8(value) : 0x80) { return false }
         }
         return true
     }
@@ -114,10 +167,16 @@ struct AttributeGuard {
             } else if window == 0x3C21_2D2D {  // "<!--" in the internal subset
                 state = .declarationComment
                 run = 0
+            } else if byte == 0x3F && previous == 0x3C {  // "<?" in the internal subset
+                state = .declarationInstruction
+                run = 0
             }
         case .declarationComment:
             run += 1
             if byte == 0x3E && run >= 3 && previous == 0x2D && beforePrevious == 0x2D { state = .declaration }
+        case .declarationInstruction:
+            run += 1
+            if byte == 0x3E && run >= 2 && previous == 0x3F { state = .declaration }
         }
         return true
     }

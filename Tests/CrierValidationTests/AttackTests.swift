@@ -185,6 +185,31 @@ import CrierValidation
         #expect(bytes.indices.allSatisfy { i in [bytes[i]].withUnsafeBytes { guardPieces.admit($0) } })
     }
 
+    /// The guard is not led astray: an instruction holding `[` in the internal subset,
+    /// or a document in UTF-16 (where a quote byte can be half of a name character, as
+    /// in U+0122), still stops at too many attributes; and in a valid UTF-16 feed, `=`
+    /// in comments and CDATA count for nothing.
+    @Test func theAttributeLimitHoldsAcrossSubsetsAndEncodings() throws {
+        let attributes = (0..<1_000).map { "\u{122}\($0)='v'" }.joined(separator: " ")
+        let subset = "<?xml version=\"1.0\"?><!DOCTYPE rss [ <?pi [ ?> ]><rss version=\"2.0\"><channel><title>t</title><item \(attributes)/></channel></rss>"
+        func utf16(_ text: String, bigEndian: Bool) -> [UInt8] {
+            [bigEndian ? 0xFE : 0xFF, bigEndian ? 0xFF : 0xFE] + text.utf16.flatMap { unit -> [UInt8] in
+                let high = UInt8(unit >> 8), low = UInt8(truncatingIfNeeded: unit)
+                return bigEndian ? [high, low] : [low, high]
+            }
+        }
+        let tooMany = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>t</title><item \(attributes)/></channel></rss>"
+        for bytes in [Array(subset.utf8), utf16(tooMany, bigEndian: false), utf16(tooMany, bigEndian: true)] {
+            let report = FeedValidator.validate(bytes: bytes)
+            #expect(report.diagnostics.contains { $0.rule == "ValidatorLimit" && $0.message.contains("attributes") }, "\(report.diagnostics.prefix(3))")
+        }
+        let equals = String(repeating: "x = 1; ", count: 2 * AttributeGuard.limit)
+        let valid = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>t</title><link>https://e.org/</link><description><![CDATA[\(equals)]]></description><!-- \(equals) --></channel></rss>"
+        let report = FeedValidator.validate(bytes: utf16(valid, bigEndian: false))
+        #expect(report.format == .rss20)
+        #expect(!report.diagnostics.contains { $0.rule == "ValidatorLimit" }, "\(report.diagnostics)")
+    }
+
     @Test func invalidUTF8IsAnError() {
         var bytes = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>caf".utf8)
         bytes += [0xC3, 0x28]
