@@ -173,6 +173,24 @@ struct LoadingErrorTests {
         }
     }
 
+    /// A post's own id must be an absolute URI: `guid:` is taken first, then `id:`; a value
+    /// that is no URI is not used, and a warning names it and its line.
+    @Test func anIdThatIsNoURIIsSaidAndTheTagIdKept() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("_config.yml", "title: T\nurl: https://e.org\n")
+        try site.write("_posts/2024-01-01-plain.md", "---\ntitle: A\nid: post-12345\n---\nBody.\n")
+        try site.write("_posts/2024-01-02-both.md", "---\ntitle: B\nguid: not a uri\nid: urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66\n---\nBody.\n")
+        try site.write("_posts/2024-01-03-good.md", "---\ntitle: C\nguid: https://e.org/c\nid: urn:x:ignored\n---\nBody.\n")
+        let result = PostLoader.load(.site(site.root), options: LoadOptions())
+        #expect(result.errors.isEmpty)
+        let ids = result.posts.map { EntryID.make(for: $0, site: result.site) }
+        #expect(ids == ["tag:e.org,2024-01-01:_posts/2024-01-01-plain", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66", "https://e.org/c"])
+        let warning = try #require(result.warnings.first { $0.path.hasSuffix("2024-01-01-plain.md") })
+        #expect(warning.line == 3 && warning.message.contains("post-12345"))
+        #expect(!result.warnings.contains { $0.path.hasSuffix("both.md") || $0.path.hasSuffix("good.md") })
+    }
+
     @Test func aConfigSyntaxErrorNamesTheConfigLine() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }

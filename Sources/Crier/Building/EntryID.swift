@@ -5,11 +5,11 @@ import Foundation
 /// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the day the post was
 /// first published, and the post's source path without its extension:
 /// `tag:example.org,2024-03-05:_posts/2024-03-05-hello`. Renaming the title, editing the
-/// text or moving the site to another theme leaves it unchanged; a post can pin its own id
-/// with `id:` (or `guid:`) in its front matter.
+/// text or moving the site to another theme leaves it unchanged; a post can pin its own id,
+/// an absolute URI, with `guid:` or `id:` in its front matter.
 public enum EntryID {
-    /// The id of `post` on `site`: the post's own `id:` or `guid:` when it has a non-empty
-    /// one, else the `tag:` URI described above.
+    /// The id of `post` on `site`: the post's own `guid:`, or else `id:`, when it is an
+    /// absolute URI (`Post.explicitID`), else the `tag:` URI described above.
     public static func make(for post: Post, site: Site) -> String {
         make(for: post, authority: authority(site.baseURL))
     }

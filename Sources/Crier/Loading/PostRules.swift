@@ -221,7 +221,14 @@ enum PostRules {
         if let summary = summaryHTML, isBlank(summary) { summaryHTML = nil }
 
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
-        let explicitID = (fm["guid"]?.scalarText ?? fm["id"]?.scalarText).flatMap { HTMLFragment.hasScheme($0) ? $0 : nil }
+        // A feed id must be an absolute URI: `guid:` first, then `id:`; any other value is
+        // no id, and the entry keeps its `tag:` URI (said, as the post meant otherwise).
+        let givenIDs = ["guid", "id"].compactMap { key in fm[key]?.scalarText.map { (key: key, value: $0) } }.filter { !$0.value.isEmpty }
+        let explicitID = givenIDs.first { HTMLFragment.hasScheme($0.value) }?.value
+        if explicitID == nil, let ignored = givenIDs.first {
+            warnings.append(PostError(path: path, line: fm.line(of: ignored.key),
+                                      message: "`\(ignored.key): \(ignored.value)` is not an absolute URI (such as urn:uuid:… or https://…), so the entry keeps its tag: id"))
+        }
 
         // A no-op without parsing unless a relative URL is left (see `render` above).
         let absoluteContent = HTMLFragment.absolutizingURLs(in: contentHTML, base: url)

@@ -18,7 +18,8 @@ public struct Post: Sendable, Equatable {
     public var expires: Date?
     /// Absolute URL of the post's page.
     public var url: String
-    /// An explicit entry id from front matter (`id`, `guid`), used verbatim when present.
+    /// An explicit entry id from front matter: `guid`, or else `id`, when it is an absolute
+    /// URI (the loader warns about and drops any other value); used verbatim.
     public var explicitID: String?
     /// From front matter `author` or `authors` (a name, a mapping or a list; Jekyll names
     /// are looked up in `_data/authors.yml`); empty when the post names nobody.

@@ -3,8 +3,9 @@ import Foundation
 /// Site-wide settings, from `_config.yml`, `hugo.toml`/`config.toml`, a feed definition
 /// in `feeds/`, or command-line options.
 public struct Site: Sendable, Equatable {
-    /// Plain text, the main feed's title and the start of each category and tag feed's;
-    /// empty when a site's configuration gives none.
+    /// Plain text, the main feed's title and the start of each category and tag feed's. A
+    /// Jekyll or Hugo site whose configuration gives none is titled after its host (or
+    /// folder) by the loader, with a warning; a feed with an empty title fails the gate.
     public var title: String
     /// Plain text, the feeds' subtitle; `nil` when the configuration gives none.
     public var description: String?
