@@ -41,7 +41,8 @@ public struct SourceOptions: ParsableArguments {
     public init() {}
 
     /// Refuses (exit 2) `--site` with `--posts`, `--posts` without `--base-url`, a
-    /// `--base-url` that is not absolute, a negative `--limit` and an unknown `--format`.
+    /// `--base-url` that is not absolute, a negative `--limit`, an empty `--title` and an
+    /// unknown `--format`.
     public mutating func validate() throws {
         if site != nil && posts != nil {
             throw ValidationError("--site and --posts cannot be used together.")
@@ -54,6 +55,9 @@ public struct SourceOptions: ParsableArguments {
         }
         if let limit, limit < 0 {
             throw ValidationError("--limit must be 0 or more.")
+        }
+        if let title, title.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--title must not be empty: a feed needs a title.")
         }
         _ = try parsedFormats()
     }

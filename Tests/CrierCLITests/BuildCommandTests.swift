@@ -1,6 +1,7 @@
 import CrierCLI
 import Foundation
 import Testing
+import Crier
 
 @Suite struct BuildCommandTests {
     @Test func buildsABareFolderIntoAllThreeFormats() async throws {
@@ -48,6 +49,20 @@ import Testing
         #expect(await CrierMain.run(["build", "--site", "/a", "--posts", "/b", "--base-url", "https://e.org/"]) == 2)
         #expect(await CrierMain.run(["build", "--no-such-option"]) == 2)
         #expect(await CrierMain.run(["build", "--feeds", "/nonexistent-crier-feeds"]) == 2)
+        #expect(await CrierMain.run(["build", "--posts", "/nonexistent-crier-posts", "--base-url", "https://e.org/", "--title", " "]) == 2, "an empty --title")
+    }
+
+    /// A site whose configuration cannot be read is that one error, and no feed: not an
+    /// empty feed failing the gate besides.
+    @Test func anUnreadableSiteIsOneErrorAndNoFeed() async throws {
+        let dir = try TempFolder()
+        try dir.write("site/_config.yml", "title: T\nurl: [unclosed\n")
+        try dir.write("site/_posts/2024-05-01-a.md", "---\ntitle: A\n---\nBody.\n")
+        let outcome = BuildPipeline.run([BuildJob(source: .site(URL(fileURLWithPath: dir.path + "/site")), formats: [.atom])], options: BuildOptions())
+        #expect(outcome.postErrors.count == 1 && outcome.postErrors.first?.path.hasSuffix("_config.yml") == true)
+        #expect(outcome.feedFailures.isEmpty && outcome.files.isEmpty && outcome.feedCount == 0)
+        #expect(await CrierMain.run(["build", "--site", dir.path + "/site", "--output", dir.path + "/out", "--keep-going", "-q"]) == 1)
+        #expect(!dir.exists("out/feed.xml"))
     }
 
     @Test func theBinaryWithNoArgumentsBuildsTheFeedsFolder() throws {

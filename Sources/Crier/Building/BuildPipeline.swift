@@ -147,6 +147,8 @@ public enum BuildPipeline {
             let result = PostLoader.load(job.source, options: loadOptions)
             plan.outcome.postErrors += result.errors
             plan.outcome.warnings += result.warnings
+            // No settings, no feeds: an empty one would only fail the gate besides.
+            if result.unreadable { continue }
             plan.outcome.postCount += result.posts.count
             plan.narrowWindow(for: result.posts, now: options.now, includeFuture: options.includeFuture)
 

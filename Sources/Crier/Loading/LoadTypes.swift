@@ -63,6 +63,9 @@ public struct LoadResult: Sendable {
     public var errors: [PostError]
     /// Things worth telling the user (a date taken from the file's modification time).
     public var warnings: [PostError]
+    /// The site or folder itself could not be read (its one error says why): there are
+    /// no settings to build feeds with.
+    var unreadable = false
 
     /// A result with `posts` and no problems unless given.
     public init(site: Site, posts: [Post], errors: [PostError] = [], warnings: [PostError] = []) {

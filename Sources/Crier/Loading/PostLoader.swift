@@ -25,12 +25,16 @@ public enum PostLoader {
             do {
                 context = try SiteConfiguration.read(root: root, warnings: &warnings)
             } catch {
-                return LoadResult(site: Site(title: "", baseURL: "http://localhost/"), posts: [], errors: [error], warnings: warnings)
+                var result = LoadResult(site: Site(title: "", baseURL: "http://localhost/"), posts: [], errors: [error], warnings: warnings)
+                result.unreadable = true
+                return result
             }
         case .folder(let root, let site):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                return LoadResult(site: site, posts: [], errors: [PostError(path: SiteConfiguration.displayPath(root), message: "no such folder")])
+                var result = LoadResult(site: site, posts: [], errors: [PostError(path: SiteConfiguration.displayPath(root), message: "no such folder")])
+                result.unreadable = true
+                return result
             }
             context = SiteContext(flavor: .folder, root: root, site: site, permalink: Permalink.jekyllPattern(site.permalink ?? "/:path/"))
         }
