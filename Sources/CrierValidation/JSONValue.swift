@@ -187,6 +187,7 @@ struct JSONParser {
     /// escape, which made a long string rich in escapes (HTML content) quadratic.
     private mutating func string() throws(Failure) -> String {
         index += 1 // opening quote
+        let start = index
         var utf8: [UInt8] = []
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
@@ -220,7 +221,21 @@ struct JSONParser {
                 throw failure("invalid escape")
             }
         }
-        guard let string = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+        guard let string = String(validating: utf8, as: UTF8.self) else {
+            // Pointed at the first bad byte: escapes are ASCII, so the text as written
+            // goes wrong where the decoded one does.
+            var bytes = self.bytes[start..<index].makeIterator()
+            var decoder = Unicode.UTF8()
+            var at = start
+            decoding: while true {
+                switch decoder.decode(&bytes) {
+                case .scalarValue(let scalar): at += UTF8.width(scalar)
+                case .emptyInput, .error: break decoding
+                }
+            }
+            index = at
+            throw failure("invalid UTF-8 in a string")
+        }
         return string
     }
 

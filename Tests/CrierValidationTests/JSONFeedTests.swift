@@ -66,6 +66,15 @@ import Glibc
         #expect(!validate(json).hasErrors)
     }
 
+    /// Invalid UTF-8 is reported where it is, not where its string ends.
+    @Test func invalidUTF8IsPlacedAtItsByte() throws {
+        let before = #"{"version": "https://jsonfeed.org/version/1.1", "title": "caf\u00e9 "#
+        let bytes = Array(before.utf8) + [0xC3, 0x28] + Array(String(repeating: "x", count: 5_000).utf8) + Array(#"", "items": []}"#.utf8)
+        let report = FeedValidator.validate(bytes: bytes, fileName: "feed.json")
+        let error = try #require(report.diagnostics.first { $0.rule == "InvalidJSON" })
+        #expect(error.line == 1 && error.column == before.unicodeScalars.count + 1, "\(error)")
+    }
+
     @Test func missingItemsAndTitle() {
         let report = validate(#"{"version": "https://jsonfeed.org/version/1.1"}"#)
         #expect(report.diagnostics.filter { $0.rule == "MissingElement" && $0.severity == .error }.count == 2)
