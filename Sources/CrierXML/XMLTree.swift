@@ -33,8 +33,9 @@ public struct XMLElement: Sendable, Equatable {
     /// Attributes in document order, namespace declarations (`xmlns`) left out.
     public var attributes: [XMLAttribute]
     /// Elements and character data in document order: comments and processing instructions
-    /// left out, adjacent text merged, internal entity references expanded and external
-    /// ones left out.
+    /// left out, adjacent text merged, internal entity references expanded (up to 16
+    /// levels deep and 1 MiB of text per document), and references to external or
+    /// undeclared entities left out.
     public var children: [XMLContent]
     /// 1-based line of the start tag.
     public var line: Int

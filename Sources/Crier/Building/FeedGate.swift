@@ -21,7 +21,9 @@ public enum FeedGate {
     static let batchBytes = 1 << 20
 
     /// Crier's validator as a `FeedCheck`: every error and warning in `file`, one line each
-    /// (`path:line:column: severity: [rule] message`); empty when the file may be written.
+    /// (`path:line:column: severity: [rule] message`, followed by `(in the entry of PATH)`
+    /// when the problem is in an entry made from a post; `path: error` when the file
+    /// cannot be read back), each line once; empty when the file may be written.
     public static let check: FeedCheck = { file in
         let parts = file.parts
         guard !parts.entryRanges.isEmpty else {

@@ -52,8 +52,10 @@ public struct PostError: Error, Sendable, Equatable, CustomStringConvertible {
 /// What loading a site or folder produced.
 public struct LoadResult: Sendable {
     /// The settings the posts were loaded with: the site's configuration (or the folder's
-    /// given settings) with `LoadOptions.siteOverrides` laid over it. A Jekyll or Hugo site
-    /// that could not be read gives an untitled placeholder at `http://localhost/`.
+    /// given settings) with `LoadOptions.siteOverrides` laid over it, and a Jekyll or Hugo
+    /// site without a title titled after its host or folder. A site or folder that could
+    /// not be read gives an untitled placeholder (the site's) or the given settings
+    /// (the folder's), and is marked unreadable: no feed is built from it.
     public var site: Site
     /// Every post that loaded, drafts excluded unless asked for, future posts included
     /// (the feed builder decides what is due).

@@ -116,7 +116,7 @@ public struct Feed: Sendable, Equatable {
     /// Plain text describing the feed (the site's `description`); when `nil`, RSS, which
     /// needs a description, repeats the title.
     public var subtitle: String?
-    /// Absolute URL of the site's home page (or the tag page for a tag feed).
+    /// Absolute URL of the site's home page (category and tag feeds link it too).
     public var homeURL: String
     /// Absolute URL where this feed is published, per format; the writers use the one for
     /// their format as `rel="self"` and the others as `rel="alternate"`.
