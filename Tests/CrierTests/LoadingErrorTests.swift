@@ -191,6 +191,32 @@ struct LoadingErrorTests {
         #expect(!result.warnings.contains { $0.path.hasSuffix("both.md") || $0.path.hasSuffix("good.md") })
     }
 
+    /// "No `url`" (Jekyll) or "no absolute `baseURL`" (Hugo) is said only when nothing else
+    /// gives the site an address: not when `--base-url` or a definition's `base_url` does.
+    @Test func aMissingAddressIsSaidOnlyWhenNothingGivesOne() throws {
+        let jekyll = try TemporarySite()
+        defer { jekyll.remove() }
+        try jekyll.write("_config.yml", "title: T\n")
+        try jekyll.write("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nBody.\n")
+        let hugo = try TemporarySite()
+        defer { hugo.remove() }
+        try hugo.write("hugo.toml", "title = \"H\"\n")
+        try hugo.write("content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nBody.\n")
+        var overridden = LoadOptions()
+        overridden.siteOverrides = { site in
+            var site = site
+            site.baseURL = "https://x.example/"
+            return site
+        }
+        for (root, words) in [(jekyll.root, "no `url`"), (hugo.root, "no absolute `baseURL`")] {
+            let plain = PostLoader.load(.site(root), options: LoadOptions())
+            #expect(plain.warnings.filter { $0.message.contains(words) }.count == 1)
+            let given = PostLoader.load(.site(root), options: overridden)
+            #expect(given.site.baseURL == "https://x.example/" && given.posts.first?.url.hasPrefix("https://x.example/") == true)
+            #expect(!given.warnings.contains { $0.message.contains(words) }, "\(given.warnings)")
+        }
+    }
+
     @Test func aConfigSyntaxErrorNamesTheConfigLine() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }

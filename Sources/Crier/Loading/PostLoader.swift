@@ -38,7 +38,10 @@ public enum PostLoader {
             }
             context = SiteContext(flavor: .folder, root: root, site: site, permalink: Permalink.jekyllPattern(site.permalink ?? "/:path/"))
         }
+        let configuredAddress = context.site.baseURL
         if let siteOverrides = options.siteOverrides { context.site = siteOverrides(context.site) }
+        // Said only when no override gave the site an address instead.
+        if let noAddress = context.noAddress, context.site.baseURL == configuredAddress { warnings.append(noAddress) }
         if case .site(let root) = source, context.site.title.allSatisfy(\.isWhitespace) {
             // An empty feed title fails the gate; jekyll-feed and Hugo would write one.
             let host = URL(string: context.site.baseURL)?.host ?? ""

@@ -25,6 +25,10 @@ struct SiteContext: Sendable {
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
     var contentDirectory = "content"
+    /// The warning that the configuration gives no address of its own (so links use
+    /// localhost), given only if no override (`--base-url`, a definition's `base_url`)
+    /// gives one either.
+    var noAddress: PostError?
 }
 
 /// Reading `_config.yml`, `hugo.toml`/`config.toml` (or `.yaml`, `.json`) into a `Site`.
@@ -84,9 +88,10 @@ enum SiteConfiguration {
         var site = Site(title: table.value("title", "name")?.scalarText ?? "", baseURL: "")
         site.description = table.value("description")?.scalarText
         var url = table.value("url")?.scalarText ?? ""
+        var noAddress: PostError?
         if url.isEmpty {
             url = "http://localhost:4000"
-            warnings.append(PostError(path: configPath, message: "no `url`: links use \(url) until you set one"))
+            noAddress = PostError(path: configPath, message: "no `url`: links use \(url) until you set one")
         }
         while url.hasSuffix("/") { url.removeLast() }
         var baseurl = table.value("baseurl")?.scalarText ?? ""
@@ -116,6 +121,7 @@ enum SiteConfiguration {
         let style = table.value("permalink")?.scalarText ?? "date"
         site.permalink = style
         var context = SiteContext(flavor: .jekyll, root: root, site: site, permalink: Permalink.jekyllPattern(style))
+        context.noAddress = noAddress
         if let separator = table.value("excerpt_separator")?.scalarText { context.excerptSeparator = separator }
         context.authors = authorsData
         context.excluded = (table.value("exclude")?.stringList ?? []).map { path in
@@ -179,9 +185,10 @@ enum SiteConfiguration {
         let params = table.value("params")?.table ?? ConfigTable()
         var site = Site(title: table.value("title")?.scalarText ?? "", baseURL: "")
         var base = table.value("baseURL")?.scalarText ?? ""
+        var noAddress: PostError?
         if base.isEmpty || !HTMLFragment.hasScheme(base) {
-            warnings.append(PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) },
-                                      message: "no absolute `baseURL`: links use http://localhost:1313/ until you set one"))
+            noAddress = PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) },
+                                  message: "no absolute `baseURL`: links use http://localhost:1313/ until you set one")
             base = "http://localhost:1313/"
         }
         if !base.hasSuffix("/") { base += "/" }
@@ -199,6 +206,7 @@ enum SiteConfiguration {
             site.author = PersonRules.people(from: author, authors: ConfigTable()).first
         }
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
+        context.noAddress = noAddress
         if let contentDir = table.value("contentDir")?.scalarText { context.contentDirectory = contentDir }
         if let permalinks = table.value("permalinks")?.table {
             // Hugo 0.120 moved them under `page`; both forms are read.
