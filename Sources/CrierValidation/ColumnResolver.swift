@@ -104,7 +104,7 @@ struct StartTagScanner {
 
     private enum State {
         case text, open, bang, bangDash, comment, cdata, processingInstruction, endTag, tagName, tag
-        case doctype, doctypeComment, doctypeInstruction
+        case doctype
     }
     private var state = State.text
     private var line = 1
@@ -125,6 +125,8 @@ struct StartTagScanner {
     private var run = 0
     private var quote: UInt8 = 0
     private var depth = 0
+    /// Inside the document type declaration: its comments and instructions return to it.
+    private var inSubset = false
     /// The tag being read, when it is wanted.
     private var current: (ordinal: Int, tag: Tag)?
     private var tagLine = 0
@@ -234,7 +236,7 @@ struct StartTagScanner {
             case S.dash: state = .bangDash
             case S.openBracket: state = .cdata; run = 0
             case S.gt: state = .text
-            default: state = .doctype; quote = 0; depth = 0
+            default: state = .doctype; quote = 0; depth = 0; inSubset = true
             }
         case .bangDash:
             if byte == S.dash {
@@ -244,10 +246,11 @@ struct StartTagScanner {
                 state = .doctype
                 quote = 0
                 depth = 0
+                inSubset = true
             }
         case .comment:
             run += 1
-            if byte == S.gt && run >= 3 && preceded(by: S.dash, S.dash) { state = .text }
+            if byte == S.gt && run >= 3 && preceded(by: S.dash, S.dash) { state = inSubset ? .doctype : .text }
         case .cdata:
             // `CDATA[` (6 bytes), the content, then `]]>`.
             run += 1
@@ -255,7 +258,7 @@ struct StartTagScanner {
         case .processingInstruction:
             run += 1
             if byte == S.gt && run >= 2 && preceded(by: S.question) {
-                state = .text
+                state = inSubset ? .doctype : .text
                 if let text = declaration {
                     declaration = nil
                     declared(text)
@@ -287,19 +290,14 @@ struct StartTagScanner {
                 depth -= 1
             } else if byte == S.gt && depth <= 0 {
                 state = .text
+                inSubset = false
             } else if window == 0x3C21_2D2D {  // "<!--"
-                state = .doctypeComment
+                state = .comment
                 run = 0
             } else if byte == S.question && preceded(by: S.lt) {
-                state = .doctypeInstruction
+                state = .processingInstruction
                 run = 0
             }
-        case .doctypeComment:
-            run += 1
-            if byte == S.gt && run >= 3 && preceded(by: S.dash, S.dash) { state = .doctype }
-        case .doctypeInstruction:
-            run += 1
-            if byte == S.gt && run >= 2 && preceded(by: S.question) { state = .doctype }
         }
         if byte == 0x0A {
             line += 1

@@ -24,12 +24,14 @@ struct AttributeGuard {
 
     private enum State {
         case text, open, bang, bangDash, comment, cdata, instruction, endTag, tag
-        case declaration, declarationComment, declarationInstruction
+        case declaration
     }
     private var state = State.text
     private var attributes = 0
     private var quote: UInt8 = 0
     private var depth = 0
+    /// Inside the document type declaration: its comments and instructions return to it.
+    private var inDeclaration = false
     /// Bytes since the current comment, CDATA section or instruction opened.
     private var run = 0
     /// The last four characters (ASCII, or 0x80 for any other), the newest lowest.
@@ -120,7 +122,7 @@ struct AttributeGuard {
             case 0x2D: state = .bangDash
             case 0x5B: state = .cdata; run = 0
             case 0x3E: state = .text
-            default: state = .declaration; quote = 0; depth = 0
+            default: state = .declaration; quote = 0; depth = 0; inDeclaration = true
             }
         case .bangDash:
             if byte == 0x2D {
@@ -130,16 +132,17 @@ struct AttributeGuard {
                 state = .declaration
                 quote = 0
                 depth = 0
+                inDeclaration = true
             }
         case .comment:
             run += 1
-            if byte == 0x3E && run >= 3 && previous == 0x2D && beforePrevious == 0x2D { state = .text }
+            if byte == 0x3E && run >= 3 && previous == 0x2D && beforePrevious == 0x2D { state = inDeclaration ? .declaration : .text }
         case .cdata:
             run += 1
             if byte == 0x3E && run >= 9 && previous == 0x5D && beforePrevious == 0x5D { state = .text }
         case .instruction:
             run += 1
-            if byte == 0x3E && run >= 2 && previous == 0x3F { state = .text }
+            if byte == 0x3E && run >= 2 && previous == 0x3F { state = inDeclaration ? .declaration : .text }
         case .endTag:
             if byte == 0x3E { state = .text }
         case .tag:
@@ -164,19 +167,14 @@ struct AttributeGuard {
                 depth -= 1
             } else if byte == 0x3E && depth <= 0 {
                 state = .text
+                inDeclaration = false
             } else if window == 0x3C21_2D2D {  // "<!--" in the internal subset
-                state = .declarationComment
+                state = .comment
                 run = 0
             } else if byte == 0x3F && previous == 0x3C {  // "<?" in the internal subset
-                state = .declarationInstruction
+                state = .instruction
                 run = 0
             }
-        case .declarationComment:
-            run += 1
-            if byte == 0x3E && run >= 3 && previous == 0x2D && beforePrevious == 0x2D { state = .declaration }
-        case .declarationInstruction:
-            run += 1
-            if byte == 0x3E && run >= 2 && previous == 0x3F { state = .declaration }
         }
         return true
     }
