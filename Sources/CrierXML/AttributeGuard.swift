@@ -10,32 +10,19 @@ import Darwin
 /// attributes (1 MB) takes minutes, and a document of elements with thousands each takes
 /// hours. No feed needs more than a few dozen on an element.
 ///
-/// A lexical pass in pieces, in the document's bytes as they arrive: attributes are
-/// counted by their `=` in start tags, outside quoted values; comments, CDATA sections,
-/// processing instructions, end tags and the document type declaration (with the
-/// comments and instructions of its internal subset) are stepped over (in XML text a `<`
-/// always starts markup). UTF-16 and UTF-32, told by their first four bytes as XML 1.0
-/// Appendix F tells them, are read a code unit at a time; any other encoding a byte at a
-/// time, as the markup characters are ASCII in all of them. Text is skipped with
-/// `memchr`, so the pass costs little beside parsing.
+/// A lexical pass in pieces (`MarkupLexer`), in the document's bytes as they arrive:
+/// attributes are counted by their `=` in start tags, outside quoted values. UTF-16 and
+/// UTF-32, told by their first four bytes as XML 1.0 Appendix F tells them, are read a
+/// code unit at a time; any other encoding a byte at a time, as the markup characters are
+/// ASCII in all of them. Text is skipped with `memchr`, so the pass costs little beside
+/// parsing.
 struct AttributeGuard {
     /// The most attributes (namespace declarations included) a start tag may have.
     static let limit = 256
 
-    private enum State {
-        case text, open, bang, bangDash, comment, cdata, instruction, endTag, tag
-        case declaration
-    }
-    private var state = State.text
+    private var lexer = MarkupLexer()
+    /// Attributes of the current start tag so far.
     private var attributes = 0
-    private var quote: UInt8 = 0
-    private var depth = 0
-    /// Inside the document type declaration: its comments and instructions return to it.
-    private var inDeclaration = false
-    /// Bytes since the current comment, CDATA section or instruction opened.
-    private var run = 0
-    /// The last four characters (ASCII, or 0x80 for any other), the newest lowest.
-    private var window: UInt32 = 0
     /// The first bytes, until the encoding is told from them.
     private var head: [UInt8] = []
     /// Bytes a code unit (1 until told otherwise; 2 for UTF-16, 4 for UTF-32).
@@ -61,7 +48,7 @@ struct AttributeGuard {
         }
         if width > 1 { return admitUnits(UnsafeRawBufferPointer(rebasing: bytes[index...])) }
         while index < bytes.count {
-            if state == .text {
+            if lexer.isInText {
                 // Straight to the next `<`.
                 guard let found = memchr(base + index, 0x3C, bytes.count - index) else { return true }
                 index = base.distance(to: UnsafeRawPointer(found))
@@ -103,78 +90,14 @@ struct AttributeGuard {
     }
 
     private mutating func step(_ byte: UInt8) -> Bool {
-        window = window << 8 | UInt32(byte)
-        let previous = UInt8(truncatingIfNeeded: window >> 8)
-        let beforePrevious = UInt8(truncatingIfNeeded: window >> 16)
-        switch state {
-        case .text:
-            if byte == 0x3C { state = .open }
-        case .open:
-            switch byte {
-            case 0x2F: state = .endTag  // </
-            case 0x3F: state = .instruction; run = 0  // <?
-            case 0x21: state = .bang  // <!
-            case 0x20, 0x09, 0x0A, 0x0D, 0x3E, 0x3C: state = .text
-            default: state = .tag; attributes = 0; quote = 0
-            }
-        case .bang:
-            switch byte {
-            case 0x2D: state = .bangDash
-            case 0x5B: state = .cdata; run = 0
-            case 0x3E: state = .text
-            default: state = .declaration; quote = 0; depth = 0; inDeclaration = true
-            }
-        case .bangDash:
-            if byte == 0x2D {
-                state = .comment
-                run = 0
-            } else {
-                state = .declaration
-                quote = 0
-                depth = 0
-                inDeclaration = true
-            }
-        case .comment:
-            run += 1
-            if byte == 0x3E && run >= 3 && previous == 0x2D && beforePrevious == 0x2D { state = inDeclaration ? .declaration : .text }
-        case .cdata:
-            run += 1
-            if byte == 0x3E && run >= 9 && previous == 0x5D && beforePrevious == 0x5D { state = .text }
-        case .instruction:
-            run += 1
-            if byte == 0x3E && run >= 2 && previous == 0x3F { state = inDeclaration ? .declaration : .text }
-        case .endTag:
-            if byte == 0x3E { state = .text }
-        case .tag:
-            if quote != 0 {
-                if byte == quote { quote = 0 }
-            } else if byte == 0x22 || byte == 0x27 {
-                quote = byte
-            } else if byte == 0x3D {
-                attributes += 1
-                if attributes > AttributeGuard.limit { return false }
-            } else if byte == 0x3E {
-                state = .text
-            }
-        case .declaration:
-            if quote != 0 {
-                if byte == quote { quote = 0 }
-            } else if byte == 0x22 || byte == 0x27 {
-                quote = byte
-            } else if byte == 0x5B {
-                depth += 1
-            } else if byte == 0x5D {
-                depth -= 1
-            } else if byte == 0x3E && depth <= 0 {
-                state = .text
-                inDeclaration = false
-            } else if window == 0x3C21_2D2D {  // "<!--" in the internal subset
-                state = .comment
-                run = 0
-            } else if byte == 0x3F && previous == 0x3C {  // "<?" in the internal subset
-                state = .instruction
-                run = 0
-            }
+        switch lexer.step(byte) {
+        case .startTagOpened:
+            attributes = 0
+        case .attribute:
+            attributes += 1
+            return attributes <= AttributeGuard.limit
+        default:
+            break
         }
         return true
     }
