@@ -70,6 +70,7 @@ struct MarkupLexer {
     private func preceded(by character: UInt8) -> Bool { UInt8(truncatingIfNeeded: window >> 8) == character }
 
     /// Reads the next character.
+    @inline(__always)
     mutating func step(_ character: UInt8) -> Event {
         window = window << 8 | UInt32(character)
         typealias L = MarkupLexer
@@ -157,6 +158,7 @@ struct MarkupLexer {
     }
 
     /// A character after a start tag's name: attributes, quoted values, the closing `>`.
+    @inline(__always)
     private mutating func inTag(_ character: UInt8) -> Event {
         typealias L = MarkupLexer
         if quote != 0 {
