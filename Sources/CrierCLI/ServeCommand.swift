@@ -3,18 +3,20 @@ import Crier
 import CrierServer
 import Foundation
 
-/// `crier serve`: publish, then serve the published folder and keep it fresh.
+/// `crier serve`: serve the published folder, publish, and keep it fresh.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish the feeds, serve them over HTTP, and republish as posts change.",
         discussion: """
-        Takes the same source and output options as `crier publish`. Publishes once at \
-        start, then serves the output folder: feeds with their media types, strong ETags, \
-        Last-Modified, 304 answers to conditional requests, HEAD, gzip, Cache-Control and \
-        CORS. Every --interval seconds it republishes through the same publisher as \
-        `crier publish` (lock, validation gate, atomic writes, WebSub pings), so readers \
-        never see a partial file. /healthz answers 200 once the first publish is done. \
-        SIGTERM or SIGINT stops it after the requests in flight.
+        Takes the same source and output options as `crier publish`. Listens at once, \
+        serves the output folder as it finds it (the last run's feeds) and publishes: \
+        feeds with their media types, strong ETags, Last-Modified, 304 answers to \
+        conditional requests, HEAD, gzip, Cache-Control and CORS. Every --interval \
+        seconds it republishes through the same publisher as `crier publish` (lock, \
+        validation gate, atomic writes, WebSub pings), so readers never see a partial \
+        file. /healthz answers 200 once the first publish is done; until then a file not \
+        published yet is 503 with Retry-After. SIGTERM or SIGINT stops it after the \
+        requests in flight.
 
         Example:
           crier serve --host 0.0.0.0 --port 8080 --interval 60

@@ -37,8 +37,16 @@ struct FeedResponder: HTTPResponder {
                 ? plain(.ok, "ready\n", method: method)
                 : plain(.serviceUnavailable, "starting\n", method: method)
         }
-        guard let relative = RequestPath.relativePath(target), !relative.isEmpty,
-              let snapshot = folder.snapshot(relative) else {
+        guard let relative = RequestPath.relativePath(target), !relative.isEmpty else {
+            return plain(.notFound, "not found\n", method: method)
+        }
+        guard let snapshot = folder.snapshot(relative) else {
+            // During the first publish a feed may only be missing for now.
+            guard ready.isReady else {
+                var response = plain(.serviceUnavailable, "starting: the first publish is not done yet\n", method: method)
+                response.headers[.retryAfter] = "5"
+                return response
+            }
             return plain(.notFound, "not found\n", method: method)
         }
         return respond(with: snapshot, method: method, headers: headers)
@@ -76,7 +84,7 @@ struct FeedResponder: HTTPResponder {
     }
 }
 
-/// Whether the first publish has finished, for `/healthz`.
+/// Whether the first publish has finished, for `/healthz` and for what a missing file means.
 final class ServerReadiness: Sendable {
     private let flag = Atomic<Bool>(false)
     var isReady: Bool { flag.load(ordering: .acquiring) }

@@ -38,9 +38,10 @@ public struct FeedServer: Sendable {
 
     /// Where and how to serve.
     public var configuration: Configuration
-    /// Republishes the folder; runs once before the server starts listening (so the first
-    /// request already finds the feeds), then every `refreshInterval`. Errors are the
-    /// closure's to report.
+    /// Republishes the folder: first as soon as the server listens (until it is done,
+    /// `/healthz` answers 503 and a file not published yet 503 with `Retry-After`, while
+    /// the files already there, such as the last run's feeds, are served), then every
+    /// `refreshInterval`. Errors are the closure's to report.
     public var refresh: (@Sendable () async -> Void)?
     /// Called with the bound port once the server listens.
     public var onListening: (@Sendable (Int) async -> Void)?
@@ -56,8 +57,9 @@ public struct FeedServer: Sendable {
     /// Serves until a graceful shutdown signal (SIGTERM, SIGINT).
     public func run() async throws {
         let ready = ServerReadiness()
-        await refresh?()
-        ready.markReady()
+        // The first publish waits for the port: one that cannot be had fails the run at once.
+        let (listening, announce) = AsyncStream<Void>.makeStream()
+        if refresh == nil { ready.markReady() }
         let responder = FeedResponder(
             folder: PublishedFolder(root: configuration.folder.path),
             cacheControl: configuration.cacheControl,
@@ -79,22 +81,33 @@ public struct FeedServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Crier"),
             onServerRunning: { channel in
                 await onListening?(channel.localAddress?.port ?? 0)
+                announce.finish()
             },
             logger: logger)
-        app.addServices(RefreshService(refresh: refresh, interval: configuration.refreshInterval, ready: ready))
+        app.addServices(RefreshService(refresh: refresh, interval: configuration.refreshInterval, ready: ready, listening: listening))
         try await app.runService()
     }
 }
 
-/// Runs the publisher on a timer until the service group shuts down (the first run
-/// happens before the server starts).
+/// Runs the publisher once the server listens, marks the server ready, then runs it on a
+/// timer until the service group shuts down.
 struct RefreshService: Service {
     let refresh: (@Sendable () async -> Void)?
     let interval: Duration?
     let ready: ServerReadiness
+    /// Ends when the server listens (or the run is cancelled).
+    let listening: AsyncStream<Void>
 
     func run() async throws {
-        guard let refresh, let interval else {
+        guard let refresh else {
+            try? await gracefulShutdown()
+            return
+        }
+        for await _ in listening {}
+        guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
+        await refresh()
+        ready.markReady()
+        guard let interval else {
             try? await gracefulShutdown()
             return
         }

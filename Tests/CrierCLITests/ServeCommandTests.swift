@@ -47,6 +47,15 @@ final class ServeProcess {
         return (http.statusCode, data, http.allHeaderFields)
     }
 
+    /// Waits for `/healthz` to answer 200: the first publish is done.
+    func waitUntilReady() async throws {
+        for _ in 0..<300 {
+            if (try? await get("/healthz").status) == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CrierBinary.Failure(description: "crier serve never became ready")
+    }
+
     /// Sends SIGTERM and waits for the process to end; returns its status.
     func stop() -> Int32 {
         process.terminate()
@@ -73,10 +82,10 @@ final class Flag: Sendable {
     @Test func aPostAddedWhileServingAppearsInTheServedFeed() async throws {
         let dir = try site()
         let server = try ServeProcess(in: dir.url)
+        try await server.waitUntilReady()
         let first = try await server.get("/feed.xml")
         #expect(first.status == 200)
         #expect(String(decoding: first.body, as: UTF8.self).contains("<title>First</title>"))
-        #expect(try await server.get("/healthz").status == 200)
 
         try dir.write("feeds/notes/2024-06-02-second.md", "---\ntitle: Second\n---\nTwo.\n")
         var found = false
@@ -91,6 +100,7 @@ final class Flag: Sendable {
     @Test func everyResponseIsACompleteValidFeedWhileFeedsAreRepublished() async throws {
         let dir = try site()
         let server = try ServeProcess(in: dir.url)
+        try await server.waitUntilReady()
         let editing = Flag()
         let editor = Task.detached {
             defer { editing.raise() }

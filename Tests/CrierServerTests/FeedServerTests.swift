@@ -107,11 +107,14 @@ import Testing
         }
     }
 
-    @Test func theServerListensOnlyAfterTheFirstPublish() async throws {
+    /// The server listens at once and serves what the folder holds (the last run's feeds)
+    /// while the first publish runs; a file not there yet is 503 with `Retry-After`, not
+    /// 404, and `/healthz` is 503 until the publish is done.
+    @Test(.timeLimit(.minutes(1))) func theServerListensAtOnceAndIsReadyAfterTheFirstPublish() async throws {
         let files = try PublishedFiles()
+        try files.write("old.xml", SampleFeed.atom(entries: 1, marker: "old"))
         let gate = AsyncStream<Void>.makeStream()
         let started = AsyncStream<Int>.makeStream()
-        let announced = Atomic<Bool>(false)
         var configuration = FeedServer.Configuration(folder: files.url)
         configuration.port = 0
         configuration.refreshInterval = nil
@@ -120,21 +123,45 @@ import Testing
             _ = await iterator.next()
             try? files.write("feed.xml", SampleFeed.atom(entries: 1))
         }, onListening: { port in
-            announced.store(true, ordering: .sequentiallyConsistent)
             started.continuation.yield(port)
         })
         let task = Task { try await server.run() }
-        try await Task.sleep(for: .milliseconds(300))
-        let announcedEarly = announced.load(ordering: .sequentiallyConsistent)
-        #expect(!announcedEarly, "no listening while the first publish runs")
-        gate.continuation.yield()
         var ports = started.stream.makeAsyncIterator()
-        let port = try #require(await ports.next())
-        #expect(try await OffPool.run { try RawHTTPClient.get("/healthz", port: port).status } == 200)
-        #expect(try await OffPool.run { try RawHTTPClient.get("/feed.xml", port: port).status } == 200,
-                "the first request finds the published feed")
+        let port = try #require(await ports.next(), "listening while the first publish waits")
+        func get(_ path: String) async throws -> RawHTTPResponse {
+            try await OffPool.run { try RawHTTPClient.get(path, port: port) }
+        }
+        #expect(try await get("/healthz").status == 503)
+        #expect(try await get("/old.xml").status == 200, "the last run's feed is served meanwhile")
+        let early = try await get("/feed.xml")
+        #expect(early.status == 503)
+        #expect(early.header("Retry-After") == "5")
+        #expect(try await get("/../old.xml").status == 404, "a path outside the folder is never 'not yet'")
+        gate.continuation.yield()
+        var ready = false
+        for _ in 0..<200 where !ready {
+            ready = try await get("/healthz").status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(ready)
+        #expect(try await get("/feed.xml").status == 200)
+        #expect(try await get("/missing.xml").status == 404)
         task.cancel()
         _ = await task.result
+    }
+
+    /// A port that cannot be had fails the run before anything is published.
+    @Test func aPortInUseFailsAtOnceWithoutPublishing() async throws {
+        let files = try PublishedFiles()
+        let first = try await ServerHarness.start(folder: files.url)
+        defer { Task { await first.stop() } }
+        var configuration = FeedServer.Configuration(folder: files.url)
+        configuration.port = first.port
+        let published = Atomic<Bool>(false)
+        let second = FeedServer(configuration: configuration, refresh: { published.store(true, ordering: .sequentiallyConsistent) })
+        await #expect(throws: (any Error).self) { try await second.run() }
+        let didPublish = published.load(ordering: .sequentiallyConsistent)
+        #expect(!didPublish)
     }
 
     @Test func oversizedRequestsAreRefused() async throws {
