@@ -113,6 +113,9 @@ struct Publish: AsyncParsableCommand {
             let entries = "\(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries")"
             console.say("\(verb) \(display(source.outputFolder.appendingPathComponent(file.path)))  \(file.format.rawValue)\(file.isArchive ? " archive" : ""), \(entries), \(Console.size(file.byteCount))")
         }
+        for path in report.removed {
+            console.say("removed \(display(source.outputFolder.appendingPathComponent(path)))  no longer produced by any feed")
+        }
         for path in report.removedTemporaryFiles { console.say("removed \(display(URL(fileURLWithPath: path))), left by an interrupted run") }
         for ping in report.pings {
             if ping.succeeded { console.say(ping.description) } else { console.error(ping.description) }
@@ -145,7 +148,9 @@ struct Publish: AsyncParsableCommand {
     private func summaryText(_ report: PublishReport) -> String {
         let changed = report.written.count
         var text = changed == 0 ? "nothing changed" : "\(changed) \(changed == 1 ? "file" : "files") changed"
-        text += ", \(report.unchanged) unchanged, \(report.build.postCount) \(report.build.postCount == 1 ? "post" : "posts")"
+        text += ", \(report.unchanged) unchanged"
+        if !report.removed.isEmpty { text += ", \(report.removed.count) removed" }
+        text += ", \(report.build.postCount) \(report.build.postCount == 1 ? "post" : "posts")"
         if report.cacheHits > 0 { text += " (\(report.cacheHits) from cache)" }
         if !report.pings.isEmpty {
             text += ", \(report.pings.filter(\.succeeded).count)/\(report.pings.count) hub notifications"
@@ -158,7 +163,7 @@ struct Publish: AsyncParsableCommand {
     private func appendLog(status: String, report: PublishReport) {
         let failed = report.build.postErrors.count + report.build.feedFailures.count + report.writeErrors.count
         let pings = report.pings.isEmpty ? "" : " pings=\(report.pings.filter(\.succeeded).count)/\(report.pings.count)"
-        appendLog(status: status, detail: "changed=\(report.written.count) unchanged=\(report.unchanged) failed=\(failed) posts=\(report.build.postCount) cached=\(report.cacheHits)\(pings) seconds=\(String(format: "%.2f", report.duration))")
+        appendLog(status: status, detail: "changed=\(report.written.count) unchanged=\(report.unchanged)\(report.removed.isEmpty ? "" : " removed=\(report.removed.count)") failed=\(failed) posts=\(report.build.postCount) cached=\(report.cacheHits)\(pings) seconds=\(String(format: "%.2f", report.duration))")
     }
 
     private func appendLog(status: String, detail: String) {

@@ -45,6 +45,9 @@ public struct PublishOptions: Sendable {
     /// Where each entry is in the published Atom and RSS files (`PublishedEntries`):
     /// `<state>/entries`.
     var publishedEntriesFile: URL { stateFolder.appendingPathComponent("entries") }
+    /// The files publishing has put in the output folder (`PublishedPaths`):
+    /// `<state>/published-files`.
+    var publishedFilesFile: URL { stateFolder.appendingPathComponent("published-files") }
 }
 
 /// A file a publish run wrote.
@@ -72,6 +75,11 @@ public struct PublishReport: Sendable {
     public var written: [PublishedFile] = []
     /// Files whose bytes were already on disk, left untouched.
     public var unchanged = 0
+    /// Files an earlier run published that this run no longer produces (the feed of a tag
+    /// no post has any more, a feed whose definition was deleted), removed so that a
+    /// withdrawn post does not stay online in them; paths relative to the output folder.
+    /// Only a run where everything succeeded removes files.
+    public var removed: [String] = []
     /// Rendered files not written because something else failed (without keep-going), or
     /// because the archive documents they link to could not be written.
     public var withheld = 0
@@ -160,6 +168,9 @@ public enum Publisher {
         } else {
             report.withheld = plan.outcome.files.count
         }
+        removeFilesNoLongerProduced(rendered: rendered, unchanged: unchanged.map(\.path),
+                                    previous: PublishedPaths.read(options.publishedFilesFile, output: options.output) ?? Set(published.records.keys),
+                                    options: options, report: &report)
         // The notifications are pending before the manifest says this run is done: a run
         // killed before sending them leaves them to the next.
         let pings = pendingPings(plan, options: options, report: &report)
@@ -275,6 +286,43 @@ public enum Publisher {
         report.build.files = plan.outcome.files
         report.build.feedFailures = plan.outcome.feedFailures
         return unchanged
+    }
+
+    /// Removes the files earlier runs published (`previous`) that this run did not render,
+    /// when everything succeeded: a post that failed to load must not take its tag feeds
+    /// with it. Then saves the files now published.
+    private static func removeFilesNoLongerProduced(rendered: [String], unchanged: [String], previous: Set<String>,
+                                                    options: PublishOptions, report: inout PublishReport) {
+        var published = previous.union(unchanged).union(report.written.map(\.path))
+        if report.succeeded {
+            var folders: Set<String> = []
+            for path in previous.subtracting(rendered).sorted() {
+                do {
+                    if try PublishedPaths.remove(path, in: options.output) {
+                        report.removed.append(path)
+                        folders.insert(options.output.appendingPathComponent(path).deletingLastPathComponent().path)
+                    }
+                    published.remove(path)
+                } catch {
+                    report.writeErrors.append("\(error)")
+                }
+            }
+            if options.sync {
+                for folder in folders.sorted() {
+                    let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    if fd >= 0 {
+                        fsync(fd)
+                        close(fd)
+                    }
+                }
+            }
+        }
+        guard published != previous || !FileManager.default.fileExists(atPath: options.publishedFilesFile.path) else { return }
+        do {
+            try PublishedPaths.write(published, output: options.output, to: options.publishedFilesFile)
+        } catch {
+            report.stateWarnings.append("cannot save the list of published files: \(error)")
+        }
     }
 
     /// Saves where the entries are in the files now published: the records of the files

@@ -1,0 +1,80 @@
+@testable import Crier
+import Foundation
+import Testing
+
+/// A feed that a run no longer produces (a tag no post has any more, a feed whose
+/// definition was removed) is removed from the output folder, so that a post withdrawn
+/// with `published: false` does not stay online in it; but only what Crier published,
+/// and only when the whole run succeeded.
+@Suite struct PublishRemovalTests {
+    static let tagFiles = ["feed/by_tag/incident.xml", "feed/by_tag/incident.rss", "feed/by_tag/incident.json"]
+
+    func site() throws -> PublishSite {
+        let site = try PublishSite("tags: true")
+        try site.post("keep", day: 1, tags: ["general"])
+        try site.post("leak", day: 2, tags: ["general", "incident"], body: "Secret details.")
+        return site
+    }
+
+    func exists(_ site: PublishSite, _ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: site.output.appendingPathComponent(path).path)
+    }
+
+    @Test func aWithdrawnPostsOnlyTagFeedIsRemoved() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        #expect(Self.tagFiles.allSatisfy { exists(site, $0) })
+        let text = try String(contentsOf: site.root.appendingPathComponent("posts/leak.md"), encoding: .utf8)
+        try site.write("posts/leak.md", text.replacingOccurrences(of: "---\n\n", with: "published: false\n---\n\n"))
+        let report = try await site.publish()
+        #expect(report.succeeded)
+        #expect(report.removed.sorted() == Self.tagFiles.sorted())
+        #expect(!Self.tagFiles.contains { exists(site, $0) })
+        for path in ["feed.xml", "feed/by_tag/general.xml"] {
+            let published = try String(contentsOf: site.output.appendingPathComponent(path), encoding: .utf8)
+            #expect(!published.contains("Secret"), "\(path)")
+        }
+        // Nothing is left to remove the next time.
+        #expect(try await site.publish().removed.isEmpty)
+    }
+
+    @Test func aRemovedFeedDefinitionTakesItsFilesAlongButNotTheUsersFiles() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        try site.write("public/robots.txt", "User-agent: *\n")
+        try site.define("")
+        let report = try await site.publish()
+        #expect(report.removed.filter { $0.hasPrefix("feed/by_") }.count == 6, "\(report.removed)")
+        #expect(!exists(site, "feed/by_tag/general.xml"))
+        #expect(exists(site, "feed.xml") && exists(site, "robots.txt"))
+    }
+
+    @Test func aRunWithAFailedPostRemovesNothing() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        // The only post of the `incident` tag cannot be read for now.
+        try site.write("posts/leak.md", "---\ntitle: [unclosed\n---\nx\n")
+        var options = site.options()
+        options.keepGoing = true
+        let report = try await site.publish(options)
+        #expect(!report.succeeded)
+        #expect(report.removed.isEmpty)
+        #expect(Self.tagFiles.allSatisfy { exists(site, $0) })
+        // Mended, the post is back in its feed; withdrawn later, the feed goes.
+        try site.post("leak", day: 2, tags: ["general"])
+        let mended = try await site.publish()
+        #expect(mended.succeeded)
+        #expect(mended.removed.sorted() == Self.tagFiles.sorted())
+    }
+
+    @Test func anotherOutputFolderWithTheSameStateRemovesNothing() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        try site.define("")
+        var options = PublishOptions(output: site.root.appendingPathComponent("other"), stateFolder: site.output.appendingPathComponent(".crier"))
+        options.build.now = Date()
+        let report = try await site.publish(options)
+        #expect(report.succeeded && report.removed.isEmpty)
+        #expect(Self.tagFiles.allSatisfy { exists(site, $0) })
+    }
+}
