@@ -2,21 +2,26 @@ import Foundation
 
 /// Stable entry ids.
 ///
-/// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the day the post was
-/// first published, and the post's source path without its extension:
+/// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the day the post is
+/// dated in the site's time zone (the date of its file name or front matter, as written),
+/// and the post's source path without its extension:
 /// `tag:example.org,2024-03-05:_posts/2024-03-05-hello`. Renaming the title, editing the
-/// text or moving the site to another theme leaves it unchanged; a post can pin its own id,
-/// an absolute URI, with `guid:` or `id:` in its front matter.
+/// text, setting the site's `timezone` or moving the site to another theme leaves it
+/// unchanged; a post can pin its own id, an absolute URI, with `guid:` or `id:` in its
+/// front matter. A post with no date of its own (dated by its file's modification time,
+/// which every edit changes) has its URL as its id.
 public enum EntryID {
     /// The id of `post` on `site`: the post's own `guid:`, or else `id:`, when it is an
     /// absolute URI (`Post.explicitID`), else the `tag:` URI described above.
     public static func make(for post: Post, site: Site) -> String {
-        make(for: post, authority: authority(site.baseURL))
+        make(for: post, authority: authority(site.baseURL), zone: site.timeZone)
     }
 
-    /// `make(for:site:)` with the site's `authority` worked out once for all its posts.
-    static func make(for post: Post, authority: String) -> String {
+    /// `make(for:site:)` with the site's `authority` worked out once for all its posts, and
+    /// its time zone.
+    static func make(for post: Post, authority: String, zone: TimeZone) -> String {
         if let explicit = post.explicitID, !explicit.isEmpty { return explicit }
+        if post.isUndated { return post.url }
         let path = post.sourcePath
         var stem = path[...]
         if path.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -26,7 +31,8 @@ public enum EntryID {
         } else if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
             stem = path[..<dot]
         }
-        let day = FeedDates.day(post.published)
+        let offset = zone.secondsFromGMT(for: post.published)
+        let day = FeedDates.day(offset == 0 ? post.published : post.published.addingTimeInterval(Double(offset)))
         let encoded = encode(String(stem))
         var id = "tag:"
         id.reserveCapacity(6 + authority.utf8.count + day.utf8.count + encoded.utf8.count)

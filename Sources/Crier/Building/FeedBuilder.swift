@@ -124,7 +124,7 @@ public struct FeedBuilder: Sendable {
             categories.append(Category(term: tag))
         }
         var entry = Entry(
-            id: EntryID.make(for: post, authority: authority),
+            id: EntryID.make(for: post, authority: authority, zone: site.timeZone),
             title: post.title,
             url: post.url,
             published: post.published,

@@ -105,10 +105,11 @@ enum PostRules {
         let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
         var published = try date(in: fm, keys: publishedKeys, zone: zone, path: path)
         if published == nil, let dated { published = dated.date.date(in: zone) }
+        let undated = published == nil && options.defaultDate == nil
         if published == nil {
             let fallback = options.defaultDate ?? modificationDate(fileURL)
             published = fallback
-            let how = options.defaultDate == nil ? "the file's modification time" : "the default date"
+            let how = options.defaultDate == nil ? "the file's modification time (its entry id is its URL)" : "the default date"
             warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(FeedDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
@@ -232,7 +233,7 @@ enum PostRules {
 
         // A no-op without parsing unless a relative URL is left (see `render` above).
         let absoluteContent = HTMLFragment.absolutizingURLs(in: contentHTML, base: url)
-        return Post(
+        var post = Post(
             sourcePath: file.relativePath,
             title: finalTitle,
             published: publishedDate,
@@ -247,6 +248,8 @@ enum PostRules {
             contentHTML: absoluteContent,
             language: fm["lang"]?.scalarText ?? fm["language"]?.scalarText
         )
+        post.isUndated = undated
+        return post
     }
 
     /// The first of `keys` present as a date; an unknown form is an error at its line.

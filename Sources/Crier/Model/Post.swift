@@ -46,6 +46,10 @@ public struct Post: Sendable, Equatable {
     var content: HTMLContent
     /// Language of the post, if it names one (`lang`).
     public var language: String?
+    /// The post gives no date of its own, so the loader dated it by its file's
+    /// modification time: its entry id is then its URL (`EntryID`), which editing the file
+    /// does not change.
+    var isUndated = false
 
     /// A post made by hand (the loader makes the others); `contentHTML` is used as given,
     /// so its URLs should already be absolute.

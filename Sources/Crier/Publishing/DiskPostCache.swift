@@ -22,7 +22,7 @@ import Glibc
 /// that needed its content, with a message to run again, and nothing else.
 public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
-    static let formatVersion: UInt16 = 5
+    static let formatVersion: UInt16 = 6
     static let magic = "CRIERPOST"
     /// The last bytes of a complete cached post.
     static let trailer = "END"
@@ -229,6 +229,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         w.strings(cached.categories)
         w.optional(cached.summaryHTML) { $0.string($1) }
         w.optional(cached.language) { $0.string($1) }
+        w.bool(cached.isUndated)
         // The content last, after its SHA-256, whether it has a printable character and
         // its length: a post read back leaves it in the file until a writer needs it.
         w.fixed(content.sha256)
@@ -295,7 +296,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             authors.append(Person(name: name, email: email, uri: uri))
         }
         guard let tags = r.strings(), let categories = r.strings(), let summary = r.optional({ $0.string() }),
-              let language = r.optional({ $0.string() }), let sha256 = r.fixed(32), let printable = r.bool(),
+              let language = r.optional({ $0.string() }), let undated = r.bool(), let sha256 = r.fixed(32), let printable = r.bool(),
               let count = r.int(width: 4) else { return nil }
         let content: HTMLContent
         if let file {
@@ -311,6 +312,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
                         url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
                         summaryHTML: summary, contentHTML: "", language: language)
         post.content = content
+        post.isUndated = undated
         var cached = CachedPost(key: PostCacheKey(path: path, size: size, modified: modified, contentHash: hash), post: post)
         cached.identity = identity
         return cached
@@ -384,6 +386,7 @@ struct CachedPost: Equatable {
     var summaryHTML: String?
     var content: HTMLContent
     var language: String?
+    var isUndated: Bool
 
     init(key: PostCacheKey, post: Post) {
         self.key = key
@@ -400,6 +403,7 @@ struct CachedPost: Equatable {
         summaryHTML = post.summaryHTML
         content = post.content
         language = post.language
+        isUndated = post.isUndated
     }
 
     var post: Post {
@@ -407,6 +411,7 @@ struct CachedPost: Equatable {
                         url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
                         summaryHTML: summaryHTML, contentHTML: "", language: language)
         post.content = content
+        post.isUndated = isUndated
         return post
     }
 }
