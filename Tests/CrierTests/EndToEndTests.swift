@@ -108,6 +108,36 @@ import Testing
         #expect(entry.content?.contains("span") == false)
     }
 
+    /// A misspelt key, a missing or relative `base_url` and a `path` naming a folder are
+    /// errors naming the file and line, not settings silently not made (which published
+    /// `http://localhost/` feeds).
+    @Test func aDefinitionRefusesUnknownKeysAMissingBaseURLAndAFolderPath() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        func error(_ text: String) throws -> PostError {
+            let file = try site.write("feeds/t.yml", text)
+            do {
+                _ = try FeedDefinition.load(file)
+            } catch let error as PostError {
+                return error
+            }
+            throw CancellationError()
+        }
+        let typo = try error("title: T\nbase_url: https://d.example/\nposts: p\nlimt: 5\n")
+        #expect(typo.line == 4 && typo.message.contains("unknown key `limt`") && typo.message.contains("did you mean `limit`"))
+        let hyphen = try error("title: T\nbase-url: https://d.example/\nposts: p\n")
+        #expect(hyphen.line == 2 && hyphen.message.contains("did you mean `base_url`"))
+        let missing = try error("title: T\nposts: p\n")
+        #expect(missing.message.contains("`base_url` is missing"))
+        let relative = try error("title: T\nbase_url: example.org\nposts: p\n")
+        #expect(relative.line == 2 && relative.message.contains("not an absolute http(s) URL"))
+        let folder = try error("title: T\nbase_url: https://d.example/\nposts: p\npath: dir/\n")
+        #expect(folder.line == 4 && folder.message.contains("names the Atom file"))
+        // A `site:` source takes its address from the site's own configuration.
+        let file = try site.write("feeds/s.yml", "site: ../blog\n")
+        #expect(throws: Never.self) { try FeedDefinition.load(file) }
+    }
+
     @Test func definitionKeysQuotedOrLeftEmptyAreReadAsTheSiteConfigurationReadsThem() throws {
         let site = try TemporarySite()
         defer { site.remove() }

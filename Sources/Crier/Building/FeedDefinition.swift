@@ -82,12 +82,18 @@ public struct FeedDefinition: Sendable {
             throw PostError(path: path, line: 1, message: "a feed definition is a mapping of keys such as `title:` and `posts:`")
         }
         var keys = DefinitionKeys(mapping: mapping, path: path)
+        try keys.refuseUnknownKeys()
         let folder = file.deletingLastPathComponent()
         let name = file.deletingPathExtension().lastPathComponent
 
         var site = Site(title: keys.string("title") ?? name, baseURL: "http://localhost/")
         site.description = keys.string("description")
         if let base = keys.string("base_url") ?? keys.string("url") {
+            let components = URLComponents(string: base)
+            guard let scheme = components?.scheme?.lowercased(), scheme == "http" || scheme == "https", components?.host?.isEmpty == false else {
+                throw keys.error(keys.node("base_url") != nil ? "base_url" : "url",
+                                 "`\(base)` is not an absolute http(s) URL such as https://example.org/blog/ (readers need absolute links)")
+            }
             site.baseURL = base.hasSuffix("/") ? base : base + "/"
         }
         site.author = try keys.person("author")
@@ -101,6 +107,9 @@ public struct FeedDefinition: Sendable {
         site.feed.path = keys.string("path") ?? "\(name).xml"
         if site.feed.path.hasPrefix("/") || site.feed.path.split(separator: "/").contains("..") {
             throw keys.error("path", "must be a relative path inside the output folder")
+        }
+        if site.feed.path.hasSuffix("/") || site.feed.path.split(separator: "/").last?.hasPrefix(".") == true {
+            throw keys.error("path", "names the Atom file, such as `notes/feed.xml` (the RSS and JSON files go beside it), not `\(site.feed.path)`")
         }
         site.feed.postsLimit = try keys.int("limit")
         site.feed.excerptOnly = try keys.bool("excerpt_only") ?? false
@@ -127,6 +136,9 @@ public struct FeedDefinition: Sendable {
 
         let source: PostSource
         if let posts = keys.string("posts") {
+            guard keys.given.contains("base_url") || keys.given.contains("url") else {
+                throw PostError(path: path, line: 1, message: "`base_url` is missing: say where the posts are published, such as `base_url: https://example.org/blog/` (readers need absolute links, and entry ids are made from its host)")
+            }
             source = .folder(folder.appendingPathComponent(posts).standardizedFileURL, site)
         } else if let sitePath = keys.string("site") {
             source = .site(folder.appendingPathComponent(sitePath).standardizedFileURL)
@@ -177,6 +189,42 @@ struct DefinitionKeys {
     /// A boolean written plain or quoted (`true`, `"yes"`), as `_config.yml` reads them.
     static func bool(_ node: Node) -> Bool? {
         node.bool ?? node.scalar.flatMap { ConfigValue.string($0.string).bool }
+    }
+
+    /// Every key a definition may have.
+    static let known: Set<String> = [
+        "title", "description", "base_url", "url", "author", "lang", "language", "timezone", "posts", "site", "path",
+        "formats", "limit", "excerpt_only", "categories", "tags", "stylesheet", "hub", "hubs", "raw_html", "archive",
+        "archive_size",
+    ]
+
+    /// Refuses a key that is not one of `known` (a misspelt key would otherwise be a
+    /// setting silently not made), naming its line and the key it is closest to.
+    func refuseUnknownKeys() throws {
+        for (key, _) in mapping {
+            guard let name = key.string, !DefinitionKeys.known.contains(name) else { continue }
+            let closest = DefinitionKeys.known.map { (key: $0, distance: DefinitionKeys.distance(name, $0)) }
+                .filter { $0.distance <= max(1, name.count / 3) }
+                .min { ($0.distance, $0.key) < ($1.distance, $1.key) }
+            let hint = closest.map { "; did you mean `\($0.key)`?" } ?? "; the keys are listed in the README under Feed definitions"
+            throw PostError(path: path, line: key.mark?.line, message: "unknown key `\(name)`\(hint)")
+        }
+    }
+
+    /// Edits (insertions, deletions, substitutions) between two short keys.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased().replacingOccurrences(of: "-", with: "_")), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 
     func error(_ key: String, _ message: String) -> PostError {
