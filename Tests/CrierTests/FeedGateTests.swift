@@ -184,6 +184,9 @@ import Testing
                 continue
             }
             #expect(failure.problems.count == 1 && failure.problems[0].contains("urn:example:same"))
+            // Both posts are named, newest first as in the feed.
+            let names = planned.feed.entries.filter { XMLText.cleaned($0.id) == "urn:example:same" }.compactMap(\.sourcePath)
+            #expect(failure.problems[0].contains("(the posts \(names[0]) and \(names[1]))"), "\(failure.problems[0])")
         }
     }
 }

@@ -90,8 +90,10 @@ enum FeedRenderer {
                           digests: [String]? = nil, reuse: EntryReuse? = nil) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
         if let duplicate = duplicateID(in: planned.feed.entries) {
+            let posts = [duplicate.first, duplicate.second].compactMap { $0 }
+            let which = posts.count == 2 ? " (the posts \(posts[0]) and \(posts[1]))" : ""
             return .failure(FeedFailure(path: path, problems: [
-                "two entries have the id \(duplicate); give one of them its own `id:` (or `guid:`) in its front matter"
+                "two entries have the id \(duplicate.id)\(which); give one of them its own `id:` (or `guid:`) in its front matter"
             ]))
         }
         do {
@@ -127,12 +129,19 @@ enum FeedRenderer {
 }
 
 /// The first entry id that two entries share as written (cleaned of the characters XML
-/// forbids, as the writers write it), if any: readers would show them as one, and the
+/// forbids, as the writers write it), if any, with the source paths of the two posts:
+/// readers would show them as one, and the
 /// validator's rules across entries (duplicate ids, guids) would fail the feed.
-func duplicateID(in entries: [Entry]) -> String? {
-    var seen: Set<String> = []
+func duplicateID(in entries: [Entry]) -> (id: String, first: String?, second: String?)? {
+    var seen: [String: Int] = [:]
     seen.reserveCapacity(entries.count)
-    return entries.lazy.map { XMLText.cleaned($0.id) }.first { !seen.insert($0).inserted }
+    for (index, entry) in entries.enumerated() {
+        let id = XMLText.cleaned(entry.id)
+        if let earlier = seen.updateValue(index, forKey: id) {
+            return (id, entries[earlier].sourcePath, entry.sourcePath)
+        }
+    }
+    return nil
 }
 
 /// Fixed slots filled from concurrent iterations, each slot written by exactly one of them.
