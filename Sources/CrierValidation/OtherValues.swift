@@ -96,17 +96,41 @@ enum OtherValues {
         return String(validating: bytes, as: UTF8.self)
     }
 
+    /// A whole number as the W3C validator reads one, with Python's `int()`: optional white
+    /// space around it, an optional `+` or `-`, then ASCII digits (leading zeros allowed,
+    /// `-0` is 0). A number past `Int`'s range is clamped to `Int.min` or `Int.max`, so range
+    /// checks still see it too small or too large. `nil` when `text` is not such a number.
+    static func integerValue(_ text: some StringProtocol) -> Int? {
+        var digits = Substring(text).trimmingWhitespace().utf8[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        var overflowed = false
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            guard !overflowed else { continue }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            if o1 || o2 { overflowed = true } else { value = sum }
+        }
+        if overflowed { return negative ? .min : .max }
+        return negative ? -value : value
+    }
+
+    /// Whether `value` is a whole number (`integerValue`) of zero or more.
     static func isNonNegativeInteger(_ value: String) -> Bool {
-        !value.isEmpty && value.allSatisfy(\.isASCIIDigit)
+        (integerValue(value) ?? -1) >= 0
     }
 
+    /// Whether `value` is a whole number (`integerValue`) greater than zero.
     static func isPositiveInteger(_ value: String) -> Bool {
-        isNonNegativeInteger(value) && value.contains { $0 != "0" }
+        (integerValue(value) ?? 0) > 0
     }
 
+    /// Whether `value` is a whole number (`integerValue`), of any sign.
     static func isInteger(_ value: String) -> Bool {
-        let digits = value.hasPrefix("-") || value.hasPrefix("+") ? String(value.dropFirst()) : value
-        return isNonNegativeInteger(digits)
+        integerValue(value) != nil
     }
 
     static func isFloat(_ value: String) -> Bool {

@@ -140,8 +140,8 @@ final class RSSValidator: FeedStreamHandler {
         case "ttl":
             checkAttributes(e, allowed: [])
             let value = String(e.text.trimmingWhitespace())
-            if !OtherValues.isNonNegativeInteger(value) {
-                sink.error("InvalidPositiveInteger", at: e, "<ttl> \"\(value)\" is not a whole number of minutes.", spec: "\(spec) §ttl")
+            if !OtherValues.isPositiveInteger(value) {
+                sink.error("InvalidPositiveInteger", at: e, "<ttl> \"\(value)\" is not a whole number of minutes greater than zero.", spec: "\(spec) §ttl")
             }
         case "cloud":
             checkAttributes(e, allowed: ["domain", "port", "path", "registerProcedure", "protocol"])
@@ -159,13 +159,12 @@ final class RSSValidator: FeedStreamHandler {
             validateTextInput(e)
         case "skipHours":
             checkAttributes(e, allowed: [])
-            for hour in e.elements(named: "hour", namespace: nil) where hour.text.trimmingWhitespace() == "24" {
+            for hour in e.elements(named: "hour", namespace: nil) where OtherValues.integerValue(hour.text) == 24 {
                 sink.warning("UseZeroForMidnight", at: hour, "Write midnight as 0, not 24.", spec: "\(spec) §skipHours")
             }
-            validateSkip(e, child: "hour", rule: "InvalidHour", limit: 24, normalise: { $0 == "24" ? "0" : String(Int($0) ?? -1) }) { value in
-                guard let hour = Int(value), OtherValues.isNonNegativeInteger(value) else { return false }
-                // 24 is midnight, as some publishers write it.
-                return (0...24).contains(hour)
+            // 24 is midnight, as some publishers write it.
+            validateSkip(e, child: "hour", rule: "InvalidHour", limit: 24, normalise: { String((OtherValues.integerValue($0) ?? -1) % 24) }) { value in
+                (0...24).contains(OtherValues.integerValue(value) ?? -1)
             }
         case "skipDays":
             checkAttributes(e, allowed: [])
@@ -205,11 +204,11 @@ final class RSSValidator: FeedStreamHandler {
             case "url", "link":
                 common.checkURI(value, at: child, absolute: true, iri: false, what: "<image> <\(child.name)>", spec: "\(spec) §image")
             case "width":
-                if !OtherValues.isPositiveInteger(value) || (Int(value) ?? 0) > 144 {
+                if !(1...144).contains(OtherValues.integerValue(value) ?? 0) {
                     sink.error("InvalidWidth", at: child, "<image> <width> \"\(value)\" must be a whole number from 1 to 144.", spec: "\(spec) §image")
                 }
             case "height":
-                if !OtherValues.isPositiveInteger(value) || (Int(value) ?? 0) > 400 {
+                if !(1...400).contains(OtherValues.integerValue(value) ?? 0) {
                     sink.error("InvalidHeight", at: child, "<image> <height> \"\(value)\" must be a whole number from 1 to 400.", spec: "\(spec) §image")
                 }
             default:
@@ -360,9 +359,11 @@ final class RSSValidator: FeedStreamHandler {
             }
         }
         if let length = e.attribute("length") {
-            if length.hasPrefix("-") && OtherValues.isInteger(length) {
-                sink.error("UseZeroForUnknown", at: e, "<enclosure length> is negative; use 0 when the size is unknown.", spec: "\(spec) §enclosure")
-            } else if !OtherValues.isNonNegativeInteger(length) {
+            if let bytes = OtherValues.integerValue(length) {
+                if bytes < 0 {
+                    sink.error("UseZeroForUnknown", at: e, "<enclosure length> is negative; use 0 when the size is unknown.", spec: "\(spec) §enclosure")
+                }
+            } else {
                 sink.error("InvalidIntegerAttribute", at: e, "<enclosure length> \"\(length)\" is not a number of bytes.", spec: "\(spec) §enclosure")
             }
         }

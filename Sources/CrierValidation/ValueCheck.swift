@@ -95,9 +95,11 @@ enum ValueCheck {
         case .float:
             if !OtherValues.isFloat(value) { fail("InvalidFloat", "must be a number.") }
         case .positiveInt32:
-            if !OtherValues.isPositiveInteger(value) {
+            guard let number = OtherValues.integerValue(value), number > 0 else {
                 fail("InvalidPositiveInteger", "must be a whole number greater than zero.")
-            } else if value.count > 10 || (Int(value) ?? .max) > Int(Int32.max) {
+                break
+            }
+            if number > Int(Int32.max) {
                 fail("IntegerOverflow", "is larger than 2147483647.")
             }
         case .trueFalse:

@@ -194,6 +194,26 @@ A("MediaRssNamespace", 14, rss(item='<m:title xmlns:m="http://search.yahoo.com/m
 A("MissingByAndWhenAttrs", 15, atom(entry='<sx:sync id="a" updates="1"><sx:history sequence="1"/></sx:sync>'), atom(entry='<sx:sync id="a" updates="1"><sx:history sequence="1" by="REO1750"/></sx:sync>'))
 A("WPBlankLine", 2, "\n" + atom(), atom())
 
+# --- whole numbers as the W3C validator reads them (Python's int()): white space around
+# them and a sign are fine; zero is not a positive number; ranges apply to the value.
+IMG = "<image><url>https://example.com/i.png</url><title>Example feed</title><link>https://example.com/</link>%s</image>"
+A("InvalidPositiveInteger", 8, rss(channel="<ttl>0</ttl>"), rss(channel="<ttl>+60</ttl>"))
+A("InvalidPositiveInteger", 8, rss(channel="<sy:updateFrequency>-0</sy:updateFrequency>"), rss(channel="<sy:updateFrequency> +2 </sy:updateFrequency>"))
+A("InvalidWidth", 8, rss(channel=IMG % "<width>+145</width>"), rss(channel=IMG % "<width> +144 </width>"))
+A("InvalidHeight", 8, rss(channel=IMG % "<height>31.5</height>"), rss(channel=IMG % "<height>+0400</height>"))
+A("InvalidHour", 8, rss(channel="<skipHours><hour>+25</hour></skipHours>"), rss(channel="<skipHours><hour> +23 </hour></skipHours>"))
+A("DuplicateValue", 8, rss(channel="<skipHours><hour>7</hour><hour>+07</hour></skipHours>"), rss(channel="<skipHours><hour>7</hour><hour>+08</hour></skipHours>"))
+A("InvalidIntegerAttribute", 8, rss(channel='<cloud domain="rpc.example.com" port="-0" path="/RPC2" registerProcedure="ping" protocol="xml-rpc"/>'),
+  rss(channel='<cloud domain="rpc.example.com" port="+80" path="/RPC2" registerProcedure="ping" protocol="xml-rpc"/>'))
+A("InvalidIntegerAttribute", 14, rss(item='<enclosure url="https://example.com/a.mp3" length="1_024" type="audio/mpeg"/>'),
+  rss(item='<enclosure url="https://example.com/a.mp3" length=" +1024 " type="audio/mpeg"/>'))
+A("UseZeroForUnknown", 14, rss(item='<enclosure url="https://example.com/a.mp3" length=" -1 " type="audio/mpeg"/>'), rss(item='<enclosure url="https://example.com/a.mp3" length="-0" type="audio/mpeg"/>'))
+A("InvalidNonNegativeInteger", 14, rss(item="<slash:comments>-3</slash:comments>"), rss(item="<slash:comments>+3</slash:comments>"))
+A("InvalidNonNegativeInteger", 15, atom(entry='<link rel="enclosure" type="audio/mpeg" length="1e3" href="https://example.com/a.mp3"/>'),
+  atom(entry='<link rel="enclosure" type="audio/mpeg" length="+1000" href="https://example.com/a.mp3"/>'))
+A("IntegerOverflow", 15, atom(entry='<sx:sync id="a" updates="+99999999999999999999999"><sx:history sequence="1" by="a"/></sx:sync>'),
+  atom(entry='<sx:sync id="a" updates=" +2147483647 "><sx:history sequence="1" by="a"/></sx:sync>'))
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
