@@ -57,17 +57,14 @@ enum LanguageCodes {
         "zun", "zxx", "zza",
     ]
 
-    /// Whether `tag` is a language tag whose primary subtag is a known code, or a private
-    /// (`x-`) or IANA-registered (`i-`) tag.
+    /// Whether `tag` is a language tag whose primary subtag (before the first `-`, in any
+    /// case) is a known code, or a private (`x-`) or IANA-registered (`i-`) tag. As in the
+    /// W3C validator, the subtags after the primary one are not checked: `en-`, `en-a_b`
+    /// and `de-verylongsubtag` pass.
     static func isValid(_ tag: String) -> Bool {
         let primary = tag.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let lower = primary.lowercased()
         if lower == "x" || lower == "i" { return tag.count > 2 }
-        guard all.contains(lower) else { return false }
-        // Subtags: 1-8 letters or digits each (RFC 3066).
-        for sub in tag.split(separator: "-", omittingEmptySubsequences: false).dropFirst() {
-            guard (1...8).contains(sub.count), sub.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
-        }
-        return true
+        return all.contains(lower)
     }
 }

@@ -214,6 +214,13 @@ A("InvalidNonNegativeInteger", 15, atom(entry='<link rel="enclosure" type="audio
 A("IntegerOverflow", 15, atom(entry='<sx:sync id="a" updates="+99999999999999999999999"><sx:history sequence="1" by="a"/></sx:sync>'),
   atom(entry='<sx:sync id="a" updates=" +2147483647 "><sx:history sequence="1" by="a"/></sx:sync>'))
 
+# --- language tags: only the primary subtag (before the first "-") must be an ISO 639
+# code, as in the W3C validator; what follows it is not checked.
+A("InvalidLanguage", 8, rss(channel="<language>en_us</language>"), rss(channel="<language>en-</language>"))
+A("InvalidLanguage", 14, rss(item="<dc:language>-en</dc:language>"), rss(item="<dc:language>EN-a_b</dc:language>"))
+A("InvalidLanguage", 15, atom(entry='<summary xml:lang="zz-GB">Hi</summary>'), atom(entry='<summary xml:lang="fr-CA-x-quebecoisfrancais">Salut</summary>'))
+A("InvalidLanguage", 15, atom(entry='<link rel="related" hreflang="english-GB" href="https://example.com/r"/>'), atom(entry='<link rel="related" hreflang="en-Latn_GB" href="https://example.com/r"/>'))
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
