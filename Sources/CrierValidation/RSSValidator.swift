@@ -74,7 +74,7 @@ final class RSSValidator: FeedStreamHandler {
 
     static let channelSingletons: Set<String> = [
         "title", "link", "description", "language", "copyright", "managingEditor", "webMaster", "pubDate",
-        "lastBuildDate", "generator", "docs", "cloud", "ttl", "image", "rating", "textInput", "textinput", "skipHours", "skipDays",
+        "lastBuildDate", "generator", "docs", "cloud", "ttl", "image", "rating", "textInput", "skipHours", "skipDays",
     ]
 
     private func validateChannel(_ channel: XMLElement) {
@@ -92,6 +92,14 @@ final class RSSValidator: FeedStreamHandler {
                 }
             } else if name == "category" {
                 // Repeatable.
+            } else if name == "textinput" {
+                // RSS 1.0's name. In an RSS 2.0 channel the W3C validator takes it for a
+                // misspelt <textInput>, unless the channel is RDF (has rdf:about), where it
+                // leaves the element unchecked.
+                if channel.attribute("about", namespace: NS.rdf) == nil {
+                    sink.error("UndefinedElement", at: child, "<textinput> is not an RSS 2.0 <channel> element; RSS 2.0 spells it <textInput>.", spec: "\(spec) §textinput")
+                }
+                continue
             } else if name == "blink" {
                 sink.error("NoBlink", at: child, "There is no <blink> element in RSS.", spec: spec)
                 continue
@@ -154,7 +162,7 @@ final class RSSValidator: FeedStreamHandler {
         case "image":
             checkAttributes(e, allowed: [])
             validateImage(e)
-        case "textInput", "textinput":
+        case "textInput":
             checkAttributes(e, allowed: [])
             validateTextInput(e)
         case "skipHours":

@@ -221,6 +221,13 @@ A("InvalidLanguage", 14, rss(item="<dc:language>-en</dc:language>"), rss(item="<
 A("InvalidLanguage", 15, atom(entry='<summary xml:lang="zz-GB">Hi</summary>'), atom(entry='<summary xml:lang="fr-CA-x-quebecoisfrancais">Salut</summary>'))
 A("InvalidLanguage", 15, atom(entry='<link rel="related" hreflang="english-GB" href="https://example.com/r"/>'), atom(entry='<link rel="related" hreflang="en-Latn_GB" href="https://example.com/r"/>'))
 
+# --- RSS 1.0's lower-case <textinput> in an RSS 2.0 channel is taken for a misspelt
+# <textInput> (UndefinedElement), except in a channel with rdf:about, where it is left alone.
+TEXTINPUT = "<%s><title>Search</title><description>Search the posts</description><name>q</name><link>https://example.com/search</link></%s>"
+A("UndefinedElement", 8, rss(channel=TEXTINPUT % ("textinput", "textinput")), rss(channel=TEXTINPUT % ("textInput", "textInput")))
+A("UndefinedElement", 8, rss(channel=TEXTINPUT % ("textinput", "textinput")),
+  rss(channel=TEXTINPUT % ("textinput", "textinput")).replace("  <channel>", '  <channel xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="https://example.com/">'))
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
