@@ -241,10 +241,20 @@ public struct FeedValidator: Sendable {
         return .unknown
     }
 
+    /// The public identifier of the RSS 0.91 DTD.
+    static let netscapeRSS091PublicID = "-//Netscape Communications//DTD RSS 0.91//EN"
+
     /// The XML declaration and document type.
     static func checkProlog(_ reader: XMLStreamReader, root: XMLElement, sink: DiagnosticSink) {
         if let version = reader.xmlVersion, version != "1.0" {
             sink.add(.error, "BadXmlVersion", line: 1, "XML version \(version) is not supported by feed readers; use 1.0.", spec: "XML 1.0 §2.8")
+        }
+        // The W3C validator knows the RSS 0.91 DTD by two system identifiers: the RSS
+        // Advisory Board's copy, which is fine, and Netscape's own, deprecated since
+        // Netscape stopped serving it.
+        if let doctype = reader.documentType, doctype.publicID == netscapeRSS091PublicID,
+           doctype.systemID == "http://my.netscape.com/publish/formats/rss-0.91.dtd" {
+            sink.add(.error, "DeprecatedDTD", line: 1, "The DOCTYPE names Netscape's RSS 0.91 DTD at my.netscape.com, which is no longer served; use \"http://www.rssboard.org/rss-0.91.dtd\" or leave the DOCTYPE out.", spec: "RSS 0.91")
         }
         if let doctype = reader.documentType, root.name == "rss" {
             let publicID = doctype.publicID ?? ""

@@ -66,7 +66,7 @@ import CrierValidation
     @Test func entityFromAnUnloadedDTDIsAWarning() {
         let xml = """
         <?xml version="1.0"?>
-        <!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+        <!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://www.rssboard.org/rss-0.91.dtd">
         <rss version="0.91"><channel><title>a&nbsp;b</title><link>https://example.com/</link><description>d</description>
         <language>en</language></channel></rss>
         """

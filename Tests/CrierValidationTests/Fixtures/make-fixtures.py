@@ -228,6 +228,12 @@ A("UndefinedElement", 8, rss(channel=TEXTINPUT % ("textinput", "textinput")), rs
 A("UndefinedElement", 8, rss(channel=TEXTINPUT % ("textinput", "textinput")),
   rss(channel=TEXTINPUT % ("textinput", "textinput")).replace("  <channel>", '  <channel xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="https://example.com/">'))
 
+# --- the RSS 0.91 DTD: Netscape's copy (my.netscape.com) is gone, the RSS Advisory Board's is fine.
+def rss091(system_id):
+    return rss().replace('version="2.0"', 'version="0.91"').replace('<?xml version="1.0" encoding="utf-8"?>',
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "' + system_id + '">')
+A("DeprecatedDTD", 1, rss091("http://my.netscape.com/publish/formats/rss-0.91.dtd"), rss091("http://www.rssboard.org/rss-0.91.dtd"))
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
