@@ -30,9 +30,9 @@ struct AtomConstructs {
             checkNoChildren(e)
             let value = e.text
             if value.trimmingWhitespace() != value[...] {
-                sink.error("UnexpectedWhitespace", at: e, "<id> has white space around its value.", spec: "RFC 4287 §4.2.6")
+                sink.error("UnexpectedWhitespace", at: e, "<\(e.qualifiedName)> has white space around its value.", spec: "RFC 4287 §4.2.6")
             } else {
-                common.checkURI(value, at: e, absolute: true, what: "<id>", spec: "RFC 4287 §4.2.6")
+                common.checkURI(value, at: e, absolute: true, what: "<\(e.qualifiedName)>", spec: "RFC 4287 §4.2.6")
             }
         case "updated", "published":
             checkAttributes(e, allowed: [])
@@ -43,9 +43,9 @@ struct AtomConstructs {
             checkNoChildren(e)
             let value = e.text
             if value.trimmingWhitespace() != value[...] {
-                sink.error("UnexpectedWhitespace", at: e, "<\(e.name)> has white space around its value.", spec: "RFC 4287 §4.2.5")
+                sink.error("UnexpectedWhitespace", at: e, "<\(e.qualifiedName)> has white space around its value.", spec: "RFC 4287 §4.2.5")
             } else {
-                common.checkURI(value, at: e, absolute: false, what: "<\(e.name)>", spec: "RFC 4287 §4.2.5")
+                common.checkURI(value, at: e, absolute: false, what: "<\(e.qualifiedName)>", spec: "RFC 4287 §4.2.5")
             }
         case "author", "contributor":
             checkAttributes(e, allowed: [])
@@ -53,16 +53,16 @@ struct AtomConstructs {
         case "category":
             checkAttributes(e, allowed: ["term", "scheme", "label"])
             if !e.has("term") {
-                sink.error("MissingAttribute", at: e, "<category> has no term attribute.", spec: "RFC 4287 §4.2.2.1")
+                sink.error("MissingAttribute", at: e, "<\(e.qualifiedName)> has no term attribute.", spec: "RFC 4287 §4.2.2.1")
             }
             if let scheme = e.attribute("scheme") {
-                common.checkURI(scheme, at: e, absolute: false, what: "<category scheme>", spec: "RFC 4287 §4.2.2.2", attribute: true)
+                common.checkURI(scheme, at: e, absolute: false, what: "<\(e.qualifiedName) scheme>", spec: "RFC 4287 §4.2.2.2", attribute: true)
             }
         case "generator":
             checkAttributes(e, allowed: ["uri", "version"])
             checkNoChildren(e)
             if let uri = e.attribute("uri") {
-                common.checkURI(uri, at: e, absolute: false, what: "<generator uri>", spec: "RFC 4287 §4.2.4", attribute: true)
+                common.checkURI(uri, at: e, absolute: false, what: "<\(e.qualifiedName) uri>", spec: "RFC 4287 §4.2.4", attribute: true)
             }
         case "link":
             validateLink(e)
@@ -90,7 +90,7 @@ struct AtomConstructs {
         let type = e.attribute("type") ?? (src == nil ? "text" : "")
         let spec = isContent ? "RFC 4287 §4.1.3" : "RFC 4287 §3.1"
         if type.contains("/") && !isContent {
-            sink.error("InvalidTextType", at: e, "type=\"\(type)\" is not allowed on <\(e.name)>: use text, html or xhtml.", spec: "RFC 4287 §3.1.1")
+            sink.error("InvalidTextType", at: e, "type=\"\(type)\" is not allowed on <\(e.qualifiedName)>: use text, html or xhtml.", spec: "RFC 4287 §3.1.1")
         }
         if ["text", "html", "xhtml"].contains(type) && src == nil {
             // Fine.
@@ -98,19 +98,19 @@ struct AtomConstructs {
             sink.error("InvalidMIMEType", at: e, "type=\"\(type)\" is not a valid media type here.", spec: spec)
         }
         if let src {
-            common.checkURI(src, at: e, absolute: false, what: "<content src>", spec: "RFC 4287 §4.1.3.2", attribute: true)
+            common.checkURI(src, at: e, absolute: false, what: "<\(e.qualifiedName) src>", spec: "RFC 4287 §4.1.3.2", attribute: true)
             if !e.text.trimmingWhitespace().isEmpty || e.hasElementChildren {
-                sink.error("UnexpectedText", at: e, "<content> with src must be empty.", spec: "RFC 4287 §4.1.3.2")
+                sink.error("UnexpectedText", at: e, "<\(e.qualifiedName)> with src must be empty.", spec: "RFC 4287 §4.1.3.2")
             }
         }
         if e.attribute("mode") == "escaped" && e.hasElementChildren {
-            sink.error("NotEscaped", at: e, "<\(e.name)> says mode=\"escaped\" but holds markup.", spec: spec)
+            sink.error("NotEscaped", at: e, "<\(e.qualifiedName)> says mode=\"escaped\" but holds markup.", spec: spec)
         }
         let lower = type.lowercased()
         let xmlType = lower.hasSuffix("+xml") || lower.hasSuffix("/xml")
         let elements = e.elements
         if elements.isEmpty && src == nil && e.text.trimmingWhitespace().isEmpty {
-            sink.warning("NotBlank", at: e, "<\(e.name)> is empty.", spec: spec)
+            sink.warning("NotBlank", at: e, "<\(e.qualifiedName)> is empty.", spec: spec)
             return
         }
         if type == "xhtml" {
@@ -118,27 +118,27 @@ struct AtomConstructs {
                 .map { if case .text(let t) = $0 { t } else { "" } }.joined()
             if let first = elements.first {
                 if first.name != "div" || !leadingText.trimmingWhitespace().isEmpty {
-                    sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.name)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
+                    sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.qualifiedName)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
                 } else if elements.count > 1 || !e.ownText.trimmingWhitespace().isEmpty {
-                    sink.error("UnexpectedText", at: e, "xhtml <\(e.name)> must hold only its <div>.", spec: "RFC 4287 §3.1.1.3")
+                    sink.error("UnexpectedText", at: e, "xhtml <\(e.qualifiedName)> must hold only its <div>.", spec: "RFC 4287 §3.1.1.3")
                 } else if first.namespace != NS.xhtml {
-                    sink.warning("NotHtml", at: first, "The <div> of xhtml <\(e.name)> should be in the XHTML namespace (\(NS.xhtml)).", spec: "RFC 4287 §3.1.1.3")
+                    sink.warning("NotHtml", at: first, "The <div> of xhtml <\(e.qualifiedName)> should be in the XHTML namespace (\(NS.xhtml)).", spec: "RFC 4287 §3.1.1.3")
                 }
             } else {
-                sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.name)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
+                sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.qualifiedName)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
             }
             return
         }
         if !elements.isEmpty && !xmlType {
             for child in elements {
-                sink.error("UndefinedElement", at: child, "<\(e.name)> of type \(type.isEmpty ? "text" : type) cannot contain elements; escape the markup or use type=\"xhtml\".", spec: spec)
+                sink.error("UndefinedElement", at: child, "<\(e.qualifiedName)> of type \(type.isEmpty ? "text" : type) cannot contain elements; escape the markup or use type=\"xhtml\".", spec: spec)
             }
         }
         if !elements.isEmpty && !e.ownText.trimmingWhitespace().isEmpty {
-            sink.error("UnexpectedText", at: e, "<\(e.name)> mixes text and elements.", spec: spec)
+            sink.error("UnexpectedText", at: e, "<\(e.qualifiedName)> mixes text and elements.", spec: spec)
         }
         if AtomConstructs.isBase64Type(type) && src == nil && !AtomConstructs.isBase64(e.text) {
-            sink.error("NotBase64", at: e, "<\(e.name)> of type \(type) must hold base64 data.", spec: "RFC 4287 §4.1.3.3")
+            sink.error("NotBase64", at: e, "<\(e.qualifiedName)> of type \(type) must hold base64 data.", spec: "RFC 4287 §4.1.3.3")
         }
     }
 
@@ -173,20 +173,20 @@ struct AtomConstructs {
             switch child.name {
             case "name", "uri", "email":
                 if !seen.insert(child.name).inserted {
-                    sink.error("DuplicateElement", at: child, "<\(person.name)> has more than one <\(child.name)>.", spec: "RFC 4287 §3.2")
+                    sink.error("DuplicateElement", at: child, "<\(person.qualifiedName)> has more than one <\(child.qualifiedName)>.", spec: "RFC 4287 §3.2")
                 }
                 checkNoChildren(child)
                 if child.name == "uri" {
-                    common.checkURI(child.text, at: child, absolute: false, what: "<uri>", spec: "RFC 4287 §3.2.2")
+                    common.checkURI(child.text, at: child, absolute: false, what: "<\(child.qualifiedName)>", spec: "RFC 4287 §3.2.2")
                 } else if child.name == "email", !OtherValues.isEmail(child.text) {
                     sink.error("InvalidAddrSpec", at: child, "\"\(child.text)\" is not an e-mail address.", spec: "RFC 4287 §3.2.3")
                 }
             default:
-                sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <\(person.name)>.", spec: "RFC 4287 §3.2")
+                sink.error("UndefinedElement", at: child, "<\(child.qualifiedName)> is not allowed in <\(person.qualifiedName)>.", spec: "RFC 4287 §3.2")
             }
         }
         if !seen.contains("name") {
-            sink.error("MissingElement", at: person, "<\(person.name)> has no <name>.", spec: "RFC 4287 §3.2.1")
+            sink.error("MissingElement", at: person, "<\(person.qualifiedName)> has no <name>.", spec: "RFC 4287 §3.2.1")
         }
     }
 
@@ -200,13 +200,13 @@ struct AtomConstructs {
     private func validateLink(_ link: XMLElement) {
         checkAttributes(link, allowed: ["href", "rel", "type", "hreflang", "title", "length"])
         if let href = link.attribute("href") {
-            common.checkURI(href, at: link, absolute: false, what: "<link href>", spec: "RFC 4287 §4.2.7.1", attribute: true)
+            common.checkURI(href, at: link, absolute: false, what: "<\(link.qualifiedName) href>", spec: "RFC 4287 §4.2.7.1", attribute: true)
         } else {
-            sink.error("MissingHref", at: link, "<link> has no href attribute.", spec: "RFC 4287 §4.2.7.1")
+            sink.error("MissingHref", at: link, "<\(link.qualifiedName)> has no href attribute.", spec: "RFC 4287 §4.2.7.1")
         }
         if let rel = link.attribute("rel") {
             if URIValues.scheme(of: rel) != nil {
-                common.checkURI(rel, at: link, absolute: true, what: "<link rel>", spec: "RFC 4287 §4.2.7.2", attribute: true)
+                common.checkURI(rel, at: link, absolute: true, what: "<\(link.qualifiedName) rel>", spec: "RFC 4287 §4.2.7.2", attribute: true)
             } else if !AtomConstructs.registeredRels.contains(rel) {
                 sink.warning("UnregisteredAtomLinkRel", at: link, "rel=\"\(rel)\" is not a registered link relation.", spec: "RFC 4287 §4.2.7.2")
             }
@@ -228,22 +228,22 @@ struct AtomConstructs {
             ValueCheck.rfc3339.check(updated, at: link, attribute: "thr:updated", sink: sink, spec: "RFC 4685 §4")
         }
         if link.hasElementChildren || !link.text.trimmingWhitespace().isEmpty {
-            sink.warning("AtomLinkNotEmpty", at: link, "<link> should be empty.", spec: "RFC 4287 §4.2.7")
+            sink.warning("AtomLinkNotEmpty", at: link, "<\(link.qualifiedName)> should be empty.", spec: "RFC 4287 §4.2.7")
         }
     }
 
     private func checkDate(_ e: XMLElement) {
         let value = e.text
         if value.trimmingWhitespace() != value[...] {
-            sink.error("UnexpectedWhitespace", at: e, "<\(e.name)> has white space around its value.", spec: "RFC 4287 §3.3")
+            sink.error("UnexpectedWhitespace", at: e, "<\(e.qualifiedName)> has white space around its value.", spec: "RFC 4287 §3.3")
         } else if !DateValues.isRFC3339(value) {
-            sink.error("InvalidRFC3339Date", at: e, "<\(e.name)> \"\(value)\" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z.", spec: "RFC 4287 §3.3")
+            sink.error("InvalidRFC3339Date", at: e, "<\(e.qualifiedName)> \"\(value)\" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z.", spec: "RFC 4287 §3.3")
         }
     }
 
     private func checkNoChildren(_ e: XMLElement) {
         for case .element(let child) in e.children {
-            sink.error("UndefinedElement", at: child, "<\(e.name)> cannot contain elements.", spec: "RFC 4287 §4.2")
+            sink.error("UndefinedElement", at: child, "<\(e.qualifiedName)> cannot contain elements.", spec: "RFC 4287 §4.2")
         }
     }
 

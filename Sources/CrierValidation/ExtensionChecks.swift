@@ -18,7 +18,7 @@ struct ExtensionChecks {
         case NS.content?:
             checkContentModule(e, parent: parent)
         case NS.atom? where format != .atom:
-            checkAtomInRSS(e, parent: parent)
+            checkAtomInRSS(e)
         case NS.xhtml? where e.name == "meta":
             checkRobotsMeta(e)
         case NS.mediaOld?:
@@ -157,18 +157,10 @@ struct ExtensionChecks {
         }
     }
 
-    private func checkAtomInRSS(_ e: XMLElement, parent: XMLElement) {
-        guard e.name == "link" else { return }
-        if let href = e.attribute("href") {
-            common.checkURI(href, at: e, absolute: false, what: "<atom:link href>", spec: "RFC 4287 §4.2.7.1", attribute: true)
-        } else {
-            sink.error("MissingHref", at: e, "<atom:link> has no href attribute.", spec: "RFC 4287 §4.2.7.1")
-        }
-        if let type = e.attribute("type"), !OtherValues.isMediaType(type) {
-            sink.error("InvalidMIMEType", at: e, "type=\"\(type)\" is not a media type.", spec: "RFC 4287 §4.2.7.3")
-        }
-        if let lang = e.attribute("hreflang"), !LanguageCodes.isValid(lang) {
-            sink.error("InvalidLanguage", at: e, "hreflang=\"\(lang)\" is not a language tag.", spec: "RFC 4287 §4.2.7.4")
-        }
+    /// Atom elements in RSS are checked as in an Atom feed (the W3C validator's RSS
+    /// channel and item hand them to its Atom classes): dates, text constructs, persons,
+    /// ids, categories, links.
+    private func checkAtomInRSS(_ e: XMLElement) {
+        AtomConstructs(sink: sink, common: common, unqualifiedIsAtom: false).check(e)
     }
 }

@@ -234,6 +234,19 @@ def rss091(system_id):
         '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "' + system_id + '">')
 A("DeprecatedDTD", 1, rss091("http://my.netscape.com/publish/formats/rss-0.91.dtd"), rss091("http://www.rssboard.org/rss-0.91.dtd"))
 
+# --- Atom elements in RSS are checked as in an Atom feed: dates, text constructs, persons, ids.
+A("InvalidRFC3339Date", 14, rss(item="<atom:updated>Wed, 01 May 2024 12:00:00 +0000</atom:updated>"), rss(item="<atom:updated>2024-05-01T12:00:00Z</atom:updated>"))
+A("InvalidRFC3339Date", 14, rss(item="<atom:published>2024-05-01</atom:published>"), rss(item="<atom:published>2024-05-01T12:00:00+02:00</atom:published>"))
+A("InvalidRFC3339Date", 8, rss(channel="<atom:updated>2024-05-01T12:00</atom:updated>"), rss(channel="<atom:updated>2024-05-01T12:00:00.25Z</atom:updated>"))
+A("InvalidTextType", 14, rss(item='<atom:summary type="text/plain">Hi</atom:summary>'), rss(item='<atom:summary type="html">&lt;b&gt;Hi&lt;/b&gt;</atom:summary>'))
+A("MissingXhtmlDiv", 14, rss(item='<atom:content type="xhtml">Just text</atom:content>'),
+  rss(item='<atom:content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></div></atom:content>'))
+A("MissingElement", 14, rss(item="<atom:author><atom:email>ed@example.com</atom:email></atom:author>"),
+  rss(item="<atom:author><atom:name>Ed Example</atom:name><atom:email>ed@example.com</atom:email></atom:author>"))
+A("InvalidAddrSpec", 14, rss(item="<atom:contributor><atom:name>Al</atom:name><atom:email>al at example</atom:email></atom:contributor>"),
+  rss(item="<atom:contributor><atom:name>Al</atom:name><atom:email>al@example.com</atom:email></atom:contributor>"))
+A("InvalidFullLink", 14, rss(item="<atom:id>/posts/1</atom:id>"), rss(item="<atom:id>tag:example.com,2024:post-1</atom:id>"))
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
