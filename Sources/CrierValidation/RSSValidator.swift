@@ -171,7 +171,10 @@ final class RSSValidator: FeedStreamHandler {
                 sink.warning("UseZeroForMidnight", at: hour, "Write midnight as 0, not 24.", spec: "\(spec) §skipHours")
             }
             // 24 is midnight, as some publishers write it.
-            validateSkip(e, child: "hour", rule: "InvalidHour", limit: 24, normalise: { String((OtherValues.integerValue($0) ?? -1) % 24) }) { value in
+            validateSkip(e, child: "hour", rule: "InvalidHour", limit: 24, normalise: { value in
+                let hour = OtherValues.integerValue(value) ?? -1
+                return String(hour == 24 ? 0 : hour)
+            }) { value in
                 (0...24).contains(OtherValues.integerValue(value) ?? -1)
             }
         case "skipDays":
