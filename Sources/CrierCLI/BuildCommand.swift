@@ -56,9 +56,11 @@ struct Build: ParsableCommand {
                 }
             }
             var failedWrites = 0
+            var said: Set<String> = []
             for (file, error) in zip(files, errors.withLock { $0 }) {
                 if let error {
-                    console.error(error)
+                    // Files in one folder that cannot be made fail alike: said once.
+                    if said.insert(error).inserted { console.error(error) }
                     failedWrites += 1
                     continue
                 }
@@ -66,7 +68,10 @@ struct Build: ParsableCommand {
                 let url = folder.appendingPathComponent(file.path)
                 console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.bytes.count))")
             }
-            if failedWrites > 0 { throw ExitCode(ExitStatus.failure) }
+            if failedWrites > 0 {
+                console.error("\(written) \(written == 1 ? "file" : "files") from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts"), \(failedWrites) could not be written")
+                throw ExitCode(ExitStatus.failure)
+            }
         }
         let failed = outcome.postErrors.count + outcome.feedFailures.count
         var summary = "\(written) \(written == 1 ? "file" : "files") from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts")"

@@ -2,6 +2,9 @@ import CrierCLI
 import Foundation
 import Testing
 import Crier
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct BuildCommandTests {
     @Test func buildsABareFolderIntoAllThreeFormats() async throws {
@@ -41,6 +44,25 @@ import Crier
         #expect(await CrierMain.run(args + ["--keep-going"]) == 1)
         let atom = try dir.read("out/feed.xml")
         #expect(atom.contains("<title>Good</title>"))
+    }
+
+    /// An output path that is a file is said once, with a summary, not once per feed file
+    /// with Foundation's error number; an unreadable post says why.
+    @Test func fileSystemFailuresSayWhatFailedOnce() throws {
+        let dir = try TempFolder()
+        try dir.write("posts/2024-05-01-first.md", "---\ntitle: First\n---\nHello.\n")
+        try dir.write("out", "a file where the output folder should be\n")
+        let run = try CrierBinary.run(["build", "--posts", "posts", "--base-url", "https://example.org/", "--output", "out"], in: dir.url)
+        #expect(run.status == 1)
+        let errors = run.stderr.split(separator: "\n")
+        #expect(errors.filter { $0.contains("out: exists and is not a folder") }.count == 1, "\(run.stderr)")
+        #expect(errors.last?.contains("0 files from 1 post, 3 could not be written") == true, "\(run.stderr)")
+        #expect(!run.stderr.contains("NSCocoaErrorDomain"))
+
+        // A FIFO where a post should be: refused without waiting on it, and said why.
+        #expect(mkfifo(dir.url.appendingPathComponent("posts/2024-05-02-pipe.md").path, 0o644) == 0)
+        let unreadable = try CrierBinary.run(["build", "--posts", "posts", "--base-url", "https://example.org/", "--output", "out2"], in: dir.url)
+        #expect(unreadable.stderr.contains("2024-05-02-pipe.md: cannot read the file: it is not a regular file"), "\(unreadable.stderr)")
     }
 
     @Test func usageErrorsExitWithTwo() async {

@@ -78,3 +78,18 @@ import Testing
         #expect(Self.tagFiles.allSatisfy { exists(site, $0) })
     }
 }
+
+/// A lock that cannot be taken says why: the state folder that cannot be made, not
+/// "No such file or directory" for the lock file inside it.
+@Suite struct PublishLockFolderTests {
+    @Test func aStateFolderThatCannotBeMadeIsNamed() throws {
+        let site = try PublishSite()
+        try site.write("public", "a file where the output folder should be\n")
+        do {
+            _ = try PublishLock.acquire(site.output.appendingPathComponent(".crier/lock"))
+            Issue.record("the lock was taken")
+        } catch let error as PublishLock.Unavailable {
+            #expect(error.description.contains("\(site.output.path): exists and is not a folder"), "\(error)")
+        }
+    }
+}

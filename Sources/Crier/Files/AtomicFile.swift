@@ -12,7 +12,7 @@ public enum AtomicFile {
         /// The path that failed (the temporary file, the target, or the folder).
         public var path: String
         /// `strerror`'s text, after the call that failed where that helps (`fsync:`,
-        /// `rename:`), or `cannot create folder:` and Foundation's message.
+        /// `rename:`), or why a folder above the file could not be made.
         public var reason: String
         /// `path: reason`.
         public var description: String { "\(path): \(reason)" }
@@ -35,10 +35,8 @@ public enum AtomicFile {
     /// and renames it over `url`.
     private static func write(to url: URL, sync: Bool, fill: (OutputFile) throws -> Void) throws {
         let folder = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(path: folder.path, reason: "cannot create folder: \(error.localizedDescription)")
+        if let failure = FileIO.makeFolders(folder.path) {
+            throw WriteError(path: failure.folder, reason: failure.reason)
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

@@ -19,6 +19,36 @@ enum FileIO {
         return try body(fd, info)
     }
 
+    /// Why the file at `path` cannot be read, in words: `strerror`'s text for a missing or
+    /// forbidden file, or what it is instead of a regular file.
+    static func unreadableReason(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return String(cString: strerror(errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return "it is a folder"
+        default: return "it is not a regular file"
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        close(fd)
+        return "it changed while it was read"
+    }
+
+    /// Creates the folder `path` and those above it, as `mkdir -p` does; `nil` when it
+    /// exists or was made, else the folder that failed and why (it is something else, or
+    /// `strerror`'s reason it cannot be made).
+    static func makeFolders(_ path: String) -> (folder: String, reason: String)? {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            return (info.st_mode & S_IFMT) == S_IFDIR ? nil : (path, "exists and is not a folder")
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path, let failure = makeFolders(parent) { return failure }
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }
+        return (path, "cannot create the folder: " + String(cString: strerror(errno)))
+    }
+
     /// The whole regular file (a link followed), or `nil` when it cannot be read.
     static func read(_ path: String) -> [UInt8]? {
         withRegularFile(path) { fd, info in read(fd, size: Int(info.st_size)) }

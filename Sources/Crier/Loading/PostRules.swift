@@ -15,7 +15,7 @@ enum PostRules {
             return FileOutcome(result: .success(cached), warnings: [])
         }
         guard let data = FileIO.read(file.path) else {
-            return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file")), warnings: [])
+            return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file: \(FileIO.unreadableReason(file.path))")), warnings: [])
         }
         // A post loaded by an earlier run from this very version of the file is reused
         // as it was: rendering is most of the cost of a run.

@@ -61,7 +61,7 @@ enum SiteConfiguration {
 
     static func loadTable(_ url: URL, path: String) throws(PostError) -> ConfigTable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw PostError(path: path, message: "cannot read the file")
+            throw PostError(path: path, message: "cannot read the file: \(FileIO.unreadableReason(url.path))")
         }
         let text = try SourceText.decode(Array(data), path: path)
         if url.pathExtension == "toml" {

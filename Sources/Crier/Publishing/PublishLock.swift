@@ -32,7 +32,7 @@ public final class PublishLock: Sendable {
     public struct Unavailable: Error, Sendable, CustomStringConvertible {
         /// The lock file.
         public var path: String
-        /// `strerror`'s text.
+        /// `strerror`'s text, or why its folder could not be made.
         public var reason: String
         /// `cannot open lock file PATH: reason`.
         public var description: String { "cannot open lock file \(path): \(reason)" }
@@ -50,7 +50,9 @@ public final class PublishLock: Sendable {
     /// Takes the lock on `url`, creating the file and its folder if needed, polling until
     /// `wait` seconds have passed.
     public static func acquire(_ url: URL, wait: Double = 0, pollInterval: Double = 0.05) throws -> PublishLock {
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if let failure = FileIO.makeFolders(url.deletingLastPathComponent().path) {
+            throw Unavailable(path: url.path, reason: "\(failure.folder): \(failure.reason)")
+        }
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Unavailable(path: url.path, reason: String(cString: strerror(errno))) }
         let start = Date()
