@@ -50,6 +50,7 @@ public struct FeedValidator: Sendable {
             sink.add(.error, "ValidatorLimit", line: 0, "The document is \(bytes.count) bytes, over the \(options.maxBytes)-byte limit.", spec: "Crier")
             return report(fileName: fileName, format: .unknown, sink: sink, lines: LineSource(bytes: []))
         }
+        if isBlank(bytes[...]) { return emptyReport(fileName: fileName) }
         if JSONFeedValidator.looksLikeJSON(bytes) {
             let format = JSONFeedValidator(sink: sink).validate(bytes)
             return report(fileName: fileName, format: format, sink: sink, lines: LineSource(bytes: bytes))
@@ -113,6 +114,16 @@ public struct FeedValidator: Sendable {
             head += chunk[..<peeked]
             if isRegular || peeked == 0 || chunk[..<peeked].contains(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) { break }
         }
+        if head.count > options.maxBytes {
+            let sink = DiagnosticSink()
+            sink.add(.error, "ValidatorLimit", line: 0, "The input is over the \(options.maxBytes)-byte limit.", spec: "Crier")
+            return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
+        }
+        if isBlank(head[...]) && (isRegular ? Int(info.st_size) == head.count : true) {
+            // Only white space came before the end of a pipe (the loop above reads on
+            // past it), or the file holds nothing else.
+            return emptyReport(fileName: name)
+        }
         if JSONFeedValidator.looksLikeJSON(head) {
             // JSON Feed has no streaming form: read it whole, within the limit.
             if isRegular { _ = lseek(fd, 0, SEEK_SET); head = [] }
@@ -142,6 +153,19 @@ public struct FeedValidator: Sendable {
         }
         if format == .unknown { format = sniffFormat(head[...]) }
         return report(fileName: name, format: format, sink: sink, lines: lines)
+    }
+
+    /// Whether `bytes` hold nothing but white space (and a UTF-8 byte order mark).
+    static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+    }
+
+    /// The report on a document with nothing in it: one error that says so, rather than
+    /// libxml2's "Extra content at the end of the document".
+    static func emptyReport(fileName: String) -> ValidationReport {
+        let sink = DiagnosticSink()
+        sink.add(.error, "SAXError", line: 0, Diagnostic.notWellFormed + "the document is empty (no XML or JSON in it).", spec: "XML 1.0")
+        return report(fileName: fileName, format: .unknown, sink: sink, lines: LineSource(bytes: []))
     }
 
     /// Reads a descriptor to the end; `nil` when it holds more than `limit` bytes.
@@ -275,7 +299,8 @@ public struct FeedValidator: Sendable {
             rule = "UnknownEncoding"
         } else if message.contains("UTF-8") || message.contains("encoding") || message.contains("Char 0x") || message.contains("not proper") {
             rule = "UnicodeError"
-        } else if message.contains("limit") || message.contains("Excessive depth") || message.contains("huge") || message.contains("amplification") {
+        } else if message.contains("limit") || message.contains("Excessive depth") || message.contains("huge") || message.contains("amplification")
+                    || message.contains("entity reference loop") {
             rule = "ValidatorLimit"
         } else {
             rule = "SAXError"
@@ -286,6 +311,10 @@ public struct FeedValidator: Sendable {
             flat = "a text of more than 10,000,000 bytes, more than libxml2 (and the feed readers built on it) reads in one piece"
         } else if message.contains("Excessive depth") {
             flat = "elements nested deeper than 256 levels, the depth limit of libxml2 (and the feed readers built on it)"
+        } else if message.contains("entity reference loop") || message.contains("amplification") {
+            flat = "entities that expand to far more text than they take (entities referring to each other, as in a \"billion laughs\" attack)"
+        } else if message.contains("Document is empty") {
+            flat = "no element: the document does not start with `<` (it is not XML, or not in the encoding it declares)"
         }
         let limit = rule == "ValidatorLimit"
         sink.add(.error, rule, line: issue.line, column: issue.column, (limit ? Diagnostic.stoppedAtLimit : Diagnostic.notWellFormed) + flat,

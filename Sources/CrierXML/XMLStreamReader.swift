@@ -444,6 +444,8 @@ final class ReaderSource: @unchecked Sendable {
             return Int32(n)
         }
         if prefixOffset < prefix.count {
+            // Bytes of the prefix left past the limit prove the input is too large.
+            if consumed >= maxBytes { exceeded = true; return -1 }
             let n = min(count, prefix.count - prefixOffset, maxBytes - consumed)
             prefix.withUnsafeBufferPointer { source in
                 UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + prefixOffset, byteCount: n)

@@ -37,6 +37,26 @@ import Testing
         #expect(out.contains("Atom 1.0, valid"))
     }
 
+    /// Inputs with nothing of a feed in them say so in words, not in libxml2's ("Extra
+    /// content at the end of the document" for an empty file, "Document is empty" for
+    /// bytes that are not XML), and an entity bomb is a limit, not a syntax error.
+    @Test func emptyBinaryAndEntityBombInputsSayWhatTheyAre() throws {
+        let (emptyCode, empty, _) = run([try file("").path, try file(" \n\n", name: "blank.xml").path])
+        #expect(emptyCode == 1)
+        #expect(empty.components(separatedBy: "[SAXError] XML is not well formed: the document is empty").count == 3, "\(empty)")
+        let (binaryCode, binary, _) = run([try file("\u{1}\u{2}PK\u{3}\u{4} not xml").path])
+        #expect(binaryCode == 1 && binary.contains("the document does not start with `<`"), "\(binary)")
+        let laughs = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+            \((1...9).map { "<!ENTITY \(Character(UnicodeScalar(UInt8(97 + $0)))) \"\(String(repeating: "&\(Character(UnicodeScalar(UInt8(96 + $0))));", count: 10))\">" }.joined(separator: "\n"))
+            ]>
+            <rss version="2.0"><channel><title>&j;</title></channel></rss>
+            """
+        let (bombCode, bomb, _) = run([try file(laughs).path])
+        #expect(bombCode == 1 && bomb.contains("[ValidatorLimit]") && bomb.contains("billion laughs"), "\(bomb)")
+    }
+
     @Test func errorsExitOneInCompilerStyle() throws {
         let url = try file(Self.good.replacingOccurrences(of: "2024-05-01T12:00:00Z", with: "yesterday"))
         let (code, out, _) = run([url.path])

@@ -266,6 +266,25 @@ import CrierValidation
         #expect(report.diagnostics.contains { $0.rule == "ValidatorLimit" && $0.severity == .error })
     }
 
+    /// A limit below the 1 KiB read first from a pipe (to tell JSON from XML) is still the
+    /// limit: before, the parser got the document cut short and said "Extra content at
+    /// the end of the document".
+    @Test(arguments: [100, 1000, 1023, 1500]) func aSmallLimitOnAPipeIsTheLimit(limit: Int) throws {
+        signal(SIGPIPE, SIG_IGN)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let writer = fds[1]
+        Thread.detachNewThread {
+            let entry = "<entry><id>urn:x</id><title>t</title><updated>2024-01-01T00:00:00Z</updated></entry>\n"
+            let text = "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n" + String(repeating: entry, count: 60) + "</feed>\n"
+            _ = Array(text.utf8).withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+            close(writer)
+        }
+        let report = try FeedValidator.validate(filePath: "/dev/fd/\(fds[0])", options: ValidationOptions(maxBytes: limit))
+        close(fds[0])
+        #expect(report.diagnostics.contains { $0.rule == "ValidatorLimit" && $0.severity == .error }, "\(report.diagnostics.map(\.message))")
+    }
+
     @Test func missingFileIsAReadFailureNotADiagnostic() {
         #expect(throws: ValidationInputError.self) {
             try FeedValidator.validate(filePath: "/nonexistent/crier/feed.xml")
