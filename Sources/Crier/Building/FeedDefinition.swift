@@ -97,7 +97,12 @@ public struct FeedDefinition: Sendable {
             site.baseURL = base.hasSuffix("/") ? base : base + "/"
         }
         site.author = try keys.person("author")
-        site.language = keys.string("lang") ?? keys.string("language")
+        if let raw = keys.string("lang") ?? keys.string("language") {
+            guard let tag = LanguageValue.tag(raw) else {
+                throw keys.error(keys.node("lang") != nil ? "lang" : "language", "`\(raw)` is not a language tag such as en or en-US")
+            }
+            site.language = tag
+        }
         if let zone = keys.string("timezone") {
             guard let timeZone = TimeZone(identifier: zone) else {
                 throw keys.error("timezone", "unknown time zone `\(zone)` (use an IANA name such as Europe/Paris)")

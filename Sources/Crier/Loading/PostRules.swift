@@ -224,6 +224,12 @@ enum PostRules {
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
         // A feed id must be an absolute URI: `guid:` first, then `id:`; any other value is
         // no id, and the entry keeps its `tag:` URI (said, as the post meant otherwise).
+        var language: String?
+        if let key = ["lang", "language"].first(where: { fm[$0]?.scalarText != nil }), let raw = fm[key]?.scalarText,
+           !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            language = LanguageValue.tag(raw)
+            if language == nil { warnings.append(LanguageValue.warning(key: key, raw: raw, path: path, line: fm.line(of: key))) }
+        }
         let givenIDs = ["guid", "id"].compactMap { key in fm[key]?.scalarText.map { (key: key, value: $0) } }.filter { !$0.value.isEmpty }
         let explicitID = givenIDs.first { HTMLFragment.hasScheme($0.value) }?.value
         if explicitID == nil, let ignored = givenIDs.first {
@@ -246,7 +252,7 @@ enum PostRules {
             categories: categories,
             summaryHTML: summaryHTML.map { $0 == contentHTML ? absoluteContent : HTMLFragment.absolutizingURLs(in: $0, base: url) },
             contentHTML: absoluteContent,
-            language: fm["lang"]?.scalarText ?? fm["language"]?.scalarText
+            language: language
         )
         post.isUndated = undated
         return post

@@ -89,6 +89,10 @@ enum SiteConfiguration {
         site.description = table.value("description")?.scalarText
         var url = table.value("url")?.scalarText ?? ""
         var noAddress: PostError?
+        if !url.isEmpty && !HTMLFragment.hasScheme(url) {
+            throw PostError(path: configPath, line: table.line(of: "url"),
+                            message: "`url: \(url)` needs a scheme, such as https://\(url.drop { $0 == "/" }) (feed readers need absolute links)")
+        }
         if url.isEmpty {
             url = "http://localhost:4000"
             noAddress = PostError(path: configPath, message: "no `url`: links use \(url) until you set one")
@@ -97,7 +101,7 @@ enum SiteConfiguration {
         var baseurl = table.value("baseurl")?.scalarText ?? ""
         baseurl = baseurl.split(separator: "/").joined(separator: "/")
         site.baseURL = url + "/" + (baseurl.isEmpty ? "" : baseurl + "/")
-        site.language = table.value("lang", "locale")?.scalarText
+        site.language = language(table, keys: ["lang", "locale"], path: configPath, warnings: &warnings)
         if let zone = table.value("timezone")?.scalarText {
             guard let timeZone = TimeZone(identifier: zone) else {
                 throw PostError(path: configPath, line: table.line(of: "timezone"), message: "unknown time zone '\(zone)' (use an IANA name such as Europe/Berlin)")
@@ -178,6 +182,18 @@ enum SiteConfiguration {
 
     // MARK: Hugo
 
+    /// The first of `keys` in `table` as a language tag (`LanguageValue`); a value that is
+    /// none is a warning naming its line, and no language.
+    static func language(_ table: ConfigTable, keys: [String], path: String, warnings: inout [PostError]) -> String? {
+        guard let key = keys.first(where: { table.value($0)?.scalarText != nil }), let raw = table.value(key)?.scalarText,
+              !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let tag = LanguageValue.tag(raw) else {
+            warnings.append(LanguageValue.warning(key: key, raw: raw, path: path, line: table.line(of: key)))
+            return nil
+        }
+        return tag
+    }
+
     static func readHugo(root: URL, config: String, warnings: inout [PostError]) throws(PostError) -> SiteContext {
         let url = root.appendingPathComponent(config)
         let configPath = displayPath(url)
@@ -193,7 +209,7 @@ enum SiteConfiguration {
         }
         if !base.hasSuffix("/") { base += "/" }
         site.baseURL = base
-        site.language = table.value("languageCode")?.scalarText ?? table.value("defaultContentLanguage")?.scalarText
+        site.language = language(table, keys: ["languageCode", "defaultContentLanguage"], path: configPath, warnings: &warnings)
         site.description = params.value("description")?.scalarText ?? table.value("description")?.scalarText
         if let zoneEntry = table.first("timeZone") ?? params.first("timeZone") {
             let zone = zoneEntry.value.scalarText ?? ""
