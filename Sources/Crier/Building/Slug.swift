@@ -1,3 +1,5 @@
+import Foundation
+
 /// Readable file names for tag and category feeds.
 public enum Slug {
     /// Lower-cased letters and digits of any script, other characters folded into single
@@ -8,8 +10,7 @@ public enum Slug {
         var slug = ""
         var pendingHyphen = false
         for scalar in name.lowercased().unicodeScalars {
-            let p = scalar.properties
-            if p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark {
+            if keeps(scalar) {
                 if pendingHyphen && !slug.isEmpty { slug.append("-") }
                 pendingHyphen = false
                 slug.unicodeScalars.append(scalar)
@@ -21,5 +22,66 @@ public enum Slug {
             slug = name.unicodeScalars.map { "u" + String($0.value, radix: 16) }.joined(separator: "-")
         }
         return slug.isEmpty ? "untitled" : slug
+    }
+
+    /// The file name (without extension) of the feed of tag or category `name`: a function
+    /// of the name alone, so a feed's URL never changes as other tags come and go.
+    ///
+    /// A name made only of letters, digits and word separators (white space, `-`, `_`)
+    /// loses nothing but case and separators in its slug, so it gets the plain slug
+    /// (`Swift on Linux` → `swift-on-linux`), and names equal up to those are one tag
+    /// (see ``key(_:)``). Any other name (`C#`, `C++`, `node.js`, `🦜`) gets its slug plus
+    /// `_` and six hex digits of a hash of the name (`c_94b3e2`): `_` never appears in a
+    /// plain slug, so such a name never takes, nor collides with, a plain one, and it
+    /// keeps its file name whichever other tags exist.
+    public static func feedName(_ name: String) -> String {
+        let folded = fold(name)
+        let slug = make(folded)
+        return isPlain(folded) ? slug : slug + "_" + hash(folded)
+    }
+
+    /// What makes two tag or category names one: equal once lower-cased and in Unicode
+    /// canonical composition (NFC); for names of letters, digits and separators only, also
+    /// whatever separates the words (`Machine learning`, `machine-learning`). Names with the
+    /// same key share one feed; names with different keys never share a file name (but
+    /// for a hash collision, which ``FeedBuilder`` still keeps apart).
+    public static func key(_ name: String) -> String {
+        let folded = fold(name)
+        return isPlain(folded) ? make(folded) : folded
+    }
+
+    /// Lower-cased, then NFC, so every spelling of a name gives the same bytes.
+    private static func fold(_ name: String) -> String {
+        name.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    private static func keeps(_ scalar: Unicode.Scalar) -> Bool {
+        let p = scalar.properties
+        return p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
+    }
+
+    /// At least one letter or digit, and nothing but letters, digits and separators.
+    private static func isPlain(_ folded: String) -> Bool {
+        var hasLetter = false
+        for scalar in folded.unicodeScalars {
+            if keeps(scalar) {
+                hasLetter = true
+            } else if !(scalar == "-" || scalar == "_" || scalar.properties.isWhitespace) {
+                return false
+            }
+        }
+        return hasLetter
+    }
+
+    /// FNV-1a (32 bits) of the UTF-8 bytes, top 24 bits in hex: the same on every machine
+    /// and every run, unlike `Hasher`.
+    private static func hash(_ folded: String) -> String {
+        var h: UInt32 = 0x811c_9dc5
+        for byte in folded.utf8 {
+            h ^= UInt32(byte)
+            h = h &* 0x0100_0193
+        }
+        let hex = String(h >> 8, radix: 16)
+        return String(repeating: "0", count: 6 - hex.count) + hex
     }
 }
