@@ -49,8 +49,8 @@ public struct FeedBuilder: Sendable {
         var made = [Entry?](repeating: nil, count: posts.count)
         let authority = EntryID.authority(site.baseURL)
         let limit = self.limit ?? site.feed.postsLimit
-        func entries(_ include: ((Post) -> Bool)?) -> [Entry] {
-            var chosen = include.map { include in due.filter { include(posts[$0]) } } ?? due
+        func entries(_ include: ((Int) -> Bool)?) -> [Entry] {
+            var chosen = include.map { include in due.filter(include) } ?? due
             if let limit { chosen = Array(chosen.prefix(max(0, limit))) }
             return chosen.map { index in
                 if let built = made[index] { return built }
@@ -61,6 +61,8 @@ public struct FeedBuilder: Sendable {
         }
         var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, entries: entries(nil)))]
 
+        // A feed's file name comes from its tag alone (`Slug.feedName`); the suffix here
+        // only keeps apart two names whose hashes collide, so that no file is written twice.
         var usedPaths: Set<String> = [site.feed.path]
         func uniquePath(_ base: String) -> String {
             var candidate = base + ".xml"
@@ -69,27 +71,27 @@ public struct FeedBuilder: Sendable {
             usedPaths.insert(candidate)
             return candidate
         }
+        var names = TagNames()
         let directory = FeedPaths.directory(of: site.feed.path)
         let feedFolder = directory.isEmpty ? "feed" : directory + "/feed"
-        for category in site.feed.categories {
-            let path = uniquePath("\(feedFolder)/\(Slug.make(category))")
-            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(category)", path: path, homeURL: site.baseURL,
-                                                              entries: entries { $0.categories.contains(category) })))
+        let categoryKeys = site.feed.categories.isEmpty ? [] : due.map { Set(posts[$0].categories.map { names.key($0) }) }
+        for group in names.configured(site.feed.categories) {
+            let path = uniquePath("\(feedFolder)/\(group.fileName)")
+            let members = Set(due.indices.filter { categoryKeys[$0].contains(group.key) }.map { due[$0] })
+            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
+                                                              entries: entries { members.contains($0) })))
         }
-        for tag in tagsWithFeeds(in: due, of: posts) {
-            let path = uniquePath("\(feedFolder)/by_tag/\(Slug.make(tag))")
-            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(tag)", path: path, homeURL: site.baseURL,
-                                                              entries: entries { $0.tags.contains(tag) })))
+        let tagKeys = due.map { Set(posts[$0].tags.map { names.key($0) }) }
+        let tagGroups = site.feed.allTags
+            ? names.used(due.map { posts[$0].tags }, excluding: site.feed.excludedTags)
+            : names.configured(site.feed.tags)
+        for group in tagGroups {
+            let path = uniquePath("\(feedFolder)/by_tag/\(group.fileName)")
+            let members = Set(due.indices.filter { tagKeys[$0].contains(group.key) }.map { due[$0] })
+            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
+                                                              entries: entries { members.contains($0) })))
         }
         return planned
-    }
-
-    private func tagsWithFeeds(in due: [Int], of posts: [Post]) -> [String] {
-        if site.feed.allTags {
-            let all = Set(due.flatMap { posts[$0].tags }).subtracting(site.feed.excludedTags)
-            return all.sorted()
-        }
-        return site.feed.tags
     }
 
     private func feed(title: String, path: String, homeURL: String, entries: [Entry]) -> Feed {
@@ -146,6 +148,65 @@ public struct FeedBuilder: Sendable {
         // Nearly always settled by the first byte, without reading cached content.
         if html.hasPrintableASCII { return false }
         return XMLText.cleaned(html.text).allSatisfy(\.isWhitespace)
+    }
+}
+
+/// The tags (or categories) that get a feed: spellings that are one tag (`Slug.key`)
+/// grouped, each group with the name its feed shows and its file name.
+struct TagNames {
+    /// One tag, whichever way its posts spell it.
+    struct Group: Equatable {
+        /// What makes spellings one tag (`Slug.key`).
+        var key: String
+        /// The name in the feed's title.
+        var name: String
+        /// The feed's file name without extension (`Slug.feedName`).
+        var fileName: String
+    }
+
+    private var keys: [String: String] = [:]
+
+    /// `Slug.key(name)`, worked out once per spelling.
+    mutating func key(_ name: String) -> String {
+        if let known = keys[name] { return known }
+        let key = Slug.key(name)
+        keys[name] = key
+        return key
+    }
+
+    /// Groups of a configured list (`categories: [...]`, `tags: [...]`), in its order.
+    /// The name shown is the first spelling listed: the site's author chose it.
+    mutating func configured(_ list: [String]) -> [Group] {
+        var seen: Set<String> = []
+        return list.compactMap { name in
+            let key = key(name)
+            return seen.insert(key).inserted ? Group(key: key, name: name, fileName: Slug.feedName(name)) : nil
+        }
+    }
+
+    /// Groups of every tag in `tagsOfPosts` (newest post first) except those one with an
+    /// `excluded` name, sorted by name. The name shown is the spelling the most posts
+    /// use, so a stray `SWIFT` does not rename the feed of `Swift`; a tie goes to the
+    /// spelling of the newest post among them, the author's current habit, which depends
+    /// on the posts alone and not on the order files are read in.
+    mutating func used(_ tagsOfPosts: [[String]], excluding excluded: [String]) -> [Group] {
+        let excludedKeys = Set(excluded.map { key($0) })
+        // Per key: each spelling's post count and the rank of its newest post.
+        var spellings: [String: [String: (count: Int, newest: Int)]] = [:]
+        for (rank, tags) in tagsOfPosts.enumerated() {
+            for tag in Set(tags) {
+                let key = key(tag)
+                if excludedKeys.contains(key) { continue }
+                spellings[key, default: [:]][tag, default: (0, rank)].count += 1
+            }
+        }
+        return spellings.map { key, uses in
+            let name = uses.min { a, b in
+                a.value.count != b.value.count ? a.value.count > b.value.count
+                    : a.value.newest != b.value.newest ? a.value.newest < b.value.newest : a.key < b.key
+            }!.key
+            return Group(key: key, name: name, fileName: Slug.feedName(name))
+        }.sorted { $0.name != $1.name ? $0.name < $1.name : $0.key < $1.key }
     }
 }
 
