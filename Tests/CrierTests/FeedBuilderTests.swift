@@ -87,6 +87,71 @@ import Testing
         #expect(swift.feed.entries.count == 2)
     }
 
+    private func tagged(_ tagsOfPosts: [[String]], categories: [[String]] = []) -> [Post] {
+        tagsOfPosts.enumerated().map { n, tags in
+            Post(sourcePath: "p\(n).md", title: "post \(n)", published: now.addingTimeInterval(Double(n - 100) * 3600),
+                 url: "https://example.org/notes/\(n)", tags: tags, categories: n < categories.count ? categories[n] : [], contentHTML: "<p>x</p>")
+        }
+    }
+
+    @Test func spellingsOfATagThatDifferOnlyInCaseOrNormalisationShareOneFeed() throws {
+        var site = SamplePosts.site
+        site.feed.allTags = true
+        site.feed.categories = ["Essays", "essays"]
+        // Oldest first: SWIFT is the newest spelling, but Swift is the most used.
+        let posts = tagged([["Swift"], ["swift"], ["Swift", "swift"], ["SWIFT"], ["Cafe\u{301}"], ["CAFÉ"]],
+                           categories: [["essays"], ["ESSAYS"], [], ["Essays"]])
+        let feeds = FeedBuilder(site: site, now: now).feeds(from: posts)
+        #expect(feeds.map(\.path) == ["feed.xml", "feed/essays.xml", "feed/by_tag/café.xml", "feed/by_tag/swift.xml"])
+        let swift = try #require(feeds.first { $0.path == "feed/by_tag/swift.xml" })
+        #expect(swift.feed.title == "Field Notes: Swift")
+        #expect(swift.feed.entries.map(\.title) == ["post 3", "post 2", "post 1", "post 0"])
+        let essays = try #require(feeds.first { $0.path == "feed/essays.xml" })
+        #expect(essays.feed.title == "Field Notes: Essays", "a configured list names the feed as listed first")
+        #expect(essays.feed.entries.map(\.title) == ["post 3", "post 1", "post 0"])
+        let cafe = try #require(feeds.first { $0.path == "feed/by_tag/café.xml" })
+        #expect(cafe.feed.title == "Field Notes: CAFÉ", "one post each: the newest post's spelling")
+        #expect(cafe.feed.entries.count == 2)
+        // Excluding a tag excludes every spelling of it.
+        site.feed.excludedTags = ["sWiFt"]
+        #expect(!FeedBuilder(site: site, now: now).feeds(from: posts).contains { $0.path.contains("swift") })
+    }
+
+    @Test func collidingTagsGetPathsThatDependOnEachTagAloneAsOthersComeAndGo() throws {
+        var site = SamplePosts.site
+        site.feed.allTags = true
+        func paths(_ tags: [String]) -> [String: String] {
+            let feeds = FeedBuilder(site: site, now: now).feeds(from: tagged(tags.map { [$0] }))
+            return Dictionary(uniqueKeysWithValues: feeds.dropFirst().map { ($0.feed.title, $0.path) })
+        }
+        let all = paths(["C#", "C++", "C♯", "C"])
+        #expect(Set(all.values).count == 4)
+        #expect(all["Field Notes: C"] == "feed/by_tag/c.xml", "a plain tag keeps its plain slug")
+        for subset in [["C#"], ["C++"], ["C++", "C#"], ["C#", "C++", "C♯"], ["C♯", "C"], ["C++", "C"]] {
+            for (title, path) in paths(subset) {
+                #expect(all[title] == path, "\(title) in \(subset)")
+            }
+        }
+        // The same in a configured list, and for categories, which sit one folder up.
+        site.feed.allTags = false
+        site.feed.tags = ["C++"]
+        site.feed.categories = ["C#"]
+        let configured = FeedBuilder(site: site, now: now).feeds(from: tagged([["C++"], ["C#"]])).map(\.path)
+        #expect(configured == ["feed.xml", "feed/" + all["Field Notes: C#"]!.dropFirst("feed/by_tag/".count), all["Field Notes: C++"]!])
+    }
+
+    @Test func feedNamesKeepPlainSlugsAndMarkEverythingElse() {
+        #expect(Slug.feedName("swift") == "swift")
+        #expect(Slug.feedName("Swift on Linux") == "swift-on-linux")
+        #expect(Slug.feedName("日本語") == "日本語")
+        #expect(Slug.feedName("C#").hasPrefix("c_") && Slug.feedName("C#").count == 8)
+        #expect(Slug.feedName("C#") == Slug.feedName("c#"))
+        #expect(Slug.feedName("C#") != Slug.feedName("C++"))
+        #expect(Slug.feedName("🦜") != Slug.feedName("u1f99c"))
+        #expect(Slug.key("Machine Learning") == Slug.key("machine-learning"))
+        #expect(Slug.key("C#") != Slug.key("C++"))
+    }
+
     @Test func slugsAreReadable() {
         #expect(Slug.make("Swift on Linux") == "swift-on-linux")
         #expect(Slug.make("  C++ & Rust!  ") == "c-rust")

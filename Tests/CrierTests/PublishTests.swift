@@ -126,6 +126,38 @@ final class PublishSite {
         #expect(site.snapshot() == before)
     }
 
+    @Test func aTagFeedKeepsItsURLAndItsTagAsOtherTagsComeAndGo() async throws {
+        let site = try PublishSite("tags: true\nformats: [atom]\nlimit: 1\narchive: true\narchive_size: 1")
+        try site.post("zero", day: 0, tags: ["Swift"])
+        try site.post("one", day: 1, tags: ["Swift"])
+        try site.post("two", day: 2, tags: ["swift"])
+        try site.post("sharp", day: 3, tags: ["\"C#\""])
+        #expect(try await site.publish().succeeded)
+        let sharp = "feed/by_tag/" + Slug.feedName("C#")
+        #expect(site.text("feed/by_tag/swift.xml").contains("Post two"))
+        #expect(site.text("feed/by_tag/swift/archive/2.xml").contains("Post one"), "both spellings in one feed and its archive")
+        #expect(site.bytes("feed/by_tag/swift-2.xml") == nil)
+        #expect(site.text(sharp + ".xml").contains("<title>Publish Test: C#</title>"))
+
+        // A third spelling (Swift stays the most used) and two tags whose slugs collide with C#'s: nothing moves.
+        try site.post("three", day: 4, tags: ["SWIFT"])
+        try site.post("plus", day: 5, tags: ["\"C++\""])
+        try site.post("c", day: 6, tags: ["C"])
+        #expect(try await site.publish().succeeded)
+        #expect(site.text("feed/by_tag/swift.xml").contains("<title>Publish Test: Swift</title>"))
+        #expect(site.text("feed/by_tag/swift/archive/3.xml").contains("Post two"))
+        #expect(site.text(sharp + ".xml").contains("<title>Publish Test: C#</title>"))
+        #expect(site.text("feed/by_tag/c.xml").contains("<title>Publish Test: C</title>"))
+        let plus = "feed/by_tag/" + Slug.feedName("C++") + ".xml"
+        #expect(site.text(plus).contains("<title>Publish Test: C++</title>"))
+
+        // C# goes: its files go, and C++ stays where it was.
+        try FileManager.default.removeItem(at: site.posts.appendingPathComponent("sharp.md"))
+        #expect(try await site.publish().succeeded)
+        #expect(site.bytes(sharp + ".xml") == nil)
+        #expect(site.text(plus).contains("<title>Publish Test: C++</title>"))
+    }
+
     @Test func anEditedPostRewritesOnlyTheFeedsItAppearsInAndIsTheOnlyPostRenderedAgain() async throws {
         let site = try PublishSite("tags: true")
         try site.post("one", day: 1, tags: ["swift"])
