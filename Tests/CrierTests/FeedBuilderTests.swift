@@ -144,7 +144,8 @@ import Testing
         #expect(Slug.feedName("swift") == "swift")
         #expect(Slug.feedName("Swift on Linux") == "swift-on-linux")
         #expect(Slug.feedName("日本語") == "日本語")
-        #expect(Slug.feedName("C#").hasPrefix("c_") && Slug.feedName("C#").count == 8)
+        // Pinned: a changed hash would move every such feed.
+        #expect(Slug.feedName("C#") == "c_9629f5" && Slug.feedName("C++") == "c_4c21a3")
         #expect(Slug.feedName("C#") == Slug.feedName("c#"))
         #expect(Slug.feedName("C#") != Slug.feedName("C++"))
         #expect(Slug.feedName("🦜") != Slug.feedName("u1f99c"))

@@ -31,7 +31,7 @@ public enum Slug {
     /// loses nothing but case and separators in its slug, so it gets the plain slug
     /// (`Swift on Linux` → `swift-on-linux`), and names equal up to those are one tag
     /// (see ``key(_:)``). Any other name (`C#`, `C++`, `node.js`, `🦜`) gets its slug plus
-    /// `_` and six hex digits of a hash of the name (`c_94b3e2`): `_` never appears in a
+    /// `_` and six hex digits of a hash of the name (`c_9629f5`): `_` never appears in a
     /// plain slug, so such a name never takes, nor collides with, a plain one, and it
     /// keeps its file name whichever other tags exist.
     public static func feedName(_ name: String) -> String {
