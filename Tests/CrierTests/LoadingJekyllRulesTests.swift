@@ -216,4 +216,16 @@ struct LoadingJekyllRulesTests {
         #expect(html.contains(#"<a href="https://j.example/2024/03/05/it.html">it</a>"#))
         #expect(!html.contains(##"href="#"##))
     }
+
+    @Test func aPostNamedForADayThatDoesNotExistIsLeftOutSayingTheDateIsNotReal() throws {
+        let (temp, result) = try site(config: "url: https://j.example\n",
+                                      posts: ["_posts/2024-02-30-x.md": "---\ntitle: T\n---\nx\n",
+                                              "_posts/notes.md": "---\ntitle: N\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.posts.isEmpty)
+        let impossible = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2024-02-30-x.md") })
+        #expect(impossible.message == "left out: 2024-02-30 in the file name is not a real date (write the post's date as YYYY-MM-DD-title.md)")
+        let undated = try #require(result.warnings.first { $0.path.hasSuffix("_posts/notes.md") })
+        #expect(undated.message.contains("must start with its date"))
+    }
 }

@@ -201,7 +201,13 @@ enum PostFiles {
             if let postsIndex = components.firstIndex(of: "_posts") {
                 let categories = Array(components[..<postsIndex])
                 guard FileNames.datePrefix(base) != nil else {
-                    warnings.append(PostError(path: SiteConfiguration.displayPath(URL(fileURLWithPath: path)), message: "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"))
+                    let message: String
+                    if let written = FileNames.impossibleDatePrefix(base) {
+                        message = "left out: \(written) in the file name is not a real date (write the post's date as YYYY-MM-DD-title.md)"
+                    } else {
+                        message = "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"
+                    }
+                    warnings.append(PostError(path: SiteConfiguration.displayPath(URL(fileURLWithPath: path)), message: message))
                     continue
                 }
                 files.append(PostFile(path: path, relativePath: relative, role: .jekyllPost(categories: categories)))
@@ -266,5 +272,18 @@ enum FileNames {
         guard utf8.count > 11, utf8[10] == UInt8(ascii: "-"),
               let date = DateTimeValue.parse(String(decoding: utf8[0..<10], as: UTF8.self)) else { return nil }
         return (date, String(decoding: utf8[11...], as: UTF8.self))
+    }
+
+    /// The `YYYY-MM-DD` a name starts with when it has a date's shape (`2024-02-30-x`) but
+    /// `datePrefix` refuses it because no such day exists; `nil` otherwise.
+    static func impossibleDatePrefix(_ name: String) -> String? {
+        let utf8 = Array(name.utf8)
+        guard utf8.count > 11, utf8[10] == UInt8(ascii: "-"), datePrefix(name) == nil else { return nil }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        for (index, byte) in utf8[0..<10].enumerated() {
+            let expected = index == 4 || index == 7 ? byte == UInt8(ascii: "-") : isDigit(byte)
+            guard expected else { return nil }
+        }
+        return String(decoding: utf8[0..<10], as: UTF8.self)
     }
 }
