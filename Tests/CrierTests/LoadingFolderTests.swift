@@ -107,4 +107,21 @@ struct LoadingFolderTests {
         }
         #expect(posts > 200)
     }
+
+    @Test func aDraftsFolderIsLeftOutUnlessDraftsAreAskedForAndPublishListsTheSameFiles() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("2024-01-02-done.md", "# Done\n\nText.\n")
+        try temp.write("_drafts/wip.md", "# Work in progress\n\nText.\n")
+        try temp.write("notes/_drafts/2024-01-03-idea.md", "# Idea\n\nText.\n")
+        for includeDrafts in [false, true] {
+            var options = LoadOptions()
+            options.includeDrafts = includeDrafts
+            let result = PostLoader.load(.folder(temp.root, site), options: options)
+            let expected = includeDrafts ? ["2024-01-02-done.md", "_drafts/wip.md", "notes/_drafts/2024-01-03-idea.md"] : ["2024-01-02-done.md"]
+            #expect(result.posts.map(\.sourcePath) == expected)
+            let inputs = PostLoader.inputFiles(of: .folder(temp.root, site), includeDrafts: includeDrafts)
+            #expect(inputs?.map(\.relativePath) == expected)
+        }
+    }
 }

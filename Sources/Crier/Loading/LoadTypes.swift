@@ -10,7 +10,8 @@ public enum PostSource: Sendable, Equatable {
 
 /// Options for loading posts.
 public struct LoadOptions: Sendable {
-    /// Include Jekyll `_drafts/` and Hugo `draft: true` posts.
+    /// Include the posts in `_drafts/` (of a Jekyll site or a bare folder) and those marked
+    /// `draft: true`.
     public var includeDrafts: Bool = false
     /// The date of posts with no date in their front matter or file name; `nil` takes the
     /// file's modification time. Either way the loader warns, naming the file.

@@ -24,12 +24,12 @@ extension PostLoader {
             switch context.flavor {
             case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: includeDrafts, warnings: &warnings)
             case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory)
-            case .folder: files = PostFiles.folder(root: context.root)
+            case .folder: files = PostFiles.folder(root: context.root, includeDrafts: includeDrafts)
             }
         case .folder(let root, _):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-            files = PostFiles.folder(root: root)
+            files = PostFiles.folder(root: root, includeDrafts: includeDrafts)
         }
         return files.map { InputFile(path: $0.path, relativePath: $0.relativePath) }.sorted { $0.relativePath < $1.relativePath }
     }

@@ -14,7 +14,7 @@ import Foundation
 public enum PostLoader {
     /// Loads every post of `source`, in parallel, ordered by `sourcePath`.
     ///
-    /// Drafts (Jekyll `_drafts/`, `draft: true`) are left out unless
+    /// Drafts (`_drafts/` folders of a Jekyll site or a bare folder, `draft: true`) are left out unless
     /// `options.includeDrafts`; `published: false` posts are always left out; posts dated
     /// in the future are included (the feed builder decides what is due).
     public static func load(_ source: PostSource, options: LoadOptions) -> LoadResult {
@@ -53,7 +53,7 @@ public enum PostLoader {
         switch context.flavor {
         case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: options.includeDrafts, warnings: &warnings)
         case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory)
-        case .folder: files = PostFiles.folder(root: context.root)
+        case .folder: files = PostFiles.folder(root: context.root, includeDrafts: options.includeDrafts)
         }
         files.sort { $0.relativePath < $1.relativePath }
 
@@ -241,8 +241,15 @@ enum PostFiles {
         return files
     }
 
-    static func folder(root: URL) -> [PostFile] {
-        walk(root) { _ in false }.compactMap { path, components in
+    /// Whether a bare folder's walk leaves out `folder` (path components from the root):
+    /// a `_drafts` folder, at any depth, unless drafts are asked for, as in a Jekyll site.
+    /// `PostLoader.inputFolders(of:)` visits such folders either way (a superset).
+    static func folderSkips(_ folder: [String], includeDrafts: Bool) -> Bool {
+        !includeDrafts && folder[folder.count - 1] == "_drafts"
+    }
+
+    static func folder(root: URL, includeDrafts: Bool) -> [PostFile] {
+        walk(root) { folderSkips($0, includeDrafts: includeDrafts) }.compactMap { path, components in
             let (base, ext) = FileNames.split(components[components.count - 1])
             let lowercased = ext.lowercased()
             guard markdownExtensions.contains(lowercased) || htmlExtensions.contains(lowercased) || lowercased == "txt" else { return nil }
