@@ -124,4 +124,19 @@ struct LoadingFolderTests {
             #expect(inputs?.map(\.relativePath) == expected)
         }
     }
+
+    @Test func aPostTitledByItsLeadingHeadingIsSummarisedByTheParagraphAfterIt() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("2024-01-05-headed.md", "\n# The heading\n\nFirst *paragraph*.\n\nSecond paragraph.\n")
+        try temp.write("2024-01-06-headed.txt", "The title line\n\nFirst paragraph.\n\nSecond paragraph.\n")
+        let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        let markdown = try #require(result.post("2024-01-05-headed.md"))
+        #expect(markdown.title == "The heading")
+        #expect(markdown.summaryHTML == "<p>First <em>paragraph</em>.</p>\n")
+        #expect(markdown.contentHTML.contains("<h1>The heading</h1>"))
+        let plain = try #require(result.post("2024-01-06-headed.txt"))
+        #expect(plain.title == "The title line")
+        #expect(plain.summaryHTML == "<p>First paragraph.</p>\n")
+    }
 }

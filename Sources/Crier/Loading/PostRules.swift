@@ -84,6 +84,8 @@ enum PostRules {
         var body = document.body
         var plainParagraphs: [String] = []
         var title = fm["title"]?.scalarText?.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A title taken from the body's `# Heading` is not repeated as its summary.
+        var titleIsLeadingHeading = false
         if format == .plainText {
             plainParagraphs = paragraphs(of: body)
             if !plainParagraphs.isEmpty {
@@ -96,6 +98,7 @@ enum PostRules {
             }
         } else if title == nil || title?.isEmpty == true, format == .markdown, let heading = leadingHeading(body) {
             title = heading
+            titleIsLeadingHeading = true
         }
         let finalTitle = (title?.isEmpty == false ? title : nil) ?? Permalink.titleFromSlug(fileSlug)
 
@@ -179,6 +182,8 @@ enum PostRules {
             }
         }
         let contentHTML: String = format == .plainText ? paragraphsHTML(plainParagraphs) : render(body, as: format)
+        // What the summary is taken from: the body after the heading that gave the title.
+        let excerptBody = titleIsLeadingHeading ? droppingLeadingHeading(body) : body
         var summaryHTML: String?
         let description = fm["description"]?.scalarText.flatMap { $0.isEmpty ? nil : escapeHTML($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let more = "<!--more-->"
@@ -186,12 +191,12 @@ enum PostRules {
         case .hugo:
             if let summary = fm.value("summary")?.scalarText, !summary.isEmpty {
                 summaryHTML = render(summary, as: .markdown)
-            } else if let range = TextSearch.firstRange(of: more, in: body) {
-                summaryHTML = render(String(body[..<range.lowerBound]), as: format)
+            } else if let range = TextSearch.firstRange(of: more, in: excerptBody) {
+                summaryHTML = render(String(excerptBody[..<range.lowerBound]), as: format)
             } else if let description {
                 summaryHTML = description
             } else {
-                summaryHTML = render(firstBlock(of: body, separator: "\n\n"), as: format)
+                summaryHTML = render(firstBlock(of: excerptBody, separator: "\n\n"), as: format)
             }
         case .jekyll, .folder:
             if format == .plainText {
@@ -207,7 +212,7 @@ enum PostRules {
                 if separator.isEmpty {
                     summaryHTML = nil
                 } else {
-                    var excerpt = firstBlock(of: body, separator: separator)
+                    var excerpt = firstBlock(of: excerptBody, separator: separator)
                     // Jekyll's rule: reference links in the excerpt still resolve.
                     if format == .markdown {
                         let references = linkReferenceDefinitions(in: body)
@@ -314,6 +319,18 @@ enum PostRules {
         guard trimmed.hasPrefix("# ") else { return nil }
         let heading = trimmed.dropFirst(2).trimmingCharacters(in: .whitespaces)
         return heading.isEmpty ? nil : heading
+    }
+
+    /// `body` without its leading `# Title` line (and the blank lines before it), for a
+    /// post whose title came from that line; `body` when it does not start with one.
+    static func droppingLeadingHeading(_ body: String) -> String {
+        var rest = Substring(body)
+        while let newline = rest.firstIndex(of: "\n"), rest[..<newline].allSatisfy(\.isWhitespace) {
+            rest = rest[rest.index(after: newline)...]
+        }
+        let line = rest.firstIndex(of: "\n").map { rest[..<$0] } ?? rest
+        guard line.trimmingCharacters(in: .whitespaces).hasPrefix("# ") else { return body }
+        return String(rest[line.endIndex...].dropFirst())
     }
 
     /// The text before `separator` (leading blank lines skipped); all of it when the
