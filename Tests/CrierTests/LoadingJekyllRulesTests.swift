@@ -228,4 +228,15 @@ struct LoadingJekyllRulesTests {
         let undated = try #require(result.warnings.first { $0.path.hasSuffix("_posts/notes.md") })
         #expect(undated.message.contains("must start with its date"))
     }
+
+    @Test func aSiteAuthorListKeepsTheFirstForTheFeedAndSaysWhoIsLeftOut() throws {
+        let (temp, result) = try site(config: "url: https://j.example\nauthor: [Ann, Bob]\n",
+                                      posts: ["_posts/2024-03-05-a.md": "---\ntitle: A\nauthors: [Cy, Di]\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.site.author == Person(name: "Ann"))
+        let warning = try #require(result.warnings.first { $0.path.hasSuffix("_config.yml") })
+        #expect(warning.line == 2)
+        #expect(warning.message.contains("feeds name Ann and leave out Bob"))
+        #expect(result.posts.first?.authors.map(\.name) == ["Cy", "Di"])
+    }
 }
