@@ -56,6 +56,7 @@ public enum PostLoader {
         case .folder: files = PostFiles.folder(root: context.root, includeDrafts: options.includeDrafts)
         }
         files.sort { $0.relativePath < $1.relativePath }
+        if context.flavor == .jekyll { context.postLinks = SitePostLinks(files: files, context: context, options: options) }
 
         let outcomes = loadInParallel(files, context: context, options: options)
         var posts: [Post] = []
@@ -89,6 +90,51 @@ public enum PostLoader {
             }
         }
         return outcomes
+    }
+}
+
+/// The URLs of a Jekyll site's posts, each worked out (by loading that post) the first
+/// time another post names it.
+final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
+    private let files: [PostFile]
+    private let context: SiteContext
+    private let options: LoadOptions
+    private let lock = NSLock()
+    /// Relative path to URL (`nil`: the file gives no post).
+    private var urls: [String: String?] = [:]
+
+    /// Links among `files`, loaded with `context` and `options` (without a cache).
+    init(files: [PostFile], context: SiteContext, options: LoadOptions) {
+        self.files = files
+        var context = context
+        context.postLinks = nil
+        self.context = context
+        var options = options
+        options.cache = nil
+        self.options = options
+    }
+
+    func url(ofPostNamed name: String) -> String? {
+        let found = files.first { file in
+            let path = (file.relativePath as NSString).deletingPathExtension
+            return path == name || path.hasSuffix("/" + name)
+        }
+        return found.flatMap(url(of:))
+    }
+
+    func url(ofPostAt path: String) -> String? {
+        files.first { $0.relativePath == path }.flatMap(url(of:))
+    }
+
+    private func url(of file: PostFile) -> String? {
+        if let known = lock.withLock({ urls[file.relativePath] }) { return known }
+        var warnings: [PostError] = []
+        var linksToPosts = false
+        let url = FileIO.read(file.path).flatMap { data in
+            try? PostRules.build(file, data: data, context: context, options: options, warnings: &warnings, linksToPosts: &linksToPosts)?.url
+        }
+        lock.withLock { urls[file.relativePath] = .some(url) }
+        return url
     }
 }
 

@@ -25,8 +25,11 @@ enum PostRules {
             return FileOutcome(result: .success(cached), warnings: [])
         }
         do {
-            var post = try build(file, data: data, context: context, options: options, warnings: &warnings)
-            if let cache = options.cache, let key, var built = post {
+            var linksToPosts = false
+            var post = try build(file, data: data, context: context, options: options, warnings: &warnings, linksToPosts: &linksToPosts)
+            // A post that links to others (`post_url`) is not remembered: their URLs may
+            // change while its file does not.
+            if let cache = options.cache, let key, !linksToPosts, var built = post {
                 // Digested once, for the cache file and the entry digest both.
                 built.content = built.content.digested()
                 post = built
@@ -38,7 +41,10 @@ enum PostRules {
         }
     }
 
-    static func build(_ file: PostFile, data: [UInt8], context: SiteContext, options: LoadOptions, warnings: inout [PostError]) throws(PostError) -> Post? {
+    /// The post in `file`, `nil` when it is left out (a draft, `published: false`);
+    /// `linksToPosts` is set when its text holds other posts' URLs (`post_url`).
+    static func build(_ file: PostFile, data: [UInt8], context: SiteContext, options: LoadOptions, warnings: inout [PostError],
+                      linksToPosts: inout Bool) throws(PostError) -> Post? {
         // Made once: `PostFile.url` builds a URL every time it is asked.
         let fileURL = file.url
         lazy var path = SiteConfiguration.displayPath(fileURL)
@@ -167,7 +173,18 @@ enum PostRules {
         let url = Permalink.absoluteURL(baseURL: context.site.baseURL, path: sitePath)
 
         // Content and summary.
-        if flavor == .jekyll { body = JekyllLiquid.apply(body, baseURL: context.site.baseURL) }
+        if flavor == .jekyll {
+            do {
+                let liquid = try JekyllLiquid.apply(body, baseURL: context.site.baseURL, links: context.postLinks)
+                body = liquid.text
+                linksToPosts = liquid.linksToPosts
+                if let left = liquid.leftAsWritten {
+                    warnings.append(PostError(path: path, line: document.bodyLine + left.line, message: left.message))
+                }
+            } catch {
+                throw PostError(path: path, line: document.bodyLine + error.line, message: error.message)
+            }
+        }
         let allowRawHTML = context.site.feed.allowRawHTML
         // Markdown's links and images are resolved against the post's URL on cmark-gfm's
         // tree, as they are rendered; `absolutizingURLs` below then finds nothing left to

@@ -29,6 +29,9 @@ struct SiteContext: Sendable {
     /// localhost), given only if no override (`--base-url`, a definition's `base_url`)
     /// gives one either.
     var noAddress: PostError?
+    /// The site's posts, for `{% post_url %}` and `{% link %}` (Jekyll); `nil` while
+    /// finding another post's URL, so that a post linking back is not loaded again.
+    var postLinks: (any JekyllLiquid.Links)?
 }
 
 /// Reading `_config.yml`, `hugo.toml`/`config.toml` (or `.yaml`, `.json`) into a `Site`.

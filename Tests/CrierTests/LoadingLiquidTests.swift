@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import Crier
+
+/// Jekyll's Liquid in posts: what Crier runs, what it leaves and says so, and code.
+@Suite("Loading: Jekyll Liquid")
+struct LoadingLiquidTests {
+    func site(posts: [String: String]) throws -> (TemporarySite, LoadResult) {
+        let temp = try TemporarySite()
+        try temp.write("_config.yml", "title: J\nurl: https://j.example\n")
+        for (path, text) in posts { try temp.write(path, text) }
+        return (temp, PostLoader.load(.site(temp.root), options: LoadOptions()))
+    }
+
+    @Test func postURLAndLinkBecomeTheNamedPostsURL() throws {
+        let (temp, result) = try site(posts: [
+            "_posts/2024-03-05-Hello-World.md": "---\ntitle: Hello\n---\n[next]({% post_url 2024-03-07-linker %})\n",
+            "_posts/sub/2024-03-06-deep.md": "---\ntitle: Deep\npermalink: /deep/\n---\nx\n",
+            "_posts/2024-03-07-linker.md": """
+            ---
+            title: Linker
+            ---
+            [prev]({% post_url 2024-03-05-Hello-World %}) [deep]({%post_url /sub/2024-03-06-deep%}) [file]({% link _posts/2024-03-05-Hello-World.md %})
+            """,
+        ])
+        defer { temp.remove() }
+        #expect(result.errors == [])
+        #expect(result.warnings == [])
+        let html = try #require(result.post("_posts/2024-03-07-linker.md")?.contentHTML)
+        #expect(html.contains(#"<a href="https://j.example/2024/03/05/Hello-World.html">prev</a>"#))
+        #expect(html.contains(#"<a href="https://j.example/deep/">deep</a>"#))
+        #expect(html.contains(#"<a href="https://j.example/2024/03/05/Hello-World.html">file</a>"#))
+        #expect(result.post("_posts/2024-03-05-Hello-World.md")?.contentHTML.contains(#"href="https://j.example/2024/03/07/linker.html""#) == true)
+    }
+
+    @Test func aPostURLToNoPostIsAnErrorNamingTheFileAndLine() throws {
+        let (temp, result) = try site(posts: [
+            "_posts/2024-03-07-linker.md": "---\ntitle: Linker\n---\nIntro.\n\n[prev]({% post_url 2024-03-05-missing %})\n",
+        ])
+        defer { temp.remove() }
+        #expect(result.posts.isEmpty)
+        let error = try #require(result.errors.first)
+        #expect(error.path.hasSuffix("_posts/2024-03-07-linker.md"))
+        #expect(error.line == 6)
+        #expect(error.message.contains("no post named 2024-03-05-missing"))
+    }
+
+    @Test func otherLiquidOutsideCodeWarnsOncePerPostAtItsFirstLine() throws {
+        let (temp, result) = try site(posts: [
+            "_posts/2024-03-05-a.md": "---\ntitle: A\n---\nIntro.\n\n{% include note.html %}\n\n{{ page.title }} and {% assign x = 1 %}\n",
+            "_posts/2024-03-06-b.md": "---\ntitle: B\n---\nBy {{ page.author }}.\n",
+        ])
+        defer { temp.remove() }
+        #expect(result.errors == [])
+        #expect(result.warnings.map(\.description).sorted() == [
+            "\(temp.root.standardizedFileURL.path)/_posts/2024-03-05-a.md:6: Liquid `{% include %}` is not run by Crier; it appears as written",
+            "\(temp.root.standardizedFileURL.path)/_posts/2024-03-06-b.md:4: Liquid `{{ page.author }}` is not run by Crier; it appears as written",
+        ])
+        #expect(result.post("_posts/2024-03-05-a.md")?.contentHTML.contains("{% include note.html %}") == true)
+    }
+
+    @Test func liquidInCodeIsLeftAsWrittenWithoutAWarningButRawTagsGo() throws {
+        let body = """
+        ---
+        title: Templates
+        ---
+        Write `{{ page.title }}` or `` {% if x %}`{{ y }}` ``.
+
+        ```liquid
+        {% raw %}{{ site.url }}{% endraw %} {% include a.html %}
+        ```
+
+            {{ indented }} {{ site.url }}
+
+        - item
+
+          {{ site.url }} in a list
+
+        {% highlight html %}
+        <p>{{ content }}</p>
+        {% endhighlight %}
+        {% raw %}
+        {{ kept }} {% include b.html %}
+        {% endraw %}
+        Done at {{ site.url }}.
+        """
+        let (temp, result) = try site(posts: ["_posts/2024-03-05-t.md": body])
+        defer { temp.remove() }
+        #expect(result.errors == [])
+        #expect(result.warnings == [])
+        let html = try #require(result.posts.first?.contentHTML)
+        #expect(html.contains("<code>{{ page.title }}</code>"))
+        #expect(html.contains("<code>{% if x %}`{{ y }}`</code>"))
+        #expect(html.contains("{{ site.url }} {% include a.html %}\n</code></pre>"))
+        #expect(html.contains("<pre><code>{{ indented }} {{ site.url }}\n</code></pre>"))
+        #expect(html.contains("https://j.example</a> in a list</p>"))
+        #expect(html.contains("&lt;p&gt;{{ content }}&lt;/p&gt;"))
+        #expect(html.contains("{{ kept }} {% include b.html %}"))
+        #expect(html.contains(#"Done at <a href="https://j.example">"#))
+    }
+
+    /// Remembers which posts were stored.
+    final class RecordingCache: PostCache, @unchecked Sendable {
+        let lock = NSLock()
+        var stored: [String] = []
+        func post(for key: PostCacheKey) -> Post? { nil }
+        func store(_ post: Post, for key: PostCacheKey) { lock.withLock { stored.append(key.path) } }
+    }
+
+    @Test func aPostThatLinksToAnotherIsNotCachedSinceTheOtherURLMayChange() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "title: J\nurl: https://j.example\n")
+        try temp.write("_posts/2024-03-05-a.md", "---\ntitle: A\n---\nx\n")
+        try temp.write("_posts/2024-03-06-b.md", "---\ntitle: B\n---\n[a]({% post_url 2024-03-05-a %})\n")
+        let cache = RecordingCache()
+        var options = LoadOptions()
+        options.cache = cache
+        let result = PostLoader.load(.site(temp.root), options: options)
+        #expect(result.errors == [])
+        #expect(cache.stored == ["_posts/2024-03-05-a.md"])
+    }
+}
