@@ -64,7 +64,8 @@ struct LoadingLiquidTests {
         ---
         title: Templates
         ---
-        Write `{{ page.title }}` or `` {% if x %}`{{ y }}` ``.
+        Write `{{ page.title }}` or `` {% if x %}`{{ y }}` ``, and `{% highlight c %}`
+        ends with `{% endhighlight %}` at {{ site.url }}.
 
         ```liquid
         {% raw %}{{ site.url }}{% endraw %} {% include a.html %}
@@ -91,6 +92,7 @@ struct LoadingLiquidTests {
         let html = try #require(result.posts.first?.contentHTML)
         #expect(html.contains("<code>{{ page.title }}</code>"))
         #expect(html.contains("<code>{% if x %}`{{ y }}`</code>"))
+        #expect(html.contains(#"<code>{% endhighlight %}</code> at <a href="https://j.example">"#))
         #expect(html.contains("{{ site.url }} {% include a.html %}\n</code></pre>"))
         #expect(html.contains("<pre><code>{{ indented }} {{ site.url }}\n</code></pre>"))
         #expect(html.contains("https://j.example</a> in a list</p>"))

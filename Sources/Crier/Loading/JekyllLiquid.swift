@@ -223,7 +223,8 @@ enum JekyllLiquid {
                     continue
                 }
             }
-            if let open = line.range(of: highlightStart, options: .regularExpression) {
+            // A tag of its own at the start of a line (one in a code span is text).
+            if let open = trimmed.range(of: highlightStart, options: [.regularExpression, .anchored]) {
                 flushParagraph()
                 if let close = line[open.upperBound...].range(of: highlightEnd, options: .regularExpression) {
                     ranges.append(open.upperBound..<close.lowerBound)
