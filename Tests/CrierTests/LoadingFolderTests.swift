@@ -139,4 +139,17 @@ struct LoadingFolderTests {
         #expect(plain.title == "The title line")
         #expect(plain.summaryHTML == "<p>First paragraph.</p>\n")
     }
+
+    @Test func aFolderPostNamedForADayThatDoesNotExistSaysTheDateIsNotReal() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("2024-02-30-x.md", "Text\n")
+        var options = LoadOptions()
+        options.defaultDate = utcDate(2021, 6, 1)
+        let result = PostLoader.load(.folder(temp.root, site), options: options)
+        #expect(result.posts.first?.published == utcDate(2021, 6, 1))
+        let warning = try #require(result.warnings.first)
+        #expect(warning.path.hasSuffix("2024-02-30-x.md"))
+        #expect(warning.message.hasPrefix("no date in the front matter, and 2024-02-30 in the file name is not a real date; using the default date"))
+    }
 }

@@ -119,7 +119,9 @@ enum PostRules {
             let fallback = options.defaultDate ?? modificationDate(fileURL)
             published = fallback
             let how = options.defaultDate == nil ? "the file's modification time (its entry id is its URL)" : "the default date"
-            warnings.append(PostError(path: path, message: "no date in the front matter or the file name; using \(how), \(FeedDates.rfc3339(fallback))"))
+            let why = FileNames.impossibleDatePrefix(baseName).map { "no date in the front matter, and \($0) in the file name is not a real date" }
+                ?? "no date in the front matter or the file name"
+            warnings.append(PostError(path: path, message: "\(why); using \(how), \(FeedDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
         let updated = try date(in: fm, keys: updatedKeys, zone: zone, path: path)
