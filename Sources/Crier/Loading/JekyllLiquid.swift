@@ -21,6 +21,7 @@ enum JekyllLiquid {
 
     /// The text with the Liquid Crier knows done.
     struct Output {
+        /// The body with the Liquid done, Markdown still.
         var text: String
         /// What to tell about the first tag or output left as written outside code, with
         /// its 0-based line in the body.
@@ -31,7 +32,9 @@ enum JekyllLiquid {
 
     /// A `post_url` whose post does not exist, at a 0-based line of the body.
     struct UnknownPost: Error {
+        /// What is wrong, without the file and line.
         var message: String
+        /// 0-based line in the body.
         var line: Int
     }
 
@@ -259,6 +262,8 @@ enum JekyllLiquid {
         return ranges
     }
 
+    /// Whether a line (without its indentation) starts a list item: `- `, `* `, `+ `,
+    /// `1. ` or `1) `.
     static func isListMarker(_ line: Substring) -> Bool {
         if let first = line.first, first == "-" || first == "*" || first == "+" {
             return line.dropFirst().first.map { $0 == " " || $0 == "\t" } ?? true

@@ -114,6 +114,7 @@ final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
         self.options = options
     }
 
+    /// The URL of the first post (by path) named `name`, as `{% post_url %}` finds it.
     func url(ofPostNamed name: String) -> String? {
         let found = files.first { file in
             let path = (file.relativePath as NSString).deletingPathExtension
@@ -122,6 +123,7 @@ final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
         return found.flatMap(url(of:))
     }
 
+    /// The URL of the post at `path`, as `{% link %}` finds it.
     func url(ofPostAt path: String) -> String? {
         files.first { $0.relativePath == path }.flatMap(url(of:))
     }
@@ -294,6 +296,7 @@ enum PostFiles {
         !includeDrafts && folder[folder.count - 1] == "_drafts"
     }
 
+    /// The files of a bare folder that may be posts (`_drafts/` only with `includeDrafts`).
     static func folder(root: URL, includeDrafts: Bool) -> [PostFile] {
         walk(root) { folderSkips($0, includeDrafts: includeDrafts) }.compactMap { path, components in
             let (base, ext) = FileNames.split(components[components.count - 1])
