@@ -263,7 +263,8 @@ struct LoadingErrorTests {
     }
 
     /// Links are followed: one to a post and one to a folder of posts load (under the
-    /// link's own path); a dangling one is passed over; hidden names are skipped.
+    /// link's own path); a dangling one named like a post is an error saying so (a post
+    /// silently missing from the feed is worse); hidden names are skipped.
     @Test func symbolicLinksToPostsAndFoldersAreFollowed() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }
@@ -281,7 +282,8 @@ struct LoadingErrorTests {
         try fm.createSymbolicLink(at: temp.root.appendingPathComponent("posts/2024-01-04-gone.md"),
                                   withDestinationURL: outside.root.appendingPathComponent("missing.md"))
         let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
-        #expect(result.errors == [])
+        #expect(result.errors.map(\.message) == ["cannot read the file: No such file or directory"])
+        #expect(result.errors.first?.path.hasSuffix("posts/2024-01-04-gone.md") == true)
         #expect(Set(result.posts.map(\.sourcePath)) == ["posts/2024-01-01-a.md", "posts/2024-01-02-b.md", "posts/linked/2024-01-03-c.md"])
     }
 }

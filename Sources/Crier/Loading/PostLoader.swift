@@ -185,8 +185,9 @@ enum PostFiles {
     /// Every file under `root`, as paths relative to it, skipping hidden files and folders
     /// and the folders `skip` rejects.
     ///
-    /// Symbolic links are followed (a dangling one is skipped); whatever is not a folder
-    /// is a file here, for the reader to accept or refuse. The listing says which entries
+    /// Symbolic links are followed; whatever is not a folder is a file here, for the reader
+    /// to accept or refuse: a dangling link too, so that one named like a post is an error
+    /// ("cannot read the file: No such file or directory"), not a post silently missing. The listing says which entries
     /// are folders, so only links (and entries on file systems whose listings do not say)
     /// cost a `stat`.
     static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(String, [String])] {
@@ -206,8 +207,7 @@ enum PostFiles {
                     isDirectory = listedAsDirectory
                 } else {
                     var info = stat()
-                    guard stat(stem + name, &info) == 0 else { continue }
-                    isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+                    isDirectory = stat(stem + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 let path = components + [name]
                 if isDirectory {
