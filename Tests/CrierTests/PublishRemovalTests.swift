@@ -38,7 +38,7 @@ import Testing
         #expect(try await site.publish().removed.isEmpty)
     }
 
-    @Test func aRemovedFeedDefinitionTakesItsFilesAlongButNotTheUsersFiles() async throws {
+    @Test func tagFeedsTurnedOffAreRemovedButNotTheUsersFiles() async throws {
         let site = try site()
         #expect(try await site.publish().succeeded)
         try site.write("public/robots.txt", "User-agent: *\n")
@@ -67,15 +67,47 @@ import Testing
         #expect(mended.removed.sorted() == Self.tagFiles.sorted())
     }
 
+    /// A state folder shared with runs into another output folder: the record is that
+    /// folder's, so nothing here is removed, hand-made files at the paths of feeds
+    /// included.
     @Test func anotherOutputFolderWithTheSameStateRemovesNothing() async throws {
         let site = try site()
         #expect(try await site.publish().succeeded)
+        try site.write("other/feed/by_tag/incident.xml", "<hand-made/>\n")
+        try site.write("other/feed/by_tag/general.xml", "<hand-made/>\n")
         try site.define("")
         var options = PublishOptions(output: site.root.appendingPathComponent("other"), stateFolder: site.output.appendingPathComponent(".crier"))
         options.build.now = Date()
         let report = try await site.publish(options)
         #expect(report.succeeded && report.removed.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("other/feed/by_tag/incident.xml").path))
         #expect(Self.tagFiles.allSatisfy { exists(site, $0) })
+    }
+
+    /// Two sources published into one folder (two cron lines, or `crier serve` beside
+    /// cron) never remove each other's files, and a run for fewer formats leaves the
+    /// other formats' files alone.
+    @Test func runsOfOtherSourcesOrFewerFormatsRemoveNothingOfTheOthers() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        try site.write("notes/2024-02-01-n.md", "---\ntitle: N\ntags: [x]\n---\nNote.\n")
+        let notes = try site.write("other-feeds/notes.yml", "title: Notes\nbase_url: https://example.org/notes/\nposts: ../notes\npath: notes/feed.xml\ntags: true\n")
+        let definition = try FeedDefinition.load(notes)
+        let other = try await Publisher.publish([BuildJob(source: definition.source, definition: definition, formats: FeedFormat.allCases)],
+                                                options: site.options())
+        #expect(other.succeeded && other.removed.isEmpty, "\(other.removed)")
+        #expect(Self.tagFiles.allSatisfy { exists(site, $0) } && exists(site, "feed.xml"))
+        // The blog again, Atom only, after its `incident` post is gone: only the Atom file
+        // of that tag goes; the notes' files stay.
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("posts/leak.md"))
+        let atomOnly = try await Publisher.publish(try site.jobs().map { BuildJob(source: $0.source, definition: $0.definition, formats: [.atom]) },
+                                                   options: site.options())
+        #expect(atomOnly.succeeded)
+        #expect(atomOnly.removed == ["feed/by_tag/incident.xml"], "\(atomOnly.removed)")
+        #expect(exists(site, "feed/by_tag/incident.rss") && exists(site, "feed.json") && exists(site, "notes/feed.xml"))
+        // The next run for every format removes the rest.
+        #expect(try await site.publish().removed.sorted() == ["feed/by_tag/incident.json", "feed/by_tag/incident.rss"])
+        #expect(exists(site, "notes/feed.xml") && exists(site, "notes/feed/by_tag/x.xml"))
     }
 }
 

@@ -109,6 +109,8 @@ public enum BuildPipeline {
         var archivePaths: Set<String> = []
         /// Subscription documents with hubs, by path.
         var topics: [String: Topic] = [:]
+        /// The paths of the files each job rendered (or tried to), in the order of the jobs.
+        var pathsByJob: [[String]] = []
         /// The same posts are due, so the same files come out, from `validFrom`
         /// (inclusive) to `validUntil` (exclusive), seconds since the reference date: the
         /// nearest `published` and `expires` dates on either side of `options.now`.
@@ -144,6 +146,7 @@ public enum BuildPipeline {
             if let definition = job.definition {
                 loadOptions.siteOverrides = { definition.applyingOverrides(to: $0) }
             }
+            plan.pathsByJob.append([])
             let result = PostLoader.load(job.source, options: loadOptions)
             plan.outcome.postErrors += result.errors
             plan.outcome.warnings += result.warnings
@@ -190,6 +193,10 @@ public enum BuildPipeline {
             let rendered = FeedRenderer.render(pages, formats: pageFormats, reuse: reuse)
                 + FeedRenderer.render(feeds, formats: job.formats, reuse: reuse)
             for result in rendered {
+                switch result {
+                case .success(let file): plan.pathsByJob[index].append(file.path)
+                case .failure(let failure): plan.pathsByJob[index].append(failure.path)
+                }
                 switch result {
                 case .success(let file): plan.outcome.files.append(file)
                 case .failure(let failure): plan.outcome.feedFailures.append(failure)

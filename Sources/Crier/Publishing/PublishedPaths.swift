@@ -3,34 +3,59 @@ import Foundation
 import Glibc
 #endif
 
-/// The files publishing has put in an output folder, kept in `<state>/published-files`,
-/// so that a later run can remove the ones it no longer produces: the feed of a tag no
-/// post has any more, or a feed whose definition was deleted. Without this, a post
-/// withdrawn with `published: false` would stay online in such a feed for ever.
+/// The files publishing has put in an output folder, by the job that made them, kept in
+/// `<state>/published-files`, so that a later run of the same job can remove the ones it
+/// no longer produces: the feed of a tag no post has any more, say after a post was
+/// withdrawn with `published: false`, which would otherwise stay online for ever.
 ///
-/// The record names its output folder; a state folder shared by runs into another output
-/// folder reads as empty, so no run removes files of another folder.
+/// A job is known by its feed definition file, or by its site or posts folder
+/// (`PublishedPaths.key(of:)`), so runs of other sources into the same output folder
+/// (two cron lines, `crier serve` beside a cron job) never remove each other's files. The
+/// record names its output folder: a state folder shared with runs into another folder
+/// reads as empty, so no run removes files it did not publish there.
 struct PublishedPaths: Codable, Equatable {
     /// The output folder the paths are in (absolute, standardised).
     var output: String
-    /// Paths relative to `output`, sorted.
-    var paths: [String]
+    /// Paths relative to `output`, sorted, by job key.
+    var jobs: [String: [String]]
 
-    /// The record in `file` for `output`, or `nil` when there is none (or it is unreadable,
-    /// or it is another folder's).
-    static func read(_ file: URL, output: URL) -> Set<String>? {
-        guard let data = try? Data(contentsOf: file),
-              let record = try? JSONDecoder().decode(PublishedPaths.self, from: data),
-              record.output == output.standardizedFileURL.path else { return nil }
-        return Set(record.paths)
+    /// What identifies `job` from run to run, whatever its settings: its definition file,
+    /// or its source folder.
+    static func key(of job: BuildJob) -> String {
+        if let definition = job.definition {
+            // `crier build --site DIR --title ...` lays a definition over the site: the
+            // site is the job.
+            if case .site(let folder) = job.source, definition.file.standardizedFileURL == folder.standardizedFileURL {
+                return "site:" + folder.standardizedFileURL.path
+            }
+            return "definition:" + definition.file.standardizedFileURL.path
+        }
+        switch job.source {
+        case .site(let folder): return "site:" + folder.standardizedFileURL.path
+        case .folder(let folder, _): return "posts:" + folder.standardizedFileURL.path
+        }
     }
 
-    /// Saves `paths` as the files published in `output`.
-    static func write(_ paths: Set<String>, output: URL, to file: URL) throws {
+    /// The record in `file` for `output`; empty when there is none, it is unreadable, or
+    /// it is another folder's.
+    static func read(_ file: URL, output: URL) -> [String: Set<String>] {
+        guard let data = try? Data(contentsOf: file),
+              let record = try? JSONDecoder().decode(PublishedPaths.self, from: data),
+              record.output == output.standardizedFileURL.path else { return [:] }
+        return record.jobs.mapValues(Set.init)
+    }
+
+    /// Saves `jobs` as the files published in `output`.
+    static func write(_ jobs: [String: Set<String>], output: URL, to file: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let record = PublishedPaths(output: output.standardizedFileURL.path, paths: paths.sorted())
+        let record = PublishedPaths(output: output.standardizedFileURL.path, jobs: jobs.mapValues { $0.sorted() })
         try AtomicFile.write(Array(try encoder.encode(record)), to: file, sync: false)
+    }
+
+    /// The format of the published file at `path`, by its extension.
+    static func format(of path: String) -> FeedFormat? {
+        FeedFormat.allCases.first { path.hasSuffix("." + $0.fileExtension) }
     }
 
     /// Removes the file at `path` (relative to `output`), which an earlier run published:

@@ -168,9 +168,7 @@ public enum Publisher {
         } else {
             report.withheld = plan.outcome.files.count
         }
-        removeFilesNoLongerProduced(rendered: rendered, unchanged: unchanged.map(\.path),
-                                    previous: PublishedPaths.read(options.publishedFilesFile, output: options.output) ?? Set(published.records.keys),
-                                    options: options, report: &report)
+        removeFilesNoLongerProduced(jobs, plan: plan, options: options, report: &report)
         // The notifications are pending before the manifest says this run is done: a run
         // killed before sending them leaves them to the next.
         let pings = pendingPings(plan, options: options, report: &report)
@@ -288,38 +286,51 @@ public enum Publisher {
         return unchanged
     }
 
-    /// Removes the files earlier runs published (`previous`) that this run did not render,
-    /// when everything succeeded: a post that failed to load must not take its tag feeds
-    /// with it. Then saves the files now published.
-    private static func removeFilesNoLongerProduced(rendered: [String], unchanged: [String], previous: Set<String>,
-                                                    options: PublishOptions, report: inout PublishReport) {
-        var published = previous.union(unchanged).union(report.written.map(\.path))
-        if report.succeeded {
-            var folders: Set<String> = []
-            for path in previous.subtracting(rendered).sorted() {
-                do {
-                    if try PublishedPaths.remove(path, in: options.output) {
-                        report.removed.append(path)
-                        folders.insert(options.output.appendingPathComponent(path).deletingLastPathComponent().path)
+    /// Removes the files an earlier run of each job published that this run of it no longer
+    /// produced, when everything succeeded (a post that failed to load must not take its
+    /// tag feeds with it), then saves what each job has published (`PublishedPaths`). Only
+    /// files in a format this run writes for the job are removed: `--format atom` leaves
+    /// the RSS and JSON files alone. Jobs not in this run, and files of other jobs, are not
+    /// touched.
+    private static func removeFilesNoLongerProduced(_ jobs: [BuildJob], plan: BuildPipeline.Plan, options: PublishOptions,
+                                                    report: inout PublishReport) {
+        let previous = PublishedPaths.read(options.publishedFilesFile, output: options.output)
+        var record = previous
+        let produced = Set(plan.pathsByJob.joined())
+        var folders: Set<String> = []
+        for (index, job) in jobs.enumerated() where index < plan.pathsByJob.count {
+            let key = PublishedPaths.key(of: job)
+            let current = Set(plan.pathsByJob[index])
+            var paths = (record[key] ?? []).union(current)
+            if report.succeeded {
+                let formats = Set(job.formats)
+                let stale = (previous[key] ?? []).subtracting(produced).filter { PublishedPaths.format(of: $0).map(formats.contains) ?? false }
+                for path in stale.sorted() {
+                    do {
+                        if try PublishedPaths.remove(path, in: options.output) {
+                            report.removed.append(path)
+                            folders.insert(options.output.appendingPathComponent(path).deletingLastPathComponent().path)
+                        }
+                        paths.remove(path)
+                    } catch {
+                        report.writeErrors.append("\(error)")
                     }
-                    published.remove(path)
-                } catch {
-                    report.writeErrors.append("\(error)")
                 }
             }
-            if options.sync {
-                for folder in folders.sorted() {
-                    let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                    if fd >= 0 {
-                        fsync(fd)
-                        close(fd)
-                    }
+            record[key] = paths
+        }
+        if options.sync {
+            for folder in folders.sorted() {
+                let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if fd >= 0 {
+                    fsync(fd)
+                    close(fd)
                 }
             }
         }
-        guard published != previous || !FileManager.default.fileExists(atPath: options.publishedFilesFile.path) else { return }
+        guard record != previous || !FileManager.default.fileExists(atPath: options.publishedFilesFile.path) else { return }
         do {
-            try PublishedPaths.write(published, output: options.output, to: options.publishedFilesFile)
+            try PublishedPaths.write(record, output: options.output, to: options.publishedFilesFile)
         } catch {
             report.stateWarnings.append("cannot save the list of published files: \(error)")
         }
