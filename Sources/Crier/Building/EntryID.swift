@@ -2,24 +2,26 @@ import Foundation
 
 /// Stable entry ids.
 ///
-/// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the day the post is
-/// dated in the site's time zone (the date of its file name or front matter, as written),
-/// and the post's source path without its extension:
+/// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the UTC day of the
+/// post's date, and the post's source path without its extension:
 /// `tag:example.org,2024-03-05:_posts/2024-03-05-hello`. Renaming the title, editing the
-/// text, setting the site's `timezone` or moving the site to another theme leaves it
-/// unchanged; a post can pin its own id, an absolute URI, with `guid:` or `id:` in its
-/// front matter. A post with no date of its own (dated by its file's modification time,
-/// which every edit changes) has its URL as its id.
+/// text or moving the site to another theme leaves it unchanged; a post can pin its own
+/// id, an absolute URI, with `guid:` or `id:` in its front matter. A post with no date of
+/// its own (dated by its file's modification time, which every edit changes) has its URL
+/// as its id.
+///
+/// The day is UTC's, as it has always been, so that no id changes when Crier is updated:
+/// in a zone east of UTC a date-only post's id carries the day before its file name's, and
+/// changing the site's `timezone` changes the ids of posts dated without a time.
 public enum EntryID {
     /// The id of `post` on `site`: the post's own `guid:`, or else `id:`, when it is an
     /// absolute URI (`Post.explicitID`), else the `tag:` URI described above.
     public static func make(for post: Post, site: Site) -> String {
-        make(for: post, authority: authority(site.baseURL), zone: site.timeZone)
+        make(for: post, authority: authority(site.baseURL))
     }
 
-    /// `make(for:site:)` with the site's `authority` worked out once for all its posts, and
-    /// its time zone.
-    static func make(for post: Post, authority: String, zone: TimeZone) -> String {
+    /// `make(for:site:)` with the site's `authority` worked out once for all its posts.
+    static func make(for post: Post, authority: String) -> String {
         if let explicit = post.explicitID, !explicit.isEmpty { return explicit }
         if post.isUndated { return post.url }
         let path = post.sourcePath
@@ -31,8 +33,7 @@ public enum EntryID {
         } else if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
             stem = path[..<dot]
         }
-        let offset = zone.secondsFromGMT(for: post.published)
-        let day = FeedDates.day(offset == 0 ? post.published : post.published.addingTimeInterval(Double(offset)))
+        let day = FeedDates.day(post.published)
         let encoded = encode(String(stem))
         var id = "tag:"
         id.reserveCapacity(6 + authority.utf8.count + day.utf8.count + encoded.utf8.count)

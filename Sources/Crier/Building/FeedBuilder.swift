@@ -126,7 +126,7 @@ public struct FeedBuilder: Sendable {
             categories.append(Category(term: tag))
         }
         var entry = Entry(
-            id: EntryID.make(for: post, authority: authority, zone: site.timeZone),
+            id: EntryID.make(for: post, authority: authority),
             title: post.title,
             url: post.url,
             published: post.published,
