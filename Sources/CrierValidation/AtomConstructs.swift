@@ -28,12 +28,7 @@ struct AtomConstructs {
         case "id":
             checkAttributes(e, allowed: [])
             checkNoChildren(e)
-            let value = e.text
-            if value.trimmingWhitespace() != value[...] {
-                sink.error("UnexpectedWhitespace", at: e, "<\(e.qualifiedName)> has white space around its value.", spec: "RFC 4287 §4.2.6")
-            } else {
-                common.checkURI(value, at: e, absolute: true, what: "<\(e.qualifiedName)>", spec: "RFC 4287 §4.2.6")
-            }
+            checkURIText(e, absolute: true, spec: "RFC 4287 §4.2.6")
         case "updated", "published":
             checkAttributes(e, allowed: [])
             checkNoChildren(e)
@@ -41,12 +36,7 @@ struct AtomConstructs {
         case "icon", "logo":
             checkAttributes(e, allowed: [])
             checkNoChildren(e)
-            let value = e.text
-            if value.trimmingWhitespace() != value[...] {
-                sink.error("UnexpectedWhitespace", at: e, "<\(e.qualifiedName)> has white space around its value.", spec: "RFC 4287 §4.2.5")
-            } else {
-                common.checkURI(value, at: e, absolute: false, what: "<\(e.qualifiedName)>", spec: "RFC 4287 §4.2.5")
-            }
+            checkURIText(e, absolute: false, spec: "RFC 4287 §4.2.5")
         case "author", "contributor":
             checkAttributes(e, allowed: [])
             validatePerson(e)
@@ -68,6 +58,17 @@ struct AtomConstructs {
             validateLink(e)
         default:
             break
+        }
+    }
+
+    /// An element whose text is a URI (`id`, `icon`, `logo`): no white space around it,
+    /// then the URI rules.
+    private func checkURIText(_ e: XMLElement, absolute: Bool, spec: String) {
+        let value = e.text
+        if value.trimmingWhitespace() != value[...] {
+            sink.error("UnexpectedWhitespace", at: e, "<\(e.qualifiedName)> has white space around its value.", spec: spec)
+        } else {
+            common.checkURI(value, at: e, absolute: absolute, what: "<\(e.qualifiedName)>", spec: spec)
         }
     }
 
