@@ -59,46 +59,98 @@ struct LoadingLiquidTests {
         #expect(result.post("_posts/2024-03-05-a.md")?.contentHTML.contains("{% include note.html %}") == true)
     }
 
-    @Test func liquidInCodeIsLeftAsWrittenWithoutAWarningButRawTagsGo() throws {
+    @Test func liquidInCodeIsRunAsJekyllRunsItButNotInRaw() throws {
         let body = """
         ---
         title: Templates
         ---
-        Write `{{ page.title }}` or `` {% if x %}`{{ y }}` ``, and `{% highlight c %}`
-        ends with `{% endhighlight %}` at {{ site.url }}.
+        Run `curl {{ site.url }}/install.sh`, see `{% post_url 2024-03-04-other %}`.
 
-        ```liquid
-        {% raw %}{{ site.url }}{% endraw %} {% include a.html %}
+        ```sh
+        curl {{ site.url }}/install.sh
+        {% raw %}{{ site.url }}{% endraw %} {% comment %}gone{% endcomment %}
         ```
 
-            {{ indented }} {{ site.url }}
+            {{ "/feed.xml" | absolute_url }}
 
         - item
 
           {{ site.url }} in a list
 
         {% highlight html %}
-        <p>{{ content }}</p>
+        <p>{{ site.url }}</p>
         {% endhighlight %}
         {% raw %}
         {{ kept }} {% include b.html %}
         {% endraw %}
         Done at {{ site.url }}.
         """
-        let (temp, result) = try site(posts: ["_posts/2024-03-05-t.md": body])
+        let (temp, result) = try site(posts: [
+            "_posts/2024-03-05-t.md": body,
+            "_posts/2024-03-04-other.md": "---\ntitle: Other\n---\nx\n",
+        ])
         defer { temp.remove() }
         #expect(result.errors == [])
         #expect(result.warnings == [])
-        let html = try #require(result.posts.first?.contentHTML)
-        #expect(html.contains("<code>{{ page.title }}</code>"))
-        #expect(html.contains("<code>{% if x %}`{{ y }}`</code>"))
-        #expect(html.contains(#"<code>{% endhighlight %}</code> at <a href="https://j.example">"#))
-        #expect(html.contains("{{ site.url }} {% include a.html %}\n</code></pre>"))
-        #expect(html.contains("<pre><code>{{ indented }} {{ site.url }}\n</code></pre>"))
+        let html = try #require(result.post("_posts/2024-03-05-t.md")?.contentHTML)
+        #expect(html.contains("<code>curl https://j.example/install.sh</code>"))
+        #expect(html.contains("<code>https://j.example/2024/03/04/other.html</code>"))
+        #expect(html.contains("curl https://j.example/install.sh\n{{ site.url }} \n</code></pre>"))
+        #expect(html.contains("<pre><code>https://j.example/feed.xml\n</code></pre>"))
         #expect(html.contains("https://j.example</a> in a list</p>"))
-        #expect(html.contains("&lt;p&gt;{{ content }}&lt;/p&gt;"))
+        #expect(html.contains("&lt;p&gt;https://j.example&lt;/p&gt;"))
         #expect(html.contains("{{ kept }} {% include b.html %}"))
         #expect(html.contains(#"Done at <a href="https://j.example">"#))
+    }
+
+    @Test func otherLiquidInCodeIsLeftAsWrittenAndWarnsSinceJekyllWouldRunIt() throws {
+        let body = """
+        ---
+        title: Templates
+        ---
+        Intro.
+
+        Write `{{ page.title }}` or `{% highlight c %}` at {{ site.url }}.
+
+        ```liquid
+        {% include a.html %}
+        ```
+        """
+        let (temp, result) = try site(posts: ["_posts/2024-03-05-t.md": body])
+        defer { temp.remove() }
+        #expect(result.errors == [])
+        #expect(result.warnings.map(\.description) == [
+            "\(temp.root.standardizedFileURL.path)/_posts/2024-03-05-t.md:6: Liquid `{{ page.title }}` is not run by Crier; it appears as written",
+        ])
+        let html = try #require(result.posts.first?.contentHTML)
+        #expect(html.contains(#"<code>{{ page.title }}</code> or <code>{% highlight c %}</code> at <a href="https://j.example">"#))
+        #expect(html.contains("{% include a.html %}\n</code></pre>"))
+    }
+
+    @Test func aLoneOpeningIsLeftAsWrittenAndTakesInNothingAfterIt() throws {
+        let body = """
+        ---
+        title: Braces
+        ---
+        Type `{{` to open one, as at {{ site.url }}.
+
+        A `}}` alone, `{%` too, and {{ "/a" | relative_url }}.
+
+        {% comment %} not closed, then {{ site.url }}/end
+
+        Last {{ site.url
+        """
+        let (temp, result) = try site(posts: ["_posts/2024-03-05-b.md": body])
+        defer { temp.remove() }
+        #expect(result.errors == [])
+        #expect(result.warnings.map(\.description) == [
+            "\(temp.root.standardizedFileURL.path)/_posts/2024-03-05-b.md:4: Liquid `{{` has no `}}` to close it; it appears as written",
+        ])
+        let html = try #require(result.posts.first?.contentHTML)
+        #expect(html.contains(#"<code>{{</code> to open one, as at <a href="https://j.example">https://j.example</a>."#))
+        #expect(html.contains("<code>}}</code> alone, <code>{%</code> too, and /a.</p>"))
+        #expect(html.contains(#"{% comment %} not closed, then <a href="https://j.example/end">"#))
+        #expect(html.contains("Last {{ site.url</p>"))
     }
 
     /// Remembers which posts were stored.
@@ -115,6 +167,7 @@ struct LoadingLiquidTests {
         try temp.write("_config.yml", "title: J\nurl: https://j.example\n")
         try temp.write("_posts/2024-03-05-a.md", "---\ntitle: A\n---\nx\n")
         try temp.write("_posts/2024-03-06-b.md", "---\ntitle: B\n---\n[a]({% post_url 2024-03-05-a %})\n")
+        try temp.write("_posts/2024-03-07-c.md", "---\ntitle: C\n---\nIn code: `{% post_url 2024-03-05-a %}`\n")
         let cache = RecordingCache()
         var options = LoadOptions()
         options.cache = cache

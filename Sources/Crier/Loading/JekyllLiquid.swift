@@ -6,9 +6,19 @@ import Foundation
 /// `{% highlight lang %}…{% endhighlight %}` (as a fenced code block),
 /// `{% raw %}…{% endraw %}` and `{% comment %}…{% endcomment %}`.
 ///
-/// Markdown code (fenced and indented blocks, code spans, `highlight` blocks) is left as
-/// written but for `raw` tags, which Jekyll removes everywhere. Any other tag or output
-/// outside code is left as written, and the first one is reported so the post can warn.
+/// Jekyll renders Liquid before Markdown, so all of this is done everywhere in the post,
+/// code blocks and code spans included; only `{% raw %}…{% endraw %}` keeps Liquid as
+/// written (its tags are removed), which is how authors show Liquid in code.
+///
+/// Any other tag or output is left as written, and the first one is reported so the post
+/// can warn; one in code counts too, since Jekyll would run it there, so the feed shows
+/// something other than the site whether or not Crier stays silent, and a warning points
+/// the author to `{% raw %}`, which makes both agree.
+///
+/// A tag or output ends at the first `%}` or `}}` after it, unless a blank line or
+/// another `{{` or `{%` comes first: then it is not closed (a lone `{{` in a code span,
+/// say) and its opening braces are left as written, with a warning, so it never takes in
+/// the text or the Liquid after it. A `raw` or `comment` with no end tag is the same.
 enum JekyllLiquid {
     /// Finds the URLs of other posts for `post_url` and `link`.
     protocol Links: Sendable {
@@ -23,8 +33,8 @@ enum JekyllLiquid {
     struct Output {
         /// The body with the Liquid done, Markdown still.
         var text: String
-        /// What to tell about the first tag or output left as written outside code, with
-        /// its 0-based line in the body.
+        /// What to tell about the first tag or output left as written (in code or not),
+        /// with its 0-based line in the body.
         var leftAsWritten: (message: String, line: Int)?
         /// `post_url` or `link` named another post (so the text depends on that post's URL).
         var linksToPosts = false
@@ -50,32 +60,27 @@ enum JekyllLiquid {
             url = String(base[..<slash])
             baseurl = String(base[slash...])
         }
-        let code = codeRanges(in: body)
-        var nextCode = 0
-        func isCode(_ index: String.Index) -> Bool {
-            while nextCode < code.count && code[nextCode].upperBound <= index { nextCode += 1 }
-            return nextCode < code.count && code[nextCode].lowerBound <= index
-        }
         func line(of index: String.Index) -> Int { body[..<index].reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }
 
         var result = Output(text: "")
         var out = ""
         out.reserveCapacity(body.utf8.count)
         var rest = Substring(body)
+        var inHighlight = false
         func note(_ tag: String, at index: String.Index, message: String? = nil) {
             if result.leftAsWritten == nil {
                 result.leftAsWritten = (message ?? "Liquid \(tag) is not run by Crier; it appears as written", line(of: index))
             }
         }
-        /// Skips to after the `{% end %}` tag, returning what is before it.
-        func until(_ end: String) -> Substring {
-            if let range = rest.range(of: #"\{%-?\s*"# + end + #"\s*-?%\}"#, options: .regularExpression) {
-                defer { rest = rest[range.upperBound...] }
-                return rest[..<range.lowerBound]
-            }
-            defer { rest = rest[rest.endIndex...] }
-            return rest
+        /// Skips to after the `{% end %}` tag, returning what is before it; `nil`, with
+        /// nothing skipped, when there is no such tag.
+        func until(_ end: String) -> Substring? {
+            guard let range = rest.range(of: #"\{%-?\s*"# + end + #"\s*-?%\}"#, options: .regularExpression) else { return nil }
+            defer { rest = rest[range.upperBound...] }
+            return rest[..<range.lowerBound]
         }
+        /// Whether `text` (the rest of a line on one side of a tag) is only blanks.
+        func onlyBlanks(_ text: Substring) -> Bool { text.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }
         while let open = TextSearch.firstRange(of: "{", in: rest) {
             out += rest[..<open.lowerBound]
             let afterBrace = rest[open.upperBound...]
@@ -84,28 +89,18 @@ enum JekyllLiquid {
                 rest = afterBrace
                 continue
             }
+            let opener = kind == "{" ? "{{" : "{%"
             let closer = kind == "{" ? "}}" : "%}"
             let inner = afterBrace.dropFirst()
-            guard let close = TextSearch.firstRange(of: closer, in: inner) else {
-                if !isCode(open.lowerBound) { note(kind == "{" ? "`{{`" : "`{%`", at: open.lowerBound) }
-                out += rest[open.lowerBound...]
-                rest = rest[rest.endIndex...]
-                break
+            guard let close = TextSearch.firstRange(of: closer, in: inner), isClosed(inner[..<close.lowerBound]) else {
+                note("", at: open.lowerBound, message: "Liquid `\(opener)` has no `\(closer)` to close it; it appears as written")
+                out += opener
+                rest = inner
+                continue
             }
             let whole = rest[open.lowerBound..<close.upperBound]
             let expression = inner[..<close.lowerBound].trimmingCharacters(in: CharacterSet(charactersIn: "- \t\n"))
             rest = rest[close.upperBound...]
-            let words = kind == "%" ? expression.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) : []
-            // Jekyll removes `raw` everywhere (Liquid runs before Markdown); in code
-            // nothing else is done.
-            if words.first == "raw" {
-                out += until("endraw")
-                continue
-            }
-            if isCode(open.lowerBound) {
-                out += whole
-                continue
-            }
             if kind == "{" {
                 if let value = output(of: expression, url: url, baseurl: baseurl) {
                     out += value
@@ -115,16 +110,29 @@ enum JekyllLiquid {
                 }
                 continue
             }
+            let words = expression.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
             let argument = words.dropFirst().joined(separator: " ")
+            let lineBefore = out[(out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex)...]
+            let lineAfter = rest.prefix(while: { $0 != "\n" })
             switch words.first {
-            case "comment":
-                _ = until("endcomment")
-            case "highlight":
-                if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
+            case "raw", "comment":
+                if let inside = until("end" + words[0]) {
+                    if words[0] == "raw" { out += inside }
+                } else {
+                    out += whole
+                    note("", at: open.lowerBound, message: "Liquid `{% \(words[0]) %}` has no `{% end\(words[0]) %}`; it appears as written")
+                }
+            // A highlight block as posts write it, the tag on a line of its own or starting
+            // one, becomes a fenced block; one inside a line (in a code span, say) would
+            // start a block in Jekyll too, but Crier cannot make it one there.
+            case "highlight" where !inHighlight && (onlyBlanks(lineBefore) || onlyBlanks(lineAfter)):
+                if !onlyBlanks(lineBefore) { out += "\n" }
                 out += "```" + (words.count > 1 ? String(words[1]) : "")
-            case "endhighlight":
-                if !out.hasSuffix("\n") { out += "\n" }
+                inHighlight = true
+            case "endhighlight" where inHighlight:
+                if !onlyBlanks(lineBefore) { out += "\n" }
                 out += "```"
+                inHighlight = false
             case "post_url" where links != nil && !argument.isEmpty:
                 let name = String(argument.drop(while: { $0 == "/" }))
                 guard let target = links?.url(ofPostNamed: name) else {
@@ -152,6 +160,23 @@ enum JekyllLiquid {
         return result
     }
 
+    /// Whether `inside`, the text between an opening `{{` or `{%` and the first closing
+    /// `}}` or `%}` after it, belongs to that tag or output: it holds no other opening
+    /// (Liquid has none inside one) and no blank line (the tag would run across paragraphs).
+    static func isClosed(_ inside: Substring) -> Bool {
+        if TextSearch.contains("{{", in: inside) || TextSearch.contains("{%", in: inside) { return false }
+        var lineIsBlank = false
+        for ch in inside {
+            if ch == "\n" {
+                if lineIsBlank { return false }
+                lineIsBlank = true
+            } else if ch != " " && ch != "\t" && ch != "\r" {
+                lineIsBlank = false
+            }
+        }
+        return true
+    }
+
     /// The value of a `{{ … }}` expression Crier knows, `nil` for others.
     static func output(of expression: String, url: String, baseurl: String) -> String? {
         switch expression {
@@ -169,132 +194,5 @@ enum JekyllLiquid {
         case "absolute_url": return url + baseurl + rooted
         default: return nil
         }
-    }
-
-    /// The parts of a Markdown `body` that are code, in order: fenced and indented code
-    /// blocks (a line indented inside a list item is taken for list text, not code, unless
-    /// indented twice over), `{% highlight %}` blocks, and code spans. Found line by line
-    /// as CommonMark reads them, near enough for Liquid: a `{{` in code stays as written.
-    static func codeRanges(in body: String) -> [Range<String.Index>] {
-        var ranges: [Range<String.Index>] = []
-        var fence: (mark: Character, count: Int)?
-        var inHighlight = false
-        var previousBlank = true
-        var inIndentedCode = false
-        var inList = false
-        var paragraph: Range<String.Index>?
-        func flushParagraph() {
-            guard let range = paragraph else { return }
-            paragraph = nil
-            ranges += codeSpans(in: body[range])
-        }
-        let highlightEnd = #"\{%-?\s*endhighlight\s*-?%\}"#
-        let highlightStart = #"\{%-?\s*highlight(\s[^%]*)?-?%\}"#
-        var start = body.startIndex
-        while start < body.endIndex {
-            let end = body[start...].firstIndex(of: "\n") ?? body.endIndex
-            let next = end < body.endIndex ? body.index(after: end) : end
-            let line = body[start..<end]
-            defer { start = next }
-            let blank = line.allSatisfy(\.isWhitespace)
-            var indent = 0
-            for ch in line {
-                if ch == " " { indent += 1 } else if ch == "\t" { indent += 4 - indent % 4 } else { break }
-            }
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            if inHighlight {
-                if let close = line.range(of: highlightEnd, options: .regularExpression) {
-                    ranges.append(start..<close.lowerBound)
-                    inHighlight = false
-                } else {
-                    ranges.append(start..<next)
-                }
-                continue
-            }
-            if let open = fence {
-                ranges.append(start..<next)
-                let run = trimmed.prefix(while: { $0 == open.mark })
-                if run.count >= open.count && trimmed.dropFirst(run.count).allSatisfy(\.isWhitespace) { fence = nil }
-                continue
-            }
-            if let mark = trimmed.first, mark == "`" || mark == "~" {
-                let run = trimmed.prefix(while: { $0 == mark })
-                if run.count >= 3 && !(mark == "`" && trimmed.dropFirst(run.count).contains("`")) {
-                    flushParagraph()
-                    fence = (mark, run.count)
-                    ranges.append(start..<next)
-                    continue
-                }
-            }
-            // A tag of its own at the start of a line (one in a code span is text).
-            if let open = trimmed.range(of: highlightStart, options: [.regularExpression, .anchored]) {
-                flushParagraph()
-                if let close = line[open.upperBound...].range(of: highlightEnd, options: .regularExpression) {
-                    ranges.append(open.upperBound..<close.lowerBound)
-                } else {
-                    ranges.append(open.upperBound..<next)
-                    inHighlight = true
-                }
-                continue
-            }
-            if blank {
-                flushParagraph()
-                previousBlank = true
-                continue
-            }
-            if indent >= (inList ? 8 : 4) && (previousBlank || inIndentedCode) && paragraph == nil {
-                inIndentedCode = true
-                ranges.append(start..<next)
-                previousBlank = false
-                continue
-            }
-            inIndentedCode = false
-            if indent < 4 && isListMarker(trimmed) {
-                flushParagraph()
-                inList = true
-            } else if indent == 0 && previousBlank {
-                inList = false
-            }
-            previousBlank = false
-            paragraph = (paragraph?.lowerBound ?? start)..<next
-        }
-        flushParagraph()
-        return ranges
-    }
-
-    /// Whether a line (without its indentation) starts a list item: `- `, `* `, `+ `,
-    /// `1. ` or `1) `.
-    static func isListMarker(_ line: Substring) -> Bool {
-        if let first = line.first, first == "-" || first == "*" || first == "+" {
-            return line.dropFirst().first.map { $0 == " " || $0 == "\t" } ?? true
-        }
-        let digits = line.prefix(while: \.isASCII).prefix(while: \.isNumber)
-        guard !digits.isEmpty, digits.count <= 9 else { return false }
-        let after = line.dropFirst(digits.count)
-        guard let mark = after.first, mark == "." || mark == ")" else { return false }
-        return after.dropFirst().first.map { $0 == " " || $0 == "\t" } ?? true
-    }
-
-    /// Code spans in one paragraph: a run of backticks up to the next run of as many.
-    static func codeSpans(in text: Substring) -> [Range<String.Index>] {
-        var ranges: [Range<String.Index>] = []
-        var index = text.startIndex
-        while let tick = text[index...].firstIndex(of: "`") {
-            let run = text[tick...].prefix(while: { $0 == "`" })
-            var search = run.endIndex
-            var closed = false
-            while let other = text[search...].firstIndex(of: "`") {
-                let closing = text[other...].prefix(while: { $0 == "`" })
-                if closing.count == run.count {
-                    ranges.append(tick..<closing.endIndex)
-                    index = closing.endIndex
-                    closed = true
-                    break
-                }
-                search = closing.endIndex
-            }
-            if !closed { index = run.endIndex }
-        }
-        return ranges
     }
 }
