@@ -117,38 +117,74 @@ import Testing
         #expect(!FeedBuilder(site: site, now: now).feeds(from: posts).contains { $0.path.contains("swift") })
     }
 
-    @Test func collidingTagsGetPathsThatDependOnEachTagAloneAsOthersComeAndGo() throws {
-        var site = SamplePosts.site
-        site.feed.allTags = true
-        func paths(_ tags: [String]) -> [String: String] {
-            let feeds = FeedBuilder(site: site, now: now).feeds(from: tagged(tags.map { [$0] }))
-            return Dictionary(uniqueKeysWithValues: feeds.dropFirst().map { ($0.feed.title, $0.path) })
-        }
-        let all = paths(["C#", "C++", "C♯", "C"])
-        #expect(Set(all.values).count == 4)
-        #expect(all["Field Notes: C"] == "feed/by_tag/c.xml", "a plain tag keeps its plain slug")
-        for subset in [["C#"], ["C++"], ["C++", "C#"], ["C#", "C++", "C♯"], ["C♯", "C"], ["C++", "C"]] {
-            for (title, path) in paths(subset) {
-                #expect(all[title] == path, "\(title) in \(subset)")
-            }
-        }
-        // The same in a configured list, and for categories, which sit one folder up.
-        site.feed.allTags = false
-        site.feed.tags = ["C++"]
-        site.feed.categories = ["C#"]
-        let configured = FeedBuilder(site: site, now: now).feeds(from: tagged([["C++"], ["C#"]])).map(\.path)
-        #expect(configured == ["feed.xml", "feed/" + all["Field Notes: C#"]!.dropFirst("feed/by_tag/".count), all["Field Notes: C++"]!])
+    /// The feed path of each tag (by feed title) when post n, older the smaller n, has
+    /// the tags `tagsOfPosts[n]`.
+    private func tagPaths(_ tagsOfPosts: [[String]], site: Site? = nil) -> [String: String] {
+        var site = site ?? SamplePosts.site
+        if site.feed.tags.isEmpty { site.feed.allTags = true }
+        let feeds = FeedBuilder(site: site, now: now).feeds(from: tagged(tagsOfPosts))
+        return Dictionary(uniqueKeysWithValues: feeds.dropFirst().map { (String($0.feed.title.dropFirst("Field Notes: ".count)), $0.path) })
     }
 
-    @Test func feedNamesKeepPlainSlugsAndMarkEverythingElse() {
-        #expect(Slug.feedName("swift") == "swift")
-        #expect(Slug.feedName("Swift on Linux") == "swift-on-linux")
-        #expect(Slug.feedName("日本語") == "日本語")
+    @Test func aTagThatCollidesWithNoOtherKeepsThePlainSlugItAlwaysHad() {
+        let alone = ["node.js": "node-js", "C++": "c", "C#": "c", "What's new": "what-s-new", "Swift 5.9": "swift-5-9", ".NET": "net", "🦜": "u1f99c"]
+        for (tag, slug) in alone {
+            #expect(tagPaths([[tag]]) == [tag: "feed/by_tag/\(slug).xml"])
+        }
+        #expect(tagPaths([["node.js"], ["Swift"], ["C++"], ["What's new"]])
+            == ["node.js": "feed/by_tag/node-js.xml", "Swift": "feed/by_tag/swift.xml", "C++": "feed/by_tag/c.xml", "What's new": "feed/by_tag/what-s-new.xml"])
+        // Case variants are one tag, not a collision.
+        #expect(tagPaths([["Node.js"], ["node.js"], ["NODE.JS"]]).values.sorted() == ["feed/by_tag/node-js.xml"])
+    }
+
+    @Test func aNewerTagThatCollidesTakesTheSuffixAndTheOlderKeepsItsPath() {
+        let sharp = "feed/by_tag/c_9629f5.xml", plus = "feed/by_tag/c_4c21a3.xml", c = "feed/by_tag/\(Slug.suffixed("C")).xml"
+        #expect(tagPaths([["C#"]]) == ["C#": "feed/by_tag/c.xml"])
+        #expect(tagPaths([["C#"], ["C++"]]) == ["C#": "feed/by_tag/c.xml", "C++": plus])
+        #expect(tagPaths([["C#"], ["C++"], ["C"], ["C#"]]) == ["C#": "feed/by_tag/c.xml", "C++": plus, "C": c])
+        #expect(tagPaths([["C++"], ["C#"]]) == ["C++": "feed/by_tag/c.xml", "C#": sharp])
+        #expect(tagPaths([["C"], ["C++"], ["C#"]]) == ["C": "feed/by_tag/c.xml", "C++": plus, "C#": sharp])
+        // A newer tag going moves nothing; the older going frees the plain slug.
+        #expect(tagPaths([["C#"], ["C"]]) == ["C#": "feed/by_tag/c.xml", "C": c])
+        #expect(tagPaths([["C++"], ["C"]]) == ["C++": "feed/by_tag/c.xml", "C": c])
+        // Only the first post counts: a newer tag's many posts do not take the slug.
+        #expect(tagPaths([["node.js"], ["Node JS"], ["Node JS"], ["node-js"]]) == ["node.js": "feed/by_tag/node-js.xml", "Node JS": "feed/by_tag/\(Slug.suffixed("node js")).xml"])
+        // First used in the same post: the smaller key keeps the slug, whatever the order.
+        #expect(tagPaths([["C++", "C#"]]) == ["C#": "feed/by_tag/c.xml", "C++": plus])
+        #expect(tagPaths([["C#", "C++"]]) == ["C#": "feed/by_tag/c.xml", "C++": plus])
+    }
+
+    @Test func anExpiredFirstPostStillMakesItsTagTheOlder() throws {
+        var site = SamplePosts.site
+        site.feed.allTags = true
+        var posts = tagged([["C++"], ["C#"], ["C++"]])
+        posts[0].expires = now.addingTimeInterval(-1)
+        let feeds = FeedBuilder(site: site, now: now).feeds(from: posts)
+        #expect(feeds.map(\.path) == ["feed.xml", "feed/by_tag/c_9629f5.xml", "feed/by_tag/c.xml"])
+        #expect(feeds[2].feed.entries.map(\.title) == ["post 2"])
+    }
+
+    @Test func configuredTagsAndCategoriesSettleCollisionsTheSameWay() {
+        var site = SamplePosts.site
+        site.feed.tags = ["C++", "C#", "Swift"]
+        site.feed.categories = ["C#", "C++"]
+        let posts = tagged([["C#"], ["C++", "Swift"]], categories: [["C++"], ["C#"]])
+        let paths = FeedBuilder(site: site, now: now).feeds(from: posts).map(\.path)
+        #expect(paths == ["feed.xml", "feed/c_9629f5.xml", "feed/c.xml", "feed/by_tag/c_4c21a3.xml", "feed/by_tag/c.xml", "feed/by_tag/swift.xml"])
+        // A listed tag with no post yet is the newer one.
+        site.feed.tags = ["C++", "C#"]
+        site.feed.categories = []
+        #expect(FeedBuilder(site: site, now: now).feeds(from: tagged([["C#"]])).map(\.path) == ["feed.xml", "feed/by_tag/c_4c21a3.xml", "feed/by_tag/c.xml"])
+        #expect(FeedBuilder(site: site, now: now).feeds(from: []).map(\.path) == ["feed.xml", "feed/by_tag/c_4c21a3.xml", "feed/by_tag/c.xml"])
+    }
+
+    @Test func suffixedNamesArePinnedAndNeverAPlainSlug() {
         // Pinned: a changed hash would move every such feed.
-        #expect(Slug.feedName("C#") == "c_9629f5" && Slug.feedName("C++") == "c_4c21a3")
-        #expect(Slug.feedName("C#") == Slug.feedName("c#"))
-        #expect(Slug.feedName("C#") != Slug.feedName("C++"))
-        #expect(Slug.feedName("🦜") != Slug.feedName("u1f99c"))
+        #expect(Slug.suffixed("C#") == "c_9629f5" && Slug.suffixed("C++") == "c_4c21a3" && Slug.suffixed("node.js") == "node-js_b89618")
+        #expect(Slug.suffixed("C#") == Slug.suffixed("c#"))
+        #expect(Slug.suffixed("Node JS") == Slug.suffixed("node-js"), "one tag, one name")
+        #expect(Slug.suffixed("C#") != Slug.suffixed("C++"))
+        #expect(Slug.suffixed("🦜").hasPrefix("u1f99c_"))
         #expect(Slug.key("Machine Learning") == Slug.key("machine-learning"))
         #expect(Slug.key("C#") != Slug.key("C++"))
     }

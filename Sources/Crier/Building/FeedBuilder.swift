@@ -61,8 +61,9 @@ public struct FeedBuilder: Sendable {
         }
         var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, entries: entries(nil)))]
 
-        // A feed's file name comes from its tag alone (`Slug.feedName`); the suffix here
-        // only keeps apart two names whose hashes collide, so that no file is written twice.
+        // `TagNames.settleFileNames` gives tags that share a plain slug distinct file names;
+        // the suffix here only keeps apart two names whose hashes collide too, so that no
+        // file is written twice.
         var usedPaths: Set<String> = [site.feed.path]
         func uniquePath(_ base: String) -> String {
             var candidate = base + ".xml"
@@ -75,16 +76,19 @@ public struct FeedBuilder: Sendable {
         let directory = FeedPaths.directory(of: site.feed.path)
         let feedFolder = directory.isEmpty ? "feed" : directory + "/feed"
         let categoryKeys = site.feed.categories.isEmpty ? [] : due.map { Set(posts[$0].categories.map { names.key($0) }) }
-        for group in names.configured(site.feed.categories) {
+        var categoryGroups = names.configured(site.feed.categories)
+        names.settleFileNames(&categoryGroups, usedIn: posts, by: \.categories)
+        for group in categoryGroups {
             let path = uniquePath("\(feedFolder)/\(group.fileName)")
             let members = Set(due.indices.filter { categoryKeys[$0].contains(group.key) }.map { due[$0] })
             planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
                                                               entries: entries { members.contains($0) })))
         }
         let tagKeys = due.map { Set(posts[$0].tags.map { names.key($0) }) }
-        let tagGroups = site.feed.allTags
+        var tagGroups = site.feed.allTags
             ? names.used(due.map { posts[$0].tags }, excluding: site.feed.excludedTags)
             : names.configured(site.feed.tags)
+        names.settleFileNames(&tagGroups, usedIn: posts, by: \.tags)
         for group in tagGroups {
             let path = uniquePath("\(feedFolder)/by_tag/\(group.fileName)")
             let members = Set(due.indices.filter { tagKeys[$0].contains(group.key) }.map { due[$0] })
@@ -153,6 +157,14 @@ public struct FeedBuilder: Sendable {
 
 /// The tags (or categories) that get a feed: spellings that are one tag (`Slug.key`)
 /// grouped, each group with the name its feed shows and its file name.
+///
+/// A group's file name is the plain slug of its name (`Slug.make`), the one Crier has
+/// always used, unless another group of the same run has the same plain slug (`C#`, `C++`
+/// and `C` are all `c`). Then the group first used in the oldest post keeps the plain slug
+/// and the others get `Slug.suffixed` names (`c_9629f5`). Tags appear over time, so a tag
+/// that comes to collide with an existing one is the newer one and takes the suffix: the
+/// existing feed's URL never moves. Only a post backdated before the older tag's first
+/// post, or the removal of every post of the older tag, can move a URL.
 struct TagNames {
     /// One tag, whichever way its posts spell it.
     struct Group: Equatable {
@@ -160,7 +172,8 @@ struct TagNames {
         var key: String
         /// The name in the feed's title.
         var name: String
-        /// The feed's file name without extension (`Slug.feedName`).
+        /// The feed's file name without extension: `Slug.make(name)`, until
+        /// ``TagNames/settleFileNames(_:usedIn:by:)`` says otherwise.
         var fileName: String
     }
 
@@ -180,7 +193,7 @@ struct TagNames {
         var seen: Set<String> = []
         return list.compactMap { name in
             let key = key(name)
-            return seen.insert(key).inserted ? Group(key: key, name: name, fileName: Slug.feedName(name)) : nil
+            return seen.insert(key).inserted ? Group(key: key, name: name, fileName: Slug.make(name)) : nil
         }
     }
 
@@ -205,8 +218,44 @@ struct TagNames {
                 a.value.count != b.value.count ? a.value.count > b.value.count
                     : a.value.newest != b.value.newest ? a.value.newest < b.value.newest : a.key < b.key
             }!.key
-            return Group(key: key, name: name, fileName: Slug.feedName(name))
+            return Group(key: key, name: name, fileName: Slug.make(name))
         }.sorted { $0.name != $1.name ? $0.name < $1.name : $0.key < $1.key }
+    }
+
+    /// Gives each group sharing its plain slug with another of `groups` a file name of its
+    /// own: the group whose first post is the oldest keeps the plain slug (a tie goes to
+    /// the smaller key, a group without posts comes last), and the others get
+    /// `Slug.suffixed` names. Ages are read from every post of `posts` whose `names` hold
+    /// a spelling of the group, due or not: an expiring post does not make its tag newer.
+    /// Groups that share nothing keep their plain slugs, without reading a post.
+    mutating func settleFileNames(_ groups: inout [Group], usedIn posts: [Post], by names: KeyPath<Post, [String]>) {
+        var sharing: [String: [Int]] = [:]
+        for (index, group) in groups.enumerated() { sharing[group.fileName, default: []].append(index) }
+        let clashes = sharing.values.filter { $0.count > 1 }
+        if clashes.isEmpty { return }
+        let contested = Set(clashes.joined().map { groups[$0].key })
+        var firstUse: [String: Date] = [:]
+        for post in posts {
+            for name in post[keyPath: names] {
+                let key = key(name)
+                guard contested.contains(key) else { continue }
+                if let known = firstUse[key], known <= post.published { continue }
+                firstUse[key] = post.published
+            }
+        }
+        for clash in clashes {
+            let oldest = clash.min { a, b in
+                switch (firstUse[groups[a].key], firstUse[groups[b].key]) {
+                case let (x?, y?) where x != y: x < y
+                case (.some, nil): true
+                case (nil, .some): false
+                default: groups[a].key < groups[b].key
+                }
+            }
+            for index in clash where index != oldest {
+                groups[index].fileName = Slug.suffixed(groups[index].name)
+            }
+        }
     }
 }
 

@@ -24,27 +24,23 @@ public enum Slug {
         return slug.isEmpty ? "untitled" : slug
     }
 
-    /// The file name (without extension) of the feed of tag or category `name`: a function
-    /// of the name alone, so a feed's URL never changes as other tags come and go.
+    /// The file name (without extension) of the feed of tag or category `name` when
+    /// another tag's feed already has its plain slug: the plain slug (``make(_:)``), `_`,
+    /// and six hex digits of a hash of the name's ``key(_:)`` (`C#` → `c_9629f5`,
+    /// `node.js` → `node-js_b89618`). `_` never appears in a plain slug, so a suffixed name
+    /// never takes another tag's plain slug; two names get the same suffixed name only if
+    /// their hashes collide, which ``FeedBuilder`` still keeps apart.
     ///
-    /// A name made only of letters, digits and word separators (white space, `-`, `_`)
-    /// loses nothing but case and separators in its slug, so it gets the plain slug
-    /// (`Swift on Linux` → `swift-on-linux`), and names equal up to those are one tag
-    /// (see ``key(_:)``). Any other name (`C#`, `C++`, `node.js`, `🦜`) gets its slug plus
-    /// `_` and six hex digits of a hash of the name (`c_9629f5`): `_` never appears in a
-    /// plain slug, so such a name never takes, nor collides with, a plain one, and it
-    /// keeps its file name whichever other tags exist.
-    public static func feedName(_ name: String) -> String {
-        let folded = fold(name)
-        let slug = make(folded)
-        return isPlain(folded) ? slug : slug + "_" + hash(folded)
+    /// ``FeedBuilder`` decides which tag of those sharing a plain slug keeps it.
+    public static func suffixed(_ name: String) -> String {
+        make(name) + "_" + hash(key(name))
     }
 
     /// What makes two tag or category names one: equal once lower-cased and in Unicode
     /// canonical composition (NFC); for names of letters, digits and separators only, also
     /// whatever separates the words (`Machine learning`, `machine-learning`). Names with the
-    /// same key share one feed; names with different keys never share a file name (but
-    /// for a hash collision, which ``FeedBuilder`` still keeps apart).
+    /// same key share one feed; names with different keys (`C#`, `C++`, `C`) may share a
+    /// plain slug, which ``FeedBuilder`` gives to one of them only.
     public static func key(_ name: String) -> String {
         let folded = fold(name)
         return isPlain(folded) ? make(folded) : folded
