@@ -127,6 +127,34 @@ struct LoadingLiquidTests {
         #expect(html.contains("{% include a.html %}\n</code></pre>"))
     }
 
+    /// A post showing how to write a highlight block, inside its own fence: the example
+    /// stays as written (with a warning), and the rest of the post stays out of code.
+    @Test func aHighlightExampleInsideAFenceStaysAsWritten() throws {
+        let (temp, result) = try site(posts: [
+            "_posts/2024-03-06-b.md": """
+            ---
+            title: B
+            ---
+            ```liquid
+            {% highlight ruby %}
+            puts 1
+            {% endhighlight %}
+            ```
+            After the example, **bold** text.
+
+            {% highlight ruby %}
+            puts 2
+            {% endhighlight %}
+            """,
+        ])
+        defer { temp.remove() }
+        let html = try #require(result.post("_posts/2024-03-06-b.md")?.contentHTML)
+        #expect(html.contains("<pre><code class=\"language-liquid\">{% highlight ruby %}\nputs 1\n{% endhighlight %}\n</code></pre>"), "\(html)")
+        #expect(html.contains("<p>After the example, <strong>bold</strong> text.</p>"), "\(html)")
+        #expect(html.contains("<pre><code class=\"language-ruby\">puts 2\n</code></pre>"), "\(html)")
+        #expect(result.warnings.contains { $0.line == 5 && $0.message.contains("highlight") }, "\(result.warnings)")
+    }
+
     @Test func aLoneOpeningIsLeftAsWrittenAndTakesInNothingAfterIt() throws {
         let body = """
         ---

@@ -38,6 +38,32 @@ import Testing
         #expect(try await site.publish().removed.isEmpty)
     }
 
+    /// A format the definition no longer lists is removed (a `--format` on the command line
+    /// only skips it for a run, above); a path another definition has taken over since is
+    /// that one's, and stays.
+    @Test func aFormatDroppedFromTheDefinitionGoesButAPathTakenOverStays() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        try site.define("tags: true\nformats: [atom]")
+        let dropped = try await site.publish()
+        #expect(dropped.succeeded)
+        #expect(dropped.removed.sorted() == ["feed.json", "feed.rss", "feed/by_tag/general.json", "feed/by_tag/general.rss",
+                                             "feed/by_tag/incident.json", "feed/by_tag/incident.rss"], "\(dropped.removed)")
+        #expect(exists(site, "feed.xml") && !exists(site, "feed.rss") && !exists(site, "feed/by_tag/incident.json"))
+
+        // The blog moves to blog.xml; a second definition takes feed.xml over and publishes
+        // first; then the blog's run must not remove the other's feed.
+        try site.write("feeds/blog.yml", "title: Publish Test\nbase_url: https://example.org/blog/\nposts: ../posts\npath: blog.xml\nformats: [atom]\n")
+        try site.write("notes/2024-02-01-n.md", "---\ntitle: N\n---\nNote.\n")
+        let notes = try site.write("other-feeds/notes.yml", "title: Notes\nbase_url: https://example.org/\nposts: ../notes\npath: feed.xml\nformats: [atom]\n")
+        let definition = try FeedDefinition.load(notes)
+        #expect(try await Publisher.publish([BuildJob(source: definition.source, definition: definition, formats: [.atom])], options: site.options()).succeeded)
+        let blog = try await site.publish()
+        #expect(blog.succeeded && !blog.removed.contains("feed.xml"), "\(blog.removed)")
+        let feed = try String(contentsOf: site.output.appendingPathComponent("feed.xml"), encoding: .utf8)
+        #expect(feed.contains("<title>Notes</title>"))
+    }
+
     @Test func tagFeedsTurnedOffAreRemovedButNotTheUsersFiles() async throws {
         let site = try site()
         #expect(try await site.publish().succeeded)

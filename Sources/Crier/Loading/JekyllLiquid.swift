@@ -125,7 +125,9 @@ enum JekyllLiquid {
             // A highlight block as posts write it, the tag on a line of its own or starting
             // one, becomes a fenced block; one inside a line (in a code span, say) would
             // start a block in Jekyll too, but Crier cannot make it one there.
-            case "highlight" where !inHighlight && (onlyBlanks(lineBefore) || onlyBlanks(lineAfter)):
+            // One inside the author's own fenced block (a post showing how to write a
+            // highlight block) stays as written: a fence there would close theirs early.
+            case "highlight" where !inHighlight && (onlyBlanks(lineBefore) || onlyBlanks(lineAfter)) && !JekyllLiquid.endsInsideFence(out):
                 if !onlyBlanks(lineBefore) { out += "\n" }
                 out += "```" + (words.count > 1 ? String(words[1]) : "")
                 inHighlight = true
@@ -158,6 +160,27 @@ enum JekyllLiquid {
         out += rest
         result.text = out
         return result
+    }
+
+    /// Whether Markdown `text` ends inside a fenced code block: a line starting (after up
+    /// to three spaces) with three or more backticks or tildes opens one, and a like line
+    /// of the same character at least as long closes it.
+    static func endsInsideFence(_ text: String) -> Bool {
+        var open: (character: Character, count: Int)?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = line.prefix { $0 == " " }
+            guard indent.count <= 3, let first = line.dropFirst(indent.count).first, first == "`" || first == "~" else { continue }
+            let run = line.dropFirst(indent.count).prefix { $0 == first }.count
+            guard run >= 3 else { continue }
+            if let fence = open {
+                if first == fence.character && run >= fence.count && line.dropFirst(indent.count + run).allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                    open = nil
+                }
+            } else {
+                open = (first, run)
+            }
+        }
+        return open != nil
     }
 
     /// Whether `inside`, the text between an opening `{{` or `{%` and the first closing

@@ -303,8 +303,16 @@ public enum Publisher {
             let current = Set(plan.pathsByJob[index])
             var paths = (record[key] ?? []).union(current)
             if report.succeeded {
-                let formats = Set(job.formats)
-                let stale = (previous[key] ?? []).subtracting(produced).filter { PublishedPaths.format(of: $0).map(formats.contains) ?? false }
+                // The formats written, and those the definition itself no longer lists; not
+                // those a `--format` on the command line left out for this run.
+                var formats = Set(job.formats)
+                if let listed = job.definition?.formats { formats.formUnion(Set(FeedFormat.allCases).subtracting(listed)) }
+                // A path another job has published since (its `path:` changed to this one)
+                // is that job's now.
+                let others = previous.filter { $0.key != key }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+                let stale = (previous[key] ?? []).subtracting(produced).subtracting(others)
+                    .filter { PublishedPaths.format(of: $0).map(formats.contains) ?? false }
+                paths.subtract(others.subtracting(current))
                 for path in stale.sorted() {
                     do {
                         if try PublishedPaths.remove(path, in: options.output) {
