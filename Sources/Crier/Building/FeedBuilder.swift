@@ -75,26 +75,26 @@ public struct FeedBuilder: Sendable {
         var names = TagNames()
         let directory = FeedPaths.directory(of: site.feed.path)
         let feedFolder = directory.isEmpty ? "feed" : directory + "/feed"
-        let categoryKeys = site.feed.categories.isEmpty ? [] : due.map { Set(posts[$0].categories.map { names.key($0) }) }
+        /// A feed in `folder` for each of `groups`, holding the due posts whose `names`
+        /// (categories or tags) include the group's.
+        func plan(_ groups: [TagNames.Group], in folder: String, names of: KeyPath<Post, [String]>) {
+            guard !groups.isEmpty else { return }
+            let keys = due.map { Set(posts[$0][keyPath: of].map { names.key($0) }) }
+            for group in groups {
+                let path = uniquePath("\(folder)/\(group.fileName)")
+                let members = Set(due.indices.filter { keys[$0].contains(group.key) }.map { due[$0] })
+                planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
+                                                                  entries: entries { members.contains($0) })))
+            }
+        }
         var categoryGroups = names.configured(site.feed.categories)
         names.settleFileNames(&categoryGroups, usedIn: posts, by: \.categories)
-        for group in categoryGroups {
-            let path = uniquePath("\(feedFolder)/\(group.fileName)")
-            let members = Set(due.indices.filter { categoryKeys[$0].contains(group.key) }.map { due[$0] })
-            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
-                                                              entries: entries { members.contains($0) })))
-        }
-        let tagKeys = due.map { Set(posts[$0].tags.map { names.key($0) }) }
+        plan(categoryGroups, in: feedFolder, names: \.categories)
         var tagGroups = site.feed.allTags
             ? names.used(due.map { posts[$0].tags }, excluding: site.feed.excludedTags)
             : names.configured(site.feed.tags)
         names.settleFileNames(&tagGroups, usedIn: posts, by: \.tags)
-        for group in tagGroups {
-            let path = uniquePath("\(feedFolder)/by_tag/\(group.fileName)")
-            let members = Set(due.indices.filter { tagKeys[$0].contains(group.key) }.map { due[$0] })
-            planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
-                                                              entries: entries { members.contains($0) })))
-        }
+        plan(tagGroups, in: feedFolder + "/by_tag", names: \.tags)
         return planned
     }
 
