@@ -112,7 +112,7 @@ public struct FeedValidator: Sendable {
             if peeked < 0 && errno == EINTR { continue }
             guard peeked >= 0 else { throw ValidationInputError("\(path): cannot read (\(String(cString: strerror(errno))))") }
             head += chunk[..<peeked]
-            if isRegular || peeked == 0 || chunk[..<peeked].contains(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) { break }
+            if isRegular || peeked == 0 || !isBlank(chunk[..<peeked]) { break }
         }
         if head.count > options.maxBytes {
             let sink = DiagnosticSink()

@@ -57,13 +57,7 @@ public enum AtomicFile {
             unlink(temporary.path)
             throw error
         }
-        if sync {
-            let dirfd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if dirfd >= 0 {
-                fsync(dirfd)
-                close(dirfd)
-            }
-        }
+        if sync { FileIO.syncFolder(folder.path) }
     }
 
     /// Writes every byte of `bytes` to `fd` (retrying short writes and EINTR); `path` names

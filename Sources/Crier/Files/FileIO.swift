@@ -35,6 +35,15 @@ enum FileIO {
         return "it changed while it was read"
     }
 
+    /// Flushes the folder `path` to disk, so that the files just renamed into it or removed
+    /// from it stay so after a crash (best effort: a folder that cannot be opened is left).
+    static func syncFolder(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
     /// Creates the folder `path` and those above it, as `mkdir -p` does; `nil` when it
     /// exists or was made, else the folder that failed and why (it is something else, or
     /// `strerror`'s reason it cannot be made).

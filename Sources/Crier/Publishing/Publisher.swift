@@ -327,15 +327,7 @@ public enum Publisher {
             }
             record[key] = paths
         }
-        if options.sync {
-            for folder in folders.sorted() {
-                let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                if fd >= 0 {
-                    fsync(fd)
-                    close(fd)
-                }
-            }
-        }
+        if options.sync { folders.sorted().forEach(FileIO.syncFolder) }
         guard record != previous || !FileManager.default.fileExists(atPath: options.publishedFilesFile.path) else { return }
         do {
             try PublishedPaths.write(record, output: options.output, to: options.publishedFilesFile)
