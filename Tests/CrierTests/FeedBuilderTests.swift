@@ -36,6 +36,24 @@ import Testing
         #expect(FeedBuilder(site: site, now: now).feeds(from: SamplePosts.posts)[0].feed.entries.count == 1)
     }
 
+    @Test func aFeedWithoutEntriesIsDatedByTheSitesNewestPostNotTheEpoch() throws {
+        var site = SamplePosts.site
+        site.feed.categories = ["nobody-writes-this"]
+        var future = SamplePosts.posts[0]
+        future.sourcePath = "future.md"
+        future.published = now.addingTimeInterval(86_400)
+        let posts = SamplePosts.posts + [future]
+        let newest = try #require(FeedBuilder(site: site, now: now).feeds(from: posts).first?.feed.updated)
+        #expect(newest > Date(timeIntervalSince1970: 0) && newest < now)
+        // The empty category feed, and every feed of `--limit 0`, take the main feed's date
+        // (the post not yet due does not count).
+        let empty = try #require(FeedBuilder(site: site, now: now).feeds(from: posts).last)
+        #expect(empty.feed.entries.isEmpty && empty.feed.updated == newest)
+        #expect(FeedBuilder(site: site, now: now, limit: 0).feeds(from: posts).map(\.feed.updated) == [newest, newest])
+        // Only a site with no due post at all has nothing better than the epoch.
+        #expect(FeedBuilder(site: site, now: now).feeds(from: [future]).map(\.feed.updated) == [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 0)])
+    }
+
     @Test func entryIDsDoNotChangeWhenTheTitleChanges() {
         var post = SamplePosts.posts[0]
         let before = EntryID.make(for: post, site: SamplePosts.site)

@@ -59,7 +59,13 @@ public struct FeedBuilder: Sendable {
                 return built
             }
         }
-        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, homeURL: site.baseURL, entries: entries(nil)))]
+        // A feed with no entries (a category no due post has, `--limit 0`) is dated when
+        // the site last changed: its newest due post; the epoch only for a site with none.
+        let siteUpdated = due.lazy.map { Self.updated(of: posts[$0]) }.max() ?? Date(timeIntervalSince1970: 0)
+        func feed(title: String, path: String, entries: [Entry]) -> Feed {
+            self.feed(title: title, path: path, homeURL: site.baseURL, entries: entries, emptyUpdated: siteUpdated)
+        }
+        var planned = [PlannedFeed(path: site.feed.path, feed: feed(title: site.title, path: site.feed.path, entries: entries(nil)))]
 
         // `TagNames.settleFileNames` gives tags that share a plain slug distinct file names;
         // the suffix here only keeps apart two names whose hashes collide too, so that no
@@ -83,7 +89,7 @@ public struct FeedBuilder: Sendable {
             for group in groups {
                 let path = uniquePath("\(folder)/\(group.fileName)")
                 let members = Set(due.indices.filter { keys[$0].contains(group.key) }.map { due[$0] })
-                planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path, homeURL: site.baseURL,
+                planned.append(PlannedFeed(path: path, feed: feed(title: "\(site.title): \(group.name)", path: path,
                                                                   entries: entries { members.contains($0) })))
             }
         }
@@ -98,7 +104,10 @@ public struct FeedBuilder: Sendable {
         return planned
     }
 
-    private func feed(title: String, path: String, homeURL: String, entries: [Entry]) -> Feed {
+    /// The date a post's entry says it was last updated: never before it was published.
+    private static func updated(of post: Post) -> Date { max(post.updated ?? post.published, post.published) }
+
+    private func feed(title: String, path: String, homeURL: String, entries: [Entry], emptyUpdated: Date) -> Feed {
         var selfURLs: [FeedFormat: String] = [:]
         for format in FeedFormat.allCases {
             selfURLs[format] = FeedPaths.absoluteURL(FeedPaths.replacingExtension(of: path, with: format.fileExtension), base: site.baseURL)
@@ -118,13 +127,13 @@ public struct FeedBuilder: Sendable {
             hubs: site.feed.hubs,
             language: site.language,
             authors: authors,
-            updated: entries.map(\.updated).max() ?? Date(timeIntervalSince1970: 0),
+            updated: entries.map(\.updated).max() ?? emptyUpdated,
             stylesheet: site.feed.stylesheet,
             entries: entries)
     }
 
     private func entry(_ post: Post, authority: String) -> Entry {
-        let updated = max(post.updated ?? post.published, post.published)
+        let updated = Self.updated(of: post)
         var categories = post.categories.map { Category(term: $0) }
         for tag in post.tags where !post.categories.contains(tag) {
             categories.append(Category(term: tag))
