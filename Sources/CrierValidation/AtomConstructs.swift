@@ -110,17 +110,18 @@ struct AtomConstructs {
         let lower = type.lowercased()
         let xmlType = lower.hasSuffix("+xml") || lower.hasSuffix("/xml")
         let elements = e.elements
-        if elements.isEmpty && src == nil && e.text.trimmingWhitespace().isEmpty {
+        // With no child elements, the text is the element's own.
+        if elements.isEmpty && src == nil && e.ownTextIsBlank {
             sink.warning("NotBlank", at: e, "<\(e.qualifiedName)> is empty.", spec: spec)
             return
         }
         if type == "xhtml" {
             let leadingText = e.children.prefix { if case .text = $0 { true } else { false } }
-                .map { if case .text(let t) = $0 { t } else { "" } }.joined()
+                .map { if case .text(let t) = $0 { t.string } else { "" } }.joined()
             if let first = elements.first {
                 if first.name != "div" || !leadingText.trimmingWhitespace().isEmpty {
                     sink.error("MissingXhtmlDiv", at: e, "xhtml <\(e.qualifiedName)> must hold one XHTML <div>.", spec: "RFC 4287 §3.1.1.3")
-                } else if elements.count > 1 || !e.ownText.trimmingWhitespace().isEmpty {
+                } else if elements.count > 1 || !e.ownTextIsBlank {
                     sink.error("UnexpectedText", at: e, "xhtml <\(e.qualifiedName)> must hold only its <div>.", spec: "RFC 4287 §3.1.1.3")
                 } else if first.namespace != NS.xhtml {
                     sink.warning("NotHtml", at: first, "The <div> of xhtml <\(e.qualifiedName)> should be in the XHTML namespace (\(NS.xhtml)).", spec: "RFC 4287 §3.1.1.3")
@@ -135,7 +136,7 @@ struct AtomConstructs {
                 sink.error("UndefinedElement", at: child, "<\(e.qualifiedName)> of type \(type.isEmpty ? "text" : type) cannot contain elements; escape the markup or use type=\"xhtml\".", spec: spec)
             }
         }
-        if !elements.isEmpty && !e.ownText.trimmingWhitespace().isEmpty {
+        if !elements.isEmpty && !e.ownTextIsBlank {
             sink.error("UnexpectedText", at: e, "<\(e.qualifiedName)> mixes text and elements.", spec: spec)
         }
         if AtomConstructs.isBase64Type(type) && src == nil && !AtomConstructs.isBase64(e.text) {
@@ -228,7 +229,8 @@ struct AtomConstructs {
         if let updated = link.attribute("updated", namespace: ExtensionTable.thread) {
             ValueCheck.rfc3339.check(updated, at: link, attribute: "thr:updated", sink: sink, spec: "RFC 4685 §4")
         }
-        if link.hasElementChildren || !link.text.trimmingWhitespace().isEmpty {
+        // Without child elements, the text is the link's own.
+        if link.hasElementChildren || !link.ownTextIsBlank {
             sink.warning("AtomLinkNotEmpty", at: link, "<\(link.qualifiedName)> should be empty.", spec: "RFC 4287 §4.2.7")
         }
     }

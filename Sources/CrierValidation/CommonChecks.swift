@@ -15,7 +15,7 @@ struct CommonChecks {
 
     /// Elements that hold only elements: text directly inside them is a mistake.
     func checkNoText(_ e: XMLElement, spec: String) {
-        if e.children.contains(where: { if case .text(let t) = $0 { !t.trimmingWhitespace().isEmpty } else { false } }) {
+        if !e.ownTextIsBlank {
             sink.error("UnexpectedText", at: e, "<\(e.qualifiedName)> holds text directly; only its child elements may hold text.", spec: spec)
         }
     }

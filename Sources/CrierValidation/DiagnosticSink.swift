@@ -83,10 +83,31 @@ extension XMLElement {
     /// The element's own character data (not its descendants').
     var ownText: String {
         var result = ""
-        for case .text(let t) in children { result += t }
+        for case .text(let t) in children { result += t.string }
         return result
+    }
+
+    /// Whether the element's own character data is blank, as `ownText.trimmingWhitespace()
+    /// .isEmpty` tells, judged on the bytes where they settle it (see `XMLCharacters.isBlank`).
+    var ownTextIsBlank: Bool {
+        for case .text(let t) in children where !t.isBlank { return false }
+        return true
     }
 
     /// Whether any child is an element.
     var hasElementChildren: Bool { children.contains { if case .element = $0 { true } else { false } } }
+}
+
+extension XMLCharacters {
+    /// Whether the text is blank, as `string.trimmingWhitespace().isEmpty` tells, without
+    /// making the string when the bytes settle it: text of ASCII white space alone is
+    /// blank, text whose first byte that is not ASCII white space is ASCII is not (that
+    /// byte starts a character that is not white space); only text whose first such byte
+    /// is not ASCII is judged by its characters.
+    var isBlank: Bool {
+        let first: UInt8? = withUTF8 { bytes in bytes.first { !isASCIIWhitespace($0) } }
+        guard let first else { return true }
+        if first < 0x80 { return false }
+        return string.trimmingWhitespace().isEmpty
+    }
 }

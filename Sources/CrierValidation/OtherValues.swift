@@ -167,6 +167,6 @@ extension Substring {
 
 /// Tab, line feed, vertical tab, form feed, carriage return, space: the ASCII characters
 /// with Unicode's White_Space property.
-private func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+func isASCIIWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
 }

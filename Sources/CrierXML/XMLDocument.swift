@@ -1,4 +1,11 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A problem libxml2 reported while parsing, with its position.
 public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
@@ -134,11 +141,11 @@ public struct XMLDocument: Sendable {
                 // Inside an entity (`depth` > 0) `next` is nil: an entity's elements have
                 // no start tag of their own in the document.
                 let copied = copy(c, entities: entities, numbering: &next)
-                if depth > 0 { added += copied.text.utf8.count }
+                if depth > 0 { added += copied.textByteCount }
                 element.children.append(.element(copied))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                let text = String(xmlChars: c.pointee.content) ?? ""
-                added += text.utf8.count
+                let text = c.pointee.content.map { XMLCharacters(utf8: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) } ?? XMLCharacters("")
+                added += text.utf8Count
                 appendText(text, to: &element)
             case XML_ENTITY_REF_NODE:
                 let name = String(xmlChars: c.pointee.name) ?? ""
@@ -174,10 +181,10 @@ public struct XMLDocument: Sendable {
     /// taken out first, so that its string is the only reference and grows in place:
     /// text split into many pieces (by comments, by entity references) costs its length,
     /// not its length times the number of pieces.
-    private static func appendText(_ text: String, to element: inout XMLElement) {
+    private static func appendText(_ text: XMLCharacters, to element: inout XMLElement) {
         if case .text(var previous)? = element.children.last {
             element.children.removeLast()
-            previous += text
+            previous.append(text)
             element.children.append(.text(previous))
         } else {
             element.children.append(.text(text))
@@ -206,6 +213,20 @@ extension XMLDocument {
             }
         }
         return Int(xmlGetLineNo(node))
+    }
+}
+
+extension XMLElement {
+    /// The number of UTF-8 bytes of `text`, counted without making it.
+    var textByteCount: Int {
+        var count = 0
+        for child in children {
+            switch child {
+            case .text(let t): count += t.utf8Count
+            case .element(let e): count += e.textByteCount
+            }
+        }
+        return count
     }
 }
 

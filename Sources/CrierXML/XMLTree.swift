@@ -19,7 +19,86 @@ public struct XMLAttribute: Sendable, Equatable {
 public enum XMLContent: Sendable, Equatable {
     case element(XMLElement)
     /// Character data (text and CDATA sections alike).
-    case text(String)
+    case text(XMLCharacters)
+}
+
+/// Character data copied out of a parsed document.
+///
+/// Short text is kept as a `String`. Long text (the escaped HTML of a feed's content, say)
+/// is kept as its UTF-8 bytes and only made a `String` when `string` is asked for: making
+/// a `String` checks every byte of it, and most long text is only ever checked for being
+/// blank, which its first bytes usually settle (`utf8`).
+public struct XMLCharacters: Sendable, Equatable, CustomStringConvertible {
+    private enum Storage: Sendable {
+        case string(String)
+        case utf8([UInt8])
+    }
+
+    private var storage: Storage
+
+    /// Text of at least this many bytes is kept as bytes.
+    static let byteStorageThreshold = 256
+
+    /// The characters of `string`.
+    public init(_ string: String) { storage = .string(string) }
+
+    /// `count` bytes of UTF-8 at `start`, kept as bytes when there are many of them. The
+    /// bytes must be valid UTF-8, as libxml2's text is; `string` would repair them.
+    init(utf8 start: UnsafePointer<UInt8>, count: Int) {
+        let buffer = UnsafeBufferPointer(start: start, count: count)
+        storage = count >= XMLCharacters.byteStorageThreshold ? .utf8(Array(buffer)) : .string(String(decoding: buffer, as: UTF8.self))
+    }
+
+    /// The text as a `String` (made from the bytes each time it is asked for, when it is
+    /// kept as bytes).
+    public var string: String {
+        switch storage {
+        case .string(let string): string
+        case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The text, as `string`.
+    public var description: String { string }
+
+    /// The number of UTF-8 bytes.
+    public var utf8Count: Int {
+        switch storage {
+        case .string(let string): string.utf8.count
+        case .utf8(let bytes): bytes.count
+        }
+    }
+
+    /// Calls `body` with the text's UTF-8 bytes.
+    public func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        switch storage {
+        case .string(var string): try string.withUTF8(body)
+        case .utf8(let bytes): try bytes.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// Adds `other` at the end, in place when this text's storage is not shared.
+    public mutating func append(_ other: XMLCharacters) {
+        switch (storage, other.storage) {
+        case (.string(var string), .string(let more)) where string.utf8.count + more.utf8.count < XMLCharacters.byteStorageThreshold:
+            storage = .utf8([])  // drops this value's reference, so `string` grows in place
+            string += more
+            storage = .string(string)
+        case (.utf8(var bytes), _):
+            storage = .utf8([])
+            other.withUTF8 { bytes.append(contentsOf: $0) }
+            storage = .utf8(bytes)
+        default:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8Count + other.utf8Count)
+            withUTF8 { bytes.append(contentsOf: $0) }
+            other.withUTF8 { bytes.append(contentsOf: $0) }
+            storage = .utf8(bytes)
+        }
+    }
+
+    /// Equal as the strings are (`String` equality, which is by canonical equivalence).
+    public static func == (lhs: XMLCharacters, rhs: XMLCharacters) -> Bool { lhs.string == rhs.string }
 }
 
 /// An element of a parsed document: a plain Swift value, copied out of libxml2.
@@ -88,7 +167,7 @@ public struct XMLElement: Sendable, Equatable {
         var result = ""
         for child in children {
             switch child {
-            case .text(let t): result += t
+            case .text(let t): result += t.string
             case .element(let e): result += e.text
             }
         }

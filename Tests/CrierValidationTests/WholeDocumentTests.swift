@@ -77,3 +77,29 @@ import CrierXML
         }
     }
 }
+
+/// `XMLCharacters.isBlank` settles most text on its first bytes; it must say what
+/// `string.trimmingWhitespace().isEmpty` says, as the validator said before it.
+@Suite struct BlankTextTests {
+    @Test func isBlankAgreesWithTrimming() {
+        let pieces = ["", " ", "\t", "\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "a", "<", "\u{A0}", "\u{2028}", "\u{3000}", "\u{85}",
+                      "\u{301}", "é", "e\u{301}", "\u{200B}", "\u{FEFF}", "\0"]
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let text = first + second + third
+                    for padding in [0, 300] {
+                        // Padding with white space puts long text in byte storage.
+                        let padded = String(repeating: " ", count: padding) + text
+                        let characters = XMLCharacters(padded)
+                        #expect(characters.isBlank == padded.trimmingWhitespace().isEmpty, "\(padded.debugDescription)")
+                        // And as text copied out of libxml2 (unless XML forbids a character).
+                        if let root = try? XMLDocument(parsing: Array("<r>\(padded)</r>".utf8)).root {
+                            #expect(root.ownTextIsBlank == root.text.trimmingWhitespace().isEmpty, "\(padded.debugDescription)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
