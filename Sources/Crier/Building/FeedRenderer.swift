@@ -135,10 +135,11 @@ enum FeedRenderer {
 func duplicateID(in entries: [Entry]) -> (id: String, first: String?, second: String?)? {
     var seen: [String: Int] = [:]
     seen.reserveCapacity(entries.count)
-    for (index, entry) in entries.enumerated() {
-        let id = XMLText.cleaned(entry.id)
+    // By index: copying each `Entry` would retain and release every reference it holds.
+    for index in entries.indices {
+        let id = XMLText.cleaned(entries[index].id)
         if let earlier = seen.updateValue(index, forKey: id) {
-            return (id, entries[earlier].sourcePath, entry.sourcePath)
+            return (id, entries[earlier].sourcePath, entries[index].sourcePath)
         }
     }
     return nil

@@ -227,7 +227,9 @@ public struct FeedParts: Sendable {
         precondition(digests.map { $0.count == entries.count } ?? (reuse == nil), "one digest per entry, to reuse entries")
         // What the entries to write take; the borrowed ones stay where they are.
         let borrowed: [Range<Int>?] = entries.indices.map { index in digests.flatMap { reuse?.range(of: $0[index]) } }
-        let estimate = zip(entries, borrowed).reduce(frame.count) { $0 + ($1.1 == nil ? FeedParts.estimatedSize(of: $1.0) : 0) }
+        // By index: an `Entry` is a dozen references, each retained and released on a copy.
+        var estimate = frame.count
+        for index in entries.indices where borrowed[index] == nil { estimate += FeedParts.estimatedSize(of: entries[index]) }
         storage = []
         storage.reserveCapacity(estimate)
         storage += frame[..<prefixCount]
@@ -239,14 +241,14 @@ public struct FeedParts: Sendable {
         pieces.reserveCapacity(entries.count)
         var position = prefixCount
         for batchStart in stride(from: 0, to: entries.count, by: FeedParts.batchSize) {
-            let batch = entries[batchStart..<min(entries.count, batchStart + FeedParts.batchSize)]
+            let batch = batchStart..<min(entries.count, batchStart + FeedParts.batchSize)
             let slots = ResultSlots<Result<[UInt8], any Error>>(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
-                let entry = batch[batch.startIndex + index]
-                slots[index] = Result {
-                    if borrowed[batch.startIndex + index] != nil { return [] }
-                    let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entry))
-                    try write(entry, w)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { offset in
+                let index = batchStart + offset
+                slots[offset] = Result {
+                    if borrowed[index] != nil { return [] }
+                    let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entries[index]))
+                    try write(entries[index], w)
                     return try w.finishFragment()
                 }
             }
