@@ -23,7 +23,7 @@ public final class XMLWriter {
     /// Elements started and not yet ended: text written inside one is escaped here.
     private var openElements = 0
     /// Reused for escaped text.
-    private var scratch: [UInt8] = []
+    private let scratch = ScratchBuffer()
 
     /// The depth a fragment is written at; every element it opens must be closed.
     private var fragmentDepth = 0
@@ -125,17 +125,33 @@ public final class XMLWriter {
     /// Escapes `text` as `text(_:)` describes, in one pass over its UTF-8 bytes that also
     /// checks that nothing needs cleaning, and writes it raw; returns `false`, having
     /// written nothing, when something does need cleaning.
+    ///
+    /// The escaped text is put together in `scratch` with plain copies (no `Array` append
+    /// per run of markup between two escapes: HTML has one every few dozen bytes).
     private func writeEscaped(_ text: String) throws -> Bool {
         var text = text
         let table = textByteNeedsLook
         let status: Int32? = text.withUTF8 { bytes -> Int32? in
             let count = bytes.count
+            guard let base = bytes.baseAddress else {
+                // Empty text still closes the start tag, as libxml2's own path does.
+                return xmlTextWriterWriteRaw(writer, "")
+            }
+            // No byte becomes more than five (a carriage return, `&#13;`).
+            let out = scratch.reserve(count * 5)
+            var written = 0
             var runStart = 0
             var index = 0
-            scratch.removeAll(keepingCapacity: true)
+            /// Copies the run of bytes before `index` that needs no escape, then `replacement`.
+            func emit(_ replacement: StaticString) {
+                (out + written).update(from: base + runStart, count: index - runStart)
+                written += index - runStart
+                (out + written).update(from: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+                written += replacement.utf8CodeUnitCount
+            }
             // What came before this text could end in `]]`: a `>` that starts it is escaped.
             if count > 0, bytes[0] == UInt8(ascii: ">") {
-                scratch.append(contentsOf: "&gt;".utf8)
+                emit("&gt;")
                 index = 1
                 runStart = 1
             }
@@ -167,20 +183,16 @@ public final class XMLWriter {
                     index += 1
                     continue
                 }
-                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                scratch.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                emit(replacement)
                 index += 1
                 runStart = index
-            }
-            guard let base = bytes.baseAddress else {
-                // Empty text still closes the start tag, as libxml2's own path does.
-                return xmlTextWriterWriteRaw(writer, "")
             }
             if runStart == 0 {
                 return xmlTextWriterWriteRawLen(writer, base, Int32(clamping: count))
             }
-            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
-            return scratch.withUnsafeBufferPointer { xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32(clamping: $0.count)) }
+            (out + written).update(from: base + runStart, count: count - runStart)
+            written += count - runStart
+            return xmlTextWriterWriteRawLen(writer, out, Int32(clamping: written))
         }
         guard let status else { return false }
         try check(status, "text")
@@ -242,6 +254,24 @@ private let textByteNeedsLook: [UInt8] = (0..<256).map { byte in
     case 0x00...0x1F, 0x26, 0x3C, 0x5D, 0xEF: return 1
     default: return 0
     }
+}
+
+/// Memory a writer reuses for escaped text, grown as needed and never shrunk.
+private final class ScratchBuffer {
+    private var base: UnsafeMutablePointer<UInt8>?
+    private var capacity = 0
+
+    /// Room for at least `count` bytes, whose contents are undefined.
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if let base, capacity >= count { return base }
+        base?.deallocate()
+        capacity = max(count, 2 * capacity, 256)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        base = fresh
+        return fresh
+    }
+
+    deinit { base?.deallocate() }
 }
 
 /// The bytes libxml2's output buffer writes out. Only touched by the writer's own thread.

@@ -30,6 +30,24 @@ struct XMLWriterTests {
         #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<p>formfeed &lt;x> end ]]&gt;</p>\n")
     }
 
+    /// Texts of many sizes through one writer (its scratch memory grows on the way), with
+    /// every kind of escape all through them.
+    @Test func longTextsAreEscapedAsShortOnesAre() throws {
+        let piece = "a<b>c&d\"e'f\rg\th\ni\u{7F}é 🦜 ]]> ]> ]]]> >"
+        let escaped = "a&lt;b>c&amp;d\"e'f&#13;g\th\ni\u{7F}é 🦜 ]]&gt; ]> ]]]&gt; >"
+        let counts = [1, 300, 2, 1_000]
+        let out = try document { w in
+            try w.startElement("a")
+            for count in counts { try w.element("b", String(repeating: piece, count: count)) }
+            try w.element("c", ">" + String(repeating: piece, count: 50))
+            try w.element("d", "form\u{0C}feed" + String(repeating: piece, count: 50))
+            try w.endElement()
+        }
+        let body = counts.map { "<b>" + String(repeating: escaped, count: $0) + "</b>" }.joined()
+            + "<c>&gt;" + String(repeating: escaped, count: 50) + "</c><d>formfeed" + String(repeating: escaped, count: 50) + "</d>"
+        #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\(body)</a>\n")
+    }
+
     @Test func emptyAndPlainTextAndNesting() throws {
         let out = try document { w in
             try w.startElement("a")
