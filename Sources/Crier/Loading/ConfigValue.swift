@@ -96,11 +96,30 @@ struct ConfigTable: Sendable, Equatable {
         for name in names {
             if let value = self[name] { return (name, value) }
             let lower = name.lowercased()
-            if let key = keys.first(where: { $0.lowercased() == lower && self[$0] != nil }), let value = self[key] {
+            if let key = keys.first(where: { Self.lowercases($0, to: lower) && self[$0] != nil }), let value = self[key] {
                 return (key, value)
             }
         }
         return nil
+    }
+
+    /// Whether `key.lowercased() == lower`, without lowercasing (a new string) when both
+    /// are ASCII: ASCII text equals only the same bytes, and lower-casing it maps `A`–`Z`
+    /// to `a`–`z` and nothing else.
+    static func lowercases(_ key: String, to lower: String) -> Bool {
+        var key = key, lower = lower
+        let ascii = key.withUTF8 { keyBytes in
+            lower.withUTF8 { lowerBytes -> Bool? in
+                guard keyBytes.allSatisfy({ $0 < 0x80 }), lowerBytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard keyBytes.count == lowerBytes.count else { return false }
+                for (byte, expected) in zip(keyBytes, lowerBytes) {
+                    let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                    if lowered != expected { return false }
+                }
+                return true
+            }
+        }
+        return ascii ?? (key.lowercased() == lower)
     }
 
     func line(of key: String) -> Int? { lines[key] }

@@ -20,6 +20,11 @@ enum Permalink {
     /// The result starts with `/` and has no empty segments (an empty `:categories`).
     /// Values are asked for by name, so a post works out only what its pattern uses.
     static func expand(_ pattern: String, value: (String) -> String?) -> String {
+        expandASCII(pattern, value: value) ?? expandByCharacter(pattern, value: value)
+    }
+
+    /// `expand`, character by character: any pattern.
+    static func expandByCharacter(_ pattern: String, value: (String) -> String?) -> String {
         var out = ""
         var index = pattern.startIndex
         while index < pattern.endIndex {
@@ -42,11 +47,68 @@ enum Permalink {
         return normalisedPath(out)
     }
 
+    /// `expand` for an ASCII pattern (every pattern in practice), on its bytes rather than
+    /// its `Character`s: in ASCII text each byte is a whole character (but `"\r\n"`,
+    /// which is neither `:` nor a letter, so it splits nothing either way). `nil` for a
+    /// pattern with any other character, which `expand` reads character by character.
+    static func expandASCII(_ pattern: String, value: (String) -> String?) -> String? {
+        var pattern = pattern
+        return pattern.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func isNameByte(_ byte: UInt8) -> Bool {
+                (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_")
+            }
+            var out = ""
+            // The start of the bytes not yet copied to `out`.
+            var copied = 0
+            var index = 0
+            while index < bytes.count {
+                guard bytes[index] == UInt8(ascii: ":") else {
+                    index += 1
+                    continue
+                }
+                var end = index + 1
+                while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self)
+                if let value = value(name) {
+                    out += String(decoding: UnsafeBufferPointer(rebasing: bytes[copied..<index]), as: UTF8.self)
+                    out += value
+                    copied = end
+                    index = end
+                } else {
+                    index += 1
+                }
+            }
+            out += String(decoding: UnsafeBufferPointer(rebasing: bytes[copied...]), as: UTF8.self)
+            return normalisedPath(out)
+        }
+    }
+
     /// A path with a leading `/`, no repeated `/`.
     static func normalisedPath(_ path: String) -> String {
+        var path = path
+        // In ASCII text a `/` byte is always a `/` character: runs of them fold on the bytes.
+        let folded = path.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var out: [UInt8] = [UInt8(ascii: "/")]
+            out.reserveCapacity(bytes.count + 1)
+            for byte in bytes where !(byte == UInt8(ascii: "/") && out[out.count - 1] == UInt8(ascii: "/")) {
+                out.append(byte)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return folded ?? normalisedPathByCharacter(path)
+    }
+
+    /// `normalisedPath`, character by character: any path.
+    static func normalisedPathByCharacter(_ path: String) -> String {
         var out = "/"
-        for ch in path where !(ch == "/" && out.hasSuffix("/")) {
+        // Whether `out` ends with a `/` character: each `ch` appended is a whole character
+        // of `path`, after the same character (or a `/` for a dropped `/`) as there.
+        var endsWithSlash = true
+        for ch in path where !(ch == "/" && endsWithSlash) {
             out.append(ch)
+            endsWithSlash = ch == "/"
         }
         return out
     }
@@ -62,17 +124,22 @@ enum Permalink {
     }
 
     static let pathBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@%#?".utf8)
+    /// `pathBytes` as a table indexed by byte, looked up without hashing.
+    static let pathByteTable: [Bool] = (0...255).map { pathBytes.contains(UInt8($0)) }
     static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     static func percentEncodePath(_ path: String) -> String {
-        let allowed = pathBytes
+        let allowed = pathByteTable
         let hex = hexDigits
         var out: [UInt8] = []
+        out.reserveCapacity(path.utf8.count)
         for b in path.utf8 {
-            if allowed.contains(b) {
+            if allowed[Int(b)] {
                 out.append(b)
             } else {
-                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 0xF)])
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -83,6 +150,11 @@ enum Permalink {
     /// Jekyll's `slugify`: `default` mode keeps letters and digits, `pretty` also keeps
     /// `._~!$&'()+,;=@`; every other run of characters becomes one `-`.
     static func jekyllSlug(_ text: String, pretty: Bool, cased: Bool) -> String {
+        jekyllSlugASCII(text, pretty: pretty, cased: cased) ?? jekyllSlugByCharacter(text, pretty: pretty, cased: cased)
+    }
+
+    /// `jekyllSlug`, character by character: any text.
+    static func jekyllSlugByCharacter(_ text: String, pretty: Bool, cased: Bool) -> String {
         let keep = prettySlugPunctuation
         var out = ""
         var pendingDash = false
@@ -96,6 +168,36 @@ enum Permalink {
             }
         }
         return cased ? out : out.lowercased()
+    }
+
+    /// `prettySlugPunctuation` as bytes.
+    private static let prettySlugPunctuationBytes = Array("._~!$&'()+,;=@".utf8)
+
+    /// `jekyllSlug` for ASCII text (nearly every title and file name), on its bytes: an
+    /// ASCII character is a letter or a number exactly when it is `A`–`Z`, `a`–`z` or
+    /// `0`–`9`, and `"\r\n"`, the one ASCII character of two bytes, is neither, nor
+    /// punctuation, as its bytes are not. `nil` for other text.
+    static func jekyllSlugASCII(_ text: String, pretty: Bool, cased: Bool) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingDash = false
+            for byte in bytes {
+                let lower = byte | 0x20
+                let isLetter = lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
+                let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                if isLetter || isDigit || (pretty && prettySlugPunctuationBytes.contains(byte)) {
+                    if pendingDash, !out.isEmpty { out.append(UInt8(ascii: "-")) }
+                    pendingDash = false
+                    out.append(isLetter && !cased ? lower : byte)
+                } else {
+                    pendingDash = true
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Hugo's `urlize` for paths: lower case, spaces to `-`, only letters, digits, `-`,

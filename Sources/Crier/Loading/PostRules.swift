@@ -89,7 +89,7 @@ enum PostRules {
 
         var body = document.body
         var plainParagraphs: [String] = []
-        var title = fm["title"]?.scalarText?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var title = fm["title"]?.scalarText?.trimmingWhitespaceAndNewlines
         // A title taken from the body's `# Heading` is not repeated as its summary.
         var titleIsLeadingHeading = false
         if format == .plainText {
@@ -99,7 +99,7 @@ enum PostRules {
                 // The first non-empty line is the title; the rest of its paragraph, if any,
                 // is the first paragraph.
                 let lines = first.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-                if title == nil || title?.isEmpty == true { title = lines[0].trimmingCharacters(in: .whitespaces) }
+                if title == nil || title?.isEmpty == true { title = lines[0].trimmingWhitespace }
                 if lines.count > 1 { plainParagraphs.insert(String(lines[1]), at: 0) }
             }
         } else if title == nil || title?.isEmpty == true, format == .markdown, let heading = leadingHeading(body) {
@@ -204,7 +204,7 @@ enum PostRules {
         // What the summary is taken from: the body after the heading that gave the title.
         let excerptBody = titleIsLeadingHeading ? droppingLeadingHeading(body) : body
         var summaryHTML: String?
-        let description = fm["description"]?.scalarText.flatMap { $0.isEmpty ? nil : escapeHTML($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let description = fm["description"]?.scalarText.flatMap { $0.isEmpty ? nil : escapeHTML($0.trimmingWhitespaceAndNewlines) }
         let more = "<!--more-->"
         switch flavor {
         case .hugo:
@@ -250,7 +250,7 @@ enum PostRules {
         // no id, and the entry keeps its `tag:` URI (said, as the post meant otherwise).
         var language: String?
         if let key = ["lang", "language"].first(where: { fm[$0]?.scalarText != nil }), let raw = fm[key]?.scalarText,
-           !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+           !raw.trimmingWhitespace.isEmpty {
             language = LanguageValue.tag(raw)
             if language == nil { warnings.append(LanguageValue.warning(key: key, raw: raw, path: path, line: fm.line(of: key))) }
         }
@@ -291,7 +291,7 @@ enum PostRules {
                 continue
             case .dateTime(let value):
                 return value.date(in: zone)
-            case .string(let text) where text.trimmingCharacters(in: .whitespaces).isEmpty:
+            case .string(let text) where text.trimmingWhitespace.isEmpty:
                 continue
             default:
                 let text = entry.value.scalarText ?? "\(entry.value)"
@@ -328,15 +328,15 @@ enum PostRules {
     /// in quotes is `swift`), blank ones left out, each once.
     static func names(_ items: [String]) -> [String] {
         var seen = Set<String>()
-        return items.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+        return items.map { $0.trimmingWhitespaceAndNewlines }.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     /// A Markdown body's leading `# Title` line, if the body starts with one.
     static func leadingHeading(_ body: String) -> String? {
         guard let line = body.split(separator: "\n", omittingEmptySubsequences: true).first(where: { !$0.allSatisfy(\.isWhitespace) }) else { return nil }
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace
         guard trimmed.hasPrefix("# ") else { return nil }
-        let heading = trimmed.dropFirst(2).trimmingCharacters(in: .whitespaces)
+        let heading = trimmed.dropFirst(2).trimmingWhitespace
         return heading.isEmpty ? nil : heading
     }
 
@@ -348,7 +348,7 @@ enum PostRules {
             rest = rest[rest.index(after: newline)...]
         }
         let line = rest.firstIndex(of: "\n").map { rest[..<$0] } ?? rest
-        guard line.trimmingCharacters(in: .whitespaces).hasPrefix("# ") else { return body }
+        guard line.trimmingWhitespace.hasPrefix("# ") else { return body }
         return String(rest[line.endIndex...].dropFirst())
     }
 

@@ -260,7 +260,7 @@ enum PersonRules {
         case .null:
             return []
         default:
-            guard let name = value.scalarText?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return [] }
+            guard let name = value.scalarText?.trimmingWhitespace, !name.isEmpty else { return [] }
             if let data = authors[name]?.table, let person = person(from: data, fallbackName: name) {
                 return [person]
             }

@@ -50,8 +50,23 @@ enum TextSearch {
     /// Where `text.firstIndex(of: "\n")` is, found on the bytes instead of `Character` by
     /// `Character`: a line feed after a carriage return is inside a `"\r\n"` `Character`
     /// and is skipped there as here.
+    ///
+    /// A line feed always ends a `Character` and starts the next one but after a carriage
+    /// return (Unicode's grapheme rules GB3–GB5), so only the byte before it needs looking at.
     static func firstLineFeed(in text: Substring) -> String.Index? {
-        firstRange(of: "\n", in: text)?.lowerBound
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard let start = bytes.baseAddress else { return nil }
+            var i = 0
+            while i < bytes.count, let hit = memchr(start + i, 0x0A, bytes.count - i) {
+                let offset = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(hit))
+                // At the text's start a line feed counts, as `firstRange(of:in:)` has it.
+                if offset == 0 || bytes[offset - 1] != 0x0D { return offset }
+                i = offset + 1
+            }
+            return nil
+        }
+        guard let found else { return firstRange(of: "\n", in: text)?.lowerBound }
+        return found.map { text.utf8.index(text.startIndex, offsetBy: $0) }
     }
 
     /// Whether `bytes` holds `byte`.
