@@ -93,7 +93,8 @@ public enum MarkdownRenderer {
             arena?.pointee.inUse = false
         }
         guard let parser = arena == nil ? cmark_parser_new(options) : cmark_parser_new_with_mem(options, RenderArena.allocator) else { return "" }
-        defer { cmark_parser_free(parser) }
+        // In the arena, the parser and the tree usually go with its reset, unfreed.
+        defer { if arena?.pointee.resetFreesEverything != true { cmark_parser_free(parser) } }
         for syntaxExtension in extensions.pointers {
             cmark_parser_attach_syntax_extension(parser, syntaxExtension)
         }
@@ -114,7 +115,7 @@ public enum MarkdownRenderer {
             document = OpaquePointer(bitPattern: address)
         }
         guard let document else { return "" }
-        defer { cmark_node_free(document) }
+        defer { if arena?.pointee.resetFreesEverything != true { cmark_node_free(document) } }
         if rewritesURLs { rewriteURLs(in: document, resolve) }
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return ""

@@ -14,11 +14,14 @@ import Darwin
 /// of the time a render takes. Here an allocation moves a pointer, a free does nothing
 /// (or takes back the last block), and the whole render's memory goes at once when it
 /// ends. A `realloc` of the last block grows it in place, as cmark's growing buffers do.
+/// While every block came from the chunks (`resetFreesEverything`), a render does not even
+/// free its tree and parser: the reset takes them.
 ///
 /// A block not from the arena is passed to the system `realloc` and `free`: a pointer is
 /// the arena's only if it lies in one of its chunks. That covers cmark-gfm code that
-/// allocates with the system allocator and frees through the parser's, and the blocks a
-/// render asks for once its chunks hold `chunkLimit` bytes, which keeps a text that makes
+/// allocates with the system allocator and frees through the parser's (none in 0.29, whose
+/// parser, nodes and extensions allocate through the parser's `cmark_mem`), and the blocks
+/// a render asks for once its chunks hold `chunkLimit` bytes, which keeps a text that makes
 /// cmark-gfm allocate far more than it holds from growing the arena without bound.
 ///
 /// cmark-gfm's `cmark_mem` callbacks carry no context, so the arena in use is found
@@ -47,6 +50,17 @@ struct RenderArena {
     /// Whether a render on this thread is using the arena (a render inside one, from a
     /// URL resolver, must not take it).
     var inUse = false
+    /// Whether, since the last reset, a block came from the system allocator (the chunks
+    /// were full) or a system block was reallocated: then not every block the render holds
+    /// goes with `reset()`, and its tree and parser must be freed block by block.
+    private(set) var handedOutSystemBlocks = false
+
+    /// Whether `reset()` gives back every block cmark-gfm got through the arena since the
+    /// last reset, so that a render may skip freeing its tree and parser node by node (tens
+    /// of thousands of callbacks per post that only find blocks `reset()` drops anyway).
+    /// cmark-gfm 0.29 allocates a parser's and its nodes' memory only through the parser's
+    /// allocator, the extensions included (`cmark_node_new_with_mem`).
+    var resetFreesEverything: Bool { !handedOutSystemBlocks }
     /// Where the next block goes, in the last chunk.
     private var top: UnsafeMutableRawPointer?
     /// The payload of the block allocated last, the one a `realloc` can grow in place.
@@ -87,6 +101,7 @@ struct RenderArena {
         chunkBytes = chunks.first.map { $0.end - $0.start } ?? 0
         top = chunks.first?.start
         last = nil
+        handedOutSystemBlocks = false
     }
 
     /// Frees every chunk.
@@ -104,6 +119,7 @@ struct RenderArena {
         let needed = Self.header + Self.rounded(max(size, 1))
         if top == nil || top! + needed > chunks[chunks.count - 1].end {
             guard addChunk(atLeast: needed) else {
+                handedOutSystemBlocks = true
                 guard let block = zeroed ? calloc(1, max(size, 1)) : malloc(max(size, 1)) else {
                     fatalError("out of memory rendering Markdown")
                 }
@@ -121,7 +137,10 @@ struct RenderArena {
 
     mutating func reallocate(_ pointer: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
         guard let pointer else { return allocate(size, zeroed: false) }
-        guard owns(pointer) else { return realloc(pointer, size) }
+        guard owns(pointer) else {
+            handedOutSystemBlocks = true
+            return realloc(pointer, size)
+        }
         let oldSize = (pointer - Self.header).load(as: Int.self)
         if pointer == last, pointer + Self.rounded(size) <= chunks[chunks.count - 1].end {
             (pointer - Self.header).storeBytes(of: size, as: Int.self)

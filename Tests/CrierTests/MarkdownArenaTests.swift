@@ -135,6 +135,7 @@ struct RenderArenaTests {
         defer { arena.freeAll() }
         let size = 1 << 20
         var blocks: [UnsafeMutableRawPointer] = []
+        #expect(arena.resetFreesEverything)
         for index in 0..<(RenderArena.chunkLimit / size + 8) {
             let block = arena.allocate(size, zeroed: index % 2 == 0)
             block.storeBytes(of: UInt32(index), as: UInt32.self)
@@ -147,12 +148,15 @@ struct RenderArenaTests {
         #expect(arena.chunkBytes <= RenderArena.chunkLimit)
         #expect(arena.owns(blocks[0]))
         #expect(!arena.owns(blocks[blocks.count - 1]))
+        // So a render must free its tree block by block, until the next reset.
+        #expect(!arena.resetFreesEverything)
         // Growing a system block past the limit keeps its contents.
         let last = arena.reallocate(blocks.removeLast(), 4 * size)!
         #expect(last.load(as: UInt32.self) == UInt32(blocks.count))
         arena.release(last)
         for block in blocks { arena.release(block) }
         arena.reset()
+        #expect(arena.resetFreesEverything)
         #expect(arena.chunkBytes < RenderArena.chunkLimit)
         let again = arena.allocate(64, zeroed: false)
         again.initializeMemory(as: UInt8.self, repeating: 0xFF, count: 64)
