@@ -87,10 +87,18 @@ extension XMLElement {
         return result
     }
 
-    /// Whether the element's own character data is blank, as `ownText.trimmingWhitespace()
-    /// .isEmpty` tells, judged on the bytes where they settle it (see `XMLCharacters.isBlank`).
+    /// Whether the element's own character data is blank, exactly as `ownText
+    /// .trimmingWhitespace().isEmpty` tells, judged on the bytes where they settle it: ASCII
+    /// white space alone is blank, and an ASCII byte that is not white space starts a
+    /// character that is not (nothing before it joins it). When the first byte that is not
+    /// ASCII white space is not ASCII, the joined text is judged by its characters: a
+    /// combining mark in text after a child element joins the white space before it.
     var ownTextIsBlank: Bool {
-        for case .text(let t) in children where !t.isBlank { return false }
+        for case .text(let t) in children {
+            let first: UInt8? = t.withUTF8 { bytes in bytes.first { !isASCIIWhitespace($0) } }
+            guard let first else { continue }
+            return first < 0x80 ? false : ownText.trimmingWhitespace().isEmpty
+        }
         return true
     }
 

@@ -77,17 +77,24 @@ public struct XMLCharacters: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Adds `other` at the end, in place when this text's storage is not shared.
+    /// Adds `other` at the end, in place when this text's storage is not shared: text
+    /// copied out in many pieces (split by comments or entity references) costs its
+    /// length, not its length times the number of pieces.
     public mutating func append(_ other: XMLCharacters) {
-        switch (storage, other.storage) {
-        case (.string(var string), .string(let more)) where string.utf8.count + more.utf8.count < XMLCharacters.byteStorageThreshold:
-            storage = .utf8([])  // drops this value's reference, so `string` grows in place
-            string += more
-            storage = .string(string)
-        case (.utf8(var bytes), _):
-            storage = .utf8([])
+        // Bytes first, outside any tuple of both storages: a tuple would hold a second
+        // reference to the array and make every append copy all of it.
+        if case .utf8(var bytes) = storage {
+            storage = .utf8([])  // drops this value's reference, so `bytes` grows in place
             other.withUTF8 { bytes.append(contentsOf: $0) }
             storage = .utf8(bytes)
+            return
+        }
+        switch (storage, other.storage) {
+        case (.string(var string), .string(let more)) where string.utf8.count + more.utf8.count < XMLCharacters.byteStorageThreshold:
+            // Short: a copy at most 256 bytes long, whoever holds a reference.
+            storage = .utf8([])
+            string += more
+            storage = .string(string)
         default:
             var bytes: [UInt8] = []
             bytes.reserveCapacity(utf8Count + other.utf8Count)

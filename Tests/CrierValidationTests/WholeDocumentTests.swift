@@ -89,13 +89,20 @@ import CrierXML
                 for third in pieces {
                     let text = first + second + third
                     for padding in [0, 300] {
-                        // Padding with white space puts long text in byte storage.
+                        // Padded, the text copied out of libxml2 is long enough to be kept
+                        // as bytes (`XMLCharacters(String)` keeps a string whatever its length).
                         let padded = String(repeating: " ", count: padding) + text
                         let characters = XMLCharacters(padded)
                         #expect(characters.isBlank == padded.trimmingWhitespace().isEmpty, "\(padded.debugDescription)")
                         // And as text copied out of libxml2 (unless XML forbids a character).
                         if let root = try? XMLDocument(parsing: Array("<r>\(padded)</r>".utf8)).root {
                             #expect(root.ownTextIsBlank == root.text.trimmingWhitespace().isEmpty, "\(padded.debugDescription)")
+                        }
+                        // Split by child elements, the own text is judged joined: a combining
+                        // mark after an element joins the white space before it.
+                        let split = String(repeating: " ", count: padding) + first + "<b/>" + second + "<b/>" + third
+                        if let root = try? XMLDocument(parsing: Array("<r>\(split)</r>".utf8)).root {
+                            #expect(root.ownTextIsBlank == root.ownText.trimmingWhitespace().isEmpty, "\(split.debugDescription)")
                         }
                     }
                 }

@@ -33,6 +33,15 @@ import CrierXML
         }
     }
 
+    /// Text split into thousands of pieces by comments is merged into one child that holds
+    /// every piece in order (merged in place: see `XMLCharacters.append`).
+    @Test func textInManyPiecesIsMergedWhole() throws {
+        let pieces = (0..<20_000).map { "\($0 % 10)é" }
+        let root = try XMLDocument(parsing: Array(("<r>" + pieces.joined(separator: "<!---->") + "</r>").utf8)).root
+        #expect(root.children.count == 1)
+        #expect(root.text == pieces.joined())
+    }
+
     /// Equality is `String` equality: canonically equivalent text is equal, whether it is
     /// kept as a string or as bytes.
     @Test func equalityIsStringEquality() throws {
