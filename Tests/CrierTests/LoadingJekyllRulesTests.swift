@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CrierValidation
 @testable import Crier
 
 /// Jekyll rules checked on small sites built in temporary folders.
@@ -229,14 +230,18 @@ struct LoadingJekyllRulesTests {
         #expect(undated.message.contains("must start with its date"))
     }
 
-    @Test func aSiteAuthorListKeepsTheFirstForTheFeedAndSaysWhoIsLeftOut() throws {
-        let (temp, result) = try site(config: "url: https://j.example\nauthor: [Ann, Bob]\n",
+    @Test func aSiteAuthorListNamesEveryoneInTheFeeds() throws {
+        let (temp, result) = try site(config: "url: https://j.example\nauthor: [Ann, {name: Bob, email: bob@j.example}]\n",
                                       posts: ["_posts/2024-03-05-a.md": "---\ntitle: A\nauthors: [Cy, Di]\n---\nx\n"])
         defer { temp.remove() }
-        #expect(result.site.author == Person(name: "Ann"))
-        let warning = try #require(result.warnings.first { $0.path.hasSuffix("_config.yml") })
-        #expect(warning.line == 2)
-        #expect(warning.message.contains("feeds name Ann and leave out Bob"))
+        #expect(result.site.authors == [Person(name: "Ann"), Person(name: "Bob", email: "bob@j.example")])
+        #expect(!result.warnings.contains { $0.path.hasSuffix("_config.yml") })
         #expect(result.posts.first?.authors.map(\.name) == ["Cy", "Di"])
+        // Atom and JSON Feed name both (RSS has one managing editor, the first, when it has an email).
+        let feed = try #require(FeedBuilder(site: result.site, now: Date()).feeds(from: result.posts).first?.feed)
+        #expect(feed.authors.map(\.name) == ["Ann", "Bob"])
+        let atom = String(decoding: try AtomWriter.write(feed), as: UTF8.self)
+        #expect(atom.contains("<name>Ann</name>") && atom.contains("<name>Bob</name>"))
+        #expect(FeedValidator.validate(bytes: Array(atom.utf8), fileName: "feed.xml").diagnostics.isEmpty)
     }
 }

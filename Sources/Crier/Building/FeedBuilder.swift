@@ -114,7 +114,7 @@ public struct FeedBuilder: Sendable {
         }
         // Atom needs an author on the feed unless every entry has one; the site's name
         // stands in when nobody is named.
-        var authors = site.author.map { [$0] } ?? []
+        var authors = site.authors
         if authors.isEmpty && entries.contains(where: { $0.authors.isEmpty }) {
             authors = [Person(name: site.title)]
         }

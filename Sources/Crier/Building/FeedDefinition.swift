@@ -46,7 +46,7 @@ public struct FeedDefinition: Sendable {
         if given.contains("title") { result.title = overrides.title }
         if given.contains("description") { result.description = overrides.description }
         if given.contains("base_url") || given.contains("url") { result.baseURL = overrides.baseURL }
-        if given.contains("author") { result.author = overrides.author }
+        if given.contains("author") { result.authors = overrides.authors }
         if given.contains("lang") || given.contains("language") { result.language = overrides.language }
         if given.contains("timezone") { result.timeZone = overrides.timeZone }
         if given.contains("path") { result.feed.path = overrides.feed.path }

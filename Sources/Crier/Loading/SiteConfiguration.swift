@@ -120,7 +120,7 @@ enum SiteConfiguration {
             }
         }
         if let author = table.value("author") {
-            site.author = PersonRules.siteAuthor(from: author, authors: authorsData, path: configPath, line: table.line(of: "author"), warnings: &warnings)
+            site.authors = PersonRules.people(from: author, authors: authorsData)
         }
         if let feed = table.value("feed")?.table {
             site.feed = try feedSettings(feed, path: configPath, base: site.feed)
@@ -222,9 +222,9 @@ enum SiteConfiguration {
             site.timeZone = timeZone
         }
         if let author = params.value("author") {
-            site.author = PersonRules.siteAuthor(from: author, authors: ConfigTable(), path: configPath, line: params.line(of: "author"), warnings: &warnings)
+            site.authors = PersonRules.people(from: author, authors: ConfigTable())
         } else if let author = table.value("author") {
-            site.author = PersonRules.siteAuthor(from: author, authors: ConfigTable(), path: configPath, line: table.line(of: "author"), warnings: &warnings)
+            site.authors = PersonRules.people(from: author, authors: ConfigTable())
         }
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
         context.noAddress = noAddress
@@ -266,19 +266,6 @@ enum PersonRules {
             }
             return [Person(name: name)]
         }
-    }
-
-    /// The site's author from its `author` setting. A site names one author (the feeds'
-    /// own); a list of several keeps the first and says so, naming the others, since
-    /// entries can name several authors through their posts' `author:` or `authors:`.
-    static func siteAuthor(from value: ConfigValue, authors: ConfigTable, path: String, line: Int?, warnings: inout [PostError]) -> Person? {
-        let people = people(from: value, authors: authors)
-        if people.count > 1 {
-            let others = people.dropFirst().map(\.name).joined(separator: ", ")
-            warnings.append(PostError(path: path, line: line,
-                                      message: "`author` lists \(people.count) people; a feed names one author, so the feeds name \(people[0].name) and leave out \(others) (a post's own `authors:` can name several)"))
-        }
-        return people.first
     }
 
     static func person(from table: ConfigTable, fallbackName: String?) -> Person? {

@@ -11,9 +11,15 @@ public struct Site: Sendable, Equatable {
     public var description: String?
     /// The site's absolute base URL including any `baseurl` path, ending in `/`.
     public var baseURL: String
-    /// The feeds' author; when `nil`, a feed with an entry that names nobody gets the
-    /// site's title as its author.
-    public var author: Person?
+    /// The feeds' authors, in order (Atom and JSON Feed name each; RSS's
+    /// `managingEditor` is the first, when it has an email); when empty, a feed with an
+    /// entry that names nobody gets the site's title as its author.
+    public var authors: [Person]
+    /// The first of `authors`; setting it makes it the only one (`nil`: none).
+    public var author: Person? {
+        get { authors.first }
+        set { authors = newValue.map { [$0] } ?? [] }
+    }
     /// BCP 47 language tag (`lang`, `languageCode`).
     public var language: String?
     /// Zone for dates written without one.
@@ -34,7 +40,7 @@ public struct Site: Sendable, Equatable {
         self.title = title
         self.description = description
         self.baseURL = baseURL
-        self.author = author
+        self.authors = author.map { [$0] } ?? []
         self.language = language
         self.timeZone = timeZone
         self.feed = feed
