@@ -15,7 +15,9 @@ struct CommonChecks {
 
     /// Elements that hold only elements: text directly inside them is a mistake.
     func checkNoText(_ e: XMLElement, spec: String) {
-        if !e.ownTextIsBlank {
+        // Each piece of text on its own, as always: a combining mark after a child element is
+        // text here, even where it would join white space before that element.
+        if e.children.contains(where: { if case .text(let t) = $0 { !t.isBlank } else { false } }) {
             sink.error("UnexpectedText", at: e, "<\(e.qualifiedName)> holds text directly; only its child elements may hold text.", spec: spec)
         }
     }
