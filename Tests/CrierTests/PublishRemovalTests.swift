@@ -151,3 +151,68 @@ import Testing
         }
     }
 }
+
+/// A feed definition deleted or renamed from the folder a publish reads its definitions
+/// from withdraws its feeds; one in another folder published into the same output, or
+/// one whose file is still there, does not.
+@Suite struct PublishWithdrawnDefinitionTests {
+    func jobs(_ folder: URL) throws -> [BuildJob] {
+        try FeedDefinition.files(in: folder).map { file in
+            let definition = try FeedDefinition.load(file)
+            return BuildJob(source: definition.source, definition: definition, formats: definition.formats ?? FeedFormat.allCases)
+        }
+    }
+
+    func definition(_ title: String, path: String) -> String {
+        "title: \(title)\nbase_url: https://example.org/\nposts: ../posts\npath: \(path)\nformats: [atom, rss]\n"
+    }
+
+    @Test func aDeletedOrRenamedDefinitionTakesItsFilesWithIt() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        let feeds = site.root.appendingPathComponent("feeds")
+        try FileManager.default.removeItem(at: site.definition)
+        try site.write("feeds/main.yml", definition("Main", path: "feed.xml"))
+        try site.write("feeds/podcast.yml", definition("Podcast", path: "podcast/feed.xml"))
+        try site.write("feeds/renamed.yml", definition("Renamed", path: "renamed.xml"))
+        try site.write("elsewhere/notes.yml", definition("Notes", path: "notes.xml"))
+        let notes = try FeedDefinition.load(site.root.appendingPathComponent("elsewhere/notes.yml"))
+        let noteJob = BuildJob(source: notes.source, definition: notes, formats: [.atom, .rss])
+        #expect(try await Publisher.publish(try jobs(feeds) + [noteJob], options: site.options()).succeeded)
+        let all = ["feed.xml", "feed.rss", "podcast/feed.xml", "podcast/feed.rss", "renamed.xml", "renamed.rss", "notes.xml", "notes.rss"]
+        #expect(all.allSatisfy { site.bytes($0) != nil })
+
+        // podcast.yml deleted, renamed.yml renamed (its feed now at a new path), notes not
+        // in this run.
+        try FileManager.default.removeItem(at: feeds.appendingPathComponent("podcast.yml"))
+        try FileManager.default.moveItem(at: feeds.appendingPathComponent("renamed.yml"), to: feeds.appendingPathComponent("moved.yml"))
+        try site.write("feeds/moved.yml", definition("Moved", path: "moved.xml"))
+        let report = try await Publisher.publish(try jobs(feeds), options: site.options())
+        #expect(report.succeeded)
+        #expect(report.removed.sorted() == ["podcast/feed.rss", "podcast/feed.xml", "renamed.rss", "renamed.xml"], "\(report.removed)")
+        #expect(["feed.xml", "feed.rss", "moved.xml", "moved.rss", "notes.xml", "notes.rss"].allSatisfy { site.bytes($0) != nil })
+        #expect(try await Publisher.publish(try jobs(feeds), options: site.options()).removed.isEmpty)
+    }
+
+    @Test func aDefinitionRenamedToTheSamePathKeepsItsFileAndOneLeftOutOfARunStays() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        let feeds = site.root.appendingPathComponent("feeds")
+        try FileManager.default.removeItem(at: site.definition)
+        try site.write("feeds/a.yml", definition("A", path: "a.xml"))
+        try site.write("feeds/b.yml", definition("B", path: "b.xml"))
+        #expect(try await Publisher.publish(try jobs(feeds), options: site.options()).succeeded)
+        // a.yml renamed to c.yml, same path: its files stay (produced again); b.yml still
+        // in the folder but not in this run (an API caller's subset): its files stay.
+        try FileManager.default.moveItem(at: feeds.appendingPathComponent("a.yml"), to: feeds.appendingPathComponent("c.yml"))
+        let report = try await Publisher.publish(try jobs(feeds).filter { !$0.definition!.file.path.hasSuffix("b.yml") }, options: site.options())
+        #expect(report.succeeded && report.removed.isEmpty, "\(report.removed)")
+        #expect(["a.xml", "a.rss", "b.xml", "b.rss"].allSatisfy { site.bytes($0) != nil })
+        // A run that fails withdraws nothing.
+        try FileManager.default.removeItem(at: feeds.appendingPathComponent("b.yml"))
+        try site.write("posts/broken.md", "---\ntitle: [unclosed\n---\nBody.\n")
+        let failed = try await Publisher.publish(try jobs(feeds), options: site.options())
+        #expect(!failed.succeeded && failed.removed.isEmpty)
+        #expect(site.bytes("b.xml") != nil)
+    }
+}

@@ -12,7 +12,9 @@ import Glibc
 /// (`PublishedPaths.key(of:)`), so runs of other sources into the same output folder
 /// (two cron lines, `crier serve` beside a cron job) never remove each other's files. The
 /// record names its output folder: a state folder shared with runs into another folder
-/// reads as empty, so no run removes files it did not publish there.
+/// reads as empty, so no run removes files it did not publish there. A definition gone
+/// from the folder a run reads its definitions from takes its files with it
+/// (`withdrawnDefinitions`).
 struct PublishedPaths: Codable, Equatable {
     /// The output folder the paths are in (absolute, standardised).
     var output: String
@@ -28,11 +30,37 @@ struct PublishedPaths: Codable, Equatable {
             if case .site(let folder) = job.source, definition.file.standardizedFileURL == folder.standardizedFileURL {
                 return "site:" + folder.standardizedFileURL.path
             }
-            return "definition:" + definition.file.standardizedFileURL.path
+            return definitionPrefix + definition.file.standardizedFileURL.path
         }
         switch job.source {
         case .site(let folder): return "site:" + folder.standardizedFileURL.path
         case .folder(let folder, _): return "posts:" + folder.standardizedFileURL.path
+        }
+    }
+
+    /// How the key of a job made by a feed definition starts (the definition's path follows).
+    static let definitionPrefix = "definition:"
+
+    /// The keys in `record` of definitions no longer in a folder that one of `jobs`' definitions
+    /// was read from (deleted, renamed, or no longer `*.yml`): `crier publish` reads every
+    /// definition of its folder, so nothing will publish those feeds again.
+    static func withdrawnDefinitions(in record: [String: Set<String>], jobs: [BuildJob]) -> [String] {
+        let keys = Set(jobs.map(key(of:)))
+        let folders = Set(jobs.compactMap { job in
+            key(of: job).hasPrefix(definitionPrefix) ? job.definition?.file.standardizedFileURL.deletingLastPathComponent().path : nil
+        })
+        var listed: [String: Set<String>] = [:]
+        return record.keys.sorted().filter { key in
+            guard !keys.contains(key), key.hasPrefix(definitionPrefix) else { return false }
+            let file = URL(fileURLWithPath: String(key.dropFirst(definitionPrefix.count)))
+            let folder = file.deletingLastPathComponent().path
+            guard folders.contains(folder) else { return false }
+            if listed[folder] == nil {
+                // A folder that cannot be listed withdraws nothing.
+                guard let files = try? FeedDefinition.files(in: URL(fileURLWithPath: folder, isDirectory: true)) else { return false }
+                listed[folder] = Set(files.map(\.standardizedFileURL.path))
+            }
+            return listed[folder]?.contains(file.path) == false
         }
     }
 

@@ -290,14 +290,30 @@ public enum Publisher {
     /// produced, when everything succeeded (a post that failed to load must not take its
     /// tag feeds with it), then saves what each job has published (`PublishedPaths`). Only
     /// files in a format this run writes for the job are removed: `--format atom` leaves
-    /// the RSS and JSON files alone. Jobs not in this run, and files of other jobs, are not
-    /// touched.
+    /// the RSS and JSON files alone. A definition deleted or renamed from a folder this run
+    /// read its definitions from is withdrawn: every file it published goes, unless a job
+    /// of this run produced it. Other jobs not in this run, and files of other jobs, are
+    /// not touched.
     private static func removeFilesNoLongerProduced(_ jobs: [BuildJob], plan: BuildPipeline.Plan, options: PublishOptions,
                                                     report: inout PublishReport) {
         let previous = PublishedPaths.read(options.publishedFilesFile, output: options.output)
         var record = previous
         let produced = Set(plan.pathsByJob.joined())
         var folders: Set<String> = []
+        /// Removes `stale` from the output folder, and from `paths` each one that is gone.
+        func remove(_ stale: Set<String>, from paths: inout Set<String>) {
+            for path in stale.sorted() {
+                do {
+                    if try PublishedPaths.remove(path, in: options.output) {
+                        report.removed.append(path)
+                        folders.insert(options.output.appendingPathComponent(path).deletingLastPathComponent().path)
+                    }
+                    paths.remove(path)
+                } catch {
+                    report.writeErrors.append("\(error)")
+                }
+            }
+        }
         for (index, job) in jobs.enumerated() where index < plan.pathsByJob.count {
             let key = PublishedPaths.key(of: job)
             let current = Set(plan.pathsByJob[index])
@@ -313,19 +329,20 @@ public enum Publisher {
                 let stale = (previous[key] ?? []).subtracting(produced).subtracting(others)
                     .filter { PublishedPaths.format(of: $0).map(formats.contains) ?? false }
                 paths.subtract(others.subtracting(current))
-                for path in stale.sorted() {
-                    do {
-                        if try PublishedPaths.remove(path, in: options.output) {
-                            report.removed.append(path)
-                            folders.insert(options.output.appendingPathComponent(path).deletingLastPathComponent().path)
-                        }
-                        paths.remove(path)
-                    } catch {
-                        report.writeErrors.append("\(error)")
-                    }
-                }
+                remove(stale, from: &paths)
             }
             record[key] = paths
+        }
+        if report.succeeded {
+            for key in PublishedPaths.withdrawnDefinitions(in: record, jobs: jobs) {
+                var paths = record[key] ?? []
+                let others = record.filter { $0.key != key }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+                // A path a job of this run produced, or another job published, is theirs.
+                let stale = paths.subtracting(produced).subtracting(others)
+                paths.subtract(produced.union(others))
+                remove(stale, from: &paths)
+                record[key] = paths.isEmpty ? nil : paths
+            }
         }
         if options.sync { folders.sorted().forEach(FileIO.syncFolder) }
         guard record != previous || !FileManager.default.fileExists(atPath: options.publishedFilesFile.path) else { return }
