@@ -147,7 +147,8 @@ struct Publish: AsyncParsableCommand {
 
     private func summaryText(_ report: PublishReport) -> String {
         let changed = report.written.count
-        var text = changed == 0 ? "nothing changed" : "\(changed) \(changed == 1 ? "file" : "files") changed"
+        var text = changed > 0 ? "\(changed) \(changed == 1 ? "file" : "files") changed"
+            : report.removed.isEmpty ? "nothing changed" : "no file written"
         text += ", \(report.unchanged) unchanged"
         if !report.removed.isEmpty { text += ", \(report.removed.count) removed" }
         text += ", \(report.build.postCount) \(report.build.postCount == 1 ? "post" : "posts")"

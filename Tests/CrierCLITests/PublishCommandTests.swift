@@ -82,6 +82,19 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(again.stdout.contains("nothing changed, 3 unchanged, 3 posts (3 from cache)"))
     }
 
+    @Test func aDefinitionDeletedFromFeedsTakesItsFeedOffline() throws {
+        let dir = try makePublishSite("formats: [atom]")
+        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom]\n")
+        #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
+        #expect(dir.exists("public/podcast.xml"))
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("feeds/podcast.yml"))
+        let run = try CrierBinary.run(["publish", "-v"], in: dir.url)
+        #expect(run.status == 0)
+        #expect(!dir.exists("public/podcast.xml") && dir.exists("public/feed.xml"))
+        #expect(run.stdout.contains("removed public/podcast.xml"), "\(run.stdout)")
+        #expect(run.stdout.contains("no file written, 1 unchanged, 1 removed"), "\(run.stdout)")
+    }
+
     @Test func everyRunAppendsOneLineToTheLogSayingHowItWent() throws {
         let dir = try makePublishSite()
         #expect(try CrierBinary.run(["publish", "--log", "run.log"], in: dir.url).status == 0)
