@@ -26,7 +26,7 @@ public enum EntryID {
         if post.isUndated { return post.url }
         let path = post.sourcePath
         var stem = path[...]
-        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+        if path.utf8.isAllASCII {
             // ASCII, where bytes are characters: found without comparing characters.
             let utf8 = path.utf8
             if let dot = utf8.lastIndex(of: UInt8(ascii: ".")), !utf8[dot...].contains(UInt8(ascii: "/")) { stem = path[..<dot] }

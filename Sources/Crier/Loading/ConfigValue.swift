@@ -110,7 +110,7 @@ struct ConfigTable: Sendable, Equatable {
         var key = key, lower = lower
         let ascii = key.withUTF8 { keyBytes in
             lower.withUTF8 { lowerBytes -> Bool? in
-                guard keyBytes.allSatisfy({ $0 < 0x80 }), lowerBytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard keyBytes.isAllASCII, lowerBytes.isAllASCII else { return nil }
                 guard keyBytes.count == lowerBytes.count else { return false }
                 for (byte, expected) in zip(keyBytes, lowerBytes) {
                     let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte

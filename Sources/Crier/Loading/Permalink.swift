@@ -54,7 +54,7 @@ enum Permalink {
     static func expandASCII(_ pattern: String, value: (String) -> String?) -> String? {
         var pattern = pattern
         return pattern.withUTF8 { bytes -> String? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.isAllASCII else { return nil }
             func isNameByte(_ byte: UInt8) -> Bool {
                 (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_")
             }
@@ -89,7 +89,7 @@ enum Permalink {
         var path = path
         // In ASCII text a `/` byte is always a `/` character: runs of them fold on the bytes.
         let folded = path.withUTF8 { bytes -> String? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.isAllASCII else { return nil }
             var out: [UInt8] = [UInt8(ascii: "/")]
             out.reserveCapacity(bytes.count + 1)
             for byte in bytes where !(byte == UInt8(ascii: "/") && out[out.count - 1] == UInt8(ascii: "/")) {
@@ -180,7 +180,7 @@ enum Permalink {
     static func jekyllSlugASCII(_ text: String, pretty: Bool, cased: Bool) -> String? {
         var text = text
         return text.withUTF8 { bytes -> String? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.isAllASCII else { return nil }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             var pendingDash = false

@@ -95,3 +95,9 @@ enum TextSearch {
         return String.Index(index, within: text) != nil
     }
 }
+
+extension Sequence<UInt8> {
+    /// Whether every byte is ASCII (below 0x80): UTF-8 text in which each byte is a whole
+    /// character, so the ASCII fast paths may work on the bytes.
+    var isAllASCII: Bool { allSatisfy { $0 < 0x80 } }
+}
