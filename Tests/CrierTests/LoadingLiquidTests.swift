@@ -33,6 +33,21 @@ struct LoadingLiquidTests {
         #expect(result.post("_posts/2024-03-05-Hello-World.md")?.contentHTML.contains(#"href="https://j.example/2024/03/07/linker.html""#) == true)
     }
 
+    /// A name two posts answer to (in different folders below `_posts/`) finds the first by
+    /// path, as Jekyll's lookup does; a name with its folder finds that one.
+    @Test func aNameInTwoFoldersFindsTheFirstByPathAndAFolderPicksOne() throws {
+        let (temp, result) = try site(posts: [
+            "_posts/b/2024-03-05-same.md": "---\ntitle: B\npermalink: /b-same/\n---\nb\n",
+            "_posts/a/2024-03-05-same.md": "---\ntitle: A\npermalink: /a-same/\n---\na\n",
+            "_posts/2024-03-07-linker.md": "---\ntitle: Linker\n---\n[one]({% post_url 2024-03-05-same %}) [two]({% post_url b/2024-03-05-same %})\n",
+        ])
+        defer { temp.remove() }
+        #expect(result.errors == [])
+        let html = try #require(result.post("_posts/2024-03-07-linker.md")?.contentHTML)
+        #expect(html.contains(#"<a href="https://j.example/a-same/">one</a>"#), "\(html)")
+        #expect(html.contains(#"<a href="https://j.example/b-same/">two</a>"#), "\(html)")
+    }
+
     @Test func aPostURLToNoPostIsAnErrorNamingTheFileAndLine() throws {
         let (temp, result) = try site(posts: [
             "_posts/2024-03-07-linker.md": "---\ntitle: Linker\n---\nIntro.\n\n[prev]({% post_url 2024-03-05-missing %})\n",
@@ -43,6 +58,34 @@ struct LoadingLiquidTests {
         #expect(error.path.hasSuffix("_posts/2024-03-07-linker.md"))
         #expect(error.line == 6)
         #expect(error.message.contains("no post named 2024-03-05-missing"))
+    }
+
+    /// `{% post_url %}` reads the linked post only as far as its URL (no second render):
+    /// that URL is the one the full load gives, however the post makes it.
+    @Test func aURLOnlyLoadGivesTheFullLoadsURLWithoutContent() throws {
+        let posts = [
+            "_posts/2024-03-05-plain.md": "---\ntitle: Plain\n---\nBody with **Markdown**.\n",
+            "_posts/news/2024-03-06-filed.md": "---\ntitle: Filed\ncategories: [tech]\n---\nBody.\n",
+            "_posts/2024-03-07-own.md": "---\ntitle: Own\npermalink: /:categories/:title/\ncategory: misc\n---\nBody.\n",
+            "_posts/2024-03-08-dated.md": "---\ntitle: Dated\ndate: 2024-03-09 23:30:00 -0500\nslug: other-slug\n---\nBody.\n",
+        ]
+        let (temp, result) = try site(posts: posts)
+        defer { temp.remove() }
+        #expect(result.errors == [] && result.posts.count == posts.count)
+        var warnings: [PostError] = []
+        let context = try SiteConfiguration.read(root: temp.root, warnings: &warnings)
+        let files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: false, warnings: &warnings)
+        #expect(files.count == posts.count)
+        var options = LoadOptions()
+        options.urlOnly = true
+        for file in files {
+            var warnings: [PostError] = []
+            var links = false
+            let data = try #require(FileIO.read(file.path))
+            let post = try #require(try PostRules.build(file, data: data, context: context, options: options, warnings: &warnings, linksToPosts: &links))
+            #expect(post.url == result.post(file.relativePath)?.url, "\(file.relativePath)")
+            #expect(post.contentHTML.isEmpty && post.summaryHTML == nil)
+        }
     }
 
     @Test func otherLiquidOutsideCodeWarnsOncePerPostAtItsFirstLine() throws {

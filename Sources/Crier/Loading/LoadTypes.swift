@@ -21,6 +21,9 @@ public struct LoadOptions: Sendable {
     /// Laid over the site's own settings before any post is read (a feed definition's
     /// keys, `--base-url`), so that posts' URLs, dates and HTML follow them.
     public var siteOverrides: (@Sendable (Site) -> Site)?
+    /// Stop once a post's URL is known: the post comes back without content or summary,
+    /// for `{% post_url %}` and `{% link %}`, which need only that.
+    var urlOnly = false
     /// The defaults: no drafts, modification time for undated posts, no cache, no
     /// overrides.
     public init() {}

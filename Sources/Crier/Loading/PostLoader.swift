@@ -93,39 +93,56 @@ public enum PostLoader {
     }
 }
 
-/// The URLs of a Jekyll site's posts, each worked out (by loading that post) the first
-/// time another post names it.
+/// The URLs of a Jekyll site's posts, each worked out (from that post's front matter and
+/// file name, without rendering it) the first time another post names it.
 final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
     private let files: [PostFile]
+    /// Index in `files` of the first file (by path) each name finds: the relative path
+    /// without its extension, and each of its ends after a `/` (`post_url` names).
+    private let byName: [String: Int]
+    /// Index in `files` by relative path (`link` paths).
+    private let byPath: [String: Int]
     private let context: SiteContext
     private let options: LoadOptions
     private let lock = NSLock()
     /// Relative path to URL (`nil`: the file gives no post).
     private var urls: [String: String?] = [:]
 
-    /// Links among `files`, loaded with `context` and `options` (without a cache).
+    /// Links among `files`, loaded with `context` and `options` (without a cache, and only
+    /// as far as their URLs).
     init(files: [PostFile], context: SiteContext, options: LoadOptions) {
         self.files = files
+        var byName: [String: Int] = [:]
+        var byPath: [String: Int] = [:]
+        for (index, file) in files.enumerated() {
+            byPath[file.relativePath] = byPath[file.relativePath] ?? index
+            let path = (file.relativePath as NSString).deletingPathExtension
+            byName[path] = byName[path] ?? index
+            var end = path[...]
+            while let slash = end.firstIndex(of: "/") {
+                end = end[end.index(after: slash)...]
+                byName[String(end)] = byName[String(end)] ?? index
+            }
+        }
+        self.byName = byName
+        self.byPath = byPath
         var context = context
         context.postLinks = nil
         self.context = context
         var options = options
         options.cache = nil
+        options.urlOnly = true
         self.options = options
     }
 
     /// The URL of the first post (by path) named `name`, as `{% post_url %}` finds it.
     func url(ofPostNamed name: String) -> String? {
-        let found = files.first { file in
-            let path = (file.relativePath as NSString).deletingPathExtension
-            return path == name || path.hasSuffix("/" + name)
-        }
-        return found.flatMap(url(of:))
+        byName[name].flatMap { url(of: files[$0]) }
     }
 
     /// The URL of the post at `path`, as `{% link %}` finds it.
     func url(ofPostAt path: String) -> String? {
-        files.first { $0.relativePath == path }.flatMap(url(of:))
+        byPath[path].flatMap { url(of: files[$0]) }
     }
 
     private func url(of file: PostFile) -> String? {

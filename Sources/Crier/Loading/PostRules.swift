@@ -173,6 +173,9 @@ enum PostRules {
             }
         }
         let url = Permalink.absoluteURL(baseURL: context.site.baseURL, path: sitePath)
+        if options.urlOnly {
+            return Post(sourcePath: file.relativePath, title: finalTitle, published: publishedDate, url: url, contentHTML: "")
+        }
 
         // Content and summary.
         if flavor == .jekyll {
