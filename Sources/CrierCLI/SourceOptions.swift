@@ -50,8 +50,8 @@ public struct SourceOptions: ParsableArguments {
         if posts != nil && baseURL == nil {
             throw ValidationError("--posts needs --base-url, the absolute URL the posts are published under.")
         }
-        if let baseURL, URLComponents(string: baseURL)?.scheme == nil || URLComponents(string: baseURL)?.host == nil {
-            throw ValidationError("--base-url must be an absolute URL such as https://example.org/, not `\(baseURL)`.")
+        if let baseURL, let problem = Site.addressProblem(baseURL) {
+            throw ValidationError("--base-url `\(baseURL)` \(problem).")
         }
         if let limit, limit < 0 {
             throw ValidationError("--limit must be 0 or more.")

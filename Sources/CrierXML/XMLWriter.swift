@@ -88,8 +88,10 @@ public final class XMLWriter {
         if result < 0 { throw XMLWriterError(operation: operation()) }
     }
 
-    /// Writes a processing instruction such as `xml-stylesheet`.
+    /// Writes a processing instruction such as `xml-stylesheet`; throws for content holding
+    /// `?>`, which would end it early (libxml2 writes it as it is).
     public func processingInstruction(_ target: String, _ content: String) throws {
+        guard !content.contains("?>") else { throw XMLWriterError(operation: "processing instruction \(target) holding `?>`") }
         try check(xmlTextWriterWritePI(writer, target, XMLText.cleaned(content)), "processing instruction \(target)")
     }
 

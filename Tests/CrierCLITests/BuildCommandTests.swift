@@ -67,6 +67,9 @@ import Glibc
 
     @Test func usageErrorsExitWithTwo() async {
         #expect(await CrierMain.run(["build", "--posts", "/tmp"]) == 2, "--posts without --base-url")
+        for base in ["https://example.org/?q=1#frag", "https://", "https://example.org/a b/", "ftp://example.org/"] {
+            #expect(await CrierMain.run(["build", "--posts", "/tmp", "--base-url", base, "--output", "/tmp/crier-never-written"]) == 2, "\(base)")
+        }
         #expect(await CrierMain.run(["build", "--format", "atom,pdf", "--posts", "/tmp", "--base-url", "https://e.org/"]) == 2)
         #expect(await CrierMain.run(["build", "--site", "/a", "--posts", "/b", "--base-url", "https://e.org/"]) == 2)
         #expect(await CrierMain.run(["build", "--no-such-option"]) == 2)

@@ -188,12 +188,12 @@ final class RecordingHub: @unchecked Sendable {
 
     @Test func aHubThatRefusesForGoodIsReportedOnceAndNotAskedAgainOnLaterRuns() async throws {
         let hub = try RecordingHub(statuses: [404])
-        let site = try PublishSite("hub: [\(hub.url()), not-a-url]\nformats: [atom]")
+        let site = try PublishSite("hub: [\(hub.url())]\nformats: [atom]")
         try site.post("one", day: 1)
 
         let report = try await site.publish()
         #expect(report.succeeded && report.pingsFailed)
-        #expect(report.pings.count == 2 && report.pings.allSatisfy { !$0.succeeded && $0.isFinal })
+        #expect(report.pings.count == 1 && report.pings.allSatisfy { !$0.succeeded && $0.isFinal })
         #expect(report.pings.allSatisfy { $0.description.hasSuffix("not tried again") })
         #expect(hub.requests.count == 1, "a 404 is not tried again within the run")
         #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(".crier/pending-pings.json").path))
@@ -201,6 +201,18 @@ final class RecordingHub: @unchecked Sendable {
         let next = try await site.publish()
         #expect(next.upToDate && next.pings.isEmpty, "nor on the next run")
         #expect(hub.requests.count == 1)
+    }
+
+    /// A hub that is no http(s) URL is a mistake in the definition, said where it is
+    /// written, before anything is published.
+    @Test func aHubThatIsNoHTTPURLIsAnErrorInTheDefinition() throws {
+        let site = try PublishSite("hub: [https://hub.example/, not-a-url]\nformats: [atom]")
+        do {
+            _ = try site.jobs()
+            Issue.record("the definition loaded")
+        } catch let error as PostError {
+            #expect(error.line == 8 && error.message.contains("`not-a-url` is not the absolute http(s) URL of a WebSub hub"), "\(error)")
+        }
     }
 
     @Test func aHubThatFailsOnceGetsThePingOnTheSecondTry() async throws {

@@ -50,6 +50,85 @@ import Testing
         #expect(throws: PostError.self) { try FeedDefinition.load(bad) }
     }
 
+    /// jekyll-feed's `feed: path:` is checked as a definition's `path:` is: a path out of
+    /// the output folder, or one naming a folder or a hidden file, is an error at its line.
+    @Test func aJekyllFeedPathOutsideTheOutputFolderIsAnErrorNamingItsLine() throws {
+        for (path, expected) in [("../victim.xml", "must be a relative path inside the output folder"),
+                                 ("feeds/", "names the Atom file"), ("/", "names the Atom file"), ("a/.x.xml", "names the Atom file")] {
+            let result = try load("title: L\nurl: https://l.example\nfeed:\n  path: \(path)\n")
+            let error = try #require(result.errors.first, "\(path)")
+            #expect(error.line == 4 && error.message.contains(expected), "\(path): \(error)")
+            #expect(result.posts.isEmpty)
+        }
+        #expect(try load("title: L\nurl: https://l.example\nfeed:\n  path: /atom/feed.xml\n").site.feed.path == "atom/feed.xml")
+    }
+
+    /// A site address with a query, a fragment or a space would be repeated in every link;
+    /// one with no host is none: each is an error where it is written.
+    @Test func aSiteAddressThatLinksCannotBeMadeFromIsAnError() throws {
+        for url in ["https://l.example/?q=1", "https://l.example/#top", "https://l.example/a b"] {
+            let error = try #require(try load("title: L\nurl: \(url)\n").errors.first, "\(url)")
+            #expect(error.line == 2, "\(url): \(error)")
+        }
+        let site = try TemporarySite()
+        defer { site.remove() }
+        for (n, base) in ["https://", "https://a.example/?x=1", "https://a.example/a b/"].enumerated() {
+            let bad = try site.write("feeds/b\(n).yml", "title: B\nbase_url: \(base)\nposts: p\n")
+            #expect(throws: PostError.self, "\(base)") { try FeedDefinition.load(bad) }
+        }
+    }
+
+    /// A host written in other than ASCII is kept in its ASCII (IDNA) form, so the entries'
+    /// `tag:` ids and links are valid and the build passes the gate.
+    @Test func aNonASCIIHostIsWrittenInItsASCIIForm() throws {
+        let root = try writeSite("title: B\nurl: https://bücher.example\nbaseurl: /blög\n")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let outcome = BuildPipeline.run([BuildJob(source: .site(root), formats: [.atom, .rss])], options: BuildOptions())
+        #expect(outcome.succeeded, "\(outcome.feedFailures)")
+        let atom = try #require(outcome.files.first { $0.format == .atom })
+        let text = String(decoding: atom.bytes, as: UTF8.self)
+        #expect(text.contains("<id>tag:xn--bcher-kva.example,2024-01-01:_posts/2024-01-01-a</id>"), "\(text)")
+        #expect(text.contains("https://xn--bcher-kva.example/bl%C3%B6g/2024/01/01/a.html"), "\(text)")
+        #expect(!text.contains("bücher") && !text.contains("blög"))
+    }
+
+    /// Settings of the wrong kind are not dropped without a word.
+    @Test func settingsOfTheWrongKindAreErrorsOrWarningsNamingTheirLine() throws {
+        let zone = try #require(try load("title: L\nurl: https://l.example\ntimezone: [UTC]\n").errors.first)
+        #expect(zone.line == 3 && zone.message.contains("`timezone` is a list"), "\(zone)")
+        let feed = try load("title: L\nurl: https://l.example\nfeed: yes\nlang: [en]\n")
+        #expect(feed.errors.isEmpty)
+        let lines = feed.warnings.map { "\($0.line ?? 0): \($0.message)" }
+        #expect(lines.contains { $0.hasPrefix("3: `feed` is `") && $0.contains("`, not jekyll-feed's settings") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("4: `lang` is a list, not a language tag") }, "\(lines)")
+        let hub = try #require(try load("title: L\nurl: https://l.example\nfeed:\n  hubs: [5]\n").errors.first)
+        #expect(hub.line == 4 && hub.message.contains("`5` is not the absolute http(s) URL of a WebSub hub"), "\(hub)")
+
+        let site = try TemporarySite()
+        defer { site.remove() }
+        for (n, key) in ["title: [a, b]", "stylesheet: {a: b}", "tags: [[a], b]", "hub: 5", "categories: true"].enumerated() {
+            let bad = try site.write("feeds/b\(n).yml", "base_url: https://a.example/\nposts: p\n\(key)\n")
+            #expect(throws: PostError.self, "\(key)") { try FeedDefinition.load(bad) }
+        }
+        let good = try site.write("feeds/good.yml", "title: G\nbase_url: https://a.example/\nposts: p\ntags: 5\ncategories: [true]\nhub: https://hub.example/\n")
+        let definition = try FeedDefinition.load(good)
+        #expect(definition.overrides.feed.tags == ["5"] && definition.overrides.feed.categories == ["true"])
+    }
+
+    /// A stylesheet address holding `?>` cannot end the instruction early: the feed stays
+    /// well formed.
+    @Test func aStylesheetAddressCannotBreakTheDocument() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("p/2024-01-01-a.md", "---\ntitle: A\n---\nx\n")
+        let file = try site.write("feeds/s.yml", "title: S\nbase_url: https://a.example/\nposts: ../p\nstylesheet: \"a\\\"?><x\"\n")
+        let definition = try FeedDefinition.load(file)
+        let outcome = BuildPipeline.run([BuildJob(source: definition.source, definition: definition, formats: [.atom, .rss])], options: BuildOptions())
+        #expect(outcome.succeeded, "\(outcome.feedFailures)")
+        let atom = String(decoding: try #require(outcome.files.first { $0.format == .atom }).bytes, as: UTF8.self)
+        #expect(atom.contains(#"<?xml-stylesheet type="text/xsl" href="a&quot;?&gt;&lt;x"?>"#), "\(atom)")
+    }
+
     private func writeSite(_ config: String) throws -> URL {
         let site = try TemporarySite()
         try site.write("_config.yml", config)

@@ -45,9 +45,10 @@ public enum EntryID {
         return id
     }
 
-    /// The host of the site's URL, or `localhost` when it has none.
+    /// The host of the site's URL as written in it (a non-ASCII host in its ASCII form:
+    /// `URLComponents.host` would give it back decoded), or `localhost` when it has none.
     static func authority(_ baseURL: String) -> String {
-        URLComponents(string: baseURL)?.host?.lowercased() ?? "localhost"
+        URLComponents(string: baseURL)?.encodedHost?.lowercased() ?? "localhost"
     }
 
     /// Percent-encodes what a tag URI's specific part may not hold.

@@ -270,6 +270,18 @@ struct TagNames {
 
 /// Path arithmetic for feed files (always `/`-separated, relative to the output folder).
 enum FeedPaths {
+    /// Why `path` cannot be where a feed's Atom file goes, relative to the output folder,
+    /// or `nil` when it can: it must stay inside the folder and name a file that is not
+    /// hidden (the RSS and JSON files go beside it).
+    static func problem(with path: String) -> String? {
+        let segments = path.split(separator: "/")
+        if path.hasPrefix("/") || segments.contains("..") { return "must be a relative path inside the output folder, not `\(path)`" }
+        if path.hasSuffix("/") || segments.last.map({ $0.hasPrefix(".") || $0.allSatisfy(\.isWhitespace) }) ?? true {
+            return "names the Atom file, such as `notes/feed.xml` (the RSS and JSON files go beside it), not `\(path)`"
+        }
+        return nil
+    }
+
     static func replacingExtension(of path: String, with ext: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if let dot = name.lastIndex(of: "."), dot != name.startIndex {

@@ -86,50 +86,49 @@ public struct FeedDefinition: Sendable {
         let folder = file.deletingLastPathComponent()
         let name = file.deletingPathExtension().lastPathComponent
 
-        var site = Site(title: keys.string("title") ?? name, baseURL: "http://localhost/")
-        site.description = keys.string("description")
-        if let base = keys.string("base_url") ?? keys.string("url") {
-            let components = URLComponents(string: base)
-            guard let scheme = components?.scheme?.lowercased(), scheme == "http" || scheme == "https", components?.host?.isEmpty == false else {
-                throw keys.error(keys.node("base_url") != nil ? "base_url" : "url",
-                                 "`\(base)` is not an absolute http(s) URL such as https://example.org/blog/ (readers need absolute links)")
+        var site = Site(title: try keys.string("title") ?? name, baseURL: "http://localhost/")
+        site.description = try keys.string("description")
+        if let base = try keys.string("base_url") ?? keys.string("url") {
+            if let problem = Site.addressProblem(base) {
+                throw keys.error(keys.node("base_url") != nil ? "base_url" : "url", "`\(base)` \(problem)")
             }
             site.baseURL = base.hasSuffix("/") ? base : base + "/"
         }
         site.author = try keys.person("author")
-        if let raw = keys.string("lang") ?? keys.string("language") {
+        if let raw = try keys.string("lang") ?? keys.string("language") {
             guard let tag = LanguageValue.tag(raw) else {
                 throw keys.error(keys.node("lang") != nil ? "lang" : "language", "`\(raw)` is not a language tag such as en or en-US")
             }
             site.language = tag
         }
-        if let zone = keys.string("timezone") {
+        if let zone = try keys.string("timezone") {
             guard let timeZone = TimeZone(identifier: zone) else {
                 throw keys.error("timezone", "unknown time zone `\(zone)` (use an IANA name such as Europe/Paris)")
             }
             site.timeZone = timeZone
         }
-        site.feed.path = keys.string("path") ?? "\(name).xml"
-        if site.feed.path.hasPrefix("/") || site.feed.path.split(separator: "/").contains("..") {
-            throw keys.error("path", "must be a relative path inside the output folder")
-        }
-        if site.feed.path.hasSuffix("/") || site.feed.path.split(separator: "/").last?.hasPrefix(".") == true {
-            throw keys.error("path", "names the Atom file, such as `notes/feed.xml` (the RSS and JSON files go beside it), not `\(site.feed.path)`")
-        }
+        site.feed.path = try keys.string("path") ?? "\(name).xml"
+        if let problem = FeedPaths.problem(with: site.feed.path) { throw keys.error("path", problem) }
         site.feed.postsLimit = try keys.int("limit")
         site.feed.excerptOnly = try keys.bool("excerpt_only") ?? false
-        site.feed.categories = keys.strings("categories")
+        if let categories = keys.node("categories"), DefinitionKeys.bool(categories) != nil, categories.scalar?.style == .plain {
+            throw keys.error("categories", "expected a list of categories, each of which gets a feed (`tags: true` gives every tag a feed; categories are listed)")
+        }
+        site.feed.categories = try keys.strings("categories")
         if let tags = keys.node("tags"), DefinitionKeys.bool(tags) != nil {
             site.feed.allTags = try keys.bool("tags") ?? false
         } else {
-            site.feed.tags = keys.strings("tags")
+            site.feed.tags = try keys.strings("tags")
         }
-        site.feed.stylesheet = keys.string("stylesheet")
-        site.feed.hubs = keys.strings("hub") + keys.strings("hubs")
+        site.feed.stylesheet = try keys.string("stylesheet")
+        site.feed.hubs = try keys.strings("hub") + keys.strings("hubs")
+        if let hub = site.feed.hubs.first(where: { !Site.isHTTPURL($0) }) {
+            throw keys.error(keys.node("hub") != nil ? "hub" : "hubs", "`\(hub)` is not the absolute http(s) URL of a WebSub hub, such as https://pubsubhubbub.appspot.com/")
+        }
         site.feed.allowRawHTML = try keys.bool("raw_html") ?? true
 
         var formats: [FeedFormat]?
-        let formatNames = keys.strings("formats")
+        let formatNames = try keys.strings("formats")
         if !formatNames.isEmpty {
             formats = try formatNames.map { name in
                 guard let format = FeedFormat(rawValue: name.lowercased()) else {
@@ -140,12 +139,12 @@ public struct FeedDefinition: Sendable {
         }
 
         let source: PostSource
-        if let posts = keys.string("posts") {
+        if let posts = try keys.string("posts") {
             guard keys.given.contains("base_url") || keys.given.contains("url") else {
                 throw PostError(path: path, line: 1, message: "`base_url` is missing: say where the posts are published, such as `base_url: https://example.org/blog/` (readers need absolute links, and entry ids are made from its host)")
             }
             source = .folder(folder.appendingPathComponent(posts).standardizedFileURL, site)
-        } else if let sitePath = keys.string("site") {
+        } else if let sitePath = try keys.string("site") {
             source = .site(folder.appendingPathComponent(sitePath).standardizedFileURL)
         } else {
             throw PostError(path: path, line: 1, message: "say where the posts are: `posts: FOLDER` or `site: FOLDER`")
@@ -237,19 +236,31 @@ struct DefinitionKeys {
         return PostError(path: path, line: line, message: "`\(key)`: \(message)")
     }
 
-    mutating func string(_ key: String) -> String? {
-        guard let scalar = node(key)?.scalar, !scalar.string.isEmpty else { return nil }
-        let value = scalar.string
+    /// The text of `key`; throws when it is a list or a mapping, which would otherwise be
+    /// dropped without a word.
+    mutating func string(_ key: String) throws(PostError) -> String? {
+        guard let node = node(key) else { return nil }
+        guard let scalar = node.scalar else { throw error(key, "expected text, got \(node.sequence != nil ? "a list" : "a mapping")") }
+        guard !scalar.string.isEmpty else { return nil }
         given.insert(key)
-        return value
+        return scalar.string
     }
 
-    mutating func strings(_ key: String) -> [String] {
+    /// A list of texts, or one text of words separated by spaces; throws for a mapping,
+    /// or a list holding one.
+    mutating func strings(_ key: String) throws(PostError) -> [String] {
         guard let value = node(key) else { return [] }
         given.insert(key)
-        if let sequence = value.sequence { return sequence.compactMap { SourceText.isNull($0) ? nil : $0.scalar?.string } }
+        if let sequence = value.sequence {
+            var texts: [String] = []
+            for item in sequence where !SourceText.isNull(item) {
+                guard let scalar = item.scalar else { throw error(key, "expected a list of texts, but an item is \(item.sequence != nil ? "a list" : "a mapping")") }
+                texts.append(scalar.string)
+            }
+            return texts
+        }
         if let scalar = value.scalar?.string { return scalar.split(separator: " ").map(String.init) }
-        return []
+        throw error(key, "expected a list of texts, got a mapping")
     }
 
     mutating func int(_ key: String) throws -> Int? {

@@ -104,7 +104,14 @@ enum SiteConfiguration {
         var baseurl = table.value("baseurl")?.scalarText ?? ""
         baseurl = baseurl.split(separator: "/").joined(separator: "/")
         site.baseURL = url + "/" + (baseurl.isEmpty ? "" : baseurl + "/")
+        if let problem = Site.addressProblem(site.baseURL) {
+            let key = table.value("url") != nil ? "url" : "baseurl"
+            throw PostError(path: configPath, line: table.line(of: key), message: "`url` and `baseurl` make `\(site.baseURL)`, which \(problem)")
+        }
         site.language = language(table, keys: ["lang", "locale"], path: configPath, warnings: &warnings)
+        if let zone = table.value("timezone"), zone.scalarText == nil {
+            throw PostError(path: configPath, line: table.line(of: "timezone"), message: "`timezone` is \(kind(of: zone)), not a time zone name such as Europe/Berlin")
+        }
         if let zone = table.value("timezone")?.scalarText {
             guard let timeZone = TimeZone(identifier: zone) else {
                 throw PostError(path: configPath, line: table.line(of: "timezone"), message: "unknown time zone '\(zone)' (use an IANA name such as Europe/Berlin)")
@@ -124,6 +131,9 @@ enum SiteConfiguration {
         }
         if let feed = table.value("feed")?.table {
             site.feed = try feedSettings(feed, path: configPath, base: site.feed)
+        } else if let feed = table.value("feed") {
+            warnings.append(PostError(path: configPath, line: table.line(of: "feed"),
+                                      message: "`feed` is \(kind(of: feed)), not jekyll-feed's settings (path:, posts_limit:, tags:, ...); ignored"))
         }
         let style = table.value("permalink")?.scalarText ?? "date"
         site.permalink = style
@@ -151,7 +161,11 @@ enum SiteConfiguration {
     static func feedSettings(_ feed: ConfigTable, path: String, base: FeedSettings) throws(PostError) -> FeedSettings {
         var settings = base
         if let value = feed["path"]?.scalarText {
+            // jekyll-feed's paths are site paths: `/feed.xml` is `feed.xml` in the output.
             settings.path = String(value.drop(while: { $0 == "/" }))
+            if let problem = FeedPaths.problem(with: settings.path) {
+                throw PostError(path: path, line: feed.line(of: "path"), message: "feed: path \(problem)")
+            }
         }
         if let limit = feed["posts_limit"] {
             guard let n = limit.int, n >= 0 else {
@@ -179,8 +193,25 @@ enum SiteConfiguration {
             break
         }
         if let stylesheet = feed["stylesheet"]?.scalarText { settings.stylesheet = stylesheet }
-        if let hubs = feed["hubs"] ?? feed["hub"] { settings.hubs = hubs.stringList }
+        if let hubs = feed["hubs"] ?? feed["hub"] {
+            settings.hubs = hubs.stringList
+            if let hub = settings.hubs.first(where: { !Site.isHTTPURL($0) }) {
+                let key = feed["hubs"] != nil ? "hubs" : "hub"
+                throw PostError(path: path, line: feed.line(of: key), message: "feed: \(key): `\(hub)` is not the absolute http(s) URL of a WebSub hub, such as https://pubsubhubbub.appspot.com/")
+            }
+        }
         return settings
+    }
+
+    /// What `value` is, for a message about a setting of the wrong kind.
+    static func kind(of value: ConfigValue) -> String {
+        switch value {
+        case .array: "a list"
+        case .table: "a mapping"
+        case .null: "empty"
+        case .bool(let bool): "`\(bool)`"
+        default: "`\(value.scalarText ?? "")`"
+        }
     }
 
     // MARK: Hugo
@@ -188,6 +219,11 @@ enum SiteConfiguration {
     /// The first of `keys` in `table` as a language tag (`LanguageValue`); a value that is
     /// none is a warning naming its line, and no language.
     static func language(_ table: ConfigTable, keys: [String], path: String, warnings: inout [PostError]) -> String? {
+        for key in keys {
+            if let value = table.value(key), value.scalarText == nil {
+                warnings.append(PostError(path: path, line: table.line(of: key), message: "`\(key)` is \(kind(of: value)), not a language tag such as en or en-US; ignored"))
+            }
+        }
         guard let key = keys.first(where: { table.value($0)?.scalarText != nil }), let raw = table.value(key)?.scalarText,
               !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         guard let tag = LanguageValue.tag(raw) else {
@@ -211,6 +247,9 @@ enum SiteConfiguration {
             base = "http://localhost:1313/"
         }
         if !base.hasSuffix("/") { base += "/" }
+        if let problem = Site.addressProblem(base) {
+            throw PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) }, message: "`baseURL: \(base)` \(problem)")
+        }
         site.baseURL = base
         site.language = language(table, keys: ["languageCode", "defaultContentLanguage"], path: configPath, warnings: &warnings)
         site.description = params.value("description")?.scalarText ?? table.value("description")?.scalarText

@@ -9,8 +9,13 @@ public struct Site: Sendable, Equatable {
     public var title: String
     /// Plain text, the feeds' subtitle; `nil` when the configuration gives none.
     public var description: String?
-    /// The site's absolute base URL including any `baseurl` path, ending in `/`.
-    public var baseURL: String
+    /// The site's absolute base URL including any `baseurl` path, ending in `/`. One
+    /// written in other than ASCII is kept in ASCII, as a `tag:` id and an RSS link need
+    /// it: its host in IDNA form (`bücher.example` is `xn--bcher-kva.example`), other
+    /// characters percent-encoded.
+    public var baseURL: String {
+        didSet { baseURL = Site.asciiHost(baseURL) }
+    }
     /// The feeds' authors, in order (Atom and JSON Feed name each; RSS's
     /// `managingEditor` is the first, when it has an email); when empty, a feed with an
     /// entry that names nobody gets the site's title as its author.
@@ -39,7 +44,7 @@ public struct Site: Sendable, Equatable {
                 feed: FeedSettings = FeedSettings()) {
         self.title = title
         self.description = description
-        self.baseURL = baseURL
+        self.baseURL = Site.asciiHost(baseURL)
         self.authors = author.map { [$0] } ?? []
         self.language = language
         self.timeZone = timeZone
@@ -75,4 +80,52 @@ public struct FeedSettings: Sendable, Equatable {
     /// The defaults: `feed.xml`, every entry, full content, no category or tag feeds, raw
     /// HTML allowed.
     public init() {}
+}
+
+extension Site {
+    /// Why `url` cannot be a site's address, or `nil` when it can: it must be an absolute
+    /// http(s) URL with a host, and, as every link is made by adding to it, hold no query,
+    /// fragment or white space.
+    public static func addressProblem(_ url: String) -> String? {
+        let example = "an absolute http(s) URL such as https://example.org/blog/ (readers need absolute links)"
+        // Foundation's parser would take the space and encode it.
+        if url.contains(where: \.isWhitespace) { return "has white space (write a space as %20)" }
+        guard isHTTPURL(url), let components = URLComponents(string: url) else { return "is not \(example)" }
+        if components.query != nil { return "has a query (`?\(components.percentEncodedQuery ?? "")`): links are made by adding to it, so it cannot hold one" }
+        if components.fragment != nil { return "has a fragment (`#\(components.percentEncodedFragment ?? "")`): links are made by adding to it, so it cannot hold one" }
+        return nil
+    }
+
+    /// Whether `url` is an absolute http(s) URL with a host (a WebSub hub's, say).
+    static func isHTTPURL(_ url: String) -> Bool {
+        let components = URLComponents(string: url)
+        guard let scheme = components?.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return false }
+        return components?.host?.isEmpty == false
+    }
+
+    /// `url` in ASCII, as a URI (which an RSS link must be) rather than an IRI: a host with
+    /// other characters is converted as IDNA says (`bücher.example` becomes
+    /// `xn--bcher-kva.example`), and other non-ASCII characters are percent-encoded
+    /// (`/blög/` becomes `/bl%C3%B6g/`). ASCII is left as it is.
+    static func asciiHost(_ url: String) -> String {
+        guard !url.utf8.isAllASCII else { return url }
+        var url = url
+        if let components = URLComponents(string: url), let host = components.host, !host.utf8.isAllASCII,
+           let ascii = components.encodedHost, ascii.utf8.isAllASCII, let scheme = url.range(of: "://") {
+            let rest = url[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
+            if let found = rest[..<authorityEnd].range(of: host, options: .caseInsensitive) {
+                url = url.replacingCharacters(in: found, with: ascii)
+            }
+        }
+        var encoded = ""
+        for byte in url.utf8 {
+            if byte < 0x80 {
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                encoded += "%" + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return encoded
+    }
 }

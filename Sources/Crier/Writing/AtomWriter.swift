@@ -109,7 +109,10 @@ enum StylesheetInstruction {
     /// file's extension (XSLT, or CSS).
     static func content(href: String) -> String {
         let type = href.lowercased().hasSuffix(".css") ? "text/css" : "text/xsl"
+        // A pseudo-attribute may hold the predefined entities: escaping `<` and `>` too
+        // keeps a `?>` in the value from ending the instruction.
         let escaped = href.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         return "type=\"\(type)\" href=\"\(escaped)\""
     }
 }
