@@ -115,6 +115,21 @@ import Testing
         #expect(definition.overrides.feed.tags == ["5"] && definition.overrides.feed.categories == ["true"])
     }
 
+    /// Archive documents as long as a feed of no entry would each hold one: said instead.
+    @Test func anArchivedFeedOfNoEntryNeedsAnArchiveSize() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let bad = try site.write("feeds/a.yml", "title: A\nbase_url: https://a.example/\nposts: p\nlimit: 0\narchive: true\n")
+        do {
+            _ = try FeedDefinition.load(bad)
+            Issue.record("loaded")
+        } catch let error as PostError {
+            #expect(error.line == 4 && error.message.contains("archive_size"), "\(error)")
+        }
+        let sized = try site.write("feeds/b.yml", "title: B\nbase_url: https://a.example/\nposts: p\nlimit: 0\narchive: true\narchive_size: 20\n")
+        #expect(try FeedDefinition.load(sized).archiveSize == 20)
+    }
+
     /// A stylesheet address holding `?>` cannot end the instruction early: the feed stays
     /// well formed.
     @Test func aStylesheetAddressCannotBreakTheDocument() throws {

@@ -152,6 +152,10 @@ public struct FeedDefinition: Sendable {
         let archive = try keys.bool("archive") ?? false
         let archiveSize = try keys.int("archive_size")
         if archiveSize == 0 { throw keys.error("archive_size", "an archive document holds at least one entry") }
+        if archive, archiveSize == nil, site.feed.postsLimit == 0 {
+            // Archive documents are as long as the feed unless sized: of no entry each.
+            throw keys.error("limit", "is 0 with `archive: true`: give the feed at least one entry, or the archive documents an `archive_size`")
+        }
         return FeedDefinition(file: file, source: source, formats: formats, archive: archive, archiveSize: archiveSize,
                               overrides: site, overriddenKeys: keys.given)
     }
