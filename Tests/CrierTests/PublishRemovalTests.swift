@@ -167,14 +167,18 @@ import Testing
         "title: \(title)\nbase_url: https://example.org/\nposts: ../posts\npath: \(path)\nformats: [atom, rss]\n"
     }
 
-    @Test func aDeletedOrRenamedDefinitionTakesItsFilesWithIt() async throws {
+    /// A site with one post whose `feeds/` holds a definition per (name, path) instead of
+    /// `blog.yml`; and that folder.
+    func site(_ definitions: [(name: String, path: String)]) throws -> (PublishSite, URL) {
         let site = try PublishSite()
         try site.post("one", day: 1)
-        let feeds = site.root.appendingPathComponent("feeds")
         try FileManager.default.removeItem(at: site.definition)
-        try site.write("feeds/main.yml", definition("Main", path: "feed.xml"))
-        try site.write("feeds/podcast.yml", definition("Podcast", path: "podcast/feed.xml"))
-        try site.write("feeds/renamed.yml", definition("Renamed", path: "renamed.xml"))
+        for (name, path) in definitions { try site.write("feeds/\(name).yml", definition(name.capitalized, path: path)) }
+        return (site, site.root.appendingPathComponent("feeds"))
+    }
+
+    @Test func aDeletedOrRenamedDefinitionTakesItsFilesWithIt() async throws {
+        let (site, feeds) = try site([("main", "feed.xml"), ("podcast", "podcast/feed.xml"), ("renamed", "renamed.xml")])
         try site.write("elsewhere/notes.yml", definition("Notes", path: "notes.xml"))
         let notes = try FeedDefinition.load(site.root.appendingPathComponent("elsewhere/notes.yml"))
         let noteJob = BuildJob(source: notes.source, definition: notes, formats: [.atom, .rss])
@@ -195,12 +199,7 @@ import Testing
     }
 
     @Test func aDefinitionRenamedToTheSamePathKeepsItsFileAndOneLeftOutOfARunStays() async throws {
-        let site = try PublishSite()
-        try site.post("one", day: 1)
-        let feeds = site.root.appendingPathComponent("feeds")
-        try FileManager.default.removeItem(at: site.definition)
-        try site.write("feeds/a.yml", definition("A", path: "a.xml"))
-        try site.write("feeds/b.yml", definition("B", path: "b.xml"))
+        let (site, feeds) = try site([("a", "a.xml"), ("b", "b.xml")])
         #expect(try await Publisher.publish(try jobs(feeds), options: site.options()).succeeded)
         // a.yml renamed to c.yml, same path: its files stay (produced again); b.yml still
         // in the folder but not in this run (an API caller's subset): its files stay.
