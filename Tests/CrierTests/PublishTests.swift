@@ -513,7 +513,7 @@ final class PublishSite {
         let ranges = try #require(records.records["feed.xml"]?.entries.values.sorted { $0.lowerBound < $1.lowerBound })
         // From inside the first entry to inside the last: not a whole number of pieces.
         let span = (ranges[0].lowerBound + 7)..<(ranges[2].upperBound - 5)
-        #expect(span.count > 2 * EntrySource.pieceSize && span.count % EntrySource.pieceSize != 0)
+        #expect(span.count > 2 * FileIO.copyPieceSize && span.count % FileIO.copyPieceSize != 0)
 
         // copy_file_range refuses a pipe: the bytes go through this process instead. The
         // pipe is drained on a thread of its own while the copy fills it.
@@ -538,7 +538,7 @@ final class PublishSite {
         close(ends[0])
         #expect(received.withLock { $0 } == Array(published[span]))
         // Where the kernel can copy, it is asked to (the other test's writes go that way).
-        #expect(EntrySource.copiesInTheKernel)
+        #expect(FileIO.copiesInTheKernel)
     }
 
     @Test func theEntryDigestCoversEveryFieldOfAnEntry() {

@@ -132,6 +132,53 @@ enum FileIO {
         try AtomicFile.writeAll(bytes[...], to: fd, path: path)
     }
 
+    /// Appends the bytes at `range` of the open file `source` to `output`, copied by the
+    /// kernel from file to file (`copy_file_range`), or read with `read` and written,
+    /// `copyPieceSize` bytes at a time, where it cannot.
+    static func copy(_ range: Range<Int>, from source: Int32, to output: OutputFile,
+                     reading read: (Range<Int>) throws -> [UInt8]) throws {
+        var offset = off_t(range.lowerBound)
+        let end = off_t(range.upperBound)
+        if let copyFileRange {
+            while offset < end {
+                let n = copyFileRange(source, &offset, output.descriptor, nil, min(Int(end - offset), OutputFile.writeBehindStep), 0)
+                if n > 0 {
+                    output.wrote(n)
+                    continue
+                }
+                // Nothing copied (some file systems answer so rather than refuse), or
+                // refused between these files (another file system, an old kernel, a
+                // sandbox): copied by hand from here on, which tells a file that
+                // became shorter.
+                if n == 0 { break }
+                let error = errno
+                if error == EINTR { continue }
+                guard copyRefusals.contains(error) else {
+                    throw AtomicFile.WriteError(path: output.path, reason: String(cString: strerror(error)))
+                }
+                break
+            }
+        }
+        while offset < end {
+            let piece = Int(offset)..<min(Int(end), Int(offset) + copyPieceSize)
+            try output.write(try read(piece)[...])
+            offset += off_t(piece.count)
+        }
+    }
+
+    /// What `copy_file_range` answers when it cannot copy between two files at all.
+    private static let copyRefusals: Set<Int32> = [EXDEV, ENOSYS, EOPNOTSUPP, EINVAL, EPERM, EBADF, ETXTBSY]
+    /// How much `copy` reads at a time when it copies by hand.
+    static let copyPieceSize = 1 << 20
+
+    /// The C library's `copy_file_range(2)`, found at run time: Swift's Glibc module
+    /// leaves it out (it is a GNU extension); `nil` without it (glibc before 2.27).
+    private typealias CopyFileRange = @convention(c) (Int32, UnsafeMutablePointer<off_t>?, Int32, UnsafeMutablePointer<off_t>?, Int, UInt32) -> Int
+    private static let copyFileRange: CopyFileRange? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range")
+        .map { unsafeBitCast($0, to: CopyFileRange.self) }
+    /// Whether `copy` can ask the kernel to copy (tests check it is used).
+    static var copiesInTheKernel: Bool { copyFileRange != nil }
+
     /// Names in `folder` (without `.` and `..`), or `nil` when it cannot be listed.
     static func names(in folder: String) -> [String]? {
         entries(in: folder)?.map(\.name)

@@ -174,50 +174,11 @@ final class EntrySource: Sendable {
         }
 
         /// Appends the bytes at `range` to `output`, copied by the kernel from file to file
-        /// (`copy_file_range`), or read and written where it cannot.
+        /// where it can (`FileIO.copy`).
         func copy(_ range: Range<Int>, to output: OutputFile) throws {
-            var offset = off_t(range.lowerBound)
-            let end = off_t(range.upperBound)
-            if let copyFileRange = EntrySource.copyFileRange {
-                while offset < end {
-                    let n = copyFileRange(descriptor, &offset, output.descriptor, nil, min(Int(end - offset), OutputFile.writeBehindStep), 0)
-                    if n > 0 {
-                        output.wrote(n)
-                        continue
-                    }
-                    // Nothing copied (some file systems answer so rather than refuse), or
-                    // refused between these files (another file system, an old kernel, a
-                    // sandbox): copied by hand from here on, which tells a file that
-                    // became shorter.
-                    if n == 0 { break }
-                    let error = errno
-                    if error == EINTR { continue }
-                    guard EntrySource.refusals.contains(error) else {
-                        throw AtomicFile.WriteError(path: output.path, reason: String(cString: strerror(error)))
-                    }
-                    break
-                }
-            }
-            while offset < end {
-                let piece = Int(offset)..<min(Int(end), Int(offset) + EntrySource.pieceSize)
-                try output.write(try read(piece)[...])
-                offset += off_t(piece.count)
-            }
+            try FileIO.copy(range, from: descriptor, to: output, reading: read)
         }
     }
-
-    /// What `copy_file_range` answers when it cannot copy between two files at all.
-    private static let refusals: Set<Int32> = [EXDEV, ENOSYS, EOPNOTSUPP, EINVAL, EPERM, EBADF, ETXTBSY]
-    /// How much is read at a time when copying by hand.
-    static let pieceSize = 1 << 20
-
-    /// The C library's `copy_file_range(2)`, found at run time: Swift's Glibc module
-    /// leaves it out (it is a GNU extension); `nil` without it (glibc before 2.27).
-    private typealias CopyFileRange = @convention(c) (Int32, UnsafeMutablePointer<off_t>?, Int32, UnsafeMutablePointer<off_t>?, Int, UInt32) -> Int
-    private static let copyFileRange: CopyFileRange? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range")
-        .map { unsafeBitCast($0, to: CopyFileRange.self) }
-    /// Whether the kernel can be asked to copy entries (tests check it is used).
-    static var copiesInTheKernel: Bool { copyFileRange != nil }
 
     /// Whether the old file is still as it was: a write to it changes its status-change time.
     var isIntact: Bool { FileIO.identity(path) == identity }
