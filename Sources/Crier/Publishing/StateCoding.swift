@@ -43,8 +43,20 @@ struct StateWriter {
     }
 
     /// Exactly `value`, with no count: for a field of fixed size.
-    mutating func fixed(_ value: [UInt8]) {
+    mutating func fixed(_ value: some Collection<UInt8>) {
         bytes += value
+    }
+
+    /// What `body` writes, after its length in 4 bytes: a record a reader can step over.
+    mutating func counted(_ body: (inout StateWriter) -> Void) {
+        let start = bytes.count
+        int(0, width: 4)
+        body(&self)
+        var length = UInt32(bytes.count - start - 4)
+        for i in 0..<4 {
+            bytes[start + i] = UInt8(truncatingIfNeeded: length)
+            length >>= 8
+        }
     }
 
     mutating func optional<T>(_ value: T?, _ write: (inout StateWriter, T) -> Void) {
@@ -63,22 +75,32 @@ struct StateWriter {
 struct StateReader {
     private let bytes: [UInt8]
     private var offset = 0
+    /// Where reading stops: the end of `bytes`, or of the record read.
+    private let end: Int
 
     /// Starts after the magic and version, or fails when they are not `magic`/`version`.
     init?(_ bytes: [UInt8], magic: String, version: UInt16) {
         self.bytes = bytes
+        end = bytes.count
         let magic = Array(magic.utf8)
         guard bytes.count >= magic.count + 2, bytes[..<magic.count].elementsEqual(magic) else { return nil }
         offset = magic.count
         guard int(width: 2) == Int(version) else { return nil }
     }
 
-    var atEnd: Bool { offset == bytes.count }
-    /// How many bytes have been read.
+    /// Reads the bytes at `range` of `bytes` only (a record that `StateWriter.counted` wrote).
+    init(_ bytes: [UInt8], in range: Range<Int>) {
+        self.bytes = bytes
+        offset = range.lowerBound
+        end = range.upperBound
+    }
+
+    var atEnd: Bool { offset == end }
+    /// Where the next read starts, counted from the start of the bytes.
     var position: Int { offset }
 
     mutating func int(width: Int = 8) -> Int? {
-        guard width <= bytes.count - offset else { return nil }
+        guard width <= end - offset else { return nil }
         var v: UInt64 = 0
         for i in (0..<width).reversed() { v = v << 8 | UInt64(bytes[offset + i]) }
         offset += width
@@ -91,13 +113,13 @@ struct StateReader {
     }
 
     mutating func bool() -> Bool? {
-        guard offset < bytes.count, bytes[offset] <= 1 else { return nil }
+        guard offset < end, bytes[offset] <= 1 else { return nil }
         offset += 1
         return bytes[offset - 1] == 1
     }
 
     mutating func string() -> String? {
-        guard let count = int(width: 4), count <= bytes.count - offset else { return nil }
+        guard let count = int(width: 4), count <= end - offset else { return nil }
         let value = String(decoding: bytes[offset..<offset + count], as: UTF8.self)
         offset += count
         return value
@@ -105,7 +127,7 @@ struct StateReader {
 
     /// The next `count` bytes (a field of fixed size), as a slice of the bytes read.
     mutating func fixed(_ count: Int) -> ArraySlice<UInt8>? {
-        guard count <= bytes.count - offset else { return nil }
+        guard count >= 0, count <= end - offset else { return nil }
         defer { offset += count }
         return bytes[offset..<offset + count]
     }
@@ -119,7 +141,7 @@ struct StateReader {
     }
 
     mutating func strings() -> [String]? {
-        guard let count = int(width: 4), count <= bytes.count - offset else { return nil }
+        guard let count = int(width: 4), count <= end - offset else { return nil }
         var values: [String] = []
         values.reserveCapacity(count)
         for _ in 0..<count {
