@@ -101,6 +101,31 @@ final class PublishSite {
     }
 }
 
+/// Posts and pack surgery for the post cache tests.
+enum CacheFixture {
+    /// A post with this content and summary, and a key for it.
+    static func post(_ name: String, _ content: String, summary: String = "<p>s</p>") -> (Post, PostCacheKey) {
+        (Post(sourcePath: name, title: name, published: Date(timeIntervalSince1970: 1_700_000_000), url: "https://example.org/\(name)",
+              summaryHTML: summary, contentHTML: content),
+         PostCacheKey(path: name, size: content.utf8.count, modified: 1, contentHash: name))
+    }
+
+    /// The pack of the cache in `folder`: its one file besides the index.
+    static func pack(in folder: URL) throws -> URL {
+        let names = (FileIO.names(in: folder.path) ?? []).filter { $0 != DiskPostCache.indexName }
+        #expect(names.count == 1, "one pack: \(names)")
+        return folder.appendingPathComponent(try #require(names.first))
+    }
+
+    /// Changes the last byte of the first place `bytes` are in `file`.
+    static func damage(_ bytes: [UInt8], in file: URL) throws {
+        var contents = try #require(FileIO.read(file.path))
+        let last = try #require(contents.firstRange(of: bytes)).upperBound - 1
+        contents[last] = contents[last] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        try Data(contents).write(to: file)
+    }
+}
+
 @Suite struct PublishTests {
     @Test func aFirstRunWritesEveryFeedAndASecondRunWithNothingChangedWritesNothingAndRendersNoPost() async throws {
         let site = try PublishSite("tags: true")
@@ -224,10 +249,10 @@ final class PublishSite {
     }
 
     @Test func unchangedEntriesAreCopiedFromThePublishedFileAndTheResultIsWhatABuildWrites() async throws {
-        // JSON Feed is always written whole: from posts whose content the cache left on
-        // disk, the longer ones here.
+        // JSON Feed is always written whole: from posts whose content the cache left in
+        // its pack, some of them long.
         let site = try PublishSite("formats: [atom, rss, json]")
-        let filler = String(repeating: "Words to make a post longer than a cache file's first read, ü. ", count: 80)
+        let filler = String(repeating: "Words to make a post longer, ü. ", count: 160)
         for day in 1...5 {
             try site.post("p\(day)", day: day, body: "Text of post \(day) with [a link](/about/).\n\n" + (day.isMultiple(of: 2) ? filler : ""))
         }
@@ -594,23 +619,18 @@ final class PublishSite {
         #expect(DiskPostCache(folder: folder, scope: "two").post(for: key) == nil)
     }
 
-    @Test func aLongCachedPostLeavesItsContentInItsFileUntilAWriterReadsItThere() throws {
+    @Test func aCachedPostLeavesItsContentInThePackUntilAWriterReadsItThere() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let long = "<p>" + String(repeating: "Long \u{1F99C} text &amp; more. ", count: 300) + "</p>\n"
         // No printable ASCII: the builder must look at it to tell it is blank.
         let blank = String(repeating: "\u{A0}\u{2003}\n", count: 1_500)
-        func post(_ name: String, _ content: String, summary: String = "<p>s</p>") -> (Post, PostCacheKey) {
-            (Post(sourcePath: name, title: name, published: Date(timeIntervalSince1970: 1_700_000_000), url: "https://example.org/\(name)",
-                  summaryHTML: summary, contentHTML: content),
-             PostCacheKey(path: name, size: content.utf8.count, modified: 1, contentHash: name))
-        }
-        // The last: a summary longer than the first read, which then reads the whole file.
-        let posts = [post("long.md", long), post("blank.md", blank), post("short.md", "<p>Short.</p>"), post("summary.md", long, summary: long)]
-        #expect(long.utf8.count > DiskPostCache.headerReadSize && blank.utf8.count > DiskPostCache.headerReadSize)
+        let posts = [CacheFixture.post("long.md", long), CacheFixture.post("blank.md", blank),
+                     CacheFixture.post("short.md", "<p>Short.</p>"), CacheFixture.post("summary.md", "<p>Other.</p>", summary: long)]
         let cache = DiskPostCache(folder: folder, scope: "one")
         for (post, key) in posts { cache.store(post, for: key) }
         #expect(try cache.save())
+        #expect(Set(FileIO.names(in: folder.path) ?? []).count == 2, "an index and a pack")
 
         let reopened = DiskPostCache(folder: folder, scope: "one")
         let back = posts.map { reopened.post(for: $0.1) }
@@ -622,31 +642,32 @@ final class PublishSite {
         #expect(fresh.map(EntryDigest.of) == cached.map(EntryDigest.of), "an entry's digest does not depend on where its content is")
         #expect(try #require(cached.first { $0.url.hasSuffix("blank.md") }).content == nil)
 
-        // Damage each file's content after the post was read: only the long post's content
-        // was left in its file, and a writer reading it now fails, naming the file, which
-        // is removed so that the next run renders the post again. The others were read
-        // whole.
-        for (post, _) in posts {
-            let file = folder.appendingPathComponent(DiskPostCache.fileName(for: post.sourcePath)).path
-            var bytes = try #require(FileIO.read(file))
-            let last = bytes.count - DiskPostCache.trailerBytes.count - 1
-            bytes[last] = bytes[last] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
-            try FileIO.overwrite(bytes, to: file)
-        }
-        let longFile = folder.appendingPathComponent(DiskPostCache.fileName(for: "long.md")).path
+        // Damage the long and the blank post's content in the pack after the posts were
+        // read: the long post's was left there, and a writer reading it now fails, naming
+        // the pack; the blank one's was read at once. The damaged post is left out when
+        // the cache is saved, so that the next run renders it again.
+        let pack = try CacheFixture.pack(in: folder)
+        try CacheFixture.damage(Array(long.utf8), in: pack)
+        try CacheFixture.damage(Array(blank.utf8), in: pack)
         let entry = try #require(cached.first { $0.url.hasSuffix("long.md") })
         let feed = Feed(id: "x", title: "T", homeURL: site.baseURL, selfURLs: [:], updated: entry.updated, entries: [entry])
         let failure = FeedRenderer.renderOne(PlannedFeed(path: "feed.xml", feed: feed), format: .atom)
-        guard case .failure(let problem) = failure else { Issue.record("rendered content from a damaged cache file"); return }
-        #expect(problem.description.contains(longFile) && problem.description.contains("run again"))
-        #expect(!FileManager.default.fileExists(atPath: longFile))
-        #expect(DiskPostCache(folder: folder, scope: "one").post(for: posts[0].1) == nil)
-        #expect(back[1]?.contentHTML == blank && back[2]?.contentHTML == "<p>Short.</p>" && back[3]?.contentHTML == long)
+        guard case .failure(let problem) = failure else { Issue.record("rendered content from a damaged pack"); return }
+        #expect(problem.description.contains(pack.path) && problem.description.contains("long.md") && problem.description.contains("run again"))
+        #expect(back[1]?.contentHTML == blank && back[2]?.contentHTML == "<p>Short.</p>" && back[3]?.contentHTML == "<p>Other.</p>")
+        #expect(back[3]?.summaryHTML == long)
+        #expect(try reopened.save())
+        let next = DiskPostCache(folder: folder, scope: "one")
+        #expect(next.post(for: posts[0].1) == nil)
+        #expect(next.post(for: posts[1].1) == nil, "content without a printable character is checked when it is looked up")
+        #expect(next.post(for: posts[2].1) == posts[2].0 && next.post(for: posts[3].1) == posts[3].0)
 
-        // A torn file is no post.
-        let summaryFile = folder.appendingPathComponent(DiskPostCache.fileName(for: "summary.md")).path
-        try FileIO.overwrite(Array(try #require(FileIO.read(summaryFile)).dropLast()), to: summaryFile)
-        #expect(DiskPostCache(folder: folder, scope: "one").post(for: posts[3].1) == nil)
+        // Found damaged once the cache was saved: the index goes, and the next run starts cold.
+        let late = try #require(next.post(for: posts[2].1))
+        try next.save()
+        try CacheFixture.damage(Array("<p>Short.</p>".utf8), in: try CacheFixture.pack(in: folder))
+        #expect(throws: CachedText.Changed.self) { try late.content.readText() }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(DiskPostCache.indexName).path))
     }
 
     @Test func withoutTheCacheEveryPostIsRenderedAgainAndTheCacheIsRefreshedForTheNextRun() async throws {

@@ -314,7 +314,7 @@ import Glibc
         }
     }
 
-    @Test func theCacheKeepsOneFileAPostDropsDeletedPostsAndOldScopesAndShrugsOffABadFile() async throws {
+    @Test func theCacheKeepsAnIndexAndAPackDropsDeletedPostsAndOldScopesAndShrugsOffABadIndex() async throws {
         let site = try PublishSite()
         try site.post("one", day: 1)
         let two = try site.post("two", day: 2)
@@ -323,31 +323,38 @@ import Glibc
         let scopes = try #require(FileIO.names(in: cacheFolder.path))
         #expect(scopes.count == 1)
         let folder = cacheFolder.appendingPathComponent(scopes[0])
-        #expect(FileIO.names(in: folder.path)?.count == 2)
+        let index = folder.appendingPathComponent(DiskPostCache.indexName)
+        func indexed(_ name: String) -> Bool { FileIO.read(index.path)?.firstRange(of: Array("\(name).md".utf8)) != nil }
+        #expect(FileIO.names(in: folder.path)?.count == 2, "an index and a pack")
+        #expect(indexed("one") && indexed("two"))
 
         try FileManager.default.removeItem(at: two)
         _ = try await site.publish(statOnly(site))
-        #expect(FileIO.names(in: folder.path)?.count == 1)
+        #expect(indexed("one") && !indexed("two"))
+        #expect(FileIO.names(in: folder.path)?.count == 2)
 
-        // A damaged or torn cached post is a miss, rendered again and rewritten.
-        let name = try #require(FileIO.names(in: folder.path)?.first)
-        let good = try Data(contentsOf: folder.appendingPathComponent(name))
-        try Data("CRIERPOST garbage".utf8).write(to: folder.appendingPathComponent(name))
+        // A damaged or torn index is a miss for every post: they are rendered again and
+        // the index is written anew, naming a new pack (the old one is removed).
+        try Data("CRIERCACHE garbage".utf8).write(to: index)
         try site.post("three", day: 3)
         let report = try await site.publish(statOnly(site))
         #expect(report.succeeded && report.cacheMisses == 2 && report.cacheHits == 0)
         #expect(site.text("feed.xml").contains("Post one"))
-        #expect(try Data(contentsOf: folder.appendingPathComponent(name)) == good)
-        try good.dropLast(2).write(to: folder.appendingPathComponent(name))
-        var zeroed = good
-        zeroed.replaceSubrange(zeroed.count - 8..<zeroed.count, with: [UInt8](repeating: 0, count: 8))
+        #expect(indexed("one") && indexed("three"))
+        #expect(FileIO.names(in: folder.path)?.count == 2)
+        try Data(contentsOf: index).dropLast(2).write(to: index)
         try site.post("four", day: 4)
         let torn = try await site.publish(statOnly(site))
-        #expect(torn.succeeded && torn.cacheMisses == 2 && torn.cacheHits == 1)
-        try zeroed.write(to: folder.appendingPathComponent(name))
+        #expect(torn.succeeded && torn.cacheMisses == 3 && torn.cacheHits == 0)
+        var zeroed = try Data(contentsOf: index)
+        zeroed.replaceSubrange(zeroed.count - 8..<zeroed.count, with: [UInt8](repeating: 0, count: 8))
+        try zeroed.write(to: index)
         try site.post("five", day: 5)
         let blank = try await site.publish(statOnly(site))
-        #expect(blank.succeeded && blank.cacheMisses == 2 && blank.cacheHits == 2)
+        #expect(blank.succeeded && blank.cacheMisses == 4 && blank.cacheHits == 0)
+        try site.post("six", day: 6)
+        let whole = try await site.publish(statOnly(site))
+        #expect(whole.succeeded && whole.cacheMisses == 1 && whole.cacheHits == 4)
 
         // Another configuration: a new scope folder, the old one removed.
         try site.define("description: changed")

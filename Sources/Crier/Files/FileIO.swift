@@ -123,15 +123,6 @@ enum FileIO {
         return complete ? bytes : nil
     }
 
-    /// Writes `bytes` to `path` in place (no temporary file, no flush): for cache files,
-    /// whose readers reject a torn file by its length and trailer.
-    static func overwrite(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        try AtomicFile.writeAll(bytes[...], to: fd, path: path)
-    }
-
     /// Appends the bytes at `range` of the open file `source` to `output`, copied by the
     /// kernel from file to file (`copy_file_range`), or read with `read` and written,
     /// `copyPieceSize` bytes at a time, where it cannot.

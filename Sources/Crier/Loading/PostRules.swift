@@ -30,7 +30,7 @@ enum PostRules {
             // A post that links to others (`post_url`) is not remembered: their URLs may
             // change while its file does not.
             if let cache = options.cache, let key, !linksToPosts, var built = post {
-                // Digested once, for the cache file and the entry digest both.
+                // Digested once, for the cache and the entry digest both.
                 built.content = built.content.digested()
                 post = built
                 if let trusting { trusting.store(built, for: key, identity: identity) } else { cache.store(built, for: key) }

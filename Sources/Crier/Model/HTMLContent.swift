@@ -6,14 +6,14 @@ import Glibc
 /// A post's or an entry's HTML: the `String` a render made, or what the post cache stored,
 /// with its SHA-256 beside it. A publish that copies an unchanged entry from the file it
 /// published before never needs the entry's text, so a cached post's content is left in
-/// its cache file until a writer asks for it, and its digest is known without reading it.
+/// the cache's pack until a writer asks for it, and its digest is known without reading it.
 struct HTMLContent: Sendable {
     private enum Storage: Sendable {
         /// A render's text, with its SHA-256 once `digested()` took it.
         case text(String, sha256: [UInt8]?)
         /// Bytes that were a `String`'s UTF-8 when stored, and their SHA-256.
         case stored(utf8: ArraySlice<UInt8>, sha256: ArraySlice<UInt8>)
-        /// Still in a post cache file, which must be as it was when its header was read.
+        /// Still in a post cache's pack, checked by its SHA-256 when read.
         case cached(CachedText)
     }
 
@@ -27,11 +27,11 @@ struct HTMLContent: Sendable {
         storage = .stored(utf8: utf8, sha256: sha256)
     }
 
-    /// Content left in a post cache file, read when it is needed.
+    /// Content left in a post cache's pack, read when it is needed.
     init(_ cached: CachedText) { storage = .cached(cached) }
 
-    /// The text; for content left in a cache file, read now. Throws
-    /// `CachedText.Changed` when that file is not as it was when the post was read.
+    /// The text; for content left in a cache's pack, read now. Throws
+    /// `CachedText.Changed` when the pack no longer holds it.
     func readText() throws -> String {
         switch storage {
         case .text(let text, _): text
@@ -40,8 +40,8 @@ struct HTMLContent: Sendable {
         }
     }
 
-    /// The text, or an empty string for content whose cache file changed or vanished
-    /// since its post was read (`readText()` says so instead; the writers use that).
+    /// The text, or an empty string for content the cache's pack no longer holds
+    /// (`readText()` says so instead; the writers use that).
     var text: String { (try? readText()) ?? "" }
 
     /// This content with its SHA-256 remembered: a publish takes it once for the cache and
@@ -53,7 +53,7 @@ struct HTMLContent: Sendable {
         return content
     }
 
-    /// The content held in memory, read from its cache file if it was left there.
+    /// The content held in memory, read from the cache's pack if it was left there.
     func loaded() throws -> HTMLContent {
         guard case .cached(let cached) = storage else { return self }
         let bytes = try cached.read()
@@ -70,7 +70,7 @@ struct HTMLContent: Sendable {
     }
 
     /// Whether the text has a printable ASCII character (`!` to `~`), which makes it
-    /// content that is not blank; known for content left in a cache file, which is only
+    /// content that is not blank; known for content left in a cache's pack, which is only
     /// ever left there when it has one.
     var hasPrintableASCII: Bool {
         switch storage {
@@ -84,7 +84,7 @@ struct HTMLContent: Sendable {
         utf8.contains { (0x21...0x7E).contains($0) }
     }
 
-    /// Calls `body` with the text's UTF-8 bytes (read from the cache file if need be).
+    /// Calls `body` with the text's UTF-8 bytes (read from the cache's pack if need be).
     func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
         switch storage {
         case .text(var text, _): return try text.withUTF8(body)
@@ -106,42 +106,51 @@ struct HTMLContent: Sendable {
 }
 
 extension HTMLContent: Equatable {
-    /// The same text, however each is held (content whose cache file changed equals nothing).
+    /// The same text, however each is held (content its cache's pack lost equals nothing).
     static func == (a: HTMLContent, b: HTMLContent) -> Bool {
         guard a.utf8Count == b.utf8Count, let x = try? a.loaded(), let y = try? b.loaded() else { return false }
         return (try? x.withUTF8 { x in try y.withUTF8 { y in x.elementsEqual(y) } }) ?? false
     }
 }
 
-/// Content left in a post cache file: where it is, its digest, and the `stat` of the file
-/// when the rest of the post was read from it.
+/// Content left in a post cache's pack (`DiskPostCache`): where it is, its digest, and
+/// the post it is the content of.
 struct CachedText: Sendable {
+    /// The pack's path.
     var path: String
     var offset: Int
     var count: Int
     var sha256: [UInt8]
-    var identity: FileIO.Identity
+    /// The post's file, relative to the source (the cache's name for the post).
+    var post: String
+    /// Where damaged content is reported, for the cache to drop its post.
+    var damage: CacheDamage?
 
-    /// The cache file changed, could not be read or no longer holds the content it did,
-    /// after the post's header was read.
+    /// The pack could not be read or no longer holds the content it did when the post was
+    /// read from the cache.
     struct Changed: Error, CustomStringConvertible {
         var path: String
+        var post: String
         var description: String {
-            "the post cache file \(path) changed, vanished or no longer holds what it did while this run used it; it is removed, so run again"
+            "the post cache pack \(path) no longer holds the content of \(post) it did while this run used it; the post is dropped from the cache, so run again"
         }
     }
 
-    /// The content's bytes, if the file is still the one the post was read from and they
-    /// are the bytes the digest was taken of (a rewrite within one tick of the file
-    /// system's clock can leave the `stat` as it was; the digest still tells). A file
-    /// that fails either check is removed, so the next run renders its post again.
+    /// The content's bytes, if the pack still holds the bytes the digest was taken of (the
+    /// pack is only appended to, so a `stat` of it tells nothing; the digest does).
+    func readIfIntact() -> [UInt8]? {
+        guard offset >= 0, count >= 0,
+              let bytes = FileIO.withRegularFile(path, { fd, _ in FileIO.pread(fd, count: count, at: offset) }),
+              bytes.withUnsafeBufferPointer(PublishDigest.sha256) == sha256 else { return nil }
+        return bytes
+    }
+
+    /// The content's bytes; throws `Changed` when the pack no longer holds them, after
+    /// reporting the post damaged, so the next run renders it again.
     func read() throws -> [UInt8] {
-        let bytes = FileIO.withRegularFile(path) { fd, info in
-            FileIO.Identity(info) == identity ? FileIO.pread(fd, count: count, at: offset) : nil
-        }
-        guard let bytes, bytes.withUnsafeBufferPointer(PublishDigest.sha256) == sha256 else {
-            unlink(path)
-            throw Changed(path: path)
+        guard let bytes = readIfIntact() else {
+            damage?.report(post: post, pack: path)
+            throw Changed(path: path, post: post)
         }
         return bytes
     }

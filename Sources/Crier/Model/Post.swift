@@ -34,10 +34,10 @@ public struct Post: Sendable, Equatable {
     public var summaryHTML: String?
     /// The full post rendered as HTML, URLs absolute.
     ///
-    /// A long post that `PostLoader` took from a `DiskPostCache` has its content read
-    /// from the cache file here, when asked: empty if that file has been changed or
-    /// removed since (by `DiskPostCache.save()` too, which rewrites the files of posts
-    /// it learned more about), so read it before saving the cache.
+    /// A post that `PostLoader` took from a `DiskPostCache` has its content read from the
+    /// cache's pack here, when asked: empty if the pack no longer holds it (one replaced
+    /// by `DiskPostCache.save()` too, which compacts a pack holding much dead content), so
+    /// read it before saving the cache.
     public var contentHTML: String {
         get { content.text }
         set { content = HTMLContent(newValue) }

@@ -1,31 +1,53 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The post cache `crier publish` keeps between runs: one small binary file per post, in a
-/// folder per build job (`<output>/.crier/cache/<scope>/<hash of the post's path>`).
+/// The post cache `crier publish` keeps between runs, in a folder per build job
+/// (`<output>/.crier/cache/<scope>/`): an `index` of the cached posts and one pack file
+/// (`pack-<id>`) of their content.
 ///
 /// A post is reused only when its file's path, size, modification time and SHA-256 all
 /// match (`PostCacheKey`), or, without reading the file, when its `stat` is the one
 /// remembered with the post once the file had stopped changing (`StatTrustingPostCache`).
 /// What else shapes a rendered post (the site's configuration files, the feed definition,
 /// the source folder, Crier's version and executable) goes into the folder's *scope*:
-/// change any of it and the job starts with an empty folder. Posts are read lazily, on
-/// the loader's worker threads, only for the files the loader asks about; `save()` writes
-/// only the posts rendered in this run and removes the files of posts not asked about
-/// (deleted files). An unreadable, truncated or foreign file is a miss: the cache only
-/// ever saves time. A long post's content is left in its file until a writer needs it
-/// (`CachedText`): a publish that copies unchanged entries from the published feed reads
-/// only the start of each file. The files are Crier's to write (under the publish lock):
-/// one changed or removed by something else while a run uses it fails the feed files
-/// that needed its content, with a message to run again, and nothing else.
+/// change any of it and the job starts with an empty folder.
+///
+/// The pack holds the posts' content (the rendered HTML's UTF-8) and is only ever
+/// appended to: `save()` adds the content of the posts rendered in this run at its end in
+/// one write, and a post found in the cache keeps its content where it is. The index
+/// names the pack and holds, for each post, everything but its content, and where the
+/// content is in the pack with its length, SHA-256 and whether it has a printable
+/// character; `save()` writes it whole (a temporary file renamed over it, not flushed),
+/// with only the posts asked about in this run (deleted files drop out). A pack holding
+/// more dead content (of posts changed or deleted since) than live, and over
+/// `compactionThreshold`, is replaced: `save()` copies the live content into a new pack
+/// before the index names it. `save()` also removes every file of the folder that the
+/// index does not name (old packs, what a killed run left).
+///
+/// The index is read in one piece on the first lookup; each post is decoded when the
+/// loader asks for it, on the loader's worker threads. A torn, foreign or unreadable
+/// index is a miss for every post: the cache only ever saves time. A post's content stays
+/// in the pack until a writer needs it (`CachedText`, which checks it by its SHA-256),
+/// unless it has no printable character (`FeedBuilder` must look at it): a publish that
+/// copies unchanged entries from the published feed reads none. The files are Crier's to
+/// write (under the publish lock): content changed or removed by something else while a
+/// run uses it fails the feed files that needed it, with a message to run again, and
+/// its post is dropped from the cache (`CacheDamage`), so the next run renders it again.
 public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
-    static let formatVersion: UInt16 = 6
-    static let magic = "CRIERPOST"
-    /// The last bytes of a complete cached post.
+    static let formatVersion: UInt16 = 7
+    static let magic = "CRIERCACHE"
+    /// The last bytes of a complete index.
     static let trailer = "END"
+    /// The index's file name.
+    static let indexName = "index"
+    /// How every pack's file name starts.
+    static let packPrefix = "pack-"
+    /// Dead bytes a pack may hold, whatever its live content, before `save()` compacts it.
+    static let compactionThreshold = 1 << 20
 
     /// The folder of this job's cached posts.
     public let folder: URL
@@ -38,18 +60,52 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Files last changed before this moment (nanoseconds since 1970, on the file clock)
     /// have stopped changing: their `stat` is remembered and vouches for them next time.
     let settledBefore: Int64
+    /// Posts whose content was found damaged in the pack: `save()` leaves them out.
+    let damage = CacheDamage()
 
     // Guarded by `lock`: the loader calls in from its worker threads.
     private let lock = NSLock()
-    /// Posts rendered this run, to be written by `save()`, by file name.
-    private var fresh: [String: CachedPost] = [:]
-    /// File names of every post asked about (they stay; the others are removed).
-    private var asked: Set<String> = []
+    private var indexRead = false
+    /// The index as read (or as `save()` last wrote it); `nil` when there is none to use.
+    private var index: Index?
+    /// The posts to keep, by the relative path of their file: found or rendered this run.
+    private var entries: [String: Entry] = [:]
     /// Content hashes of the file versions asked about, by relative path.
     private var hashes: [String: String] = [:]
     private var hitCount = 0
     private var statHitCount = 0
     private var missCount = 0
+
+    /// The index file in memory.
+    private struct Index {
+        var bytes: [UInt8]
+        /// Each post's record in `bytes` (after its length), by its file's relative path.
+        var records: [String: Range<Int>]
+        /// The pack's file name.
+        var pack: String
+        /// The pack's size when the index was read: no record reaches beyond it.
+        var packSize: Int
+    }
+
+    /// A post `save()` keeps.
+    private enum Entry {
+        /// Found in the cache, and written again as the index holds it (its record there).
+        case indexed(Range<Int>)
+        /// Rendered in this run (`content` is `nil`: appended to the pack), or found in the
+        /// cache with a newly remembered `stat`, its content staying at `content`.
+        case post(CachedPost, content: PackedContent?)
+    }
+
+    /// Where a post's content is in the pack, and what it is.
+    struct PackedContent {
+        var offset: Int
+        var count: Int
+        var sha256: [UInt8]
+        var hasPrintableASCII: Bool
+
+        /// Its size in an index record, at the record's start.
+        static let size = 8 + 8 + 32 + 1
+    }
 
     /// Opens (or starts) the cache folder `folder` for `scope`.
     public convenience init(folder: URL, scope: String, reuse: Bool = true) {
@@ -69,11 +125,8 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// The name of the folder of the job whose scope is `scope`.
     static func folderName(scope: String) -> String { String(scope.prefix(24)) }
 
-    /// The path of the cache file `name`.
+    /// The path of the file `name` in the folder.
     private func path(of name: String) -> String { folderPath + "/" + name }
-
-    /// The name of the cached post for the file at `path` (relative to the source).
-    static func fileName(for path: String) -> String { String(PublishDigest.hex(path).prefix(32)) }
 
     /// The post remembered for exactly this file version (never with `reuse` off).
     public func post(for key: PostCacheKey) -> Post? {
@@ -81,15 +134,19 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     }
 
     func post(for key: PostCacheKey, identity: FileIO.Identity?) -> Post? {
-        let name = DiskPostCache.fileName(for: key.path)
-        lock.withLock {
-            asked.insert(name)
+        let found: (Index, Range<Int>)? = lock.withLock {
             hashes[key.path] = key.contentHash
+            return record(of: key.path)
         }
-        // Read outside the lock: the loader's threads read their posts in parallel.
-        let cached = reuse ? read(path(of: name)) : nil
+        // Decoded outside the lock: the loader's threads look up their posts in parallel.
+        var cached: CachedPost?
+        var packed: PackedContent?
+        if let (index, range) = found, let (post, content) = decode(range, of: index), post.key == key {
+            cached = self.content(content, in: index, for: post)
+            packed = content
+        }
         return lock.withLock {
-            guard var cached, cached.key == key else {
+            guard var cached, let packed, let (_, range) = found else {
                 missCount += 1
                 return nil
             }
@@ -97,40 +154,39 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
             // A file that has stopped changing since: remember its `stat` from now on.
             if let settled = settled(identity), cached.identity != settled {
                 cached.identity = settled
-                fresh[name] = cached
+                entries[key.path] = .post(cached, content: packed)
+            } else {
+                entries[key.path] = .indexed(range)
             }
             return cached.post
         }
     }
 
     func post(unchangedAt path: String, identity: FileIO.Identity) -> Post? {
-        guard reuse, let identity = settled(identity) else { return nil }
-        let name = DiskPostCache.fileName(for: path)
-        guard let cached = read(self.path(of: name)),
-              cached.key.path == path, cached.identity == identity else { return nil }
+        guard reuse, let identity = settled(identity),
+              let (index, range) = lock.withLock({ record(of: path) }),
+              let (post, content) = decode(range, of: index),
+              post.key.path == path, post.identity == identity,
+              let cached = self.content(content, in: index, for: post) else { return nil }
         return lock.withLock {
-            asked.insert(name)
             // Unchanged since it was read: the content hash recorded then still holds.
             hashes[path] = cached.key.contentHash
+            entries[path] = .indexed(range)
             hitCount += 1
             statHitCount += 1
             return cached.post
         }
     }
 
-    /// Remembers a freshly loaded post; the file is written by `save()`.
+    /// Remembers a freshly loaded post; its content is written by `save()`.
     public func store(_ post: Post, for key: PostCacheKey) {
         store(post, for: key, identity: nil)
     }
 
     func store(_ post: Post, for key: PostCacheKey, identity: FileIO.Identity?) {
-        let name = DiskPostCache.fileName(for: key.path)
         var cached = CachedPost(key: key, post: post)
         cached.identity = settled(identity)
-        lock.withLock {
-            asked.insert(name)
-            fresh[name] = cached
-        }
+        lock.withLock { entries[key.path] = .post(cached, content: nil) }
     }
 
     /// `identity` when the file it describes had stopped changing when this run began.
@@ -150,40 +206,227 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// source) that the loader read in this run, if it asked about it.
     func contentHash(of path: String) -> String? { lock.withLock { hashes[path] } }
 
-    /// Writes the posts rendered in this run and removes the files of posts nobody asked
-    /// about. Returns whether anything on disk changed.
+    /// The index and the record in it of the post file at `path`, if any (under `lock`).
+    private func record(of path: String) -> (Index, Range<Int>)? {
+        guard reuse, let index = currentIndex(), let range = index.records[path] else { return nil }
+        return (index, range)
+    }
+
+    /// The index, read on first use (under `lock`); never with `reuse` off.
+    private func currentIndex() -> Index? {
+        if !indexRead {
+            indexRead = true
+            index = reuse ? readIndex() : nil
+        }
+        return index
+    }
+
+    /// The index file, with where each record is, or `nil` when there is none or it is
+    /// torn, foreign, of another scope or names no pack there is.
+    private func readIndex() -> Index? {
+        guard let bytes = FileIO.read(path(of: DiskPostCache.indexName)),
+              var r = StateReader(bytes, magic: DiskPostCache.magic, version: DiskPostCache.formatVersion),
+              r.string() == scope, let pack = r.string(), DiskPostCache.isPackName(pack),
+              let count = r.int(width: 4), count <= bytes.count else { return nil }
+        var records: [String: Range<Int>] = [:]
+        records.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let length = r.int(width: 4), let record = r.fixed(length) else { return nil }
+            var fields = StateReader(bytes, in: record.indices)
+            guard fields.fixed(PackedContent.size) != nil, let path = fields.string() else { return nil }
+            records[path] = record.indices
+        }
+        guard r.string() == DiskPostCache.trailer, r.atEnd,
+              let pack = FileIO.identity(path(of: pack)).map({ (name: pack, info: $0) }),
+              pack.info.mode & S_IFMT == S_IFREG else { return nil }
+        return Index(bytes: bytes, records: records, pack: pack.name, packSize: Int(pack.info.size))
+    }
+
+    /// Whether `name` can be a pack's file name (an index names no other file).
+    static func isPackName(_ name: String) -> Bool {
+        name.hasPrefix(packPrefix) && name.count <= 64 && !name.contains("/")
+    }
+
+    /// Writes what this run rendered and the index of every post asked about, and removes
+    /// what the folder holds besides. Returns whether anything on disk changed.
     @discardableResult
     public func save() throws -> Bool {
-        let (posts, keep): ([(String, CachedPost)], Set<String>) = lock.withLock {
-            let posts = fresh.sorted { $0.key < $1.key }
-            fresh = [:]
-            return (posts, asked)
-        }
-        var changed = false
+        let (index, entries) = lock.withLock { (currentIndex(), self.entries) }
+        let damaged = damage.reported
+        var keep = entries.filter { !damaged.contains($0.key) }.sorted { $0.key < $1.key }
+        // The pack as it is now: one that vanished leaves its posts nothing to keep.
+        let packSize = index.flatMap { FileIO.identity(path(of: $0.pack)) }.map { Int($0.size) }
+        if packSize == nil { keep.removeAll { packed($0.value, in: index) != nil } }
+
+        // The content rendered in this run, for one write at the end of the pack.
+        var appended: [UInt8] = []
+        appended.reserveCapacity(keep.reduce(0) { total, entry in
+            guard case .post(let cached, nil) = entry.value else { return total }
+            return total + cached.content.utf8Count
+        })
+        var appendedContent: [String: PackedContent] = [:]
         var failure: String?
-        if !posts.isEmpty {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let failures = ResultSlots<String?>(count: posts.count)
-            DispatchQueue.concurrentPerform(iterations: posts.count) { index in
-                let (name, post) = posts[index]
-                do {
-                    // Written in place, not flushed: a file torn by a crash or a kill fails
-                    // its length or trailer check and is a miss, which costs one render.
-                    try FileIO.overwrite(try encode(post), to: path(of: name))
-                    failures[index] = .some(nil)
-                } catch {
-                    failures[index] = .some("\(error)")
-                }
+        keep.removeAll { path, entry in
+            guard case .post(let cached, nil) = entry else { return false }
+            do {
+                let content = try cached.content.loaded()
+                let start = appended.count
+                try content.withUTF8 { appended.append(contentsOf: $0) }
+                appendedContent[path] = PackedContent(offset: start, count: appended.count - start, sha256: content.sha256,
+                                                      hasPrintableASCII: content.hasPrintableASCII)
+                return false
+            } catch {
+                failure = failure ?? "\(error)"
+                return true
             }
-            failure = failures.values.compactMap({ $0 }).first
-            changed = true
         }
-        // The files of deleted posts go even when another file could not be written.
-        for name in FileIO.names(in: folder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
+
+        let live = keep.reduce(0) { $0 + (packed($1.value, in: index)?.count ?? 0) }
+        let dead = (packSize ?? 0) - live
+        let compact = live > 0 && dead > live + appended.count && dead > DiskPostCache.compactionThreshold
+        let unchanged = !compact && appended.isEmpty && keep.count == index?.records.count
+            && keep.allSatisfy { if case .indexed = $0.value { true } else { false } }
+        var changed = false
+        if keep.isEmpty {
+            lock.withLock {
+                self.index = nil
+                self.entries = [:]
+            }
+        } else if !unchanged {
+            do {
+                try write(keep, appended: appended, at: appendedContent, index: index,
+                          appendingTo: live > 0 && !compact ? index?.pack : nil, compacting: compact)
+                changed = true
+            } catch {
+                failure = failure ?? "\(error)"
+            }
+        }
+        let indexPath = path(of: DiskPostCache.indexName)
+        // Content found damaged after the posts to keep were taken: only the next run can
+        // leave them out, reading no index.
+        if let current = lock.withLock({ self.index }),
+           damage.saved(pack: path(of: current.pack), index: indexPath, leavingOut: damaged) {
+            unlink(indexPath)
+            lock.withLock { self.index = nil }
+        }
+        // Whatever the index does not name goes, also when a post could not be written.
+        let named: Set<String> = lock.withLock { self.index.map { [DiskPostCache.indexName, $0.pack] } ?? [] }
+        for name in FileIO.names(in: folderPath) ?? [] where !named.contains(name) && !name.hasPrefix(".") {
             if unlink(path(of: name)) == 0 { changed = true }
         }
+        if !AtomicFile.removeStaleTemporaryFiles(in: folder).isEmpty { changed = true }
         if let failure { throw CacheError(reason: failure) }
         return changed
+    }
+
+    /// Writes the pack, then the index of `keep` (whose `.indexed` records are in `index`):
+    /// `appended` (where `appendedContent` says each post's content is in it) goes at the
+    /// end of the pack `existing`, or with none into a new pack, after the live content of
+    /// the pack of `index` when `compacting`.
+    private func write(_ keep: [(key: String, value: Entry)], appended: [UInt8], at appendedContent: [String: PackedContent],
+                       index: Index?, appendingTo existing: String?, compacting: Bool) throws {
+        if let failure = FileIO.makeFolders(folderPath) {
+            throw AtomicFile.WriteError(path: failure.folder, reason: failure.reason)
+        }
+        let pack = existing ?? DiskPostCache.packPrefix + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let packPath = path(of: pack)
+        let fd = open(packPath, existing == nil ? O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC : O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicFile.WriteError(path: packPath, reason: String(cString: strerror(errno))) }
+        var size = 0
+        var moved: [Int: Int] = [:]
+        var appendedAt = 0
+        do {
+            defer { close(fd) }
+            // Not opened to append: the kernel does not copy into such a file.
+            if existing != nil {
+                guard let end = FileIO.identity(descriptor: fd)?.size, lseek(fd, off_t(end), SEEK_SET) == off_t(end) else {
+                    throw AtomicFile.WriteError(path: packPath, reason: String(cString: strerror(errno)))
+                }
+                size = Int(end)
+            }
+            let output = OutputFile(descriptor: fd, path: packPath, writeBehind: false)
+            if compacting, let index {
+                (moved, size) = try copyLive(keep.compactMap { packed($0.value, in: index) }, of: index, to: output)
+            }
+            appendedAt = size
+            try output.write(appended[...])
+            size += appended.count
+        } catch {
+            if existing == nil { unlink(packPath) }
+            throw error
+        }
+
+        var w = StateWriter(magic: DiskPostCache.magic, version: DiskPostCache.formatVersion)
+        w.string(scope)
+        w.string(pack)
+        w.int(keep.count, width: 4)
+        var records: [String: Range<Int>] = [:]
+        records.reserveCapacity(keep.count)
+        for (path, entry) in keep {
+            let start = w.bytes.count + 4
+            w.counted { w in
+                switch entry {
+                case .indexed(let range):
+                    let bytes = index!.bytes
+                    if let offset = DiskPostCache.offset(of: range, in: bytes), let to = moved[offset] {
+                        w.int(to)
+                        w.fixed(bytes[(range.lowerBound + 8)..<range.upperBound])
+                    } else {
+                        w.fixed(bytes[range])
+                    }
+                case .post(let cached, var content):
+                    if content == nil {
+                        content = appendedContent[path]
+                        content?.offset += appendedAt
+                    } else if let to = moved[content!.offset] {
+                        content?.offset = to
+                    }
+                    encode(cached, at: content!, into: &w)
+                }
+            }
+            records[path] = start..<w.bytes.count
+        }
+        w.string(DiskPostCache.trailer)
+        try AtomicFile.write(w.bytes, to: URL(fileURLWithPath: path(of: DiskPostCache.indexName)), sync: false)
+        lock.withLock {
+            self.index = Index(bytes: w.bytes, records: records, pack: pack, packSize: size)
+            indexRead = true
+            entries = records.mapValues { .indexed($0) }
+        }
+    }
+
+    /// Copies `contents` from the pack of `index` to `output`, the start of a new pack,
+    /// adjacent pieces at once and in the order they are in; returns where each piece's
+    /// offset moved to, and how much was copied.
+    private func copyLive(_ contents: [PackedContent], of index: Index, to output: OutputFile) throws -> (moved: [Int: Int], count: Int) {
+        let sourcePath = path(of: index.pack)
+        let source = open(sourcePath, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw AtomicFile.WriteError(path: sourcePath, reason: String(cString: strerror(errno))) }
+        defer { close(source) }
+        var moved: [Int: Int] = [:]
+        var copied = 0
+        var run: Range<Int>?
+        func copyRun() throws {
+            guard let run else { return }
+            try FileIO.copy(run, from: source, to: output) { piece in
+                guard let bytes = FileIO.pread(source, count: piece.count, at: piece.lowerBound) else {
+                    throw AtomicFile.WriteError(path: sourcePath, reason: "ends before the content the index places in it")
+                }
+                return bytes
+            }
+            copied += run.count
+        }
+        for content in contents.sorted(by: { $0.offset < $1.offset }) {
+            if let current = run, content.offset <= current.upperBound {
+                run = current.lowerBound..<max(current.upperBound, content.offset + content.count)
+            } else {
+                try copyRun()
+                run = content.offset..<content.offset + content.count
+            }
+            moved[content.offset] = copied + content.offset - run!.lowerBound
+        }
+        try copyRun()
+        return (moved, copied)
     }
 
     /// A cache file that could not be written.
@@ -193,7 +436,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     }
 
     /// Removes what `cacheFolder` holds besides the folders of `scopes`: caches of
-    /// configurations no longer in use, and the single-file caches of earlier versions.
+    /// configurations no longer in use, and the caches of earlier versions.
     static func removeOthers(in cacheFolder: URL, keeping scopes: [String]) {
         let keep = Set(scopes.map(folderName))
         for name in FileIO.names(in: cacheFolder.path) ?? [] where !keep.contains(name) && !name.hasPrefix(".") {
@@ -201,12 +444,13 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         }
     }
 
-    /// The file of `cached`; throws when its content was left in a cache file that has
-    /// changed since.
-    func encode(_ cached: CachedPost) throws -> [UInt8] {
-        let content = try cached.content.loaded()
-        var w = StateWriter(magic: DiskPostCache.magic, version: DiskPostCache.formatVersion)
-        w.string(scope)
+    /// Writes the index record of `cached`, whose content is at `content` in the pack:
+    /// where the content is first, as `save()` may move it.
+    private func encode(_ cached: CachedPost, at content: PackedContent, into w: inout StateWriter) {
+        w.int(content.offset)
+        w.int(content.count)
+        w.fixed(content.sha256)
+        w.bool(content.hasPrintableASCII)
         w.string(cached.key.path)
         w.int(cached.key.size)
         w.double(cached.key.modified)
@@ -230,91 +474,76 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         w.optional(cached.summaryHTML) { $0.string($1) }
         w.optional(cached.language) { $0.string($1) }
         w.bool(cached.isUndated)
-        // The content last, after its SHA-256, whether it has a printable character and
-        // its length: a post read back leaves it in the file until a writer needs it.
-        w.fixed(content.sha256)
-        w.bool(content.hasPrintableASCII)
-        try content.withUTF8 { w.raw($0) }
-        w.string(DiskPostCache.trailer)
-        return w.bytes
     }
 
-    /// How much of a cache file is read at first: a file no longer than this is read
-    /// whole; of a longer one, the post without its content (mostly well under this), the
-    /// content being left in the file until a writer needs it.
-    static let headerReadSize = 4096
-
-    /// The post cached in the file at `path`, or `nil` when there is none or it is torn,
-    /// foreign or of another scope.
-    func read(_ path: String) -> CachedPost? {
-        FileIO.withRegularFile(path) { fd, info in read(fd, info: info, path: path) }
+    /// The offset in the pack that the record at `range` of `bytes` gives its content.
+    private static func offset(of range: Range<Int>, in bytes: [UInt8]) -> Int? {
+        var r = StateReader(bytes, in: range)
+        return r.int()
     }
 
-    private func read(_ fd: Int32, info: stat, path: String) -> CachedPost? {
-        let size = Int(info.st_size)
-        // The cache is written only under the publish lock, so its files hold still.
-        func whole() -> CachedPost? { FileIO.pread(fd, count: size, at: 0).flatMap { decode($0) } }
-        guard size > DiskPostCache.headerReadSize else { return whole() }
-        guard let head = FileIO.pread(fd, count: DiskPostCache.headerReadSize, at: 0),
-              let tail = FileIO.pread(fd, count: DiskPostCache.trailerBytes.count, at: size - DiskPostCache.trailerBytes.count),
-              tail == DiskPostCache.trailerBytes else { return nil }
-        let file = CachedFile(path: path, size: size, identity: FileIO.Identity(info))
-        // A header longer than the first read, or content without a printable character
-        // (which `FeedBuilder` must look at): the whole file.
-        return decode(head, leavingContentIn: file) ?? whole()
+    /// Where the content of `entry` is in the pack of `index`: `nil` for a post rendered
+    /// in this run.
+    private func packed(_ entry: Entry, in index: Index?) -> PackedContent? {
+        switch entry {
+        case .indexed(let range):
+            guard let index else { return nil }
+            var r = StateReader(index.bytes, in: range)
+            return DiskPostCache.packedContent(&r, packSize: index.packSize)
+        case .post(_, let content):
+            return content
+        }
     }
 
-    /// The bytes that end every complete cache file (`trailer` as `StateWriter` writes it).
-    static let trailerBytes: [UInt8] = {
-        var w = StateWriter(magic: "", version: 0)
-        let start = w.bytes.count
-        w.string(trailer)
-        return Array(w.bytes[start...])
-    }()
-
-    /// A cache file whose content is left where it is.
-    struct CachedFile {
-        var path: String
-        var size: Int
-        var identity: FileIO.Identity
+    /// Where a record says its content is, when that is inside a pack of `packSize` bytes.
+    private static func packedContent(_ r: inout StateReader, packSize: Int) -> PackedContent? {
+        guard let offset = r.int(), let count = r.int(), let sha256 = r.fixed(32), let printable = r.bool(),
+              offset >= 0, count >= 0, count <= packSize - offset else { return nil }
+        return PackedContent(offset: offset, count: count, sha256: Array(sha256), hasPrintableASCII: printable)
     }
 
-    /// The post in `bytes`: a whole cache file, or with `file` the start of that file (its
-    /// trailer checked), whose content is then left in it.
-    func decode(_ bytes: [UInt8], leavingContentIn file: CachedFile? = nil) -> CachedPost? {
-        guard var r = StateReader(bytes, magic: DiskPostCache.magic, version: DiskPostCache.formatVersion),
-              r.string() == scope,
+    /// The post in the index record at `range` (its content left out) and where its
+    /// content is, or `nil` when the record is not understood or reaches beyond the pack.
+    private func decode(_ range: Range<Int>, of index: Index) -> (CachedPost, PackedContent)? {
+        var r = StateReader(index.bytes, in: range)
+        guard let content = DiskPostCache.packedContent(&r, packSize: index.packSize),
               let path = r.string(), let size = r.int(), let modified = r.double(), let hash = r.string(),
               let identity = r.optional({ FileIO.Identity.read(from: &$0) }),
               let sourcePath = r.string(), let title = r.string(), let published = r.double(),
               let updated = r.optional({ $0.double() }), let expires = r.optional({ $0.double() }),
               let url = r.string(), let explicitID = r.optional({ $0.string() }),
-              let authorCount = r.int(width: 4), authorCount <= bytes.count else { return nil }
+              let authorCount = r.int(width: 4), authorCount <= range.count else { return nil }
         var authors: [Person] = []
         for _ in 0..<authorCount {
             guard let name = r.string(), let email = r.optional({ $0.string() }), let uri = r.optional({ $0.string() }) else { return nil }
             authors.append(Person(name: name, email: email, uri: uri))
         }
         guard let tags = r.strings(), let categories = r.strings(), let summary = r.optional({ $0.string() }),
-              let language = r.optional({ $0.string() }), let undated = r.bool(), let sha256 = r.fixed(32), let printable = r.bool(),
-              let count = r.int(width: 4) else { return nil }
-        let content: HTMLContent
-        if let file {
-            guard printable, file.size == r.position + count + DiskPostCache.trailerBytes.count else { return nil }
-            content = HTMLContent(CachedText(path: file.path, offset: r.position, count: count, sha256: Array(sha256), identity: file.identity))
-        } else {
-            guard let utf8 = r.fixed(count), r.string() == DiskPostCache.trailer, r.atEnd else { return nil }
-            content = HTMLContent(utf8: utf8, sha256: sha256)
-        }
+              let language = r.optional({ $0.string() }), let undated = r.bool(), r.atEnd else { return nil }
         var post = Post(sourcePath: sourcePath, title: title, published: Date(timeIntervalSinceReferenceDate: published),
                         updated: updated.map(Date.init(timeIntervalSinceReferenceDate:)),
                         expires: expires.map(Date.init(timeIntervalSinceReferenceDate:)),
                         url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
                         summaryHTML: summary, contentHTML: "", language: language)
-        post.content = content
         post.isUndated = undated
         var cached = CachedPost(key: PostCacheKey(path: path, size: size, modified: modified, contentHash: hash), post: post)
         cached.identity = identity
+        return (cached, content)
+    }
+
+    /// `cached` with its content, which is at `packed` in the pack of `index`: left there
+    /// until a writer needs it, or, without a printable character, read now (`nil` when
+    /// the pack no longer holds it).
+    private func content(_ packed: PackedContent, in index: Index, for cached: CachedPost) -> CachedPost? {
+        let text = CachedText(path: path(of: index.pack), offset: packed.offset, count: packed.count, sha256: packed.sha256,
+                              post: cached.key.path, damage: damage)
+        var cached = cached
+        if packed.hasPrintableASCII {
+            cached.content = HTMLContent(text)
+        } else {
+            guard let bytes = text.readIfIntact() else { return nil }
+            cached.content = HTMLContent(utf8: bytes[...], sha256: packed.sha256[...])
+        }
         return cached
     }
 
@@ -413,5 +642,41 @@ struct CachedPost: Equatable {
         post.content = content
         post.isUndated = isUndated
         return post
+    }
+}
+
+/// The posts whose content a cache's `CachedText` found damaged in its pack: shared by
+/// the cache and the content it hands out, so that `save()` leaves them out of the index
+/// (the next run renders them again). Content found damaged once `save()` has written the
+/// index, in the pack it names, can only be left out by removing the index.
+final class CacheDamage: Sendable {
+    private struct State {
+        var posts: Set<String> = []
+        /// The pack and index paths of the last `save()`.
+        var saved: (pack: String, index: String)?
+    }
+
+    private let state = Mutex(State())
+
+    /// The content of the post file `post` (relative path) in the pack at `pack` is not
+    /// what the index says.
+    func report(post: String, pack: String) {
+        let index: String? = state.withLock { state in
+            state.posts.insert(post)
+            return state.saved.flatMap { $0.pack == pack ? $0.index : nil }
+        }
+        if let index { unlink(index) }
+    }
+
+    /// The posts reported so far.
+    var reported: Set<String> { state.withLock { $0.posts } }
+
+    /// Notes that `save()` has put the index at `index`, naming the pack at `pack`, and
+    /// left out the posts `leftOut`; returns whether others were reported meanwhile.
+    func saved(pack: String, index: String, leavingOut leftOut: Set<String>) -> Bool {
+        state.withLock { state in
+            state.saved = (pack, index)
+            return !state.posts.isSubset(of: leftOut)
+        }
     }
 }

@@ -35,7 +35,7 @@ public struct PublishOptions: Sendable {
 
     /// The lock file: `<state>/lock`.
     public var lockFile: URL { stateFolder.appendingPathComponent("lock") }
-    /// The post cache folder: `<state>/cache/`, a folder per job of one file per post.
+    /// The post cache folder: `<state>/cache/`, a folder per job (an index and a pack).
     public var cacheFolder: URL { stateFolder.appendingPathComponent("cache", isDirectory: true) }
     /// Pings that failed and are tried again on the next run: `<state>/pending-pings.json`.
     public var pendingPingsFile: URL { stateFolder.appendingPathComponent("pending-pings.json") }
