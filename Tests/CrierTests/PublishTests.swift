@@ -670,6 +670,144 @@ enum CacheFixture {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(DiskPostCache.indexName).path))
     }
 
+    @Test func aChangedPostAppendsOnlyItsContentToThePackWhoseEarlierBytesStayAsTheyWere() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func content(_ i: Int) -> String { "<p>Post \(i): " + String(repeating: "words \(i) ", count: 200) + "</p>" }
+        let posts = (0..<5).map { CacheFixture.post("p\($0).md", content($0)) }
+        let first = DiskPostCache(folder: folder, scope: "s")
+        for (post, key) in posts { first.store(post, for: key) }
+        #expect(try first.save())
+        let pack = try CacheFixture.pack(in: folder)
+        let before = try #require(FileIO.read(pack.path))
+        #expect(before.count == posts.reduce(0) { $0 + $1.0.contentHTML.utf8.count })
+
+        // p0's file has stopped changing: its stat is remembered, its content stays where it is.
+        let settled = FileIO.Identity(device: 1, inode: 2, size: 3, mode: 0o100644, modified: 1_600_000_000_123_456_789,
+                                      changed: 1_600_000_000_123_456_789)
+        let second = DiskPostCache(folder: folder, scope: "s", reuse: true, racyMargin: 0)
+        #expect(second.post(for: posts[0].1, identity: settled) == posts[0].0)
+        for (post, key) in posts[1...3] { #expect(second.post(for: key) == post) }
+        let edited = Post(sourcePath: "p4.md", title: "p4", published: Date(timeIntervalSince1970: 1_700_000_000),
+                          url: "https://example.org/p4.md", contentHTML: "<p>Post 4, edited.</p>")
+        let editedKey = PostCacheKey(path: "p4.md", size: 30, modified: 2, contentHash: "p4 edited")
+        #expect(second.post(for: editedKey) == nil)
+        second.store(edited, for: editedKey)
+        #expect(try second.save())
+
+        #expect(try CacheFixture.pack(in: folder) == pack, "the same pack")
+        let after = try #require(FileIO.read(pack.path))
+        #expect(after.count == before.count + edited.contentHTML.utf8.count)
+        #expect(after.starts(with: before))
+        #expect(Array(after[before.count...]) == Array(edited.contentHTML.utf8))
+        let third = DiskPostCache(folder: folder, scope: "s", reuse: true, racyMargin: 0)
+        #expect(third.post(unchangedAt: "p0.md", identity: settled)?.contentHTML == content(0))
+        #expect(third.post(for: editedKey)?.contentHTML == edited.contentHTML)
+        #expect(third.post(for: posts[4].1) == nil)
+    }
+
+    @Test func compactingThePackKeepsEveryLivePostAndDropsTheDeadContent() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Eight posts of 270 KB: five dropped leave more dead content than live, over a megabyte.
+        func content(_ i: Int, _ version: String = "") -> String {
+            "<p>Post \(i)\(version): " + String(repeating: "filler \(i) ", count: 30_000) + "</p>"
+        }
+        let posts = (0..<8).map { CacheFixture.post("p\($0).md", content($0)) }
+        let first = DiskPostCache(folder: folder, scope: "s")
+        for (post, key) in posts { first.store(post, for: key) }
+        #expect(try first.save())
+        let oldPack = try CacheFixture.pack(in: folder)
+
+        // p0, p2 and p3 unchanged (p2 and p3 side by side in the pack), p5 edited, the others deleted.
+        let second = DiskPostCache(folder: folder, scope: "s")
+        for i in [0, 2, 3] { #expect(second.post(for: posts[i].1) == posts[i].0) }
+        let edited = Post(sourcePath: "p5.md", title: "p5", published: Date(timeIntervalSince1970: 1_700_000_000),
+                          url: "https://example.org/p5.md", contentHTML: content(5, " edited"))
+        let editedKey = PostCacheKey(path: "p5.md", size: 1, modified: 2, contentHash: "p5 edited")
+        #expect(second.post(for: editedKey) == nil)
+        second.store(edited, for: editedKey)
+        let dead = [1, 4, 5, 6, 7].reduce(0) { $0 + content($1).utf8.count }
+        let live = [0, 2, 3].reduce(0) { $0 + content($1).utf8.count } + edited.contentHTML.utf8.count
+        #expect(dead > live && dead > DiskPostCache.compactionThreshold)
+        #expect(try second.save())
+
+        let pack = try CacheFixture.pack(in: folder)
+        #expect(pack != oldPack && !FileManager.default.fileExists(atPath: oldPack.path))
+        #expect(FileIO.identity(pack.path)?.size == Int64(live))
+        let third = DiskPostCache(folder: folder, scope: "s")
+        for i in [0, 2, 3] { #expect(third.post(for: posts[i].1)?.contentHTML == content(i), "p\(i)") }
+        #expect(third.post(for: editedKey)?.contentHTML == edited.contentHTML)
+        for i in [1, 4, 5, 6, 7] { #expect(third.post(for: posts[i].1) == nil, "p\(i)") }
+        #expect(try !third.save(), "a compacted pack is left as it is")
+    }
+
+    @Test func aTornIndexIsAMissForEveryPostAndNeverACrash() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The second post's content has no printable character: it is read at the lookup.
+        let posts = [CacheFixture.post("a.md", "<p>A</p>"), CacheFixture.post("b.md", String(repeating: "\u{A0}", count: 10))]
+        let first = DiskPostCache(folder: folder, scope: "s")
+        for (post, key) in posts { first.store(post, for: key) }
+        #expect(try first.save())
+        let index = folder.appendingPathComponent(DiskPostCache.indexName)
+        let whole = try #require(FileIO.read(index.path))
+        for length in 0..<whole.count {
+            try Data(whole[..<length]).write(to: index)
+            let cache = DiskPostCache(folder: folder, scope: "s")
+            #expect(posts.allSatisfy { cache.post(for: $0.1) == nil }, "the index cut at \(length) bytes")
+        }
+        // An index whose pack is gone is no use either.
+        try Data(whole).write(to: index)
+        let pack = try CacheFixture.pack(in: folder)
+        let packBytes = try #require(FileIO.read(pack.path))
+        #expect(DiskPostCache(folder: folder, scope: "s").post(for: posts[1].1) == posts[1].0)
+        #expect(unlink(pack.path) == 0)
+        #expect(DiskPostCache(folder: folder, scope: "s").post(for: posts[0].1) == nil)
+
+        // A pack cut short: the posts beyond its end are misses.
+        try Data(packBytes.dropLast()).write(to: pack)
+        let cut = DiskPostCache(folder: folder, scope: "s")
+        #expect(cut.post(for: posts[0].1) == posts[0].0 && cut.post(for: posts[1].1) == nil)
+
+        // The next save writes what the run rendered, and the cache works again.
+        try Data(whole[..<(whole.count / 2)]).write(to: index)
+        let next = DiskPostCache(folder: folder, scope: "s")
+        for (post, key) in posts {
+            #expect(next.post(for: key) == nil)
+            next.store(post, for: key)
+        }
+        #expect(try next.save())
+        let again = DiskPostCache(folder: folder, scope: "s")
+        #expect(posts.allSatisfy { again.post(for: $0.1) == $0.0 })
+    }
+
+    @Test func contentOverwrittenInThePackFailsOnlyTheFeedThatNeedsItAndTheNextRunRendersItAgain() async throws {
+        let site = try PublishSite("formats: [atom, rss, json]")
+        for day in 1...3 { try site.post("p\(day)", day: day, body: "Marker\(day) text of post \(day).") }
+        #expect(try await site.publish().succeeded)
+        let scopes = try #require(FileIO.names(in: site.options().cacheFolder.path))
+        let folder = site.options().cacheFolder.appendingPathComponent(try #require(scopes.first))
+        let pack = try CacheFixture.pack(in: folder)
+        try CacheFixture.damage(Array("Marker2".utf8), in: pack)
+
+        // Another post changes, so the feeds are made again: the JSON Feed, written whole,
+        // needs post 2's content; Atom and RSS copy its entry from the published files.
+        try site.post("p3", day: 3, body: "Marker3 edited.")
+        let failed = try await site.publish()
+        #expect(!failed.succeeded)
+        #expect(failed.build.feedFailures.map(\.path) == ["feed.json"])
+        let problem = try #require(failed.build.feedFailures.first?.description)
+        #expect(problem.contains(pack.path) && problem.contains("p2.md") && problem.contains("run again"), "\(problem)")
+        #expect(site.text("feed.json").contains("Marker2 text") && !site.text("feed.json").contains("Marker3 edited"))
+
+        let next = try await site.publish()
+        #expect(next.succeeded && next.cacheMisses == 1 && next.cacheHits == 2)
+        for path in ["feed.json", "feed.xml", "feed.rss"] {
+            #expect(site.text(path).contains("Marker2 text") && site.text(path).contains("Marker3 edited"), "\(path)")
+        }
+    }
+
     @Test func withoutTheCacheEveryPostIsRenderedAgainAndTheCacheIsRefreshedForTheNextRun() async throws {
         let site = try PublishSite()
         try site.post("one", day: 1)
