@@ -32,10 +32,11 @@ import Glibc
 /// index is a miss for every post: the cache only ever saves time. A post's content stays
 /// in the pack until a writer needs it (`CachedText`, which checks it by its SHA-256),
 /// unless it has no printable character (`FeedBuilder` must look at it): a publish that
-/// copies unchanged entries from the published feed reads none. The files are Crier's to
-/// write (under the publish lock): content changed or removed by something else while a
-/// run uses it fails the feed files that needed it, with a message to run again, and
-/// its post is dropped from the cache (`CacheDamage`), so the next run renders it again.
+/// copies unchanged entries from the published feed never reads theirs. The files are
+/// Crier's to write (under the publish lock): content changed or removed by something
+/// else while a run uses it fails the feed files that needed it, with a message to run
+/// again, and its post is dropped from the cache (`CacheDamage`), so the next run
+/// renders it again.
 public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// Bumped whenever the stored format or the meaning of a cached post changes.
     static let formatVersion: UInt16 = 7
@@ -46,7 +47,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     static let indexName = "index"
     /// How every pack's file name starts.
     static let packPrefix = "pack-"
-    /// Dead bytes a pack may hold, whatever its live content, before `save()` compacts it.
+    /// Dead bytes a pack may hold before `save()` compacts it (when they outweigh the live too).
     static let compactionThreshold = 1 << 20
 
     /// The folder of this job's cached posts.
@@ -258,22 +259,19 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         let packSize = index.flatMap { FileIO.identity(path(of: $0.pack)) }.map { Int($0.size) }
         if packSize == nil { keep.removeAll { packed($0.value, in: index) != nil } }
 
-        // The content rendered in this run, for one write at the end of the pack.
-        var appended: [UInt8] = []
-        appended.reserveCapacity(keep.reduce(0) { total, entry in
-            guard case .post(let cached, nil) = entry.value else { return total }
-            return total + cached.content.utf8Count
-        })
+        // The content rendered in this run, to go at the end of the pack in this order.
+        var appended: [HTMLContent] = []
+        var appendedCount = 0
         var appendedContent: [String: PackedContent] = [:]
         var failure: String?
         keep.removeAll { path, entry in
             guard case .post(let cached, nil) = entry else { return false }
             do {
                 let content = try cached.content.loaded()
-                let start = appended.count
-                try content.withUTF8 { appended.append(contentsOf: $0) }
-                appendedContent[path] = PackedContent(offset: start, count: appended.count - start, sha256: content.sha256,
+                appendedContent[path] = PackedContent(offset: appendedCount, count: content.utf8Count, sha256: content.sha256,
                                                       hasPrintableASCII: content.hasPrintableASCII)
+                appendedCount += content.utf8Count
+                appended.append(content)
                 return false
             } catch {
                 failure = failure ?? "\(error)"
@@ -283,7 +281,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
 
         let live = keep.reduce(0) { $0 + (packed($1.value, in: index)?.count ?? 0) }
         let dead = (packSize ?? 0) - live
-        let compact = live > 0 && dead > live + appended.count && dead > DiskPostCache.compactionThreshold
+        let compact = live > 0 && dead > live + appendedCount && dead > DiskPostCache.compactionThreshold
         let unchanged = !compact && appended.isEmpty && keep.count == index?.records.count
             && keep.allSatisfy { if case .indexed = $0.value { true } else { false } }
         var changed = false
@@ -323,7 +321,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// `appended` (where `appendedContent` says each post's content is in it) goes at the
     /// end of the pack `existing`, or with none into a new pack, after the live content of
     /// the pack of `index` when `compacting`.
-    private func write(_ keep: [(key: String, value: Entry)], appended: [UInt8], at appendedContent: [String: PackedContent],
+    private func write(_ keep: [(key: String, value: Entry)], appended: [HTMLContent], at appendedContent: [String: PackedContent],
                        index: Index?, appendingTo existing: String?, compacting: Bool) throws {
         if let failure = FileIO.makeFolders(folderPath) {
             throw AtomicFile.WriteError(path: failure.folder, reason: failure.reason)
@@ -349,8 +347,18 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
                 (moved, size) = try copyLive(keep.compactMap { packed($0.value, in: index) }, of: index, to: output)
             }
             appendedAt = size
-            try output.write(appended[...])
-            size += appended.count
+            // One sequential write, put together a few megabytes at a time rather than
+            // with a second copy of every post's content in memory.
+            var piece: [UInt8] = []
+            for content in appended {
+                try content.withUTF8 { piece.append(contentsOf: $0) }
+                size += content.utf8Count
+                if piece.count >= OutputFile.writeBehindStep {
+                    try output.write(piece[...])
+                    piece.removeAll(keepingCapacity: true)
+                }
+            }
+            try output.write(piece[...])
         } catch {
             if existing == nil { unlink(packPath) }
             throw error
