@@ -218,6 +218,9 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         if !indexRead {
             indexRead = true
             index = reuse ? readIndex() : nil
+            // Most posts are found again: room for them all at once, not grown step by step.
+            entries.reserveCapacity(index?.records.count ?? 0)
+            hashes.reserveCapacity(index?.records.count ?? 0)
         }
         return index
     }
@@ -365,6 +368,8 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         }
 
         var w = StateWriter(magic: DiskPostCache.magic, version: DiskPostCache.formatVersion)
+        // About the size of the index read, when most posts were found in it.
+        w.reserveCapacity((index?.bytes.count ?? 0) + appendedContent.count * 1024)
         w.string(scope)
         w.string(pack)
         w.int(keep.count, width: 4)

@@ -16,6 +16,11 @@ struct StateWriter {
         int(Int(version), width: 2)
     }
 
+    /// Makes room for `count` bytes in all, when the caller knows about how many it writes.
+    mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(count)
+    }
+
     mutating func int(_ value: Int, width: Int = 8) {
         var v = UInt64(bitPattern: Int64(value))
         for _ in 0..<width {
