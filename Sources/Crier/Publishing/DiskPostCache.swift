@@ -84,6 +84,8 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         var records: [String: Range<Int>]
         /// The pack's file name.
         var pack: String
+        /// The pack's path (`CachedText` holds it).
+        var packPath: String
         /// The pack's size when the index was read: no record reaches beyond it.
         var packSize: Int
     }
@@ -243,7 +245,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         guard r.string() == DiskPostCache.trailer, r.atEnd,
               let pack = FileIO.identity(path(of: pack)).map({ (name: pack, info: $0) }),
               pack.info.mode & S_IFMT == S_IFREG else { return nil }
-        return Index(bytes: bytes, records: records, pack: pack.name, packSize: Int(pack.info.size))
+        return Index(bytes: bytes, records: records, pack: pack.name, packPath: path(of: pack.name), packSize: Int(pack.info.size))
     }
 
     /// Whether `name` can be a pack's file name (an index names no other file).
@@ -257,9 +259,10 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     public func save() throws -> Bool {
         let (index, entries) = lock.withLock { (currentIndex(), self.entries) }
         let damaged = damage.reported
-        var keep = entries.filter { !damaged.contains($0.key) }.sorted { $0.key < $1.key }
+        var keep = entries.sorted { $0.key < $1.key }
+        if !damaged.isEmpty { keep.removeAll { damaged.contains($0.key) } }
         // The pack as it is now: one that vanished leaves its posts nothing to keep.
-        let packSize = index.flatMap { FileIO.identity(path(of: $0.pack)) }.map { Int($0.size) }
+        let packSize = index.flatMap { FileIO.identity($0.packPath) }.map { Int($0.size) }
         if packSize == nil { keep.removeAll { packed($0.value, in: index) != nil } }
 
         // The content rendered in this run, to go at the end of the pack in this order.
@@ -306,7 +309,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         // Content found damaged after the posts to keep were taken: only the next run can
         // leave them out, reading no index.
         if let current = lock.withLock({ self.index }),
-           damage.saved(pack: path(of: current.pack), index: indexPath, leavingOut: damaged) {
+           damage.saved(pack: current.packPath, index: indexPath, leavingOut: damaged) {
             unlink(indexPath)
             lock.withLock { self.index = nil }
         }
@@ -402,7 +405,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         w.string(DiskPostCache.trailer)
         try AtomicFile.write(w.bytes, to: URL(fileURLWithPath: path(of: DiskPostCache.indexName)), sync: false)
         lock.withLock {
-            self.index = Index(bytes: w.bytes, records: records, pack: pack, packSize: size)
+            self.index = Index(bytes: w.bytes, records: records, pack: pack, packPath: packPath, packSize: size)
             indexRead = true
             entries = records.mapValues { .indexed($0) }
         }
@@ -412,7 +415,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// adjacent pieces at once and in the order they are in; returns where each piece's
     /// offset moved to, and how much was copied.
     private func copyLive(_ contents: [PackedContent], of index: Index, to output: OutputFile) throws -> (moved: [Int: Int], count: Int) {
-        let sourcePath = path(of: index.pack)
+        let sourcePath = index.packPath
         let source = open(sourcePath, O_RDONLY | O_CLOEXEC)
         guard source >= 0 else { throw AtomicFile.WriteError(path: sourcePath, reason: String(cString: strerror(errno))) }
         defer { close(source) }
@@ -548,7 +551,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     /// until a writer needs it, or, without a printable character, read now (`nil` when
     /// the pack no longer holds it).
     private func content(_ packed: PackedContent, in index: Index, for cached: CachedPost) -> CachedPost? {
-        let text = CachedText(path: path(of: index.pack), offset: packed.offset, count: packed.count, sha256: packed.sha256,
+        let text = CachedText(path: index.packPath, offset: packed.offset, count: packed.count, sha256: packed.sha256,
                               post: cached.key.path, damage: damage)
         var cached = cached
         if packed.hasPrintableASCII {
