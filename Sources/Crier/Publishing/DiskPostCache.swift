@@ -311,7 +311,10 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         if let current = lock.withLock({ self.index }),
            damage.saved(pack: current.packPath, index: indexPath, leavingOut: damaged) {
             unlink(indexPath)
-            lock.withLock { self.index = nil }
+            lock.withLock {
+                self.index = nil
+                self.entries = [:]
+            }
         }
         // Whatever the index does not name goes, also when a post could not be written.
         let named: Set<String> = lock.withLock { self.index.map { [DiskPostCache.indexName, $0.pack] } ?? [] }
