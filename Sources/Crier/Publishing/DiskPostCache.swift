@@ -254,7 +254,9 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     }
 
     /// Writes what this run rendered and the index of every post asked about, and removes
-    /// what the folder holds besides. Returns whether anything on disk changed.
+    /// what the folder holds besides. Returns whether anything on disk changed. Called once
+    /// the lookups are done, and the content of the posts found read: a compacted pack
+    /// replaces the one they point into.
     @discardableResult
     public func save() throws -> Bool {
         let (index, entries) = lock.withLock { (currentIndex(), self.entries) }
