@@ -39,8 +39,9 @@ public struct Validate: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings as well as errors.")
     public var strict = false
 
-    /// Seconds a URL may take to fetch, body included: more than 0, at most 86400.
-    @Option(help: "Seconds to wait for a URL before giving up.")
+    /// Seconds a URL may take to fetch, redirects and body included: more than 0, at most
+    /// 86400.
+    @Option(help: "Seconds a URL may take to fetch (redirects and body included) before giving up.")
     public var timeout: Double = 30
 
     /// Largest document accepted, in bytes (1 GiB by default).

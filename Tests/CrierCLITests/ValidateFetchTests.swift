@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import CrierCLI
+
+/// `crier validate URL` against servers that misbehave: bodies that never end, gzip bombs,
+/// servers that never answer or answer a byte at a time, redirects out of HTTP.
+@Suite struct ValidateFetchTests {
+    struct Output: TextOutputStream {
+        var text = ""
+        mutating func write(_ string: String) { text += string }
+    }
+
+    func run(_ url: String, timeout: Double = 30, maxBytes: Int = 1 << 30) -> (code: Int32, err: String, seconds: Double) {
+        var out = Output(), err = Output()
+        let start = Date()
+        let code = ValidateRunner(timeout: timeout, maxBytes: maxBytes).run(inputs: [url], format: .text, out: &out, err: &err)
+        return (code, err.text, Date().timeIntervalSince(start))
+    }
+
+    static let feed = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <title>t</title><id>tag:example.com,2024:f</id><updated>2024-05-01T12:00:00Z</updated>
+          <author><name>Ed</name></author><link rel="self" href="https://example.com/feed.xml"/>
+        </feed>
+        """
+
+    /// A body with no Content-Length that never ends: the client hangs up soon after the
+    /// limit, not hundreds of megabytes later, and its memory stays near the limit. (How far
+    /// past the limit URLSession went depended on how its delegate queue kept up, from 5 MB
+    /// to 4 GB: three fetches, so that luck does not pass for a bound.)
+    @Test func anEndlessBodyIsCutOffAtTheLimit() throws {
+        let server = try ScriptedHTTPServer { connection in
+            guard connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n<rss version=\"2.0\"><channel><title>") else { return }
+            let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 65536)
+            for _ in 0..<(32 * 1024) where !connection.send(chunk) { return }  // 2 GiB at most
+        }
+        for _ in 0..<3 {
+            let run = try MeasuredRun.run(["validate", server.url + "/inf", "--max-bytes", "1000000"])
+            #expect(run.status == 3)
+            #expect(run.stderr.contains("/inf: error: could not read: the body is over the 1000000-byte limit"), "\(run.stderr)")
+            #expect(run.peakResident > 0 && run.peakResident < 120_000_000, "peak resident size \(run.peakResident) bytes")
+            #expect(server.waitUntilIdle(seconds: 20), "the client never hung up")
+        }
+        // 1 MB read, and what the loopback socket's buffers held besides (3 to 5 MB).
+        #expect(server.bytesSentPerConnection.count == 3)
+        #expect(server.bytesSentPerConnection.allSatisfy { $0 < 16_000_000 }, "served \(server.bytesSentPerConnection) bytes")
+    }
+
+    /// A gzip bomb whose compressed size is within the limit: it is the decompressed bytes
+    /// that are counted, and the transfer stops as soon as they pass the limit, long before
+    /// the 650 MB it would decompress to.
+    @Test func aGzipBombStopsAtTheLimitDecompressed() throws {
+        let bomb = GzipBomb.make(decompressedRuns: 2_500_000)  // 4 MB, 645 MB decompressed
+        let server = try ScriptedHTTPServer { connection in
+            connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\nConnection: close\r\n\r\n")
+            connection.send(bomb)
+        }
+        let run = try MeasuredRun.run(["validate", server.url + "/bomb", "--max-bytes", "5000000"])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("the body is over the 5000000-byte limit once decompressed (Content-Encoding: gzip)"), "\(run.stderr)")
+        #expect(run.peakResident > 0 && run.peakResident < 120_000_000, "peak resident size \(run.peakResident) bytes")
+        #expect(run.seconds < 3, "took \(run.seconds) s")
+    }
+
+    /// A Content-Length over the limit is refused on the headers: the body (here a byte
+    /// every 50 ms) is not waited for.
+    @Test func aContentLengthOverTheLimitIsRefusedAtOnce() throws {
+        let server = try ScriptedHTTPServer { connection in
+            guard connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 10000000000\r\n\r\n<") else { return }
+            for _ in 0..<600 {
+                usleep(50_000)
+                if !connection.send("a") { return }
+            }
+        }
+        let (code, err, seconds) = run(server.url + "/big", timeout: 5, maxBytes: 1_000_000)
+        #expect(code == 3)
+        #expect(err.contains("the body is 10000000000 bytes, over the 1000000-byte limit"), "\(err)")
+        #expect(seconds < 2, "took \(seconds) s")
+    }
+
+    /// A server that accepts the connection and never answers: "timed out", in words, at
+    /// the timeout.
+    @Test func aServerThatNeverAnswersTimesOutInWords() throws {
+        let server = try ScriptedHTTPServer { connection in connection.waitForClose() }
+        let (code, err, seconds) = run(server.url + "/silent", timeout: 1)
+        #expect(code == 3)
+        #expect(err.contains("/silent: error: could not read: timed out after 1 s waiting for the server to answer"), "\(err)")
+        #expect(!err.contains("NSURLErrorDomain"))
+        #expect(seconds < 3, "took \(seconds) s")
+    }
+
+    /// A byte every 200 ms never lets an idle timeout fire; the timeout is for the whole
+    /// fetch, so it stops at the timeout, not seconds later.
+    @Test func aTricklingBodyStopsAtTheTimeout() throws {
+        let server = try ScriptedHTTPServer { connection in
+            guard connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n") else { return }
+            for _ in 0..<300 {
+                if !connection.send(" ") { return }
+                usleep(200_000)
+            }
+        }
+        let (code, err, seconds) = run(server.url + "/slow", timeout: 1.5)
+        #expect(code == 3)
+        #expect(err.contains("/slow: error: could not read: timed out after 1.5 s with the body incomplete ("), "\(err)")
+        #expect(seconds < 3, "took \(seconds) s")
+    }
+
+    /// Redirects are followed (a relative Location too) while they stay in HTTP; one to
+    /// file: is refused and said so, naming where it led; a loop ends in words.
+    @Test func redirectsAreFollowedOnlyWithinHTTP() throws {
+        let body = Self.feed
+        let server = try ScriptedHTTPServer { connection in
+            switch connection.path {
+            case "/moved": connection.send("HTTP/1.1 301 Moved Permanently\r\nLocation: feed.xml\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            case "/feed.xml":
+                connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+            case "/away": connection.send("HTTP/1.1 302 Found\r\nLocation: /file\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            case "/file": connection.send("HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            default: connection.send("HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            }
+        }
+        var out = Output(), err = Output()
+        #expect(ValidateRunner(timeout: 10).run(inputs: [server.url + "/moved"], format: .text, out: &out, err: &err) == 0, "\(err.text)")
+        #expect(out.text.contains("/moved: Atom 1.0, valid"), "\(out.text)")
+
+        let away = run(server.url + "/away", timeout: 10)
+        #expect(away.code == 3)
+        #expect(away.err.contains("/away: error: could not read: redirected to file:///etc/passwd, which is not an http(s) URL; refused (after a redirect to \(server.url)/file)"), "\(away.err)")
+
+        let loop = run(server.url + "/loop", timeout: 10)
+        #expect(loop.code == 3)
+        #expect(loop.err.contains("redirected more than 10 times (the last to \(server.url)/loop)"), "\(loop.err)")
+    }
+}
