@@ -17,7 +17,8 @@ public struct Validate: ParsableCommand {
         use the W3C Feed Validation Service's message names as rule ids.
 
         Exit status: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), \
-        2 usage error, 3 an input could not be read or fetched.
+        2 usage error, 3 an input could not be read or fetched, or the results could not be \
+        written.
         """
     )
 
@@ -63,13 +64,18 @@ public struct Validate: ParsableCommand {
     }
 
     /// Validates every input and prints the results; throws `ExitCode` 1 or 3 as
-    /// `ValidateRunner.exitStatus` says.
+    /// `ValidateRunner.exitStatus` says, and 3 when the results could not be written.
     public func run() throws {
         var out = StandardStream(fd: 1)
         var err = StandardStream(fd: 2)
         let colour = format == .text && Self.wantsColour(isTerminal: isatty(1) == 1, noColorSet: getenv("NO_COLOR") != nil)
-        let code = ValidateRunner(strict: strict, timeout: timeout, maxBytes: maxBytes, colour: colour)
+        var code = ValidateRunner(strict: strict, timeout: timeout, maxBytes: maxBytes, colour: colour)
             .run(inputs: inputs, format: format, out: &out, err: &err)
+        if let failure = out.failure {
+            // A verdict nobody can read is no verdict: an I/O error, as for an unreadable input.
+            err.write("error: could not write the results to standard output: \(String(cString: strerror(failure)))\n")
+            code = ExitStatus.unreadable
+        }
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -238,12 +244,23 @@ private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) 
 /// Unbuffered writes to a file descriptor, so output interleaves correctly with stderr.
 struct StandardStream: TextOutputStream {
     let fd: Int32
+    /// The `errno` of the first write that failed (a full disk, a closed pipe); nothing is
+    /// written after it.
+    private(set) var failure: Int32?
+
+    init(fd: Int32) { self.fd = fd }
+
     mutating func write(_ string: String) {
+        guard failure == nil else { return }
         var bytes = Array(string.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { return }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                failure = n < 0 ? errno : EIO
+                return
+            }
             offset += n
         }
     }
