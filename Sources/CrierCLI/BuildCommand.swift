@@ -13,7 +13,7 @@ struct Build: ParsableCommand {
         --posts it builds every feed defined in feeds/*.yml.
 
         Exit status: 0 written; 1 a post or feed failed (nothing is written unless \
-        --keep-going); 2 usage.
+        --keep-going), or a file or this report could not be written; 2 usage.
 
         Examples:
           crier build
@@ -26,8 +26,19 @@ struct Build: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors.")
     var quiet = false
 
+    /// Builds, then exits 1 if the report could not be written to standard output.
     func run() throws {
         let console = Console(quiet: quiet)
+        do {
+            try build(console)
+        } catch {
+            _ = console.outputWritten()
+            throw error
+        }
+        if !console.outputWritten() { throw ExitCode(ExitStatus.failure) }
+    }
+
+    private func build(_ console: Console) throws {
         let jobs: [BuildJob]
         do {
             jobs = try source.jobs()

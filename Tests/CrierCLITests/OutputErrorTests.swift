@@ -15,4 +15,16 @@ import Testing
         // Written, it is a pass.
         #expect(try MeasuredRun.run(["validate", feed.path]).status == 0)
     }
+
+    @Test func buildFailsWhenItsReportCannotBeWritten() throws {
+        let dir = try TempFolder()
+        try dir.write("posts/2024-05-01-first.md", "---\ntitle: First\n---\nHello.\n")
+        let arguments = ["build", "--posts", dir.path + "/posts", "--base-url", "https://example.org/", "--output", dir.path + "/out"]
+        let run = try MeasuredRun.run(arguments, stdoutPath: "/dev/full")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr == "error: could not write to standard output: No space left on device\n", "\(run.stderr)")
+        #expect(dir.exists("out/feed.xml"), "the feeds themselves were written")
+        // --quiet prints nothing, so nothing fails.
+        #expect(try MeasuredRun.run(arguments + ["--quiet"], stdoutPath: "/dev/full").status == 0)
+    }
 }
