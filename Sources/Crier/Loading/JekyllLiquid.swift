@@ -67,6 +67,14 @@ enum JekyllLiquid {
         out.reserveCapacity(body.utf8.count)
         var rest = Substring(body)
         var inHighlight = false
+        // Every search below starts where the last one of its kind started or later, and
+        // remembers what it found: a tag that has no closer, or a `raw` that has no
+        // `endraw`, must not send each later one to the end of the text again.
+        var closers = (output: ForwardSearch { TextSearch.firstRange(of: "}}", in: $0) },
+                       tag: ForwardSearch { TextSearch.firstRange(of: "%}", in: $0) })
+        var endTags = (raw: ForwardSearch { firstEndTag("endraw", in: $0) },
+                       comment: ForwardSearch { firstEndTag("endcomment", in: $0) })
+        var fence = FenceTracker()
         func note(_ tag: String, at index: String.Index, message: String? = nil) {
             if result.leftAsWritten == nil {
                 result.leftAsWritten = (message ?? "Liquid \(tag) is not run by Crier; it appears as written", line(of: index))
@@ -75,12 +83,11 @@ enum JekyllLiquid {
         /// Skips to after the `{% end %}` tag, returning what is before it; `nil`, with
         /// nothing skipped, when there is no such tag.
         func until(_ end: String) -> Substring? {
-            guard let range = rest.range(of: #"\{%-?\s*"# + end + #"\s*-?%\}"#, options: .regularExpression) else { return nil }
+            let found = end == "endraw" ? endTags.raw.first(in: rest) : endTags.comment.first(in: rest)
+            guard let range = found else { return nil }
             defer { rest = rest[range.upperBound...] }
             return rest[..<range.lowerBound]
         }
-        /// Whether `text` (the rest of a line on one side of a tag) is only blanks.
-        func onlyBlanks(_ text: Substring) -> Bool { text.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } }
         while let open = TextSearch.firstRange(of: "{", in: rest) {
             out += rest[..<open.lowerBound]
             let afterBrace = rest[open.upperBound...]
@@ -92,7 +99,8 @@ enum JekyllLiquid {
             let opener = kind == "{" ? "{{" : "{%"
             let closer = kind == "{" ? "}}" : "%}"
             let inner = afterBrace.dropFirst()
-            guard let close = TextSearch.firstRange(of: closer, in: inner), isClosed(inner[..<close.lowerBound]) else {
+            let found = kind == "{" ? closers.output.first(in: inner) : closers.tag.first(in: inner)
+            guard let close = found, isClosed(inner[..<close.lowerBound]) else {
                 note("", at: open.lowerBound, message: "Liquid `\(opener)` has no `\(closer)` to close it; it appears as written")
                 out += opener
                 rest = inner
@@ -112,8 +120,6 @@ enum JekyllLiquid {
             }
             let words = expression.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
             let argument = words.dropFirst().joined(separator: " ")
-            let lineBefore = out[(out.lastIndex(of: "\n").map { out.index(after: $0) } ?? out.startIndex)...]
-            let lineAfter = rest.prefix(while: { $0 != "\n" })
             switch words.first {
             case "raw", "comment":
                 if let inside = until("end" + words[0]) {
@@ -127,12 +133,12 @@ enum JekyllLiquid {
             // start a block in Jekyll too, but Crier cannot make it one there.
             // One inside the author's own fenced block (a post showing how to write a
             // highlight block) stays as written: a fence there would close theirs early.
-            case "highlight" where !inHighlight && (onlyBlanks(lineBefore) || onlyBlanks(lineAfter)) && !JekyllLiquid.endsInsideFence(out):
-                if !onlyBlanks(lineBefore) { out += "\n" }
+            case "highlight" where !inHighlight && (lastLineIsBlank(out) || lineIsBlank(rest)) && !fence.endsInside(out):
+                if !lastLineIsBlank(out) { out += "\n" }
                 out += "```" + (words.count > 1 ? String(words[1]) : "")
                 inHighlight = true
             case "endhighlight" where inHighlight:
-                if !onlyBlanks(lineBefore) { out += "\n" }
+                if !lastLineIsBlank(out) { out += "\n" }
                 out += "```"
                 inHighlight = false
             case "post_url" where links != nil && !argument.isEmpty:
@@ -162,16 +168,127 @@ enum JekyllLiquid {
         return result
     }
 
-    /// Whether Markdown `text` ends inside a fenced code block: a line starting (after up
-    /// to three spaces) with three or more backticks or tildes opens one, and a like line
-    /// of the same character at least as long closes it.
-    static func endsInsideFence(_ text: String) -> Bool {
-        var open: (character: Character, count: Int)?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    /// The first match of a search in a text's suffixes, remembered: asked again from a
+    /// later start that is not past it, the answer is the same (and with none found, there
+    /// is none after either), so a run of searches over one text costs one pass.
+    ///
+    /// Every text asked about must end where the text does, and the search must depend on
+    /// no more than the characters next to a match (as `TextSearch`'s does).
+    struct ForwardSearch {
+        let search: (Substring) -> Range<String.Index>?
+        private var from: String.Index?
+        private var found: Range<String.Index>?
+
+        init(_ search: @escaping (Substring) -> Range<String.Index>?) { self.search = search }
+
+        /// The first match in `text`.
+        mutating func first(in text: Substring) -> Range<String.Index>? {
+            if let from, text.startIndex >= from, found.map({ text.startIndex <= $0.lowerBound }) ?? true { return found }
+            from = text.startIndex
+            found = search(text)
+            return found
+        }
+    }
+
+    /// The first `{% end %}` tag in `text` (`name` such as `endraw`), as the regular
+    /// expression `\{%-?\s*NAME\s*-?%\}` finds it: scalar by scalar, white space being
+    /// Unicode's (a match may start or end inside a `Character`).
+    static func firstEndTag(_ name: String, in text: Substring) -> Range<String.Index>? {
+        let scalars = text.unicodeScalars
+        let nameScalars = Array(name.unicodeScalars)
+        var searchFrom = text.startIndex
+        while let brace = TextSearch.firstByteRange(of: "{%", in: text[searchFrom...]) {
+            searchFrom = brace.upperBound
+            var i = brace.upperBound
+            func take(_ scalar: Unicode.Scalar) -> Bool {
+                guard i < scalars.endIndex, scalars[i] == scalar else { return false }
+                i = scalars.index(after: i)
+                return true
+            }
+            func skipWhiteSpace() {
+                while i < scalars.endIndex, scalars[i].properties.isWhitespace { i = scalars.index(after: i) }
+            }
+            _ = take("-")
+            skipWhiteSpace()
+            guard nameScalars.allSatisfy(take) else { continue }
+            skipWhiteSpace()
+            _ = take("-")
+            if take("%"), take("}") { return brace.lowerBound..<i }
+        }
+        return nil
+    }
+
+    /// Whether the output so far ends in a line of blanks (spaces, tabs, carriage returns):
+    /// read back from its end, as far as the first other character. A line feed after a
+    /// carriage return is one `Character` with it, neither a blank nor a line's end.
+    static func lastLineIsBlank(_ out: String) -> Bool {
+        let utf8 = out.utf8
+        var i = utf8.endIndex
+        while i > utf8.startIndex {
+            let previous = utf8.index(before: i)
+            switch utf8[previous] {
+            case UInt8(ascii: "\n"):
+                return previous == utf8.startIndex || utf8[utf8.index(before: previous)] != UInt8(ascii: "\r")
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                i = previous
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Whether `text` up to its first line feed holds only blanks (as `lastLineIsBlank`
+    /// reads them), read as far as the first other character.
+    static func lineIsBlank(_ text: Substring) -> Bool {
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            switch utf8[i] {
+            case UInt8(ascii: "\n"):
+                return true
+            case UInt8(ascii: "\r"):
+                let next = utf8.index(after: i)
+                if next < utf8.endIndex, utf8[next] == UInt8(ascii: "\n") { return false }
+                i = next
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                i = utf8.index(after: i)
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Whether Markdown text, read as it grows, ends inside a fenced code block: a line
+    /// starting (after up to three spaces) with three or more backticks or tildes opens
+    /// one, and a like line of the same character at least as long closes it.
+    ///
+    /// Each finished line is read once, however often it is asked; only the unfinished
+    /// last line is read again.
+    struct FenceTracker {
+        /// The fence open at the end of the finished lines read so far.
+        private var open: (character: Character, count: Int)?
+        /// UTF-8 offset of the first line not yet read (just after a line feed).
+        private var readTo = 0
+
+        /// Whether `text`, which starts with the text of every earlier call, ends inside a
+        /// fenced code block.
+        mutating func endsInside(_ text: String) -> Bool {
+            let unread = text[text.utf8.index(text.startIndex, offsetBy: readTo)...]
+            let lines = unread.split(separator: "\n", omittingEmptySubsequences: false)
+            for line in lines.dropLast() { Self.read(line, into: &open) }
+            readTo = text.utf8.count - lines[lines.count - 1].utf8.count
+            var atEnd = open
+            Self.read(lines[lines.count - 1], into: &atEnd)
+            return atEnd != nil
+        }
+
+        private static func read(_ line: Substring, into open: inout (character: Character, count: Int)?) {
             let indent = line.prefix { $0 == " " }
-            guard indent.count <= 3, let first = line.dropFirst(indent.count).first, first == "`" || first == "~" else { continue }
+            guard indent.count <= 3, let first = line.dropFirst(indent.count).first, first == "`" || first == "~" else { return }
             let run = line.dropFirst(indent.count).prefix { $0 == first }.count
-            guard run >= 3 else { continue }
+            guard run >= 3 else { return }
             if let fence = open {
                 if first == fence.character && run >= fence.count && line.dropFirst(indent.count + run).allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
                     open = nil
@@ -180,14 +297,14 @@ enum JekyllLiquid {
                 open = (first, run)
             }
         }
-        return open != nil
     }
 
     /// Whether `inside`, the text between an opening `{{` or `{%` and the first closing
     /// `}}` or `%}` after it, belongs to that tag or output: it holds no other opening
     /// (Liquid has none inside one) and no blank line (the tag would run across paragraphs).
+    /// Read only as far as the first opening, which is where the next search starts.
     static func isClosed(_ inside: Substring) -> Bool {
-        if TextSearch.contains("{{", in: inside) || TextSearch.contains("{%", in: inside) { return false }
+        if TextSearch.firstRange(of: "{{", or: "{%", in: inside) != nil { return false }
         var lineIsBlank = false
         for ch in inside {
             if ch == "\n" {

@@ -47,6 +47,60 @@ enum TextSearch {
         }
     }
 
+    /// The first occurrence of `needle` or of `other` in `text`, as the earlier of
+    /// `firstRange(of: needle, in: text)` and `firstRange(of: other, in: text)`, read only
+    /// as far as that one (both needles start with the same byte, and neither is a prefix
+    /// of the other).
+    static func firstRange(of needle: String, or other: String, in text: Substring) -> Range<String.Index>? {
+        guard let first = needle.utf8.first, first < 0x80 else { return nil }
+        precondition(other.utf8.first == first && !needle.hasPrefix(other) && !other.hasPrefix(needle))
+        let firstByte = String(decoding: [first], as: UTF8.self)
+        var rest = text
+        while let candidate = firstByteRange(of: firstByte, in: rest) {
+            let start = candidate.lowerBound
+            for pattern in [needle, other] {
+                let candidateText = text[start...]
+                guard candidateText.utf8.starts(with: pattern.utf8) else { continue }
+                let upper = text.utf8.index(start, offsetBy: pattern.utf8.count)
+                if isCharacterBoundary(start, in: text), isCharacterBoundary(upper, in: text) { return start..<upper }
+            }
+            rest = text[candidate.upperBound...]
+        }
+        return nil
+    }
+
+    /// The first occurrence of `needle`'s bytes in `text`, wherever it starts and ends
+    /// (inside a `Character` too, as a regular expression matches); `nil` when there is
+    /// none or `needle` is empty.
+    static func firstByteRange(of needle: String, in text: Substring) -> Range<String.Index>? {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard pattern.count <= bytes.count, let start = bytes.baseAddress else { return nil }
+            var i = 0
+            let last = bytes.count - pattern.count
+            while i <= last {
+                guard let hit = memchr(start + i, Int32(first), last - i + 1) else { return nil }
+                i = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(hit))
+                if pattern.indices.allSatisfy({ bytes[i + $0] == pattern[$0] }) { return i }
+                i += 1
+            }
+            return nil
+        }
+        let offset: Int?
+        if let found {
+            offset = found
+        } else {
+            // Not contiguous UTF-8 (a bridged string): byte by byte.
+            let bytes = Array(text.utf8)
+            offset = bytes.count < pattern.count ? nil
+                : (0...(bytes.count - pattern.count)).first { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) }
+        }
+        guard let offset else { return nil }
+        let lower = text.utf8.index(text.startIndex, offsetBy: offset)
+        return lower..<text.utf8.index(lower, offsetBy: pattern.count)
+    }
+
     /// Where `text.firstIndex(of: "\n")` is, found on the bytes instead of `Character` by
     /// `Character`: a line feed after a carriage return is inside a `"\r\n"` `Character`
     /// and is skipped there as here.
