@@ -84,6 +84,23 @@ struct LoadingErrorTests {
         #expect(error.message.contains(message), "\(error)")
     }
 
+    /// A date that is a list or a mapping is said in the author's words, not as Swift
+    /// prints the value (`array([Crier.ConfigValue.string("2024-01-01")])`).
+    @Test(arguments: [
+        ("---\ntitle: x\ndate: [2024-01-01]\n---\nBody\n", 3, "`date` is a list, not a date"),
+        ("---\ntitle: x\ndate:\n  day: 2024-01-01\n---\nBody\n", 3, "`date` is a mapping, not a date"),
+        ("---\ntitle: x\nupdated: []\n---\nBody\n", 3, "`updated` is a list, not a date"),
+        ("+++\ntitle = \"x\"\n[date]\nday = 2024-01-01\n+++\nBody\n", 3, "`date` is a table, not a date"),
+    ])
+    func aDateThatIsAListOrAMappingIsSaidInTheAuthorsWords(source: String, line: Int, message: String) throws {
+        let result = try load(["post.md": Array(source.utf8)])
+        #expect(result.posts.isEmpty)
+        let error = try #require(result.errors.first)
+        #expect(error.path.hasSuffix("post.md"))
+        #expect(error.line == line)
+        #expect(error.message == message + "; write it like 2024-03-05, 2024-03-05 14:30, 2024-03-05 14:30:00 +0100 or 2024-03-05T14:30:00Z", "\(error)")
+    }
+
     // The aliases of `aliasBomb` as a key: Yams would hash it expanded while composing,
     // for hours; refused before Yams composes it.
     @Test(arguments: [

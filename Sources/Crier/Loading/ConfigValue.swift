@@ -24,6 +24,21 @@ indirect enum ConfigValue: Sendable, Equatable {
         }
     }
 
+    /// What the value is, in words for a message about a key that wants another kind of
+    /// value: "a list", "a mapping" ("a table" in TOML), "a date", "the text 'x'", "the
+    /// number 3", "true", "false" or "empty".
+    func kindForUser(toml: Bool = false) -> String {
+        switch self {
+        case .string(let s): return "the text '\(s.count > 40 ? String(s.prefix(40)) + "…" : s)'"
+        case .integer, .float: return "the number \(scalarText ?? "")"
+        case .bool(let b): return b ? "true" : "false"
+        case .dateTime: return "a date"
+        case .array: return "a list"
+        case .table: return toml ? "a table" : "a mapping"
+        case .null: return "empty"
+        }
+    }
+
     var table: ConfigTable? {
         if case .table(let t) = self { return t }
         return nil

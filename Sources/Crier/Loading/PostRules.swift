@@ -51,6 +51,7 @@ enum PostRules {
         let text = try SourceText.decode(data, path: path)
         let document = try SourceText.split(text, path: path)
         var fm = document.frontMatter ?? ConfigTable()
+        let toml = document.syntax == .toml
         let flavor = context.flavor
         // Hugo reads front matter keys without case (`Draft = true` is a draft); the
         // lookups below name them in lower case.
@@ -112,7 +113,7 @@ enum PostRules {
         let zone = context.site.timeZone
         let publishedKeys = flavor == .hugo ? ["publishDate", "pubdate", "published", "date"] : ["date"]
         let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
-        var published = try date(in: fm, keys: publishedKeys, zone: zone, path: path)
+        var published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, path: path)
         if published == nil, let dated { published = dated.date.date(in: zone) }
         let undated = published == nil && options.defaultDate == nil
         if published == nil {
@@ -124,8 +125,8 @@ enum PostRules {
             warnings.append(PostError(path: path, message: "\(why); using \(how), \(FeedDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
-        let updated = try date(in: fm, keys: updatedKeys, zone: zone, path: path)
-        let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, path: path) : nil
+        let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, path: path)
+        let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, path: path) : nil
 
         // Taxonomies.
         var tags: [String]
@@ -285,8 +286,10 @@ enum PostRules {
         return post
     }
 
-    /// The first of `keys` present as a date; an unknown form is an error at its line.
-    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, path: @autoclosure () -> String) throws(PostError) -> Date? {
+    /// The first of `keys` present as a date; an unknown form, or a value that is no date
+    /// at all (a list, a mapping; a table if `toml`), is an error at its line.
+    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false,
+                     path: @autoclosure () -> String) throws(PostError) -> Date? {
         for key in keys {
             guard let entry = fm.first(key) else { continue }
             switch entry.value {
@@ -297,10 +300,13 @@ enum PostRules {
             case .string(let text) where text.trimmingWhitespace.isEmpty:
                 continue
             default:
-                let text = entry.value.scalarText ?? "\(entry.value)"
-                guard let value = DateTimeValue.parse(text) else {
+                let example = "write it like 2024-03-05, 2024-03-05 14:30, 2024-03-05 14:30:00 +0100 or 2024-03-05T14:30:00Z"
+                guard let text = entry.value.scalarText else {
                     throw PostError(path: path(), line: fm.line(of: entry.key),
-                                    message: "unknown date format '\(text)' in `\(entry.key)`; write it like 2024-03-05, 2024-03-05 14:30, 2024-03-05 14:30:00 +0100 or 2024-03-05T14:30:00Z")
+                                    message: "`\(entry.key)` is \(entry.value.kindForUser(toml: toml)), not a date; \(example)")
+                }
+                guard let value = DateTimeValue.parse(text) else {
+                    throw PostError(path: path(), line: fm.line(of: entry.key), message: "unknown date format '\(text)' in `\(entry.key)`; \(example)")
                 }
                 return value.date(in: zone)
             }
