@@ -376,15 +376,51 @@ enum SourceText {
             return .array(sequence.map(configValue))
         case .mapping(let mapping):
             var table = ConfigTable()
+            var merged: [ConfigTable] = []
             for (key, value) in mapping {
+                if let sources = mergedTables(key: key, value: value) {
+                    merged += sources
+                    continue
+                }
                 let name = key.scalar?.string ?? "\(key)"
                 table[name] = configValue(value)
                 if let line = key.mark?.line { table.lines[name] = line }
+            }
+            // YAML's merge: a key of the mapping itself wins, then the first mapping merged
+            // that has it; its line is where its value is written.
+            for source in merged {
+                for name in source.keys where !table.contains(name) {
+                    table[name] = source.values[name]
+                    table.lines[name] = source.lines[name]
+                }
             }
             return .table(table)
         case .alias:
             return .null
         }
+    }
+}
+
+extension SourceText {
+    /// The tables a YAML merge key (a plain `<<`: `<<: *defaults`, `<<: [*a, *b]`) merges
+    /// into its mapping, in order; `nil` when `key` is no merge key, or its value is not a
+    /// mapping or a list of mappings (then it stays a key named `<<`, and the post says
+    /// so), as Psych, Jekyll's YAML reader, does.
+    static func mergedTables(key: Node, value: Node) -> [ConfigTable]? {
+        guard case .scalar(let scalar) = key, scalar.style == .plain, scalar.string == "<<",
+              scalar.tag.rawValue == Tag.Name.merge.rawValue else { return nil }
+        let sources: [Node]
+        switch value {
+        case .mapping: sources = [value]
+        case .sequence(let sequence): sources = Array(sequence)
+        default: return nil
+        }
+        var tables: [ConfigTable] = []
+        for source in sources {
+            guard case .mapping = source, case .table(let table) = configValue(source) else { return nil }
+            tables.append(table)
+        }
+        return tables
     }
 }
 
