@@ -62,9 +62,16 @@ enum PostRules {
             }
         }
 
+        let kinds = ValueKinds(fm: fm, flavor: flavor, toml: toml, file: fileURL)
+        // Values of a kind their key cannot use, said in the order of their lines, after
+        // the other warnings (and before an error, if one ends the post).
+        var kindWarnings = kinds.switchWarnings()
+        defer { warnings += kindWarnings.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }.map(\.element) }
         // Left out: unpublished posts always, drafts unless asked for.
         if flavor != .hugo, fm["published"]?.bool == false { return nil }
         if fm["draft"]?.bool == true, !options.includeDrafts { return nil }
+        if let merge = kinds.mergeWarning() { kindWarnings.append(merge) }
+        kindWarnings += kinds.textWarnings()
 
         let ext = fileURL.pathExtension.lowercased()
         let format: Format
@@ -93,6 +100,7 @@ enum PostRules {
         var title = fm["title"]?.scalarText?.trimmingWhitespaceAndNewlines
         // A title taken from the body's `# Heading` is not repeated as its summary.
         var titleIsLeadingHeading = false
+        var titleIsFirstLine = false
         if format == .plainText {
             plainParagraphs = paragraphs(of: body)
             if !plainParagraphs.isEmpty {
@@ -100,7 +108,10 @@ enum PostRules {
                 // The first non-empty line is the title; the rest of its paragraph, if any,
                 // is the first paragraph.
                 let lines = first.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-                if title == nil || title?.isEmpty == true { title = lines[0].trimmingWhitespace }
+                if title == nil || title?.isEmpty == true {
+                    title = lines[0].trimmingWhitespace
+                    titleIsFirstLine = true
+                }
                 if lines.count > 1 { plainParagraphs.insert(String(lines[1]), at: 0) }
             }
         } else if title == nil || title?.isEmpty == true, format == .markdown, let heading = leadingHeading(body) {
@@ -108,6 +119,9 @@ enum PostRules {
             titleIsLeadingHeading = true
         }
         let finalTitle = (title?.isEmpty == false ? title : nil) ?? Permalink.titleFromSlug(fileSlug)
+        let titleSource = titleIsLeadingHeading ? "the post's first heading" : titleIsFirstLine ? "the post's first line"
+            : flavor == .hugo && baseName == "index" ? "the folder's name" : "the file name"
+        if let warning = kinds.titleWarning(source: titleSource) { kindWarnings.append(warning) }
 
         // Dates.
         let zone = context.site.timeZone
@@ -133,11 +147,11 @@ enum PostRules {
         var categories: [String]
         switch flavor {
         case .hugo:
-            tags = hugoList(fm.value("tags"))
-            categories = hugoList(fm.value("categories"))
+            tags = kinds.names("tags", warnings: &kindWarnings)
+            categories = kinds.names("categories", warnings: &kindWarnings)
         case .jekyll, .folder:
-            tags = (fm["tags"]?.stringList ?? []) + (fm["tag"]?.stringList ?? [])
-            categories = (fm["categories"]?.stringList ?? []) + (fm["category"]?.stringList ?? [])
+            tags = kinds.names("tags", warnings: &kindWarnings) + kinds.names("tag", warnings: &kindWarnings)
+            categories = kinds.names("categories", warnings: &kindWarnings) + kinds.names("category", warnings: &kindWarnings)
         }
         switch file.role {
         case .jekyllPost(let fromPath), .jekyllDraft(let fromPath): categories = fromPath + categories
@@ -250,6 +264,7 @@ enum PostRules {
         if let summary = summaryHTML, isBlank(summary) { summaryHTML = nil }
 
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
+        kindWarnings += kinds.peopleWarnings(fm["author"] != nil ? "author" : "authors")
         // A feed id must be an absolute URI: `guid:` first, then `id:`; any other value is
         // no id, and the entry keeps its `tag:` URI (said, as the post meant otherwise).
         var language: String?
@@ -317,15 +332,6 @@ enum PostRules {
     static func modificationDate(_ url: URL) -> Date {
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         return attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
-    }
-
-    /// Hugo reads a string as one term, not a space-separated list.
-    static func hugoList(_ value: ConfigValue?) -> [String] {
-        switch value {
-        case .string(let s)?: return s.isEmpty ? [] : [s]
-        case let value?: return value.stringList
-        case nil: return []
-        }
     }
 
     static func unique(_ items: [String]) -> [String] {
