@@ -47,6 +47,47 @@ struct LoadingErrorTests {
         #expect(result.errors.first?.description.contains("cannot read the file") == true)
     }
 
+    /// Makes `name` (a relative path as bytes, not UTF-8) in `folder`: a folder, or a file
+    /// holding `text`.
+    func makeRaw(_ name: [UInt8], in folder: URL, text: String? = nil) {
+        let path = Array(folder.path.utf8) + [UInt8(ascii: "/")] + name + [0]
+        path.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { path in
+                if let text {
+                    let fd = open(path.baseAddress!, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+                    _ = Array(text.utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
+                    close(fd)
+                } else {
+                    mkdir(path.baseAddress!, 0o755)
+                }
+            }
+        }
+    }
+
+    /// A post whose file name is not UTF-8 (Latin-1 `café`) cannot be opened by the name
+    /// read back (was: "No such file or directory", of a file that is there): the error
+    /// says why and names the folder; a folder so named is said, not silently skipped.
+    @Test func aNameThatIsNotUTF8IsSaidNotTakenForAMissingFile() throws {
+        let temp = try TemporarySite()
+        defer {
+            // FileManager cannot remove what it cannot name.
+            _ = try? Process.run(URL(fileURLWithPath: "/bin/rm"), arguments: ["-rf", temp.root.path]).waitUntilExit()
+        }
+        try temp.write("2024-01-02-good.md", "---\ntitle: Good\n---\nText.\n")
+        makeRaw(Array("2024-01-01-caf".utf8) + [0xE9] + Array(".md".utf8), in: temp.root, text: "---\ntitle: Bad\n---\nText.\n")
+        makeRaw(Array("caf".utf8) + [0xE9], in: temp.root)
+        makeRaw(Array("caf".utf8) + [0xE9] + Array("/2024-01-03-inside.md".utf8), in: temp.root, text: "---\ntitle: Inside\n---\nText.\n")
+        let result = PostLoader.load(.folder(temp.root, site), options: LoadOptions())
+        #expect(result.posts.map(\.title) == ["Good"])
+        let root = temp.root.standardizedFileURL.path
+        #expect(result.errors.map(\.description) == [
+            "\(root)/2024-01-01-caf\u{FFFD}.md: cannot read the file: its name is not valid UTF-8 (� stands for the bytes that are not), so it cannot be opened by that name; rename the file in \(root) to a UTF-8 name",
+        ])
+        #expect(result.warnings.map(\.description) == [
+            "\(root)/caf\u{FFFD}: left out, with any posts in it: the folder's name is not valid UTF-8 (� stands for the bytes that are not), so it cannot be opened by that name; rename it to a UTF-8 name",
+        ])
+    }
+
     @Test func invalidUTF8IsAnErrorAtItsLineAndTheOtherPostsStillLoad() throws {
         let broken: [UInt8] = Array("---\ntitle: Bad\n---\nfine\ncaf".utf8) + [0xE9] + Array(" latin-1\n".utf8)
         let result = try load(["2024-01-01-bad.md": broken, "2024-01-02-good.md": Array("Good\n".utf8)])

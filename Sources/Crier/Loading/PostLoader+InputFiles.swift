@@ -23,13 +23,13 @@ extension PostLoader {
             guard let context = try? SiteConfiguration.read(root: root, warnings: &warnings) else { return nil }
             switch context.flavor {
             case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: includeDrafts, warnings: &warnings)
-            case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory)
-            case .folder: files = PostFiles.folder(root: context.root, includeDrafts: includeDrafts)
+            case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory, warnings: &warnings)
+            case .folder: files = PostFiles.folder(root: context.root, includeDrafts: includeDrafts, warnings: &warnings)
             }
         case .folder(let root, _):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-            files = PostFiles.folder(root: root, includeDrafts: includeDrafts)
+            files = PostFiles.folder(root: root, includeDrafts: includeDrafts, warnings: &warnings)
         }
         return files.map { InputFile(path: $0.path, relativePath: $0.relativePath) }.sorted { $0.relativePath < $1.relativePath }
     }

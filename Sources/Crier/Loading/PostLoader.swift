@@ -52,8 +52,8 @@ public enum PostLoader {
         var files: [PostFile]
         switch context.flavor {
         case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: options.includeDrafts, warnings: &warnings)
-        case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory)
-        case .folder: files = PostFiles.folder(root: context.root, includeDrafts: options.includeDrafts)
+        case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory, warnings: &warnings)
+        case .folder: files = PostFiles.folder(root: context.root, includeDrafts: options.includeDrafts, warnings: &warnings)
         }
         files.sort { $0.relativePath < $1.relativePath }
         if context.flavor == .jekyll { context.postLinks = SitePostLinks(files: files, context: context, options: options) }
@@ -200,22 +200,32 @@ enum PostFiles {
     static let skippedFolders: Set<String> = ["_site", "node_modules", "vendor", "public", "resources"]
 
     /// Every file under `root`, as paths relative to it, skipping hidden files and folders
-    /// and the folders `skip` rejects.
+    /// and the folders `skip` rejects. A folder below `root` that cannot be listed (its
+    /// name is not UTF-8, so it cannot be opened by the name read back) is a warning: the
+    /// posts in it are left out.
     ///
     /// Symbolic links are followed; whatever is not a folder is a file here, for the reader
     /// to accept or refuse: a dangling link too, so that one named like a post is an error
     /// ("cannot read the file: No such file or directory"), not a post silently missing. The listing says which entries
     /// are folders, so only links (and entries on file systems whose listings do not say)
     /// cost a `stat`.
-    static func walk(_ root: URL, skip: (_ relativeFolder: [String]) -> Bool) -> [(String, [String])] {
+    static func walk(_ root: URL, warnings: inout [PostError], skip: (_ relativeFolder: [String]) -> Bool) -> [(String, [String])] {
         var found: [(String, [String])] = []
         // Real paths of the folders read so far: a symbolic link back up the tree is
         // followed once, not forever.
         var visited = Set<String>()
         func visit(_ folder: URL, _ components: [String]) {
             let folderPath = folder.path
-            guard visited.insert(folder.resolvingSymlinksInPath().path).inserted,
-                  let entries = FileIO.entries(in: folderPath) else { return }
+            guard visited.insert(folder.resolvingSymlinksInPath().path).inserted else { return }
+            guard let entries = FileIO.entries(in: folderPath) else {
+                let reason = String(cString: strerror(errno))
+                if let name = components.last {
+                    warnings.append(PostError(path: SiteConfiguration.displayPath(folder), message: FileNames.isNotUTF8(name, at: folderPath)
+                        ? "left out, with any posts in it: the folder's name is not valid UTF-8 (� stands for the bytes that are not), so it cannot be opened by that name; rename it to a UTF-8 name"
+                        : "left out, with any posts in it: cannot read the folder: \(reason)"))
+                }
+                return
+            }
             // The paths of the entries, as `appendingPathComponent` makes them.
             let stem = folderPath.hasSuffix("/") ? folderPath : folderPath + "/"
             for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
@@ -255,7 +265,7 @@ enum PostFiles {
             let joined = path.joined(separator: "/")
             return excluded.contains { joined == $0 || joined.hasPrefix($0 + "/") }
         }
-        let all = walk(root) { folder in jekyllSkips(folder) || isExcluded(folder) }
+        let all = walk(root, warnings: &warnings) { folder in jekyllSkips(folder) || isExcluded(folder) }
         for (path, components) in all where !isExcluded(components) {
             let relative = components.joined(separator: "/")
             let name = components[components.count - 1]
@@ -284,10 +294,10 @@ enum PostFiles {
         return files
     }
 
-    static func hugo(root: URL, contentDirectory: String) -> [PostFile] {
+    static func hugo(root: URL, contentDirectory: String, warnings: inout [PostError]) -> [PostFile] {
         let content = root.appendingPathComponent(contentDirectory)
         let prefix = contentDirectory.split(separator: "/").map(String.init)
-        let all = walk(content) { _ in false }.filter { markdownExtensions.contains(FileNames.split($0.1[$0.1.count - 1]).ext.lowercased()) }
+        let all = walk(content, warnings: &warnings) { _ in false }.filter { markdownExtensions.contains(FileNames.split($0.1[$0.1.count - 1]).ext.lowercased()) }
         // A folder with an `index.md` is a leaf bundle: its other Markdown files are
         // resources of that page, not pages.
         var bundles = Set<[String]>()
@@ -314,8 +324,8 @@ enum PostFiles {
     }
 
     /// The files of a bare folder that may be posts (`_drafts/` only with `includeDrafts`).
-    static func folder(root: URL, includeDrafts: Bool) -> [PostFile] {
-        walk(root) { folderSkips($0, includeDrafts: includeDrafts) }.compactMap { path, components in
+    static func folder(root: URL, includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
+        walk(root, warnings: &warnings) { folderSkips($0, includeDrafts: includeDrafts) }.compactMap { path, components in
             let (base, ext) = FileNames.split(components[components.count - 1])
             let lowercased = ext.lowercased()
             guard markdownExtensions.contains(lowercased) || htmlExtensions.contains(lowercased) || lowercased == "txt" else { return nil }
@@ -328,6 +338,14 @@ enum PostFiles {
 
 /// Dates in file names: `2024-03-05-hello-world.md`.
 enum FileNames {
+    /// Whether `name`, read from a folder listing as the file or folder at `path`, was not
+    /// UTF-8: its bytes were read back as U+FFFD, so `path` names nothing.
+    static func isNotUTF8(_ name: String, at path: String) -> Bool {
+        guard name.unicodeScalars.contains("\u{FFFD}") else { return false }
+        var info = stat()
+        return lstat(path, &info) != 0
+    }
+
     /// A file name without its extension, and the extension (without the dot), as
     /// Foundation's `URL` splits them: at the last dot, unless the name starts or ends
     /// with it (`.md` and `notes.` have no extension). Without `URL`, which costs more than

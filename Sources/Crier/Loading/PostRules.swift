@@ -15,7 +15,10 @@ enum PostRules {
             return FileOutcome(result: .success(cached), warnings: [])
         }
         guard let data = FileIO.read(file.path) else {
-            return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: "cannot read the file: \(FileIO.unreadableReason(file.path))")), warnings: [])
+            let message = FileNames.isNotUTF8((file.path as NSString).lastPathComponent, at: file.path)
+                ? "cannot read the file: its name is not valid UTF-8 (� stands for the bytes that are not), so it cannot be opened by that name; rename the file in \(SiteConfiguration.displayPath(file.url.deletingLastPathComponent())) to a UTF-8 name"
+                : "cannot read the file: \(FileIO.unreadableReason(file.path))"
+            return FileOutcome(result: .failure(PostError(path: SiteConfiguration.displayPath(file.url), message: message)), warnings: [])
         }
         // A post loaded by an earlier run from this very version of the file is reused
         // as it was: rendering is most of the cost of a run.
