@@ -88,6 +88,16 @@ struct LoadingErrorTests {
         ])
     }
 
+    /// After a byte order mark, an invalid byte is counted from the file's start, and one
+    /// among the first three bytes after the mark no longer crashes the loader.
+    @Test(arguments: [([0xFF] + Array(" hello\n".utf8), 4, 1), (Array("---\ntitle: x\n---\nab".utf8) + [0xFF], 23, 4)])
+    func invalidUTF8AfterAByteOrderMarkIsCountedFromTheFilesStart(text: [UInt8], byte: Int, line: Int) throws {
+        let result = try load(["2024-01-01-bom.md": [0xEF, 0xBB, 0xBF] + text])
+        let error = try #require(result.errors.first)
+        #expect(error.line == line)
+        #expect(error.message == "not valid UTF-8 (byte \(byte) of the file); save the file as UTF-8")
+    }
+
     @Test func invalidUTF8IsAnErrorAtItsLineAndTheOtherPostsStillLoad() throws {
         let broken: [UInt8] = Array("---\ntitle: Bad\n---\nfine\ncaf".utf8) + [0xE9] + Array(" latin-1\n".utf8)
         let result = try load(["2024-01-01-bad.md": broken, "2024-01-02-good.md": Array("Good\n".utf8)])

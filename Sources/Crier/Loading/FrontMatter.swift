@@ -25,8 +25,9 @@ enum SourceText {
         // The validated string is the result when there is no CR to drop (no second pass).
         let validated = String(validating: content, as: UTF8.self)
         if validated == nil, let offset = firstInvalidUTF8Offset(content) {
-            let line = content[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            throw PostError(path: path(), line: line, message: "not valid UTF-8 (byte \(offset + 1) of the file); save the file as UTF-8")
+            // `offset` is from the content's start, after any byte order mark.
+            let line = content[..<(content.startIndex + offset)].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw PostError(path: path(), line: line, message: "not valid UTF-8 (byte \(start + offset + 1) of the file); save the file as UTF-8")
         }
         guard TextSearch.contains(byte: 0x0D, in: content) else { return validated ?? String(decoding: content, as: UTF8.self) }
         var normalised: [UInt8] = []
