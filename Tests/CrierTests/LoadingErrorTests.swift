@@ -33,6 +33,44 @@ struct LoadingErrorTests {
         #expect(post.contentHTML == "<p>Line one\nline two</p>\n<p>Next</p>\n")
     }
 
+    /// Classic Mac OS line ends (a carriage return alone) are line ends: the front matter
+    /// is read, not rendered into the text with the post dated by its file's time.
+    @Test func carriageReturnLineEndsAreReadAsLineEnds() throws {
+        let result = try load([
+            "cr.md": Array("---\rtitle: CR\rdate: 2024-01-01\r---\r\rBody text.\r".utf8),
+            // The first line says so in a file with line feeds too.
+            "mixed.md": Array("---\rtitle: Mixed\rdate: 2024-01-02\r---\nBody.\n".utf8),
+            "2024-01-03-plain.txt": Array("Plain title\rrest of its paragraph\r\rSecond paragraph\r".utf8),
+        ])
+        #expect(result.errors == [] && result.warnings == [], "\(result.errors) \(result.warnings)")
+        let cr = try #require(result.post("cr.md"))
+        #expect(cr.title == "CR")
+        #expect(cr.published == utcDate(2024, 1, 1))
+        #expect(cr.contentHTML == "<p>Body text.</p>\n")
+        #expect(result.post("mixed.md")?.title == "Mixed")
+        #expect(result.post("mixed.md")?.contentHTML == "<p>Body.</p>\n")
+        let plain = try #require(result.post("2024-01-03-plain.txt"))
+        #expect(plain.title == "Plain title")
+        #expect(plain.contentHTML == "<p>rest of its paragraph</p>\n<p>Second paragraph</p>\n")
+    }
+
+    /// Jekyll does not read such front matter (its site shows it as text): a Jekyll post
+    /// says so; an error's line counts the carriage returns.
+    @Test func carriageReturnLineEndsInAJekyllPostAreSaid() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "title: J\nurl: https://j.example\n")
+        try temp.write("_posts/2024-03-05-cr.md", "---\rtitle: CR\r---\rBody.\r")
+        try temp.write("_posts/2024-03-06-bad.md", bytes: Array("---\rtitle: Bad\r---\rab".utf8) + [0xFF])
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.posts.map(\.title) == ["CR"])
+        let posts = "\(temp.root.standardizedFileURL.path)/_posts"
+        #expect(result.warnings.map(\.description) == [
+            "\(posts)/2024-03-05-cr.md:1: the lines end in carriage returns alone (classic Mac OS): Crier reads them as line ends, but Jekyll does not find the front matter and shows it as text; save the file with LF line ends",
+        ])
+        #expect(result.errors.map(\.description) == ["\(posts)/2024-03-06-bad.md:4: not valid UTF-8 (byte 22 of the file); save the file as UTF-8"])
+    }
+
     /// A FIFO named like a post is an error naming it, not a build that waits forever
     /// for something to write into it.
     @Test func aFIFOWhereAPostWouldBeIsAnErrorNotAHang() throws {

@@ -18,6 +18,32 @@ enum SourceText {
     /// order mark dropped, CRLF line ends turned into LF. `path` (here and below) is worked
     /// out only for an error: a display path costs a URL standardisation per post.
     static func decode(_ bytes: [UInt8], path: @autoclosure () -> String) throws(PostError) -> String {
+        try decode(bytes, path: path(), carriageReturnsEndLines: false)
+    }
+
+    /// `decode` for a post, reading classic Mac OS line ends (a carriage return alone) as
+    /// line ends too, in a file that has them: one without a line feed at all, or whose
+    /// first line is a front matter delimiter ended so. Such a file's front matter was
+    /// otherwise never found, and showed in its text. `carriageReturnLines` says whether
+    /// the file is one.
+    static func decodePost(_ bytes: [UInt8], path: @autoclosure () -> String) throws(PostError) -> (text: String, carriageReturnLines: Bool) {
+        let lines = hasCarriageReturnLines(bytes)
+        return (try decode(bytes, path: path(), carriageReturnsEndLines: lines), lines)
+    }
+
+    /// Whether `bytes` ends its lines with carriage returns alone: it has one, and no line
+    /// feed, or its first line is `---` or `+++` (and spaces) ended by one.
+    static func hasCarriageReturnLines(_ bytes: [UInt8]) -> Bool {
+        var content = bytes[...]
+        if content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
+        guard TextSearch.contains(byte: 0x0D, in: content) else { return false }
+        if !TextSearch.contains(byte: 0x0A, in: content) { return true }
+        guard content.starts(with: Array("---".utf8)) || content.starts(with: Array("+++".utf8)) else { return false }
+        let afterDelimiter = content.dropFirst(3).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return afterDelimiter.first == 0x0D && afterDelimiter.dropFirst().first != 0x0A
+    }
+
+    private static func decode(_ bytes: [UInt8], path: @autoclosure () -> String, carriageReturnsEndLines: Bool) throws(PostError) -> String {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let content = bytes[start...]
@@ -26,7 +52,11 @@ enum SourceText {
         let validated = String(validating: content, as: UTF8.self)
         if validated == nil, let offset = firstInvalidUTF8Offset(content) {
             // `offset` is from the content's start, after any byte order mark.
-            let line = content[..<(content.startIndex + offset)].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            var line = 1
+            for i in content.startIndex..<(content.startIndex + offset) {
+                let carriageReturnLine = carriageReturnsEndLines && content[i] == 0x0D && content[i + 1] != 0x0A
+                if content[i] == 0x0A || carriageReturnLine { line += 1 }
+            }
             throw PostError(path: path(), line: line, message: "not valid UTF-8 (byte \(start + offset + 1) of the file); save the file as UTF-8")
         }
         guard TextSearch.contains(byte: 0x0D, in: content) else { return validated ?? String(decoding: content, as: UTF8.self) }
@@ -40,7 +70,7 @@ enum SourceText {
                 index = next
                 continue
             }
-            normalised.append(b)
+            normalised.append(b == 0x0D && carriageReturnsEndLines ? 0x0A : b)
             index = next
         }
         return String(decoding: normalised, as: UTF8.self)

@@ -51,8 +51,12 @@ enum PostRules {
         // Made once: `PostFile.url` builds a URL every time it is asked.
         let fileURL = file.url
         lazy var path = SiteConfiguration.displayPath(fileURL)
-        let text = try SourceText.decode(data, path: path)
+        let (text, carriageReturnLines) = try SourceText.decodePost(data, path: path)
         let document = try SourceText.split(text, path: path)
+        if carriageReturnLines, context.flavor == .jekyll, document.frontMatter != nil {
+            // Read as the author meant it; Jekyll's site shows the front matter as text.
+            warnings.append(PostError(path: path, line: 1, message: "the lines end in carriage returns alone (classic Mac OS): Crier reads them as line ends, but Jekyll does not find the front matter and shows it as text; save the file with LF line ends"))
+        }
         var fm = document.frontMatter ?? ConfigTable()
         let toml = document.syntax == .toml
         let flavor = context.flavor
