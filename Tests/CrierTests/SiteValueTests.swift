@@ -99,7 +99,7 @@ import Testing
         let feed = try load("title: L\nurl: https://l.example\nfeed: yes\nlang: [en]\n")
         #expect(feed.errors.isEmpty)
         let lines = feed.warnings.map { "\($0.line ?? 0): \($0.message)" }
-        #expect(lines.contains { $0.hasPrefix("3: `feed` is `") && $0.contains("`, not jekyll-feed's settings") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("3: `feed` is ") && $0.contains(", not jekyll-feed's settings") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("4: `lang` is a list, not a language tag") }, "\(lines)")
         let hub = try #require(try load("title: L\nurl: https://l.example\nfeed:\n  hubs: [5]\n").errors.first)
         #expect(hub.line == 4 && hub.message.contains("`5` is not the absolute http(s) URL of a WebSub hub"), "\(hub)")

@@ -110,7 +110,7 @@ enum SiteConfiguration {
         }
         site.language = language(table, keys: ["lang", "locale"], path: configPath, warnings: &warnings)
         if let zone = table.value("timezone"), zone.scalarText == nil {
-            throw PostError(path: configPath, line: table.line(of: "timezone"), message: "`timezone` is \(kind(of: zone)), not a time zone name such as Europe/Berlin")
+            throw PostError(path: configPath, line: table.line(of: "timezone"), message: "`timezone` is \(zone.kindForUser()), not a time zone name such as Europe/Berlin")
         }
         if let zone = table.value("timezone")?.scalarText {
             guard let timeZone = TimeZone(identifier: zone) else {
@@ -133,7 +133,7 @@ enum SiteConfiguration {
             site.feed = try feedSettings(feed, path: configPath, base: site.feed)
         } else if let feed = table.value("feed") {
             warnings.append(PostError(path: configPath, line: table.line(of: "feed"),
-                                      message: "`feed` is \(kind(of: feed)), not jekyll-feed's settings (path:, posts_limit:, tags:, ...); ignored"))
+                                      message: "`feed` is \(feed.kindForUser()), not jekyll-feed's settings (path:, posts_limit:, tags:, ...); ignored"))
         }
         let style = table.value("permalink")?.scalarText ?? "date"
         site.permalink = style
@@ -203,17 +203,6 @@ enum SiteConfiguration {
         return settings
     }
 
-    /// What `value` is, for a message about a setting of the wrong kind.
-    static func kind(of value: ConfigValue) -> String {
-        switch value {
-        case .array: "a list"
-        case .table: "a mapping"
-        case .null: "empty"
-        case .bool(let bool): "`\(bool)`"
-        default: "`\(value.scalarText ?? "")`"
-        }
-    }
-
     // MARK: Hugo
 
     /// The first of `keys` in `table` as a language tag (`LanguageValue`); a value that is
@@ -221,7 +210,7 @@ enum SiteConfiguration {
     static func language(_ table: ConfigTable, keys: [String], path: String, warnings: inout [PostError]) -> String? {
         for key in keys {
             if let value = table.value(key), value.scalarText == nil {
-                warnings.append(PostError(path: path, line: table.line(of: key), message: "`\(key)` is \(kind(of: value)), not a language tag such as en or en-US; ignored"))
+                warnings.append(PostError(path: path, line: table.line(of: key), message: "`\(key)` is \(value.kindForUser()), not a language tag such as en or en-US; ignored"))
             }
         }
         guard let key = keys.first(where: { table.value($0)?.scalarText != nil }), let raw = table.value(key)?.scalarText,
