@@ -22,8 +22,24 @@ struct MarkupLexer {
         case nameCharacter
         /// An `=` in a start tag outside its quoted values: one more attribute.
         case attribute
-        /// The `>` that ends a start tag.
+        /// The `>` that ends a start tag (`closedEmptyElement` tells whether it was `/>`).
         case startTagClosed
+        /// The `/` of `</`: an end tag begins.
+        case endTagOpened
+        /// The `>` that ends an end tag.
+        case endTagClosed
+        /// The second `-` of `<!--`: a comment begins.
+        case commentOpened
+        /// The `[` of `<![`: a CDATA section begins.
+        case cdataOpened
+        /// A character of a CDATA section after its `<![CDATA[`, the `]]` of its end
+        /// included (they are known to be the end only at the `>`).
+        case cdataCharacter
+        /// The `>` of `]]>`.
+        case cdataClosed
+        /// The first character after `<!` of a declaration (the `D` of `<!DOCTYPE`); the
+        /// declarations of an internal subset are inside it and give none.
+        case declarationOpened
         /// A character of a processing instruction, from the `?` after its `<` to the
         /// `?` before its `>`.
         case instructionCharacter
@@ -50,6 +66,12 @@ struct MarkupLexer {
     /// Whether the lexer is in text, where only a `<` means anything (a caller may skip
     /// to the next one).
     var isInText: Bool { state == .text }
+
+    /// Whether the lexer is inside a CDATA section.
+    var isInCDATA: Bool { state == .cdata }
+
+    /// Whether the start tag that closed last was an empty-element tag (`<x/>`).
+    private(set) var closedEmptyElement = false
 
     private static let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/"), bang = UInt8(ascii: "!")
     private static let question = UInt8(ascii: "?"), dash = UInt8(ascii: "-"), openBracket = UInt8(ascii: "[")
@@ -81,7 +103,9 @@ struct MarkupLexer {
             return .markupOpened
         case .open:
             switch character {
-            case L.slash: state = .endTag
+            case L.slash:
+                state = .endTag
+                return .endTagOpened
             case L.question:
                 state = .instruction
                 run = 0
@@ -95,16 +119,23 @@ struct MarkupLexer {
         case .bang:
             switch character {
             case L.dash: state = .bangDash
-            case L.openBracket: state = .cdata; run = 0
+            case L.openBracket:
+                state = .cdata
+                run = 0
+                return .cdataOpened
             case L.gt: state = .text
-            default: openDeclaration()
+            default:
+                openDeclaration()
+                return .declarationOpened
             }
         case .bangDash:
             if character == L.dash {
                 state = .comment
                 run = 0
+                return .commentOpened
             } else {
                 openDeclaration()
+                return .declarationOpened
             }
         case .comment:
             run += 1
@@ -112,14 +143,21 @@ struct MarkupLexer {
         case .cdata:
             // `CDATA[` (6 characters), the content, then `]]>`.
             run += 1
-            if character == L.gt && run >= 9 && preceded(by: L.closeBracket, L.closeBracket) { state = .text }
+            if character == L.gt && run >= 9 && preceded(by: L.closeBracket, L.closeBracket) {
+                state = .text
+                return .cdataClosed
+            }
+            return run > 6 ? .cdataCharacter : .none
         case .instruction:
             run += 1
             guard character == L.gt && run >= 2 && preceded(by: L.question) else { return .instructionCharacter }
             state = inDeclaration ? .declaration : .text
             return .instructionClosed
         case .endTag:
-            if character == L.gt { state = .text }
+            if character == L.gt {
+                state = .text
+                return .endTagClosed
+            }
         case .tagName:
             guard L.endsName(character) else { return .nameCharacter }
             state = .tag
@@ -142,6 +180,7 @@ struct MarkupLexer {
             } else if window == 0x3C21_2D2D {  // "<!--" in the internal subset
                 state = .comment
                 run = 0
+                return .commentOpened
             } else if character == L.question && preceded(by: L.lt) {  // "<?" in the internal subset
                 state = .instruction
                 run = 0
@@ -169,6 +208,7 @@ struct MarkupLexer {
             return .attribute
         } else if character == L.gt {
             state = .text
+            closedEmptyElement = preceded(by: L.slash)
             return .startTagClosed
         }
         return .none

@@ -241,3 +241,38 @@ import Glibc
         }
     }
 }
+
+
+extension PositionTests {
+    /// Pieces of text, CDATA sections and the document type are found the same however
+    /// the text is split.
+    @Test func theScannerFindsOtherMarkupHoweverTheTextIsSplit() throws {
+        let xml = Array(#"""
+            <?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "<b>]>">]><r a='>'> é<!-- c --> &#32;
+             &lt;<e/>z<![CDATA[]]]]><f>&x;<![CDATA[q]]></f>w</r>
+            """#.utf8)
+        typealias Piece = StartTagScanner.TextPiece
+        let texts: Set<Piece> = [Piece(element: 0, index: 0), Piece(element: 0, index: 1), Piece(element: 0, index: 2),
+                                 Piece(element: 0, index: 3), Piece(element: 2, index: 0)]
+        var whole = StartTagScanner(wanted: [], texts: texts, cdataSections: [0, 1], documentType: true)
+        _ = xml.withUnsafeBufferPointer { whole.scan($0) }
+        func at(_ piece: Piece) -> [Int]? { whole.texts[piece].map { [$0.position.line, $0.position.column] } }
+        #expect(at(Piece(element: 0, index: 0)) == [1, 66])  // é
+        #expect(at(Piece(element: 0, index: 1)) == [2, 2])   // &lt; (the &#32; is white space)
+        #expect(at(Piece(element: 0, index: 2)) == [2, 10])  // z
+        #expect(whole.texts[Piece(element: 0, index: 2)]?.character == "z")
+        #expect(at(Piece(element: 0, index: 3)) == [2, 48])  // w
+        #expect(at(Piece(element: 2, index: 0)) == [2, 40])  // q: the reference is no piece
+        #expect(whole.cdataSections[0] == StartTagScanner.Position(line: 2, column: 11))
+        #expect(whole.documentType == StartTagScanner.Position(line: 1, column: 22))
+        for size in [1, 2, 3, 7, 64] {
+            var pieces = StartTagScanner(wanted: [], texts: texts, cdataSections: [0, 1], documentType: true)
+            for start in stride(from: 0, to: xml.count, by: size) {
+                let piece = Array(xml[start..<min(xml.count, start + size)])
+                guard piece.withUnsafeBufferPointer({ pieces.scan($0) }) else { break }
+            }
+            #expect(pieces.texts == whole.texts && pieces.cdataSections == whole.cdataSections && pieces.documentType == whole.documentType,
+                    "pieces of \(size) bytes")
+        }
+    }
+}
