@@ -53,8 +53,8 @@ final class AtomValidator: FeedStreamHandler {
         feed.children.append(.element(element))
     }
 
-    func text(_ text: String, line: Int, path: [XMLElement]) {
-        sink.add(.error, "UnexpectedText", line: line, "Text directly inside <\(path.last?.qualifiedName ?? "feed")> is not allowed.", spec: "RFC 4287 §4.1.1")
+    func text(_ text: String, at place: TextPlace, path: [XMLElement]) {
+        sink.add(.error, "UnexpectedText", at: place, "Text directly inside <\(path.last?.qualifiedName ?? "feed")> is not allowed.", spec: "RFC 4287 §4.1.1")
     }
 
     func end(_ container: XMLElement, path: [XMLElement]) {

@@ -58,10 +58,12 @@ struct LineSource {
     }
 
     /// The scanner after a pass over the text that finds the start tags with these
-    /// ordinals (`XMLElement.ordinal`), stopping after the last of them.
-    func startTags(_ ordinals: Set<Int>) -> StartTagScanner {
-        var scanner = StartTagScanner(wanted: ordinals)
-        if !ordinals.isEmpty { pieces { scanner.scan($0) } }
+    /// ordinals (`XMLElement.ordinal`) and the other markup asked for, stopping once all
+    /// of it has been passed.
+    func scan(startTags ordinals: Set<Int>, texts: Set<StartTagScanner.TextPiece> = [], cdataSections: Set<Int> = [],
+              documentType: Bool = false) -> StartTagScanner {
+        var scanner = StartTagScanner(wanted: ordinals, texts: texts, cdataSections: cdataSections, documentType: documentType)
+        if !scanner.isDone { pieces { scanner.scan($0) } }
         return scanner
     }
 }
@@ -71,30 +73,77 @@ enum ColumnResolver {
     static func resolve(_ entries: [DiagnosticSink.Entry], lines source: LineSource) -> [Diagnostic] {
         // The element's own start tag, found by its ordinal, gives line and column: when
         // its name is the element's, and it ends on the line libxml2 gave (which libxml2
-        // stores exactly below 65,535).
-        let scanner = source.startTags(Set(entries.compactMap { $0.diagnostic.column == 0 && $0.diagnostic.line > 0 ? $0.ordinal : nil }))
+        // stores exactly below 65,535). Other markup is found by its place.
+        var ordinals: Set<Int> = [], texts: Set<StartTagScanner.TextPiece> = [], sections: Set<Int> = []
+        var documentType = false
+        for entry in entries {
+            switch entry.place {
+            case .startTag?: if let ordinal = entry.ordinal { ordinals.insert(ordinal) }
+            case .text(let piece, _)?: texts.insert(piece)
+            case .cdataSection(let section)?: sections.insert(section)
+            case .documentType?: documentType = true
+            case .entityReference?: break
+            case nil:
+                if entry.diagnostic.column == 0 && entry.diagnostic.line > 0, let ordinal = entry.ordinal { ordinals.insert(ordinal) }
+            }
+        }
+        let scanner = source.scan(startTags: ordinals, texts: texts, cdataSections: sections, documentType: documentType)
         var diagnostics = entries.map(\.diagnostic)
         var open: [Int] = []
-        for (index, entry) in entries.enumerated() where entry.diagnostic.column == 0 && entry.diagnostic.line > 0 {
-            guard let ordinal = entry.ordinal, let anchor = entry.anchor, !scanner.gaveUp else {
-                open.append(index)
-                continue
-            }
-            if let tag = scanner.found[ordinal], tag.isNamed(anchor), entry.diagnostic.line >= 65_535 || tag.endLine == entry.diagnostic.line {
-                diagnostics[index].line = tag.line
-                diagnostics[index].column = tag.column
-            } else if ordinal < scanner.passed {
-                // Another tag where this one should be: the text is not as parsed.
+        var references: [Int] = []
+        func place(_ index: Int, at position: StartTagScanner.Position?) {
+            if let position, !scanner.gaveUp {
+                diagnostics[index].line = position.line
+                diagnostics[index].column = position.column
+            } else if diagnostics[index].line > 0 {
                 open.append(index)
             }
-            // Otherwise the text ended before the tag (a pipe's kept start): no column,
-            // rather than a guess at another tag of the same name.
+        }
+        for (index, entry) in entries.enumerated() {
+            switch entry.place {
+            case .startTag?:
+                var position: StartTagScanner.Position?
+                if let ordinal = entry.ordinal, let tag = scanner.found[ordinal], entry.anchor.map(tag.isNamed) ?? true {
+                    position = StartTagScanner.Position(line: tag.line, column: tag.column)
+                }
+                place(index, at: position)
+            case .text(let piece, let first)?:
+                // The first character checks that libxml2 split the text as the scanner did.
+                let start = scanner.texts[piece]
+                place(index, at: start.flatMap { first == nil || $0.character == nil || $0.character == first ? $0.position : nil })
+            case .cdataSection(let section)?:
+                place(index, at: scanner.cdataSections[section])
+            case .documentType?:
+                place(index, at: scanner.documentType)
+            case .entityReference?:
+                if entry.diagnostic.line > 0 && entry.diagnostic.column > 0 { references.append(index) }
+            case nil:
+                guard entry.diagnostic.column == 0 && entry.diagnostic.line > 0 else { continue }
+                guard let ordinal = entry.ordinal, let anchor = entry.anchor, !scanner.gaveUp else {
+                    open.append(index)
+                    continue
+                }
+                if let tag = scanner.found[ordinal], tag.isNamed(anchor), entry.diagnostic.line >= 65_535 || tag.endLine == entry.diagnostic.line {
+                    diagnostics[index].line = tag.line
+                    diagnostics[index].column = tag.column
+                } else if ordinal < scanner.passed {
+                    // Another tag where this one should be: the text is not as parsed.
+                    open.append(index)
+                }
+                // Otherwise the text ended before the tag (a pipe's kept start): no column,
+                // rather than a guess at another tag of the same name.
+            }
         }
         // Otherwise the first `<qname` on libxml2's line.
-        let lines = source.lines(Set(open.map { entries[$0].diagnostic.line }))
+        let lines = source.lines(Set((open + references).map { entries[$0].diagnostic.line }))
         for index in open {
             guard let text = lines[diagnostics[index].line] else { continue }
             diagnostics[index].column = column(in: text, anchor: entries[index].anchor)
+        }
+        // An entity reference ends just before the column libxml2 gave: its `&`.
+        for index in references {
+            guard let text = lines[diagnostics[index].line], let ampersand = column(in: text, ampersandBefore: diagnostics[index].column) else { continue }
+            diagnostics[index].column = ampersand
         }
         // Document order; whole-document findings (line 0) first. The sort is stable.
         return diagnostics.enumerated().sorted { a, b in
@@ -113,5 +162,12 @@ enum ColumnResolver {
             return scalars.distance(from: scalars.startIndex, to: first) + 1
         }
         return 1
+    }
+
+    /// 1-based column of the last `&` before `column` on the line, if any.
+    static func column(in line: String, ampersandBefore column: Int) -> Int? {
+        let before = line.unicodeScalars.prefix(max(0, column - 1))
+        guard let ampersand = before.lastIndex(of: "&") else { return nil }
+        return before.distance(from: before.startIndex, to: ampersand) + 1
     }
 }

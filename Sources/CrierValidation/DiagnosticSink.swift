@@ -3,11 +3,29 @@ import CrierXML
 /// Collects the diagnostics of one validation run, with what is needed to find columns.
 final class DiagnosticSink {
     /// A diagnostic plus what its position is found from: the element's qualified name
-    /// (`anchor`, looked for as `<qname`) and, when known, its start tag's ordinal.
+    /// (`anchor`, looked for as `<qname`) and, when known, its start tag's ordinal; or other
+    /// markup, by its place in the document (`place`).
     struct Entry {
         var diagnostic: Diagnostic
         var anchor: String?
         var ordinal: Int?
+        var place: Place? = nil
+    }
+
+    /// Markup a diagnostic is about, found again in the text (`ColumnResolver`); the line
+    /// given with it is what to fall back on.
+    enum Place: Equatable {
+        /// The start tag of `ordinal` and `anchor`, on whatever line (libxml2 never read it).
+        case startTag
+        /// A piece of character data directly inside an element, where its first character
+        /// that is not white space is: that character, when known, to check it by.
+        case text(StartTagScanner.TextPiece, first: Unicode.Scalar?)
+        /// The CDATA section with this index among the document's (0 the first).
+        case cdataSection(Int)
+        /// The document type declaration.
+        case documentType
+        /// The entity reference that ends just before the diagnostic's line and column.
+        case entityReference
     }
 
     /// Diagnostics kept at most: a hostile feed can break a rule in every entry.
@@ -17,11 +35,16 @@ final class DiagnosticSink {
     private(set) var dropped = 0
 
     func add(_ severity: Severity, _ rule: String, line: Int, column: Int = 0, anchor: String? = nil, ordinal: Int? = nil,
-             _ message: String, spec: String) {
+             place: Place? = nil, _ message: String, spec: String) {
         guard entries.count < DiagnosticSink.limit else { dropped += 1; return }
         entries.append(Entry(diagnostic: Diagnostic(severity: severity, rule: rule, line: line, column: column,
                                                     message: DiagnosticSink.oneLine(message), specSection: spec),
-                             anchor: anchor, ordinal: ordinal))
+                             anchor: anchor, ordinal: ordinal, place: place))
+    }
+
+    /// A diagnostic about a piece of character data directly inside an element.
+    func add(_ severity: Severity, _ rule: String, at text: TextPlace, _ message: String, spec: String) {
+        add(severity, rule, line: text.line, place: text.piece.map { .text($0, first: text.first) }, message, spec: spec)
     }
 
     /// Longest message kept whole, in characters; a longer one keeps its start and its

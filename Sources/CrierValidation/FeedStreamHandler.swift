@@ -14,9 +14,19 @@ protocol FeedStreamHandler: AnyObject {
     /// A complete child of the innermost entered container.
     func child(_ element: XMLElement, path: [XMLElement])
     /// Non-white-space text directly inside an entered container.
-    func text(_ text: String, line: Int, path: [XMLElement])
+    func text(_ text: String, at place: TextPlace, path: [XMLElement])
     /// An entered container ends (the root last).
     func end(_ container: XMLElement, path: [XMLElement])
+}
+
+/// Where a piece of character data directly inside an element is: the line libxml2 gives
+/// (where it starts, as well as can be told), and, when the element's start tag has an
+/// ordinal, the piece's place among the element's own pieces, with its first character
+/// that is not white space, for `ColumnResolver` to find it in the text by.
+struct TextPlace {
+    var line: Int
+    var piece: StartTagScanner.TextPiece?
+    var first: Unicode.Scalar?
 }
 
 /// Drives a `FeedStreamHandler` from an `XMLStreamReader`.
@@ -37,6 +47,9 @@ enum FeedStreamWalker {
         }
         handler.start(root: root, namespaces: declarations)
         var path = [root]
+        // Pieces of character data (white space alone included) met so far directly in
+        // each entered container, as libxml2 splits them.
+        var pieces = [0]
         if reader.isEmptyElement {
             handler.end(root, path: [])
             while try reader.read() {}
@@ -56,6 +69,7 @@ enum FeedStreamWalker {
                         handler.end(header, path: path)
                     } else {
                         path.append(header)
+                        pieces.append(0)
                     }
                     more = try reader.read()
                 } else {
@@ -66,14 +80,22 @@ enum FeedStreamWalker {
                 continue
             case .endElement where depth == path.count - 1:
                 let container = path.removeLast()
+                pieces.removeLast()
                 handler.end(container, path: path)
+            case .whitespace where depth == path.count:
+                pieces[pieces.count - 1] += 1
             case .text where depth == path.count:
+                let index = pieces[pieces.count - 1]
+                pieces[pieces.count - 1] += 1
                 let value = reader.value
                 if !value.trimmingWhitespace().isEmpty {
                     // libxml2 dates a text node by where it ends; report where the text starts.
                     let newlines = value.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
                     let leading = value.prefix { $0.isWhitespace }.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
-                    handler.text(value, line: max(1, reader.line - newlines + leading), path: path)
+                    let place = TextPlace(line: max(1, reader.line - newlines + leading),
+                                          piece: path.last?.ordinal.map { StartTagScanner.TextPiece(element: $0, index: index) },
+                                          first: value.unicodeScalars.first { !$0.properties.isWhitespace })
+                    handler.text(value, at: place, path: path)
                 }
             default:
                 break

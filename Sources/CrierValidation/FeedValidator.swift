@@ -216,7 +216,12 @@ public struct FeedValidator: Sendable {
             sink.add(netscapeDTD ? .warning : .error, "UndefinedNamedEntity", line: reference.line, "&\(reference.name); is not declared in the document; it may be in the external DTD, which readers do not load. Use a character reference such as &#160; instead.", spec: "XML 1.0 §4.1")
         }
         if reader.entityExpansionExceeded {
-            sink.add(.error, "ValidatorLimit", line: 0, "Internal entities expand to more than 1 MiB; the rest was not expanded.", spec: "XML 1.0 §4.4")
+            let message = "Internal entities expand to more than 1 MiB; the rest was not expanded."
+            if let element = reader.entityExpansionExceededIn {
+                sink.error("ValidatorLimit", at: element, message + " The limit was reached in <\(element.qualifiedName)>.", spec: "XML 1.0 §4.4")
+            } else {
+                sink.add(.error, "ValidatorLimit", line: 0, message, spec: "XML 1.0 §4.4")
+            }
         }
         return format
     }
@@ -278,12 +283,12 @@ public struct FeedValidator: Sendable {
         // Netscape stopped serving it.
         if let doctype = reader.documentType, doctype.publicID == netscapeRSS091PublicID,
            doctype.systemID == "http://my.netscape.com/publish/formats/rss-0.91.dtd" {
-            sink.add(.error, "DeprecatedDTD", line: 1, "The DOCTYPE names Netscape's RSS 0.91 DTD at my.netscape.com, which is no longer served; use \"http://www.rssboard.org/rss-0.91.dtd\" or leave the DOCTYPE out.", spec: "RSS 0.91")
+            sink.add(.error, "DeprecatedDTD", line: 1, place: .documentType, "The DOCTYPE names Netscape's RSS 0.91 DTD at my.netscape.com, which is no longer served; use \"http://www.rssboard.org/rss-0.91.dtd\" or leave the DOCTYPE out.", spec: "RSS 0.91")
         }
         if let doctype = reader.documentType, root.name == "rss" {
             let publicID = doctype.publicID ?? ""
             if publicID.contains("RSS 0.91") && root.attribute("version") != "0.91" {
-                sink.add(.error, "InvalidDoctype", line: 1, "The RSS 0.91 DOCTYPE does not match version \(root.attribute("version") ?? "?").", spec: "RSS 0.91")
+                sink.add(.error, "InvalidDoctype", line: 1, place: .documentType, "The RSS 0.91 DOCTYPE does not match version \(root.attribute("version") ?? "?").", spec: "RSS 0.91")
             }
         }
     }
@@ -317,8 +322,21 @@ public struct FeedValidator: Sendable {
             flat = "no element: the document does not start with `<` (it is not XML, or not in the encoding it declares)"
         }
         let limit = rule == "ValidatorLimit"
-        sink.add(.error, rule, line: issue.line, column: issue.column, (limit ? Diagnostic.stoppedAtLimit : Diagnostic.notWellFormed) + flat,
-                 spec: limit ? "Crier" : "XML 1.0")
+        var anchor: String?
+        var ordinal: Int?
+        var place: DiagnosticSink.Place?
+        switch issue.place {
+        case .startTag(let tag, let name)?:
+            (anchor, ordinal, place) = (name, tag, .startTag)
+        case .cdataSection(let section)?:
+            place = .cdataSection(section)
+        case .entityReference?:
+            place = .entityReference
+        case nil:
+            break
+        }
+        sink.add(.error, rule, line: issue.line, column: issue.column, anchor: anchor, ordinal: ordinal, place: place,
+                 (limit ? Diagnostic.stoppedAtLimit : Diagnostic.notWellFormed) + flat, spec: limit ? "Crier" : "XML 1.0")
     }
 
     static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {

@@ -38,7 +38,7 @@ final class RSS1Validator: FeedStreamHandler {
         }
     }
 
-    func text(_ text: String, line: Int, path: [XMLElement]) {}
+    func text(_ text: String, at place: TextPlace, path: [XMLElement]) {}
 
     func end(_ container: XMLElement, path: [XMLElement]) {
         if path.isEmpty && !sawChannel {

@@ -58,8 +58,8 @@ final class RSSValidator: FeedStreamHandler {
         channel?.children.append(.element(element))
     }
 
-    func text(_ text: String, line: Int, path: [XMLElement]) {
-        sink.add(.error, "UnexpectedText", line: line, "Text directly inside <\(path.last?.qualifiedName ?? "rss")> is not allowed.", spec: spec)
+    func text(_ text: String, at place: TextPlace, path: [XMLElement]) {
+        sink.add(.error, "UnexpectedText", at: place, "Text directly inside <\(path.last?.qualifiedName ?? "rss")> is not allowed.", spec: spec)
     }
 
     func end(_ container: XMLElement, path: [XMLElement]) {

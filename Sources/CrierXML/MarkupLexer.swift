@@ -7,7 +7,7 @@
 ///
 /// Characters are given by their ASCII byte; a caller may give anything that is not
 /// ASCII as any byte of 0x80 or more, as no markup character is one. It is the one
-/// lexer of the two passes that read markup without libxml2: `AttributeGuard`, before
+/// lexer of the two passes that read markup without libxml2: `MarkupGuard`, before
 /// libxml2 sees the bytes, and `StartTagScanner`, over the text after the parse.
 struct MarkupLexer {
     /// What a character meant to a caller.

@@ -24,6 +24,9 @@ public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
     public var isNamespaceError: Bool
     /// libxml2's error code (`xmlParserErrors`), 0 when not from libxml2.
     public var code: Int = 0
+    /// Where in the text the issue is, when `line` and `column` cannot say it: found by
+    /// reading the text again (`line` is then only what to fall back on).
+    public var place: XMLPlace? = nil
 
     /// Whether the parser can go on after this issue: warnings, namespace errors, and a
     /// reference to an entity that only an external DTD (never loaded) could declare.
@@ -37,6 +40,20 @@ public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
 
     /// `line:column: message`.
     public var description: String { "\(line):\(column): \(message)" }
+}
+
+/// Markup an issue is about, told by its place in the document rather than by line and
+/// column.
+public enum XMLPlace: Sendable, Equatable {
+    /// The start tag with this ordinal (`XMLElement.ordinal`) and qualified name.
+    case startTag(ordinal: Int, name: String)
+    /// The CDATA section with this index among the document's CDATA sections (0 the
+    /// first).
+    case cdataSection(Int)
+    /// The entity reference that ends just before the issue's line and column: the issue is
+    /// in the entity's replacement text, which libxml2 parses on its own and numbers from
+    /// line 1.
+    case entityReference
 }
 
 /// The error thrown when a document is not well formed, or not namespace well formed.
@@ -121,7 +138,14 @@ public struct XMLDocument: Sendable {
         )
         next = next.map { $0 + 1 }
         element.attributes = attributes(of: node)
+        let overBudget = entities?.overBudget ?? false
         appendChildren(of: node.pointee.children, to: &element, entities: entities, depth: 0, numbering: &next)
+        if let entities, !overBudget, entities.overBudget, entities.overBudgetIn == nil, element.ordinal != nil {
+            // The innermost element with a start tag of its own in the text (elements of an
+            // entity's text have none) where the budget ran out.
+            entities.overBudgetIn = XMLElement(name: element.name, prefix: element.prefix, namespace: element.namespace,
+                                               attributes: element.attributes, line: element.line, ordinal: element.ordinal)
+        }
         return element
     }
 
@@ -236,6 +260,8 @@ final class EntityLog {
     static let budget = 1 << 20
     var expandedBytes = 0
     var overBudget = false
+    /// The element (without its children) in which the budget ran out.
+    var overBudgetIn: XMLElement?
     /// References to external entities, which are never loaded.
     var external: [(name: String, line: Int)] = []
     /// References to entities no loaded declaration defines (they may be in an external DTD).
@@ -274,6 +300,9 @@ extension XMLDocument {
 /// parser context's `_private` pointer.
 final class IssueCollector: @unchecked Sendable {
     var issues: [XMLParseIssue] = []
+    /// The streaming reader whose issues these are, if any: what its own parser has read
+    /// places an issue raised inside an entity's replacement text.
+    var reader: OpaquePointer?
 
     /// Issues kept at most; a hostile document can raise one per element.
     static let limit = 1000
@@ -288,8 +317,28 @@ final class IssueCollector: @unchecked Sendable {
         case XML_ERR_ERROR: level = .error
         default: level = .fatal
         }
-        issues.append(XMLParseIssue(level: level, message: message, line: Int(e.line), column: Int(e.int2),
-                                    isNamespaceError: e.domain == Int32(XML_FROM_NAMESPACE.rawValue), code: Int(e.code)))
+        var issue = XMLParseIssue(level: level, message: message, line: Int(e.line), column: Int(e.int2),
+                                  isNamespaceError: e.domain == Int32(XML_FROM_NAMESPACE.rawValue), code: Int(e.code))
+        if let reader, IssueCollector.isInEntityText(error) {
+            // libxml2 parses an internal entity's replacement text, at its first reference,
+            // with a parser of its own over that text alone (xmlParseBalancedChunkMemory-
+            // Internal), and numbers its lines from 1. The reader's parser is then just past
+            // the reference.
+            issue.line = Int(xmlTextReaderGetParserLineNumber(reader))
+            issue.column = Int(xmlTextReaderGetParserColumnNumber(reader))
+            issue.place = .entityReference
+        }
+        issues.append(issue)
+    }
+
+    /// Whether the error was raised by a parser over an entity's replacement text: one
+    /// over a buffer in memory, which has a read callback, whereas the streaming reader's
+    /// own (push) parser is handed its bytes and has none.
+    private static func isInEntityText(_ error: xmlErrorPtr) -> Bool {
+        guard let context = error.pointee.ctxt else { return false }
+        let ctxt = context.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard ctxt.pointee.inputNr == 1, let input = ctxt.pointee.input, let buffer = input.pointee.buf else { return false }
+        return buffer.pointee.readcallback != nil
     }
 }
 

@@ -80,6 +80,7 @@ public final class XMLStreamReader {
         self.wholeDocument = nil
         let collectorRef = Unmanaged.passRetained(collector)
         self.retainedCollector = collectorRef
+        collector.reader = reader
         xmlTextReaderSetStructuredErrorHandler(reader, readerIssueHandler, collectorRef.toOpaque())
     }
 
@@ -163,9 +164,8 @@ public final class XMLStreamReader {
             if source.exceeded {
                 issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
-            } else if source.tooManyAttributes {
-                issues.insert(XMLParseIssue(level: .fatal, message: XMLStreamReader.tooManyAttributes,
-                                            line: currentParserLine, column: 0, isNamespaceError: false), at: 0)
+            } else if let stop = source.stop {
+                issues.insert(issue(for: stop), at: 0)
             } else if source.readError != 0 {
                 issues.insert(XMLParseIssue(level: .fatal, message: "read error",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
@@ -179,8 +179,21 @@ public final class XMLStreamReader {
 
     private var currentParserLine: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
 
-    /// The error when a start tag has more attributes than `AttributeGuard.limit`.
-    static let tooManyAttributes = "a start tag has more than \(AttributeGuard.limit) attributes, over the limit of this reader (libxml2 takes time growing with the square of their number)"
+    /// The error when a start tag has more attributes than `MarkupGuard.attributeLimit`.
+    static let tooManyAttributes = "a start tag has more than \(MarkupGuard.attributeLimit) attributes, over the limit of this reader (libxml2 takes time growing with the square of their number)"
+
+    /// The error for the markup `MarkupGuard` stopped the reading at, placed at the markup
+    /// (the line, where the text cannot be read again, is as far as libxml2 got).
+    private func issue(for stop: MarkupGuard.Stop) -> XMLParseIssue {
+        let message: String
+        let place: XMLPlace
+        switch stop {
+        case .attributes(let tag, let name):
+            message = XMLStreamReader.tooManyAttributes
+            place = .startTag(ordinal: tag, name: name)
+        }
+        return XMLParseIssue(level: .fatal, message: message, line: currentParserLine, column: 0, isNamespaceError: false, place: place)
+    }
 
     /// Where the current element's start tag is among the document's start tags, counted
     /// from 0 in document order (`XMLElement.ordinal`): `nil` off an element, and for
@@ -293,9 +306,8 @@ public final class XMLStreamReader {
             if source.exceeded {
                 issues.insert(XMLParseIssue(level: .fatal, message: "document is larger than the \(source.maxBytes)-byte limit",
                                             line: 0, column: 0, isNamespaceError: false), at: 0)
-            } else if source.tooManyAttributes {
-                issues.insert(XMLParseIssue(level: .fatal, message: XMLStreamReader.tooManyAttributes,
-                                            line: currentParserLine, column: 0, isNamespaceError: false), at: 0)
+            } else if let stop = source.stop {
+                issues.insert(issue(for: stop), at: 0)
             } else if !issues.contains(where: { !$0.isRecoverable }) {
                 issues.append(XMLParseIssue(level: .fatal, message: "not well-formed XML", line: currentParserLine, column: 0, isNamespaceError: false))
             }
@@ -320,6 +332,10 @@ public final class XMLStreamReader {
     /// Whether internal entities would have expanded past the budget (1 MiB per document);
     /// the excess was left out.
     public var entityExpansionExceeded: Bool { entityLog.overBudget }
+
+    /// The element (without its children) whose entity references ran past the budget
+    /// first, when `entityExpansionExceeded`.
+    public var entityExpansionExceededIn: XMLElement? { entityLog.overBudgetIn }
 }
 
 extension XMLStreamReader {
@@ -341,8 +357,8 @@ extension XMLStreamReader {
     /// gives the same nodes, lines and issues (none). The same safe options apply.
     public static func walkingWholeDocument(_ bytes: [UInt8]) -> XMLStreamReader? {
         // A tag with too many attributes is left to the streaming reader, which stops at it.
-        var attributeGuard = AttributeGuard()
-        guard !bytes.isEmpty, bytes.count <= wholeDocumentLimit, bytes.withUnsafeBytes({ attributeGuard.admit($0) }),
+        var markupGuard = MarkupGuard()
+        guard !bytes.isEmpty, bytes.count <= wholeDocumentLimit, bytes.withUnsafeBytes({ markupGuard.admit($0) }),
               let document = parsedWhole(bytes),
               let walker = xmlReaderWalker(document) else { return nil }
         return XMLStreamReader(walking: walker, document: document, bytes: bytes)
@@ -418,16 +434,15 @@ final class ReaderSource: @unchecked Sendable {
         buffer.withMemoryRebound(to: UInt8.self, capacity: take) { retained.append(contentsOf: UnsafeBufferPointer(start: $0, count: take)) }
     }
 
-    /// A start tag had more attributes than `AttributeGuard.limit`: reading stopped there.
-    var tooManyAttributes = false
-    private var attributeGuard = AttributeGuard()
+    /// Why the guard stopped the reading, if it did.
+    var stop: MarkupGuard.Stop? { markupGuard.stop }
+    private var markupGuard = MarkupGuard()
 
     /// Fills `buffer` with up to `count` bytes; returns the count, 0 at the end, -1 on error
-    /// (or once a start tag has too many attributes for libxml2 to check in time).
+    /// (or once the guard stops the reading).
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
         let n = fill(buffer, count: count)
-        if n > 0 && !attributeGuard.admit(UnsafeRawBufferPointer(start: buffer, count: Int(n))) {
-            tooManyAttributes = true
+        if n > 0 && !markupGuard.admit(UnsafeRawBufferPointer(start: buffer, count: Int(n))) {
             return -1
         }
         return n

@@ -154,14 +154,14 @@ import CrierValidation
     }
 
     /// libxml2 checks each attribute of a tag against every earlier one: 100,000 on one
-    /// element took minutes. Past `AttributeGuard.limit` the reader stops with an error.
+    /// element took minutes. Past `MarkupGuard.attributeLimit` the reader stops with an error.
     @Test func aTagWithTooManyAttributesStopsTheReader() throws {
         let attributes = (0..<100_000).map { "a\($0)=\"v\"" }.joined(separator: " ")
         let xml = "<rss version=\"2.0\"><channel \(attributes)><title>t</title></channel></rss>"
         let report = FeedValidator.validate(bytes: Array(xml.utf8))
         let errors = report.diagnostics.filter { $0.severity == .error }
         #expect(errors.map(\.rule) == ["ValidatorLimit"])
-        #expect(errors.first?.message.contains("more than \(AttributeGuard.limit) attributes") == true)
+        #expect(errors.first?.message.contains("more than \(MarkupGuard.attributeLimit) attributes") == true)
         #expect(errors.first?.stopsTheParser == true)
     }
 
@@ -169,8 +169,8 @@ import CrierValidation
     /// `limit` attributes are read as usual, and nothing in comments, CDATA sections,
     /// instructions or the document type counts.
     @Test func theAttributeLimitLeavesRealFeedsAlone() throws {
-        let many = (0..<AttributeGuard.limit).map { "a\($0)=\"v\"" }.joined(separator: " ")
-        let fake = "<x " + String(repeating: "b=1 ", count: 2 * AttributeGuard.limit) + ">"
+        let many = (0..<MarkupGuard.attributeLimit).map { "a\($0)=\"v\"" }.joined(separator: " ")
+        let fake = "<x " + String(repeating: "b=1 ", count: 2 * MarkupGuard.attributeLimit) + ">"
         let namespaces = (0..<60).map { "xmlns:n\($0)=\"https://e.org/ns/\($0)\"" }.joined(separator: " ")
         let xml = """
             <?xml version="1.0"?><?pi \(fake)?>
@@ -180,7 +180,7 @@ import CrierValidation
             """
         let report = FeedValidator.validate(bytes: Array(xml.utf8))
         #expect(!report.diagnostics.contains { $0.rule == "ValidatorLimit" }, "\(report.diagnostics)")
-        var guardPieces = AttributeGuard()
+        var guardPieces = MarkupGuard()
         let bytes = Array(xml.utf8)
         #expect(bytes.indices.allSatisfy { i in [bytes[i]].withUnsafeBytes { guardPieces.admit($0) } })
     }
@@ -203,7 +203,7 @@ import CrierValidation
             let report = FeedValidator.validate(bytes: bytes)
             #expect(report.diagnostics.contains { $0.rule == "ValidatorLimit" && $0.message.contains("attributes") }, "\(report.diagnostics.prefix(3))")
         }
-        let equals = String(repeating: "x = 1; ", count: 2 * AttributeGuard.limit)
+        let equals = String(repeating: "x = 1; ", count: 2 * MarkupGuard.attributeLimit)
         let valid = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>t</title><link>https://e.org/</link><description><![CDATA[\(equals)]]></description><!-- \(equals) --></channel></rss>"
         let report = FeedValidator.validate(bytes: utf16(valid, bigEndian: false))
         #expect(report.format == .rss20)

@@ -242,8 +242,86 @@ import Glibc
     }
 }
 
-
+/// Findings about markup other than an element's start tag point at that markup: text
+/// where it should not be, the document type declaration, a tag or entity reference where
+/// a limit was reached.
 extension PositionTests {
+    static func positions(_ rule: String, _ report: ValidationReport) -> [String] {
+        report.diagnostics.filter { $0.rule == rule }.map { "\($0.line):\($0.column)" }
+    }
+
+    static func at(_ marker: String, in text: String) throws -> String {
+        let p = try position(of: marker, in: text)
+        return "\(p.line):\(p.column)"
+    }
+
+    @Test func textDirectlyInAFeedIsPlacedWhereItStarts() throws {
+        let atom = "<feed \(Self.atom)><title>T</title>stray<id>https://e.org/</id><updated>2024-01-01T00:00:00Z</updated>"
+            + "<author><name>N</name></author><link rel=\"self\" href=\"https://e.org/f\"/>  \n  \u{A0}tail</feed>"
+        for report in try Self.reports(atom) {
+            #expect(Self.positions("UnexpectedText", report) == [try Self.at("stray", in: atom), try Self.at("tail", in: atom)])
+        }
+        // Pieces split where libxml2 splits them: at the comment, not at the reference or
+        // the CDATA section; the first piece starts with a reference, the last with `]`.
+        let rss = """
+            <rss version="2.0"><channel><title>C</title>&amp; one<link>https://e.org/</link>
+              <!-- t -->  two <description>d</description><![CDATA[ ]]>x &amp;<![CDATA[y]]>three<!-- u -->
+                <![CDATA[]]><![CDATA[]]]]>four</channel></rss>
+            """
+        let expected = try ["&amp; one", "two ", "x &amp;", "]]]]>four"].map { try Self.at($0, in: rss) }
+        for report in try Self.reports(rss) {
+            #expect(Self.positions("UnexpectedText", report) == expected, "\(report.diagnostics)")
+        }
+    }
+
+    @Test func aTagWithTooManyAttributesIsPlacedAtItsTag() throws {
+        let attributes = (0..<300).map { "a\($0)=\"v\"" }.joined(separator: " ")
+        let xml = "<?xml version=\"1.0\"?>\n<feed \(Self.atom)>\n\(Self.head)\n  <entry \(attributes)><id>x</id></entry>\n</feed>\n"
+        for report in try Self.reports(xml) {
+            #expect(Self.positions("ValidatorLimit", report) == [try Self.at("<entry ", in: xml)])
+        }
+    }
+
+    /// libxml2 parses an entity's text on its own, numbering its lines from 1: a problem
+    /// found there is placed at the reference in the document.
+    @Test func aProblemInsideAnEntityIsPlacedAtItsReference() throws {
+        var laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [\n<!ENTITY l0 \"ha\">\n"
+        for i in 1...9 { laughs += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">\n" }
+        laughs += "]>\n<feed \(Self.atom)>\(Self.head)<entry><id>x</id><title>T</title><summary>ha &l9;</summary></entry></feed>\n"
+        for report in try Self.reports(laughs) {
+            #expect(Self.positions("ValidatorLimit", report) == [try Self.at("&l9;</summary>", in: laughs)])
+        }
+        let unbalanced = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY e \"<b>\">]>\n<feed \(Self.atom)>\n  <title>a &e; b</title>\n</feed>\n"
+        for report in try Self.reports(unbalanced) {
+            #expect(Self.positions("SAXError", report) == [try Self.at("&e;", in: unbalanced)])
+        }
+    }
+
+    @Test func entitiesPastTheBudgetArePlacedAtTheirElement() throws {
+        let entity = String(repeating: "x", count: 60_000)
+        let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY a \"\(entity)\">]>\n<feed \(Self.atom)>\(Self.head)"
+            + "<entry><id>x</id><title>T</title><summary>\(String(repeating: "&a;", count: 40))</summary></entry></feed>\n"
+        for report in try Self.reports(xml) {
+            #expect(Self.positions("ValidatorLimit", report) == [try Self.at("<summary>", in: xml)])
+        }
+    }
+
+    @Test func doctypeFindingsArePlacedAtTheDeclaration() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!-- <!DOCTYPE in a comment> -->
+
+              <!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+            <rss version="2.0"><channel><title>T</title><link>https://e.org/</link><description>d</description></channel></rss>
+            """
+        let expected = try Self.at("<!DOCTYPE rss", in: xml)
+        #expect(expected == "4:3")
+        for report in try Self.reports(xml) {
+            #expect(Self.positions("DeprecatedDTD", report) == [expected])
+            #expect(Self.positions("InvalidDoctype", report) == [expected])
+        }
+    }
+
     /// Pieces of text, CDATA sections and the document type are found the same however
     /// the text is split.
     @Test func theScannerFindsOtherMarkupHoweverTheTextIsSplit() throws {

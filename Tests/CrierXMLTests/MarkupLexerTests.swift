@@ -1,7 +1,7 @@
 import Testing
 @testable import CrierXML
 
-/// The lexer both markup passes share (`AttributeGuard`, `StartTagScanner`): start tags,
+/// The lexer both markup passes share (`MarkupGuard`, `StartTagScanner`): start tags,
 /// their names and attributes, told from everything that only looks like them.
 @Suite struct MarkupLexerTests {
     /// Each start tag's name and attribute count, in order, as the lexer reads `text`.

@@ -4,25 +4,38 @@ import Glibc
 import Darwin
 #endif
 
-/// Watches the bytes handed to libxml2 for a start tag with more attributes than
-/// `limit`. libxml2 2.9 checks each attribute of a tag against all the tag's earlier
-/// ones, so its time grows with the square of their number: one element with 100,000
-/// attributes (1 MB) takes minutes, and a document of elements with thousands each takes
-/// hours. No feed needs more than a few dozen on an element.
+/// Watches the bytes handed to libxml2's streaming parser for markup it would take too
+/// long over, and stops the reading there, before libxml2 spends the time: a start tag
+/// with more attributes than `attributeLimit`. libxml2 2.9 checks each attribute of a tag
+/// against all the tag's earlier ones, so its time grows with the square of their number:
+/// one element with 100,000 attributes (1 MB) takes minutes, and a document of elements
+/// with thousands each takes hours. No feed needs more than a few dozen on an element.
 ///
-/// A lexical pass in pieces (`MarkupLexer`), in the document's bytes as they arrive:
-/// attributes are counted by their `=` in start tags, outside quoted values. UTF-16 and
-/// UTF-32, told by their first four bytes as XML 1.0 Appendix F tells them, are read a
-/// code unit at a time; any other encoding a byte at a time, as the markup characters are
-/// ASCII in all of them. Text is skipped with `memchr`, so the pass costs little beside
-/// parsing.
-struct AttributeGuard {
+/// A lexical pass in pieces (`MarkupLexer`), in the document's bytes as they arrive.
+/// UTF-16 and UTF-32, told by their first four bytes as XML 1.0 Appendix F tells them,
+/// are read a code unit at a time; any other encoding a byte at a time, as the markup
+/// characters are ASCII in all of them. Text is skipped with `memchr`, so the pass costs
+/// little beside parsing.
+struct MarkupGuard {
     /// The most attributes (namespace declarations included) a start tag may have.
-    static let limit = 256
+    static let attributeLimit = 256
+
+    /// Why the guard stopped the reading.
+    enum Stop: Equatable {
+        /// The start tag with this ordinal (`XMLElement.ordinal`) and name (its first 256
+        /// bytes) has more than `attributeLimit` attributes.
+        case attributes(tag: Int, name: String)
+    }
+
+    /// Set when `admit` returns `false`.
+    private(set) var stop: Stop?
 
     private var lexer = MarkupLexer()
     /// Attributes of the current start tag so far.
     private var attributes = 0
+    /// Start tags met so far, and the name of the current one.
+    private var startTags = 0
+    private var name: [UInt8] = []
     /// The first bytes, until the encoding is told from them.
     private var head: [UInt8] = []
     /// Bytes a code unit (1 until told otherwise; 2 for UTF-16, 4 for UTF-32).
@@ -31,7 +44,7 @@ struct AttributeGuard {
     /// The bytes of a code unit split between two pieces.
     private var partial: [UInt8] = []
 
-    /// Reads the next bytes; `false` once a start tag has more than `limit` attributes.
+    /// Reads the next bytes; `false` once the reading must stop (`stop` says why).
     mutating func admit(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var index = 0
@@ -93,9 +106,17 @@ struct AttributeGuard {
         switch lexer.step(byte) {
         case .startTagOpened:
             attributes = 0
+            startTags += 1
+            name.removeAll(keepingCapacity: true)
+            name.append(byte)
+        case .nameCharacter:
+            if name.count < 256 { name.append(byte) }
         case .attribute:
             attributes += 1
-            return attributes <= AttributeGuard.limit
+            if attributes > MarkupGuard.attributeLimit {
+                stop = .attributes(tag: startTags - 1, name: String(decoding: name, as: UTF8.self))
+                return false
+            }
         default:
             break
         }
