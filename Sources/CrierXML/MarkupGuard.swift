@@ -5,11 +5,26 @@ import Darwin
 #endif
 
 /// Watches the bytes handed to libxml2's streaming parser for markup it would take too
-/// long over, and stops the reading there, before libxml2 spends the time: a start tag
-/// with more attributes than `attributeLimit`. libxml2 2.9 checks each attribute of a tag
-/// against all the tag's earlier ones, so its time grows with the square of their number:
-/// one element with 100,000 attributes (1 MB) takes minutes, and a document of elements
-/// with thousands each takes hours. No feed needs more than a few dozen on an element.
+/// long over, and stops the reading there, before libxml2 spends the time.
+///
+/// - A start tag with more attributes than `attributeLimit`: libxml2 2.9 checks each
+///   attribute of a tag against all the tag's earlier ones, so its time grows with the
+///   square of their number (one element with 100,000 attributes, 1 MB, takes minutes).
+///   No feed needs more than a few dozen on an element.
+/// - A CDATA section longer than `cdataLimit`, libxml2's own limit on a text: libxml2
+///   would stop there too, but only once it has read the whole section, which takes it
+///   minutes (see below).
+/// - A CDATA section that libxml2 would read again and again (`rescanBudget`). libxml2
+///   2.9's push parser, which the streaming reader feeds, takes a CDATA section whose end
+///   it has not seen yet 300 bytes at a time, and only when a piece handed to it holds a
+///   `>`; each time it looks for the section's end through everything it holds of the
+///   section. Fed in pieces larger than 300 bytes, it falls behind, and what it holds
+///   grows with the section: an 8 MB section full of `>` took 27 s. So inside a long
+///   CDATA section the reader is fed small pieces (`readSize`), and never falls behind on
+///   content with `>` throughout (HTML). A long run without `>` (a base64 image) still
+///   leaves it holding the whole run, to be taken 300 bytes at a time once `>` come
+///   again: the guard follows what libxml2 holds and rereads, and stops when the
+///   rereading would pass `rescanBudget` bytes.
 ///
 /// A lexical pass in pieces (`MarkupLexer`), in the document's bytes as they arrive.
 /// UTF-16 and UTF-32, told by their first four bytes as XML 1.0 Appendix F tells them,
@@ -19,12 +34,25 @@ import Darwin
 struct MarkupGuard {
     /// The most attributes (namespace declarations included) a start tag may have.
     static let attributeLimit = 256
+    /// The most bytes (or UTF-16/UTF-32 code units) of content a CDATA section may have,
+    /// carriage returns not counted: libxml2's limit on a text node, which a section longer
+    /// than this always exceeds.
+    static let cdataLimit = 10_000_000
+    /// The most bytes libxml2 may be left to reread for the CDATA sections of a document
+    /// (about a second of its time), beyond 16 times the bytes read: rereading that grows
+    /// with the document, not with the square of a section, is no reason to stop.
+    static let rescanBudget = 1 << 30
 
     /// Why the guard stopped the reading.
     enum Stop: Equatable {
         /// The start tag with this ordinal (`XMLElement.ordinal`) and name (its first 256
         /// bytes) has more than `attributeLimit` attributes.
         case attributes(tag: Int, name: String)
+        /// The CDATA section with this index (0 the first) is longer than `cdataLimit`.
+        case cdataLength(section: Int)
+        /// The CDATA section with this index, `bytes` long so far, would be reread past
+        /// `rescanBudget`.
+        case cdataRescans(section: Int, bytes: Int)
     }
 
     /// Set when `admit` returns `false`.
@@ -36,6 +64,17 @@ struct MarkupGuard {
     /// Start tags met so far, and the name of the current one.
     private var startTags = 0
     private var name: [UInt8] = []
+    /// CDATA sections met so far, and the content units of the current one.
+    private var cdataSections = 0
+    private var cdataUnits = 0
+    /// What libxml2 holds of the current CDATA section and has not taken yet, as far as
+    /// the guard can tell; what it has reread so far; whether this piece holds a `>` of
+    /// the section.
+    private var held = 0
+    private var reread = 0
+    private var pieceHasGreaterThan = false
+    /// Bytes read so far.
+    private var admitted = 0
     /// The first bytes, until the encoding is told from them.
     private var head: [UInt8] = []
     /// Bytes a code unit (1 until told otherwise; 2 for UTF-16, 4 for UTF-32).
@@ -44,8 +83,47 @@ struct MarkupGuard {
     /// The bytes of a code unit split between two pieces.
     private var partial: [UInt8] = []
 
-    /// Reads the next bytes; `false` once the reading must stop (`stop` says why).
+    /// How many bytes to hand libxml2 next, at most: a few inside a long CDATA section
+    /// (fewer while libxml2 holds much of it, so that each `>` lets it take more than it
+    /// is given), else `count`. A section of a few kilobytes, as most are, costs libxml2
+    /// little either way, and small pieces cost time of their own.
+    func readSize(_ count: Int) -> Int {
+        guard lexer.isInCDATA && cdataUnits > MarkupGuard.smallPiecesAfter else { return count }
+        return min(count, held > 4096 ? 32 : 256)
+    }
+
+    /// Content bytes of a CDATA section after which libxml2 is fed small pieces.
+    static let smallPiecesAfter = 1 << 16
+
+    /// Reads the next bytes, which libxml2 is then given in one piece; `false` once the
+    /// reading must stop (`stop` says why).
     mutating func admit(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let before = cdataUnits
+        let section = cdataSections
+        pieceHasGreaterThan = false
+        admitted += bytes.count
+        guard admitBytes(bytes) else { return false }
+        // libxml2's part of the section: it tries when the piece holds a `>`, rereading all
+        // it holds, and takes 300 bytes when it holds more than 301 (libxml2 2.9's
+        // XML_PARSER_BIG_BUFFER_SIZE). A section that ended in this piece it takes whole.
+        if lexer.isInCDATA {
+            if cdataSections != section { held = 0 }
+            held += cdataSections == section ? cdataUnits - before : cdataUnits
+            if pieceHasGreaterThan {
+                reread += held
+                if held >= 302 { held -= 300 }
+            }
+            if reread > MarkupGuard.rescanBudget + 16 * admitted {
+                stop = .cdataRescans(section: cdataSections - 1, bytes: cdataUnits)
+                return false
+            }
+        } else {
+            held = 0
+        }
+        return true
+    }
+
+    private mutating func admitBytes(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var index = 0
         if width == 0 {
@@ -115,6 +193,17 @@ struct MarkupGuard {
             attributes += 1
             if attributes > MarkupGuard.attributeLimit {
                 stop = .attributes(tag: startTags - 1, name: String(decoding: name, as: UTF8.self))
+                return false
+            }
+        case .cdataOpened:
+            cdataSections += 1
+            cdataUnits = 0
+        case .cdataCharacter:
+            if byte == 0x3E { pieceHasGreaterThan = true }
+            if byte != 0x0D { cdataUnits += 1 }
+            // The last two may be its `]]>`.
+            if cdataUnits > MarkupGuard.cdataLimit + 2 {
+                stop = .cdataLength(section: cdataSections - 1)
                 return false
             }
         default:

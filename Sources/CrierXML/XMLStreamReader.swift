@@ -182,6 +182,17 @@ public final class XMLStreamReader {
     /// The error when a start tag has more attributes than `MarkupGuard.attributeLimit`.
     static let tooManyAttributes = "a start tag has more than \(MarkupGuard.attributeLimit) attributes, over the limit of this reader (libxml2 takes time growing with the square of their number)"
 
+    /// `n` with its digits in groups of three (`10,000,000`).
+    private func grouped(_ n: Int) -> String {
+        var digits = String(n)
+        var index = digits.endIndex
+        while digits.distance(from: digits.startIndex, to: index) > 3 {
+            index = digits.index(index, offsetBy: -3)
+            digits.insert(",", at: index)
+        }
+        return digits
+    }
+
     /// The error for the markup `MarkupGuard` stopped the reading at, placed at the markup
     /// (the line, where the text cannot be read again, is as far as libxml2 got).
     private func issue(for stop: MarkupGuard.Stop) -> XMLParseIssue {
@@ -191,6 +202,12 @@ public final class XMLStreamReader {
         case .attributes(let tag, let name):
             message = XMLStreamReader.tooManyAttributes
             place = .startTag(ordinal: tag, name: name)
+        case .cdataLength(let section):
+            message = "a CDATA section of more than \(grouped(MarkupGuard.cdataLimit)) bytes, over the limit of libxml2 (and the feed readers built on it) on a text"
+            place = .cdataSection(section)
+        case .cdataRescans(let section, let bytes):
+            message = "a CDATA section (\(grouped(bytes)) bytes so far) that libxml2 2.9 would read over and over, past the limit of this reader: long runs without `>` followed by many `>` take it time growing with the square of the section's length; write the content as escaped text, or in shorter CDATA sections"
+            place = .cdataSection(section)
         }
         return XMLParseIssue(level: .fatal, message: message, line: currentParserLine, column: 0, isNamespaceError: false, place: place)
     }
@@ -438,10 +455,11 @@ final class ReaderSource: @unchecked Sendable {
     var stop: MarkupGuard.Stop? { markupGuard.stop }
     private var markupGuard = MarkupGuard()
 
-    /// Fills `buffer` with up to `count` bytes; returns the count, 0 at the end, -1 on error
-    /// (or once the guard stops the reading).
+    /// Fills `buffer` with up to `count` bytes (fewer inside a CDATA section, see
+    /// `MarkupGuard`); returns the count, 0 at the end, -1 on error (or once the guard
+    /// stops the reading).
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
-        let n = fill(buffer, count: count)
+        let n = fill(buffer, count: markupGuard.readSize(count))
         if n > 0 && !markupGuard.admit(UnsafeRawBufferPointer(start: buffer, count: Int(n))) {
             return -1
         }

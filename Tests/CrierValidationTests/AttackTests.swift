@@ -210,6 +210,58 @@ import CrierValidation
         #expect(!report.diagnostics.contains { $0.rule == "ValidatorLimit" }, "\(report.diagnostics)")
     }
 
+    /// An RSS feed whose one item's description is a CDATA section holding `content`.
+    static func rss(cdata content: [UInt8]) -> [UInt8] {
+        Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>T</title><link>https://e.org/</link><description>D</description>\n<item><title>I</title><guid>https://e.org/1</guid><description><![CDATA[".utf8)
+            + content + Array("]]></description></item>\n</channel></rss>\n".utf8)
+    }
+
+    /// 1-based column of the CDATA section in `rss(cdata:)`, on line 3.
+    static let cdataColumn = "<item><title>I</title><guid>https://e.org/1</guid><description>".count + 1
+
+    /// libxml2's push parser, which the streaming reader feeds, took a CDATA section
+    /// without its end 300 bytes at a time, while it was fed 512: it fell behind and
+    /// searched all it held for the end again and again. 4.3 MB of HTML-like content took
+    /// 8 s; fed in smaller pieces it keeps up.
+    @Test func aLongCDATASectionFullOfMarkupIsReadInLinearTime() throws {
+        let bytes = Self.rss(cdata: Array(String(repeating: "<p>x</p>", count: 540_000).utf8))
+        #expect(bytes.count > XMLStreamReader.wholeDocumentLimit)
+        let start = ContinuousClock.now
+        let report = FeedValidator.validate(bytes: bytes, fileName: "feed.xml")
+        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(!report.hasErrors, "\(report.diagnostics)")
+    }
+
+    /// A CDATA section longer than libxml2's limit on a text stops the reading where it
+    /// passes the limit, not after libxml2 has read it all (a 40 MB one took 100 s), and
+    /// the finding points at the section.
+    @Test func aCDATASectionOverTheTextLimitStopsTheReaderAtOnce() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("feed.xml")
+        try Data(Self.rss(cdata: Array(String(repeating: ">xxxxxxx", count: 2_000_000).utf8))).write(to: file)
+        let start = ContinuousClock.now
+        let report = try FeedValidator.validate(filePath: file.path)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        let errors = report.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map { "\($0.rule)@\($0.line):\($0.column)" } == ["ValidatorLimit@3:\(Self.cdataColumn)"], "\(errors)")
+        #expect(errors.first?.message.contains("CDATA section of more than 10,000,000 bytes") == true)
+        #expect(errors.first?.stopsTheParser == true)
+    }
+
+    /// A long run without `>` in a CDATA section leaves libxml2 holding all of it, to be
+    /// taken 300 bytes at a time and searched again each time once `>` come: the reader
+    /// stops before that takes long.
+    @Test func aCDATASectionLibxml2WouldRereadEndlesslyIsStopped() throws {
+        let content = Array(String(repeating: "x", count: 3_000_000).utf8) + Array(String(repeating: ">", count: 3_000_000).utf8)
+        let start = ContinuousClock.now
+        let report = FeedValidator.validate(bytes: Self.rss(cdata: content), fileName: "feed.xml")
+        #expect(ContinuousClock.now - start < .seconds(10))
+        let errors = report.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map { "\($0.rule)@\($0.line):\($0.column)" } == ["ValidatorLimit@3:\(Self.cdataColumn)"], "\(errors)")
+        #expect(errors.first?.message.contains("read over and over") == true)
+    }
+
     @Test func invalidUTF8IsAnError() {
         var bytes = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>caf".utf8)
         bytes += [0xC3, 0x28]
