@@ -42,9 +42,10 @@ struct JSONFeedValidator {
 
     private func checkFeed(_ root: JSONNode) {
         requireString("title", in: root, section: "top-level")
-        for key in ["home_page_url", "feed_url", "next_url", "icon", "favicon"] {
-            checkURL(key, in: root, section: "top-level")
-        }
+        // The feed's own addresses identify it: nothing to resolve them against.
+        for key in ["home_page_url", "feed_url"] { checkURL(key, in: root, absolute: true, section: "top-level") }
+        for key in ["next_url", "icon", "favicon"] { checkURL(key, in: root, section: "top-level") }
+        checkHubs(root)
         for key in ["description", "user_comment", "language"] { optionalString(key, in: root, section: "top-level") }
         if root["home_page_url"] == nil {
             info("MissingElement", at: root, "The feed has no \"home_page_url\"; readers link to it.", section: "top-level")
@@ -137,6 +138,32 @@ struct JSONFeedValidator {
         }
     }
 
+    /// `hubs`: an array of objects, each with a `type` (such as "WebSub") and the hub's
+    /// `url`, both strings.
+    private func checkHubs(_ root: JSONNode) {
+        guard let hubs = root["hubs"] else { return }
+        guard let list = hubs.array else {
+            error("InvalidValue", at: hubs, "\"hubs\" must be an array of objects with a \"type\" and a \"url\".", section: "top-level")
+            return
+        }
+        for hub in list {
+            guard hub.isObject else {
+                error("InvalidValue", at: hub, "Each hub must be an object with a \"type\" and a \"url\".", section: "top-level")
+                continue
+            }
+            requireString("type", in: hub, section: "top-level")
+            guard let url = hub["url"] else {
+                error("MissingElement", at: hub, "The hub has no \"url\".", section: "top-level")
+                continue
+            }
+            checkURL("url", in: hub, absolute: true, section: "top-level")
+            // Subscribers reach a hub over HTTP (WebSub, rssCloud).
+            if let s = url.string, URIValues.check(s, absolute: true) == .valid, !["http", "https"].contains(URIValues.scheme(of: s) ?? "") {
+                error("InvalidFullLink", at: url, "The hub's \"url\" \"\(s)\" must be an http(s) URL.", section: "top-level")
+            }
+        }
+    }
+
     private func checkAuthors(_ node: JSONNode, section: String) {
         if let author = node["author"] {
             info("ObsoleteAuthor", at: author, "\"author\" is JSON Feed 1.0; 1.1 uses an \"authors\" array.", section: section)
@@ -171,16 +198,24 @@ struct JSONFeedValidator {
         }
     }
 
-    private func checkURL(_ key: String, in node: JSONNode, section: String) {
+    /// A URL: an error unless it is one, relative where `absolute` included. JSON Feed
+    /// names no base to resolve a relative URL against, so elsewhere one is a warning
+    /// (some readers resolve it against the feed's address, others drop it).
+    private func checkURL(_ key: String, in node: JSONNode, absolute: Bool = false, section: String) {
         guard let value = node[key] else { return }
         guard let s = value.string else {
             error("InvalidValue", at: value, "\"\(key)\" must be a string.", section: section)
             return
         }
-        switch URIValues.check(s, absolute: false) {
-        case .valid: break
+        switch URIValues.check(s, absolute: absolute) {
+        case .valid:
+            if URIValues.scheme(of: s) == nil {
+                warning("ContainsRelRef", at: value, "\"\(key)\" \"\(s)\" is not an absolute URL; JSON Feed gives readers nothing to resolve it against.", section: section)
+            }
         case .invalidCharacter(let c):
             error("InvalidUriChar", at: value, "\"\(key)\" contains \"\(c)\", which must be percent-encoded.", section: section)
+        case .notAbsolute:
+            error("InvalidFullLink", at: value, "\"\(key)\" \"\(s)\" must be an absolute URL (with a scheme such as https:).", section: section)
         default:
             error("InvalidFullLink", at: value, "\"\(key)\" \"\(s)\" is not a valid URL.", section: section)
         }

@@ -97,6 +97,49 @@ import Glibc
         #expect(report.diagnostics.first { $0.rule == "InvalidRFC3339Date" }?.line == 3)
     }
 
+    /// `hubs` is an array of objects with a `type` and an http(s) `url`.
+    @Test func hubsMustBeAnArrayOfHubObjects() {
+        func hubs(_ value: String) -> [String] {
+            let report = validate(#"{"version": "https://jsonfeed.org/version/1.1", "title": "T", "home_page_url": "https://e.org/", "items": [], "hubs": \#(value)}"#)
+            return report.diagnostics.filter { $0.severity != .info }.map { "\($0.severity):\($0.rule)" }
+        }
+        for value in ["-1", "false", #""javascript:x""#, "{}"] {
+            #expect(hubs(value) == ["error:InvalidValue"], "\(value)")
+        }
+        #expect(hubs("[5]") == ["error:InvalidValue"])
+        #expect(hubs(#"[{"url": "https://hub.e.org/"}]"#) == ["error:MissingElement"])
+        #expect(hubs(#"[{"type": "WebSub"}]"#) == ["error:MissingElement"])
+        #expect(hubs(#"[{"type": 1, "url": "https://hub.e.org/"}]"#) == ["error:InvalidValue"])
+        #expect(hubs(#"[{"type": "WebSub", "url": "/hub"}]"#) == ["error:InvalidFullLink"])
+        #expect(hubs(#"[{"type": "WebSub", "url": "javascript:x"}]"#) == ["error:InvalidFullLink"])
+        #expect(hubs(#"[{"type": "WebSub", "url": "https://hub.e.org/"}]"#) == [])
+    }
+
+    /// The feed's own addresses must be absolute URLs; the other URL fields should be,
+    /// as nothing in JSON Feed says what a relative one is relative to; none may be
+    /// something that is not a URL at all.
+    @Test func urlFieldsHoldURLs() throws {
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "T",
+             "home_page_url": "x",
+             "feed_url": "2024-13-45",
+             "next_url": "x",
+             "favicon": "2024-13-45",
+             "icon": "https://e.org/icon.png",
+             "items": [{"id": "1", "content_text": "c",
+               "url": "x",
+               "external_url": "//e.org/elsewhere",
+               "image": "2024-13-45",
+               "banner_image": "https://e.org/b.png",
+               "attachments": [{"url": "x", "mime_type": "audio/mpeg"}, {"url": "https://e.org/a b", "mime_type": "audio/mpeg"}]}]}
+            """
+        let report = validate(json)
+        let found = report.diagnostics.filter { $0.severity != .info }.map { "\($0.line):\($0.severity):\($0.rule)" }
+        #expect(found == ["2:error:InvalidFullLink", "3:error:InvalidFullLink", "4:warning:ContainsRelRef", "5:warning:ContainsRelRef",
+                          "8:warning:ContainsRelRef", "9:warning:ContainsRelRef", "10:warning:ContainsRelRef",
+                          "12:warning:ContainsRelRef", "12:error:InvalidUriChar"], "\(report.diagnostics)")
+    }
+
     @Test func deepNestingIsBounded() {
         let json = #"{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [], "x": "# + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}"
         let report = validate(json)
