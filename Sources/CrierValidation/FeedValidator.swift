@@ -94,7 +94,7 @@ public struct FeedValidator: Sendable {
         // A small file (most feeds) is read whole: that path can parse it whole, which
         // costs less than streaming it (see `validate(bytes:)`).
         if isRegular && Int(info.st_size) <= XMLStreamReader.wholeDocumentLimit {
-            guard let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes) else {
+            guard let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes, expecting: Int(info.st_size)) else {
                 let sink = DiagnosticSink()
                 sink.add(.error, "ValidatorLimit", line: 0, "The input is over the \(options.maxBytes)-byte limit.", spec: "Crier")
                 return report(fileName: name, format: .unknown, sink: sink, lines: LineSource(bytes: []))
@@ -125,14 +125,16 @@ public struct FeedValidator: Sendable {
             return emptyReport(fileName: name)
         }
         if JSONFeedValidator.looksLikeJSON(head) {
-            // JSON Feed has no streaming form: read it whole, within the limit.
+            // JSON Feed has no streaming form: read it whole, within the limit, into one
+            // buffer (a second copy of a large feed cost as much memory as the feed).
             if isRegular { _ = lseek(fd, 0, SEEK_SET); head = [] }
-            guard let rest = try readAll(fd: fd, path: path, limit: options.maxBytes - head.count) else {
+            guard let bytes = try readAll(fd: fd, path: path, limit: options.maxBytes, after: head,
+                                          expecting: isRegular ? Int(info.st_size) : 0) else {
                 let sink = DiagnosticSink()
                 sink.add(.error, "ValidatorLimit", line: 0, "The input is over the \(options.maxBytes)-byte limit.", spec: "Crier")
                 return report(fileName: name, format: .jsonFeed, sink: sink, lines: LineSource(bytes: []))
             }
-            return validate(bytes: head + rest, fileName: name, options: options)
+            return validate(bytes: bytes, fileName: name, options: options)
         }
         let sink = DiagnosticSink()
         var format: FeedFormat
@@ -168,9 +170,12 @@ public struct FeedValidator: Sendable {
         return report(fileName: fileName, format: .unknown, sink: sink, lines: LineSource(bytes: []))
     }
 
-    /// Reads a descriptor to the end; `nil` when it holds more than `limit` bytes.
-    static func readAll(fd: Int32, path: String, limit: Int) throws(ValidationInputError) -> [UInt8]? {
-        var result: [UInt8] = []
+    /// Reads a descriptor to the end, after the bytes `head` already taken from it; `nil`
+    /// when that makes more than `limit` bytes. Room for `expecting` bytes (a regular
+    /// file's size) is made at once, rather than by doubling on the way.
+    static func readAll(fd: Int32, path: String, limit: Int, after head: [UInt8] = [], expecting: Int = 0) throws(ValidationInputError) -> [UInt8]? {
+        var result = head
+        result.reserveCapacity(min(limit, max(expecting, head.count)) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -75,7 +75,7 @@ struct JSONFeedValidator {
         if let id = item["id"] {
             let value: String?
             switch id.value {
-            case .string(let s): value = s
+            case .string, .longString: value = id.string
             case .number(let n):
                 value = n
                 warning("InvalidValue", at: id, "Item \"id\" should be a string.", section: section)
@@ -104,7 +104,7 @@ struct JSONFeedValidator {
         }
         if let tags = item["tags"] {
             if let list = tags.array {
-                for tag in list where tag.string == nil { error("InvalidValue", at: tag, "Each tag must be a string.", section: section) }
+                for tag in list where !tag.isString { error("InvalidValue", at: tag, "Each tag must be a string.", section: section) }
             } else {
                 error("InvalidValue", at: tags, "\"tags\" must be an array of strings.", section: section)
             }
@@ -189,11 +189,11 @@ struct JSONFeedValidator {
             error("MissingElement", at: node, "Missing \"\(key)\".", section: section)
             return
         }
-        if value.string == nil { error("InvalidValue", at: value, "\"\(key)\" must be a string.", section: section) }
+        if !value.isString { error("InvalidValue", at: value, "\"\(key)\" must be a string.", section: section) }
     }
 
     private func optionalString(_ key: String, in node: JSONNode, section: String) {
-        if let value = node[key], value.string == nil {
+        if let value = node[key], !value.isString {
             error("InvalidValue", at: value, "\"\(key)\" must be a string.", section: section)
         }
     }

@@ -4,6 +4,10 @@ struct JSONNode {
         case object([(key: String, node: JSONNode)])
         case array([JSONNode])
         case string(String)
+        /// A long string, kept as where it is written in the document and decoded only
+        /// when asked for (`string`): most long strings are content, only ever checked for
+        /// being strings, and a copy of each held the document's size a second time.
+        case longString(JSONSpan)
         case number(String)
         case bool(Bool)
         case null
@@ -18,7 +22,20 @@ struct JSONNode {
         return nil
     }
 
-    var string: String? { if case .string(let s) = value { s } else { nil } }
+    var string: String? {
+        switch value {
+        case .string(let s): s
+        case .longString(let span): span.decoded
+        default: nil
+        }
+    }
+    /// Whether the value is a string (without making it).
+    var isString: Bool {
+        switch value {
+        case .string, .longString: true
+        default: false
+        }
+    }
     var array: [JSONNode]? { if case .array(let a) = value { a } else { nil } }
     var isObject: Bool { if case .object = value { true } else { false } }
     var keys: [String] { if case .object(let m) = value { m.map(\.key) } else { [] } }
@@ -27,11 +44,26 @@ struct JSONNode {
         switch value {
         case .object: "an object"
         case .array: "an array"
-        case .string: "a string"
+        case .string, .longString: "a string"
         case .number: "a number"
         case .bool: "a boolean"
         case .null: "null"
         }
+    }
+}
+
+/// A string as written in a JSON document, between its quotes, already checked: its
+/// escapes are decoded when `decoded` is asked for.
+struct JSONSpan {
+    /// The whole document (shared, not copied).
+    let bytes: [UInt8]
+    let range: Range<Int>
+
+    var decoded: String {
+        var parser = JSONParser(bytes)
+        parser.skip(to: range.lowerBound - 1)
+        // Checked when it was first read: it reads the same again.
+        return (try? parser.string()) ?? ""
     }
 }
 
@@ -138,7 +170,12 @@ struct JSONParser {
             }
             return JSONNode(value: .array(elements), line: l, column: c)
         case UInt8(ascii: "\""):
-            return JSONNode(value: .string(try string()), line: l, column: c)
+            let start = index
+            try checkString()
+            // Short strings are made at once (their bytes are read twice, which costs
+            // less than a span's reference to the document).
+            if index - start < JSONParser.longString { index = start; return JSONNode(value: .string(try string()), line: l, column: c) }
+            return JSONNode(value: .longString(JSONSpan(bytes: bytes, range: (start + 1)..<(index - 1))), line: l, column: c)
         case UInt8(ascii: "t"):
             try literal("true")
             return JSONNode(value: .bool(true), line: l, column: c)
@@ -182,10 +219,67 @@ struct JSONParser {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
+    /// Strings at least this long, quotes included, are kept as spans.
+    static let longString = 4096
+
+    /// Moves to `offset` (a span's opening quote).
+    fileprivate mutating func skip(to offset: Int) { index = offset }
+
+    /// Checks the string at `index` and moves past it, as `string()` does, without making
+    /// its value.
+    private mutating func checkString() throws(Failure) {
+        index += 1 // opening quote
+        let start = index
+        var ascii = true
+        while true {
+            guard index < bytes.count else { throw failure("unterminated string") }
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { index += 1; break }
+            if b < 0x20 { throw failure("control character in a string (escape it)") }
+            if b >= 0x80 { ascii = false }
+            index += 1
+            guard b == UInt8(ascii: "\\") else { continue }
+            guard index < bytes.count else { throw failure("unterminated escape") }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                 UInt8(ascii: "r"), UInt8(ascii: "t"):
+                break
+            case UInt8(ascii: "u"):
+                let code = try hex4()
+                if (0xD800...0xDBFF).contains(code) {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw failure("unpaired surrogate") }
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
+                } else if (0xDC00...0xDFFF).contains(code) {
+                    throw failure("unpaired surrogate")
+                }
+            default:
+                throw failure("invalid escape")
+            }
+        }
+        guard !ascii else { return }
+        // Escapes are ASCII: the text as written is valid UTF-8 where the decoded one is.
+        var iterator = bytes[start..<(index - 1)].makeIterator()
+        var decoder = Unicode.UTF8()
+        var at = start
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): at += UTF8.width(scalar)
+            case .emptyInput: return
+            case .error:
+                index = at
+                throw failure("invalid UTF-8 in a string")
+            }
+        }
+    }
+
     /// A string's value. Its UTF-8 is gathered in one buffer, escapes encoded into it, and
     /// checked once at the end: appending decoded pieces to a `String` copied it at each
     /// escape, which made a long string rich in escapes (HTML content) quadratic.
-    private mutating func string() throws(Failure) -> String {
+    fileprivate mutating func string() throws(Failure) -> String {
         index += 1 // opening quote
         let start = index
         var utf8: [UInt8] = []

@@ -66,6 +66,29 @@ import Glibc
         #expect(!validate(json).hasErrors)
     }
 
+    /// A long string (content) is not copied out of the document: it is kept as where it
+    /// is written and decoded when asked for, so a large feed is not held twice. It is
+    /// still checked as it is read, each defect placed as in a short string.
+    @Test func longStringsAreKeptInPlaceAndCheckedAsShortOnesAre() throws {
+        let padding = String(repeating: "x", count: JSONParser.longString)
+        let root = try JSONParser.parse(Array(#"{"a": "\#(padding)\u00e9\n"}"#.utf8))
+        let node = try #require(root["a"])
+        guard case .longString = node.value else {
+            Issue.record("a long string was copied: \(node.value)")
+            return
+        }
+        #expect(node.isString && node.string == padding + "é\n")
+        let defects: [[UInt8]] = [[0x01], Array(#"\q"#.utf8), Array(#"\udc00"#.utf8), Array(#"\ud800x"#.utf8), [0xC3, 0x28], Array(#"\u12"#.utf8)]
+        for defect in defects {
+            func failure(_ after: String) -> String {
+                let bytes = Array(#"{"title": "ab"#.utf8) + defect + Array("\(after)\", \"items\": []}".utf8)
+                let report = FeedValidator.validate(bytes: bytes, fileName: "feed.json")
+                return report.diagnostics.first { $0.rule == "InvalidJSON" }.map { "\($0.line):\($0.column) \($0.message)" } ?? "none"
+            }
+            #expect(failure(padding) == failure(""), "\(defect)")
+        }
+    }
+
     /// Invalid UTF-8 is reported where it is, not where its string ends.
     @Test func invalidUTF8IsPlacedAtItsByte() throws {
         let before = #"{"version": "https://jsonfeed.org/version/1.1", "title": "caf\u00e9 "#
