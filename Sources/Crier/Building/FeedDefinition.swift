@@ -122,9 +122,7 @@ public struct FeedDefinition: Sendable {
         }
         site.feed.stylesheet = try keys.string("stylesheet")
         site.feed.hubs = try keys.strings("hub") + keys.strings("hubs")
-        if let hub = site.feed.hubs.first(where: { !Site.isHTTPURL($0) }) {
-            throw keys.error(keys.node("hub") != nil ? "hub" : "hubs", "`\(hub)` is not the absolute http(s) URL of a WebSub hub, such as https://pubsubhubbub.appspot.com/")
-        }
+        if let problem = Site.hubProblem(site.feed.hubs) { throw keys.error(keys.node("hub") != nil ? "hub" : "hubs", problem) }
         site.feed.allowRawHTML = try keys.bool("raw_html") ?? true
 
         var formats: [FeedFormat]?

@@ -195,9 +195,9 @@ enum SiteConfiguration {
         if let stylesheet = feed["stylesheet"]?.scalarText { settings.stylesheet = stylesheet }
         if let hubs = feed["hubs"] ?? feed["hub"] {
             settings.hubs = hubs.stringList
-            if let hub = settings.hubs.first(where: { !Site.isHTTPURL($0) }) {
+            if let problem = Site.hubProblem(settings.hubs) {
                 let key = feed["hubs"] != nil ? "hubs" : "hub"
-                throw PostError(path: path, line: feed.line(of: key), message: "feed: \(key): `\(hub)` is not the absolute http(s) URL of a WebSub hub, such as https://pubsubhubbub.appspot.com/")
+                throw PostError(path: path, line: feed.line(of: key), message: "feed: \(key): \(problem)")
             }
         }
         return settings

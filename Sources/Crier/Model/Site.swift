@@ -96,6 +96,11 @@ extension Site {
         return nil
     }
 
+    /// What is wrong with the first of `hubs` that is no absolute http(s) URL, or `nil`.
+    static func hubProblem(_ hubs: [String]) -> String? {
+        hubs.first { !isHTTPURL($0) }.map { "`\($0)` is not the absolute http(s) URL of a WebSub hub, such as https://pubsubhubbub.appspot.com/" }
+    }
+
     /// Whether `url` is an absolute http(s) URL with a host (a WebSub hub's, say).
     static func isHTTPURL(_ url: String) -> Bool {
         let components = URLComponents(string: url)

@@ -97,7 +97,7 @@ public enum WebSubPinger {
     }
 
     static func send(_ ping: WebSubPing, policy: PingPolicy) async -> PingResult {
-        guard let url = URL(string: ping.hub), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+        guard Site.isHTTPURL(ping.hub), let url = URL(string: ping.hub) else {
             return PingResult(ping: ping, attempts: 0, status: nil, failure: "not an http(s) URL")
         }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: policy.timeout)
