@@ -31,12 +31,18 @@ let package = Package(
             name: "CCmarkGFM",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         // The only importer of CLibXML2: writer, parser, RELAX NG, HTML rewriting.
         .target(name: "CrierXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
         // The only importer of CCmarkGFM.
         .target(name: "CrierMarkdown", dependencies: ["CCmarkGFM"], swiftSettings: strictSettings),
-        // Feed validation: format detection, rules, diagnostics.
-        .target(name: "CrierValidation", dependencies: ["CrierXML"], swiftSettings: strictSettings),
+        // Feed validation: format detection, rules, diagnostics; fetching a feed by URL (the
+        // only importer of CCurl).
+        .target(name: "CrierValidation", dependencies: ["CrierXML", "CCurl"], swiftSettings: strictSettings),
         // The library: model, loading, writing, building, publishing.
         .target(
             name: "Crier",

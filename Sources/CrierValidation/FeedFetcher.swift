@@ -1,11 +1,9 @@
-// Full Foundation is safe here: this module never imports CLibXML2 (see ARCHITECTURE.md on
-// the ICU clash), and networking is kept out of CrierXML.
+// The only importer of CCurl. Full Foundation is safe here: this module never imports
+// CLibXML2 (see ARCHITECTURE.md on the ICU clash), and networking is kept out of CrierXML.
+import CCurl
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-#if canImport(Glibc)
-import Glibc
+import FoundationNetworking  // HTTPURLResponse.localizedString(forStatusCode:)
 #endif
 
 /// A feed that could not be fetched: DNS failure, refused connection, HTTP error status,
@@ -36,12 +34,7 @@ public enum FeedFetcher {
             throw FetchError(message: "\(url): not an http(s) URL")
         }
         let deadline = ContinuousClock.now + .milliseconds(Int64((timeout * 1000).rounded(.up)))
-        #if canImport(Glibc)
-        if let curl = Curl.library {
-            return try fetchWithCurl(curl, url, target, timeout: timeout, deadline: deadline, maxBytes: maxBytes)
-        }
-        #endif
-        return try fetchWithSession(url, target, timeout: timeout, deadline: deadline, maxBytes: maxBytes)
+        return try fetchWithCurl(url, target, timeout: timeout, deadline: deadline, maxBytes: maxBytes)
     }
 
     static func isHTTP(_ url: URL) -> Bool {
@@ -85,17 +78,17 @@ public enum FeedFetcher {
     }
 }
 
-// MARK: - libcurl (Linux)
+// MARK: - libcurl
 
-#if canImport(Glibc)
 extension FeedFetcher {
-    /// Fetches through libcurl, called directly rather than through URLSession. On Linux
-    /// URLSession is libcurl too, but it hands the data to its delegate queue and goes on,
-    /// decoding all that the socket holds (a 1.5 MB gzip bomb: all 1.5 GB, queued in memory,
-    /// before the delegate saw its second piece), and it ignores a `.cancel` disposition; a
-    /// transfer can only be stopped at once from inside libcurl's own callbacks. Redirects are followed here, one
-    /// transfer each, so that each target's scheme is checked and the deadline spans them all.
-    fileprivate static func fetchWithCurl(_ curl: Curl, _ url: String, _ target: URL, timeout: TimeInterval,
+    /// Fetches through libcurl's easy interface. Not URLSession: on Linux URLSession is
+    /// libcurl too, but it hands the data to its delegate queue and goes on, decoding all
+    /// that the socket holds (a 1.5 MB gzip bomb: all 1.5 GB, queued in memory, before the
+    /// delegate saw its second piece), and it ignores a `.cancel` disposition; a transfer can
+    /// only be stopped at once from inside libcurl's own callbacks. Redirects are followed
+    /// here, one transfer each, so that each target's scheme is checked and the deadline
+    /// spans them all.
+    fileprivate static func fetchWithCurl(_ url: String, _ target: URL, timeout: TimeInterval,
                                           deadline: ContinuousClock.Instant, maxBytes: Int) throws(FetchError) -> [UInt8] {
         var current = target
         var redirects = 0
@@ -106,7 +99,7 @@ extension FeedFetcher {
             guard left > .zero else {
                 throw FetchError(message: "\(url): " + timeoutMessage(timeout, answered: false, received: 0) + at)
             }
-            switch curl.transfer(current.absoluteString, timeoutMilliseconds: milliseconds(left), maxBytes: maxBytes) {
+            switch Curl.transfer(current.absoluteString, timeoutMilliseconds: milliseconds(left), maxBytes: maxBytes) {
             case .body(let bytes):
                 return bytes
             case .failure(let failure):
@@ -145,107 +138,69 @@ private enum CurlOutcome {
     case failure(Failure)
 }
 
-/// libcurl's easy interface, looked up in the libcurl FoundationNetworking already loads.
-/// The option numbers and codes are libcurl's ABI (curl.h), unchanged since libcurl.so.4.
-/// `curl_easy_setopt` is variadic; it is called here through non-variadic function types,
-/// which on Linux (x86-64 and AArch64) pass an integer or pointer argument the same way.
-private struct Curl: @unchecked Sendable {
-    // Immutable C function pointers: @unchecked Sendable is safe.
-    typealias Handle = OpaquePointer
-    typealias WriteFunction = @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
-
-    let easyInit: @convention(c) () -> Handle?
-    let setoptLong: @convention(c) (Handle, Int32, Int) -> Int32
-    let setoptPointer: @convention(c) (Handle, Int32, UnsafeRawPointer?) -> Int32
-    let perform: @convention(c) (Handle) -> Int32
-    let cleanup: @convention(c) (Handle) -> Void
-    let strerror: @convention(c) (Int32) -> UnsafePointer<CChar>?
-    let slistAppend: @convention(c) (OpaquePointer?, UnsafePointer<CChar>) -> OpaquePointer?
-    let slistFreeAll: @convention(c) (OpaquePointer?) -> Void
-
-    // Options (curl.h: CURLOPTTYPE_LONG 0, OBJECTPOINT 10000, FUNCTIONPOINT 20000).
-    static let writeData: Int32 = 10_001
-    static let url: Int32 = 10_002
-    static let errorBuffer: Int32 = 10_010
-    static let writeFunction: Int32 = 20_011
-    static let userAgent: Int32 = 10_018
-    static let httpHeader: Int32 = 10_023
-    static let headerData: Int32 = 10_029
-    static let followLocation: Int32 = 52
-    static let headerFunction: Int32 = 20_079
-    static let noSignal: Int32 = 99
-    static let acceptEncoding: Int32 = 10_102
-    static let timeoutMilliseconds: Int32 = 155
-    static let connectTimeoutMilliseconds: Int32 = 156
-    static let protocols: Int32 = 181
-    static let suppressConnectHeaders: Int32 = 265
-    static let errorSize = 256
-
-    /// libcurl, or nil when it cannot be found (URLSession is used then).
-    static let library: Curl? = {
-        guard let handle = dlopen("libcurl.so.4", RTLD_NOW) ?? dlopen("libcurl.so", RTLD_NOW) else { return nil }
-        func symbol<T>(_ name: String, _: T.Type) -> T? {
-            dlsym(handle, name).map { unsafeBitCast($0, to: T.self) }
-        }
-        typealias GlobalInit = @convention(c) (Int) -> Int32
-        guard let globalInit = symbol("curl_global_init", GlobalInit.self),
-              let easyInit = symbol("curl_easy_init", (@convention(c) () -> Handle?).self),
-              let setoptLong = symbol("curl_easy_setopt", (@convention(c) (Handle, Int32, Int) -> Int32).self),
-              let setoptPointer = symbol("curl_easy_setopt", (@convention(c) (Handle, Int32, UnsafeRawPointer?) -> Int32).self),
-              let perform = symbol("curl_easy_perform", (@convention(c) (Handle) -> Int32).self),
-              let cleanup = symbol("curl_easy_cleanup", (@convention(c) (Handle) -> Void).self),
-              let strerror = symbol("curl_easy_strerror", (@convention(c) (Int32) -> UnsafePointer<CChar>?).self),
-              let slistAppend = symbol("curl_slist_append", (@convention(c) (OpaquePointer?, UnsafePointer<CChar>) -> OpaquePointer?).self),
-              let slistFreeAll = symbol("curl_slist_free_all", (@convention(c) (OpaquePointer?) -> Void).self)
-        else { return nil }
-        // CURL_GLOBAL_ALL; counted by libcurl, so URLSession's own call does no harm.
-        guard globalInit(3) == 0 else { return nil }
-        return Curl(easyInit: easyInit, setoptLong: setoptLong, setoptPointer: setoptPointer, perform: perform, cleanup: cleanup,
-                    strerror: strerror, slistAppend: slistAppend, slistFreeAll: slistFreeAll)
-    }()
+/// One GET at a time through libcurl (the CCurl module; its shim sets options without
+/// `curl_easy_setopt`'s variadic call, which Swift cannot make).
+private enum Curl {
+    /// `curl_global_init`, once (libcurl counts its callers, so FoundationNetworking's own
+    /// call does no harm).
+    static let initialized: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 
     /// One GET of `url`, redirects not followed.
-    func transfer(_ url: String, timeoutMilliseconds: Int, maxBytes: Int) -> CurlOutcome {
-        guard let easy = easyInit() else { return .failure(.init(text: "libcurl could not start a transfer")) }
-        defer { cleanup(easy) }
-        var headers: OpaquePointer?
-        for header in ["Accept: " + FeedFetcher.accept, "Expect:"] { headers = slistAppend(headers, header) }
-        defer { slistFreeAll(headers) }
-        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Self.errorSize)
-        errorText.initialize(repeating: 0, count: Self.errorSize)
+    static func transfer(_ url: String, timeoutMilliseconds: Int, maxBytes: Int) -> CurlOutcome {
+        guard initialized == CURLE_OK, let easy = curl_easy_init() else {
+            return .failure(.init(text: "libcurl could not start a transfer"))
+        }
+        defer { curl_easy_cleanup(easy) }
+        var headers: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headers) }
+        for header in ["Accept: " + FeedFetcher.accept, "Expect:"] {
+            guard let list = curl_slist_append(headers, header) else { return .failure(.init(text: "libcurl could not start a transfer")) }
+            headers = list
+        }
+        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorText.deallocate() }
         let receiver = CurlReceiver(maxBytes: maxBytes)
         let context = Unmanaged.passUnretained(receiver).toOpaque()
-        let write: WriteFunction = { data, size, count, context in
+        let write: curl_write_callback = { data, size, count, context in
             let receiver = Unmanaged<CurlReceiver>.fromOpaque(context!).takeUnretainedValue()
             return receiver.body(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
         }
-        let header: WriteFunction = { data, size, count, context in
+        let header: curl_write_callback = { data, size, count, context in
             let receiver = Unmanaged<CurlReceiver>.fromOpaque(context!).takeUnretainedValue()
             return receiver.header(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
         }
-        var refused: Int32 = 0
-        func set(_ option: Int32, _ value: Int) { if setoptLong(easy, option, value) != 0 { refused = option } }
-        func set(_ option: Int32, _ value: UnsafeRawPointer?) { if setoptPointer(easy, option, value) != 0 { refused = option } }
-        func set(_ option: Int32, _ value: String) { value.withCString { set(option, UnsafeRawPointer($0)) } }
-        set(Self.url, url)
-        set(Self.userAgent, "Crier feed validator")
-        set(Self.httpHeader, UnsafeRawPointer(headers))
-        set(Self.acceptEncoding, "")  // every encoding libcurl decodes; the body arrives decoded
-        set(Self.followLocation, 0)
-        set(Self.noSignal, 1)
-        set(Self.timeoutMilliseconds, timeoutMilliseconds)
-        set(Self.connectTimeoutMilliseconds, timeoutMilliseconds)
-        set(Self.suppressConnectHeaders, 1)
-        set(Self.errorBuffer, UnsafeRawPointer(errorText))
-        set(Self.writeFunction, unsafeBitCast(write, to: UnsafeRawPointer.self))
-        set(Self.writeData, UnsafeRawPointer(context))
-        set(Self.headerFunction, unsafeBitCast(header, to: UnsafeRawPointer.self))
-        set(Self.headerData, UnsafeRawPointer(context))
-        guard refused == 0 else { return .failure(.init(text: "libcurl refused option \(refused)")) }
-        _ = setoptLong(easy, Self.protocols, 1 | 2)  // HTTP, HTTPS only (deprecated in 7.85, still obeyed)
 
-        let code = withExtendedLifetime(receiver) { perform(easy) }
+        var refused: (option: CURLoption, code: CURLcode)?
+        func check(_ option: CURLoption, _ code: CURLcode) {
+            if code != CURLE_OK && refused == nil { refused = (option, code) }
+        }
+        func set(_ option: CURLoption, _ value: Int) { check(option, crier_curl_setopt_long(easy, option, value)) }
+        func set(_ option: CURLoption, _ value: String) { check(option, crier_curl_setopt_string(easy, option, value)) }
+        func set(_ option: CURLoption, _ value: UnsafeMutableRawPointer) { check(option, crier_curl_setopt_pointer(easy, option, value)) }
+        func set(_ option: CURLoption, _ value: curl_write_callback) { check(option, crier_curl_setopt_write_callback(easy, option, value)) }
+        set(CURLOPT_URL, url)
+        set(CURLOPT_USERAGENT, "Crier feed validator")
+        check(CURLOPT_HTTPHEADER, crier_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers))
+        set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl decodes; the body arrives decoded
+        set(CURLOPT_FOLLOWLOCATION, 0)
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
+        set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMilliseconds)
+        set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        set(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorText))
+        set(CURLOPT_WRITEFUNCTION, write)
+        set(CURLOPT_WRITEDATA, context)
+        set(CURLOPT_HEADERFUNCTION, header)
+        set(CURLOPT_HEADERDATA, context)
+        if let refused {
+            return .failure(.init(text: "libcurl refused option \(refused.option.rawValue) (\(String(cString: curl_easy_strerror(refused.code))))"))
+        }
+        // The URL and every redirect are checked to be http(s) before they get here; this is
+        // only a second fence, and a libcurl built without HTTPS refuses it.
+        _ = crier_curl_allow_only_http(easy)
+
+        let code = withExtendedLifetime(receiver) { curl_easy_perform(easy) }
         if let stop = receiver.stop {
             switch stop {
             case .status(let status): return .failure(.init(text: FeedFetcher.statusMessage(status)))
@@ -255,29 +210,33 @@ private struct Curl: @unchecked Sendable {
             case .overLimit: return .failure(.init(text: FeedFetcher.limitMessage(maxBytes: maxBytes, encoding: receiver.encoding)))
             }
         }
-        if code == 0 {
+        if code == CURLE_OK {
             // A response with no blank line after its headers never reached `header`'s checks.
             if let status = receiver.status, !(200..<300).contains(status) { return .failure(.init(text: FeedFetcher.statusMessage(status))) }
             return .body(receiver.received)
         }
-        let detail = errorText.pointee != 0 ? String(cString: errorText) : strerror(code).map { String(cString: $0) } ?? "libcurl error \(code)"
-        return .failure(Self.failure(code, detail: detail, receiver: receiver))
+        let detail = errorText.pointee != 0 ? String(cString: errorText) : String(cString: curl_easy_strerror(code))
+        return .failure(failure(code, detail: detail, receiver: receiver))
     }
 
-    /// libcurl's codes in words (curl.h's CURLcode).
-    private static func failure(_ code: Int32, detail: String, receiver: CurlReceiver) -> CurlOutcome.Failure {
+    /// libcurl's codes in words.
+    private static func failure(_ code: CURLcode, detail: String, receiver: CurlReceiver) -> CurlOutcome.Failure {
         switch code {
-        case 28: return .init(text: "timed out", isTimeout: true, answered: receiver.answered, received: receiver.received.count)
-        case 5: return .init(text: "could not resolve the proxy's host name (\(detail))")
-        case 6: return .init(text: "could not resolve the host name (\(detail))")
-        case 7: return .init(text: "could not connect (\(detail))")
-        case 18: return .init(text: "the connection closed before the whole body arrived (\(detail))")
-        case 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98:
+        case CURLE_OPERATION_TIMEDOUT:
+            return .init(text: "timed out", isTimeout: true, answered: receiver.answered, received: receiver.received.count)
+        case CURLE_COULDNT_RESOLVE_PROXY: return .init(text: "could not resolve the proxy's host name (\(detail))")
+        case CURLE_COULDNT_RESOLVE_HOST: return .init(text: "could not resolve the host name (\(detail))")
+        case CURLE_COULDNT_CONNECT: return .init(text: "could not connect (\(detail))")
+        case CURLE_PARTIAL_FILE: return .init(text: "the connection closed before the whole body arrived (\(detail))")
+        case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CERTPROBLEM,
+             CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_INITFAILED,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
+             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT:
             return .init(text: "the TLS connection failed (\(detail))")
-        case 52: return .init(text: "the server closed the connection without answering")
-        case 55: return .init(text: "the request could not be sent (\(detail))")
-        case 56: return .init(text: "the connection failed while receiving (\(detail))")
-        case 61: return .init(text: "the body could not be decompressed (\(detail))")
+        case CURLE_GOT_NOTHING: return .init(text: "the server closed the connection without answering")
+        case CURLE_SEND_ERROR: return .init(text: "the request could not be sent (\(detail))")
+        case CURLE_RECV_ERROR: return .init(text: "the connection failed while receiving (\(detail))")
+        case CURLE_BAD_CONTENT_ENCODING: return .init(text: "the body could not be decompressed (\(detail))")
         default: return .init(text: detail)
         }
     }
@@ -357,125 +316,5 @@ private final class CurlReceiver {
         }
         received.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))  // a copy, not a loop over bytes
         return true
-    }
-}
-#endif
-
-// MARK: - URLSession (where libcurl is not at hand: macOS, static Linux builds)
-
-extension FeedFetcher {
-    fileprivate static func fetchWithSession(_ url: String, _ target: URL, timeout: TimeInterval,
-                                             deadline: ContinuousClock.Instant, maxBytes: Int) throws(FetchError) -> [UInt8] {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let delegate = FetchDelegate(maxBytes: maxBytes)
-        let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        var request = URLRequest(url: target)
-        request.setValue("Crier feed validator", forHTTPHeaderField: "User-Agent")
-        request.setValue(accept, forHTTPHeaderField: "Accept")
-        session.dataTask(with: request).resume()
-        let left = remaining(until: deadline)
-        let wait = DispatchTime.now() + .milliseconds(milliseconds(left))
-        if delegate.done.wait(timeout: wait) == .timedOut {
-            session.invalidateAndCancel()
-            throw FetchError(message: "\(url): " + timeoutMessage(timeout, answered: delegate.answered, received: delegate.received))
-        }
-        switch delegate.outcome {
-        case .success(let bytes): return bytes
-        case .failure(let message): throw FetchError(message: "\(url): \(message)")
-        case .timedOut(let answered, let received): throw FetchError(message: "\(url): " + timeoutMessage(timeout, answered: answered, received: received))
-        }
-    }
-}
-
-/// Collects the body, stopping early on an error status, an oversized body or a redirect
-/// to anything but http(s).
-private final class FetchDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    enum Outcome {
-        case success([UInt8])
-        case failure(String)
-        case timedOut(answered: Bool, received: Int)
-    }
-
-    let maxBytes: Int
-    let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var body: [UInt8] = []
-    private var failure: String?
-    private var timedOut = false
-    private var responded = false
-    private var finished = false
-
-    init(maxBytes: Int) { self.maxBytes = maxBytes }
-
-    var outcome: Outcome {
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { return .failure(failure) }
-        if timedOut { return .timedOut(answered: responded, received: body.count) }
-        return .success(body)
-    }
-
-    var answered: Bool { lock.withLock { responded } }
-    var received: Int { lock.withLock { body.count } }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        if let next = request.url, !FeedFetcher.isHTTP(next) {
-            fail(FeedFetcher.redirectMessage(to: next.absoluteString))
-            completionHandler(nil)
-            task.cancel()
-            return
-        }
-        completionHandler(request)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-        lock.withLock { responded = true }
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            fail(FeedFetcher.statusMessage(http.statusCode))
-            completionHandler(.cancel)
-            return
-        }
-        if response.expectedContentLength > Int64(maxBytes) {
-            fail(FeedFetcher.declaredMessage(response.expectedContentLength, maxBytes: maxBytes))
-            completionHandler(.cancel)
-            return
-        }
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock()
-        let over = body.count + data.count > maxBytes
-        if !over { body.append(contentsOf: data) }
-        lock.unlock()
-        if over {
-            fail(FeedFetcher.limitMessage(maxBytes: maxBytes, encoding: nil))
-            dataTask.cancel()
-        }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        if let error = error as? URLError, error.code == .timedOut {
-            lock.withLock { timedOut = true }
-        } else if let error {
-            fail(error.localizedDescription)
-        }
-        lock.lock()
-        let first = !finished
-        finished = true
-        lock.unlock()
-        if first { done.signal() }
-    }
-
-    private func fail(_ message: String) {
-        lock.lock()
-        if failure == nil { failure = message }
-        lock.unlock()
     }
 }
