@@ -132,4 +132,35 @@ import Testing
         #expect(loop.code == 3)
         #expect(loop.err.contains("redirected more than 10 times (the last to \(server.url)/loop)"), "\(loop.err)")
     }
+
+    /// A body sent gzip- or deflate-encoded (the client says it takes both) arrives
+    /// decoded, and checks as the feed it is.
+    @Test(arguments: ["gzip", "deflate"]) func anEncodedBodyIsDecoded(encoding: String) throws {
+        let body = Array(Self.feed.utf8)
+        let encoded = encoding == "gzip" ? StoredDeflate.gzip(body) : StoredDeflate.zlib(body)
+        let server = try ScriptedHTTPServer { connection in
+            connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nContent-Encoding: \(encoding)\r\nContent-Length: \(encoded.count)\r\nConnection: close\r\n\r\n")
+            connection.send(encoded)
+        }
+        var out = Output(), err = Output()
+        #expect(ValidateRunner(timeout: 10).run(inputs: [server.url + "/feed"], format: .text, out: &out, err: &err) == 0, "\(err.text)")
+        #expect(out.text.contains("/feed: Atom 1.0, valid"), "\(out.text)")
+    }
+
+    /// An error status and a body cut short are said in words, not as library codes.
+    @Test func failedFetchesAreSaidInWords() throws {
+        let server = try ScriptedHTTPServer { connection in
+            switch connection.path {
+            case "/gone": connection.send("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            default: connection.send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n<feed")  // and hangs up
+            }
+        }
+        let gone = run(server.url + "/gone", timeout: 10)
+        #expect(gone.code == 3)
+        #expect(gone.err.contains("/gone: error: could not read: HTTP 404 Not Found"), "\(gone.err)")
+
+        let short = run(server.url + "/short", timeout: 10)
+        #expect(short.code == 3)
+        #expect(short.err.contains("/short: error: could not read: the connection closed before the whole body arrived ("), "\(short.err)")
+    }
 }

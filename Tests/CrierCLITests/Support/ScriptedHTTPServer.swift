@@ -195,6 +195,54 @@ enum GzipBomb {
     }
 }
 
+/// `bytes` in gzip and zlib ("deflate" in HTTP) wrappers around stored (uncompressed)
+/// deflate blocks: real encodings a client must decode, without a compressor at hand.
+enum StoredDeflate {
+    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
+        [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3] + blocks(bytes) + littleEndian(crc32(bytes)) + littleEndian(UInt32(truncatingIfNeeded: bytes.count))
+    }
+
+    static func zlib(_ bytes: [UInt8]) -> [UInt8] {
+        [0x78, 0x01] + blocks(bytes) + littleEndian(adler32(bytes)).reversed()
+    }
+
+    private static func blocks(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var start = 0
+        repeat {
+            let end = min(start + 65535, bytes.count)
+            let length = UInt16(end - start)
+            out.append(end == bytes.count ? 1 : 0)  // BFINAL, BTYPE 00: stored
+            out += littleEndian(UInt32(length) | UInt32(~length) << 16)
+            out += bytes[start..<end]
+            start = end
+        } while start < bytes.count
+        return out
+    }
+
+    private static func littleEndian(_ value: UInt32) -> [UInt8] {
+        stride(from: 0, to: 32, by: 8).map { UInt8(truncatingIfNeeded: value >> UInt32($0)) }
+    }
+
+    private static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
+    private static func adler32(_ bytes: [UInt8]) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in bytes {
+            a = (a + UInt32(byte)) % 65521
+            b = (b + a) % 65521
+        }
+        return b << 16 | a
+    }
+}
+
 /// The `crier` binary run with its peak memory measured.
 ///
 /// Not `wait4`'s `ru_maxrss`: Linux carries the spawning process's peak over an exec, so a
