@@ -138,8 +138,9 @@ private enum CurlOutcome {
     case failure(Failure)
 }
 
-/// One GET at a time through libcurl (the CCurl module; its shim sets options without
-/// `curl_easy_setopt`'s variadic call, which Swift cannot make).
+/// One GET at a time through libcurl's easy interface (the CCurl module). Options are set
+/// through the shim's typed wrappers, which make `curl_easy_setopt`'s variadic call in C,
+/// as Swift cannot.
 private enum Curl {
     /// `curl_global_init`, once (libcurl counts its callers, so FoundationNetworking's own
     /// call does no harm).
