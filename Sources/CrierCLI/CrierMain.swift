@@ -9,7 +9,8 @@ public enum ExitStatus {
     public static let failure: Int32 = 1
     /// The command line was wrong.
     public static let usage: Int32 = 2
-    /// A file or URL could not be read or fetched.
+    /// A file or URL could not be read or fetched; or, for validate and publish, the
+    /// results could not be written to standard output.
     public static let unreadable: Int32 = 3
     /// Another run holds the lock (publish).
     public static let locked: Int32 = 4
@@ -25,6 +26,7 @@ public enum CrierMain {
     /// command, and returns the exit status; help and `--version` print to standard output
     /// and return 0.
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        Console.holdClosedStandardStreams()
         do {
             var command = try CrierCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -40,7 +42,7 @@ public enum CrierMain {
                 if !message.isEmpty { print(message) }
                 return ExitStatus.success
             }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !message.isEmpty { Console.standardError(message + "\n") }
             if code == .validationFailure { return ExitStatus.usage }
             return code.rawValue
         }

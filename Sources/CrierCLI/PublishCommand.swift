@@ -21,7 +21,8 @@ struct Publish: AsyncParsableCommand {
         says otherwise.
 
         Exit status: 0 published (or nothing to do); 1 a post or feed failed, the \
-        published feeds stay as they were; 2 usage; 4 another run holds the lock; 5 \
+        published feeds stay as they were; 2 usage; 3 published, but what --verbose \
+        lists could not be written to standard output; 4 another run holds the lock; 5 \
         published, but a hub could not be notified (retried on the next run unless \
         the hub refused it).
 
@@ -103,6 +104,9 @@ struct Publish: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
 
+        // Everything is published and pinged by now: what follows only reports it, and a
+        // report that cannot be written changes the exit status, nothing else.
+        Console.reportClosedPipes()
         for warning in report.build.warnings { console.warn(warning.description) }
         for warning in report.stateWarnings { console.warn(warning) }
         for error in report.build.postErrors { console.error(error.description) }
@@ -135,14 +139,18 @@ struct Publish: AsyncParsableCommand {
             }
             console.error("\(failed) failed; \(kept). \(summary)")
             appendLog(status: "failed", report: report)
+            _ = console.outputWritten()
             throw ExitCode(ExitStatus.failure)
         }
         console.say(summary)
+        let outputWritten = console.outputWritten()
         if report.pingsFailed {
             appendLog(status: "hub-failed", report: report)
             throw ExitCode(ExitStatus.hubUnreachable)
         }
         appendLog(status: "ok", report: report)
+        // Only a run that otherwise succeeded: 1 and 5 say more about the feeds.
+        if !outputWritten { throw ExitCode(ExitStatus.unreadable) }
     }
 
     private func summaryText(_ report: PublishReport) -> String {

@@ -18,6 +18,11 @@ struct Serve: AsyncParsableCommand {
         published yet is 503 with Retry-After. SIGTERM or SIGINT stops it after the \
         requests in flight.
 
+        Standard output carries the line saying where it listens and, with --verbose, \
+        what each republish changed. If it cannot be written (a full disk, a closed \
+        pipe), that is said once on standard error, the lines go there instead, and the \
+        server goes on: nothing it prints is worth stopping the feeds for.
+
         Example:
           crier serve --host 0.0.0.0 --port 8080 --interval 60
         """)
@@ -49,11 +54,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let console = Console()
         let jobs: [BuildJob]
         do {
             jobs = try source.jobs()
         } catch let error as PostError {
-            Console().error(error.description)
+            console.error(error.description)
             throw ExitCode(ExitStatus.failure)
         }
         let output = source.outputFolder
@@ -70,14 +76,15 @@ struct Serve: AsyncParsableCommand {
         configuration.cacheControl = cacheControl
         configuration.refreshInterval = .milliseconds(Int(interval * 1000))
         let host = self.host
+        Console.reportClosedPipes()
         let server = FeedServer(
             configuration: configuration,
             refresh: {
                 await Serve.republish(jobs: jobs, build: buildTemplate, keepGoing: keepGoing, output: output,
-                                      state: stateFolder, wait: interval, verbose: verbose)
+                                      state: stateFolder, wait: interval, verbose: verbose, console: console)
             },
             onListening: { port in
-                FileHandle.standardOutput.write(Data("serving \(output.path) on http://\(host):\(port)/\n".utf8))
+                console.log("serving \(output.path) on http://\(host):\(port)/")
             })
         try await server.run()
     }
@@ -85,8 +92,7 @@ struct Serve: AsyncParsableCommand {
     /// One publish through the same code as `crier publish`; problems go to standard
     /// error and the last good feeds stay served.
     static func republish(jobs: [BuildJob], build: BuildOptions, keepGoing: Bool, output: URL, state: URL?,
-                          wait: Double, verbose: Bool) async {
-        let console = Console()
+                          wait: Double, verbose: Bool, console: Console) async {
         var options = PublishOptions(output: output, stateFolder: state)
         options.build = build
         // Scheduled posts appear on the first republish after their time.
@@ -100,9 +106,7 @@ struct Serve: AsyncParsableCommand {
             for error in report.writeErrors { console.error(error) }
             for ping in report.pings where !ping.succeeded { console.error(ping.description) }
             if verbose {
-                for file in report.written {
-                    FileHandle.standardOutput.write(Data("published \(file.path)\n".utf8))
-                }
+                for file in report.written { console.log("published \(file.path)") }
             }
         } catch {
             console.error("publish: \(error)")
