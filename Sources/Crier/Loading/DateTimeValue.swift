@@ -77,6 +77,33 @@ struct DateTimeValue: Sendable, Equatable {
     }
 }
 
+/// The moments a feed can carry. Feeds write dates in UTC with a four-digit year
+/// (RFC 3339 for Atom and JSON Feed, RFC 822 for RSS), and the validator, as the W3C's
+/// does, takes the years 0001 to 9999 only (there is no year 0 in its calendar): so
+/// `0000-01-01`, and `0001-01-01` in a zone east of UTC, make a feed no reader is given.
+enum FeedDateRange {
+    /// 0001-01-01T00:00:00Z.
+    static let earliest = Date(timeIntervalSince1970: Double(daysFromCivil(year: 1, month: 1, day: 1)) * 86_400)
+    /// 0000-01-01T00:00:00Z.
+    private static let yearZero = Date(timeIntervalSince1970: Double(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400)
+    /// 10000-01-01T00:00:00Z, the first moment past the range.
+    static let end = Date(timeIntervalSince1970: Double(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400)
+
+    /// Why `date` cannot be written in a feed, to follow the name of what holds it
+    /// ("`date: 0000-01-01` is 0000-01-01T00:00:00Z in UTC, before ..."); `nil` when it can.
+    static func problem(_ date: Date) -> String? {
+        if date < earliest {
+            // A year before 0 (0000-01-01 at +23:59) has no four-digit form to show.
+            let shown = date < yearZero ? "" : "\(FeedDates.rfc3339(date)) in UTC, "
+            return "is \(shown)before 0001-01-01T00:00:00Z, the earliest date a feed can hold (feeds write dates in UTC, in the years 0001 to 9999)"
+        }
+        if date >= end {
+            return "is \(FeedDates.rfc3339(date)) in UTC, after 9999-12-31T23:59:59Z, the latest date a feed can hold (feeds write dates in UTC, in the years 0001 to 9999)"
+        }
+        return nil
+    }
+}
+
 /// Broken-down wall-clock time of a moment in a zone (for permalinks).
 struct CivilTime: Sendable, Equatable {
     var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int

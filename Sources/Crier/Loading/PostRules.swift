@@ -135,7 +135,14 @@ enum PostRules {
         let publishedKeys = flavor == .hugo ? ["publishDate", "pubdate", "published", "date"] : ["date"]
         let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
         var published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, path: path)
-        if published == nil, let dated { published = dated.date.date(in: zone) }
+        if published == nil, let dated {
+            let date = dated.date.date(in: zone)
+            if let problem = FeedDateRange.problem(date) {
+                let name = String(decoding: Array(baseName.utf8.prefix(10)), as: UTF8.self)
+                throw PostError(path: path, message: "the date \(name) in the file name \(problem); give the post its date in the file name or with `date:` in its front matter")
+            }
+            published = date
+        }
         let undated = published == nil && options.defaultDate == nil
         if published == nil {
             let fallback = options.defaultDate ?? modificationDate(fileURL)
@@ -147,7 +154,8 @@ enum PostRules {
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
         let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, path: path)
-        let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, path: path) : nil
+        // Only compared with the time of the run, never written: any date will do.
+        let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, written: false, path: path) : nil
 
         // Taxonomies.
         var tags: [String]
@@ -309,16 +317,22 @@ enum PostRules {
     }
 
     /// The first of `keys` present as a date; an unknown form, or a value that is no date
-    /// at all (a list, a mapping; a table if `toml`), is an error at its line.
-    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false,
+    /// at all (a list, a mapping; a table if `toml`), is an error at its line, and so is a
+    /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds.
+    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false, written: Bool = true,
                      path: @autoclosure () -> String) throws(PostError) -> Date? {
+        func checked(_ date: Date, _ key: String, text: String?) throws(PostError) -> Date {
+            guard written, let problem = FeedDateRange.problem(date) else { return date }
+            let named = text.map { "`\(key): \($0.trimmingWhitespace)`" } ?? "`\(key)`"
+            throw PostError(path: path(), line: fm.line(of: key), message: "\(named) \(problem); write the post's own date, such as 2024-03-05")
+        }
         for key in keys {
             guard let entry = fm.first(key) else { continue }
             switch entry.value {
             case .null:
                 continue
             case .dateTime(let value):
-                return value.date(in: zone)
+                return try checked(value.date(in: zone), entry.key, text: nil)
             case .string(let text) where text.trimmingWhitespace.isEmpty:
                 continue
             default:
@@ -330,7 +344,7 @@ enum PostRules {
                 guard let value = DateTimeValue.parse(text) else {
                     throw PostError(path: path(), line: fm.line(of: entry.key), message: "unknown date format '\(text)' in `\(entry.key)`; \(example)")
                 }
-                return value.date(in: zone)
+                return try checked(value.date(in: zone), entry.key, text: text)
             }
         }
         return nil
