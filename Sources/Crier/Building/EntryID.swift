@@ -4,7 +4,8 @@ import Foundation
 ///
 /// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the UTC day of the
 /// post's date, and the post's source path without its extension:
-/// `tag:example.org,2024-03-05:_posts/2024-03-05-hello`. Renaming the title, editing the
+/// `tag:example.org,2024-03-05:_posts/2024-03-05-hello`. (A site at an IPv6 address is
+/// named by the address's `ip6.arpa` name: `Site.tagAuthority(ofHost:)`.) Renaming the title, editing the
 /// text or moving the site to another theme leaves it unchanged; a post can pin its own
 /// id, an absolute URI, with `guid:` or `id:` in its front matter. A post with no date of
 /// its own (dated by its file's modification time, which every edit changes) has its URL
@@ -45,10 +46,13 @@ public enum EntryID {
         return id
     }
 
-    /// The host of the site's URL as written in it (a non-ASCII host in its ASCII form:
-    /// `URLComponents.host` would give it back decoded), or `localhost` when it has none.
+    /// The site's DNS name (`Site.tagAuthority(ofHost:)`) from the host of its URL as
+    /// written in it (a non-ASCII host in its ASCII form: `URLComponents.host` would give
+    /// it back decoded), or `localhost` when it has none. A host no DNS name can be made
+    /// from, which the loaders refuse, is kept as it is, for the gate to refuse.
     static func authority(_ baseURL: String) -> String {
-        URLComponents(string: baseURL)?.encodedHost?.lowercased() ?? "localhost"
+        guard let host = URLComponents(string: baseURL)?.encodedHost else { return "localhost" }
+        return Site.tagAuthority(ofHost: host) ?? host.lowercased()
     }
 
     /// Percent-encodes what a tag URI's specific part may not hold.

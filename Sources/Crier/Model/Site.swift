@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Site-wide settings, from `_config.yml`, `hugo.toml`/`config.toml`, a feed definition
 /// in `feeds/`, or command-line options.
@@ -93,7 +96,45 @@ extension Site {
         guard isHTTPURL(url), let components = URLComponents(string: url) else { return "is not \(example)" }
         if components.query != nil { return "has a query (`?\(components.percentEncodedQuery ?? "")`): links are made by adding to it, so it cannot hold one" }
         if components.fragment != nil { return "has a fragment (`#\(components.percentEncodedFragment ?? "")`): links are made by adding to it, so it cannot hold one" }
+        if let host = URLComponents(string: asciiHost(url))?.encodedHost, tagAuthority(ofHost: host) == nil {
+            if host.hasPrefix("[") {
+                return "has the host `\(host)`, which is no IPv6 address a link can hold (a zone such as `%25eth0` means something on this machine only): write the address without a zone, or a host name"
+            }
+            return "has the host `\(host)`, which is no DNS name (letters, digits, `-` and `.`): entries' ids (`tag:` URIs, RFC 4151) name the site by its DNS name, so write one, such as localhost or example.org"
+        }
         return nil
+    }
+
+    /// The DNS name entries' `tag:` ids name the site by (RFC 4151's authorityName), made
+    /// from the host of its URL as `URLComponents.encodedHost` gives it; `nil` when none
+    /// can be made (a host with `_` or `%`, an IPv6 address with a zone).
+    ///
+    /// A DNS name, or an IPv4 address (whose dotted form has a DNS name's shape, and has
+    /// always been used as it is), is taken in lower case. An IPv6 address, which a tag
+    /// cannot hold as written (`[::1]`), is named by its own DNS name under `ip6.arpa`
+    /// (RFC 3596): `[::1]` is `1.0.0.0.…0.ip6.arpa`, 32 hex digits from the last; as
+    /// unique and as stable as the address.
+    static func tagAuthority(ofHost host: String) -> String? {
+        let host = host.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") {
+            var address = in6_addr()
+            guard inet_pton(AF_INET6, String(host.dropFirst().dropLast()), &address) == 1 else { return nil }
+            let digits = Array("0123456789abcdef")
+            var name = ""
+            for byte in withUnsafeBytes(of: address, Array.init).reversed() {
+                name.append(digits[Int(byte & 0x0F)])
+                name.append(".")
+                name.append(digits[Int(byte >> 4)])
+                name.append(".")
+            }
+            return name + "ip6.arpa"
+        }
+        let isNameByte = { (b: UInt8) in
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+                || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+        }
+        guard !host.isEmpty, host.utf8.allSatisfy(isNameByte) else { return nil }
+        return host
     }
 
     /// What is wrong with the first of `hubs` that is no absolute http(s) URL, or `nil`.
