@@ -97,35 +97,43 @@ public enum PostLoader {
 /// file name, without rendering it) the first time another post names it.
 final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
     private let files: [PostFile]
-    /// Index in `files` of the first file (by path) each name finds: the relative path
-    /// without its extension, and each of its ends after a `/` (`post_url` names).
-    private let byName: [String: Int]
-    /// Index in `files` by relative path (`link` paths).
-    private let byPath: [String: Int]
     private let context: SiteContext
     private let options: LoadOptions
     private let lock = NSLock()
+    /// The names each file answers to, made on the first lookup (under `lock`): most
+    /// sites never use `post_url` or `link`, and a run that takes every post from the
+    /// cache renders none.
+    private var names: Names?
     /// Relative path to URL (`nil`: the file gives no post).
     private var urls: [String: String?] = [:]
+
+    private struct Names {
+        /// Index in `files` of the first file (by path) each name finds: the relative path
+        /// without its extension, and each of its ends after a `/` (`post_url` names).
+        var byName: [String: Int] = [:]
+        /// Index in `files` by relative path (`link` paths).
+        var byPath: [String: Int] = [:]
+
+        init(_ files: [PostFile]) {
+            byName.reserveCapacity(files.count * 2)
+            byPath.reserveCapacity(files.count)
+            for (index, file) in files.enumerated() {
+                byPath[file.relativePath] = byPath[file.relativePath] ?? index
+                let path = (file.relativePath as NSString).deletingPathExtension
+                byName[path] = byName[path] ?? index
+                var end = path[...]
+                while let slash = end.firstIndex(of: "/") {
+                    end = end[end.index(after: slash)...]
+                    byName[String(end)] = byName[String(end)] ?? index
+                }
+            }
+        }
+    }
 
     /// Links among `files`, loaded with `context` and `options` (without a cache, and only
     /// as far as their URLs).
     init(files: [PostFile], context: SiteContext, options: LoadOptions) {
         self.files = files
-        var byName: [String: Int] = [:]
-        var byPath: [String: Int] = [:]
-        for (index, file) in files.enumerated() {
-            byPath[file.relativePath] = byPath[file.relativePath] ?? index
-            let path = (file.relativePath as NSString).deletingPathExtension
-            byName[path] = byName[path] ?? index
-            var end = path[...]
-            while let slash = end.firstIndex(of: "/") {
-                end = end[end.index(after: slash)...]
-                byName[String(end)] = byName[String(end)] ?? index
-            }
-        }
-        self.byName = byName
-        self.byPath = byPath
         var context = context
         context.postLinks = nil
         self.context = context
@@ -137,12 +145,19 @@ final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
 
     /// The URL of the first post (by path) named `name`, as `{% post_url %}` finds it.
     func url(ofPostNamed name: String) -> String? {
-        byName[name].flatMap { url(of: files[$0]) }
+        lookUp { $0.byName[name] }.flatMap { url(of: files[$0]) }
     }
 
     /// The URL of the post at `path`, as `{% link %}` finds it.
     func url(ofPostAt path: String) -> String? {
-        byPath[path].flatMap { url(of: files[$0]) }
+        lookUp { $0.byPath[path] }.flatMap { url(of: files[$0]) }
+    }
+
+    private func lookUp(_ find: (Names) -> Int?) -> Int? {
+        lock.withLock {
+            if names == nil { names = Names(files) }
+            return find(names!)
+        }
     }
 
     private func url(of file: PostFile) -> String? {
