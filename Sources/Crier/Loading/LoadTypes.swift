@@ -121,6 +121,9 @@ protocol StatTrustingPostCache: PostCache {
     /// The post remembered for the file at `path` (relative to the source) when `identity`,
     /// its `stat` now, is the one remembered; `nil` otherwise (the caller reads the file).
     func post(unchangedAt path: String, identity: FileIO.Identity) -> Post?
+    /// The `stat` of the file at `path` (relative to the source) taken before this run
+    /// loaded anything, when the cache was given one; the loader then takes no other.
+    func identity(of path: String) -> FileIO.Identity?
     /// `post(for:)`, remembering `identity` (the file's `stat` taken before it was read)
     /// with the post when the file has stopped changing since.
     func post(for key: PostCacheKey, identity: FileIO.Identity?) -> Post?

@@ -10,7 +10,7 @@ enum PostRules {
         var warnings: [PostError] = []
         // `stat` before reading: a write made while the file is read shows next time.
         let trusting = options.cache as? any StatTrustingPostCache
-        let identity = trusting.flatMap { _ in FileIO.identity(file.path) }
+        let identity = trusting.flatMap { $0.identity(of: file.relativePath) ?? FileIO.identity(file.path) }
         if let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
             return FileOutcome(result: .success(cached), warnings: [])
         }

@@ -116,14 +116,22 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
     }
 
     /// A file changed less than `racyMargin` nanoseconds before now could change again
-    /// within the same timestamp tick: its `stat` is not remembered.
-    init(folder: URL, scope: String, reuse: Bool, racyMargin: Int64) {
+    /// within the same timestamp tick: its `stat` is not remembered. `identities` are the
+    /// post files' `stat`s by relative path, taken before anything is loaded (a publish
+    /// has them from its snapshot of the inputs), which the loader uses instead of its own.
+    init(folder: URL, scope: String, reuse: Bool, racyMargin: Int64, identities: [String: FileIO.Identity] = [:]) {
         self.folder = folder
         folderPath = folder.path
         self.scope = scope
         self.reuse = reuse
+        self.identities = identities
         settledBefore = FileIO.fileClockNanoseconds() - racyMargin
     }
+
+    /// The post files' `stat`s given when the cache was opened.
+    private let identities: [String: FileIO.Identity]
+
+    func identity(of path: String) -> FileIO.Identity? { identities[path] }
 
     /// The name of the folder of the job whose scope is `scope`.
     static func folderName(scope: String) -> String { String(scope.prefix(24)) }

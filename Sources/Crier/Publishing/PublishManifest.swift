@@ -73,6 +73,8 @@ struct PublishManifest: Equatable {
         var racy: [(job: Int, relativePath: String, path: String)]
         /// Per job, the input files (relative path, absolute path).
         var files: [[InputFile]] = []
+        /// Per job, the `stat` of each of `files`, taken before anything was loaded.
+        var identities: [[FileIO.Identity]] = []
         /// The folders whose entries decide `files`, with their `stat`.
         var folders: [Output] = []
         /// A folder changed too shortly before its `stat` to vouch for its entries.
@@ -139,8 +141,12 @@ struct PublishManifest: Equatable {
             text.string(scopes[index])
             text.strings(job.formats.map(\.rawValue))
             text.int(snapshot.files[index].count)
-            for file in snapshot.files[index] {
-                guard let identity = FileIO.identity(file.path) else { return nil }
+            let identities = FileIO.identities(snapshot.files[index].map(\.path))
+            snapshot.identities.append([])
+            snapshot.identities[index].reserveCapacity(identities.count)
+            for (file, identity) in zip(snapshot.files[index], identities) {
+                guard let identity else { return nil }
+                snapshot.identities[index].append(identity)
                 text.string(file.relativePath)
                 text.string(file.path)
                 identity.write(to: &text)

@@ -136,9 +136,15 @@ public enum Publisher {
             return report
         }
 
-        let caches = zip(jobs, scopes).map { _, scope in
-            DiskPostCache(folder: options.cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scope), isDirectory: true),
-                          scope: scope, reuse: options.useCache, racyMargin: options.racyMargin)
+        let caches = scopes.indices.map { job in
+            // The snapshot's `stat`s, so that the loader does not take them again.
+            var identities: [String: FileIO.Identity] = [:]
+            if let inputs, job < inputs.identities.count {
+                identities.reserveCapacity(inputs.identities[job].count)
+                for (file, identity) in zip(inputs.files[job], inputs.identities[job]) { identities[file.relativePath] = identity }
+            }
+            return DiskPostCache(folder: options.cacheFolder.appendingPathComponent(DiskPostCache.folderName(scope: scopes[job]), isDirectory: true),
+                                 scope: scopes[job], reuse: options.useCache, racyMargin: options.racyMargin, identities: identities)
         }
         // Read even without the cache, to keep the records of the files left as they are.
         let published = PublishedEntries.read(options.publishedEntriesFile)
