@@ -742,6 +742,31 @@ enum CacheFixture {
         #expect(try !third.save(), "a compacted pack is left as it is")
     }
 
+    @Test func aPostWhoseStatIsFirstRememberedInACompactingRunIsFoundAtItsNewPlaceInThePack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func content(_ i: Int) -> String { "<p>Post \(i): " + String(repeating: "filler \(i) ", count: 30_000) + "</p>" }
+        let posts = (0..<8).map { CacheFixture.post("p\($0).md", content($0)) }
+        let first = DiskPostCache(folder: folder, scope: "s")
+        for (post, key) in posts { first.store(post, for: key) }
+        #expect(try first.save())
+
+        // p3's file has stopped changing since it was read: this run remembers its stat,
+        // and compacts the pack (p1 and four others are gone), so p3's content moves up.
+        let settled = FileIO.Identity(device: 1, inode: 2, size: 3, mode: 0o100644, modified: 1_600_000_000_123_456_789,
+                                      changed: 1_600_000_000_123_456_789)
+        let second = DiskPostCache(folder: folder, scope: "s", reuse: true, racyMargin: 0)
+        #expect(second.post(for: posts[0].1) == posts[0].0)
+        #expect(second.post(for: posts[3].1, identity: settled) == posts[3].0)
+        #expect(try second.save())
+        #expect(FileIO.identity(try CacheFixture.pack(in: folder).path)?.size == Int64(content(0).utf8.count + content(3).utf8.count))
+
+        let third = DiskPostCache(folder: folder, scope: "s", reuse: true, racyMargin: 0)
+        let found = try #require(third.post(unchangedAt: "p3.md", identity: settled))
+        #expect(try found.content.readText() == content(3))
+        #expect(third.post(for: posts[0].1)?.contentHTML == content(0))
+    }
+
     @Test func aTornIndexIsAMissForEveryPostAndNeverACrash() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
