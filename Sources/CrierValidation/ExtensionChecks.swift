@@ -1,7 +1,9 @@
 import CrierXML
 
 /// Checks for the extension namespaces feeds commonly use: Dublin Core, `content`, Atom
-/// inside RSS, iTunes and Media RSS. Elements of namespaces not listed here are allowed.
+/// inside RSS, iTunes, Media RSS and the others of `ExtensionTable`. Elements of
+/// namespaces not listed here are allowed; in a namespace listed, a name it does not define
+/// where the element stands is `UndefinedElement`, as the W3C validator reports it.
 struct ExtensionChecks {
     let sink: DiagnosticSink
     let common: CommonChecks
@@ -10,22 +12,32 @@ struct ExtensionChecks {
         if format == .rss20, let stray = ExtensionChecks.firstUnqualified(in: e) {
             sink.error("NotInANamespace", at: stray, "<\(stray.name)> inside <\(e.qualifiedName)> is in no namespace; extension content must be namespaced.", spec: "RSS 2.0 §extending-rss")
         }
+        // The W3C validator's <rss> takes only <channel> and access:restriction (in the
+        // table) from the namespaces it knows.
+        if ExtensionChecks.level(of: parent) == .document, let uri = e.namespace, [NS.dc, NS.content, NS.atom].contains(uri) {
+            sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not allowed directly in <\(parent.qualifiedName)>; it belongs inside <channel>.", spec: "RSS 2.0 §extending-rss")
+            return
+        }
         switch e.namespace {
         case NS.rdf? where format == .rss20:
             sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is RDF (RSS 1.0) markup, not part of RSS 2.0.", spec: "RSS 2.0 §extending-rss")
         case NS.dc?:
-            checkDublinCore(e, parent: parent)
+            checkDublinCore(e, parent: parent, format: format)
         case NS.content?:
             checkContentModule(e, parent: parent)
         case NS.atom? where format != .atom:
-            checkAtomInRSS(e)
+            checkAtomInRSS(e, parent: parent, format: format)
         case NS.xhtml? where e.name == "meta":
             checkRobotsMeta(e)
+        case NS.xhtml? where !["div", "body"].contains(e.name) && format != .rss10:
+            // The one known namespace whose stray elements the W3C validator only warns
+            // about (MisplacedXHTMLContent): HTML belongs inside content.
+            sink.warning("MisplacedXHTMLContent", at: e, "<\(e.qualifiedName)> is XHTML outside any content; put HTML inside <\(format == .atom ? "content" : "description")>.", spec: "XHTML 1.0")
         case NS.mediaOld?:
             sink.error("MediaRssNamespace", at: e, "<\(e.qualifiedName)> uses \(NS.mediaOld); the Media RSS namespace is \(NS.media) (with the final slash).", spec: "Media RSS 1.5.1 §namespace")
-            checkTable(e, parent: parent, namespace: MediaChecks.namespace, nested: false)
+            checkTable(e, parent: parent, namespace: MediaChecks.namespace, format: format, nested: false)
         case let uri? where ExtensionTable.namespaces[uri] != nil:
-            checkTable(e, parent: parent, namespace: ExtensionTable.namespaces[uri]!, nested: false)
+            checkTable(e, parent: parent, namespace: ExtensionTable.namespaces[uri]!, format: format, nested: false)
         default:
             break
         }
@@ -33,12 +45,16 @@ struct ExtensionChecks {
 
     /// Checks an element against its namespace's table entry, then its children of the same
     /// namespace when the entry says they are part of it.
-    private func checkTable(_ e: XMLElement, parent: XMLElement, namespace: ExtensionNamespace, nested: Bool) {
+    private func checkTable(_ e: XMLElement, parent: XMLElement, namespace: ExtensionNamespace, format: FeedFormat, nested: Bool) {
         let spec = "\(namespace.spec) §\(namespace.name):\(e.name)"
-        guard let rule = namespace.elements[e.name] else {
+        guard let rule = namespace.element(named: e.name) else {
             if namespace.closed {
                 sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not defined by \(namespace.spec).", spec: namespace.spec)
             }
+            return
+        }
+        if rule.rss10Only && format != .rss10 {
+            sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is RDF (RSS 1.0) markup; \(namespace.spec) defines it for RSS 1.0 only.", spec: spec)
             return
         }
         if !nested {
@@ -58,6 +74,9 @@ struct ExtensionChecks {
             rule.attributes[attribute.name]?.check(attribute.value, at: e, attribute: attribute.name, sink: sink, spec: spec)
         }
         rule.text?.check(e.text, at: e, attribute: nil, sink: sink, spec: spec)
+        if rule.holdsText {
+            checkNoChildren(e, format: format, spec: spec)
+        }
         switch e.namespace {
         case NS.itunes?: ITunesChecks.check(e, parent: parent, sink: sink)
         case NS.media?, NS.mediaOld?: MediaChecks.check(e, parent: parent, sink: sink)
@@ -67,8 +86,18 @@ struct ExtensionChecks {
         }
         if rule.nested {
             for case .element(let child) in e.children where child.namespace == e.namespace {
-                checkTable(child, parent: e, namespace: namespace, nested: true)
+                checkTable(child, parent: e, namespace: namespace, format: format, nested: true)
             }
+        }
+    }
+
+    /// An element whose value is text holds no element, of whatever namespace (the W3C
+    /// validator's text values report each as `UndefinedElement`). RSS 1.0 is RDF, where
+    /// such an element may hold an RDF description instead.
+    private func checkNoChildren(_ e: XMLElement, format: FeedFormat, spec: String) {
+        guard format != .rss10 else { return }
+        for case .element(let child) in e.children {
+            sink.error("UndefinedElement", at: child, "<\(e.qualifiedName)> holds a text value; <\(child.qualifiedName)> cannot be inside it.", spec: spec)
         }
     }
 
@@ -126,11 +155,16 @@ struct ExtensionChecks {
         "identifier", "source", "language", "relation", "coverage", "rights",
     ]
 
-    private func checkDublinCore(_ e: XMLElement, parent: XMLElement) {
-        guard ExtensionChecks.dublinCore.contains(e.name) else {
+    private func checkDublinCore(_ e: XMLElement, parent: XMLElement, format: FeedFormat) {
+        // "Qualified" Dublin Core names a refinement after the element it refines
+        // (`dc:title.alternative`), which the W3C validator checks as that element.
+        let element = e.name.prefix { $0 != "." }
+        guard ExtensionChecks.dublinCore.contains(String(element)) else {
             sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not a Dublin Core element.", spec: "DCMI Metadata Terms")
             return
         }
+        // Every Dublin Core element's value is text.
+        checkNoChildren(e, format: format, spec: "DCMI Metadata Terms §\(element)")
         if ["date", "language"].contains(e.name) && ExtensionChecks.isRepeat(e, in: parent) {
             sink.error("DuplicateElement", at: e, "<\(parent.qualifiedName)> has more than one <\(e.qualifiedName)>.", spec: "DCMI Metadata Terms")
         }
@@ -157,10 +191,30 @@ struct ExtensionChecks {
         }
     }
 
+    /// The Atom elements the W3C validator's RSS 2.0 channel and item take.
+    static let atomInChannel: Set<String> = [
+        "author", "category", "contributor", "generator", "icon", "id", "link", "logo", "rights", "subtitle", "title", "updated",
+    ]
+    static let atomInItem: Set<String> = [
+        "author", "category", "content", "contributor", "id", "link", "published", "rights", "summary", "title", "updated",
+    ]
+
     /// Atom elements in RSS are checked as in an Atom feed (the W3C validator's RSS
     /// channel and item hand them to its Atom classes): dates, text constructs, persons,
-    /// ids, categories, links.
-    private func checkAtomInRSS(_ e: XMLElement) {
+    /// ids, categories, links. Other Atom names (`atom:entry`, `atom:feed`, a misspelt
+    /// one) are not defined there.
+    private func checkAtomInRSS(_ e: XMLElement, parent: XMLElement, format: FeedFormat) {
+        if format == .rss20 {
+            let allowed: Set<String>? = switch ExtensionChecks.level(of: parent) {
+            case .feed: ExtensionChecks.atomInChannel
+            case .item: ExtensionChecks.atomInItem
+            default: nil
+            }
+            if let allowed, !allowed.contains(e.name) {
+                sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not an Atom element an RSS <\(parent.qualifiedName)> can hold.", spec: "RSS 2.0 §extending-rss")
+                return
+            }
+        }
         AtomConstructs(sink: sink, common: common, unqualifiedIsAtom: false).check(e)
     }
 }

@@ -135,18 +135,22 @@ final class RSSValidator: FeedStreamHandler {
             common.checkURI(e.text.trimmingWhitespace().description, at: e, absolute: true, iri: false, what: "<\(e.name)>", spec: "\(spec) §channel")
         case "language":
             checkAttributes(e, allowed: [])
+            checkNoChildren(e)
             let value = e.text.trimmingWhitespace()
             if !LanguageCodes.isValid(String(value)) {
                 sink.error("InvalidLanguage", at: e, "<language> \"\(value)\" is not a language code such as en-us.", spec: "\(spec) §channel")
             }
         case "managingEditor", "webMaster":
             checkAttributes(e, allowed: [])
+            checkNoChildren(e)
             checkContact(e)
         case "pubDate", "lastBuildDate":
             checkAttributes(e, allowed: [])
+            checkNoChildren(e)
             common.checkRFC822(e, spec: "\(spec) §channel")
         case "ttl":
             checkAttributes(e, allowed: [])
+            checkNoChildren(e)
             let value = String(e.text.trimmingWhitespace())
             if !OtherValues.isPositiveInteger(value) {
                 sink.error("InvalidPositiveInteger", at: e, "<ttl> \"\(value)\" is not a whole number of minutes greater than zero.", spec: "\(spec) §ttl")
@@ -184,6 +188,7 @@ final class RSSValidator: FeedStreamHandler {
             }
         case "category":
             checkAttributes(e, allowed: ["domain"])
+            checkNoChildren(e)
         default:
             break
         }
@@ -191,11 +196,16 @@ final class RSSValidator: FeedStreamHandler {
 
     /// Calls `check` with each child of `container` (`<image>`, `<textInput>`) in no
     /// namespace and its trimmed text, in order, after reporting a child not in `allowed`
-    /// (then left out) or repeated; returns the names seen.
+    /// (then left out) or repeated; returns the names seen. Children in a namespace are
+    /// extensions, checked as in a channel.
     private func forEachKnownChild(of container: XMLElement, allowed: [String], section: String,
                                    _ check: (XMLElement, String) -> Void) -> Set<String> {
         var seen: Set<String> = []
-        for case .element(let child) in container.children where child.namespace == nil {
+        for case .element(let child) in container.children {
+            guard child.namespace == nil else {
+                common.checkExtension(child, parent: container, format: .rss20)
+                continue
+            }
             guard allowed.contains(child.name) else {
                 sink.error("UndefinedElement", at: child, "<\(child.name)> is not allowed in <\(section)>.", spec: "\(spec) §\(section)")
                 continue
@@ -203,6 +213,7 @@ final class RSSValidator: FeedStreamHandler {
             if !seen.insert(child.name).inserted {
                 sink.error("DuplicateElement", at: child, "<\(section)> has more than one <\(child.name)>.", spec: "\(spec) §\(section)")
             }
+            checkNoChildren(child)
             check(child, String(child.text.trimmingWhitespace()))
         }
         return seen
@@ -336,14 +347,18 @@ final class RSSValidator: FeedStreamHandler {
             common.checkURI(String(e.text.trimmingWhitespace()), at: e, absolute: true, iri: false, what: "<\(e.name)>", spec: "\(spec) §item")
         case "author":
             checkAttributes(e, allowed: [])
+            checkNoChildren(e)
             checkContact(e)
         case "pubDate":
             checkAttributes(e, allowed: [])
+            checkNoChildren(e)
             common.checkRFC822(e, spec: "\(spec) §item")
         case "category":
             checkAttributes(e, allowed: ["domain"])
+            checkNoChildren(e)
         case "source":
             checkAttributes(e, allowed: ["url"])
+            checkNoChildren(e)
             if let url = e.attribute("url") {
                 common.checkURI(url, at: e, absolute: true, iri: false, what: "<source url>", spec: "\(spec) §source", attribute: true)
             } else {
@@ -425,9 +440,11 @@ final class RSSValidator: FeedStreamHandler {
         }
     }
 
+    /// An element whose value is text holds no element, in a namespace or not (the W3C
+    /// validator reports each as `UndefinedElement`; markup belongs escaped in the text).
     private func checkNoChildren(_ e: XMLElement) {
-        for case .element(let child) in e.children where child.namespace == nil {
-            sink.error("UndefinedElement", at: child, "<\(e.name)> cannot contain <\(child.name)>.", spec: spec)
+        for case .element(let child) in e.children {
+            sink.error("UndefinedElement", at: child, "<\(e.name)> holds text; it cannot contain <\(child.qualifiedName)>.", spec: spec)
         }
     }
 

@@ -247,6 +247,18 @@ A("InvalidAddrSpec", 14, rss(item="<atom:contributor><atom:name>Al</atom:name><a
   rss(item="<atom:contributor><atom:name>Al</atom:name><atom:email>al@example.com</atom:email></atom:contributor>"))
 A("InvalidFullLink", 14, rss(item="<atom:id>/posts/1</atom:id>"), rss(item="<atom:id>tag:example.com,2024:post-1</atom:id>"))
 
+# --- names a namespace the W3C validator knows does not define, wherever they stand.
+A("UndefinedElement", 8, rss(channel="<feedburner:browserfriendly>Subscribe</feedburner:browserfriendly>"),
+  rss(channel="<feedburner:browserFriendly>Subscribe</feedburner:browserFriendly>"))
+A("UndefinedElement", 15, atom(entry='<geo:latitude xmlns:geo="http://www.w3.org/2003/01/geo/wgs84_pos#">51.5</geo:latitude>'),
+  atom(entry='<geo:lat xmlns:geo="http://www.w3.org/2003/01/geo/wgs84_pos#">51.5</geo:lat>'))
+A("UndefinedElement", 14, rss(item="<atom:entry><atom:title>Nested</atom:title></atom:entry>"), rss(item="<atom:title>Nested</atom:title>"))
+# ... and element content in an element whose value is text.
+A("UndefinedElement", 14, rss(item='<dc:creator><foaf:name xmlns:foaf="http://xmlns.com/foaf/0.1/">Ed</foaf:name></dc:creator>'),
+  rss(item="<dc:creator>Ed</dc:creator>"))
+A("MisplacedXHTMLContent", 15, atom(entry='<h:img xmlns:h="http://www.w3.org/1999/xhtml" src="https://example.com/a.png"/>'),
+  atom(entry='<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><img src="https://example.com/a.png"/></div></content>'), sev="warning")
+
 manifest = []
 counts = {}
 for rule, sev, fmt, line, bad, good in cases:
