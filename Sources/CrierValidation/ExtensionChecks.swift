@@ -12,13 +12,15 @@ struct ExtensionChecks {
         if format == .rss20, let stray = ExtensionChecks.firstUnqualified(in: e) {
             sink.error("NotInANamespace", at: stray, "<\(stray.name)> inside <\(e.qualifiedName)> is in no namespace; extension content must be namespaced.", spec: "RSS 2.0 §extending-rss")
         }
+        // A namespace written with another letter case or end is checked as the one meant.
+        let namespace = e.namespace.map { ExtensionTable.knownNamespace($0) ?? $0 }
         // The W3C validator's <rss> takes only <channel> and access:restriction (in the
         // table) from the namespaces it knows.
-        if ExtensionChecks.level(of: parent) == .document, let uri = e.namespace, [NS.dc, NS.content, NS.atom].contains(uri) {
+        if ExtensionChecks.level(of: parent) == .document, let uri = namespace, [NS.dc, NS.content, NS.atom].contains(uri) {
             sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is not allowed directly in <\(parent.qualifiedName)>; it belongs inside <channel>.", spec: "RSS 2.0 §extending-rss")
             return
         }
-        switch e.namespace {
+        switch namespace {
         case NS.rdf? where format == .rss20:
             sink.error("UndefinedElement", at: e, "<\(e.qualifiedName)> is RDF (RSS 1.0) markup, not part of RSS 2.0.", spec: "RSS 2.0 §extending-rss")
         case NS.dc?:
@@ -35,9 +37,9 @@ struct ExtensionChecks {
             sink.warning("MisplacedXHTMLContent", at: e, "<\(e.qualifiedName)> is XHTML outside any content; put HTML inside <\(format == .atom ? "content" : "description")>.", spec: "XHTML 1.0")
         case NS.mediaOld?:
             sink.error("MediaRssNamespace", at: e, "<\(e.qualifiedName)> uses \(NS.mediaOld); the Media RSS namespace is \(NS.media) (with the final slash).", spec: "Media RSS 1.5.1 §namespace")
-            checkTable(e, parent: parent, namespace: MediaChecks.namespace, format: format, nested: false)
+            checkTable(e, parent: parent, uri: NS.mediaOld, namespace: MediaChecks.namespace, format: format, nested: false)
         case let uri? where ExtensionTable.namespaces[uri] != nil:
-            checkTable(e, parent: parent, namespace: ExtensionTable.namespaces[uri]!, format: format, nested: false)
+            checkTable(e, parent: parent, uri: uri, namespace: ExtensionTable.namespaces[uri]!, format: format, nested: false)
         default:
             break
         }
@@ -45,7 +47,7 @@ struct ExtensionChecks {
 
     /// Checks an element against its namespace's table entry, then its children of the same
     /// namespace when the entry says they are part of it.
-    private func checkTable(_ e: XMLElement, parent: XMLElement, namespace: ExtensionNamespace, format: FeedFormat, nested: Bool) {
+    private func checkTable(_ e: XMLElement, parent: XMLElement, uri: String, namespace: ExtensionNamespace, format: FeedFormat, nested: Bool) {
         let spec = "\(namespace.spec) §\(namespace.name):\(e.name)"
         guard let rule = namespace.element(named: e.name) else {
             if namespace.closed {
@@ -77,16 +79,16 @@ struct ExtensionChecks {
         if rule.holdsText {
             checkNoChildren(e, format: format, spec: spec)
         }
-        switch e.namespace {
-        case NS.itunes?: ITunesChecks.check(e, parent: parent, sink: sink)
-        case NS.media?, NS.mediaOld?: MediaChecks.check(e, parent: parent, sink: sink)
-        case ExtensionTable.feedsync?, ExtensionTable.sse?: FeedSyncChecks.check(e, sink: sink)
-        case GoogleBaseChecks.uri?: GoogleBaseChecks.check(e, parent: parent, sink: sink)
+        switch uri {
+        case NS.itunes: ITunesChecks.check(e, parent: parent, sink: sink)
+        case NS.media, NS.mediaOld: MediaChecks.check(e, parent: parent, sink: sink)
+        case ExtensionTable.feedsync, ExtensionTable.sse: FeedSyncChecks.check(e, sink: sink)
+        case GoogleBaseChecks.uri: GoogleBaseChecks.check(e, parent: parent, sink: sink)
         default: break
         }
         if rule.nested {
             for case .element(let child) in e.children where child.namespace == e.namespace {
-                checkTable(child, parent: e, namespace: namespace, format: format, nested: true)
+                checkTable(child, parent: e, uri: uri, namespace: namespace, format: format, nested: true)
             }
         }
     }

@@ -95,6 +95,31 @@ enum ExtensionTable {
     static let svg = "http://www.w3.org/2000/svg"
     static let mathML = "http://www.w3.org/1998/Math/MathML"
 
+    /// The namespace of the table, Dublin Core or `content` that `uri` is taken for: itself,
+    /// or the one it differs from only in letter case or in what follows its last letter,
+    /// digit or `_`, as the W3C validator matches namespaces
+    /// (`http://www.itunes.com/DTDs/Podcast-1.0.dtd`, `http://purl.org/dc/elements/1.1`);
+    /// `nil` for any other. Atom's and XHTML's namespaces are matched exactly.
+    static func knownNamespace(_ uri: String) -> String? {
+        if uri == NS.dc || uri == NS.content || namespaces[uri] != nil { return uri }
+        return nearMisses[nearMissKey(uri)]
+    }
+
+    static func nearMissKey(_ uri: String) -> String {
+        guard let last = uri.lastIndex(where: { $0.isLetter || $0.isNumber || $0 == "_" }) else { return uri }
+        return uri[...last].lowercased()
+    }
+
+    private static let nearMisses: [String: String] = {
+        var table: [String: String] = [:]
+        for uri in namespaces.keys where uri != NS.mediaOld {
+            table[nearMissKey(uri)] = uri
+        }
+        table[nearMissKey(NS.dc)] = NS.dc
+        table[nearMissKey(NS.content)] = NS.content
+        return table
+    }()
+
     /// Every namespace listed is closed: the W3C validator looks each element of a namespace
     /// it knows up among the ones defined where it stands, and reports any other name as
     /// `UndefinedElement`. Namespaces it does not know are left alone (Atom §6, RSS 2.0

@@ -66,7 +66,7 @@ enum ITunesChecks {
     static func check(_ e: XMLElement, parent: XMLElement, sink: DiagnosticSink) {
         guard e.name == "category", let text = e.attribute("text") else { return }
         let spec = "Apple Podcasts RSS §itunes:category"
-        if parent.namespace == NS.itunes && parent.name == "category" {
+        if parent.namespace == e.namespace && parent.name == "category" {
             let main = parent.attribute("text") ?? ""
             let allSubs = categories.values.reduce(into: Set<String>()) { $0.formUnion($1) }
             if !(categories[main]?.contains(text) ?? allSubs.contains(text)) {

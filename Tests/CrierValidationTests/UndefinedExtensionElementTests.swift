@@ -206,6 +206,24 @@ import CrierValidation
         #expect(Self.problems(rss1) == [])
     }
 
+    @Test func aNamespaceWrittenWithAnotherCaseOrEndIsCheckedAsTheOneMeant() {
+        // Apple's own examples once spelt the iTunes namespace this way.
+        let itunes = Vocabulary(prefix: "itunes", uri: "http://www.itunes.com/DTDs/Podcast-1.0.dtd")
+        let bogus = Self.rss(itunes, channel: "<itunes:bogus>x</itunes:bogus>")
+        #expect(Self.problems(bogus) == [Self.expected("UndefinedElement", at: "itunes:bogus", in: bogus)])
+        #expect(Self.problems(Self.rss(itunes, channel: #"<itunes:category text="Technology"><itunes:category text="Podcasting"/></itunes:category>"#,
+                                       item: "<itunes:duration>1:02:03</itunes:duration>")) == [])
+        let dc = Vocabulary(prefix: "dcx", uri: "http://purl.org/dc/elements/1.1")
+        let date = Self.atom(dc, entry: "<dcx:date>May 2024</dcx:date>")
+        #expect(Self.problems(date) == [Self.expected("InvalidW3CDTFDate", at: "dcx:date", in: date)])
+        let terms = Vocabulary(prefix: "dcterms", uri: "HTTP://PURL.ORG/DC/TERMS#")
+        let medium = Self.rss(terms, item: "<dcterms:medium>paper</dcterms:medium>")
+        #expect(Self.problems(medium) == [Self.expected("UndefinedElement", at: "dcterms:medium", in: medium)])
+        // A different path is a different namespace.
+        let other = Vocabulary(prefix: "dcx", uri: "http://purl.org/dc/elements/1.1/extra")
+        #expect(Self.problems(Self.rss(other, item: "<dcx:bogus>x</dcx:bogus>")) == [])
+    }
+
     @Test func strayXHTMLIsAWarning() {
         let xhtml = Vocabulary(prefix: "xhtml", uri: "http://www.w3.org/1999/xhtml")
         let xml = Self.atom(xhtml, entry: #"<xhtml:img src="https://example.com/a.png"/>"#)
