@@ -61,8 +61,9 @@ struct LineSource {
     /// ordinals (`XMLElement.ordinal`) and the other markup asked for, stopping once all
     /// of it has been passed.
     func scan(startTags ordinals: Set<Int>, texts: Set<StartTagScanner.TextPiece> = [], cdataSections: Set<Int> = [],
-              documentType: Bool = false) -> StartTagScanner {
-        var scanner = StartTagScanner(wanted: ordinals, texts: texts, cdataSections: cdataSections, documentType: documentType)
+              markups: Set<Int> = [], documentType: Bool = false) -> StartTagScanner {
+        var scanner = StartTagScanner(wanted: ordinals, texts: texts, cdataSections: cdataSections, markups: markups,
+                                      documentType: documentType)
         if !scanner.isDone { pieces { scanner.scan($0) } }
         return scanner
     }
@@ -74,20 +75,21 @@ enum ColumnResolver {
         // The element's own start tag, found by its ordinal, gives line and column: when
         // its name is the element's, and it ends on the line libxml2 gave (which libxml2
         // stores exactly below 65,535). Other markup is found by its place.
-        var ordinals: Set<Int> = [], texts: Set<StartTagScanner.TextPiece> = [], sections: Set<Int> = []
+        var ordinals: Set<Int> = [], texts: Set<StartTagScanner.TextPiece> = [], sections: Set<Int> = [], markups: Set<Int> = []
         var documentType = false
         for entry in entries {
             switch entry.place {
             case .startTag?: if let ordinal = entry.ordinal { ordinals.insert(ordinal) }
             case .text(let piece, _)?: texts.insert(piece)
             case .cdataSection(let section)?: sections.insert(section)
+            case .markup(let markup)?: markups.insert(markup)
             case .documentType?: documentType = true
             case .entityReference?: break
             case nil:
                 if entry.diagnostic.column == 0 && entry.diagnostic.line > 0, let ordinal = entry.ordinal { ordinals.insert(ordinal) }
             }
         }
-        let scanner = source.scan(startTags: ordinals, texts: texts, cdataSections: sections, documentType: documentType)
+        let scanner = source.scan(startTags: ordinals, texts: texts, cdataSections: sections, markups: markups, documentType: documentType)
         var diagnostics = entries.map(\.diagnostic)
         var open: [Int] = []
         var references: [Int] = []
@@ -113,6 +115,8 @@ enum ColumnResolver {
                 place(index, at: start.flatMap { first == nil || $0.character == nil || $0.character == first ? $0.position : nil })
             case .cdataSection(let section)?:
                 place(index, at: scanner.cdataSections[section])
+            case .markup(let markup)?:
+                place(index, at: scanner.markups[markup])
             case .documentType?:
                 place(index, at: scanner.documentType)
             case .entityReference?:

@@ -22,6 +22,8 @@ final class DiagnosticSink {
         case text(StartTagScanner.TextPiece, first: Unicode.Scalar?)
         /// The CDATA section with this index among the document's (0 the first).
         case cdataSection(Int)
+        /// The markup opened by the `<` with this index among those in text (0 the first).
+        case markup(Int)
         /// The document type declaration.
         case documentType
         /// The entity reference that ends just before the diagnostic's line and column.

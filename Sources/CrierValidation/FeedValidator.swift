@@ -335,6 +335,8 @@ public struct FeedValidator: Sendable {
             (anchor, ordinal, place) = (name, tag, .startTag)
         case .cdataSection(let section)?:
             place = .cdataSection(section)
+        case .markup(let markup)?:
+            place = .markup(markup)
         case .entityReference?:
             place = .entityReference
         case nil:

@@ -25,6 +25,14 @@ import Darwin
 ///   leaves it holding the whole run, to be taken 300 bytes at a time once `>` come
 ///   again: the guard follows what libxml2 holds and rereads, and stops when the
 ///   rereading would pass `rescanBudget` bytes.
+/// - A start tag, comment or processing instruction that libxml2 would read again and
+///   again (`rescanBudget` too). libxml2 2.9's push parser keeps such markup whole until it
+///   has seen its end, and each time a piece it is given (512 bytes) holds a `>`, it looks
+///   back through all it holds for the last `<`, and forward again from there: a 5 MB
+///   comment, processing instruction or attribute value with a `>` in every piece took
+///   10 to 18 s, growing with the square of the length. Markup without `>` inside, or with
+///   a `<` (which ends the search), costs nothing of the kind, however long (a `data:` URI
+///   in an attribute); libxml2's own limits stop it at 10,000,000 bytes.
 ///
 /// A lexical pass in pieces (`MarkupLexer`), in the document's bytes as they arrive.
 /// UTF-16 and UTF-32, told by their first four bytes as XML 1.0 Appendix F tells them,
@@ -53,6 +61,13 @@ struct MarkupGuard {
         /// The CDATA section with this index, `bytes` long so far, would be reread past
         /// `rescanBudget`.
         case cdataRescans(section: Int, bytes: Int)
+        /// The start tag with this ordinal and name, `bytes` long so far, would be reread
+        /// past `rescanBudget`.
+        case tagRescans(tag: Int, name: String, bytes: Int)
+        /// The comment or processing instruction (`instruction`) opened by the `<` with
+        /// this index among those in text (0 the first; `MarkupLexer.Event.markupOpened`),
+        /// `bytes` long so far, would be reread past `rescanBudget`.
+        case markupRescans(markup: Int, instruction: Bool, bytes: Int)
     }
 
     /// Set when `admit` returns `false`.
@@ -75,6 +90,22 @@ struct MarkupGuard {
     private var pieceHasGreaterThan = false
     /// Bytes read so far.
     private var admitted = 0
+    /// Code units read so far (bytes, but for UTF-16 and UTF-32).
+    private var position = 0
+    /// Where the last `<` was, as a position.
+    private var lastLessThan = 0
+    /// Markup opened by a `<` in text so far; what the current one is, when it is one
+    /// libxml2 keeps whole until its end (a start tag, comment or instruction), and where
+    /// it starts.
+    private var markups = 0
+    private var markup = Markup.none
+    private var markupStart = 0
+    /// The last 512-byte piece that held a `>` of such markup, and what libxml2 has
+    /// searched through again for the markup so far.
+    private var lastSearchedPiece = -1
+    private var markupReread = 0
+
+    private enum Markup { case none, opened, startTag, comment, instruction }
     /// The first bytes, until the encoding is told from them.
     private var head: [UInt8] = []
     /// Bytes a code unit (1 until told otherwise; 2 for UTF-16, 4 for UTF-32).
@@ -141,8 +172,13 @@ struct MarkupGuard {
         while index < bytes.count {
             if lexer.isInText {
                 // Straight to the next `<`.
-                guard let found = memchr(base + index, 0x3C, bytes.count - index) else { return true }
-                index = base.distance(to: UnsafeRawPointer(found))
+                guard let found = memchr(base + index, 0x3C, bytes.count - index) else {
+                    position += bytes.count - index
+                    return true
+                }
+                let next = base.distance(to: UnsafeRawPointer(found))
+                position += next - index
+                index = next
             }
             if !step(bytes[index]) { return false }
             index += 1
@@ -180,9 +216,50 @@ struct MarkupGuard {
         return true
     }
 
+    /// A `>` of a start tag, comment or instruction, at `here`: when libxml2 is given the
+    /// 512-byte piece it is in, it looks back through what it holds to the last `<`, and
+    /// forward again from there (once a piece); `false` when that makes the rereading of
+    /// such markup pass `rescanBudget` (beyond 16 times the bytes read).
+    private mutating func searchedAgain(at here: Int) -> Bool {
+        let piece = here / 512
+        guard piece != lastSearchedPiece else { return true }
+        lastSearchedPiece = piece
+        markupReread += 2 * (here - lastLessThan)
+        guard markupReread > MarkupGuard.rescanBudget + 16 * here else { return true }
+        if markup == .startTag {
+            stop = .tagRescans(tag: startTags - 1, name: String(decoding: name, as: UTF8.self), bytes: here - markupStart)
+        } else {
+            stop = .markupRescans(markup: markups - 1, instruction: markup == .instruction, bytes: here - markupStart)
+        }
+        return false
+    }
+
     private mutating func step(_ byte: UInt8) -> Bool {
-        switch lexer.step(byte) {
+        let here = position
+        position += 1
+        if byte == 0x3C { lastLessThan = here }
+        let event = lexer.step(byte)
+        if markup != .none {
+            if byte == 0x3E && markup != .opened && !searchedAgain(at: here) { return false }
+            if lexer.isInText { markup = .none }
+        }
+        switch event {
+        case .markupOpened:
+            markups += 1
+            markup = .opened
+            markupStart = here
+        case .commentOpened where markup == .opened:
+            markup = .comment
+        case .instructionCharacter where markup == .opened:
+            markup = .instruction
+        case .cdataOpened, .declarationOpened, .endTagOpened:
+            markup = .none
+        default:
+            break
+        }
+        switch event {
         case .startTagOpened:
+            if markup == .opened { markup = .startTag }
             attributes = 0
             startTags += 1
             name.removeAll(keepingCapacity: true)

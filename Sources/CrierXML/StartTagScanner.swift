@@ -71,6 +71,8 @@ package struct StartTagScanner {
     package private(set) var texts: [TextPiece: TextStart] = [:]
     /// The wanted CDATA sections found, by their place among the document's (0 first).
     package private(set) var cdataSections: [Int: Position] = [:]
+    /// The wanted markup found, by the place of its `<` among those in text (0 first).
+    package private(set) var markups: [Int: Position] = [:]
     /// The document type declaration, when wanted and found.
     package private(set) var documentType: Position?
     private let wanted: Set<Int>
@@ -79,6 +81,8 @@ package struct StartTagScanner {
     private let wantedTextElements: Set<Int>
     private let wantedCDATA: Set<Int>
     private let lastCDATA: Int
+    private let wantedMarkups: Set<Int>
+    private let lastMarkup: Int
     private var wantsDocumentType: Bool
     /// Whether pieces of character data are wanted, so open elements are followed.
     private let tracksText: Bool
@@ -107,8 +111,9 @@ package struct StartTagScanner {
     private var open: [(ordinal: Int, pieces: Int, inPiece: Bool)] = []
     /// The wanted piece being read, until its first character that is not white space.
     private var text: TextPiece?
-    /// CDATA sections met so far.
+    /// CDATA sections, and `<` in text, met so far.
     private var cdataPassed = 0
+    private var markupsPassed = 0
     /// A reference in character data, from its `&` (the first 32 bytes), and where it starts.
     private var reference: [UInt8]?
     private var referenceStart = Position(line: 0, column: 0)
@@ -122,9 +127,12 @@ package struct StartTagScanner {
     private var brackets: [Position] = []
 
     /// A scanner for the start tags with these ordinals (`XMLElement.ordinal`), and for the
-    /// pieces of character data, the CDATA sections (by place) and the document type
-    /// declaration asked for.
-    package init(wanted: Set<Int>, texts: Set<TextPiece> = [], cdataSections: Set<Int> = [], documentType: Bool = false) {
+    /// pieces of character data, the CDATA sections and other markup (by place) and the
+    /// document type declaration asked for.
+    package init(wanted: Set<Int>, texts: Set<TextPiece> = [], cdataSections: Set<Int> = [], markups: Set<Int> = [],
+                 documentType: Bool = false) {
+        self.wantedMarkups = markups
+        self.lastMarkup = markups.max() ?? -1
         self.wanted = wanted
         self.last = wanted.max() ?? -1
         self.wantedTexts = texts
@@ -138,7 +146,8 @@ package struct StartTagScanner {
     /// Whether everything wanted has been passed (a wanted piece of character data only
     /// once it is found).
     package var isDone: Bool {
-        passed > last && current == nil && cdataPassed > lastCDATA && !wantsDocumentType && texts.count == wantedTexts.count
+        passed > last && current == nil && cdataPassed > lastCDATA && markupsPassed > lastMarkup && !wantsDocumentType
+            && texts.count == wantedTexts.count
     }
 
     /// Reads the next piece of the document; `false` once nothing more is needed, or once
@@ -210,6 +219,8 @@ package struct StartTagScanner {
             tagLine = line
             // A byte order mark is no character of the first line.
             tagColumn = column + 1 - (line == 1 && orderMark == 3 ? 1 : 0)
+            if wantedMarkups.contains(markupsPassed) { markups[markupsPassed] = Position(line: tagLine, column: tagColumn) }
+            markupsPassed += 1
         case .startTagOpened:
             if tracksText { endPiece() }
             if wanted.contains(passed) {

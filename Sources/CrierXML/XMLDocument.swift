@@ -50,6 +50,9 @@ public enum XMLPlace: Sendable, Equatable {
     /// The CDATA section with this index among the document's CDATA sections (0 the
     /// first).
     case cdataSection(Int)
+    /// The markup (a comment, a processing instruction) opened by the `<` with this index
+    /// among the `<` in text (0 the first; `MarkupLexer.Event.markupOpened`).
+    case markup(Int)
     /// The entity reference that ends just before the issue's line and column: the issue is
     /// in the entity's replacement text, which libxml2 parses on its own and numbers from
     /// line 1.

@@ -208,6 +208,12 @@ public final class XMLStreamReader {
         case .cdataRescans(let section, let bytes):
             message = "a CDATA section (\(grouped(bytes)) bytes so far) that libxml2 2.9 would read over and over, past the limit of this reader: long runs without `>` followed by many `>` take it time growing with the square of the section's length; write the content as escaped text, or in shorter CDATA sections"
             place = .cdataSection(section)
+        case .tagRescans(let tag, let name, let bytes):
+            message = "a start tag (\(grouped(bytes)) bytes so far) with `>` all through it, which libxml2 2.9 would read over and over, past the limit of this reader (its time grows with the square of the tag's length); write `>` in attribute values as &gt;"
+            place = .startTag(ordinal: tag, name: name)
+        case .markupRescans(let markup, let instruction, let bytes):
+            message = "a \(instruction ? "processing instruction" : "comment") (\(grouped(bytes)) bytes so far) with `>` all through it, which libxml2 2.9 would read over and over, past the limit of this reader (its time grows with the square of its length)"
+            place = .markup(markup)
         }
         return XMLParseIssue(level: .fatal, message: message, line: currentParserLine, column: 0, isNamespaceError: false, place: place)
     }
