@@ -84,7 +84,7 @@ public struct Validate: ParsableCommand {
 public struct ValidateRunner: Sendable {
     /// Warnings fail an input as errors do (exit 1).
     public var strict: Bool
-    /// Seconds a URL may take to fetch, body included (`FeedFetcher.fetch`).
+    /// Seconds a URL may take to fetch, body included (`FeedFetcher.download`).
     public var timeout: Double
     /// Largest document accepted, in bytes: a larger file fails with a `ValidatorLimit`
     /// error, a larger download is unreadable (exit 3).
@@ -112,11 +112,28 @@ public struct ValidateRunner: Sendable {
         let options = ValidationOptions(maxBytes: maxBytes)
         let lower = input.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            // Downloaded into a temporary file and validated from there, as a file is: memory
+            // stays flat whatever the size of the feed (up to `maxBytes`).
+            let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            var template = Array((folder.hasSuffix("/") ? folder : folder + "/").utf8CString.dropLast()) + Array("crier-download-XXXXXX".utf8CString)
+            let fd = mkstemp(&template)
+            guard fd >= 0 else {
+                return .unreadable(name: input, message: "could not create a temporary file to download into in \(folder) (\(String(cString: strerror(errno))))")
+            }
+            let path = String(cString: template)
+            defer {
+                close(fd)
+                unlink(path)
+            }
             do {
-                let bytes = try FeedFetcher.fetch(input, timeout: timeout, maxBytes: maxBytes)
-                return .report(FeedValidator.validate(bytes: bytes, fileName: input, options: options))
+                try FeedFetcher.download(input, into: fd, timeout: timeout, maxBytes: maxBytes)
             } catch {
                 return .unreadable(name: input, message: Self.withoutName(error.message, input))
+            }
+            do {
+                return .report(try FeedValidator.validate(filePath: path, displayName: input, options: options))
+            } catch {
+                return .unreadable(name: input, message: Self.withoutName(error.message, path))
             }
         }
         let path = input == "-" ? "/dev/stdin" : input

@@ -23,18 +23,23 @@ public enum FeedFetcher {
 
     static let accept = "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 
-    /// Downloads `url`'s body. Throws `FetchError` on any network failure, on a status other
-    /// than 2xx, on a redirect to anything but an http(s) URL, when the whole fetch (redirects
-    /// and body included) takes more than `timeout` seconds, and when the body exceeds
-    /// `maxBytes`: a `Content-Length` over it is refused before the body is read, and the
-    /// body is counted as it arrives, decompressed, and the transfer stopped as soon as it
-    /// passes the limit (so neither an endless body nor a gzip bomb is held in memory).
-    public static func fetch(_ url: String, timeout: TimeInterval = 30, maxBytes: Int = 1 << 30) throws(FetchError) -> [UInt8] {
+    /// Downloads `url`'s body, decompressed, into the file open for writing at `file` (at
+    /// its current offset), and returns its size: the body is never held in memory, so a
+    /// feed of any size allowed is validated from the file in flat memory. Throws
+    /// `FetchError` on any network failure, on a status other than 2xx, on a redirect to
+    /// anything but an http(s) URL, when the whole fetch (redirects and body included) takes
+    /// more than `timeout` seconds, when the file cannot be written, and when the body
+    /// exceeds `maxBytes`: a `Content-Length` over it is refused before the body is read,
+    /// and the body is counted as it arrives, decompressed, and the transfer stopped as soon
+    /// as it passes the limit (an endless body or a gzip bomb fills neither memory nor disk).
+    /// After a failure the file may hold part of a body.
+    @discardableResult
+    public static func download(_ url: String, into file: Int32, timeout: TimeInterval = 30, maxBytes: Int = 1 << 30) throws(FetchError) -> Int {
         guard let target = URL(string: url), isHTTP(target) else {
             throw FetchError(message: "\(url): not an http(s) URL")
         }
         let deadline = ContinuousClock.now + .milliseconds(Int64((timeout * 1000).rounded(.up)))
-        return try fetchWithCurl(url, target, timeout: timeout, deadline: deadline, maxBytes: maxBytes)
+        return try fetchWithCurl(url, target, into: file, timeout: timeout, deadline: deadline, maxBytes: maxBytes)
     }
 
     static func isHTTP(_ url: URL) -> Bool {
@@ -88,8 +93,8 @@ extension FeedFetcher {
     /// only be stopped at once from inside libcurl's own callbacks. Redirects are followed
     /// here, one transfer each, so that each target's scheme is checked and the deadline
     /// spans them all.
-    fileprivate static func fetchWithCurl(_ url: String, _ target: URL, timeout: TimeInterval,
-                                          deadline: ContinuousClock.Instant, maxBytes: Int) throws(FetchError) -> [UInt8] {
+    fileprivate static func fetchWithCurl(_ url: String, _ target: URL, into file: Int32, timeout: TimeInterval,
+                                          deadline: ContinuousClock.Instant, maxBytes: Int) throws(FetchError) -> Int {
         var current = target
         var redirects = 0
         while true {
@@ -99,9 +104,9 @@ extension FeedFetcher {
             guard left > .zero else {
                 throw FetchError(message: "\(url): " + timeoutMessage(timeout, answered: false, received: 0) + at)
             }
-            switch Curl.transfer(current.absoluteString, timeoutMilliseconds: milliseconds(left), maxBytes: maxBytes) {
-            case .body(let bytes):
-                return bytes
+            switch Curl.transfer(current.absoluteString, into: file, timeoutMilliseconds: milliseconds(left), maxBytes: maxBytes) {
+            case .body(let count):
+                return count
             case .failure(let failure):
                 let text = failure.isTimeout ? timeoutMessage(timeout, answered: failure.answered, received: failure.received) : failure.text
                 throw FetchError(message: "\(url): \(text)\(at)")
@@ -133,7 +138,8 @@ private enum CurlOutcome {
         var received = 0
     }
 
-    case body([UInt8])
+    /// The body's size; the body is in the file.
+    case body(Int)
     case redirect(status: Int, location: String)
     case failure(Failure)
 }
@@ -146,8 +152,8 @@ private enum Curl {
     /// call does no harm).
     static let initialized: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 
-    /// One GET of `url`, redirects not followed.
-    static func transfer(_ url: String, timeoutMilliseconds: Int, maxBytes: Int) -> CurlOutcome {
+    /// One GET of `url`, redirects not followed; the body goes to `file`.
+    static func transfer(_ url: String, into file: Int32, timeoutMilliseconds: Int, maxBytes: Int) -> CurlOutcome {
         guard initialized == CURLE_OK, let easy = curl_easy_init() else {
             return .failure(.init(text: "libcurl could not start a transfer"))
         }
@@ -161,7 +167,7 @@ private enum Curl {
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorText.deallocate() }
-        let receiver = CurlReceiver(maxBytes: maxBytes)
+        let receiver = CurlReceiver(maxBytes: maxBytes, file: file)
         let context = Unmanaged.passUnretained(receiver).toOpaque()
         let write: curl_write_callback = { data, size, count, context in
             let receiver = Unmanaged<CurlReceiver>.fromOpaque(context!).takeUnretainedValue()
@@ -209,6 +215,8 @@ private enum Curl {
             case .declared(let length):
                 return .failure(.init(text: FeedFetcher.declaredMessage(length, maxBytes: maxBytes)))
             case .overLimit: return .failure(.init(text: FeedFetcher.limitMessage(maxBytes: maxBytes, encoding: receiver.encoding)))
+            case .notStored(let error):
+                return .failure(.init(text: "the body could not be stored in a temporary file (\(String(cString: strerror(error))))"))
             }
         }
         if code == CURLE_OK {
@@ -224,7 +232,7 @@ private enum Curl {
     private static func failure(_ code: CURLcode, detail: String, receiver: CurlReceiver) -> CurlOutcome.Failure {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            return .init(text: "timed out", isTimeout: true, answered: receiver.answered, received: receiver.received.count)
+            return .init(text: "timed out", isTimeout: true, answered: receiver.answered, received: receiver.received)
         case CURLE_COULDNT_RESOLVE_PROXY: return .init(text: "could not resolve the proxy's host name (\(detail))")
         case CURLE_COULDNT_RESOLVE_HOST: return .init(text: "could not resolve the host name (\(detail))")
         case CURLE_COULDNT_CONNECT: return .init(text: "could not connect (\(detail))")
@@ -250,10 +258,15 @@ private final class CurlReceiver {
         case redirect(Int, String)
         case declared(Int64)
         case overLimit
+        /// Writing the body to the file failed with this `errno`.
+        case notStored(Int32)
     }
 
     let maxBytes: Int
-    private(set) var received: [UInt8] = []
+    /// Where the body goes.
+    let file: Int32
+    /// Body bytes written to `file`.
+    private(set) var received = 0
     private(set) var status: Int?
     private(set) var encoding: String?
     private(set) var stop: Stop?
@@ -262,7 +275,10 @@ private final class CurlReceiver {
     private var length: Int64?
     private var location: String?
 
-    init(maxBytes: Int) { self.maxBytes = maxBytes }
+    init(maxBytes: Int, file: Int32) {
+        self.maxBytes = maxBytes
+        self.file = file
+    }
 
     /// One header line, the status line or the blank line that ends them; false stops the
     /// transfer.
@@ -294,7 +310,6 @@ private final class CurlReceiver {
                 return false
             }
             answered = true
-            if encoding == nil, let length { received.reserveCapacity(Int(length)) }
             return true
         }
         guard let colon = line.firstIndex(of: ":") else { return true }
@@ -309,13 +324,24 @@ private final class CurlReceiver {
         return true
     }
 
-    /// Decoded body bytes; false (stop) as soon as they pass the limit.
+    /// Decoded body bytes, written to the file; false (stop) as soon as they pass the
+    /// limit, or when the file cannot take them.
     func body(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard received.count + bytes.count <= maxBytes else {
+        guard received + bytes.count <= maxBytes else {
             stop = .overLimit
             return false
         }
-        received.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))  // a copy, not a loop over bytes
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(file, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                stop = .notStored(errno)
+                return false
+            }
+            offset += n
+        }
+        received += bytes.count
         return true
     }
 }

@@ -46,6 +46,34 @@ import Testing
         #expect(server.bytesSentPerConnection.allSatisfy { $0 < 16_000_000 }, "served \(server.bytesSentPerConnection) bytes")
     }
 
+    /// A large feed is downloaded into a temporary file and validated from there, as a file
+    /// is: memory stays flat, not the size of the body (64 MB here), and the file is gone
+    /// afterwards.
+    @Test func aLargeFeedIsValidatedInFlatMemoryAndLeavesNoTemporaryFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-tmp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let filler = String(repeating: "Words of an item, as many as a long post holds. ", count: 40)
+        let server = try ScriptedHTTPServer { connection in
+            guard connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
+                                  + "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Big</title><link>https://example.com/</link>"
+                                  + "<description>A large feed.</description>\n") else { return }
+            var sent = 0, item = 0
+            while sent < 64_000_000 {
+                let text = "<item><title>Item \(item)</title><link>https://example.com/\(item)</link><guid>https://example.com/\(item)</guid>"
+                    + "<description>\(filler)</description></item>\n"
+                guard connection.send(text) else { return }
+                sent += text.utf8.count
+                item += 1
+            }
+            connection.send("</channel></rss>\n")
+        }
+        let run = try MeasuredRun.run(["validate", server.url + "/big.xml"], environment: ["TMPDIR": folder.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.peakResident > 0 && run.peakResident < 80_000_000, "peak resident size \(run.peakResident) bytes")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "the download was left behind")
+    }
+
     /// A gzip bomb whose compressed size is within the limit: it is the decompressed bytes
     /// that are counted, and the transfer stops as soon as they pass the limit, long before
     /// the 650 MB it would decompress to.

@@ -260,7 +260,7 @@ enum MeasuredRun {
 
     /// Runs `crier arguments`, standard output to `/dev/null` (or `stdoutPath`), standard
     /// error kept.
-    static func run(_ arguments: [String], stdoutPath: String = "/dev/null") throws -> Result {
+    static func run(_ arguments: [String], stdoutPath: String = "/dev/null", environment: [String: String] = [:]) throws -> Result {
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("crier-stderr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: errorFile) }
         var actions = posix_spawn_file_actions_t()
@@ -275,7 +275,12 @@ enum MeasuredRun {
         var pid: pid_t = 0
         let start = Date()
         // glibc's posix_spawn returns once the child has exec'd, so /proc shows crier's memory.
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        // The test's environment, with `environment` on top.
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var status: Int32 = 0
         var peak = 0
