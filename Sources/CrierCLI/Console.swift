@@ -71,7 +71,9 @@ struct Console {
 
     /// Makes a write to a pipe nobody reads any more fail with `EPIPE`, which is reported,
     /// instead of ending the process with `SIGPIPE` before it has finished (a publish's
-    /// log line, a server's requests).
+    /// log line, a server's requests, the exit status the README gives). Set once, before
+    /// any command runs: an error written early (a lock held, a broken definition) is as
+    /// much a write as the report at the end.
     static func reportClosedPipes() {
         signal(SIGPIPE, SIG_IGN)
     }

@@ -27,6 +27,7 @@ public enum CrierMain {
     /// and return 0.
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         Console.holdClosedStandardStreams()
+        Console.reportClosedPipes()
         do {
             var command = try CrierCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

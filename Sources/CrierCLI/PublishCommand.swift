@@ -106,7 +106,6 @@ struct Publish: AsyncParsableCommand {
 
         // Everything is published and pinged by now: what follows only reports it, and a
         // report that cannot be written changes the exit status, nothing else.
-        Console.reportClosedPipes()
         for warning in report.build.warnings { console.warn(warning.description) }
         for warning in report.stateWarnings { console.warn(warning) }
         for error in report.build.postErrors { console.error(error.description) }

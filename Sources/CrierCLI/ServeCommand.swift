@@ -76,7 +76,6 @@ struct Serve: AsyncParsableCommand {
         configuration.cacheControl = cacheControl
         configuration.refreshInterval = .milliseconds(Int(interval * 1000))
         let host = self.host
-        Console.reportClosedPipes()
         let server = FeedServer(
             configuration: configuration,
             refresh: {

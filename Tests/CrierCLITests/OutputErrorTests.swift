@@ -102,6 +102,39 @@ import Testing
         #expect(try dir.read("run.log").contains(" publish ok "))
     }
 
+    /// A command writing to a reader gone is never stopped by SIGPIPE (exit 141): `build`
+    /// and `validate` exit 1 and 3 as for any output they cannot write, and a publish that
+    /// finds the lock held, its standard error a reader gone, exits 4 and logs the run.
+    @Test func noCommandIsStoppedByAReaderGone() throws {
+        let dir = try makePublishSite()
+        /// One end of a socket pair whose other end is closed (close-on-exec, so no other
+        /// test's child holds it): a write to it fails as to a pipe nobody reads.
+        func readerGone() -> Int32 {
+            var ends: [Int32] = [-1, -1]
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0)
+            close(ends[0])
+            return ends[1]
+        }
+        let stderrFile = dir.path + "/stderr.txt"
+        let gone = readerGone()
+        defer { close(gone) }
+        let build = try SpawnedCrier(["build", "--feeds", dir.path + "/feeds", "--output", dir.path + "/built"],
+                                     stdout: .descriptor(gone), stderrPath: stderrFile)
+        #expect(build.wait() == 1)
+        #expect(try String(contentsOfFile: stderrFile, encoding: .utf8) == "error: could not write to standard output: Broken pipe\n")
+        let validate = try SpawnedCrier(["validate", dir.path + "/built/feed.xml"], stdout: .descriptor(gone), stderrPath: stderrFile)
+        #expect(validate.wait() == 3)
+
+        try FileManager.default.createDirectory(atPath: dir.path + "/public/.crier", withIntermediateDirectories: true)
+        let lock = open(dir.path + "/public/.crier/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        defer { close(lock) }
+        #expect(flock(lock, LOCK_EX) == 0)
+        let publish = try SpawnedCrier(["publish", "--feeds", dir.path + "/feeds", "--output", dir.path + "/public", "--log", dir.path + "/run.log"],
+                                       stdout: .path("/dev/null"), stderrPath: stderrFile, stderr: gone)
+        #expect(publish.wait() == 4)
+        #expect(try dir.read("run.log").contains(" publish locked "))
+    }
+
     /// `crier serve > /dev/full` (or with standard output closed) serves all the same; the
     /// line saying where, and what `--verbose` reports, go to standard error instead.
     @Test func serveGoesOnServingWhenItsOutputCannotBeWritten() async throws {
@@ -159,7 +192,7 @@ final class SpawnedCrier {
     let pid: pid_t
     private var status: Int32?
 
-    init(_ arguments: [String], stdout: Output, stderrPath: String) throws {
+    init(_ arguments: [String], stdout: Output, stderrPath: String, stderr descriptor: Int32? = nil) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -169,7 +202,11 @@ final class SpawnedCrier {
         case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, 1)
         case .closed: posix_spawn_file_actions_addclose(&actions, 1)
         }
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if let descriptor {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
