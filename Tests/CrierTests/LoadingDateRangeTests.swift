@@ -86,4 +86,18 @@ import Testing
         let before = try onlyError(build([jekyllConfig, ("_posts/2024-01-01-a.md", "---\ntitle: A\ndate: 0000-01-01T00:00+23:59\n---\nx\n")]))
         #expect(before.message.hasPrefix("`date: 0000-01-01T00:00+23:59` is before 0001-01-01T00:00:00Z"), "\(before)")
     }
+
+    /// A post with no date anywhere takes the default date, or its file's modification
+    /// time: one outside the range is an error at the file too, not a feed the gate refuses.
+    @Test func aFallbackDateOutsideTheRangeIsAnErrorAtTheFile() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("posts/a.txt", "A title\n\nText.\n")
+        var options = LoadOptions()
+        options.defaultDate = Date(timeIntervalSince1970: -62_135_596_801)  // 0000-12-31T23:59:59Z
+        let result = PostLoader.load(.folder(site.root.appendingPathComponent("posts"), Site(title: "P", baseURL: "https://p.example/")), options: options)
+        #expect(result.posts.isEmpty)
+        let error = try #require(result.errors.first)
+        #expect(error.path.hasSuffix("posts/a.txt") && error.message.hasPrefix("no date in the front matter or the file name, and the default date is 0000-12-31T23:59:59Z in UTC, before 0001-01-01T00:00:00Z"), "\(error)")
+    }
 }

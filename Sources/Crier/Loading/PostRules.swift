@@ -146,6 +146,10 @@ enum PostRules {
         let undated = published == nil && options.defaultDate == nil
         if published == nil {
             let fallback = options.defaultDate ?? modificationDate(fileURL)
+            if let problem = FeedDateRange.problem(fallback) {
+                let what = options.defaultDate == nil ? "the file's modification time" : "the default date"
+                throw PostError(path: path, message: "no date in the front matter or the file name, and \(what) \(problem); give the post a `date:`")
+            }
             published = fallback
             let how = options.defaultDate == nil ? "the file's modification time (its entry id is its URL)" : "the default date"
             let why = FileNames.impossibleDatePrefix(baseName).map { "no date in the front matter, and \($0) in the file name is not a real date" }
