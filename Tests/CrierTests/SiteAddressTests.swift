@@ -44,6 +44,14 @@ import Testing
         #expect(Site.tagAuthority(ofHost: "[fe80::1%25eth0]") == nil)
         #expect(Site.tagAuthority(ofHost: "[v1.x]") == nil)
         #expect(Site.tagAuthority(ofHost: "Example.ORG") == "example.org")
+        // A DNS name's labels: none empty, none longer than 63 bytes, none starting or
+        // ending with `-`; a final dot stays as written (ids made with it are kept).
+        for bad in ["a..b", ".example.org", "-a.org", "a-.org", "a.b-", String(repeating: "x", count: 64) + ".org", "..", "."] {
+            #expect(Site.tagAuthority(ofHost: bad) == nil, "\(bad)")
+        }
+        for good in ["example.org.", "a-b.example", "xn--bcher-kva.example", "1.2.3", String(repeating: "x", count: 63) + ".org", "localhost"] {
+            #expect(Site.tagAuthority(ofHost: good) == good, "\(good)")
+        }
         #expect(EntryID.authority("http://[::1]:4000/") == Self.loopbackName)
     }
 

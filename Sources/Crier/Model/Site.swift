@@ -100,7 +100,7 @@ extension Site {
             if host.hasPrefix("[") {
                 return "has the host `\(host)`, which is no IPv6 address a link can hold (a zone such as `%25eth0` means something on this machine only): write the address without a zone, or a host name"
             }
-            return "has the host `\(host)`, which is no DNS name (letters, digits, `-` and `.`): entries' ids (`tag:` URIs, RFC 4151) name the site by its DNS name, so write one, such as localhost or example.org"
+            return "has the host `\(host)`, which is no DNS name (labels of letters, digits and `-`, joined by `.`, none empty or starting or ending with `-`): entries' ids (`tag:` URIs, RFC 4151) name the site by its DNS name, so write one, such as localhost or example.org"
         }
         return nil
     }
@@ -133,7 +133,13 @@ extension Site {
             (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
                 || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
         }
-        guard !host.isEmpty, host.utf8.allSatisfy(isNameByte) else { return nil }
+        guard !host.isEmpty, host.utf8.count <= 254, host.utf8.allSatisfy(isNameByte) else { return nil }
+        // Labels of 1 to 63 bytes, neither starting nor ending with `-` (RFC 1123). One
+        // final dot (a fully qualified name) is kept as written, so that the ids of a site
+        // configured so stay what they were.
+        var labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.count > 1, labels.last?.isEmpty == true { labels.removeLast() }
+        guard labels.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 && $0.first != "-" && $0.last != "-" }) else { return nil }
         return host
     }
 
