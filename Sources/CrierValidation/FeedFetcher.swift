@@ -154,19 +154,23 @@ private enum Curl {
 
     /// One GET of `url`, redirects not followed; the body goes to `file`.
     static func transfer(_ url: String, into file: Int32, timeoutMilliseconds: Int, maxBytes: Int) -> CurlOutcome {
+        // The header list and the error buffer are libcurl's to use until the handle is
+        // cleaned up: freed after it (`defer`s run last first).
+        var headers: UnsafeMutablePointer<curl_slist>?
+        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        defer {
+            curl_slist_free_all(headers)
+            errorText.deallocate()
+        }
         guard initialized == CURLE_OK, let easy = curl_easy_init() else {
             return .failure(.init(text: "libcurl could not start a transfer"))
         }
         defer { curl_easy_cleanup(easy) }
-        var headers: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headers) }
         for header in ["Accept: " + FeedFetcher.accept, "Expect:"] {
             guard let list = curl_slist_append(headers, header) else { return .failure(.init(text: "libcurl could not start a transfer")) }
             headers = list
         }
-        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        defer { errorText.deallocate() }
         let receiver = CurlReceiver(maxBytes: maxBytes, file: file)
         let context = Unmanaged.passUnretained(receiver).toOpaque()
         let write: curl_write_callback = { data, size, count, context in

@@ -161,7 +161,8 @@ public enum Publisher {
         // The posts' content has been read: the cache is saved while the gate and the
         // writes go on (a run with one post changed rewrites a 10 MB index at 10k posts,
         // beside the disk flushing the feeds).
-        async let cacheWarnings = save(caches, keeping: scopes, in: options.cacheFolder)
+        let cacheFolder = options.cacheFolder
+        async let cacheWarnings = onADispatchThread { save(caches, keeping: scopes, in: cacheFolder) }
 
         let rendered = plan.outcome.files.map(\.path)
         removeStaleTemporaryFiles(plan, options: options, report: &report)
@@ -187,7 +188,7 @@ public enum Publisher {
 
     /// Saves each job's post cache and removes the caches of other scopes; returns the
     /// warnings for the report.
-    private static func save(_ caches: [DiskPostCache], keeping scopes: [String], in folder: URL) async -> [String] {
+    private static func save(_ caches: [DiskPostCache], keeping scopes: [String], in folder: URL) -> [String] {
         var warnings: [String] = []
         for cache in caches {
             do {
@@ -198,6 +199,15 @@ public enum Publisher {
         }
         DiskPostCache.removeOthers(in: folder, keeping: scopes)
         return warnings
+    }
+
+    /// What `work` returns, run on a thread of Dispatch's rather than of the shared task
+    /// pool: blocking file work there would hold up the tasks of a server publishing in the
+    /// same process (the pool has a thread per core).
+    private static func onADispatchThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
     }
 
     /// The run when the manifest vouches that nothing changed: nothing is loaded,
