@@ -120,7 +120,7 @@ public struct ValidateRunner: Sendable {
             guard fd >= 0 else {
                 return .unreadable(name: input, message: "could not create a temporary file to download into in \(folder) (\(String(cString: strerror(errno))))")
             }
-            let path = String(cString: template)
+            let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             defer {
                 close(fd)
                 unlink(path)

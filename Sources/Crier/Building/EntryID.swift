@@ -5,9 +5,9 @@ import Foundation
 /// An entry's id is a `tag:` URI (RFC 4151) made of the site's host, the UTC day of the
 /// post's date, and the post's source path without its extension:
 /// `tag:example.org,2024-03-05:_posts/2024-03-05-hello`. (A site at an IPv6 address is
-/// named by the address's `ip6.arpa` name: `Site.tagAuthority(ofHost:)`.) Renaming the title, editing the
-/// text or moving the site to another theme leaves it unchanged; a post can pin its own
-/// id, an absolute URI, with `guid:` or `id:` in its front matter. A post with no date of
+/// named by the address's `ip6.arpa` name: `Site.tagAuthority(ofHost:)`.) Renaming the
+/// title, editing the text or moving the site to another theme leaves it unchanged; a post
+/// can pin its own id, an absolute URI, with `guid:` or `id:` in its front matter. A post with no date of
 /// its own (dated by its file's modification time, which every edit changes) has its URL
 /// as its id.
 ///
