@@ -77,9 +77,7 @@ enum FeedRenderer {
     /// Each entry's `EntryDigest`, feed by feed, taken in parallel.
     private static func entryDigests(_ feeds: [PlannedFeed]) -> [[String]] {
         let entries = feeds.flatMap(\.feed.entries)
-        let slots = ResultSlots<String>(count: entries.count)
-        DispatchQueue.concurrentPerform(iterations: entries.count) { slots[$0] = EntryDigest.of(entries[$0]) }
-        var all = slots.values[...]
+        var all = parallelMap(entries.count, workers: ProcessInfo.processInfo.activeProcessorCount) { EntryDigest.of(entries[$0]) }[...]
         return feeds.map { planned in
             defer { all = all.dropFirst(planned.feed.entries.count) }
             return Array(all.prefix(planned.feed.entries.count))

@@ -238,16 +238,7 @@ enum FileIO {
     /// with nothing or one post changed is mostly these calls, one per post.
     static func identities(_ paths: [String]) -> [Identity?] {
         guard paths.count > 256 else { return paths.map(identity) }
-        var found = [Identity?](repeating: nil, count: paths.count)
-        let workers = ProcessInfo.processInfo.activeProcessorCount
-        found.withUnsafeMutableBufferPointer { buffer in
-            // Each worker writes only the slots of its own stride.
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: paths.count, by: workers) { slots[index] = identity(paths[index]) }
-            }
-        }
-        return found
+        return parallelMap(paths.count, workers: ProcessInfo.processInfo.activeProcessorCount) { identity(paths[$0]) }
     }
 
     /// `fstat` of an open file.

@@ -75,21 +75,10 @@ public enum PostLoader {
 
     /// Loads `files` across all cores; the result is in the order of `files`.
     static func loadInParallel(_ files: [PostFile], context: SiteContext, options: LoadOptions) -> [FileOutcome] {
-        guard !files.isEmpty else { return [] }
-        let empty = FileOutcome(result: .success(nil), warnings: [])
-        var outcomes = [FileOutcome](repeating: empty, count: files.count)
-        // Interleaved chunks, several per core, so one slow post does not hold up a core's
-        // whole share.
-        let workers = min(files.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
-        outcomes.withUnsafeMutableBufferPointer { buffer in
-            let slots = DisjointSlots(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: files.count, by: workers) {
-                    slots.store(PostRules.load(files[index], context: context, options: options), at: index)
-                }
-            }
+        // Several workers per core, so one slow post does not hold up a core's whole share.
+        parallelMap(files.count, workers: ProcessInfo.processInfo.activeProcessorCount * 4) { index in
+            PostRules.load(files[index], context: context, options: options)
         }
-        return outcomes
     }
 }
 
@@ -170,13 +159,6 @@ final class SitePostLinks: JekyllLiquid.Links, @unchecked Sendable {
         lock.withLock { urls[file.relativePath] = .some(url) }
         return url
     }
-}
-
-/// A buffer that parallel workers write into, each index by exactly one worker, read only
-/// after they have all finished.
-private struct DisjointSlots: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<FileOutcome>
-    func store(_ value: FileOutcome, at index: Int) { buffer[index] = value }
 }
 
 /// One file that may be a post, and what its place in the site says about it.

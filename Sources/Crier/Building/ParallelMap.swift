@@ -1,0 +1,23 @@
+import Dispatch
+
+/// `(0..<count).map(transform)`, computed by `workers` threads at once, each taking every
+/// `workers`-th index: interleaved, so that a few slow indices do not hold up one worker's
+/// whole share. The result is in index order.
+func parallelMap<Value>(_ count: Int, workers: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
+    guard count > 0 else { return [] }
+    let workers = min(count, max(1, workers))
+    return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+        let slots = DisjointSlots(buffer: buffer)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: count, by: workers) { slots.initialize(index, to: transform(index)) }
+        }
+        initialized = count
+    }
+}
+
+/// A buffer that parallel workers fill, each index by exactly one worker, read only after
+/// they have all finished.
+private struct DisjointSlots<Value>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Value>
+    func initialize(_ index: Int, to value: Value) { (buffer.baseAddress! + index).initialize(to: value) }
+}
