@@ -47,7 +47,6 @@ struct Console {
     /// Writes to standard error unbuffered. A failure is dropped, as there is nowhere left
     /// to tell (`FileHandle.write` would stop the process instead).
     static func standardError(_ text: String) {
-        guard !StandardOutput.standardErrorClosedAtStart else { return }
         var stream = StandardStream(fd: 2)
         stream.write(text)
     }
@@ -56,7 +55,7 @@ struct Console {
     /// process was started with one closed (`crier publish -v >&-`): else the next file
     /// opened, a lock or a feed being written, would take its number, and what is printed
     /// would go into it. Output to it fails (`EBADF`) and is reported, as to a closed one.
-    /// (The runtime may have taken the number already: `StandardOutput` sees to that.)
+    /// (The runtime may have taken the number already: `StandardStream` sees to that.)
     static func holdClosedStandardStreams() {
         // Told apart now, before anything else could be given their numbers.
         _ = (StandardOutput.standardOutputClosedAtStart, StandardOutput.standardErrorClosedAtStart)
@@ -108,13 +107,9 @@ final class StandardOutput: @unchecked Sendable {
     func write(_ text: String) -> Outcome {
         lock.withLock {
             if let failed { return .failed(errno: failed, first: false) }
-            if Self.standardOutputClosedAtStart {
-                failed = EBADF
-            } else {
-                var stream = StandardStream(fd: 1)
-                stream.write(text)
-                failed = stream.failure
-            }
+            var stream = StandardStream(fd: 1)
+            stream.write(text)
+            failed = stream.failure
             return failed.map { .failed(errno: $0, first: true) } ?? .written
         }
     }

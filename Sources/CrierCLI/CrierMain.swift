@@ -5,7 +5,8 @@ import Foundation
 public enum ExitStatus {
     /// Nothing failed (warnings allowed, but for `validate --strict`).
     public static let success: Int32 = 0
-    /// A post, a feed, or (for validate) the document had errors.
+    /// A post, a feed, or (for validate) the document had errors; or help, `--version` or
+    /// build's report could not be written to standard output.
     public static let failure: Int32 = 1
     /// The command line was wrong.
     public static let usage: Int32 = 2
@@ -24,7 +25,7 @@ public enum ExitStatus {
 public enum CrierMain {
     /// Parses `arguments` (by default the process's, without the program name), runs the
     /// command, and returns the exit status; help and `--version` print to standard output
-    /// and return 0.
+    /// and return 0 (1 when standard output cannot take them).
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         Console.holdClosedStandardStreams()
         Console.reportClosedPipes()
@@ -40,7 +41,12 @@ public enum CrierMain {
             let code = CrierCommand.exitCode(for: error)
             let message = CrierCommand.fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                // Help and the version, written as every other output is: a failed write
+                // (`crier --help > /dev/full`) is said on standard error and fails.
+                if !message.isEmpty, case .failed(let errno, _) = StandardOutput().write(message + "\n") {
+                    Console.standardError("error: could not write to standard output: \(String(cString: strerror(errno)))\n")
+                    return ExitStatus.failure
+                }
                 return ExitStatus.success
             }
             if !message.isEmpty { Console.standardError(message + "\n") }

@@ -265,7 +265,15 @@ struct StandardStream: TextOutputStream {
     /// written after it.
     private(set) var failure: Int32?
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32) {
+        self.fd = fd
+        // A stream closed when the process started, whose number the runtime has taken
+        // since (Dispatch's eventfd): written to, it would take the bytes or fail with
+        // `EINVAL`. It fails as the closed stream it is.
+        if (fd == 1 && StandardOutput.standardOutputClosedAtStart) || (fd == 2 && StandardOutput.standardErrorClosedAtStart) {
+            failure = EBADF
+        }
+    }
 
     mutating func write(_ string: String) {
         guard failure == nil else { return }

@@ -20,6 +20,12 @@ import Testing
         }
         // Written, it is a pass.
         #expect(try MeasuredRun.run(["validate", feed.path]).status == 0)
+        // Started with standard output closed: the results go nowhere else, and the
+        // closed stream is named as such.
+        let stderrFile = dir.url.appendingPathComponent("stderr.txt")
+        let closed = try SpawnedCrier(["validate", feed.path], stdout: .closed, stderrPath: stderrFile.path)
+        #expect(closed.wait() == 3)
+        #expect(try String(contentsOf: stderrFile, encoding: .utf8) == "error: could not write the results to standard output: Bad file descriptor\n")
     }
 
     @Test func buildFailsWhenItsReportCannotBeWritten() throws {
@@ -32,6 +38,20 @@ import Testing
         #expect(dir.exists("out/feed.xml"), "the feeds themselves were written")
         // --quiet prints nothing, so nothing fails.
         #expect(try MeasuredRun.run(arguments + ["--quiet"], stdoutPath: "/dev/full").status == 0)
+    }
+
+    /// Help and the version are output like any other: one that cannot be written fails.
+    @Test func helpAndVersionFailWhenTheyCannotBeWritten() throws {
+        let dir = try TempFolder()
+        for arguments in [["--help"], ["build", "--help"], ["help", "validate"], ["--version"]] {
+            let run = try MeasuredRun.run(arguments, stdoutPath: "/dev/full")
+            #expect(run.status == 1, "\(arguments): \(run.stderr)")
+            #expect(run.stderr == "error: could not write to standard output: No space left on device\n", "\(arguments): \(run.stderr)")
+            try dir.write("out.txt", "")
+            let written = try MeasuredRun.run(arguments, stdoutPath: dir.path + "/out.txt")
+            #expect(written.status == 0 && written.stderr.isEmpty, "\(arguments): \(written.stderr)")
+            #expect(try !dir.read("out.txt").isEmpty, "\(arguments)")
+        }
     }
 
     /// An error that cannot be written to standard error is lost, but the exit status and
