@@ -83,11 +83,10 @@ public enum BuildPipeline {
     /// Runs `check` on each of `files`, in parallel: the files that pass, and a failure for
     /// each of the others, both in the order of `files`.
     static func check(_ files: [RenderedFile], with check: FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
-        let problems = ResultSlots<[String]>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { problems[$0] = check(files[$0]) }
+        let problems = parallelMap(files.count, workers: files.count) { check(files[$0]) }
         var passed: [RenderedFile] = []
         var failures: [FeedFailure] = []
-        for (file, problems) in zip(files, problems.values) {
+        for (file, problems) in zip(files, problems) {
             if problems.isEmpty {
                 passed.append(file)
             } else {

@@ -66,12 +66,10 @@ enum FeedRenderer {
         // A publish tells entries apart by digest, taken once for all formats.
         let digests = reuse == nil ? nil : entryDigests(feeds)
         let jobs = feeds.indices.flatMap { feed in formats.map { (feed, $0) } }
-        let results = ResultSlots<Result<RenderedFile, FeedFailure>>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+        return parallelMap(jobs.count, workers: jobs.count) { index in
             let (feed, format) = jobs[index]
-            results[index] = renderOne(feeds[feed], format: format, digests: digests?[feed], reuse: reuse)
+            return renderOne(feeds[feed], format: format, digests: digests?[feed], reuse: reuse)
         }
-        return results.values
     }
 
     /// Each entry's `EntryDigest`, feed by feed, taken in parallel.
@@ -141,19 +139,4 @@ func duplicateID(in entries: [Entry]) -> (id: String, first: String?, second: St
         }
     }
     return nil
-}
-
-/// Fixed slots filled from concurrent iterations, each slot written by exactly one of them.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
-    }
-
-    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// `(0..<count).map(transform)`, computed by `workers` threads at once, each taking every
 /// `workers`-th index: interleaved, so that a few slow indices do not hold up one worker's
@@ -20,4 +21,21 @@ func parallelMap<Value>(_ count: Int, workers: Int, _ transform: @Sendable (Int)
 private struct DisjointSlots<Value>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Value>
     func initialize(_ index: Int, to value: Value) { (buffer.baseAddress! + index).initialize(to: value) }
+}
+
+/// Fixed slots filled from concurrent iterations, each slot written by exactly one of them,
+/// for parallel work that `parallelMap` does not fit (workers keeping state of their own
+/// between indices, as the gate's document buffers).
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

@@ -297,13 +297,11 @@ public enum Publisher {
     private static func gate(_ plan: inout BuildPipeline.Plan, check: FeedCheck?, output: URL,
                              report: inout PublishReport) -> [RenderedFile] {
         let files = plan.outcome.files
-        let same = ResultSlots<Bool>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        let verdicts = parallelMap(files.count, workers: files.count) { index in
             let file = files[index]
             // Copying entries may have told already; otherwise compare with the file.
-            same[index] = file.matchesPublished ?? file.parts.matches(fileAt: output.appendingPathComponent(file.path).path)
+            return file.matchesPublished ?? file.parts.matches(fileAt: output.appendingPathComponent(file.path).path)
         }
-        let verdicts = same.values
         let unchanged = zip(files, verdicts).filter { $0.1 }.map(\.0)
         let changed = zip(files, verdicts).filter { !$0.1 }.map(\.0)
         report.unchanged += unchanged.count
@@ -427,19 +425,18 @@ public enum Publisher {
                 report.withheld += files.count
                 break
             }
-            let outcomes = ResultSlots<Result<PublishedFile, any Error>>(count: files.count)
-            DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let outcomes = parallelMap(files.count, workers: files.count) { index in
                 let file = files[index]
                 let url = options.output.appendingPathComponent(file.path)
                 let existed = FileManager.default.fileExists(atPath: url.path)
-                outcomes[index] = Result {
+                return Result<PublishedFile, any Error> {
                     try AtomicFile.write(file.parts, to: url, sync: options.sync)
                     return PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
                                          byteCount: file.parts.count, created: !existed,
                                          isArchive: plan.archivePaths.contains(file.path))
                 }
             }
-            for outcome in outcomes.values {
+            for outcome in outcomes {
                 switch outcome {
                 case .success(let written): report.written.append(written)
                 case .failure(let error): report.writeErrors.append("\(error)")

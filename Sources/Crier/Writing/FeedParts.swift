@@ -242,17 +242,16 @@ public struct FeedParts: Sendable {
         var position = prefixCount
         for batchStart in stride(from: 0, to: entries.count, by: FeedParts.batchSize) {
             let batch = batchStart..<min(entries.count, batchStart + FeedParts.batchSize)
-            let slots = ResultSlots<Result<[UInt8], any Error>>(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: batch.count) { offset in
+            let results = parallelMap(batch.count, workers: batch.count) { offset in
                 let index = batchStart + offset
-                slots[offset] = Result {
+                return Result<[UInt8], any Error> {
                     if borrowed[index] != nil { return [] }
                     let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entries[index]))
                     try write(entries[index], w)
                     return try w.finishFragment()
                 }
             }
-            for (offset, result) in slots.values.enumerated() {
+            for (offset, result) in results.enumerated() {
                 let written = try result.get()
                 let index = batchStart + offset
                 if let digest = digests?[index] { entryDigests.append(digest) }
