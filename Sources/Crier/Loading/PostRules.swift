@@ -494,8 +494,8 @@ struct PermalinkPlaceholders {
             case "slugified_categories":
                 return PostRules.unique(categories.map { Permalink.jekyllSlug($0, pretty: false, cased: false) }).joined(separator: "/")
             case "output_ext": return ".html"
-            case "path": return (file.relativePath as NSString).deletingPathExtension
-            case "name": return fileSlug
+            case "path": return path
+            case "name": return jekyllName
             case "basename": return fileName
             default: break
             }
@@ -504,6 +504,25 @@ struct PermalinkPlaceholders {
     }
 
     private var slugSource: String { fm["slug"]?.scalarText ?? fileSlug }
+
+    /// `:path`: the source path without its extension; for a Jekyll post, without the
+    /// `_posts` folder (Jekyll's `cleaned_relative_path`: `blog/_posts/2024-03-05-a.md` is
+    /// `blog/2024-03-05-a`) and without trailing dots.
+    private var path: String {
+        var path = (file.relativePath as NSString).deletingPathExtension
+        guard flavor == .jekyll else { return path }
+        // Jekyll removes the first `_posts` it finds in the path (a draft's has none).
+        if let range = path.range(of: "_posts") { path.removeSubrange(range) }
+        while path.hasSuffix(".") { path.removeLast() }
+        return path
+    }
+
+    /// `:name`: for a Jekyll post, its file name without the extension, date included,
+    /// slugified (`2024-03-05-Hello_World.md` is `2024-03-05-hello-world`), as Jekyll's
+    /// `:name` is; for a folder's post, its file name after any date.
+    private var jekyllName: String {
+        flavor == .jekyll ? Permalink.jekyllSlug(fileName, pretty: false, cased: false) : fileSlug
+    }
 
     /// The folders between Hugo's content folder and the file.
     private var hugoFolders: [String] { file.relativePath.split(separator: "/").dropFirst().dropLast().map(String.init) }
