@@ -63,10 +63,13 @@ enum PostRules {
         // Hugo reads front matter keys without case (`Draft = true` is a draft); the
         // lookups below name them in lower case.
         if flavor == .hugo { fm = fm.withLowercasedKeys() }
+        // Categories from `defaults:` when the post names its own too: Jekyll adds the
+        // post's to them rather than replacing them.
+        var defaultCategories: [String] = []
         if flavor == .jekyll {
-            for (prefix, values) in context.frontMatterDefaults where prefix.isEmpty || file.relativePath.hasPrefix(prefix) {
-                for key in values.keys where fm[key] == nil { fm[key] = values[key] }
-            }
+            let defaults = frontMatterDefaults(for: file.relativePath, in: context.frontMatterDefaults)
+            if fm["categories"] != nil, let categories = defaults["categories"] { defaultCategories = categories.stringList }
+            for key in defaults.keys where fm[key] == nil { fm[key] = defaults[key] }
         }
 
         let kinds = ValueKinds(fm: fm, flavor: flavor, toml: toml, file: fileURL)
@@ -173,7 +176,7 @@ enum PostRules {
             categories = kinds.names("categories", warnings: &kindWarnings) + kinds.names("category", warnings: &kindWarnings)
         }
         switch file.role {
-        case .jekyllPost(let fromPath), .jekyllDraft(let fromPath): categories = fromPath + categories
+        case .jekyllPost(let fromPath), .jekyllDraft(let fromPath): categories = fromPath + defaultCategories + categories
         case .hugo, .folder: break
         }
         tags = names(tags)
@@ -318,6 +321,29 @@ enum PostRules {
         )
         post.isUndated = undated
         return post
+    }
+
+    /// The values Jekyll's `defaults:` give the post at `relativePath`, merged as Jekyll
+    /// merges them: where two scopes set a key, the one with the longer `path` wins, then
+    /// the one that names a `type`, then the later one.
+    static func frontMatterDefaults(for relativePath: String, in defaults: [(path: String, typed: Bool, values: ConfigTable)]) -> ConfigTable {
+        var merged = ConfigTable()
+        var winner: (path: String, typed: Bool)?
+        for scope in defaults where scope.path.isEmpty || relativePath.hasPrefix(scope.path) {
+            let takesPrecedence: Bool
+            if let old = winner {
+                takesPrecedence = scope.path.count != old.path.count ? scope.path.count > old.path.count : scope.typed || !old.typed
+            } else {
+                takesPrecedence = true
+            }
+            if takesPrecedence {
+                winner = (scope.path, scope.typed)
+                for key in scope.values.keys { merged[key] = scope.values[key] }
+            } else {
+                for key in scope.values.keys where merged[key] == nil { merged[key] = scope.values[key] }
+            }
+        }
+        return merged
     }
 
     /// The first of `keys` present as a date; an unknown form, or a value that is no date

@@ -17,8 +17,9 @@ struct SiteContext: Sendable {
     var excerptSeparator: String = "\n\n"
     /// Jekyll `_data/authors.yml`: author keys to `{name, email, uri}`.
     var authors: ConfigTable = ConfigTable()
-    /// Jekyll `defaults:` entries that apply to posts: (path prefix, values).
-    var frontMatterDefaults: [(path: String, values: ConfigTable)] = []
+    /// Jekyll `defaults:` entries that apply to posts, in the order written: (path prefix,
+    /// whether the scope names a `type`, values).
+    var frontMatterDefaults: [(path: String, typed: Bool, values: ConfigTable)] = []
     /// Jekyll `exclude:` paths, relative to the root, without leading or trailing `/`.
     var excluded: [String] = []
     /// Hugo `[permalinks]`: section to pattern.
@@ -151,7 +152,7 @@ enum SiteConfiguration {
                 let type = scope?["type"]?.scalarText
                 guard type == nil || type == "posts" else { continue }
                 let path = scope?["path"]?.scalarText ?? ""
-                context.frontMatterDefaults.append((path, values))
+                context.frontMatterDefaults.append((path, type != nil, values))
             }
         }
         return context
