@@ -200,15 +200,24 @@ enum Permalink {
         }
     }
 
-    /// Hugo's `urlize` for paths: lower case, spaces to `-`, only letters, digits, `-`,
-    /// `_`, `.` and `/` kept.
+    /// Hugo's `urlize` for paths, as Hugo 0.111 makes a page's path (`UnicodeSanitize`,
+    /// lower-cased): letters, digits, `.`, `/`, `_`, `~`, `@` and `-` are kept, any other
+    /// character is left out; white space between kept characters becomes one `-`, and
+    /// none is added next to a `-` written (`a - b` → `a-b`, `a -- b` → `a--b`). A `+` is
+    /// read as a space, as Hugo's permalinks unescape it to one (`C++ and C#` →
+    /// `c-and-c`).
     static func hugoPath(_ text: String) -> String {
         var out = ""
+        var pendingDash = false
+        var afterDash = false
         for ch in text.lowercased() {
-            if ch == " " || ch == "\t" {
-                out.append("-")
-            } else if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" || ch == "." || ch == "/" {
+            if ch.isLetter || ch.isNumber || ch == "." || ch == "/" || ch == "_" || ch == "~" || ch == "@" || ch == "-" {
+                afterDash = ch == "-"
+                if pendingDash, !afterDash { out.append("-") }
+                pendingDash = false
                 out.append(ch)
+            } else if !out.isEmpty, !afterDash, ch.isWhitespace || ch == "+" {
+                pendingDash = true
             }
         }
         return out

@@ -507,9 +507,10 @@ struct PermalinkPlaceholders {
             case "section": return Permalink.hugoPath(hugoFolders.first ?? "")
             case "sections": return Permalink.hugoPath(hugoFolders.joined(separator: "/"))
             case "title": return Permalink.hugoPath(title)
-            case "slug": return fm["slug"]?.scalarText ?? Permalink.hugoPath(title)
-            case "filename", "contentbasename": return fileName
-            case "slugorfilename": return fm["slug"]?.scalarText ?? fileName
+            // Hugo urlizes each of these, a `slug:` as written too.
+            case "slug": return Permalink.hugoPath(fm["slug"]?.scalarText ?? title)
+            case "filename", "contentbasename": return Permalink.hugoPath(fileName)
+            case "slugorfilename": return Permalink.hugoPath(fm["slug"]?.scalarText ?? fileName)
             default: break
             }
         case .jekyll, .folder:

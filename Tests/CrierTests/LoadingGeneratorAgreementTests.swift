@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Crier
+
+/// Links and categories that must be what Jekyll 4.3 and Hugo 0.111 publish for the same
+/// input (found by building sample sites with both and with Crier).
+@Suite("Loading: links and categories as the generators make them")
+struct LoadingGeneratorAgreementTests {
+    func load(_ files: [String: String]) throws -> LoadResult {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        for (path, text) in files { try temp.write(path, text) }
+        return PostLoader.load(.site(temp.root), options: LoadOptions())
+    }
+
+    @Test func jekyllPathPlaceholderLeavesOutThePostsFolder() throws {
+        let result = try load([
+            "_config.yml": "url: https://j.example\npermalink: /:path/\n",
+            "_posts/2024-03-05-kettle-notes.md": "---\ntitle: Kettle\n---\nx\n",
+            "garden/_posts/2024-03-06-seed-trays.md": "---\ntitle: Trays\n---\nx\n",
+        ])
+        #expect(result.post("_posts/2024-03-05-kettle-notes.md")?.url == "https://j.example/2024-03-05-kettle-notes/")
+        #expect(result.post("garden/_posts/2024-03-06-seed-trays.md")?.url == "https://j.example/garden/2024-03-06-seed-trays/")
+    }
+
+    @Test func jekyllNamePlaceholderIsTheSlugifiedFileNameWithItsDate() throws {
+        let result = try load([
+            "_config.yml": "url: https://j.example\npermalink: /:name:output_ext\n",
+            "_posts/2024-03-05-Kettle_Notes.md": "---\ntitle: Kettle\n---\nx\n",
+        ])
+        #expect(result.posts.first?.url == "https://j.example/2024-03-05-kettle-notes.html")
+    }
+
+    @Test func jekyllDefaultCategoriesComeBeforeThePostsOwn() throws {
+        let config = """
+            url: https://j.example
+            defaults:
+              - scope: {path: "", type: posts}
+                values: {categories: [kitchen]}
+            """
+        let result = try load([
+            "_config.yml": config,
+            "_posts/2024-03-05-kettle.md": "---\ntitle: Kettle\ncategories: [Tools]\n---\nx\n",
+            "_posts/2024-03-06-pans.md": "---\ntitle: Pans\n---\nx\n",
+        ])
+        let kettle = try #require(result.post("_posts/2024-03-05-kettle.md"))
+        #expect(kettle.categories == ["kitchen", "Tools"])
+        #expect(kettle.url == "https://j.example/kitchen/tools/2024/03/05/kettle.html")
+        #expect(result.post("_posts/2024-03-06-pans.md")?.categories == ["kitchen"])
+    }
+
+    @Test func jekyllDefaultsWithTheLongerPathOrTheLaterScopeWin() throws {
+        let config = """
+            url: https://j.example
+            defaults:
+              - scope: {path: ""}
+                values: {tags: [general], author: First}
+              - scope: {path: "garden"}
+                values: {tags: [outdoors]}
+              - scope: {path: ""}
+                values: {author: Second}
+            """
+        let result = try load([
+            "_config.yml": config,
+            "garden/_posts/2024-03-05-seeds.md": "---\ntitle: Seeds\n---\nx\n",
+            "_posts/2024-03-06-pans.md": "---\ntitle: Pans\n---\nx\n",
+        ])
+        #expect(result.post("garden/_posts/2024-03-05-seeds.md")?.tags == ["outdoors"])
+        let pans = try #require(result.post("_posts/2024-03-06-pans.md"))
+        #expect(pans.tags == ["general"])
+        #expect(pans.authors == [Person(name: "Second")])
+    }
+
+    @Test func hugoPermalinkPlaceholdersAreURLizedAsHugoDoes() throws {
+        let config = """
+            baseURL = "https://h.example/"
+            title = "H"
+            [permalinks]
+            posts = "/:slug/"
+            notes = "/n/:filename/"
+            """
+        let result = try load([
+            "hugo.toml": config,
+            "content/posts/a.md": "---\ntitle: \"Tea & Toast -- Tips\"\ndate: 2024-03-05\n---\nx\n",
+            "content/posts/b.md": "---\ntitle: B\nslug: \" Slow  Cooker \"\ndate: 2024-03-05\n---\nx\n",
+            "content/posts/c.md": "---\ntitle: C++ and Rust\ndate: 2024-03-05\n---\nx\n",
+            "content/notes/Field Trip.md": "---\ntitle: Trip\ndate: 2024-03-05\n---\nx\n",
+        ])
+        #expect(result.post("content/posts/a.md")?.url == "https://h.example/tea-toast--tips/")
+        #expect(result.post("content/posts/b.md")?.url == "https://h.example/slow-cooker/")
+        #expect(result.post("content/posts/c.md")?.url == "https://h.example/c-and-rust/")
+        #expect(result.post("content/notes/Field Trip.md")?.url == "https://h.example/n/field-trip/")
+    }
+}
