@@ -94,7 +94,8 @@ import Testing
         let site = try TemporarySite()
         defer { site.remove() }
         try site.write("blog/_config.yml", "title: Blog\nurl: https://site.example\ntimezone: UTC\n")
-        try site.write("blog/_posts/2024-03-05-hello.md", "---\ntitle: Hello\ndate: 2024-03-05 10:00:00\n---\nText <span>raw</span>.\n")
+        // Quoted: Jekyll reads an unquoted `2024-03-05 10:00:00` as UTC whatever the zone.
+        try site.write("blog/_posts/2024-03-05-hello.md", "---\ntitle: Hello\ndate: \"2024-03-05 10:00:00\"\n---\nText <span>raw</span>.\n")
         let file = try site.write("feeds/f.yml", "site: ../blog\nbase_url: https://override.example/\ntimezone: Asia/Tokyo\nraw_html: false\nformats: [atom]\n")
         let definition = try FeedDefinition.load(file)
         var options = BuildOptions()

@@ -131,11 +131,47 @@ struct LoadingJekyllRulesTests {
         #expect(loaded.authors.isEmpty && loaded.tags == ["swift"])
     }
 
-    @Test func yamlTimestampsWithoutZoneUseTheSiteZoneNotUTC() throws {
-        let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n",
-                                      posts: ["_posts/2024-03-05-a.md": "---\ndate: 2024-03-05 09:00:00\n---\nx\n"])
+    /// Jekyll reads a date as Ruby's YAML types it: an unquoted timestamp with seconds and
+    /// no zone is UTC; quoted, without seconds or without a time, it is in the site's
+    /// `timezone`. The post's URL is made from that date, so a date permalink's day follows
+    /// (checked against Jekyll 4.3: `2024-03-05 20:00:00` in Tokyo is published under
+    /// /2024/03/06/).
+    @Test func unquotedTimestampsWithoutZoneAreUTCAsJekyllReadsThem() throws {
+        let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n", posts: [
+            "_posts/2024-03-05-plain.md": "---\ndate: 2024-03-05 20:00:00\n---\nx\n",
+            "_posts/2024-03-05-fraction.md": "---\ndate: 2024-3-5T20:00:00.25\n---\nx\n",
+            "_posts/2024-03-05-quoted.md": "---\ndate: \"2024-03-05 20:00:00\"\n---\nx\n",
+            "_posts/2024-03-05-minutes.md": "---\ndate: 2024-03-05 20:00\n---\nx\n",
+            "_posts/2024-03-05-day.md": "---\ndate: 2024-03-05\n---\nx\n",
+            "_posts/2024-03-05-zoned.md": "---\ndate: 2024-03-05 20:00:00 +0100\n---\nx\n",
+            // Outside the simple reader's subset (a nested mapping): read through Yams.
+            "_posts/2024-03-05-nested.md": "---\ndate: 2024-03-05 20:00:00\nauthor:\n  name: Ann\n---\nx\n",
+            "_posts/2024-03-05-updated.md": "---\ndate: 2024-03-05\nlast_modified_at: 2024-03-06 23:30:00\n---\nx\n",
+        ])
         defer { temp.remove() }
-        #expect(result.posts.first?.published == utcDate(2024, 3, 5, 0))
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        func published(_ name: String) -> Date? { result.post("_posts/2024-03-05-\(name).md")?.published }
+        #expect(published("plain") == utcDate(2024, 3, 5, 20))
+        #expect(result.post("_posts/2024-03-05-plain.md")?.url == "https://j.example/2024/03/06/plain.html")
+        #expect(published("fraction") == utcDate(2024, 3, 5, 20).addingTimeInterval(0.25))
+        #expect(published("nested") == utcDate(2024, 3, 5, 20))
+        #expect(published("quoted") == utcDate(2024, 3, 5, 11))
+        #expect(result.post("_posts/2024-03-05-quoted.md")?.url == "https://j.example/2024/03/05/quoted.html")
+        #expect(published("minutes") == utcDate(2024, 3, 5, 11))
+        #expect(published("day") == utcDate(2024, 3, 4, 15))
+        #expect(published("zoned") == utcDate(2024, 3, 5, 19))
+        #expect(result.post("_posts/2024-03-05-updated.md")?.updated == utcDate(2024, 3, 6, 23, 30))
+    }
+
+    /// Hugo reads a date without a zone in the site's `timeZone`, unquoted or not.
+    @Test func hugoReadsUnzonedTimestampsInTheSiteZone() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\ntimeZone = \"Asia/Tokyo\"\n")
+        try temp.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-03-05 20:00:00\n---\nx\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.posts.first?.published == utcDate(2024, 3, 5, 11))
     }
 
     @Test func referenceLinksResolveInTheExcerpt() throws {

@@ -32,6 +32,9 @@ struct SimpleYAMLTests {
         #expect(jekyll["date"] == .string("2012-01-01 14:23:51 +0200"))
         #expect(jekyll["tags"] == .array([.string("notes"), .string("books"), .string("networking")]))
         #expect(jekyll.line(of: "author") == 6)
+        // An unquoted timestamp without a zone is marked, as the Yams path marks it.
+        let unzoned = try read("a: 2024-03-05 20:00:00\nb: \"2024-03-05 20:00:00\"\nc: 2024-03-05 20:00\nd: 2024-03-05T20:00:00Z\n")
+        #expect(unzoned.unzonedYAMLTimestamps == ["a"])
 
         let hugo = try read("""
         title: 'It''s a "title": with colons'

@@ -84,6 +84,10 @@ struct ConfigTable: Sendable, Equatable {
     private(set) var values: [String: ConfigValue] = [:]
     /// 1-based line of each key in the text it came from, where known.
     var lines: [String: Int] = [:]
+    /// The keys whose value is written in YAML as an unquoted timestamp with a time of day
+    /// and no zone (`date: 2024-03-05 20:00:00`): Ruby's YAML, and so Jekyll, reads such a
+    /// value as UTC, where a quoted one, or one without seconds, is read in the site's zone.
+    var unzonedYAMLTimestamps: Set<String> = []
 
     init() {}
 

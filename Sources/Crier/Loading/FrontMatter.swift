@@ -388,8 +388,44 @@ enum SourceText {
         text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
-    /// YAML to `ConfigValue`. Timestamps stay strings: Yams reads a zone-less timestamp as
-    /// UTC, but a post's date without a zone is in the site's zone.
+    /// Whether `text` is a YAML 1.1 timestamp with a time of day and no zone, as Ruby's YAML
+    /// resolves one: `2024-03-05 20:00:00`, `2024-3-5T20:00:00.5`; not `2024-03-05 20:00`
+    /// (no seconds: text, which Jekyll reads in the site's zone) nor one ending in `Z` or
+    /// an offset.
+    static func isUnzonedTimestamp(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func take(_ byte: UInt8) -> Bool {
+            guard i < bytes.count, bytes[i] == byte else { return false }
+            i += 1
+            return true
+        }
+        func blanks() -> Int {
+            var count = 0
+            while take(UInt8(ascii: " ")) || take(UInt8(ascii: "\t")) { count += 1 }
+            return count
+        }
+        func digits(_ least: Int, _ most: Int) -> Bool {
+            var count = 0
+            while i < bytes.count, count < most, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) {
+                i += 1
+                count += 1
+            }
+            return count >= least
+        }
+        let dash = UInt8(ascii: "-"), colon = UInt8(ascii: ":")
+        _ = take(dash)
+        guard digits(4, 4), take(dash), digits(1, 2), take(dash), digits(1, 2) else { return false }
+        guard take(UInt8(ascii: "T")) || take(UInt8(ascii: "t")) || blanks() > 0 else { return false }
+        guard digits(1, 2), take(colon), digits(2, 2), take(colon), digits(2, 2) else { return false }
+        if take(UInt8(ascii: ".")) { _ = digits(0, Int.max) }
+        _ = blanks()
+        return i == bytes.count
+    }
+
+    /// YAML to `ConfigValue`. Timestamps stay strings, read by the date rules: Yams reads a
+    /// zone-less timestamp as UTC, which Jekyll does too (`ConfigTable.unzonedYAMLTimestamps`
+    /// says which keys hold one) but Hugo and a bare folder do not.
     static func configValue(_ node: Node) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
@@ -416,6 +452,9 @@ enum SourceText {
                 let name = key.scalar?.string ?? "\(key)"
                 table[name] = configValue(value)
                 if let line = key.mark?.line { table.lines[name] = line }
+                if let scalar = value.scalar, scalar.style == .plain, isUnzonedTimestamp(scalar.string) {
+                    table.unzonedYAMLTimestamps.insert(name)
+                }
             }
             // YAML's merge: a key of the mapping itself wins, then the first mapping merged
             // that has it; its line is where its value is written.

@@ -137,7 +137,10 @@ enum PostRules {
         let zone = context.site.timeZone
         let publishedKeys = flavor == .hugo ? ["publishDate", "pubdate", "published", "date"] : ["date"]
         let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
-        var published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, path: path)
+        // Jekyll reads an unquoted `2024-03-05 20:00:00` as UTC (Ruby's YAML does), and makes
+        // the post's URL from that: read otherwise, a date permalink's day would differ.
+        let unzonedInUTC = flavor == .jekyll
+        var published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
         if published == nil, let dated {
             let date = dated.date.date(in: zone)
             if let problem = FeedDateRange.problem(date) {
@@ -160,7 +163,7 @@ enum PostRules {
             warnings.append(PostError(path: path, message: "\(why); using \(how), \(FeedDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
-        let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, path: path)
+        let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
         // Only compared with the time of the run, never written: any date will do.
         let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, written: false, path: path) : nil
 
@@ -348,9 +351,11 @@ enum PostRules {
 
     /// The first of `keys` present as a date; an unknown form, or a value that is no date
     /// at all (a list, a mapping; a table if `toml`), is an error at its line, and so is a
-    /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds.
-    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false, written: Bool = true,
-                     path: @autoclosure () -> String) throws(PostError) -> Date? {
+    /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds. With
+    /// `unzonedInUTC`, a value YAML wrote as an unquoted timestamp without a zone
+    /// (`ConfigTable.unzonedYAMLTimestamps`) is UTC, as Jekyll reads it, not in `zone`.
+    static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false, unzonedInUTC: Bool = false,
+                     written: Bool = true, path: @autoclosure () -> String) throws(PostError) -> Date? {
         func checked(_ date: Date, _ key: String, text: String?) throws(PostError) -> Date {
             guard written, let problem = FeedDateRange.problem(date) else { return date }
             let named = text.map { "`\(key): \($0.trimmingWhitespace)`" } ?? "`\(key)`"
@@ -374,7 +379,8 @@ enum PostRules {
                 guard let value = DateTimeValue.parse(text) else {
                     throw PostError(path: path(), line: fm.line(of: entry.key), message: "unknown date format '\(text)' in `\(entry.key)`; \(example)")
                 }
-                return try checked(value.date(in: zone), entry.key, text: text)
+                let utc = unzonedInUTC && fm.unzonedYAMLTimestamps.contains(entry.key)
+                return try checked(value.date(in: utc ? TimeZone(identifier: "UTC")! : zone), entry.key, text: text)
             }
         }
         return nil

@@ -69,8 +69,12 @@ enum SimpleYAML {
                 open = (key, [], nil)
                 continue
             }
+            let quotedOrList = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "[")].contains(line.peek)
             guard let value = line.value(), line.restIsBlankOrComment() else { return nil }
             table[key] = value
+            if !quotedOrList, case .string(let text) = value, SourceText.isUnzonedTimestamp(text) {
+                table.unzonedYAMLTimestamps.insert(key)
+            }
         }
         if let list = open { table[list.key] = list.items.isEmpty ? .null : .array(list.items) }
         return table
