@@ -199,6 +199,20 @@ struct AtomConstructs {
         "next-archive", "prev-archive", "duplicate", "alternate", "canonical", "author", "icon", "help", "index", "start",
     ]
 
+    /// The URI a registered relation name stands for once appended to it (RFC 4287
+    /// §4.2.7.2).
+    static let ianaRelationPrefix = "http://www.iana.org/assignments/relation/"
+
+    /// The relation of an `atom:link`, as RFC 4287 §4.2.7.2 defines it: `alternate` when
+    /// it has no `rel`, and the name itself when `rel` is the IANA registry's URI for a
+    /// name (`http://www.iana.org/assignments/relation/self` is `self`), so that the rules
+    /// about `self`, `alternate` and paging links hold however the relation is written.
+    static func relation(of link: XMLElement) -> String {
+        guard let rel = link.attribute("rel") else { return "alternate" }
+        guard rel.hasPrefix(ianaRelationPrefix), rel.utf8.count > ianaRelationPrefix.utf8.count else { return rel }
+        return String(rel.dropFirst(ianaRelationPrefix.count))
+    }
+
     private func validateLink(_ link: XMLElement) {
         checkAttributes(link, allowed: ["href", "rel", "type", "hreflang", "title", "length"])
         if let href = link.attribute("href") {
@@ -209,7 +223,10 @@ struct AtomConstructs {
         if let rel = link.attribute("rel") {
             if URIValues.scheme(of: rel) != nil {
                 common.checkURI(rel, at: link, absolute: true, what: "<\(link.qualifiedName) rel>", spec: "RFC 4287 §4.2.7.2", attribute: true)
-            } else if !AtomConstructs.registeredRels.contains(rel) {
+            }
+            // A name, or the registry's URI for one: the name must be registered.
+            let name = AtomConstructs.relation(of: link)
+            if URIValues.scheme(of: name) == nil && !AtomConstructs.registeredRels.contains(name) {
                 sink.warning("UnregisteredAtomLinkRel", at: link, "rel=\"\(rel)\" is not a registered link relation.", spec: "RFC 4287 §4.2.7.2")
             }
         }

@@ -92,7 +92,7 @@ final class AtomValidator: FeedStreamHandler {
         // An authorless feed is fine while every entry names its own author: each entry
         // checks that as it streams past (validateEntry).
         let links = feed.elements(named: "link", namespace: feed.namespace)
-        if !links.contains(where: { $0.attribute("rel") == "self" }) {
+        if !links.contains(where: { AtomConstructs.relation(of: $0) == "self" }) {
             sink.warning("MissingSelf", at: feed, "<feed> has no <link rel=\"self\">; readers use it to find the feed's own address.", spec: "RFC 4287 §4.1.1")
         }
         checkDuplicateAlternates(links)
@@ -161,7 +161,7 @@ final class AtomValidator: FeedStreamHandler {
         }
         let links = entry.elements(named: "link", namespace: ns)
         let content = entry.element(named: "content", namespace: ns)
-        if content == nil && !links.contains(where: { ($0.attribute("rel") ?? "alternate") == "alternate" }) {
+        if content == nil && !links.contains(where: { AtomConstructs.relation(of: $0) == "alternate" }) {
             sink.error("MissingContentOrAlternate", at: entry, "<entry> has neither <content> nor <link rel=\"alternate\">.", spec: "RFC 4287 §4.1.2")
         }
         if let content, entry.element(named: "summary", namespace: ns) == nil {
@@ -171,7 +171,7 @@ final class AtomValidator: FeedStreamHandler {
             }
         }
         checkDuplicateAlternates(links)
-        for link in links where ["current", "first", "last", "next", "previous", "prev", "next-archive", "prev-archive"].contains(link.attribute("rel") ?? "") && !isEntryDocument {
+        for link in links where ["current", "first", "last", "next", "previous", "prev", "next-archive", "prev-archive"].contains(AtomConstructs.relation(of: link)) && !isEntryDocument {
             sink.warning("FeedHistoryRelInEntry", at: link, "rel=\"\(link.attribute("rel") ?? "")\" describes feed paging and belongs on the feed, not an entry.", spec: "RFC 5005 §3")
         }
         if let id = entry.element(named: "id", namespace: ns)?.text {
@@ -191,7 +191,7 @@ final class AtomValidator: FeedStreamHandler {
 
     private func checkDuplicateAlternates(_ links: [XMLElement]) {
         var seen: Set<String> = []
-        for link in links where (link.attribute("rel") ?? "alternate") == "alternate" {
+        for link in links where AtomConstructs.relation(of: link) == "alternate" {
             let key = (link.attribute("type") ?? "") + "\u{0}" + (link.attribute("hreflang") ?? "")
             if !seen.insert(key).inserted {
                 sink.error("DuplicateAtomLink", at: link, "Two alternate links have the same type and hreflang.", spec: "RFC 4287 §4.1.1")
@@ -202,12 +202,12 @@ final class AtomValidator: FeedStreamHandler {
     /// RFC 5005: a complete feed has no paging links and its `current` is itself; paging
     /// must stop at the ends.
     private func checkFeedHistory(_ feed: XMLElement, links: [XMLElement]) {
-        func href(_ rel: String) -> String? { links.first { $0.attribute("rel") == rel }?.attribute("href") }
+        func href(_ rel: String) -> String? { links.first { AtomConstructs.relation(of: $0) == rel }?.attribute("href") }
         let spec = "RFC 5005 §2"
         let selfHref = href("self")
         if feed.element(named: "complete", namespace: ExtensionTable.history) != nil {
             for link in links {
-                let rel = link.attribute("rel") ?? ""
+                let rel = AtomConstructs.relation(of: link)
                 if ["first", "last", "previous", "prev", "next", "prev-archive", "next-archive"].contains(rel) {
                     sink.error("FeedRelInCompleteFeed", at: link, "A complete feed (fh:complete) cannot have rel=\"\(rel)\" links.", spec: spec)
                 } else if rel == "current", let selfHref, link.attribute("href") != selfHref {
@@ -216,10 +216,10 @@ final class AtomValidator: FeedStreamHandler {
             }
         }
         if let selfHref {
-            if href("last") == selfHref, let next = links.first(where: { $0.attribute("rel") == "next" }) {
+            if href("last") == selfHref, let next = links.first(where: { AtomConstructs.relation(of: $0) == "next" }) {
                 sink.error("LinkPastEnd", at: next, "This is the last page (rel=\"last\" is itself), so it cannot have rel=\"next\".", spec: "RFC 5005 §3")
             }
-            if href("first") == selfHref, let previous = links.first(where: { ["previous", "prev"].contains($0.attribute("rel") ?? "") }) {
+            if href("first") == selfHref, let previous = links.first(where: { ["previous", "prev"].contains(AtomConstructs.relation(of: $0)) }) {
                 sink.error("LinkPastEnd", at: previous, "This is the first page (rel=\"first\" is itself), so it cannot have rel=\"previous\".", spec: "RFC 5005 §3")
             }
         }

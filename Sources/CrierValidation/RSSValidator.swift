@@ -118,7 +118,7 @@ final class RSSValidator: FeedStreamHandler {
         if !seen.contains("description") {
             sink.error("MissingDescription", at: channel, "<channel> has no <description>.", spec: "\(spec) §channel")
         }
-        let selfLinks = channel.elements(named: "link", namespace: NS.atom).filter { $0.attribute("rel") == "self" }
+        let selfLinks = channel.elements(named: "link", namespace: NS.atom).filter { AtomConstructs.relation(of: $0) == "self" }
         if selfLinks.isEmpty {
             sink.warning("MissingAtomSelfLink", at: channel, "<channel> has no <atom:link rel=\"self\">; readers use it to find the feed's own address.", spec: "RSS Best Practices Profile")
         }
