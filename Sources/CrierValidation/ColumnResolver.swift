@@ -16,9 +16,23 @@ struct LineSource {
 
     /// Hands the document to `body` a piece at a time, from the start, until `body`
     /// returns `false` or the text ends; the file is read in 64 KiB pieces, never whole.
+    /// A UTF-16 document is handed over as UTF-8, so that its lines and columns are
+    /// found as in any other: they count characters, not bytes.
     func pieces(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        var utf16: UTF16Pieces?
+        var first = true
+        func hand(_ piece: UnsafeBufferPointer<UInt8>) -> Bool {
+            if first {
+                first = false
+                utf16 = UTF16Pieces(head: piece)
+            }
+            guard var transcoder = utf16 else { return body(piece) }
+            let utf8 = transcoder.utf8(piece)
+            utf16 = transcoder
+            return utf8.withUnsafeBufferPointer(body)
+        }
         if let bytes {
-            _ = bytes.withUnsafeBufferPointer(body)
+            _ = bytes.withUnsafeBufferPointer(hand)
         } else if let path {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return }
@@ -28,7 +42,7 @@ struct LineSource {
                 let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return }
-                let more = chunk.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<n])) }
+                let more = chunk.withUnsafeBufferPointer { hand(UnsafeBufferPointer(rebasing: $0[..<n])) }
                 if !more { return }
             }
         }
@@ -66,6 +80,80 @@ struct LineSource {
                                       documentType: documentType)
         if !scanner.isDone { pieces { scanner.scan($0) } }
         return scanner
+    }
+}
+
+/// UTF-16 text turned into UTF-8 a piece at a time (a code unit or surrogate pair cut
+/// between two pieces is kept for the next), recognised as libxml2 recognises it: by its
+/// byte order mark, or, without one, by `<?` in UTF-16. The XML declaration's `encoding`
+/// is blanked out (spaces, as many as its characters), as the text handed over is UTF-8
+/// now and is read as such only if it does not say otherwise.
+struct UTF16Pieces {
+    private let bigEndian: Bool
+    /// Bytes of the previous piece that did not make a whole character.
+    private var carry: [UInt8] = []
+    private var atStart = true
+
+    /// The transcoder for a document that starts with `head`, or `nil` when it is not
+    /// UTF-16.
+    init?(head: UnsafeBufferPointer<UInt8>) {
+        guard head.count >= 2 else { return nil }
+        switch (head[0], head[1]) {
+        case (0xFF, 0xFE) where !(head.count >= 4 && head[2] == 0 && head[3] == 0):  // not UTF-32LE
+            bigEndian = false
+        case (0xFE, 0xFF):
+            bigEndian = true
+        case (0x3C, 0x00) where head.count >= 4 && head[2] == 0x3F && head[3] == 0x00:
+            bigEndian = false
+        case (0x00, 0x3C) where head.count >= 4 && head[2] == 0x00 && head[3] == 0x3F:
+            bigEndian = true
+        default:
+            return nil
+        }
+    }
+
+    /// The UTF-8 of `piece`, the next bytes of the document, as far as they make whole
+    /// characters; a unit that is no character becomes U+FFFD, as one character.
+    mutating func utf8(_ piece: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let bytes = carry + piece
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = 0
+        while i + 1 < bytes.count {
+            let (high, low) = bigEndian ? (bytes[i], bytes[i + 1]) : (bytes[i + 1], bytes[i])
+            units.append(UInt16(high) << 8 | UInt16(low))
+            i += 2
+        }
+        var end = i
+        if let last = units.last, UTF16.isLeadSurrogate(last) {
+            units.removeLast()
+            end -= 2
+        }
+        carry = Array(bytes[end...])
+        var result: [UInt8] = []
+        result.reserveCapacity(units.count)
+        _ = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: false) { result.append($0) }
+        if atStart && !result.isEmpty {
+            atStart = false
+            UTF16Pieces.blankEncoding(in: &result)
+        }
+        return result
+    }
+
+    /// Replaces `encoding="..."` in the XML declaration at the start of `text` (after a
+    /// byte order mark) with as many spaces.
+    static func blankEncoding(in text: inout [UInt8]) {
+        var start = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard text[start...].starts(with: Array("<?xml".utf8)) else { return }
+        start += 5
+        guard let end = text[start...].firstIndex(of: UInt8(ascii: ">")) else { return }
+        let key = Array("encoding".utf8)
+        guard let at = (start..<end).first(where: { text[$0...].starts(with: key) }) else { return }
+        var i = at + key.count
+        while i < end, [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "=")].contains(text[i]) { i += 1 }
+        guard i < end, text[i] == UInt8(ascii: "\"") || text[i] == UInt8(ascii: "'"),
+              let close = text[(i + 1)..<end].firstIndex(of: text[i]) else { return }
+        for j in at...close where text[j] != 0x0A && text[j] != 0x0D { text[j] = 0x20 }
     }
 }
 

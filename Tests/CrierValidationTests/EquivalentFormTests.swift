@@ -73,4 +73,43 @@ import Testing
             """
         #expect(rules(rss) == [])
     }
+
+    // MARK: Encodings
+
+    /// `text` in UTF-16 with a byte order mark, little- or big-endian.
+    static func utf16(_ text: String, bigEndian: Bool) -> [UInt8] {
+        let units = [UInt16(0xFEFF)] + Array(text.utf16)
+        return units.flatMap { unit in
+            bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+    }
+
+    /// (rule, line, column) of each error and warning.
+    static func positions(_ bytes: [UInt8]) -> [String] {
+        FeedValidator.validate(bytes: bytes).diagnostics.filter { $0.severity != .info }.map { "\($0.rule)@\($0.line):\($0.column)" }.sorted()
+    }
+
+    @Test func aDocumentInUTF16HasItsDiagnosticsWhereTheSameDocumentInUTF8HasThem() {
+        func document(encoding: String) -> String {
+            """
+            <?xml version="1.0" encoding="\(encoding)"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <title>Notes</title><id>tag:example.org,2024:feed</id>
+              <updated>2024-05-01T12:00:00Z</updated>
+              <author><name>Ann</name></author>
+              <entry>
+                <title>Clef \u{1D11E} and é</title> <updated>May 1st</updated>
+                <id>tag:example.org,2024:1</id>
+                    <link href="https://example.org/1"/><link href="https://example.org/one"/>
+                <link rel="sidebar"
+                      href="https://example.org/s"/>
+              </entry>
+            </feed>
+            """
+        }
+        let utf8 = Self.positions(Array(document(encoding: "UTF-8").utf8))
+        #expect(utf8 == ["DuplicateAtomLink@9:45", "InvalidRFC3339Date@7:33", "MissingSelf@2:1", "UnregisteredAtomLinkRel@10:5"])
+        #expect(Self.positions(Self.utf16(document(encoding: "UTF-16"), bigEndian: false)) == utf8)
+        #expect(Self.positions(Self.utf16(document(encoding: "UTF-16"), bigEndian: true)) == utf8)
+    }
 }
