@@ -91,4 +91,26 @@ struct LoadingGeneratorAgreementTests {
         #expect(result.post("content/posts/c.md")?.url == "https://h.example/c-and-rust/")
         #expect(result.post("content/notes/Field Trip.md")?.url == "https://h.example/n/field-trip/")
     }
+
+    /// Jekyll's `future: true` and `unpublished: true` publish posts it would otherwise
+    /// leave out, and jekyll-feed lists them (checked with Jekyll 4.3): so does Crier.
+    @Test func jekyllFutureAndUnpublishedSettingsPutThosePostsInTheFeed() throws {
+        func titles(_ config: String) throws -> [String] {
+            let temp = try TemporarySite()
+            defer { temp.remove() }
+            try temp.write("_config.yml", "title: T\nurl: https://j.example\n" + config)
+            try temp.write("_posts/2024-01-01-now.md", "---\ntitle: Now\n---\nx\n")
+            try temp.write("_posts/2024-01-02-hidden.md", "---\ntitle: Hidden\npublished: false\n---\nx\n")
+            try temp.write("_posts/2030-01-01-later.md", "---\ntitle: Later\n---\nx\n")
+            var options = BuildOptions()
+            options.now = utcDate(2025, 1, 1)
+            let outcome = BuildPipeline.run([BuildJob(source: .site(temp.root), formats: [.atom])], options: options)
+            #expect(outcome.succeeded, "\(outcome.postErrors) \(outcome.feedFailures)")
+            return try FeedReadBack.atom(try #require(outcome.files.first).bytes).entries.map(\.title)
+        }
+        #expect(try titles("") == ["Now"])
+        #expect(try titles("future: true\n") == ["Later", "Now"])
+        #expect(try titles("unpublished: true\n") == ["Hidden", "Now"])
+        #expect(try titles("future: true\nunpublished: true\nfeed:\n  path: atom.xml\n") == ["Later", "Hidden", "Now"])
+    }
 }

@@ -152,7 +152,9 @@ public enum BuildPipeline {
             // No settings, no feeds: an empty one would only fail the gate besides.
             if result.unreadable { continue }
             plan.outcome.postCount += result.posts.count
-            plan.narrowWindow(for: result.posts, now: options.now, includeFuture: options.includeFuture)
+            // `--future`, or the site's own setting (Jekyll's `future: true`).
+            let includeFuture = options.includeFuture || result.site.feed.includeFuture
+            plan.narrowWindow(for: result.posts, now: options.now, includeFuture: includeFuture)
 
             var site = result.site
             var limit = options.limit
@@ -164,7 +166,7 @@ public enum BuildPipeline {
                 site.feed.postsLimit = nil
                 limit = nil
             }
-            let builder = FeedBuilder(site: site, now: options.now, includeFuture: options.includeFuture, limit: limit)
+            let builder = FeedBuilder(site: site, now: options.now, includeFuture: includeFuture, limit: limit)
             var feeds = builder.feeds(from: result.posts)
             plan.outcome.feedCount += feeds.count
 

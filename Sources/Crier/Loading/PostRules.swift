@@ -77,8 +77,9 @@ enum PostRules {
         // the other warnings (and before an error, if one ends the post).
         var kindWarnings = kinds.switchWarnings()
         defer { warnings += kindWarnings.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }.map(\.element) }
-        // Left out: unpublished posts always, drafts unless asked for.
-        if flavor != .hugo, fm["published"]?.bool == false { return nil }
+        // Left out: unpublished posts unless the site publishes them (Jekyll's
+        // `unpublished: true`), drafts unless asked for.
+        if flavor != .hugo, fm["published"]?.bool == false, !context.includeUnpublished { return nil }
         if fm["draft"]?.bool == true, !options.includeDrafts { return nil }
         if let merge = kinds.mergeWarning() { kindWarnings.append(merge) }
         kindWarnings += kinds.textWarnings()

@@ -15,6 +15,8 @@ struct SiteContext: Sendable {
     var permalink: String
     /// Jekyll `excerpt_separator` (default: a blank line).
     var excerptSeparator: String = "\n\n"
+    /// Jekyll `unpublished: true`: posts marked `published: false` are published too.
+    var includeUnpublished = false
     /// Jekyll `_data/authors.yml`: author keys to `{name, email, uri}`.
     var authors: ConfigTable = ConfigTable()
     /// Jekyll `defaults:` entries that apply to posts, in the order written: (path prefix,
@@ -138,7 +140,10 @@ enum SiteConfiguration {
         }
         let style = table.value("permalink")?.scalarText ?? "date"
         site.permalink = style
+        // Jekyll's switches for posts it would otherwise leave out, which its feed then lists.
+        if table.value("future")?.bool == true { site.feed.includeFuture = true }
         var context = SiteContext(flavor: .jekyll, root: root, site: site, permalink: Permalink.jekyllPattern(style))
+        context.includeUnpublished = table.value("unpublished")?.bool == true
         context.noAddress = noAddress
         if let separator = table.value("excerpt_separator")?.scalarText { context.excerptSeparator = separator }
         context.authors = authorsData

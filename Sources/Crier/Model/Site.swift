@@ -64,6 +64,9 @@ public struct FeedSettings: Sendable, Equatable {
     public var postsLimit: Int?
     /// Entries carry the summary only, no full content.
     public var excerptOnly: Bool = false
+    /// Posts dated after the build go in the feeds too, as with `--future` (Jekyll's
+    /// `future: true`, with which Jekyll publishes them).
+    public var includeFuture: Bool = false
     /// Categories that get a feed of their own (`feed: categories:`).
     public var categories: [String] = []
     /// Tags that get a feed of their own; `allTags` for every tag (`feed: tags: true`).
