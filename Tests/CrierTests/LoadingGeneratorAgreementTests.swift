@@ -113,4 +113,32 @@ struct LoadingGeneratorAgreementTests {
         #expect(try titles("unpublished: true\n") == ["Hidden", "Now"])
         #expect(try titles("future: true\nunpublished: true\nfeed:\n  path: atom.xml\n") == ["Later", "Hidden", "Now"])
     }
+
+    /// Hugo turns a trailing `+` into a `-` too (`Learning C++` is `learning-c-`), and uses
+    /// the title for an empty `slug:` (checked with Hugo 0.111).
+    @Test func hugoKeepsATrailingPlusAsADashAndSkipsAnEmptySlug() throws {
+        let result = try load([
+            "hugo.toml": "baseURL = \"https://h.example/\"\ntitle = \"H\"\n[permalinks]\nposts = \"/f/:slugorfilename/\"\nnotes = \"/n/:slug/\"\n",
+            "content/posts/Learning C++.md": "---\ntitle: L\ndate: 2024-03-05\n---\nx\n",
+            "content/posts/e.md": "---\ntitle: E\nslug: \"notes-c++\"\ndate: 2024-03-05\n---\nx\n",
+            "content/notes/a.md": "---\ntitle: Empty Slug\nslug: \"\"\ndate: 2024-03-05\n---\nx\n",
+        ])
+        #expect(result.post("content/posts/Learning C++.md")?.url == "https://h.example/f/learning-c-/")
+        #expect(result.post("content/posts/e.md")?.url == "https://h.example/f/notes-c-/")
+        #expect(result.post("content/notes/a.md")?.url == "https://h.example/n/empty-slug/")
+    }
+
+    /// A date Jekyll reads as UTC stays so when it comes through a YAML merge key or the
+    /// site's `defaults:` (Jekyll 4.3 publishes both under the UTC day).
+    @Test func jekyllUTCDatesStayUTCThroughMergeKeysAndDefaults() throws {
+        let result = try load([
+            "_config.yml": "url: https://j.example\ntimezone: Asia/Tokyo\ndefaults:\n  - scope: {path: \"\"}\n    values: {last_modified_at: 2024-03-05 20:00:00}\n",
+            "_posts/2024-03-05-merge.md": "---\nbase: &b\n  date: 2024-03-05 20:00:00\n<<: *b\n---\nx\n",
+        ])
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let post = try #require(result.post("_posts/2024-03-05-merge.md"))
+        #expect(post.url == "https://j.example/2024/03/06/merge.html")
+        #expect(post.published == utcDate(2024, 3, 5, 20))
+        #expect(post.updated == utcDate(2024, 3, 5, 20))
+    }
 }

@@ -462,6 +462,7 @@ enum SourceText {
                 for name in source.keys where !table.contains(name) {
                     table[name] = source.values[name]
                     table.lines[name] = source.lines[name]
+                    if source.unzonedYAMLTimestamps.contains(name) { table.unzonedYAMLTimestamps.insert(name) }
                 }
             }
             return .table(table)

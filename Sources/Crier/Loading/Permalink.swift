@@ -210,7 +210,9 @@ enum Permalink {
         var out = ""
         var pendingDash = false
         var afterDash = false
-        for ch in text.lowercased() {
+        // White space around the text is trimmed first; a `+` at its end still makes a `-`
+        // (`Learning C++` → `learning-c-`, as Hugo writes the page).
+        for ch in text.trimmingWhitespace.lowercased() {
             if ch.isLetter || ch.isNumber || ch == "." || ch == "/" || ch == "_" || ch == "~" || ch == "@" || ch == "-" {
                 afterDash = ch == "-"
                 if pendingDash, !afterDash { out.append("-") }
@@ -220,6 +222,7 @@ enum Permalink {
                 pendingDash = true
             }
         }
+        if pendingDash { out.append("-") }
         return out
     }
 

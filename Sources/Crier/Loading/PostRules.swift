@@ -69,7 +69,10 @@ enum PostRules {
         if flavor == .jekyll {
             let defaults = frontMatterDefaults(for: file.relativePath, in: context.frontMatterDefaults)
             if fm["categories"] != nil, let categories = defaults["categories"] { defaultCategories = categories.stringList }
-            for key in defaults.keys where fm[key] == nil { fm[key] = defaults[key] }
+            for key in defaults.keys where fm[key] == nil {
+                fm[key] = defaults[key]
+                if defaults.unzonedYAMLTimestamps.contains(key) { fm.unzonedYAMLTimestamps.insert(key) }
+            }
         }
 
         let kinds = ValueKinds(fm: fm, flavor: flavor, toml: toml, file: fileURL)
@@ -340,12 +343,16 @@ enum PostRules {
             } else {
                 takesPrecedence = true
             }
-            if takesPrecedence {
-                winner = (scope.path, scope.typed)
-                for key in scope.values.keys { merged[key] = scope.values[key] }
-            } else {
-                for key in scope.values.keys where merged[key] == nil { merged[key] = scope.values[key] }
+            for key in scope.values.keys where takesPrecedence || merged[key] == nil {
+                merged[key] = scope.values[key]
+                // Written as a timestamp Jekyll reads as UTC, or not, as this scope wrote it.
+                if scope.values.unzonedYAMLTimestamps.contains(key) {
+                    merged.unzonedYAMLTimestamps.insert(key)
+                } else {
+                    merged.unzonedYAMLTimestamps.remove(key)
+                }
             }
+            if takesPrecedence { winner = (scope.path, scope.typed) }
         }
         return merged
     }
@@ -515,9 +522,9 @@ struct PermalinkPlaceholders {
             case "sections": return Permalink.hugoPath(hugoFolders.joined(separator: "/"))
             case "title": return Permalink.hugoPath(title)
             // Hugo urlizes each of these, a `slug:` as written too.
-            case "slug": return Permalink.hugoPath(fm["slug"]?.scalarText ?? title)
+            case "slug": return Permalink.hugoPath(hugoSlug ?? title)
             case "filename", "contentbasename": return Permalink.hugoPath(fileName)
-            case "slugorfilename": return Permalink.hugoPath(fm["slug"]?.scalarText ?? fileName)
+            case "slugorfilename": return Permalink.hugoPath(hugoSlug ?? fileName)
             default: break
             }
         case .jekyll, .folder:
@@ -538,6 +545,11 @@ struct PermalinkPlaceholders {
     }
 
     private var slugSource: String { fm["slug"]?.scalarText ?? fileSlug }
+
+    /// Hugo's `slug:`, unless empty or blank: Hugo then uses the title (or file name).
+    private var hugoSlug: String? {
+        fm["slug"]?.scalarText.flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 }
+    }
 
     /// `:path`: the source path without its extension; for a Jekyll post, without the
     /// `_posts` folder (Jekyll's `cleaned_relative_path`: `blog/_posts/2024-03-05-a.md` is

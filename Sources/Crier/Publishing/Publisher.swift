@@ -201,7 +201,7 @@ public enum Publisher {
         return warnings
     }
 
-    /// What `work` returns, run on a thread of its own at a lower priority (nice 10), so
+    /// What `work` returns, run on a thread of its own at a lower priority (nice +10), so
     /// that the work that must be done first (the feeds' copies, a server's requests)
     /// has the cores when it wants them. Not on the shared task pool: blocking file work
     /// there would hold up the tasks of a server publishing in the same process (the pool
@@ -210,10 +210,14 @@ public enum Publisher {
     private static func inTheBackground<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                // On Linux a thread's nice value is its own; `0` is the calling thread. Only a
-                // hint: the work runs the same at any priority.
+                // On Linux a thread's nice value is its own; `0` is the calling thread. Ten
+                // above the thread's own (a process already run with `nice` stays behind),
+                // at most 19. Only a hint: the work runs the same at any priority.
                 #if os(Linux)
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+                let which = __priority_which_t(PRIO_PROCESS.rawValue)
+                errno = 0
+                let current = getpriority(which, 0)
+                if errno == 0 { _ = setpriority(which, 0, min(19, current + 10)) }
                 #endif
                 continuation.resume(returning: work())
             }
