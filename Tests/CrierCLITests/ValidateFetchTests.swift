@@ -10,10 +10,10 @@ import Testing
         mutating func write(_ string: String) { text += string }
     }
 
-    func run(_ url: String, timeout: Double = 30, maxBytes: Int = 1 << 30) -> (code: Int32, err: String) {
+    func run(_ url: String, timeout: Double = 30, maxBytes: Int = 1 << 30) -> (code: Int32, out: String, err: String) {
         var out = Output(), err = Output()
         let code = ValidateRunner(timeout: timeout, maxBytes: maxBytes).run(inputs: [url], format: .text, out: &out, err: &err)
-        return (code, err.text)
+        return (code, out.text, err.text)
     }
 
     static let feed = """
@@ -100,7 +100,7 @@ import Testing
                 if !connection.send("a") { return }
             }
         }
-        let (code, err) = run(server.url + "/big", timeout: 60, maxBytes: 1_000_000)
+        let (code, _, err) = run(server.url + "/big", timeout: 60, maxBytes: 1_000_000)
         #expect(code == 3)
         #expect(err.contains("the body is 10000000000 bytes, over the 1000000-byte limit"), "\(err)")
         #expect(server.waitUntilIdle(seconds: 20), "the client never hung up")
@@ -112,7 +112,7 @@ import Testing
     /// the timeout.
     @Test func aServerThatNeverAnswersTimesOutInWords() throws {
         let server = try ScriptedHTTPServer { connection in connection.waitForClose() }
-        let (code, err) = run(server.url + "/silent", timeout: 1)
+        let (code, _, err) = run(server.url + "/silent", timeout: 1)
         #expect(code == 3)
         #expect(err.contains("/silent: error: could not read: timed out after 1 s waiting for the server to answer"), "\(err)")
         #expect(!err.contains("NSURLErrorDomain"))
@@ -131,7 +131,7 @@ import Testing
                 usleep(200_000)
             }
         }
-        let (code, err) = run(server.url + "/slow", timeout: 1.5)
+        let (code, _, err) = run(server.url + "/slow", timeout: 1.5)
         #expect(code == 3)
         #expect(err.contains("/slow: error: could not read: timed out after 1.5 s with the body incomplete ("), "\(err)")
         #expect(server.waitUntilIdle(seconds: 20), "the client never hung up")
@@ -153,9 +153,9 @@ import Testing
             default: connection.send("HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             }
         }
-        var out = Output(), err = Output()
-        #expect(ValidateRunner(timeout: 10).run(inputs: [server.url + "/moved"], format: .text, out: &out, err: &err) == 0, "\(err.text)")
-        #expect(out.text.contains("/moved: Atom 1.0, valid"), "\(out.text)")
+        let moved = run(server.url + "/moved", timeout: 10)
+        #expect(moved.code == 0, "\(moved.err)")
+        #expect(moved.out.contains("/moved: Atom 1.0, valid"), "\(moved.out)")
 
         let away = run(server.url + "/away", timeout: 10)
         #expect(away.code == 3)
@@ -175,9 +175,9 @@ import Testing
             connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nContent-Encoding: \(encoding)\r\nContent-Length: \(encoded.count)\r\nConnection: close\r\n\r\n")
             connection.send(encoded)
         }
-        var out = Output(), err = Output()
-        #expect(ValidateRunner(timeout: 10).run(inputs: [server.url + "/feed"], format: .text, out: &out, err: &err) == 0, "\(err.text)")
-        #expect(out.text.contains("/feed: Atom 1.0, valid"), "\(out.text)")
+        let feed = run(server.url + "/feed", timeout: 10)
+        #expect(feed.code == 0, "\(feed.err)")
+        #expect(feed.out.contains("/feed: Atom 1.0, valid"), "\(feed.out)")
     }
 
     /// An error status and a body cut short are said in words, not as library codes.

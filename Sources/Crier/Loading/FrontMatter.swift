@@ -393,34 +393,19 @@ enum SourceText {
     /// (no seconds: text, which Jekyll reads in the site's zone) nor one ending in `Z` or
     /// an offset.
     static func isUnzonedTimestamp(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        var i = 0
-        func take(_ byte: UInt8) -> Bool {
-            guard i < bytes.count, bytes[i] == byte else { return false }
-            i += 1
-            return true
-        }
-        func blanks() -> Int {
-            var count = 0
-            while take(UInt8(ascii: " ")) || take(UInt8(ascii: "\t")) { count += 1 }
-            return count
-        }
-        func digits(_ least: Int, _ most: Int) -> Bool {
-            var count = 0
-            while i < bytes.count, count < most, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) {
-                i += 1
-                count += 1
-            }
-            return count >= least
-        }
+        var scanner = ByteScanner(Array(text.utf8))
         let dash = UInt8(ascii: "-"), colon = UInt8(ascii: ":")
-        _ = take(dash)
-        guard digits(4, 4), take(dash), digits(1, 2), take(dash), digits(1, 2) else { return false }
-        guard take(UInt8(ascii: "T")) || take(UInt8(ascii: "t")) || blanks() > 0 else { return false }
-        guard digits(1, 2), take(colon), digits(2, 2), take(colon), digits(2, 2) else { return false }
-        if take(UInt8(ascii: ".")) { _ = digits(0, Int.max) }
-        _ = blanks()
-        return i == bytes.count
+        _ = scanner.take(dash)
+        guard scanner.digits(min: 4, max: 4) != nil, scanner.take(dash), scanner.digits(min: 1, max: 2) != nil,
+              scanner.take(dash), scanner.digits(min: 1, max: 2) != nil,
+              scanner.take(UInt8(ascii: "T")) || scanner.take(UInt8(ascii: "t")) || scanner.skipSpaces() > 0,
+              scanner.digits(min: 1, max: 2) != nil, scanner.take(colon), scanner.digits(min: 2, max: 2) != nil,
+              scanner.take(colon), scanner.digits(min: 2, max: 2) != nil else { return false }
+        if scanner.take(UInt8(ascii: ".")) {
+            while scanner.digit() != nil {}
+        }
+        scanner.skipSpaces()
+        return scanner.atEnd
     }
 
     /// YAML to `ConfigValue`. Timestamps stay strings, read by the date rules: Yams reads a
