@@ -23,6 +23,20 @@ struct LoadingGeneratorAgreementTests {
         #expect(result.post("garden/_posts/2024-03-06-seed-trays.md")?.url == "https://j.example/garden/2024-03-06-seed-trays/")
     }
 
+    /// Jekyll 4.3 escapes a `#` or `%` in a placeholder's value, every one of them
+    /// (`_site/c#/50% off/...` is linked as `/c%23/50%25%20off/...`); Crier also escapes a
+    /// `?`, which Jekyll leaves to start a query, so that the link reaches the page.
+    @Test func jekyllPlaceholderValuesHaveTheirDelimitersEscaped() throws {
+        let result = try load([
+            "_config.yml": "url: https://j.example\npermalink: /:categories/:path/\n",
+            "_posts/2024-03-05-c#-a?b%c.md": "---\ntitle: A\ncategories: [\"C#\", \"50% off\", \"why?\"]\n---\nx\n",
+            "_posts/2024-03-06-x%41y##z.md": "---\ntitle: B\ncategories: [\"a#b#c\"]\npermalink: /k%20/:categories/:path/\n---\nx\n",
+        ])
+        #expect(result.post("_posts/2024-03-05-c#-a?b%c.md")?.url == "https://j.example/c%23/50%25%20off/why%3F/2024-03-05-c%23-a%3Fb%25c/")
+        // A pattern's own text is left as written, an escape in it too.
+        #expect(result.post("_posts/2024-03-06-x%41y##z.md")?.url == "https://j.example/k%20/a%23b%23c/2024-03-06-x%2541y%23%23z/")
+    }
+
     @Test func jekyllNamePlaceholderIsTheSlugifiedFileNameWithItsDate() throws {
         let result = try load([
             "_config.yml": "url: https://j.example\npermalink: /:name:output_ext\n",

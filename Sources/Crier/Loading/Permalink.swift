@@ -145,6 +145,27 @@ enum Permalink {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `value` with each `%`, `#` and `?` percent-encoded: `absoluteURL` leaves those as
+    /// written (a pattern may hold an escape, a query or a fragment on purpose), so a
+    /// placeholder's value, which is a file name or a category, is escaped before it is
+    /// put in the pattern.
+    static func escapingDelimiters(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") }) else {
+            return value
+        }
+        var out = ""
+        out.reserveCapacity(value.utf8.count + 6)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "#": out += "%23"
+            case "?": out += "%3F"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     static let prettySlugPunctuation = Set<Character>("._~!$&'()+,;=@")
 
     /// Jekyll's `slugify`: `default` mode keeps letters and digits, `pretty` also keeps

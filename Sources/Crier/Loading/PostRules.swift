@@ -528,16 +528,21 @@ struct PermalinkPlaceholders {
             default: break
             }
         case .jekyll, .folder:
+            // Jekyll escapes each value it puts in a pattern (`URL.escape_path`): a `#` or
+            // `%` in a file name or category is `%23` or `%25` in the link, where left as
+            // written the link would end at the `#` or hold a broken escape. A `?`, which
+            // Jekyll leaves and so links a query, is `%3F`: the page is in a folder named
+            // with the `?`. The pattern's own text is left as written.
             switch name {
             case "title": return Permalink.jekyllSlug(slugSource, pretty: true, cased: true)
             case "slug": return Permalink.jekyllSlug(slugSource, pretty: false, cased: false)
-            case "categories": return PostRules.unique(categories.map { $0.lowercased() }).joined(separator: "/")
+            case "categories": return Permalink.escapingDelimiters(PostRules.unique(categories.map { $0.lowercased() }).joined(separator: "/"))
             case "slugified_categories":
                 return PostRules.unique(categories.map { Permalink.jekyllSlug($0, pretty: false, cased: false) }).joined(separator: "/")
             case "output_ext": return ".html"
-            case "path": return path
+            case "path": return Permalink.escapingDelimiters(path)
             case "name": return jekyllName
-            case "basename": return fileName
+            case "basename": return Permalink.escapingDelimiters(fileName)
             default: break
             }
         }
