@@ -135,7 +135,7 @@ struct LoadingJekyllRulesTests {
     /// no zone is UTC; quoted, without seconds or without a time, it is in the site's
     /// `timezone`. The post's URL is made from that date, so a date permalink's day follows
     /// (checked against Jekyll 4.3: `2024-03-05 20:00:00` in Tokyo is published under
-    /// /2024/03/06/).
+    /// /2024/03/06/; `!!str` keeps one text, so in the site's zone).
     @Test func unquotedTimestampsWithoutZoneAreUTCAsJekyllReadsThem() throws {
         let (temp, result) = try site(config: "url: https://j.example\ntimezone: Asia/Tokyo\n", posts: [
             "_posts/2024-03-05-plain.md": "---\ndate: 2024-03-05 20:00:00\n---\nx\n",
@@ -147,6 +147,10 @@ struct LoadingJekyllRulesTests {
             // Outside the simple reader's subset (a nested mapping): read through Yams.
             "_posts/2024-03-05-nested.md": "---\ndate: 2024-03-05 20:00:00\nauthor:\n  name: Ann\n---\nx\n",
             "_posts/2024-03-05-updated.md": "---\ndate: 2024-03-05\nlast_modified_at: 2024-03-06 23:30:00\n---\nx\n",
+            // Tagged as text: in the site's zone. A point with no digits after it is still
+            // a timestamp (Ruby's fraction is `\.[0-9]*`).
+            "_posts/2024-03-05-str.md": "---\ndate: !!str 2024-03-05 20:00:00\n---\nx\n",
+            "_posts/2024-03-05-point.md": "---\ndate: 2024-03-05 20:00:00.\n---\nx\n",
         ])
         defer { temp.remove() }
         #expect(result.errors.isEmpty, "\(result.errors)")
@@ -161,6 +165,10 @@ struct LoadingJekyllRulesTests {
         #expect(published("day") == utcDate(2024, 3, 4, 15))
         #expect(published("zoned") == utcDate(2024, 3, 5, 19))
         #expect(result.post("_posts/2024-03-05-updated.md")?.updated == utcDate(2024, 3, 6, 23, 30))
+        #expect(published("str") == utcDate(2024, 3, 5, 11))
+        #expect(result.post("_posts/2024-03-05-str.md")?.url == "https://j.example/2024/03/05/str.html")
+        #expect(published("point") == utcDate(2024, 3, 5, 20))
+        #expect(result.post("_posts/2024-03-05-point.md")?.url == "https://j.example/2024/03/06/point.html")
     }
 
     /// Hugo reads a date without a zone in the site's `timeZone`, unquoted or not.

@@ -51,7 +51,8 @@ struct DateTimeValue: Sendable, Equatable {
                 if scanner.take(UInt8(ascii: ":")) {
                     guard let second = scanner.digits(min: 2, max: 2), second <= 60 else { return nil }
                     value.second = min(second, 59)
-                    if scanner.take(UInt8(ascii: ".")) || scanner.take(UInt8(ascii: ",")) {
+                    let point = scanner.take(UInt8(ascii: "."))
+                    if point || scanner.take(UInt8(ascii: ",")) {
                         let start = scanner.index
                         var nanos = 0
                         var scale = 100_000_000
@@ -59,7 +60,9 @@ struct DateTimeValue: Sendable, Equatable {
                             nanos += d * scale
                             scale /= 10
                         }
-                        guard scanner.index > start else { return nil }
+                        // `20:00:00.` is a YAML 1.1 timestamp (Ruby's, so Jekyll's, fraction is
+                        // `\.[0-9]*`); a comma needs a digit after it.
+                        guard scanner.index > start || point else { return nil }
                         value.nanosecond = nanos
                     }
                 }

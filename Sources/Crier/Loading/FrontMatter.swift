@@ -437,7 +437,9 @@ enum SourceText {
                 let name = key.scalar?.string ?? "\(key)"
                 table[name] = configValue(value)
                 if let line = key.mark?.line { table.lines[name] = line }
-                if let scalar = value.scalar, scalar.style == .plain, isUnzonedTimestamp(scalar.string) {
+                // Not one tagged `!!str`: Ruby's YAML keeps that as text, which Jekyll reads
+                // in the site's zone.
+                if let scalar = value.scalar, scalar.style == .plain, scalar.tag.rawValue != Tag.Name.str.rawValue, isUnzonedTimestamp(scalar.string) {
                     table.unzonedYAMLTimestamps.insert(name)
                 }
             }
