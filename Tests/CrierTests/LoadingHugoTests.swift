@@ -55,6 +55,36 @@ struct LoadingHugoTests {
         #expect(post.url == "https://h.example/posts/my-slug/")
     }
 
+    /// Hugo's third front matter format, a JSON object at the top of the file (checked
+    /// against Hugo 0.111: blank lines may come before it, and text after its closing
+    /// brace starts the body); Crier published such a file's JSON as its text, titled and
+    /// dated after the file.
+    @Test func jsonFrontMatterIsReadAsHugoReadsIt() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        try temp.write("content/posts/a.md", "{\n\t\"title\": \"a\\/b \\u00e9 {x}\",\n\t\"date\": \"2024-03-07T10:00:00Z\",\n\t\"tags\": [\"a\", \"b c\"],\n\t\"draft\": false\n}\nJSON *body*\n")
+        try temp.write("content/posts/b.md", "\n{\"title\":\"Same line\",\"date\":\"2024-03-09\"} trailing words\nbody three\n")
+        try temp.write("content/posts/c.md", "{\"title\": \"Draft\", \"date\": \"2024-03-10\", \"Draft\": true}\nx\n")
+        try temp.write("content/posts/d.md", "{\"title\": \"Open\",\n \"date\": \"2024-03-10\"\n\nx\n")
+        try temp.write("content/posts/e.md", "{\n\"title\": \"E\"\n\"date\": \"2024-03-10\"\n}\nx\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        let a = try #require(result.post("content/posts/a.md"))
+        #expect(a.title == "a/b é {x}")
+        #expect(a.published == Date(timeIntervalSince1970: 1_709_805_600))
+        #expect(a.tags == ["a", "b c"])
+        #expect(a.contentHTML == "<p>JSON <em>body</em></p>\n")
+        let b = try #require(result.post("content/posts/b.md"))
+        #expect(b.title == "Same line")
+        #expect(b.contentHTML == "<p>trailing words\nbody three</p>\n")
+        #expect(result.post("content/posts/c.md") == nil)
+        #expect(result.errors.map(\.description).sorted() == [
+            "\(SiteConfiguration.displayPath(temp.root.appendingPathComponent("content/posts/d.md"))):1: JSON front matter starting with '{' is never closed (no matching '}')",
+            "\(SiteConfiguration.displayPath(temp.root.appendingPathComponent("content/posts/e.md"))):3: JSON front matter: while parsing a flow mapping did not find expected ',' or '}'",
+        ].sorted())
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+    }
+
     @Test func draftsAreIncludedWhenAsked() {
         var options = LoadOptions()
         options.includeDrafts = true

@@ -94,8 +94,10 @@ enum SourceText {
         }
     }
 
-    /// Splits `text` into front matter (`---` YAML or `+++` TOML) and body.
-    static func split(_ text: String, path: @autoclosure () -> String) throws(PostError) -> SourceDocument {
+    /// Splits `text` into front matter (`---` YAML or `+++` TOML, and with `json`, Hugo's
+    /// JSON object) and body.
+    static func split(_ text: String, path: @autoclosure () -> String, json: Bool = false) throws(PostError) -> SourceDocument {
+        if json, let document = try splitJSON(text, path: path()) { return document }
         let syntax: SourceDocument.Syntax
         let delimiter: Substring
         if isDelimiterLine(text, "---") {
@@ -140,6 +142,75 @@ enum SourceText {
         }
         let bodyStart = closing.end < text.endIndex ? text.index(after: closing.end) : text.endIndex
         return SourceDocument(frontMatter: table.offsettingLines(by: 1), syntax: syntax, body: String(text[bodyStart...]), bodyLine: closing.line + 1)
+    }
+
+    /// Hugo's JSON front matter: an object at the start of the file (after any white
+    /// space), to its matching `}`; the body is what follows, from the same line on when
+    /// there is more on it. `nil` when the file does not start with `{`. The object is
+    /// read as YAML, of which JSON is a part, so its values are read as YAML's are, lines
+    /// and all.
+    static func splitJSON(_ text: String, path: @autoclosure () -> String) throws(PostError) -> SourceDocument? {
+        let utf8 = text.utf8
+        var line = 1
+        var index = utf8.startIndex
+        while index < utf8.endIndex, [0x20, 0x09, 0x0A].contains(utf8[index]) {
+            if utf8[index] == 0x0A { line += 1 }
+            index = utf8.index(after: index)
+        }
+        guard index < utf8.endIndex, utf8[index] == UInt8(ascii: "{") else { return nil }
+        let start = index
+        let firstLine = line
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var end: String.Index?
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 {
+                    end = utf8.index(after: index)
+                    break
+                }
+            }
+            index = utf8.index(after: index)
+        }
+        guard let end else {
+            throw PostError(path: path(), line: firstLine, message: "JSON front matter starting with '{' is never closed (no matching '}')")
+        }
+        let table: ConfigTable
+        do {
+            table = try parseYAMLWithYams(String(text[start..<end]), path: path(), firstLine: firstLine)
+        } catch {
+            throw PostError(path: error.path, line: error.line,
+                            message: "JSON front matter: " + (error.message.hasPrefix("YAML: ") ? String(error.message.dropFirst(6)) : error.message))
+        }
+        // The rest of the closing line, when blank, is not part of the body.
+        var bodyStart = end
+        var bodyLine = line
+        var rest = end
+        while rest < utf8.endIndex, utf8[rest] == 0x20 || utf8[rest] == 0x09 { rest = utf8.index(after: rest) }
+        if rest == utf8.endIndex {
+            bodyStart = rest
+        } else if utf8[rest] == 0x0A {
+            bodyStart = utf8.index(after: rest)
+            bodyLine += 1
+        }
+        return SourceDocument(frontMatter: table.offsettingLines(by: firstLine - 1), syntax: .yaml,
+                              body: String(text[bodyStart...]), bodyLine: bodyLine)
     }
 
     static func isDelimiterLine(_ text: String, _ delimiter: String) -> Bool {

@@ -52,7 +52,7 @@ enum PostRules {
         let fileURL = file.url
         lazy var path = SiteConfiguration.displayPath(fileURL)
         let (text, carriageReturnLines) = try SourceText.decodePost(data, path: path)
-        let document = try SourceText.split(text, path: path)
+        let document = try SourceText.split(text, path: path, json: context.flavor == .hugo)
         if carriageReturnLines, context.flavor == .jekyll, document.frontMatter != nil {
             // Read as the author meant it; Jekyll's site shows the front matter as text.
             warnings.append(PostError(path: path, line: 1, message: "the lines end in carriage returns alone (classic Mac OS): Crier reads them as line ends, but Jekyll does not find the front matter and shows it as text; save the file with LF line ends"))
