@@ -60,7 +60,10 @@ import Testing
     @Test func anAddressNoIdCanBeMadeFromIsAnErrorAtItsLine() throws {
         for (url, expected) in [("http://[fe80::1%25eth0]:4000", "which is no IPv6 address a link can hold"),
                                 ("http://my_host:4000", "has the host `my_host`, which is no DNS name"),
-                                ("http://ex%41mple.org", "which is no DNS name")] {
+                                ("http://ex%41mple.org", "which is no DNS name"),
+                                // A password in the address would be in every link and id.
+                                ("https://ann:secret@example.org/", "has a user name or password"),
+                                ("https://ann@example.org/", "has a user name or password")] {
             let outcome = try build([("_config.yml", "title: J\nurl: \"\(url)\"\n"), ("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nx\n")])
             #expect(outcome.feedFailures.isEmpty, "\(url): \(outcome.feedFailures)")
             let error = try #require(outcome.postErrors.first, "\(url)")

@@ -99,6 +99,9 @@ extension Site {
         guard isHTTPURL(url), let components = URLComponents(string: url) else { return "is not \(example)" }
         if components.query != nil { return "has a query (`?\(components.percentEncodedQuery ?? "")`): links are made by adding to it, so it cannot hold one" }
         if components.fragment != nil { return "has a fragment (`#\(components.percentEncodedFragment ?? "")`): links are made by adding to it, so it cannot hold one" }
+        if components.user != nil || components.password != nil {
+            return "has a user name or password (`…@`) before its host: every link and id would publish it (RFC 3986 §3.2.1 deprecates it); write the address without it"
+        }
         if let host = URLComponents(string: asciiHost(url))?.encodedHost, tagAuthority(ofHost: host) == nil {
             if host.hasPrefix("[") {
                 return "has the host `\(host)`, which is no IPv6 address a link can hold (a zone such as `%25eth0` means something on this machine only): write the address without a zone, or a host name"
