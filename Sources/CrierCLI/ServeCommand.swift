@@ -83,9 +83,14 @@ struct Serve: AsyncParsableCommand {
                                       state: stateFolder, wait: interval, verbose: verbose, console: console)
             },
             onListening: { port in
-                console.log("serving \(output.path) on http://\(host):\(port)/")
+                console.log("serving \(output.path) on \(FeedServer.address(host: host, port: port))")
             })
-        try await server.run()
+        do {
+            try await server.run()
+        } catch let error as FeedServer.ListenError {
+            console.error(error.description)
+            throw ExitCode(ExitStatus.failure)
+        }
     }
 
     /// One publish through the same code as `crier publish`; problems go to standard

@@ -4,6 +4,10 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Serves a published folder over HTTP and keeps it fresh.
 ///
@@ -54,8 +58,44 @@ public struct FeedServer: Sendable {
         self.onListening = onListening
     }
 
-    /// Serves until a graceful shutdown signal (SIGTERM, SIGINT).
+    /// The server could not start listening: the port is taken, the host unknown or not
+    /// this machine's.
+    public struct ListenError: Error, Sendable, CustomStringConvertible {
+        /// `cannot listen on HOST:PORT: reason`.
+        public var description: String
+    }
+
+    /// The URL the server answers at on `host` and `port`: an IPv6 address in brackets.
+    public static func address(host: String, port: Int) -> String {
+        "http://\(bracketed(host)):\(port)/"
+    }
+
+    /// `host`, in brackets when it is an IPv6 address (as a URL or `host:port` writes it).
+    private static func bracketed(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    }
+
+    /// Serves until a graceful shutdown signal (SIGTERM, SIGINT). Throws `ListenError`
+    /// when it cannot start listening.
     public func run() async throws {
+        let listened = ListeningFlag()
+        do {
+            try await serve(listened: listened)
+        } catch {
+            guard !listened.isSet else { throw error }
+            let reason: String
+            if let io = error as? IOError {
+                reason = String(cString: strerror(io.errnoCode))
+            } else if let address = error as? SocketAddressError, case .unknown = address {
+                reason = "no such host or address"
+            } else {
+                reason = "\(error)"
+            }
+            throw ListenError(description: "cannot listen on \(FeedServer.bracketed(configuration.host)):\(configuration.port): \(reason)")
+        }
+    }
+
+    private func serve(listened: ListeningFlag) async throws {
         let ready = ServerReadiness()
         // The first publish waits for the port: one that cannot be had fails the run at once.
         let (listening, announce) = AsyncStream<Void>.makeStream()
@@ -80,6 +120,7 @@ public struct FeedServer: Sendable {
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Crier"),
             onServerRunning: { channel in
+                listened.set()
                 await onListening?(channel.localAddress?.port ?? 0)
                 announce.finish()
             },
@@ -87,6 +128,13 @@ public struct FeedServer: Sendable {
         app.addServices(RefreshService(refresh: refresh, interval: configuration.refreshInterval, ready: ready, listening: listening))
         try await app.runService()
     }
+}
+
+/// Whether the server has started listening (set once, from the server's task).
+final class ListeningFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// Runs the publisher once the server listens, marks the server ready, then runs it on a

@@ -79,6 +79,35 @@ final class Flag: Sendable {
         return dir
     }
 
+    /// A port already taken, or a host that is not this machine's, is one line naming
+    /// the address (it was NIO's `bind(descriptor:ptr:bytes:)` message, or a
+    /// `SocketAddressError`), exit 1; an IPv6 address is written in brackets.
+    @Test func aServerThatCannotListenSaysWhereAndWhy() async throws {
+        let dir = try site()
+        let first = try ServeProcess(in: dir.url)
+        let taken = try CrierBinary.run(["serve", "--port", String(first.port)], in: dir.url)
+        #expect(taken.status == 1)
+        #expect(taken.stderr.contains("cannot listen on 127.0.0.1:\(first.port): Address already in use"), "\(taken.stderr)")
+        #expect(!taken.stderr.contains("bind("), "\(taken.stderr)")
+        #expect(first.stop() == 0)
+
+        let unknown = try CrierBinary.run(["serve", "--host", "no-such-host.invalid", "--port", "0"], in: dir.url)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("cannot listen on no-such-host.invalid:0: "), "\(unknown.stderr)")
+
+        let v6 = Process()
+        v6.executableURL = CrierBinary.url
+        v6.arguments = ["serve", "--host", "::1", "--port", "0"]
+        v6.currentDirectoryURL = dir.url
+        let out = Pipe()
+        v6.standardOutput = out
+        try v6.run()
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        v6.terminate()
+        v6.waitUntilExit()
+        #expect(line.range(of: #"on http://\[::1\]:\d+/"#, options: .regularExpression) != nil, "\(line)")
+    }
+
     @Test func aPostAddedWhileServingAppearsInTheServedFeed() async throws {
         let dir = try site()
         let server = try ServeProcess(in: dir.url)
