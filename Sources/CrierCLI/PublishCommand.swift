@@ -33,7 +33,7 @@ struct Publish: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run's lock; 0 gives up at once.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Wait up to this long for another run's lock; 0 gives up at once.", valueName: "seconds"))
     var wait: Double = 0
 
     @Flag(name: .shortAndLong, help: "List what changed, warnings, hub notifications and a summary.")
@@ -48,13 +48,13 @@ struct Publish: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Render every post again (the cache is refreshed for the next run).")
     var noCache = false
 
-    @Option(name: .customLong("ping-attempts"), help: ArgumentHelp("Tries per hub notification.", valueName: "n"))
+    @Option(name: .customLong("ping-attempts"), parsing: .unconditional, help: ArgumentHelp("Tries per hub notification.", valueName: "n"))
     var pingAttempts = 3
 
-    @Option(name: .customLong("ping-delay"), help: ArgumentHelp("Wait before retrying a hub, doubled on each retry.", valueName: "seconds"))
+    @Option(name: .customLong("ping-delay"), parsing: .unconditional, help: ArgumentHelp("Wait before retrying a hub, doubled on each retry.", valueName: "seconds"))
     var pingDelay: Double = 1
 
-    @Option(name: .customLong("ping-timeout"), help: ArgumentHelp("How long to wait for a hub's answer.", valueName: "seconds"))
+    @Option(name: .customLong("ping-timeout"), parsing: .unconditional, help: ArgumentHelp("How long to wait for a hub's answer.", valueName: "seconds"))
     var pingTimeout: Double = 10
 
     mutating func validate() throws {

@@ -32,10 +32,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: "Port to listen on (0 picks a free one and prints it).")
+    @Option(name: .long, parsing: .unconditional, help: "Port to listen on (0 picks a free one and prints it).")
     var port = 8080
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between checks of the posts for changes.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds between checks of the posts for changes.", valueName: "seconds"))
     var interval: Double = 30
 
     @Option(name: .customLong("cache-control"), help: "The Cache-Control header sent with every file.")

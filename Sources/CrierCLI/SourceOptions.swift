@@ -25,7 +25,7 @@ public struct SourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Formats to write, comma separated (default: atom,rss,json, or what a definition says).", valueName: "list"))
     var format: String?
 
-    @Option(name: .long, help: "Most entries per feed (default: all, or the site's posts_limit).")
+    @Option(name: .long, parsing: .unconditional, help: "Most entries per feed (default: all, or the site's posts_limit).")
     var limit: Int?
 
     @Flag(name: .long, help: "Include posts dated in the future.")

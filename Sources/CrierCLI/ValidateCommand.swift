@@ -42,11 +42,11 @@ public struct Validate: ParsableCommand {
 
     /// Seconds a URL may take to fetch, redirects and body included: more than 0, at most
     /// 86400.
-    @Option(help: "Seconds a URL may take to fetch (redirects and body included) before giving up.")
+    @Option(parsing: .unconditional, help: "Seconds a URL may take to fetch (redirects and body included) before giving up.")
     public var timeout: Double = 30
 
     /// Largest document accepted, in bytes (1 GiB by default).
-    @Option(name: .customLong("max-bytes"), help: "Largest document accepted, in bytes.")
+    @Option(name: .customLong("max-bytes"), parsing: .unconditional, help: "Largest document accepted, in bytes.")
     public var maxBytes: Int = 1 << 30
 
     /// For ArgumentParser, which fills in the options.

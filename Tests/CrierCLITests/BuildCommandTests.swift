@@ -77,6 +77,25 @@ import Glibc
         #expect(await CrierMain.run(["build", "--posts", "/nonexistent-crier-posts", "--base-url", "https://e.org/", "--title", " "]) == 2, "an empty --title")
     }
 
+    /// A negative number is out of range, and said so: ArgumentParser took `-1` for an
+    /// option and said "Missing value for '--wait <seconds>'".
+    @Test func negativeNumbersAreSaidToBeOutOfRange() throws {
+        let dir = try TempFolder()
+        for (arguments, message) in [
+            (["publish", "--wait", "-1"], "--wait must be from 0 to 86400 seconds."),
+            (["publish", "--ping-attempts", "-2"], "--ping-attempts must be from 1 to 10."),
+            (["build", "--limit", "-3"], "--limit must be 0 or more."),
+            (["serve", "--port", "-1"], "--port must be between 0 and 65535."),
+            (["serve", "--interval", "-5"], "--interval must be from 0.1 to 86400 seconds."),
+            (["validate", "--max-bytes", "-5", "x.xml"], "--max-bytes must be positive."),
+            (["validate", "--timeout", "-5", "x.xml"], "--timeout must be more than 0 seconds"),
+        ] {
+            let run = try CrierBinary.run(arguments, in: dir.url)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr.contains(message) && !run.stderr.contains("Missing value"), "\(arguments): \(run.stderr)")
+        }
+    }
+
     /// A site whose configuration cannot be read is that one error, and no feed: not an
     /// empty feed failing the gate besides.
     @Test func anUnreadableSiteIsOneErrorAndNoFeed() async throws {
