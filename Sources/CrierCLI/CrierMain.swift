@@ -29,8 +29,20 @@ public enum CrierMain {
     public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         Console.holdClosedStandardStreams()
         Console.reportClosedPipes()
+        // ArgumentParser answers `crier help NAME` for a NAME it does not know with the
+        // general help, and success.
+        let commandNames: [String] = CrierCommand.configuration.subcommands.map { command in command._commandName }
+        if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-"), !commandNames.contains(arguments[1]) {
+            let names = commandNames.joined(separator: ", ")
+            Console.standardError("Error: no command `\(arguments[1])`; the commands are \(names).\nSee 'crier --help' for more information.\n")
+            return ExitStatus.usage
+        }
+        // The command the arguments named, once parsed: a usage error found when it runs
+        // (no feeds/ folder) shows that command's usage, not the general one.
+        var running: (any ParsableCommand.Type)?
         do {
             var command = try CrierCommand.parseAsRoot(arguments)
+            running = type(of: command)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -38,6 +50,11 @@ public enum CrierMain {
             }
             return ExitStatus.success
         } catch {
+            if let running, running != CrierCommand.self, let usage = error as? ValidationError {
+                let name = running._commandName
+                Console.standardError("Error: \(usage.message)\nUsage: \(CrierCommand.usageString(for: running))\n  See 'crier \(name) --help' for more information.\n")
+                return ExitStatus.usage
+            }
             let code = CrierCommand.exitCode(for: error)
             let message = CrierCommand.fullMessage(for: error)
             if code == .success {

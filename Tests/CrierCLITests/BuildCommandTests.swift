@@ -77,6 +77,24 @@ import Glibc
         #expect(await CrierMain.run(["build", "--posts", "/nonexistent-crier-posts", "--base-url", "https://e.org/", "--title", " "]) == 2, "an empty --title")
     }
 
+    /// `crier help NAME` for no such command is a usage error (it printed the general help
+    /// and exited 0), and a usage error found when a command runs shows that command's
+    /// usage (it showed `Usage: crier <subcommand>`).
+    @Test func usageErrorsNameTheCommand() throws {
+        let dir = try TempFolder()
+        let unknown = try CrierBinary.run(["help", "nonsense"], in: dir.url)
+        #expect(unknown.status == 2 && unknown.stdout.isEmpty)
+        #expect(unknown.stderr.contains("no command `nonsense`; the commands are build, validate, publish, serve"), "\(unknown.stderr)")
+        let known = try CrierBinary.run(["help", "build"], in: dir.url)
+        #expect(known.status == 0 && known.stdout.contains("OVERVIEW: Build Atom, RSS and JSON feeds"))
+        let noFeeds = try CrierBinary.run(["build"], in: dir.url)
+        #expect(noFeeds.status == 2)
+        #expect(noFeeds.stderr.contains("no feed definitions folder `feeds` here"), "\(noFeeds.stderr)")
+        #expect(noFeeds.stderr.contains("Usage: crier build [--site <dir>]") && noFeeds.stderr.contains("See 'crier build --help'"), "\(noFeeds.stderr)")
+        let noPosts = try CrierBinary.run(["publish", "--posts", "nope", "--base-url", "https://e.org/"], in: dir.url)
+        #expect(noPosts.status == 2 && noPosts.stderr.contains("See 'crier publish --help'"), "\(noPosts.stderr)")
+    }
+
     /// A negative number is out of range, and said so: ArgumentParser took `-1` for an
     /// option and said "Missing value for '--wait <seconds>'".
     @Test func negativeNumbersAreSaidToBeOutOfRange() throws {
