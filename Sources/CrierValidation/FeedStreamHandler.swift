@@ -13,7 +13,10 @@ protocol FeedStreamHandler: AnyObject {
     func shouldEnter(_ element: XMLElement, path: [XMLElement]) -> Bool
     /// A complete child of the innermost entered container.
     func child(_ element: XMLElement, path: [XMLElement])
-    /// Non-white-space text directly inside an entered container.
+    /// Non-white-space text directly inside an entered container: once for each run of
+    /// character data that markup other than entity references does not split (written
+    /// out, an entity's text joins the text around it), with the run's first piece that is
+    /// not white space alone and that piece's place.
     func text(_ text: String, at place: TextPlace, path: [XMLElement])
     /// An entered container ends (the root last).
     func end(_ container: XMLElement, path: [XMLElement])
@@ -55,11 +58,43 @@ enum FeedStreamWalker {
             while try reader.read() {}
             return
         }
+        // The run of character data under way directly in the innermost entered container:
+        // its first piece that is not white space alone, and where that piece is.
+        var run: (text: String, place: TextPlace)?
+        func endRun() {
+            if let (text, place) = run { handler.text(text, at: place, path: path) }
+            run = nil
+        }
+        // An element an entity reference stands for, handed over as if it were written
+        // out: entered (its children handed over in turn), or handed over whole. What is in
+        // it has no place of its own in the text: its text is placed at the reference.
+        func deliver(_ element: XMLElement, reference line: Int) {
+            var header = element
+            header.children = []
+            guard handler.shouldEnter(header, path: path) else {
+                handler.child(element, path: path)
+                return
+            }
+            path.append(header)
+            for content in element.children {
+                switch content {
+                case .text(let text) where !text.isBlank:
+                    handler.text(text.string, at: TextPlace(line: line, piece: nil, first: nil), path: path)
+                case .element(let child):
+                    deliver(child, reference: line)
+                case .text:
+                    break
+                }
+            }
+            path.removeLast()
+            handler.end(header, path: path)
+        }
         more = try reader.read()
         while more {
             let depth = reader.depth
             switch reader.kind {
             case .element where depth == path.count:
+                endRun()
                 let header = XMLElement(name: reader.localName, prefix: reader.prefix, namespace: reader.namespace,
                                         attributes: reader.attributes, line: reader.line, ordinal: reader.ordinal)
                 if handler.shouldEnter(header, path: path) {
@@ -79,6 +114,7 @@ enum FeedStreamWalker {
                 }
                 continue
             case .endElement where depth == path.count - 1:
+                endRun()
                 let container = path.removeLast()
                 pieces.removeLast()
                 handler.end(container, path: path)
@@ -88,15 +124,32 @@ enum FeedStreamWalker {
                 let index = pieces[pieces.count - 1]
                 pieces[pieces.count - 1] += 1
                 let value = reader.value
-                if !value.trimmingWhitespace().isEmpty {
+                if run == nil, !value.trimmingWhitespace().isEmpty {
                     // libxml2 dates a text node by where it ends; report where the text starts.
                     let newlines = value.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
                     let leading = value.prefix { $0.isWhitespace }.reduce(0) { $1.isNewline ? $0 + 1 : $0 }
                     let place = TextPlace(line: max(1, reader.line - newlines + leading),
                                           piece: path.last?.ordinal.map { StartTagScanner.TextPiece(element: $0, index: index) },
                                           first: value.unicodeScalars.first { !$0.properties.isWhitespace })
-                    handler.text(value, at: place, path: path)
+                    run = (value, place)
                 }
+            case .entityReference where depth == path.count:
+                // What the entity stands for counts as if it were written out here (libxml2
+                // keeps the reference as a node of its own, and it starts no piece); it has
+                // no place of its own in the text, so it is placed at the reference.
+                let line = reader.line
+                for content in reader.expandEntityReference(in: path[path.count - 1]) {
+                    switch content {
+                    case .text(let text):
+                        if run == nil, !text.isBlank { run = (text.string, TextPlace(line: line, piece: nil, first: nil)) }
+                    case .element(let element):
+                        endRun()
+                        deliver(element, reference: line)
+                    }
+                }
+            case _ where depth == path.count:
+                // A comment or processing instruction splits the text, as libxml2 does.
+                endRun()
             default:
                 break
             }

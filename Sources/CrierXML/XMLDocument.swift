@@ -163,45 +163,73 @@ public struct XMLDocument: Sendable {
         var added = 0
         var child = first
         while let c = child {
-            switch c.pointee.type {
-            case XML_ELEMENT_NODE:
-                // Inside an entity (`depth` > 0) `next` is nil: an entity's elements have
-                // no start tag of their own in the document.
-                let copied = copy(c, entities: entities, numbering: &next)
-                if depth > 0 { added += copied.textByteCount }
-                element.children.append(.element(copied))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                let text = c.pointee.content.map { XMLCharacters(utf8: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) } ?? XMLCharacters("")
-                added += text.utf8Count
-                appendText(text, to: &element)
-            case XML_ENTITY_REF_NODE:
-                let name = String(xmlChars: c.pointee.name) ?? ""
-                let entity = c.pointee.children.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlEntity.self) }
-                if let entity, entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, depth < 16 {
-                    if let log = entities, log.expandedBytes > EntityLog.budget {
-                        log.overBudget = true
-                    } else {
-                        // Counted as it is added, not by measuring the element's whole text
-                        // before and after: that is quadratic in the number of references.
-                        var unnumbered: Int? = nil
-                        let expanded = appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1,
-                                                      numbering: &unnumbered)
-                        entities?.expandedBytes += expanded
-                        added += expanded
-                    }
-                } else if entity == nil {
-                    // Declared nowhere libxml2 looked: only possible with an external DTD,
-                    // which is never loaded.
-                    entities?.undeclared.append((name: name, line: Int(xmlGetLineNo(c))))
-                } else {
-                    entities?.external.append((name: name, line: Int(xmlGetLineNo(c))))
-                }
-            default:
-                break
-            }
+            added += appendChild(c, to: &element, entities: entities, depth: depth, numbering: &next)
             child = c.pointee.next
         }
         return depth > 0 ? added : 0
+    }
+
+    /// Copies one node into `element` (an element, text, or what an entity reference
+    /// stands for, as `appendChildren` tells); returns the bytes of text it added. `line`
+    /// is the line of a reference whose line libxml2 cannot tell.
+    private static func appendChild(_ c: xmlNodePtr, to element: inout XMLElement, entities: EntityLog?, depth: Int,
+                                    numbering next: inout Int?, line: Int? = nil) -> Int {
+        var added = 0
+        switch c.pointee.type {
+        case XML_ELEMENT_NODE:
+            // Inside an entity (`depth` > 0) `next` is nil: an entity's elements have
+            // no start tag of their own in the document.
+            let copied = copy(c, entities: entities, numbering: &next)
+            if depth > 0 { added += copied.textByteCount }
+            element.children.append(.element(copied))
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            let text = c.pointee.content.map { XMLCharacters(utf8: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) } ?? XMLCharacters("")
+            added += text.utf8Count
+            appendText(text, to: &element)
+        case XML_ENTITY_REF_NODE:
+            let name = String(xmlChars: c.pointee.name) ?? ""
+            let entity = c.pointee.children.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlEntity.self) }
+            if let entity, entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, depth < 16 {
+                if let log = entities, log.expandedBytes > EntityLog.budget {
+                    log.overBudget = true
+                } else {
+                    // Counted as it is added, not by measuring the element's whole text
+                    // before and after: that is quadratic in the number of references.
+                    var unnumbered: Int? = nil
+                    let expanded = appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1,
+                                                  numbering: &unnumbered)
+                    entities?.expandedBytes += expanded
+                    added += expanded
+                }
+            } else if entity == nil {
+                // Declared nowhere libxml2 looked: only possible with an external DTD,
+                // which is never loaded.
+                entities?.undeclared.append((name: name, line: line ?? Int(xmlGetLineNo(c))))
+            } else {
+                entities?.external.append((name: name, line: line ?? Int(xmlGetLineNo(c))))
+            }
+        default:
+            break
+        }
+        return added
+    }
+
+    /// What the entity reference at `reference` stands for, copied as a reference inside
+    /// an element is (`copy`): text, and elements without ordinals. `container` is the
+    /// element the reference is in, without its children: where the budget ran out, if it
+    /// runs out here. `line` is the reference's, logged with it if its entity is external
+    /// or undeclared.
+    static func expansion(of reference: xmlNodePtr, in container: XMLElement, line: Int, entities: EntityLog) -> [XMLContent] {
+        var holder = XMLElement(name: container.name, prefix: container.prefix, namespace: container.namespace,
+                                attributes: container.attributes, line: container.line, ordinal: container.ordinal)
+        let overBudget = entities.overBudget
+        var unnumbered: Int? = nil
+        _ = appendChild(reference, to: &holder, entities: entities, depth: 0, numbering: &unnumbered, line: line)
+        if !overBudget, entities.overBudget, entities.overBudgetIn == nil, holder.ordinal != nil {
+            holder.children = []
+            entities.overBudgetIn = holder
+        }
+        return holder.children
     }
 
     /// Adds `text` to the element's last text child, or as a new one. The last child is

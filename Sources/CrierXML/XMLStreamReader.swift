@@ -229,9 +229,22 @@ public final class XMLStreamReader {
     /// The element last expanded, and the ordinal after its subtree.
     private var expanded: (node: xmlNodePtr, next: Int?)?
 
+    /// The line the last node moved onto before the current one ends on, as far as libxml2
+    /// tells (its start tag's line for an element, the last line of a text): where an
+    /// entity reference after it starts. Kept only in a document with a document type
+    /// declaration, the only kind with entities of its own.
+    private var lineBefore = 0
+
     /// Numbers the node just moved onto, if it is an element.
     private func count(_ moved: Bool) {
         expanded = nil
+        if moved, documentType != nil {
+            // An end tag's line is its start tag's: the text before the end tag tells more.
+            switch kind {
+            case .entityReference, .endElement: break
+            default: lineBefore = line
+            }
+        }
         guard moved, kind == .element else {
             ordinal = nil
             return
@@ -273,8 +286,12 @@ public final class XMLStreamReader {
     /// Whether the current element is written as an empty tag (`<x/>`).
     public var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
 
-    /// 1-based line of the current node (the start tag, for an element).
+    /// 1-based line of the current node (the start tag, for an element). For an entity
+    /// reference, the line the node before it ends on, which is where the reference starts
+    /// when that node is text: libxml2 gives a reference no line of its own, and the reader
+    /// has freed the nodes before it, so asking libxml2 gives the parent element's line.
     public var line: Int {
+        if lineBefore > 0, kind == .entityReference { return lineBefore }
         if let node = xmlTextReaderCurrentNode(reader) {
             let line = node.pointee.type == XML_ELEMENT_NODE ? XMLDocument.line(of: node) : Int(xmlGetLineNo(node))
             if line > 0 { return line }
@@ -342,10 +359,26 @@ public final class XMLStreamReader {
         return element
     }
 
+    /// What the entity reference the reader is on (`kind == .entityReference`) stands
+    /// for, copied as `expand()` copies a reference inside an element: its text, and its
+    /// elements (with no `ordinal`: they have no start tag of their own in the text), with
+    /// the references in it expanded in turn. Internal entities expand within the same
+    /// budget per document (`entityExpansionExceeded`); references to external entities, or
+    /// to ones declared only in an external DTD, are logged (`externalEntityReferences`,
+    /// `undeclaredEntityReferences`) and left out. `container` is the element the reference
+    /// is directly inside (its start tag, as read): named as where the budget ran out
+    /// (`entityExpansionExceededIn`) if it runs out here. Empty off an entity reference.
+    public func expandEntityReference(in container: XMLElement) -> [XMLContent] {
+        guard kind == .entityReference, let node = xmlTextReaderCurrentNode(reader),
+              node.pointee.type == XML_ENTITY_REF_NODE else { return [] }
+        return XMLDocument.expansion(of: node, in: container, line: line, entities: entityLog)
+    }
+
     private let entityLog = EntityLog()
 
-    /// References to external entities inside expanded elements: never loaded, so their
-    /// text is missing from the copies. (name, line)
+    /// References to external entities inside expanded elements, or expanded themselves
+    /// (`expandEntityReference`): never loaded, so their text is missing from the copies.
+    /// (name, line)
     public var externalEntityReferences: [(name: String, line: Int)] { entityLog.external }
 
     /// References to entities declared only in an external DTD (which is never loaded), so

@@ -1,4 +1,5 @@
 import CrierValidation
+import Foundation
 import Testing
 
 /// Documents that differ only in a way XML or the feed's specification says means the same
@@ -111,5 +112,118 @@ import Testing
         #expect(utf8 == ["DuplicateAtomLink@9:45", "InvalidRFC3339Date@7:33", "MissingSelf@2:1", "UnregisteredAtomLinkRel@10:5"])
         #expect(Self.positions(Self.utf16(document(encoding: "UTF-16"), bigEndian: false)) == utf8)
         #expect(Self.positions(Self.utf16(document(encoding: "UTF-16"), bigEndian: true)) == utf8)
+    }
+
+    // MARK: Entity references directly inside <feed>, <rss> and <channel> (XML 1.0 §4.4.2)
+
+    /// The rules of each way the document reaches the validator (parsed whole, streamed
+    /// from memory, streamed from a file): one list per way.
+    func rulesEveryWay(_ document: String) throws -> [[String]] {
+        try PositionTests.reports(document).map { $0.diagnostics.filter { $0.severity != .info }.map(\.rule).sorted() }
+    }
+
+    /// An Atom feed with `body` after its metadata and an internal subset declaring
+    /// `entities`; in no namespace unless `namespace`.
+    func atomWithEntities(_ entities: String, _ body: String, namespace: Bool = true) -> String {
+        """
+        <?xml version="1.0" encoding="utf-8"?>
+        <!DOCTYPE feed [\(entities)]>
+        <feed\(namespace ? " xmlns=\"http://www.w3.org/2005/Atom\"" : "")>
+          <title>Notes</title>
+          <id>tag:example.org,2024:feed</id>
+          <updated>2024-05-01T12:00:00Z</updated>
+          <author><name>Ann</name></author>
+          <link rel="self" href="https://example.org/feed.xml"/>
+          \(body)
+        </feed>
+        """
+    }
+
+    /// An RSS 2.0 feed whose `<rss>` holds `body` (its channel, or a reference to one),
+    /// with an internal subset declaring `entities`.
+    func rssWithEntities(_ entities: String, _ body: String) -> String {
+        """
+        <?xml version="1.0" encoding="utf-8"?>
+        <!DOCTYPE rss [\(entities)]>
+        <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+          \(body)
+        </rss>
+        """
+    }
+
+    /// A channel with `body` after its description, and then a self link unless not `selfLink`.
+    static func channel(_ body: String, selfLink: Bool = true) -> String {
+        """
+        <channel>
+            <link>https://example.org/</link>
+            <description>Short notes</description>
+            \(body)
+            \(selfLink ? "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"https://example.org/feed.rss\"/>" : "")
+          </channel>
+        """
+    }
+
+    static let entry = "<entry><id>tag:example.org,2024:1</id><title>T</title><updated>May 1st</updated><link href='https://example.org/1'/></entry>"
+
+    /// Found by metamorphic testing: the walk streamed the children of the top-level
+    /// containers and passed over entity references among them, so what an entity held
+    /// there was never seen by the rules (a channel title given by an entity was missing).
+    @Test func anEntityDirectlyInsideAContainerCountsAsItsReplacementText() throws {
+        let title = "<!ENTITY t \"<title>Notes</title>\">"
+        let literalRSS = rssWithEntities(title, Self.channel("<title>Notes</title>"))
+        #expect(try rulesEveryWay(literalRSS) == [[], [], []])
+        #expect(try rulesEveryWay(rssWithEntities(title, Self.channel("&t;"))) == [[], [], []])
+        // The whole channel from an entity, directly inside <rss>.
+        let written = Self.channel("<title>Notes</title><pubDate>May 1st</pubDate>", selfLink: false)
+        let channel = "<!ENTITY c \"\(written)\">"
+        let literalChannel = try rulesEveryWay(rssWithEntities(channel, written))
+        #expect(literalChannel.allSatisfy { $0 == ["InvalidRFC2822Date", "MissingAtomSelfLink"] })
+        #expect(try rulesEveryWay(rssWithEntities(channel, "&c;")) == literalChannel)
+
+        // Text directly inside <feed>, and an entry, from entities.
+        let text = "<!ENTITY s \"stray text\">"
+        let literalText = try rulesEveryWay(atomWithEntities(text, "stray text"))
+        #expect(literalText.allSatisfy { $0 == ["UnexpectedText"] })
+        #expect(try rulesEveryWay(atomWithEntities(text, "&s;")) == literalText)
+        // (In a feed in no namespace: an entity's elements are in none either.)
+        let entry = "<!ENTITY e \"\(Self.entry)\">"
+        let literalEntry = try rulesEveryWay(atomWithEntities(entry, Self.entry, namespace: false))
+        #expect(literalEntry.allSatisfy { $0.contains("InvalidRFC3339Date") })
+        #expect(try rulesEveryWay(atomWithEntities(entry, "&e;", namespace: false)) == literalEntry)
+        // An entity within an entity; text and an element in one entity.
+        let nested = "<!ENTITY s \"stray text\"><!ENTITY n \"&s;\"><!ENTITY m \"&s;\(Self.entry)\">"
+        #expect(try rulesEveryWay(atomWithEntities(nested, "&n;")) == literalText)
+        #expect(try rulesEveryWay(atomWithEntities(nested, "&m;", namespace: false))
+                    == rulesEveryWay(atomWithEntities(nested, "stray text" + Self.entry, namespace: false)))
+        // Text around a reference is one piece of text, as it is written out.
+        #expect(try rulesEveryWay(atomWithEntities(text, "before &s; after")) == literalText)
+        #expect(try rulesEveryWay(atomWithEntities(text, "&s;<!-- c -->&s;")) == rulesEveryWay(atomWithEntities(text, "x<!-- c -->y")))
+        #expect(try rulesEveryWay(atomWithEntities(text, "&s;<!-- c -->&s;")).allSatisfy { $0 == ["UnexpectedText", "UnexpectedText"] })
+    }
+
+    /// Text from an entity has no place of its own in the document: it is placed at the
+    /// reference, as the other findings about entity references are.
+    @Test func textFromAnEntityDirectlyInsideAContainerIsPlacedAtTheReference() throws {
+        let xml = atomWithEntities("<!ENTITY s \"\nstray\ntext\">", "\n  &s;\n")
+        let expected = try PositionTests.at("&s;", in: xml)
+        for report in try PositionTests.reports(xml) {
+            #expect(PositionTests.positions("UnexpectedText", report) == [expected])
+        }
+    }
+
+    /// The references directly inside a container obey the rules of those inside an
+    /// entry: an external entity is not loaded, and internal ones expand within the budget.
+    @Test func anEntityDirectlyInsideAContainerKeepsTheEntityRules() throws {
+        let external = atomWithEntities("<!ENTITY x SYSTEM \"file:///etc/hostname\">", "&x;")
+        for report in try PositionTests.reports(external) {
+            #expect(report.diagnostics.map(\.rule) == ["ExternalEntity"])
+            #expect(PositionTests.positions("ExternalEntity", report) == [try PositionTests.at("&x;", in: external)])
+        }
+        let large = "<!ENTITY a \"\(String(repeating: "x", count: 60_000))\">"
+        let bomb = atomWithEntities(large, String(repeating: "&a;", count: 40))
+        for report in try PositionTests.reports(bomb) {
+            #expect(PositionTests.positions("ValidatorLimit", report) == [try PositionTests.at("<feed ", in: bomb)])
+            #expect(report.diagnostics.filter { $0.rule == "UnexpectedText" }.count == 1)
+        }
     }
 }

@@ -156,3 +156,37 @@ import CrierXML
         #expect(reader.externalEntityReferences.map(\.name) == ["ext"])
     }
 }
+
+@Suite struct XMLReaderEntityTests {
+    /// A reference directly inside the element being read expands to its replacement:
+    /// text and elements, entities within it expanded too, external ones logged.
+    @Test func anEntityReferenceTheReaderIsOnExpandsToItsReplacement() throws {
+        let xml = """
+        <!DOCTYPE a [<!ENTITY t "x<b k='v'>y&u;</b>&u;"><!ENTITY u "z"><!ENTITY ext SYSTEM "file:///etc/hostname">]>
+        <a>
+        &t;&ext;</a>
+        """
+        let reader = try XMLStreamReader(bytes: Array(xml.utf8))
+        var expansions: [[XMLContent]] = []
+        var lines: [Int] = []
+        let container = XMLElement(name: "a", line: 2)
+        while try reader.read() {
+            guard reader.kind == .entityReference else { continue }
+            expansions.append(reader.expandEntityReference(in: container))
+            lines.append(reader.line)
+        }
+        #expect(expansions.count == 2)
+        #expect(expansions.first?.count == 3)
+        if case .text(let text)? = expansions.first?.first { #expect(text.string == "x") } else { Issue.record("no text first") }
+        if case .element(let b)? = expansions.first?.dropFirst().first {
+            #expect(b.name == "b" && b.text == "yz" && b.attribute("k") == "v" && b.ordinal == nil)
+        } else {
+            Issue.record("no element second")
+        }
+        if case .text(let text)? = expansions.first?.last { #expect(text.string == "z") } else { Issue.record("no text last") }
+        #expect(expansions.last == [])
+        #expect(lines == [3, 3])
+        #expect(reader.externalEntityReferences.map(\.name) == ["ext"])
+        #expect(!reader.entityExpansionExceeded)
+    }
+}
