@@ -24,16 +24,22 @@ public struct XMLParseIssue: Sendable, Equatable, CustomStringConvertible {
     public var isNamespaceError: Bool
     /// libxml2's error code (`xmlParserErrors`), 0 when not from libxml2.
     public var code: Int = 0
+    /// Whether this is a validity error, not a well-formedness one: libxml2 checks a few
+    /// validity constraints even without validating (an `xml:id` value that is not an
+    /// NCName, an ID given twice), and reports them as errors of its DTD or validation
+    /// domain. The document is well formed all the same.
+    public var isValidityError: Bool = false
     /// Where in the text the issue is, when `line` and `column` cannot say it: found by
     /// reading the text again (`line` is then only what to fall back on).
     public var place: XMLPlace? = nil
 
-    /// Whether the parser can go on after this issue: warnings, namespace errors, and a
-    /// reference to an entity that only an external DTD (never loaded) could declare.
+    /// Whether the parser can go on after this issue: warnings, namespace errors, validity
+    /// errors, and a reference to an entity that only an external DTD (never loaded) could
+    /// declare.
     public var isRecoverable: Bool {
         switch level {
         case .warning: true
-        case .error: isNamespaceError || code == Int(XML_WAR_UNDECLARED_ENTITY.rawValue)
+        case .error: isNamespaceError || isValidityError || code == Int(XML_WAR_UNDECLARED_ENTITY.rawValue)
         case .fatal: false
         }
     }
@@ -350,6 +356,9 @@ final class IssueCollector: @unchecked Sendable {
         }
         var issue = XMLParseIssue(level: level, message: message, line: Int(e.line), column: Int(e.int2),
                                   isNamespaceError: e.domain == Int32(XML_FROM_NAMESPACE.rawValue), code: Int(e.code))
+        // libxml2's validity errors (ctxt->valid = 0) leave the document well formed.
+        issue.isValidityError = level == .error
+            && (e.domain == Int32(XML_FROM_DTD.rawValue) || e.domain == Int32(XML_FROM_VALID.rawValue))
         if let reader, IssueCollector.isInEntityText(error) {
             // libxml2 parses an internal entity's replacement text, at its first reference,
             // with a parser of its own over that text alone (xmlParseBalancedChunkMemory-

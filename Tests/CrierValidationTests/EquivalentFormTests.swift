@@ -226,4 +226,27 @@ import Testing
             #expect(report.diagnostics.filter { $0.rule == "UnexpectedText" }.count == 1)
         }
     }
+
+    // MARK: xml:id (xml:id 1.0)
+
+    /// Found by metamorphic testing: libxml2 reports an `xml:id` value that is not an
+    /// NCName, or a value used twice, as a validity error, which the reader took for the
+    /// document not being well formed (a `SAXError`). The W3C validator does not check
+    /// `xml:id`: its value is that of any other attribute, whatever it is.
+    @Test func anXMLIDValueIsNotAWellFormednessMatter() throws {
+        let plain = try rulesEveryWay(atomWithEntities("", Self.entry))
+        #expect(plain.allSatisfy { $0 == ["InvalidRFC3339Date"] })
+        let entities = "<!ENTITY bad \"1feed\"><!ENTITY good \"feed1\">"
+        for id in ["root", "1feed", "&bad;", "&good;", "a b", ""] {
+            let document = atomWithEntities(entities, Self.entry).replacingOccurrences(of: "<feed ", with: "<feed xml:id=\"\(id)\" ")
+            #expect(try rulesEveryWay(document) == plain, "xml:id=\"\(id)\"")
+        }
+        let twice = atomWithEntities("", Self.entry.replacingOccurrences(of: "<entry>", with: "<entry xml:id='e1'>")
+                                       + Self.entry.replacingOccurrences(of: "<entry>", with: "<entry xml:id='e1'>")
+                                         .replacingOccurrences(of: ",2024:1", with: ",2024:2"))
+        #expect(try rulesEveryWay(twice) == rulesEveryWay(twice.replacingOccurrences(of: "xml:id='e1'", with: "")))
+        // A document that is not well formed still is not.
+        let broken = atomWithEntities("", Self.entry).replacingOccurrences(of: "<feed ", with: "<feed xml:id=\"1feed\" a='1' a='2' ")
+        #expect(try rulesEveryWay(broken).allSatisfy { $0.contains("SAXError") })
+    }
 }

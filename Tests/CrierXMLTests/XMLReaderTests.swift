@@ -158,6 +158,25 @@ import CrierXML
 }
 
 @Suite struct XMLReaderEntityTests {
+    /// An `xml:id` libxml2 finds wrong (not an NCName, or used twice) is a validity error:
+    /// reading goes on, and the issue is kept as such, not as the document being broken.
+    @Test func anInvalidXMLIDIsAValidityErrorNotAFatalOne() throws {
+        let xml = "<a>\n<b xml:id='1b'/><c xml:id='c'/><d xml:id='c'/></a>"
+        let reader = try XMLStreamReader(bytes: Array(xml.utf8))
+        var names: [String] = []
+        while try reader.read() {
+            if reader.kind == .element { names.append(reader.localName) }
+        }
+        #expect(names == ["a", "b", "c", "d"])
+        #expect(reader.issues.count == 2)
+        #expect(reader.issues.allSatisfy { $0.isValidityError && $0.isRecoverable && $0.level == .error && !$0.isNamespaceError })
+        #expect(reader.issues.first?.line == 2)
+        // A fatal error is not one.
+        let broken = try XMLStreamReader(bytes: Array("<a>\n<b xml:id='1b' x='1' x='2'/></a>".utf8))
+        let error = #expect(throws: XMLParseError.self) { while try broken.read() {} }
+        #expect(error?.issues.contains { !$0.isRecoverable && !$0.isValidityError } == true)
+    }
+
     /// A reference directly inside the element being read expands to its replacement:
     /// text and elements, entities within it expanded too, external ones logged.
     @Test func anEntityReferenceTheReaderIsOnExpandsToItsReplacement() throws {
