@@ -136,8 +136,9 @@ public struct XMLDocument: Sendable {
 
     /// Copies the element at `node` and its subtree, its elements numbered in document
     /// order from `next` (`XMLElement.ordinal`), which ends one past the last number
-    /// given; `nil` numbers nothing.
-    static func copy(_ node: xmlNodePtr, entities: EntityLog? = nil, numbering next: inout Int?) -> XMLElement {
+    /// given; `nil` numbers nothing. `scope` is given for an element of an entity's text.
+    static func copy(_ node: xmlNodePtr, entities: EntityLog? = nil, numbering next: inout Int?,
+                     scope: EntityScope? = nil) -> XMLElement {
         var element = XMLElement(
             name: String(xmlChars: node.pointee.name) ?? "",
             prefix: node.pointee.ns.flatMap { String(xmlChars: $0.pointee.prefix) },
@@ -145,10 +146,12 @@ public struct XMLDocument: Sendable {
             line: line(of: node),
             ordinal: next
         )
+        var scope = scope
+        scope?.place(node, &element)
         next = next.map { $0 + 1 }
         element.attributes = attributes(of: node)
         let overBudget = entities?.overBudget ?? false
-        appendChildren(of: node.pointee.children, to: &element, entities: entities, depth: 0, numbering: &next)
+        appendChildren(of: node.pointee.children, to: &element, entities: entities, depth: 0, numbering: &next, scope: scope)
         if let entities, !overBudget, entities.overBudget, entities.overBudgetIn == nil, element.ordinal != nil {
             // The innermost element with a start tag of its own in the text (elements of an
             // entity's text have none) where the budget ran out.
@@ -165,11 +168,11 @@ public struct XMLDocument: Sendable {
     /// (`depth` > 0), for the budget; 0 otherwise.
     @discardableResult
     private static func appendChildren(of first: xmlNodePtr?, to element: inout XMLElement, entities: EntityLog?, depth: Int,
-                                       numbering next: inout Int?) -> Int {
+                                       numbering next: inout Int?, scope: EntityScope? = nil) -> Int {
         var added = 0
         var child = first
         while let c = child {
-            added += appendChild(c, to: &element, entities: entities, depth: depth, numbering: &next)
+            added += appendChild(c, to: &element, entities: entities, depth: depth, numbering: &next, scope: scope)
             child = c.pointee.next
         }
         return depth > 0 ? added : 0
@@ -177,15 +180,16 @@ public struct XMLDocument: Sendable {
 
     /// Copies one node into `element` (an element, text, or what an entity reference
     /// stands for, as `appendChildren` tells); returns the bytes of text it added. `line`
-    /// is the line of a reference whose line libxml2 cannot tell.
+    /// is the line of a reference whose line libxml2 cannot tell; `scope`, where the
+    /// entity whose text `c` is in was referenced.
     private static func appendChild(_ c: xmlNodePtr, to element: inout XMLElement, entities: EntityLog?, depth: Int,
-                                    numbering next: inout Int?, line: Int? = nil) -> Int {
+                                    numbering next: inout Int?, line: Int? = nil, scope: EntityScope? = nil) -> Int {
         var added = 0
         switch c.pointee.type {
         case XML_ELEMENT_NODE:
             // Inside an entity (`depth` > 0) `next` is nil: an entity's elements have
             // no start tag of their own in the document.
-            let copied = copy(c, entities: entities, numbering: &next)
+            let copied = copy(c, entities: entities, numbering: &next, scope: scope)
             if depth > 0 { added += copied.textByteCount }
             element.children.append(.element(copied))
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -203,7 +207,7 @@ public struct XMLDocument: Sendable {
                     // before and after: that is quadratic in the number of references.
                     var unnumbered: Int? = nil
                     let expanded = appendChildren(of: entity.pointee.children, to: &element, entities: entities, depth: depth + 1,
-                                                  numbering: &unnumbered)
+                                                  numbering: &unnumbered, scope: scope ?? EntityScope(reference: c))
                     entities?.expandedBytes += expanded
                     added += expanded
                 }
@@ -288,6 +292,58 @@ extension XMLElement {
             }
         }
         return count
+    }
+}
+
+/// Where an entity's text is referenced, for the namespaces of its elements.
+///
+/// libxml2 parses an internal entity's text on its own, once, at its first reference, with
+/// the prefixes bound there but no element of the document to find their declarations on
+/// (xmlParseBalancedChunkMemoryInternal): each element whose namespace is declared outside
+/// the entity gets none, and a declaration of its prefix with no URI instead
+/// ("Namespace prefix ... was not found", a warning). Written out, the text would be in the
+/// namespaces in scope at the reference: those are found from the reference node up, and
+/// from the declarations the entity's own elements make on the way down.
+struct EntityScope {
+    /// The reference the outermost entity was expanded from, in the document's tree.
+    let reference: xmlNodePtr
+    /// Declarations made by the entity's elements above the current one: prefix (`""` for
+    /// the default namespace) to URI (`""` when `xmlns=""` undeclares the default).
+    var declared: [String: String] = [:]
+
+    /// The URI `prefix` (`nil`: the default namespace) is bound to here, if any.
+    func uri(of prefix: String?) -> String? {
+        if let uri = declared[prefix ?? ""] { return uri.isEmpty ? nil : uri }
+        // From the element the reference is in: xmlSearchNs finds nothing from a reference.
+        guard let parent = reference.pointee.parent else { return nil }
+        let ns: xmlNsPtr? = if let prefix {
+            prefix.withCString { xmlSearchNs(parent.pointee.doc, parent, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+        } else {
+            xmlSearchNs(parent.pointee.doc, parent, nil)
+        }
+        guard let uri = ns.flatMap({ String(xmlChars: $0.pointee.href) }), !uri.isEmpty else { return nil }
+        return uri
+    }
+
+    /// Notes the declarations on `node`, an element of an entity's text, and gives
+    /// `element`, its copy, the namespace its prefix has here when libxml2 found none.
+    mutating func place(_ node: xmlNodePtr, _ element: inout XMLElement) {
+        // A declaration without a URI is libxml2's mark of a prefix it could not find.
+        var unfound: String?? = nil
+        var declaration = node.pointee.nsDef
+        while let d = declaration {
+            let prefix = String(xmlChars: d.pointee.prefix)
+            if let uri = String(xmlChars: d.pointee.href) {
+                declared[prefix ?? ""] = uri
+            } else {
+                unfound = .some(prefix)
+            }
+            declaration = d.pointee.next
+        }
+        if let ns = node.pointee.ns, ns.pointee.href != nil { return }
+        let prefix = node.pointee.ns.map { String(xmlChars: $0.pointee.prefix) } ?? unfound ?? nil
+        element.prefix = prefix
+        element.namespace = uri(of: prefix)
     }
 }
 

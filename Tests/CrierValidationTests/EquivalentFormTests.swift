@@ -227,6 +227,34 @@ import Testing
         }
     }
 
+    /// Found while fixing the above: libxml2 parses an entity's text on its own, where the
+    /// namespaces declared in the document are not found, so every element an entity held
+    /// was in no namespace (an Atom entry was no Atom entry, an atom:link no Atom link),
+    /// wherever the reference was. Written out, its elements are in the namespaces in scope
+    /// at the reference, and so they are now.
+    @Test func anEntitysElementsAreInTheNamespacesInScopeAtTheReference() throws {
+        // An entry directly inside a feed in the Atom namespace.
+        let entry = "<!ENTITY e \"\(Self.entry)\">"
+        let literalEntry = try rulesEveryWay(atomWithEntities(entry, Self.entry))
+        #expect(literalEntry.allSatisfy { $0 == ["InvalidRFC3339Date"] })
+        #expect(try rulesEveryWay(atomWithEntities(entry, "&e;")) == literalEntry)
+        // Elements of an entry, and a prefixed element, from an entity inside the entry; a
+        // declaration made inside the entity's text holds there.
+        let parts = "<updated>May 1st</updated><x:y xmlns:x='urn:other'><x:z/><w/></x:y><a:link rel='sidebar' href='https://example.org/s'/>"
+        let partsEntity = "<!ENTITY p \"\(parts)\">"
+        let literalParts = try rulesEveryWay(atomWithEntities(partsEntity, Self.entry.replacingOccurrences(of: "<updated>May 1st</updated>", with: parts))
+            .replacingOccurrences(of: "<feed ", with: "<feed xmlns:a=\"http://www.w3.org/2005/Atom\" "))
+        #expect(literalParts.allSatisfy { $0.contains("InvalidRFC3339Date") && $0.contains("UnregisteredAtomLinkRel") })
+        #expect(try rulesEveryWay(atomWithEntities(partsEntity, Self.entry.replacingOccurrences(of: "<updated>May 1st</updated>", with: "&p;"))
+            .replacingOccurrences(of: "<feed ", with: "<feed xmlns:a=\"http://www.w3.org/2005/Atom\" ")) == literalParts)
+        // A channel with its atom:link from an entity, directly inside <rss>.
+        let written = Self.channel("<title>Notes</title><pubDate>May 1st</pubDate>")
+        let channel = "<!ENTITY c \"\(written.replacingOccurrences(of: "\"", with: "'"))\">"
+        let literalChannel = try rulesEveryWay(rssWithEntities(channel, written))
+        #expect(literalChannel.allSatisfy { $0 == ["InvalidRFC2822Date"] })
+        #expect(try rulesEveryWay(rssWithEntities(channel, "&c;")) == literalChannel)
+    }
+
     // MARK: xml:id (xml:id 1.0)
 
     /// Found by metamorphic testing: libxml2 reports an `xml:id` value that is not an
