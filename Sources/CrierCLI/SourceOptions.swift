@@ -10,14 +10,14 @@ public struct SourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A bare folder of posts (.md, .markdown, .txt, .html); needs --base-url.", valueName: "dir"))
     var posts: String?
 
-    @Option(name: .long, help: "Feed title for --posts (default: the folder's name).")
+    @Option(name: .long, help: "Feed title for --posts (default: the folder's name), or the site's title for --site.")
     var title: String?
 
     @Option(name: .customLong("base-url"), help: ArgumentHelp("The site's absolute URL, for --posts (or to override a site's).", valueName: "url"))
     var baseURL: String?
 
-    @Option(name: .long, help: ArgumentHelp("Folder of feed definitions (*.yml), used when neither --site nor --posts is given.", valueName: "dir"))
-    var feeds: String = "feeds"
+    @Option(name: .long, help: ArgumentHelp("Folder of feed definitions (*.yml), used when neither --site nor --posts is given (default: feeds).", valueName: "dir"))
+    var feeds: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where the feed files are written.", valueName: "dir"))
     var output: String = "public"
@@ -31,7 +31,7 @@ public struct SourceOptions: ParsableArguments {
     @Flag(name: .long, help: "Include posts dated in the future.")
     var future = false
 
-    @Flag(name: .long, help: "Include drafts (Jekyll _drafts/, Hugo draft: true).")
+    @Flag(name: .long, help: "Include drafts (_drafts/ folders, draft: true).")
     var drafts = false
 
     @Flag(name: .customLong("keep-going"), help: "Write the feeds that succeeded even when a post or feed failed (still exits 1).")
@@ -40,12 +40,19 @@ public struct SourceOptions: ParsableArguments {
     /// For ArgumentParser, which fills in the options.
     public init() {}
 
-    /// Refuses (exit 2) `--site` with `--posts`, `--posts` without `--base-url`, a
-    /// `--base-url` that is not absolute, a negative `--limit`, an empty `--title` and an
-    /// unknown `--format`.
+    /// Refuses (exit 2) `--site` with `--posts`, `--feeds` with either, `--title` or
+    /// `--base-url` with neither (feed definitions set their own), `--posts` without
+    /// `--base-url`, a `--base-url` that is not absolute, a negative `--limit`, an empty
+    /// `--title` and an unknown `--format`.
     public mutating func validate() throws {
         if site != nil && posts != nil {
             throw ValidationError("--site and --posts cannot be used together.")
+        }
+        if feeds != nil && (site != nil || posts != nil) {
+            throw ValidationError("--feeds cannot be used with --\(site != nil ? "site" : "posts"): the definitions in --feeds say where their posts are.")
+        }
+        if site == nil && posts == nil, let option = title != nil ? "--title" : baseURL != nil ? "--base-url" : nil {
+            throw ValidationError("\(option) applies to --site or --posts; each feed definition in \(feeds ?? "feeds")/ sets its own `\(option == "--title" ? "title" : "base_url")`.")
         }
         if posts != nil && baseURL == nil {
             throw ValidationError("--posts needs --base-url, the absolute URL the posts are published under.")
@@ -97,6 +104,7 @@ public struct SourceOptions: ParsableArguments {
             let siteSettings = Site(title: title ?? folder.lastPathComponent, baseURL: base)
             return [BuildJob(source: .folder(folder, siteSettings), formats: formats ?? FeedFormat.allCases)]
         }
+        let feeds = self.feeds ?? "feeds"
         let folder = url(feeds)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {

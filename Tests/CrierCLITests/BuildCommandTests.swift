@@ -77,6 +77,23 @@ import Glibc
         #expect(await CrierMain.run(["build", "--posts", "/nonexistent-crier-posts", "--base-url", "https://e.org/", "--title", " "]) == 2, "an empty --title")
     }
 
+    /// Options that used to be ignored without a word: definitions set their own title
+    /// and address, and --feeds is not read with --site or --posts.
+    @Test func optionsThatWouldBeIgnoredAreUsageErrors() async throws {
+        let dir = try TempFolder()
+        try dir.write("feeds/notes.yml", "title: Notes\nbase_url: https://example.org/\nposts: notes\n")
+        try dir.write("feeds/notes/2024-06-01-first.md", "---\ntitle: First\n---\nOne.\n")
+        try dir.write("site/_config.yml", "title: S\nurl: https://s.example/\n")
+        try dir.write("site/_posts/2024-06-01-a.md", "---\ntitle: A\n---\nx\n")
+        let feeds = dir.path + "/feeds", out = dir.path + "/out"
+        #expect(await CrierMain.run(["build", "--feeds", feeds, "--output", out, "-q"]) == 0, "the definitions build")
+        #expect(await CrierMain.run(["build", "--feeds", feeds, "--output", out, "-q", "--title", "T"]) == 2)
+        #expect(await CrierMain.run(["build", "--feeds", feeds, "--output", out, "-q", "--base-url", "https://e.org/"]) == 2)
+        #expect(await CrierMain.run(["build", "--site", dir.path + "/site", "--output", out, "-q"]) == 0, "the site builds")
+        #expect(await CrierMain.run(["build", "--site", dir.path + "/site", "--output", out, "-q", "--feeds", feeds]) == 2)
+        #expect(await CrierMain.run(["build", "--site", dir.path + "/site", "--output", out, "-q", "--title", "Other"]) == 0, "--title overrides a site's")
+    }
+
     /// `crier help NAME` for no such command is a usage error (it printed the general help
     /// and exited 0), and a usage error found when a command runs shows that command's
     /// usage (it showed `Usage: crier <subcommand>`).
