@@ -21,11 +21,8 @@ extension PostLoader {
         switch source {
         case .site(let root):
             guard let context = try? SiteConfiguration.read(root: root, warnings: &warnings) else { return nil }
-            switch context.flavor {
-            case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: includeDrafts, warnings: &warnings)
-            case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory, warnings: &warnings)
-            case .folder: files = PostFiles.folder(root: context.root, includeDrafts: includeDrafts, warnings: &warnings)
-            }
+            // The loader's own discovery, `markdown_ext` and all.
+            files = PostFiles.files(of: context, includeDrafts: includeDrafts, warnings: &warnings)
         case .folder(let root, _):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }

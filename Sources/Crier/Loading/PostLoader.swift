@@ -49,12 +49,7 @@ public enum PostLoader {
             warnings.append(PostError(path: SiteConfiguration.displayPath(root),
                                       message: "the site has no `title`: its feeds are titled \"\(context.site.title)\" until you set one"))
         }
-        var files: [PostFile]
-        switch context.flavor {
-        case .jekyll: files = PostFiles.jekyll(root: context.root, excluded: context.excluded, includeDrafts: options.includeDrafts, warnings: &warnings)
-        case .hugo: files = PostFiles.hugo(root: context.root, contentDirectory: context.contentDirectory, warnings: &warnings)
-        case .folder: files = PostFiles.folder(root: context.root, includeDrafts: options.includeDrafts, warnings: &warnings)
-        }
+        var files = PostFiles.files(of: context, includeDrafts: options.includeDrafts, warnings: &warnings)
         files.sort { $0.relativePath < $1.relativePath }
         if context.flavor == .jekyll { context.postLinks = SitePostLinks(files: files, context: context, options: options) }
 
@@ -191,8 +186,32 @@ struct FileOutcome: Sendable {
 
 /// Finding the files that may be posts.
 enum PostFiles {
+    /// The extensions of a bare folder's Markdown posts (any case).
     static let markdownExtensions: Set<String> = ["md", "markdown", "mkd", "mkdn", "mdown", "mdwn"]
     static let htmlExtensions: Set<String> = ["html", "htm"]
+    /// Jekyll's default `markdown_ext`: the extensions (any case) it renders as Markdown;
+    /// a site's own `markdown_ext` replaces the list.
+    static let jekyllMarkdownExtensions = ["markdown", "mkdown", "mkdn", "mkd", "md"]
+    /// The extensions Hugo 0.111 reads as Markdown pages, and as HTML pages (as written:
+    /// `post.MD` is a file Hugo copies, not a page).
+    static let hugoMarkdownExtensions: Set<String> = ["md", "markdown", "mdown"]
+    /// Hugo's other page formats, which need a converter Crier does not have, by name.
+    static let hugoOtherFormats: [String: String] = [
+        "ad": "AsciiDoc", "adoc": "AsciiDoc", "asciidoc": "AsciiDoc", "org": "Org", "pandoc": "Pandoc", "pdc": "Pandoc",
+        "rest": "reStructuredText", "rst": "reStructuredText",
+    ]
+
+    /// The files of the site or folder of `context` that may be posts, as `load` and
+    /// `inputFiles` both find them (so that the publisher's snapshot lists what is read).
+    static func files(of context: SiteContext, includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
+        switch context.flavor {
+        case .jekyll:
+            return jekyll(root: context.root, excluded: context.excluded, markdownExtensions: context.jekyllMarkdownExtensions,
+                          includeDrafts: includeDrafts, warnings: &warnings)
+        case .hugo: return hugo(root: context.root, contentDirectory: context.contentDirectory, warnings: &warnings)
+        case .folder: return folder(root: context.root, includeDrafts: includeDrafts, warnings: &warnings)
+        }
+    }
     /// Folders no site keeps posts in.
     static let skippedFolders: Set<String> = ["_site", "node_modules", "vendor", "public", "resources"]
 
@@ -256,7 +275,13 @@ enum PostFiles {
         return name.hasPrefix("_") && name != "_posts" && name != "_drafts" && !insidePosts
     }
 
-    static func jekyll(root: URL, excluded: [String], includeDrafts: Bool, warnings: inout [PostError]) -> [PostFile] {
+    /// The files of a Jekyll site's `_posts` (and, with `includeDrafts`, `_drafts`) folders
+    /// that Jekyll 4.3 publishes: every one with an extension (and, in `_posts`, a date),
+    /// whatever the extension: those in `markdownExtensions` (lower case) are rendered as
+    /// Markdown, the others are published as written. A file that looks like a post but is
+    /// left out (no date, no extension) is a warning naming it.
+    static func jekyll(root: URL, excluded: [String], markdownExtensions: Set<String> = Set(jekyllMarkdownExtensions), includeDrafts: Bool,
+                       warnings: inout [PostError]) -> [PostFile] {
         var files: [PostFile] = []
         func isExcluded(_ path: [String]) -> Bool {
             let joined = path.joined(separator: "/")
@@ -266,13 +291,21 @@ enum PostFiles {
         for (path, components) in all where !isExcluded(components) {
             let relative = components.joined(separator: "/")
             let name = components[components.count - 1]
-            let (base, ext) = FileNames.split(name)
-            guard markdownExtensions.contains(ext.lowercased()) || htmlExtensions.contains(ext.lowercased()) else { continue }
+            let postsIndex = components.firstIndex(of: "_posts")
+            let draftsIndex = components.firstIndex(of: "_drafts")
+            guard postsIndex != nil || draftsIndex != nil else { continue }
             // Jekyll ignores these (editor backups, partials).
             if name.hasPrefix("_") || name.hasPrefix("#") || name.hasSuffix("~") { continue }
-            if let postsIndex = components.firstIndex(of: "_posts") {
-                let categories = Array(components[..<postsIndex])
-                guard FileNames.datePrefix(base) != nil else {
+            let (base, ext) = FileNames.split(name)
+            let lowercased = ext.lowercased()
+            // What an author may have meant as a post, said when left out; other files
+            // (images beside the posts) are left out without a word, as Jekyll leaves them.
+            let looksLikePost = ext.isEmpty || markdownExtensions.contains(lowercased) || Self.markdownExtensions.contains(lowercased)
+                || htmlExtensions.contains(lowercased) || lowercased == "txt"
+            let dated = FileNames.datePrefix(base) != nil
+            if let postsIndex {
+                guard dated else {
+                    guard looksLikePost else { continue }
                     let message: String
                     if let written = FileNames.impossibleDatePrefix(base) {
                         message = "left out: \(written) in the file name is not a real date (write the post's date as YYYY-MM-DD-title.md)"
@@ -282,33 +315,59 @@ enum PostFiles {
                     warnings.append(PostError(path: SiteConfiguration.displayPath(URL(fileURLWithPath: path)), message: message))
                     continue
                 }
-                files.append(PostFile(path: path, relativePath: relative, role: .jekyllPost(categories: categories)))
-            } else if let draftsIndex = components.firstIndex(of: "_drafts") {
+                guard !ext.isEmpty else {
+                    warnings.append(PostError(path: SiteConfiguration.displayPath(URL(fileURLWithPath: path)),
+                                              message: "left out: the file name has no extension, and Jekyll publishes only posts with one (YYYY-MM-DD-title.md)"))
+                    continue
+                }
+                files.append(PostFile(path: path, relativePath: relative, role: .jekyllPost(categories: Array(components[..<postsIndex]))))
+            } else if let draftsIndex {
                 guard includeDrafts else { continue }
+                guard !ext.isEmpty else {
+                    if dated || looksLikePost {
+                        warnings.append(PostError(path: SiteConfiguration.displayPath(URL(fileURLWithPath: path)),
+                                                  message: "left out: the file name has no extension, and Jekyll publishes only drafts with one (title.md)"))
+                    }
+                    continue
+                }
                 files.append(PostFile(path: path, relativePath: relative, role: .jekyllDraft(categories: Array(components[..<draftsIndex]))))
             }
         }
         return files
     }
 
+    /// The pages of a Hugo site's content folder: Markdown (`.md`, `.markdown`, `.mdown`)
+    /// and HTML (`.html`, `.htm`) files, as Hugo 0.111 reads them, but for `_index` list
+    /// pages and the files of a leaf bundle other than its `index`. A page in a format
+    /// Crier cannot convert (Org, AsciiDoc...), or a file named like Markdown that Hugo
+    /// copies rather than reads (`.mkd`, `.MD`), is a warning naming it.
     static func hugo(root: URL, contentDirectory: String, warnings: inout [PostError]) -> [PostFile] {
         let content = root.appendingPathComponent(contentDirectory)
         let prefix = contentDirectory.split(separator: "/").map(String.init)
-        let all = walk(content, warnings: &warnings) { _ in false }.filter { markdownExtensions.contains(FileNames.split($0.1[$0.1.count - 1]).ext.lowercased()) }
-        // A folder with an `index.md` is a leaf bundle: its other Markdown files are
-        // resources of that page, not pages.
+        let all = walk(content, warnings: &warnings) { _ in false }
+        func isPage(_ ext: String) -> Bool { hugoMarkdownExtensions.contains(ext) || htmlExtensions.contains(ext) || hugoOtherFormats[ext] != nil }
+        // A folder with an `index` page is a leaf bundle: its other files are resources
+        // of that page, not pages.
         var bundles = Set<[String]>()
-        for (_, components) in all where FileNames.split(components[components.count - 1]).base == "index" {
-            bundles.insert(Array(components.dropLast()))
+        for (_, components) in all {
+            let (base, ext) = FileNames.split(components[components.count - 1])
+            if base == "index" && isPage(ext) { bundles.insert(Array(components.dropLast())) }
         }
         var files: [PostFile] = []
         for (path, components) in all {
-            let base = FileNames.split(components[components.count - 1]).base
-            if base == "_index" { continue }
+            let (base, ext) = FileNames.split(components[components.count - 1])
             let folder = Array(components.dropLast())
             let insideBundle = (0...folder.count).contains { bundles.contains(Array(folder.prefix($0))) }
             if insideBundle && !(base == "index" && bundles.contains(folder)) { continue }
-            files.append(PostFile(path: path, relativePath: (prefix + components).joined(separator: "/"), role: .hugo))
+            if base == "_index" { continue }
+            let shown = { SiteConfiguration.displayPath(URL(fileURLWithPath: path)) }
+            if hugoMarkdownExtensions.contains(ext) || htmlExtensions.contains(ext) {
+                files.append(PostFile(path: path, relativePath: (prefix + components).joined(separator: "/"), role: .hugo))
+            } else if let format = hugoOtherFormats[ext] {
+                warnings.append(PostError(path: shown(), message: "left out: Hugo renders .\(ext) pages with an external \(format) converter, and Crier reads only Markdown (.md, .markdown, .mdown) and HTML (.html, .htm) pages"))
+            } else if isPage(ext.lowercased()) || markdownExtensions.contains(ext.lowercased()) || ext.lowercased() == "mkdown" {
+                warnings.append(PostError(path: shown(), message: "left out: Hugo copies a .\(ext) file as it is rather than making a page of it (its pages are .md, .markdown, .mdown, .html and .htm, in lower case); rename it to make it a post"))
+            }
         }
         return files
     }

@@ -51,15 +51,29 @@ enum PostRules {
         // Made once: `PostFile.url` builds a URL every time it is asked.
         let fileURL = file.url
         lazy var path = SiteConfiguration.displayPath(fileURL)
-        let (text, carriageReturnLines) = try SourceText.decodePost(data, path: path)
-        let document = try SourceText.split(text, path: path, json: context.flavor == .hugo)
+        let flavor = context.flavor
+        let ext = FileNames.split(fileURL.lastPathComponent).ext
+        // A Jekyll post whose extension is not in `markdown_ext`, other than HTML, which
+        // Jekyll publishes as it is written (a `.txt` or `.textile` post).
+        let jekyllAsWritten = flavor == .jekyll && !context.jekyllMarkdownExtensions.contains(ext.lowercased())
+            && !PostFiles.htmlExtensions.contains(ext.lowercased())
+        let text: String
+        let carriageReturnLines: Bool
+        do {
+            (text, carriageReturnLines) = try SourceText.decodePost(data, path: path)
+        } catch where jekyllAsWritten {
+            // Jekyll skips it too (an image named like a post, say): said, not an error.
+            warnings.append(PostError(path: error.path, line: error.line,
+                                      message: "left out: \(error.message); Jekyll leaves out a post that is not UTF-8 text too"))
+            return nil
+        }
+        let document = try SourceText.split(text, path: path, json: flavor == .hugo)
         if carriageReturnLines, context.flavor == .jekyll, document.frontMatter != nil {
             // Read as the author meant it; Jekyll's site shows the front matter as text.
             warnings.append(PostError(path: path, line: 1, message: "the lines end in carriage returns alone (classic Mac OS): Crier reads them as line ends, but Jekyll does not find the front matter and shows it as text; save the file with LF line ends"))
         }
         var fm = document.frontMatter ?? ConfigTable()
         let toml = document.syntax == .toml
-        let flavor = context.flavor
         // Hugo reads front matter keys without case (`Draft = true` is a draft); the
         // lookups below name them in lower case.
         if flavor == .hugo { fm = fm.withLowercasedKeys() }
@@ -87,15 +101,33 @@ enum PostRules {
         if let merge = kinds.mergeWarning() { kindWarnings.append(merge) }
         kindWarnings += kinds.textWarnings()
 
-        let ext = fileURL.pathExtension.lowercased()
         let format: Format
-        if PostFiles.htmlExtensions.contains(ext) {
-            format = .html
-        } else if document.frontMatter != nil || ext != "txt" {
-            // Front matter makes a Markdown post whatever the extension.
-            format = .markdown
-        } else {
-            format = .plainText
+        switch flavor {
+        case .jekyll:
+            // Jekyll renders `markdown_ext` posts; any other it publishes as written.
+            format = jekyllAsWritten || PostFiles.htmlExtensions.contains(ext.lowercased()) ? .html : .markdown
+            if jekyllAsWritten {
+                warnings.append(PostError(path: path, message: ".\(ext) is not in the site's `markdown_ext`, so the post's text is its HTML as written, as Jekyll publishes it; rename it .md (or add \(ext) to `markdown_ext`) if it is Markdown"))
+            }
+        case .hugo:
+            format = PostFiles.htmlExtensions.contains(ext) ? .html : .markdown
+            // Hugo 0.111 copies an HTML file without front matter that starts with a tag
+            // (a whole page, or `<p>`) as it is: it is no page of the site. (One that
+            // starts with an HTML comment is read as a page, its front matter commented.)
+            if format == .html, document.frontMatter == nil {
+                let start = document.body.drop { $0.isWhitespace }
+                if start.hasPrefix("<") && !start.hasPrefix("<!--") { return nil }
+            }
+        case .folder:
+            let lowercased = ext.lowercased()
+            if PostFiles.htmlExtensions.contains(lowercased) {
+                format = .html
+            } else if document.frontMatter != nil || lowercased != "txt" {
+                // Front matter makes a Markdown post whatever the extension.
+                format = .markdown
+            } else {
+                format = .plainText
+            }
         }
 
         let baseName = fileURL.deletingPathExtension().lastPathComponent
@@ -190,8 +222,11 @@ enum PostRules {
         categories = names(categories)
 
         // The URL.
-        let placeholders = PermalinkPlaceholders(fm: fm, file: file, flavor: flavor, title: finalTitle, fileName: fileName, fileSlug: fileSlug,
+        var placeholders = PermalinkPlaceholders(fm: fm, file: file, flavor: flavor, title: finalTitle, fileName: fileName, fileSlug: fileSlug,
                                                  categories: categories, time: CivilTime(publishedDate, in: zone))
+        // Jekyll's `:output_ext`: `.html` for a Markdown post, the file's own extension
+        // (`.htm`, `.txt`) for one it publishes as written.
+        if flavor == .jekyll, format != .markdown { placeholders.outputExtension = "." + ext }
         let sitePath: String
         switch flavor {
         case .hugo:
@@ -512,6 +547,8 @@ struct PermalinkPlaceholders {
     var categories: [String]
     /// The post's published time in the site's zone.
     var time: CivilTime
+    /// `:output_ext`.
+    var outputExtension = ".html"
 
     /// The value of placeholder `name`, `nil` when there is no such placeholder.
     func value(_ name: String) -> String? {
@@ -539,7 +576,7 @@ struct PermalinkPlaceholders {
             case "categories": return Permalink.escapingDelimiters(PostRules.unique(categories.map { $0.lowercased() }).joined(separator: "/"))
             case "slugified_categories":
                 return PostRules.unique(categories.map { Permalink.jekyllSlug($0, pretty: false, cased: false) }).joined(separator: "/")
-            case "output_ext": return ".html"
+            case "output_ext": return outputExtension
             case "path": return Permalink.escapingDelimiters(path)
             case "name": return jekyllName
             case "basename": return Permalink.escapingDelimiters(fileName)

@@ -22,6 +22,9 @@ struct SiteContext: Sendable {
     /// Jekyll `defaults:` entries that apply to posts, in the order written: (path prefix,
     /// whether the scope names a `type`, values).
     var frontMatterDefaults: [(path: String, typed: Bool, values: ConfigTable)] = []
+    /// Jekyll `markdown_ext`, in lower case: the posts rendered as Markdown; Jekyll
+    /// publishes the others as they are written.
+    var jekyllMarkdownExtensions = Set(PostFiles.jekyllMarkdownExtensions)
     /// Jekyll `exclude:` paths, relative to the root, without leading or trailing `/`.
     var excluded: [String] = []
     /// Hugo `[permalinks]`: section to pattern.
@@ -147,6 +150,16 @@ enum SiteConfiguration {
         context.noAddress = noAddress
         if let separator = table.value("excerpt_separator")?.scalarText { context.excerptSeparator = separator }
         context.authors = authorsData
+        if let value = table.value("markdown_ext") {
+            if let list = value.scalarText {
+                // Jekyll's reading: split at commas, each in lower case (not trimmed:
+                // `md, mdx` names ` mdx`, which no file has).
+                context.jekyllMarkdownExtensions = Set(list.split(separator: ",", omittingEmptySubsequences: false).map { $0.lowercased() })
+            } else {
+                warnings.append(PostError(path: configPath, line: table.line(of: "markdown_ext"),
+                                          message: "`markdown_ext` is \(value.kindForUser()), not a list of extensions separated by commas (such as \"md,markdown\"); Jekyll's own list is used"))
+            }
+        }
         context.excluded = (table.value("exclude")?.stringList ?? []).map { path in
             String(path.drop(while: { $0 == "/" }).reversed().drop(while: { $0 == "/" }).reversed())
         }.filter { !$0.isEmpty }
