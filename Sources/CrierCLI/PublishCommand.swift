@@ -86,6 +86,8 @@ struct Publish: AsyncParsableCommand {
         // Scheduled posts: each run takes the time it starts, so a post dated in the
         // future is left out until the first run after its time.
         options.build = source.buildOptions(now: start)
+        // What is published is read elsewhere: links to localhost would reach nobody.
+        options.build.requireAddress = true
         options.keepGoing = source.keepGoing
         options.wait = wait
         options.useCache = !noCache

@@ -82,6 +82,31 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(again.stdout.contains("nothing changed, 3 unchanged, 3 posts (3 from cache)"))
     }
 
+    /// A site with no address of its own links localhost: a build says so, a publish
+    /// refuses (it printed nothing and put feeds linking http://localhost:4000/ online,
+    /// whose entries' ids would all change once the address was set).
+    @Test func aSiteWithoutAnAddressIsNotPublished() throws {
+        let dir = try TempFolder()
+        try dir.write("j/_config.yml", "title: J\n")
+        try dir.write("j/_posts/2024-06-01-a.md", "---\ntitle: A\n---\nx\n")
+        try dir.write("h/hugo.toml", "title = \"H\"\nbaseURL = \"/\"\n")
+        try dir.write("h/content/posts/a.md", "---\ntitle: A\ndate: 2024-06-01\n---\nx\n")
+        let jekyll = try CrierBinary.run(["publish", "--site", "j", "--output", "jout"], in: dir.url)
+        #expect(jekyll.status == 1)
+        #expect(jekyll.stderr.contains("_config.yml: no `url`: links use http://localhost:4000 until you set one; published feeds must link the site's own address"), "\(jekyll.stderr)")
+        #expect(!dir.exists("jout/feed.xml"))
+        let hugo = try CrierBinary.run(["publish", "--site", "h", "--output", "hout"], in: dir.url)
+        #expect(hugo.status == 1)
+        #expect(hugo.stderr.contains("hugo.toml:2: no absolute `baseURL`"), "\(hugo.stderr)")
+        #expect(!dir.exists("hout/feed.xml"))
+        // An address given on the command line will do; a build is a local matter.
+        let given = try CrierBinary.run(["publish", "--site", "j", "--output", "jout", "--base-url", "https://j.example/"], in: dir.url)
+        #expect(given.status == 0 && given.stderr.isEmpty, "\(given.stderr)")
+        #expect(try dir.read("jout/feed.xml").contains("https://j.example/2024/06/01/a.html"))
+        let build = try CrierBinary.run(["build", "--site", "j", "--output", "bout"], in: dir.url)
+        #expect(build.status == 0 && build.stderr.contains("no `url`: links use http://localhost:4000"), "\(build.stderr)")
+    }
+
     @Test func aDefinitionDeletedFromFeedsTakesItsFeedOffline() throws {
         let dir = try makePublishSite("formats: [atom]")
         try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom]\n")

@@ -28,6 +28,9 @@ public struct BuildOptions: Sendable {
     public var includeFuture = false
     /// Load drafts (Jekyll `_drafts/`, `draft: true`) as posts.
     public var includeDrafts = false
+    /// A site with no address of its own (nor one given) is an error, not a warning:
+    /// `LoadOptions.requireAddress`. For `crier publish`.
+    public var requireAddress = false
     /// Overrides every feed's entry limit.
     public var limit: Int?
     /// Validates each file before it may be written: Crier's validator by default.
@@ -141,6 +144,7 @@ public enum BuildPipeline {
         for (index, job) in jobs.enumerated() {
             var loadOptions = LoadOptions()
             loadOptions.includeDrafts = options.includeDrafts
+            loadOptions.requireAddress = options.requireAddress
             loadOptions.cache = index < caches.count ? caches[index] : nil
             if let definition = job.definition {
                 loadOptions.siteOverrides = { definition.applyingOverrides(to: $0) }

@@ -21,6 +21,10 @@ public struct LoadOptions: Sendable {
     /// Laid over the site's own settings before any post is read (a feed definition's
     /// keys, `--base-url`), so that posts' URLs, dates and HTML follow them.
     public var siteOverrides: (@Sendable (Site) -> Site)?
+    /// A site whose configuration gives no address of its own (Jekyll's `url`, Hugo's
+    /// `baseURL`), nor an override, is an error rather than a warning: its links would
+    /// point at localhost. `crier publish` asks for this; a local build or `serve` does not.
+    public var requireAddress = false
     /// Stop once a post's URL is known: the post comes back without content or summary,
     /// for `{% post_url %}` and `{% link %}`, which need only that.
     var urlOnly = false

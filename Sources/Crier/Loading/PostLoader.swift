@@ -41,7 +41,18 @@ public enum PostLoader {
         let configuredAddress = context.site.baseURL
         if let siteOverrides = options.siteOverrides { context.site = siteOverrides(context.site) }
         // Said only when no override gave the site an address instead.
-        if let noAddress = context.noAddress, context.site.baseURL == configuredAddress { warnings.append(noAddress) }
+        if let noAddress = context.noAddress, context.site.baseURL == configuredAddress {
+            if options.requireAddress {
+                // No feeds: published, they would link localhost, and every entry's id
+                // would change once the address is set.
+                let error = PostError(path: noAddress.path, line: noAddress.line,
+                                      message: noAddress.message + "; published feeds must link the site's own address (their entries' ids are made from it too): set it, or give --base-url")
+                var result = LoadResult(site: context.site, posts: [], errors: [error], warnings: warnings)
+                result.unreadable = true
+                return result
+            }
+            warnings.append(noAddress)
+        }
         if case .site(let root) = source, context.site.title.allSatisfy(\.isWhitespace) {
             // An empty feed title fails the gate; jekyll-feed and Hugo would write one.
             let host = URL(string: context.site.baseURL)?.host ?? ""
