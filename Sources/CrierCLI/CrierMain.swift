@@ -31,7 +31,7 @@ public enum CrierMain {
         Console.reportClosedPipes()
         // ArgumentParser answers `crier help NAME` for a NAME it does not know with the
         // general help, and success.
-        let commandNames: [String] = CrierCommand.configuration.subcommands.map { command in command._commandName }
+        let commandNames: [String] = CrierCommand.configuration.subcommands.map { command in command._commandName } + ["help"]
         if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-"), !commandNames.contains(arguments[1]) {
             let names = commandNames.joined(separator: ", ")
             Console.standardError("Error: no command `\(arguments[1])`; the commands are \(names).\nSee 'crier --help' for more information.\n")

@@ -88,7 +88,8 @@ struct Serve: AsyncParsableCommand {
         do {
             try await server.run()
         } catch let error as FeedServer.ListenError {
-            console.error(error.description)
+            let reason = error.systemError.map { String(cString: strerror($0)) } ?? error.reason
+            console.error("cannot listen on \(error.address): \(reason)")
             throw ExitCode(ExitStatus.failure)
         }
     }

@@ -5,9 +5,6 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Serves a published folder over HTTP and keeps it fresh.
 ///
@@ -61,8 +58,14 @@ public struct FeedServer: Sendable {
     /// The server could not start listening: the port is taken, the host unknown or not
     /// this machine's.
     public struct ListenError: Error, Sendable, CustomStringConvertible {
+        /// `host:port` as asked for (an IPv6 address in brackets).
+        public var address: String
+        /// The system's error number, when the system refused (the port in use, say).
+        public var systemError: Int32?
+        /// Why, in words, when the system gave no error number (an unknown host).
+        public var reason: String
         /// `cannot listen on HOST:PORT: reason`.
-        public var description: String
+        public var description: String { "cannot listen on \(address): \(reason)" }
     }
 
     /// The URL the server answers at on `host` and `port`: an IPv6 address in brackets.
@@ -83,15 +86,17 @@ public struct FeedServer: Sendable {
             try await serve(listened: listened)
         } catch {
             guard !listened.isSet else { throw error }
-            let reason: String
+            // (The system's words for an error number are the caller's to find: `strerror`
+            // here breaks this module's release build, Swift 6.3 taking `stat`'s members
+            // for CDispatch's.)
+            var failure = ListenError(address: "\(FeedServer.bracketed(configuration.host)):\(configuration.port)", reason: "\(error)")
             if let io = error as? IOError {
-                reason = String(cString: strerror(io.errnoCode))
-            } else if let address = error as? SocketAddressError, case .unknown = address {
-                reason = "no such host or address"
-            } else {
-                reason = "\(error)"
+                failure.systemError = io.errnoCode
+                failure.reason = "system error \(io.errnoCode)"
+            } else if let unknown = error as? SocketAddressError.UnknownHost {
+                failure.reason = "no such host (\(unknown.errorDescription))"
             }
-            throw ListenError(description: "cannot listen on \(FeedServer.bracketed(configuration.host)):\(configuration.port): \(reason)")
+            throw failure
         }
     }
 

@@ -104,6 +104,7 @@ import Glibc
         #expect(unknown.stderr.contains("no command `nonsense`; the commands are build, validate, publish, serve"), "\(unknown.stderr)")
         let known = try CrierBinary.run(["help", "build"], in: dir.url)
         #expect(known.status == 0 && known.stdout.contains("OVERVIEW: Build Atom, RSS and JSON feeds"))
+        #expect(try CrierBinary.run(["help", "help"], in: dir.url).status == 0)
         let noFeeds = try CrierBinary.run(["build"], in: dir.url)
         #expect(noFeeds.status == 2)
         #expect(noFeeds.stderr.contains("no feed definitions folder `feeds` here"), "\(noFeeds.stderr)")

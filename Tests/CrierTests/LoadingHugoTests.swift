@@ -59,6 +59,16 @@ struct LoadingHugoTests {
     /// against Hugo 0.111: blank lines may come before it, and text after its closing
     /// brace starts the body); Crier published such a file's JSON as its text, titled and
     /// dated after the file.
+    /// What Foundation's JSON reader says of `text`.
+    private func jsonReason(_ text: String) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            return "(valid)"
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        }
+    }
+
     @Test func jsonFrontMatterIsReadAsHugoReadsIt() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }
@@ -68,6 +78,10 @@ struct LoadingHugoTests {
         try temp.write("content/posts/c.md", "{\"title\": \"Draft\", \"date\": \"2024-03-10\", \"Draft\": true}\nx\n")
         try temp.write("content/posts/d.md", "{\"title\": \"Open\",\n \"date\": \"2024-03-10\"\n\nx\n")
         try temp.write("content/posts/e.md", "{\n\"title\": \"E\"\n\"date\": \"2024-03-10\"\n}\nx\n")
+        // A character beyond the BMP escaped as a UTF-16 surrogate pair, as JSON encoders
+        // write it (YAML's escapes refused the halves); and no JSON at all.
+        try temp.write("content/posts/f.md", "{\"title\": \"Party \\ud83c\\udf89 \\\\ud83c\", \"date\": \"2024-03-11\"}\nx\n")
+        try temp.write("content/posts/g.md", "\n\n{{< youtube abc >}}\nx\n")
         let result = PostLoader.load(.site(temp.root), options: LoadOptions())
         let a = try #require(result.post("content/posts/a.md"))
         #expect(a.title == "a/b é {x}")
@@ -78,9 +92,11 @@ struct LoadingHugoTests {
         #expect(b.title == "Same line")
         #expect(b.contentHTML == "<p>trailing words\nbody three</p>\n")
         #expect(result.post("content/posts/c.md") == nil)
+        #expect(result.post("content/posts/f.md")?.title == "Party 🎉 \\ud83c")
         #expect(result.errors.map(\.description).sorted() == [
             "\(SiteConfiguration.displayPath(temp.root.appendingPathComponent("content/posts/d.md"))):1: JSON front matter starting with '{' is never closed (no matching '}')",
-            "\(SiteConfiguration.displayPath(temp.root.appendingPathComponent("content/posts/e.md"))):3: JSON front matter: while parsing a flow mapping did not find expected ',' or '}'",
+            "\(SiteConfiguration.displayPath(temp.root.appendingPathComponent("content/posts/e.md"))):3: JSON front matter starting with '{' is not JSON: \(jsonReason("{\n\"title\": \"E\"\n\"date\": \"2024-03-10\"\n}"))",
+            "\(SiteConfiguration.displayPath(temp.root.appendingPathComponent("content/posts/g.md"))):3: JSON front matter starting with '{' is not JSON: \(jsonReason("{{< youtube abc >}}"))",
         ].sorted())
         #expect(result.warnings.isEmpty, "\(result.warnings)")
     }

@@ -28,6 +28,18 @@ import Glibc
 
     // MARK: Jekyll
 
+    /// With `markdown_ext` naming `html`, Jekyll renders `.html` posts as Markdown too.
+    @Test func anHTMLPostIsMarkdownWhenMarkdownExtNamesHTML() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "url: https://example.org\ntitle: T\nmarkdown_ext: \"md,html\"\n")
+        try temp.write("_posts/2024-01-02-page.html", post)
+        let result = load(temp)
+        #expect(result.errors == [] && result.warnings == [], "\(result.errors) \(result.warnings)")
+        let page = try #require(result.post("_posts/2024-01-02-page.html"))
+        #expect(page.contentHTML.contains("<em>em</em>"), "\(page.contentHTML)")
+    }
+
     @Test func aJekyllPostEndingInMkdownIsMarkdownAsInJekyllsDefaultMarkdownExt() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }

@@ -101,6 +101,16 @@ import Testing
         let lines = feed.warnings.map { "\($0.line ?? 0): \($0.message)" }
         #expect(lines.contains { $0.hasPrefix("3: `feed` is ") && $0.contains(", not jekyll-feed's settings") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("4: `lang` is a list, not a language tag") }, "\(lines)")
+        // A site title that is no text is said at its line (it was only "the site has no
+        // `title`", with no line).
+        let title = try load("title: [a, b]\nurl: https://l.example\n").warnings.map { "\($0.line ?? 0): \($0.message)" }
+        #expect(title.contains("1: `title` is a list, not text; ignored"), "\(title)")
+        let hugoSite = try TemporarySite()
+        defer { hugoSite.remove() }
+        try hugoSite.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = [\"a\"]\n")
+        try hugoSite.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nx\n")
+        let hugo = PostLoader.load(.site(hugoSite.root), options: LoadOptions()).warnings.map { "\($0.line ?? 0): \($0.message)" }
+        #expect(hugo.contains("2: `title` is a list, not text; ignored"), "\(hugo)")
         let hub = try #require(try load("title: L\nurl: https://l.example\nfeed:\n  hubs: [5]\n").errors.first)
         #expect(hub.line == 4 && hub.message.contains("`5` is not the absolute http(s) URL of a WebSub hub"), "\(hub)")
 

@@ -191,9 +191,29 @@ enum SourceText {
         guard let end else {
             throw PostError(path: path(), line: firstLine, message: "JSON front matter starting with '{' is never closed (no matching '}')")
         }
+        let object = String(text[start..<end])
+        // JSON as Hugo reads it (Go's encoding/json): text that only looks like an object
+        // (a shortcode, `{{< video >}}`) is no front matter YAML could take instead.
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(object.utf8))
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            // Foundation says where: "… around character 15." (a byte offset into the
+            // object), or in some versions "… around line 3, column 1.".
+            var line = firstLine
+            func number(after word: String) -> Int? {
+                reason.range(of: word).flatMap { Int(reason[$0.upperBound...].prefix(while: \.isNumber)) }
+            }
+            if let number = number(after: "line ") {
+                line = firstLine + number - 1
+            } else if let offset = number(after: "character ") {
+                line = firstLine + object.utf8.prefix(offset).reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+            }
+            throw PostError(path: path(), line: line, message: "JSON front matter starting with '{' is not JSON: \(reason)")
+        }
         let table: ConfigTable
         do {
-            table = try parseYAMLWithYams(String(text[start..<end]), path: path(), firstLine: firstLine)
+            table = try parseYAMLWithYams(joiningSurrogatePairs(object), path: path(), firstLine: firstLine)
         } catch {
             throw PostError(path: error.path, line: error.line,
                             message: "JSON front matter: " + (error.message.hasPrefix("YAML: ") ? String(error.message.dropFirst(6)) : error.message))
@@ -211,6 +231,40 @@ enum SourceText {
         }
         return SourceDocument(frontMatter: table.offsettingLines(by: firstLine - 1), syntax: .yaml,
                               body: String(text[bodyStart...]), bodyLine: bodyLine)
+    }
+
+    /// `json` with each escaped UTF-16 surrogate pair (`\\ud83c\\udf89`, as many JSON
+    /// encoders write a character beyond the first 65,536) written as the character it
+    /// stands for: YAML's escapes name whole characters, so the YAML reader refuses the
+    /// halves. `json` is valid JSON, so every backslash is in a string and starts an escape.
+    static func joiningSurrogatePairs(_ json: String) -> String {
+        guard json.contains("\\u") else { return json }
+        let scalars = Array(json.unicodeScalars)
+        func hex(at index: Int) -> UInt32? {
+            guard index + 4 <= scalars.count else { return nil }
+            return UInt32(String(String.UnicodeScalarView(scalars[index..<index + 4])), radix: 16)
+        }
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "\\", index + 1 < scalars.count else {
+                out.append(scalars[index])
+                index += 1
+                continue
+            }
+            if scalars[index + 1] == "u", let high = hex(at: index + 2), (0xD800...0xDBFF).contains(high),
+               index + 7 < scalars.count, scalars[index + 6] == "\\", scalars[index + 7] == "u",
+               let low = hex(at: index + 8), (0xDC00...0xDFFF).contains(low),
+               let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
+                out.append(scalar)
+                index += 12
+                continue
+            }
+            out.append(scalars[index])
+            out.append(scalars[index + 1])
+            index += 2
+        }
+        return String(out)
     }
 
     static func isDelimiterLine(_ text: String, _ delimiter: String) -> Bool {

@@ -46,7 +46,7 @@ public enum PostLoader {
                 // No feeds: published, they would link localhost, and every entry's id
                 // would change once the address is set.
                 let error = PostError(path: noAddress.path, line: noAddress.line,
-                                      message: noAddress.message + "; published feeds must link the site's own address (their entries' ids are made from it too): set it, or give --base-url")
+                                      message: noAddress.message + "; published feeds must link the site's own address (their entries' ids are made from it too): set it there, give the feed definition a `base_url:`, or give --base-url with --site")
                 var result = LoadResult(site: context.site, posts: [], errors: [error], warnings: warnings)
                 result.unreadable = true
                 return result

@@ -105,7 +105,9 @@ enum PostRules {
         switch flavor {
         case .jekyll:
             // Jekyll renders `markdown_ext` posts; any other it publishes as written.
-            format = jekyllAsWritten || PostFiles.htmlExtensions.contains(ext.lowercased()) ? .html : .markdown
+            // (An `.html` post is Markdown too when `markdown_ext` names `html`.)
+            format = jekyllAsWritten || (PostFiles.htmlExtensions.contains(ext.lowercased())
+                && !context.jekyllMarkdownExtensions.contains(ext.lowercased())) ? .html : .markdown
             if jekyllAsWritten {
                 warnings.append(PostError(path: path, message: ".\(ext) is not in the site's `markdown_ext`, so the post's text is its HTML as written, as Jekyll publishes it; rename it .md (or add \(ext) to `markdown_ext`) if it is Markdown"))
             }

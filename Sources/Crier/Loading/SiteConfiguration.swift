@@ -86,6 +86,17 @@ enum SiteConfiguration {
 
     // MARK: Jekyll
 
+    /// The site's title from `entry` of `table`, empty when there is none; a value of
+    /// another kind (a list, a mapping) is a warning at its line saying so, and no title.
+    static func siteTitle(_ entry: (key: String, value: ConfigValue)?, in table: ConfigTable, path: String, toml: Bool = false,
+                          warnings: inout [PostError]) -> String {
+        guard let entry else { return "" }
+        if let text = entry.value.scalarText { return text }
+        warnings.append(PostError(path: path, line: table.line(of: entry.key),
+                                  message: "`\(entry.key)` is \(entry.value.kindForUser(toml: toml)), not text; ignored"))
+        return ""
+    }
+
     static func readJekyll(root: URL, config: String?, warnings: inout [PostError]) throws(PostError) -> SiteContext {
         var table = ConfigTable()
         var configPath = displayPath(root.appendingPathComponent("_config.yml"))
@@ -94,7 +105,7 @@ enum SiteConfiguration {
             configPath = displayPath(url)
             table = try loadTable(url, path: configPath)
         }
-        var site = Site(title: table.value("title", "name")?.scalarText ?? "", baseURL: "")
+        var site = Site(title: siteTitle(table.first("title", "name"), in: table, path: configPath, warnings: &warnings), baseURL: "")
         site.description = table.value("description")?.scalarText
         var url = table.value("url")?.scalarText ?? ""
         var noAddress: PostError?
@@ -246,7 +257,8 @@ enum SiteConfiguration {
         let configPath = displayPath(url)
         let table = try loadTable(url, path: configPath)
         let params = table.value("params")?.table ?? ConfigTable()
-        var site = Site(title: table.value("title")?.scalarText ?? "", baseURL: "")
+        var site = Site(title: siteTitle(table.first("title"), in: table, path: configPath, toml: config.hasSuffix(".toml"), warnings: &warnings),
+                        baseURL: "")
         var base = table.value("baseURL")?.scalarText ?? ""
         var noAddress: PostError?
         if base.isEmpty || !HTMLFragment.hasScheme(base) {
