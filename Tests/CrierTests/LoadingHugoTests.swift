@@ -59,6 +59,33 @@ struct LoadingHugoTests {
     /// against Hugo 0.111: blank lines may come before it, and text after its closing
     /// brace starts the body); Crier published such a file's JSON as its text, titled and
     /// dated after the file.
+    /// Hugo (0.111, checked) lays `config/_default/` over the root file and
+    /// `config/production/` over both, keys compared without case, and reads a file named
+    /// after a key (`params.toml`) as that key. Crier read only the first file it found, so
+    /// a site whose address is in `config/production/` linked localhost, and a publish
+    /// refused it.
+    @Test func theConfigurationFolderIsLaidOverTheRootFileAsHugoDoes() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://root.example/\"\ntitle = \"Root\"\nlanguageCode = \"en\"\n")
+        try temp.write("config/_default/hugo.toml", "baseURL = \"/\"\n[params]\ndescription = \"D\"\n")
+        try temp.write("config/_default/params.toml", "author = \"Pat\"\n")
+        try temp.write("config/production/hugo.toml", "baseurl = \"https://prod.example/\"\n")
+        try temp.write("config/development/hugo.toml", "baseURL = \"http://dev.example/\"\n")
+        try temp.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-03-09\n---\nx\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty && result.warnings.isEmpty, "\(result.errors) \(result.warnings)")
+        #expect(result.site.baseURL == "https://prod.example/")
+        #expect(result.site.title == "Root" && result.site.language == "en")
+        #expect(result.site.description == "D")
+        #expect(result.site.authors.map(\.name) == ["Pat"])
+        #expect(result.posts.first?.url == "https://prod.example/posts/a/")
+        // A setting's error names the file it is written in.
+        try temp.write("config/production/hugo.toml", "baseURL = \"https://prod.example/\"\ntimeZone = \"Mars/Olympus\"\n")
+        let bad = try #require(PostLoader.load(.site(temp.root), options: LoadOptions()).errors.first)
+        #expect(bad.path.hasSuffix("config/production/hugo.toml") && bad.line == 2, "\(bad)")
+    }
+
     /// What Foundation's JSON reader says of `text`.
     private func jsonReason(_ text: String) -> String {
         do {

@@ -61,8 +61,8 @@ enum SiteConfiguration {
         if let name = ["_config.yml", "_config.yaml"].first(where: exists) {
             return try readJekyll(root: root, config: name, warnings: &warnings)
         }
-        if let name = hugoConfigNames.first(where: exists) {
-            return try readHugo(root: root, config: name, warnings: &warnings)
+        if hugoConfigNames.contains(where: exists) {
+            return try readHugo(root: root, warnings: &warnings)
         }
         if exists("_posts") { return try readJekyll(root: root, config: nil, warnings: &warnings) }
         throw PostError(path: displayPath(root), message: "neither a Jekyll site (_config.yml, _posts/) nor a Hugo site (hugo.toml, config.toml); use --posts for a bare folder of posts")
@@ -252,31 +252,103 @@ enum SiteConfiguration {
         return tag
     }
 
-    static func readHugo(root: URL, config: String, warnings: inout [PostError]) throws(PostError) -> SiteContext {
-        let url = root.appendingPathComponent(config)
-        let configPath = displayPath(url)
-        let table = try loadTable(url, path: configPath)
+    /// The folders of Hugo's configuration directory that `hugo` (the production
+    /// environment) reads, in the order they are laid over the root file.
+    static let hugoConfigFolders = ["config/_default", "config/production"]
+
+    /// A Hugo site's configuration as `hugo` merges it: the root file (`hugo.toml`,
+    /// `config.toml`, ...), then each folder of `hugoConfigFolders`: its `hugo.*` or
+    /// `config.*` file, then its files named after a key (`params.toml` is `params`). A
+    /// later file's keys replace earlier ones (tables are merged key by key). Returns the
+    /// table and the file each top-level key was last set in (by lower-cased key).
+    static func hugoConfiguration(root: URL) throws(PostError) -> (table: ConfigTable, files: [String: String], main: String) {
+        let fm = FileManager.default
+        var layers: [(url: URL, key: String?)] = []
+        let extensions = ["toml", "yaml", "yml", "json"]
+        if let name = hugoConfigNames.first(where: { !$0.hasPrefix("config/") && fm.fileExists(atPath: root.appendingPathComponent($0).path) }) {
+            layers.append((root.appendingPathComponent(name), nil))
+        }
+        for folder in hugoConfigFolders {
+            let directory = root.appendingPathComponent(folder)
+            let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+            let files = names.filter { name in
+                let (base, ext) = FileNames.split(name)
+                return extensions.contains(ext) && !base.isEmpty && !base.contains(".") && !base.hasPrefix(".")
+            }
+            // The folder's own file first, then the files of single keys.
+            let own = files.filter { ["hugo", "config"].contains(FileNames.split($0).base) }
+            for name in own + files.filter({ !own.contains($0) }) {
+                let base = FileNames.split(name).base
+                layers.append((directory.appendingPathComponent(name), ["hugo", "config"].contains(base) ? nil : base))
+            }
+        }
+        var merged = ConfigTable()
+        var files: [String: String] = [:]
+        for layer in layers {
+            let path = displayPath(layer.url)
+            var table = try loadTable(layer.url, path: path)
+            if let key = layer.key {
+                var wrapped = ConfigTable()
+                wrapped[key] = .table(table)
+                table = wrapped
+            }
+            merged = overlay(table, on: merged)
+            for key in table.keys { files[key.lowercased()] = path }
+        }
+        return (merged, files, layers.first.map { displayPath($0.url) } ?? displayPath(root))
+    }
+
+    /// `top` laid over `base`: each key of `top` replaces the key of `base` that differs
+    /// from it only by case (Hugo's keys have none), tables being merged key by key.
+    static func overlay(_ top: ConfigTable, on base: ConfigTable) -> ConfigTable {
+        var merged = base
+        for key in top.keys {
+            guard let value = top[key] else { continue }
+            let lower = key.lowercased()
+            let existing = merged.keys.first { ConfigTable.lowercases($0, to: lower) }
+            var newValue = value
+            if let existing, case .table(let topTable) = value, case .table(let baseTable)? = merged[existing] {
+                newValue = .table(overlay(topTable, on: baseTable))
+            }
+            if let existing {
+                merged[existing] = nil
+                merged.lines[existing] = nil
+            }
+            merged[key] = newValue
+            merged.lines[key] = top.line(of: key)
+        }
+        return merged
+    }
+
+    static func readHugo(root: URL, warnings: inout [PostError]) throws(PostError) -> SiteContext {
+        let (table, files, mainPath) = try hugoConfiguration(root: root)
+        /// The file `key` was last set in.
+        func file(of key: String) -> String { files[key.lowercased()] ?? mainPath }
         let params = table.value("params")?.table ?? ConfigTable()
-        var site = Site(title: siteTitle(table.first("title"), in: table, path: configPath, toml: config.hasSuffix(".toml"), warnings: &warnings),
+        let titlePath = file(of: "title")
+        var site = Site(title: siteTitle(table.first("title"), in: table, path: titlePath, toml: titlePath.hasSuffix(".toml"), warnings: &warnings),
                         baseURL: "")
         var base = table.value("baseURL")?.scalarText ?? ""
         var noAddress: PostError?
         if base.isEmpty || !HTMLFragment.hasScheme(base) {
-            noAddress = PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) },
+            noAddress = PostError(path: file(of: "baseURL"), line: table.first("baseURL").flatMap { table.line(of: $0.key) },
                                   message: "no absolute `baseURL`: links use http://localhost:1313/ until you set one")
             base = "http://localhost:1313/"
         }
         if !base.hasSuffix("/") { base += "/" }
         if let problem = Site.addressProblem(base) {
-            throw PostError(path: configPath, line: table.first("baseURL").flatMap { table.line(of: $0.key) }, message: "`baseURL: \(base)` \(problem)")
+            throw PostError(path: file(of: "baseURL"), line: table.first("baseURL").flatMap { table.line(of: $0.key) }, message: "`baseURL: \(base)` \(problem)")
         }
         site.baseURL = base
-        site.language = language(table, keys: ["languageCode", "defaultContentLanguage"], path: configPath, warnings: &warnings)
+        let languageKey = table.first("languageCode", "defaultContentLanguage")?.key ?? "languageCode"
+        site.language = language(table, keys: ["languageCode", "defaultContentLanguage"], path: file(of: languageKey), warnings: &warnings)
         site.description = params.value("description")?.scalarText ?? table.value("description")?.scalarText
         if let zoneEntry = table.first("timeZone") ?? params.first("timeZone") {
             let zone = zoneEntry.value.scalarText ?? ""
             guard let timeZone = TimeZone(identifier: zone) else {
-                throw PostError(path: configPath, line: table.line(of: zoneEntry.key), message: "unknown time zone '\(zone)' (use an IANA name such as Europe/Berlin)")
+                let inParams = table.first("timeZone") == nil
+                throw PostError(path: file(of: inParams ? "params" : zoneEntry.key), line: inParams ? params.line(of: zoneEntry.key) : table.line(of: zoneEntry.key),
+                                message: "unknown time zone '\(zone)' (use an IANA name such as Europe/Berlin)")
             }
             site.timeZone = timeZone
         }
