@@ -53,10 +53,11 @@ enum PostRules {
         lazy var path = SiteConfiguration.displayPath(fileURL)
         let flavor = context.flavor
         let ext = FileNames.split(fileURL.lastPathComponent).ext
+        let lowercasedExt = ext.lowercased()
         // A Jekyll post whose extension is not in `markdown_ext`, other than HTML, which
         // Jekyll publishes as it is written (a `.txt` or `.textile` post).
-        let jekyllAsWritten = flavor == .jekyll && !context.jekyllMarkdownExtensions.contains(ext.lowercased())
-            && !PostFiles.htmlExtensions.contains(ext.lowercased())
+        let jekyllAsWritten = flavor == .jekyll && !context.jekyllMarkdownExtensions.contains(lowercasedExt)
+            && !PostFiles.htmlExtensions.contains(lowercasedExt)
         let text: String
         let carriageReturnLines: Bool
         do {
@@ -104,10 +105,9 @@ enum PostRules {
         let format: Format
         switch flavor {
         case .jekyll:
-            // Jekyll renders `markdown_ext` posts; any other it publishes as written.
-            // (An `.html` post is Markdown too when `markdown_ext` names `html`.)
-            format = jekyllAsWritten || (PostFiles.htmlExtensions.contains(ext.lowercased())
-                && !context.jekyllMarkdownExtensions.contains(ext.lowercased())) ? .html : .markdown
+            // Jekyll renders `markdown_ext` posts (an `.html` one too when the list names
+            // `html`); any other it publishes as written.
+            format = context.jekyllMarkdownExtensions.contains(lowercasedExt) ? .markdown : .html
             if jekyllAsWritten {
                 warnings.append(PostError(path: path, message: ".\(ext) is not in the site's `markdown_ext`, so the post's text is its HTML as written, as Jekyll publishes it; rename it .md (or add \(ext) to `markdown_ext`) if it is Markdown"))
             }
@@ -121,10 +121,9 @@ enum PostRules {
                 if start.hasPrefix("<") && !start.hasPrefix("<!--") { return nil }
             }
         case .folder:
-            let lowercased = ext.lowercased()
-            if PostFiles.htmlExtensions.contains(lowercased) {
+            if PostFiles.htmlExtensions.contains(lowercasedExt) {
                 format = .html
-            } else if document.frontMatter != nil || lowercased != "txt" {
+            } else if document.frontMatter != nil || lowercasedExt != "txt" {
                 // Front matter makes a Markdown post whatever the extension.
                 format = .markdown
             } else {

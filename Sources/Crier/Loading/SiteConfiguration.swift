@@ -42,9 +42,13 @@ struct SiteContext: Sendable {
 
 /// Reading `_config.yml`, `hugo.toml`/`config.toml` (or `.yaml`, `.json`) into a `Site`.
 enum SiteConfiguration {
-    static let hugoConfigNames = [
+    /// A Hugo site's own configuration file at its root, the first of these there is.
+    static let hugoRootConfigNames = [
         "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
         "config.toml", "config.yaml", "config.yml", "config.json",
+    ]
+    /// The files that make a folder a Hugo site.
+    static let hugoConfigNames = hugoRootConfigNames + [
         "config/_default/hugo.toml", "config/_default/hugo.yaml", "config/_default/hugo.yml",
         "config/_default/config.toml", "config/_default/config.yaml", "config/_default/config.yml",
     ]
@@ -265,22 +269,19 @@ enum SiteConfiguration {
         let fm = FileManager.default
         var layers: [(url: URL, key: String?)] = []
         let extensions = ["toml", "yaml", "yml", "json"]
-        if let name = hugoConfigNames.first(where: { !$0.hasPrefix("config/") && fm.fileExists(atPath: root.appendingPathComponent($0).path) }) {
+        if let name = hugoRootConfigNames.first(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }) {
             layers.append((root.appendingPathComponent(name), nil))
         }
         for folder in hugoConfigFolders {
             let directory = root.appendingPathComponent(folder)
-            let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
-            let files = names.filter { name in
+            // (file, the key it holds: `nil` for the folder's own `hugo.*`/`config.*`)
+            let files: [(url: URL, key: String?)] = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted().compactMap { name in
                 let (base, ext) = FileNames.split(name)
-                return extensions.contains(ext) && !base.isEmpty && !base.contains(".") && !base.hasPrefix(".")
+                guard extensions.contains(ext), !base.isEmpty, !base.contains(".") else { return nil }
+                return (directory.appendingPathComponent(name), base == "hugo" || base == "config" ? nil : base)
             }
             // The folder's own file first, then the files of single keys.
-            let own = files.filter { ["hugo", "config"].contains(FileNames.split($0).base) }
-            for name in own + files.filter({ !own.contains($0) }) {
-                let base = FileNames.split(name).base
-                layers.append((directory.appendingPathComponent(name), ["hugo", "config"].contains(base) ? nil : base))
-            }
+            layers += files.filter { $0.key == nil } + files.filter { $0.key != nil }
         }
         var merged = ConfigTable()
         var files: [String: String] = [:]
