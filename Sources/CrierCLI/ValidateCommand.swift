@@ -52,8 +52,9 @@ public struct Validate: ParsableCommand {
     /// For ArgumentParser, which fills in the options.
     public init() {}
 
-    /// Colour only on a terminal, and never when `NO_COLOR` is set (to anything).
-    static func wantsColour(isTerminal: Bool, noColorSet: Bool) -> Bool { isTerminal && !noColorSet }
+    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything but the
+    /// empty string (no-color.org: set and empty is as if unset).
+    static func wantsColour(isTerminal: Bool, noColor: String?) -> Bool { isTerminal && (noColor ?? "").isEmpty }
 
     /// Refuses (exit 2) no inputs, a `--timeout` not in 0 to 86400 seconds (0 excluded),
     /// and a `--max-bytes` below 1.
@@ -68,7 +69,7 @@ public struct Validate: ParsableCommand {
     public func run() throws {
         var out = StandardStream(fd: 1)
         var err = StandardStream(fd: 2)
-        let colour = format == .text && Self.wantsColour(isTerminal: isatty(1) == 1, noColorSet: getenv("NO_COLOR") != nil)
+        let colour = format == .text && Self.wantsColour(isTerminal: isatty(1) == 1, noColor: getenv("NO_COLOR").map { String(cString: $0) })
         var code = ValidateRunner(strict: strict, timeout: timeout, maxBytes: maxBytes, colour: colour)
             .run(inputs: inputs, format: format, out: &out, err: &err)
         if let failure = out.failure {

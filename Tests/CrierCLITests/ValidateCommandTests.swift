@@ -67,9 +67,12 @@ import Testing
     }
 
     @Test func colourOnlyOnATerminalWithoutNoColor() throws {
-        #expect(Validate.wantsColour(isTerminal: true, noColorSet: false))
-        #expect(!Validate.wantsColour(isTerminal: true, noColorSet: true))
-        #expect(!Validate.wantsColour(isTerminal: false, noColorSet: false))
+        #expect(Validate.wantsColour(isTerminal: true, noColor: nil))
+        #expect(!Validate.wantsColour(isTerminal: true, noColor: "1"))
+        #expect(!Validate.wantsColour(isTerminal: true, noColor: "false"))
+        // Set and empty is as if unset (no-color.org).
+        #expect(Validate.wantsColour(isTerminal: true, noColor: ""))
+        #expect(!Validate.wantsColour(isTerminal: false, noColor: nil))
         let url = try file(Self.good.replacingOccurrences(of: "<title>t</title>", with: ""))
         var out = Output(), err = Output()
         _ = ValidateRunner(colour: true).run(inputs: [url.path], format: .text, out: &out, err: &err)

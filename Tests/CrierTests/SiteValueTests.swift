@@ -41,6 +41,38 @@ import Testing
         #expect(result.posts.isEmpty)
     }
 
+    @Test func aDefinitionNamingBothPostsAndASiteIsRefusedAtItsLine() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let both = try site.write("feeds/a.yml", "title: A\nbase_url: https://a.example/\nposts: p\nsite: blog\n")
+        do {
+            _ = try FeedDefinition.load(both)
+            Issue.record("a definition with both `posts:` and `site:` was accepted")
+        } catch let error as PostError {
+            #expect(error.line == 4 && error.message.contains("`site:` and `posts:` both say where the posts are"), "\(error)")
+        }
+        let one = try site.write("feeds/b.yml", "title: B\nsite: blog\n")
+        guard case .site(let root) = try FeedDefinition.load(one).source else {
+            Issue.record("`site:` alone is not a site")
+            return
+        }
+        #expect(root.lastPathComponent == "blog")
+    }
+
+    @Test func aDefinitionsAuthorEmailIsCheckedAtItsLine() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let bad = try site.write("feeds/a.yml", "title: A\nbase_url: https://a.example/\nposts: p\nauthor:\n  name: Ada\n  email: ada at example\n")
+        do {
+            _ = try FeedDefinition.load(bad)
+            Issue.record("a definition whose author's email is not an address was accepted")
+        } catch let error as PostError {
+            #expect(error.path.hasSuffix("feeds/a.yml") && error.line == 6 && error.message.contains("`email: ada at example` is not an email address"), "\(error)")
+        }
+        let good = try site.write("feeds/b.yml", "title: B\nbase_url: https://a.example/\nposts: p\nauthor:\n  name: Ada\n  email: ada@example.org\n")
+        #expect(try FeedDefinition.load(good).overrides.author?.email == "ada@example.org")
+    }
+
     @Test func aDefinitionsLanguageMustBeATag() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -1,3 +1,4 @@
+import CrierValidation
 import Foundation
 import Yams
 
@@ -137,6 +138,10 @@ public struct FeedDefinition: Sendable {
         }
 
         let source: PostSource
+        if keys.node("posts") != nil, keys.node("site") != nil {
+            // Either could be the one meant: neither is picked silently.
+            throw keys.error("site", "`site:` and `posts:` both say where the posts are; keep one (`site:` for a Jekyll or Hugo site, `posts:` for a bare folder)")
+        }
         if let posts = try keys.string("posts") {
             guard keys.given.contains("base_url") || keys.given.contains("url") else {
                 throw PostError(path: path, line: 1, message: "`base_url` is missing: say where the posts are published, such as `base_url: https://example.org/blog/` (readers need absolute links, and entry ids are made from its host)")
@@ -286,7 +291,13 @@ struct DefinitionKeys {
         given.insert(key)
         if let name = value.scalar?.string { return Person(name: name) }
         if let m = value.mapping, let name = m["name"]?.string {
-            return Person(name: name, email: m["email"]?.string, uri: (m["uri"] ?? m["url"])?.string)
+            let email = m["email"]?.string
+            if let email, !FeedValues.isEmailAddress(email) {
+                // Said here, at its line, rather than by the gate at the line of the feed it is written into.
+                let line = m["email"]?.mark?.line ?? error(key, "").line
+                throw PostError(path: path, line: line, message: "`\(key)`: `email: \(email)` is not an email address such as ada@example.org")
+            }
+            return Person(name: name, email: email, uri: (m["uri"] ?? m["url"])?.string)
         }
         throw error(key, "expected a name, or a mapping with `name:` and optional `email:` and `uri:`")
     }
