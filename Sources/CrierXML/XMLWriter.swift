@@ -158,10 +158,15 @@ public final class XMLWriter {
                 runStart = 1
             }
             while index < count {
-                // Most bytes need nothing: skip them through the table.
-                while index < count, table[Int(bytes[index])] == 0 { index += 1 }
+                // Most bytes need nothing: skip them eight at a time.
+                index = firstByteToLookAt(base, from: index, count: count)
                 if index == count { break }
                 let byte = bytes[index]
+                // A tab or line feed, which the eight-byte test stops at too.
+                if table[Int(byte)] == 0 {
+                    index += 1
+                    continue
+                }
                 let replacement: StaticString
                 switch byte {
                 case UInt8(ascii: "<"): replacement = "&lt;"
@@ -250,6 +255,28 @@ public final class XMLWriter {
 /// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it escapes (`<` `&` CR),
 /// `]` (which may come before a `>` to escape), C0 controls other than tab and newline, and
 /// 0xEF (the lead byte of U+FFFE and U+FFFF).
+/// The index of the first byte from `start` on that `textByteNeedsLook` marks, or that is
+/// a tab or line feed; `count` when there is none. Eight bytes at a time: each test below
+/// marks the high bit of a byte it finds, and may also mark bytes after one it found (a
+/// borrow carries into them), never one before, so the lowest mark is always a byte found.
+@inline(__always)
+private func firstByteToLookAt(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    /// The zero bytes of `t`.
+    @inline(__always) func zeros(_ t: UInt64) -> UInt64 { (t &- ones) & ~t & highs }
+    var index = start
+    while index + 8 <= count {
+        let x = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+        let marks = zeros(x ^ (ones &* 0x3C)) | zeros(x ^ (ones &* 0x26)) | zeros(x ^ (ones &* 0x5D))
+            | zeros(x ^ (ones &* 0xEF)) | ((x &- ones &* 0x20) & ~x & highs)  // below 0x20
+        if marks != 0 { return index + marks.trailingZeroBitCount / 8 }
+        index += 8
+    }
+    while index < count, textByteNeedsLook[Int(base[index])] == 0 { index += 1 }
+    return index
+}
+
 private let textByteNeedsLook: [UInt8] = (0..<256).map { byte in
     switch byte {
     case 0x09, 0x0A: return 0

@@ -48,6 +48,53 @@ struct XMLWriterTests {
         #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\(body)</a>\n")
     }
 
+    /// What `text(_:)` writes for a text with nothing to clean, byte by byte.
+    static func reference(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        for (i, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case 0x0D: out += Array("&#13;".utf8)
+            case UInt8(ascii: ">") where i == 0 || (i == 1 && bytes[0] == UInt8(ascii: "]"))
+                || (i >= 2 && bytes[i - 1] == UInt8(ascii: "]") && bytes[i - 2] == UInt8(ascii: "]")):
+                out += Array("&gt;".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Each character that needs a look, at every place in texts of many lengths: the
+    /// writer skips plain bytes eight at a time, and must stop at each of these wherever
+    /// it falls in a group of eight, and only there.
+    @Test func everyEscapeIsFoundWhereverItFalls() throws {
+        let specials = ["<", "&", "\r", "]]>", "]>", "\t", "\n", "é", "\u{FFFD}", "\u{FFEF}", "🦜", "\u{7F}", "]", ">"]
+        var texts: [String] = []
+        for special in specials {
+            for before in 0..<18 {
+                for after in [0, 1, 7, 8, 9, 17] {
+                    texts.append(String(repeating: "x", count: before) + special + String(repeating: "y", count: after))
+                    texts.append(String(repeating: "x", count: before) + special + "z" + special + String(repeating: "y", count: after))
+                }
+            }
+        }
+        let out = try document { w in
+            try w.startElement("a")
+            for text in texts { try w.element("b", text) }
+            try w.endElement()
+        }
+        let body = texts.map { "<b>" + Self.reference($0) + "</b>" }.joined()
+        #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\(body)</a>\n")
+        // A forbidden character anywhere is cleaned, as ever.
+        for before in 0..<18 {
+            let text = String(repeating: "x", count: before) + "\u{01}<" + String(repeating: "y", count: before)
+            let one = try document { try $0.element("b", text) }
+            #expect(one == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<b>\(String(repeating: "x", count: before))&lt;\(String(repeating: "y", count: before))</b>\n")
+        }
+    }
+
     @Test func emptyAndPlainTextAndNesting() throws {
         let out = try document { w in
             try w.startElement("a")
