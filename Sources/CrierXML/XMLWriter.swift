@@ -252,13 +252,11 @@ public final class XMLWriter {
     }
 }
 
-/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it escapes (`<` `&` CR),
-/// `]` (which may come before a `>` to escape), C0 controls other than tab and newline, and
-/// 0xEF (the lead byte of U+FFFE and U+FFFF).
-/// The index of the first byte from `start` on that `textByteNeedsLook` marks, or that is
-/// a tab or line feed; `count` when there is none. Eight bytes at a time: each test below
-/// marks the high bit of a byte it finds, and may also mark bytes after one it found (a
-/// borrow carries into them), never one before, so the lowest mark is always a byte found.
+/// The index of the first byte from `start` on that `textByteNeedsLook` marks, or `count`
+/// when there is none; it may also stop at a tab or line feed, which the caller steps
+/// over. Eight bytes at a time: each test below marks the high bit of a byte it finds,
+/// and may also mark bytes after one it found (a borrow carries into them), never one
+/// before, so the lowest mark is always a byte found.
 @inline(__always)
 private func firstByteToLookAt(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
     let ones: UInt64 = 0x0101_0101_0101_0101
@@ -277,6 +275,9 @@ private func firstByteToLookAt(_ base: UnsafePointer<UInt8>, from start: Int, co
     return index
 }
 
+/// 1 for the bytes `XMLWriter.writeEscaped` must look at: what it escapes (`<` `&` CR),
+/// `]` (which may come before a `>` to escape), C0 controls other than tab and newline, and
+/// 0xEF (the lead byte of U+FFFE and U+FFFF).
 private let textByteNeedsLook: [UInt8] = (0..<256).map { byte in
     switch byte {
     case 0x09, 0x0A: return 0

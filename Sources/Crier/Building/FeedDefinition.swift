@@ -239,8 +239,12 @@ struct DefinitionKeys {
     }
 
     func error(_ key: String, _ message: String) -> PostError {
-        let line = mapping.first { $0.key.string == key }.map { $0.key.mark?.line ?? 0 }
-        return PostError(path: path, line: line, message: "`\(key)`: \(message)")
+        PostError(path: path, line: line(of: key), message: "`\(key)`: \(message)")
+    }
+
+    /// The line `key` is written on.
+    func line(of key: String) -> Int? {
+        mapping.first { $0.key.string == key }.map { $0.key.mark?.line ?? 0 }
     }
 
     /// The text of `key`; throws when it is a list or a mapping, which would otherwise be
@@ -294,8 +298,7 @@ struct DefinitionKeys {
             let email = m["email"]?.string
             if let email, !FeedValues.isEmailAddress(email) {
                 // Said here, at its line, rather than by the gate at the line of the feed it is written into.
-                let line = m["email"]?.mark?.line ?? error(key, "").line
-                throw PostError(path: path, line: line, message: "`\(key)`: `email: \(email)` is not an email address such as ada@example.org")
+                throw PostError(path: path, line: m["email"]?.mark?.line ?? line(of: key), message: "`\(key)`: `email: \(email)` is not an email address such as ada@example.org")
             }
             return Person(name: name, email: email, uri: (m["uri"] ?? m["url"])?.string)
         }
