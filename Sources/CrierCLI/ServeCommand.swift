@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
         conditional requests, HEAD, gzip, Cache-Control and CORS. Every --interval \
         seconds it republishes through the same publisher as `crier publish` (lock, \
         validation gate, atomic writes, WebSub pings), so readers never see a partial \
-        file. /healthz answers 200 once the first publish is done; until then a file not \
+        file. /healthz answers 200 once a publish has succeeded; until then a file not \
         published yet is 503 with Retry-After. SIGTERM or SIGINT stops it after the \
         requests in flight.
 
@@ -95,9 +95,11 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// One publish through the same code as `crier publish`; problems go to standard
-    /// error and the last good feeds stay served.
+    /// error and the last good feeds stay served. Whether it succeeded: every feed
+    /// published (a hub that could not be told does not count), or with `--keep-going`
+    /// at least one.
     static func republish(jobs: [BuildJob], build: BuildOptions, keepGoing: Bool, output: URL, state: URL?,
-                          wait: Double, verbose: Bool, console: Console) async {
+                          wait: Double, verbose: Bool, console: Console) async -> Bool {
         var options = PublishOptions(output: output, stateFolder: state)
         options.build = build
         // Scheduled posts appear on the first republish after their time.
@@ -113,8 +115,10 @@ struct Serve: AsyncParsableCommand {
             if verbose {
                 for file in report.written { console.log("published \(file.path)") }
             }
+            return report.succeeded || (keepGoing && !(report.written.isEmpty && report.unchanged == 0))
         } catch {
             console.error("publish: \(error)")
+            return false
         }
     }
 }

@@ -41,9 +41,9 @@ struct FeedResponder: HTTPResponder {
             return plain(.notFound, "not found\n", method: method)
         }
         guard let snapshot = folder.snapshot(relative) else {
-            // During the first publish a feed may only be missing for now.
+            // Until a publish succeeds, a feed may only be missing for now.
             guard ready.isReady else {
-                var response = plain(.serviceUnavailable, "starting: the first publish is not done yet\n", method: method)
+                var response = plain(.serviceUnavailable, "starting: no publish has succeeded yet\n", method: method)
                 response.headers[.retryAfter] = "5"
                 return response
             }
@@ -84,7 +84,7 @@ struct FeedResponder: HTTPResponder {
     }
 }
 
-/// Whether the first publish has finished, for `/healthz` and for what a missing file means.
+/// Whether a publish has succeeded, for `/healthz` and for what a missing file means.
 final class ServerReadiness: Sendable {
     private let flag = Atomic<Bool>(false)
     var isReady: Bool { flag.load(ordering: .acquiring) }

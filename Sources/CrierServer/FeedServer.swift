@@ -39,16 +39,17 @@ public struct FeedServer: Sendable {
 
     /// Where and how to serve.
     public var configuration: Configuration
-    /// Republishes the folder: first as soon as the server listens (until it is done,
+    /// Republishes the folder and says whether the publish succeeded: first as soon as
+    /// the server listens, then every `refreshInterval`. Until one has succeeded,
     /// `/healthz` answers 503 and a file not published yet 503 with `Retry-After`, while
-    /// the files already there, such as the last run's feeds, are served), then every
-    /// `refreshInterval`. Errors are the closure's to report.
-    public var refresh: (@Sendable () async -> Void)?
+    /// the files already there, such as the last run's feeds, are served. Errors are the
+    /// closure's to report.
+    public var refresh: (@Sendable () async -> Bool)?
     /// Called with the bound port once the server listens.
     public var onListening: (@Sendable (Int) async -> Void)?
 
     /// A server for `configuration`; without `refresh` it serves the folder as it finds it.
-    public init(configuration: Configuration, refresh: (@Sendable () async -> Void)? = nil,
+    public init(configuration: Configuration, refresh: (@Sendable () async -> Bool)? = nil,
                 onListening: (@Sendable (Int) async -> Void)? = nil) {
         self.configuration = configuration
         self.refresh = refresh
@@ -142,10 +143,10 @@ final class ListeningFlag: Sendable {
     var isSet: Bool { value.withLock { $0 } }
 }
 
-/// Runs the publisher once the server listens, marks the server ready, then runs it on a
-/// timer until the service group shuts down.
+/// Runs the publisher once the server listens, then on a timer until the service group
+/// shuts down; marks the server ready after the first publish that succeeds.
 struct RefreshService: Service {
-    let refresh: (@Sendable () async -> Void)?
+    let refresh: (@Sendable () async -> Bool)?
     let interval: Duration?
     let ready: ServerReadiness
     /// Ends when the server listens (or the run is cancelled).
@@ -158,8 +159,7 @@ struct RefreshService: Service {
         }
         for await _ in listening {}
         guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
-        await refresh()
-        ready.markReady()
+        if await refresh() { ready.markReady() }
         guard let interval else {
             try? await gracefulShutdown()
             return
@@ -171,7 +171,7 @@ struct RefreshService: Service {
                 return
             }
             if Task.isShuttingDownGracefully { return }
-            await refresh()
+            if await refresh() { ready.markReady() }
         }
     }
 }

@@ -122,6 +122,7 @@ import Testing
             var iterator = gate.stream.makeAsyncIterator()
             _ = await iterator.next()
             try? files.write("feed.xml", SampleFeed.atom(entries: 1))
+            return true
         }, onListening: { port in
             started.continuation.yield(port)
         })
@@ -150,6 +151,40 @@ import Testing
         _ = await task.result
     }
 
+    /// A publish that fails (a broken post) does not make the server ready: `/healthz`
+    /// stays 503 and a feed not there yet 503 with `Retry-After`, not 404, until a later
+    /// publish succeeds; the files already there are served all along.
+    @Test(.timeLimit(.minutes(1))) func theServerIsNotReadyUntilAPublishSucceeds() async throws {
+        let files = try PublishedFiles()
+        try files.write("old.xml", SampleFeed.atom(entries: 1, marker: "old"))
+        let fixed = Atomic<Bool>(false)
+        let attempts = Atomic<Int>(0)
+        let server = try await ServerHarness.start(folder: files.url, configure: { $0.refreshInterval = .milliseconds(20) }, refresh: {
+            attempts.add(1, ordering: .sequentiallyConsistent)
+            guard fixed.load(ordering: .sequentiallyConsistent) else { return false }
+            try? files.write("feed.xml", SampleFeed.atom(entries: 1))
+            return true
+        }, waitUntilReady: false)
+        defer { Task { await server.stop() } }
+        // Several publishes have failed by now.
+        for _ in 0..<500 where attempts.load(ordering: .sequentiallyConsistent) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(attempts.load(ordering: .sequentiallyConsistent) >= 3)
+        #expect(try await server.get("/healthz").status == 503)
+        let early = try await server.get("/feed.xml")
+        #expect(early.status == 503)
+        #expect(early.header("Retry-After") == "5")
+        #expect(try await server.get("/old.xml").status == 200, "the last run's feed is served meanwhile")
+        fixed.store(true, ordering: .sequentiallyConsistent)
+        var ready = false
+        for _ in 0..<400 where !ready {
+            ready = try await server.get("/healthz").status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(ready)
+        #expect(try await server.get("/feed.xml").status == 200)
+        #expect(try await server.get("/missing.xml").status == 404)
+    }
+
     /// A port that cannot be had fails the run before anything is published.
     @Test func aPortInUseFailsAtOnceWithoutPublishing() async throws {
         let files = try PublishedFiles()
@@ -158,7 +193,10 @@ import Testing
         var configuration = FeedServer.Configuration(folder: files.url)
         configuration.port = first.port
         let published = Atomic<Bool>(false)
-        let second = FeedServer(configuration: configuration, refresh: { published.store(true, ordering: .sequentiallyConsistent) })
+        let second = FeedServer(configuration: configuration, refresh: {
+            published.store(true, ordering: .sequentiallyConsistent)
+            return true
+        })
         await #expect(throws: (any Error).self) { try await second.run() }
         let didPublish = published.load(ordering: .sequentiallyConsistent)
         #expect(!didPublish)

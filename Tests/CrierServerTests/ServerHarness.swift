@@ -8,7 +8,7 @@ final class ServerHarness: Sendable {
     private let task: Task<Void, any Error>
 
     static func start(folder: URL, configure: (inout FeedServer.Configuration) -> Void = { _ in },
-                      refresh: (@Sendable () async -> Void)? = nil) async throws -> ServerHarness {
+                      refresh: (@Sendable () async -> Bool)? = nil, waitUntilReady: Bool = true) async throws -> ServerHarness {
         var configuration = FeedServer.Configuration(folder: folder)
         configuration.port = 0
         configure(&configuration)
@@ -21,7 +21,7 @@ final class ServerHarness: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw RawHTTPClient.Failure(description: "server did not start") }
         let harness = ServerHarness(folder: folder, port: port, task: task)
-        try await harness.waitUntilReady()
+        if waitUntilReady { try await harness.waitUntilReady() }
         return harness
     }
 
