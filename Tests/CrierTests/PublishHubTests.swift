@@ -186,6 +186,28 @@ final class RecordingHub: @unchecked Sendable {
         #expect(hub.requests.count == 4)
     }
 
+    /// A ping left pending for a hub that the feed's definition no longer names, the last
+    /// hub removed included, is dropped: no run asks that hub again.
+    @Test func aPendingPingToAHubNoLongerNamedIsDropped() async throws {
+        let hub = try RecordingHub(statuses: [503])
+        let site = try PublishSite("hub: \(hub.url())\nformats: [atom]")
+        try site.post("one", day: 1)
+        let first = try await site.publish()
+        #expect(first.pingsFailed)
+        let pending = site.output.appendingPathComponent(".crier/pending-pings.json").path
+        #expect(FileManager.default.fileExists(atPath: pending))
+        let asked = hub.requests.count
+
+        try site.define("formats: [atom]")
+        let next = try await site.publish()
+        #expect(next.succeeded && !next.pingsFailed, "\(next.pings)")
+        #expect(next.pings.isEmpty)
+        #expect(hub.requests.count == asked, "the hub no longer named was asked again")
+        #expect(!FileManager.default.fileExists(atPath: pending))
+        let quiet = try await site.publish()
+        #expect(quiet.pings.isEmpty && hub.requests.count == asked)
+    }
+
     @Test func aHubThatRefusesForGoodIsReportedOnceAndNotAskedAgainOnLaterRuns() async throws {
         let hub = try RecordingHub(statuses: [404])
         let site = try PublishSite("hub: [\(hub.url())]\nformats: [atom]")

@@ -109,7 +109,7 @@ public enum BuildPipeline {
         var outcome = BuildOutcome()
         /// Paths of archive documents (written first, never pinged).
         var archivePaths: Set<String> = []
-        /// Subscription documents with hubs, by path.
+        /// Subscription documents (with their hubs, none for a feed without), by path.
         var topics: [String: Topic] = [:]
         /// The paths of the files each job rendered (or tried to), in the order of the jobs.
         var pathsByJob: [[String]] = []
@@ -184,7 +184,9 @@ public enum BuildPipeline {
                     return split.current
                 }
             }
-            for planned in feeds where !planned.feed.hubs.isEmpty {
+            // Every feed, those without hubs too: a pending ping to a hub a feed no longer
+            // names is dropped by what the feed's topic now lists.
+            for planned in feeds {
                 for format in job.formats {
                     guard let selfURL = planned.feed.selfURLs[format] else { continue }
                     plan.topics[planned.path(for: format)] = Topic(topic: selfURL, hubs: planned.feed.hubs)
