@@ -31,8 +31,10 @@ final class RSS1Validator: FeedStreamHandler {
             checkChildren(element)
         case "image":
             require(["title", "link", "url"], in: element)
+            checkChildren(element)
         case "textinput":
             require(["title", "description", "name", "link"], in: element)
+            checkChildren(element)
         default:
             sink.error("UndefinedElement", at: element, "<\(element.name)> is not an RSS 1.0 element here.", spec: spec)
         }
@@ -52,9 +54,23 @@ final class RSS1Validator: FeedStreamHandler {
         }
     }
 
+    /// The elements of the RSS namespace each may hold (RSS 1.0 §5.3 to §5.6); any other
+    /// is undefined, as in the W3C validator.
+    private static let allowedChildren: [String: Set<String>] = [
+        "channel": ["title", "link", "description", "image", "items", "textinput"],
+        "item": ["title", "link", "description"],
+        "image": ["title", "link", "url"],
+        "textinput": ["title", "description", "name", "link"],
+    ]
+
     private func checkChildren(_ element: XMLElement) {
-        for case .element(let child) in element.children where child.namespace != element.namespace {
-            common.checkExtension(child, parent: element, format: .rss10)
+        let allowed = Self.allowedChildren[element.name] ?? []
+        for case .element(let child) in element.children {
+            if child.namespace != element.namespace {
+                common.checkExtension(child, parent: element, format: .rss10)
+            } else if !allowed.contains(child.name) {
+                sink.error("UndefinedElement", at: child, "<\(child.name)> is not an RSS 1.0 element in <\(element.name)>.", spec: spec)
+            }
         }
         if let link = element.element(named: "link", namespace: element.namespace) {
             common.checkURI(String(link.text.trimmingWhitespace()), at: link, absolute: true, iri: false, what: "<link>", spec: spec)

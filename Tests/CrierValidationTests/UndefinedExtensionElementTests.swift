@@ -243,3 +243,39 @@ import CrierValidation
         #expect(Self.problems(Self.rss(g, item: "<g:custom_attribute>x</g:custom_attribute>")) == [])
     }
 }
+
+/// RSS 1.0's own elements are a closed set too: an RSS 2.0 name (`<guid>`, `<pubDate>`)
+/// or a misspelling in the RSS 1.0 namespace is `UndefinedElement` where it stands, while
+/// the elements each container defines, and extension elements, stay clean.
+@Suite struct RSS10UndefinedElementTests {
+    static func document(channel: String = "", item: String = "", image: String = "") -> [UInt8] {
+        Array("""
+        <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+        <channel rdf:about="https://example.com/"><title>t</title><link>https://example.com/</link><description>d</description>\(channel)
+        <image rdf:resource="https://example.com/i.png"/><items><rdf:Seq><rdf:li rdf:resource="https://example.com/1"/></rdf:Seq></items></channel>
+        <image rdf:about="https://example.com/i.png"><title>t</title><link>https://example.com/</link><url>https://example.com/i.png</url>\(image)</image>
+        <item rdf:about="https://example.com/1"><title>One</title><link>https://example.com/1</link><description>d</description><dc:date>2024-05-01T12:00:00Z</dc:date>\(item)</item>
+        </rdf:RDF>
+        """.utf8)
+    }
+
+    @Test func theDefinedElementsAreClean() {
+        let report = FeedValidator.validate(bytes: Self.document())
+        #expect(report.format == .rss10)
+        #expect(!report.hasErrors, "\(report.problems)")
+    }
+
+    @Test func otherNamesInTheRSSNamespaceAreUndefined() {
+        let report = FeedValidator.validate(bytes: Self.document(channel: "<language>en</language>",
+                                                                 item: "<guid>y</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate>",
+                                                                 image: "<width>88</width>"))
+        let undefined = report.diagnostics.filter { $0.rule == "UndefinedElement" }
+        #expect(undefined.map(\.message) == [
+            "<language> is not an RSS 1.0 element in <channel>.",
+            "<width> is not an RSS 1.0 element in <image>.",
+            "<guid> is not an RSS 1.0 element in <item>.",
+            "<pubDate> is not an RSS 1.0 element in <item>.",
+        ], "\(report.diagnostics)")
+        #expect(undefined.map(\.line) == [2, 4, 5, 5])
+    }
+}
