@@ -82,6 +82,25 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(again.stdout.contains("nothing changed, 3 unchanged, 3 posts (3 from cache)"))
     }
 
+    /// A posts folder emptied (or not mounted) empties the feeds: a warning naming the
+    /// folder (a publish shows warnings with --verbose; a good run says nothing).
+    @Test func aPublishOfAFolderWithNoPostsSaysSo() throws {
+        let dir = try makePublishSite()
+        let first = try CrierBinary.run(["publish"], in: dir.url)
+        #expect(first.status == 0 && first.stderr.isEmpty, "\(first.stderr)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("posts").path) {
+            try FileManager.default.removeItem(at: dir.url.appendingPathComponent("posts/" + name))
+        }
+        let empty = try CrierBinary.run(["publish", "--verbose"], in: dir.url)
+        #expect(empty.status == 0)
+        #expect(empty.stderr == "warning: posts: no posts found: the feeds are written with no entries\n", "\(empty.stderr)")
+        let site = try TempFolder()
+        try site.write("_config.yml", "title: J\nurl: https://j.example\n")
+        try site.write("_posts/.keep", "")
+        let jekyll = try CrierBinary.run(["build", "--site", ".", "--output", "out"], in: site.url)
+        #expect(jekyll.stderr.contains("warning: _posts: no posts found: the feeds are written with no entries"), "\(jekyll.stderr)")
+    }
+
     /// A site with no address of its own links localhost: a build says so, a publish
     /// refuses (it printed nothing and put feeds linking http://localhost:4000/ online,
     /// whose entries' ids would all change once the address was set).

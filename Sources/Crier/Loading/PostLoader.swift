@@ -61,6 +61,14 @@ public enum PostLoader {
                                       message: "the site has no `title`: its feeds are titled \"\(context.site.title)\" until you set one"))
         }
         var files = PostFiles.files(of: context, includeDrafts: options.includeDrafts, warnings: &warnings)
+        if files.isEmpty {
+            // Said, not refused: a new site may have no posts yet; but a folder emptied or
+            // not mounted would otherwise empty full feeds without a word.
+            let folder = context.flavor == .jekyll ? context.root.appendingPathComponent("_posts")
+                : context.flavor == .hugo ? context.root.appendingPathComponent("content") : context.root
+            warnings.append(PostError(path: SiteConfiguration.displayPath(folder),
+                                      message: "no posts found: the feeds are written with no entries"))
+        }
         files.sort { $0.relativePath < $1.relativePath }
         if context.flavor == .jekyll { context.postLinks = SitePostLinks(files: files, context: context, options: options) }
 
