@@ -31,10 +31,10 @@ final class RSS1Validator: FeedStreamHandler {
             checkChildren(element)
         case "image":
             require(["title", "link", "url"], in: element)
-            checkChildren(element)
+            checkOwnChildren(element)
         case "textinput":
             require(["title", "description", "name", "link"], in: element)
-            checkChildren(element)
+            checkOwnChildren(element)
         default:
             sink.error("UndefinedElement", at: element, "<\(element.name)> is not an RSS 1.0 element here.", spec: spec)
         }
@@ -63,14 +63,18 @@ final class RSS1Validator: FeedStreamHandler {
         "textinput": ["title", "description", "name", "link"],
     ]
 
-    private func checkChildren(_ element: XMLElement) {
+    /// Children of `element` in its own namespace that it does not define.
+    private func checkOwnChildren(_ element: XMLElement) {
         let allowed = Self.allowedChildren[element.name] ?? []
-        for case .element(let child) in element.children {
-            if child.namespace != element.namespace {
-                common.checkExtension(child, parent: element, format: .rss10)
-            } else if !allowed.contains(child.name) {
-                sink.error("UndefinedElement", at: child, "<\(child.name)> is not an RSS 1.0 element in <\(element.name)>.", spec: spec)
-            }
+        for case .element(let child) in element.children where child.namespace == element.namespace && !allowed.contains(child.name) {
+            sink.error("UndefinedElement", at: child, "<\(child.name)> is not an RSS 1.0 element in <\(element.name)>.", spec: spec)
+        }
+    }
+
+    private func checkChildren(_ element: XMLElement) {
+        checkOwnChildren(element)
+        for case .element(let child) in element.children where child.namespace != element.namespace {
+            common.checkExtension(child, parent: element, format: .rss10)
         }
         if let link = element.element(named: "link", namespace: element.namespace) {
             common.checkURI(String(link.text.trimmingWhitespace()), at: link, absolute: true, iri: false, what: "<link>", spec: spec)

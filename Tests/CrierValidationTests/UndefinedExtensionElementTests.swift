@@ -260,7 +260,7 @@ import CrierValidation
     }
 
     @Test func theDefinedElementsAreClean() {
-        let report = FeedValidator.validate(bytes: Self.document())
+        let report = FeedValidator.validate(bytes: Self.document(image: "<dc:rights>CC BY</dc:rights>"))
         #expect(report.format == .rss10)
         #expect(!report.hasErrors, "\(report.problems)")
     }
