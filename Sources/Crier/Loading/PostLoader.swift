@@ -65,7 +65,7 @@ public enum PostLoader {
             // Said, not refused: a new site may have no posts yet; but a folder emptied or
             // not mounted would otherwise empty full feeds without a word.
             let folder = context.flavor == .jekyll ? context.root.appendingPathComponent("_posts")
-                : context.flavor == .hugo ? context.root.appendingPathComponent("content") : context.root
+                : context.flavor == .hugo ? context.root.appendingPathComponent(context.contentDirectory) : context.root
             warnings.append(PostError(path: SiteConfiguration.displayPath(folder),
                                       message: "no posts found: the feeds are written with no entries"))
         }

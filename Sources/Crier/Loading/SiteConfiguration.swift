@@ -330,15 +330,16 @@ enum SiteConfiguration {
         var site = Site(title: siteTitle(table.first("title"), in: table, path: titlePath, toml: titlePath.hasSuffix(".toml"), warnings: &warnings),
                         baseURL: "")
         var base = table.value("baseURL")?.scalarText ?? ""
+        let baseURLLine = table.first("baseURL").flatMap { table.line(of: $0.key) }
         var noAddress: PostError?
         if base.isEmpty || !HTMLFragment.hasScheme(base) {
-            noAddress = PostError(path: file(of: "baseURL"), line: table.first("baseURL").flatMap { table.line(of: $0.key) },
+            noAddress = PostError(path: file(of: "baseURL"), line: baseURLLine,
                                   message: "no absolute `baseURL`: links use http://localhost:1313/ until you set one")
             base = "http://localhost:1313/"
         }
         if !base.hasSuffix("/") { base += "/" }
         if let problem = Site.addressProblem(base) {
-            throw PostError(path: file(of: "baseURL"), line: table.first("baseURL").flatMap { table.line(of: $0.key) }, message: "`baseURL: \(base)` \(problem)")
+            throw PostError(path: file(of: "baseURL"), line: baseURLLine, message: "`baseURL: \(base)` \(problem)")
         }
         site.baseURL = base
         let languageKey = table.first("languageCode", "defaultContentLanguage")?.key ?? "languageCode"
