@@ -53,4 +53,78 @@ import Glibc
         close(output)
         #expect(FileIO.read(copy.path) == Array(bytes[span]))
     }
+
+    /// A direct write goes out a whole aligned chunk at a time and pads its last block, cut
+    /// off again after: whatever the file's size and however its bytes are handed over,
+    /// the file holds exactly them.
+    @Test func aDirectWriteHoldsExactlyItsBytesWhateverTheirSizeAndPieces() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-atomic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let chunk = OutputFile.directChunk, block = OutputFile.directAlignment
+        let sizes = [0, 1, block - 1, block, block + 1, chunk - 1, chunk, chunk + 1, 2 * chunk + block + 3]
+        let pieceSizes = [1, 3000, block, 70_000, chunk - 5, 9, chunk + block + 1]
+        for (round, size) in sizes.enumerated() {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11 &+ round) }
+            let url = folder.appendingPathComponent("feed-\(size).xml")
+            try AtomicFile.write(to: url, sync: false, direct: true) { file in
+                var start = 0, piece = round
+                while start < size {
+                    let end = min(size, start + pieceSizes[piece % pieceSizes.count])
+                    try file.write(bytes[start..<end])
+                    start = end
+                    piece += 1
+                }
+            }
+            let read = FileIO.read(url.path)
+            let same = read == bytes  // apart, so that a failure does not print megabytes
+            #expect(same, "a file of \(size) bytes read back as \(read?.count ?? -1) bytes, not the same")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == sizes.map { "feed-\($0).xml" }.sorted())
+    }
+
+    /// A build's feed (a large file written without a flush) goes to the disk without
+    /// filling the page cache; a flushed one, as a publish writes, goes through it. Only
+    /// where the file system keeps files on a disk (on tmpfs every file is in memory).
+    @Test func aLargeUnflushedFileIsWrittenPastThePageCache() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The file system of the longest mount point above the folder.
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        var type: String?, longest = -1
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count > 2 else { continue }
+            let point = fields[1] == "/" ? "/" : fields[1] + "/"
+            if (folder.path + "/").hasPrefix(point) && point.count > longest {
+                longest = point.count
+                type = fields[2]
+            }
+        }
+        guard let type, ["ext4", "xfs", "btrfs"].contains(type) else {
+            print("page cache test skipped: \(folder.path) is on \(type ?? "an unknown file system"), not ext4, XFS or Btrfs")
+            return
+        }
+        let bytes = [UInt8](repeating: 0x61, count: AtomicFile.directThreshold + 12_345)
+        let direct = folder.appendingPathComponent("built.xml"), flushed = folder.appendingPathComponent("published.xml")
+        try AtomicFile.write(bytes, to: direct, sync: false)
+        try AtomicFile.write(bytes, to: flushed, sync: true)
+        let same = FileIO.read(direct.path) == bytes
+        #expect(same)
+        func residentPages(_ url: URL) -> Int {
+            let fd = open(url.path, O_RDONLY)
+            defer { close(fd) }
+            guard fd >= 0, let map = mmap(nil, bytes.count, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else { return -1 }
+            defer { munmap(map, bytes.count) }
+            let pages = (bytes.count + Int(getpagesize()) - 1) / Int(getpagesize())
+            var vector = [UInt8](repeating: 0, count: pages)
+            guard mincore(map, bytes.count, &vector) == 0 else { return -1 }
+            return vector.reduce(0) { $0 + Int($1 & 1) }
+        }
+        let fresh = folder.appendingPathComponent("fresh.xml")
+        try AtomicFile.write(bytes, to: fresh, sync: false)
+        let pages = (bytes.count + Int(getpagesize()) - 1) / Int(getpagesize())
+        #expect(residentPages(fresh) == 0, "\(residentPages(fresh)) of \(pages) pages in the page cache")
+        #expect(residentPages(flushed) > pages / 2, "\(residentPages(flushed)) of \(pages) pages in the page cache")
+    }
 }

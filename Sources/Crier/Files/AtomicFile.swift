@@ -20,9 +20,10 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `url`, creating the folders above it.
     /// - Parameter sync: flush the file and its folder to disk (cron publishing wants
-    ///   this; a local build can skip it).
+    ///   this; a local build can skip it). A large file not flushed goes to the disk
+    ///   without passing through the page cache (`OutputFile`'s direct writes).
     public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true) throws {
-        try write(to: url, sync: sync) { file in try file.write(bytes[...]) }
+        try write(to: url, sync: sync, direct: !sync && bytes.count >= directThreshold) { file in try file.write(bytes[...]) }
     }
 
     /// Writes the document `parts` to `url` as `write(_:to:sync:)` does; entries borrowed
@@ -31,22 +32,36 @@ public enum AtomicFile {
         try write(to: url, sync: sync) { file in try parts.write(to: file) }
     }
 
-    /// Creates a temporary file beside `url`, has `fill` write the bytes to it, flushes it
-    /// and renames it over `url`.
-    private static func write(to url: URL, sync: Bool, fill: (OutputFile) throws -> Void) throws {
+    /// The least size of a file `write(_:to:sync:)` writes directly when not flushing it:
+    /// a build's large feeds, not the post cache's index, which the next run reads.
+    static let directThreshold = 32 << 20
+
+    /// Creates a temporary file beside `url` (opened for direct writes with `direct`, where
+    /// the file system allows), has `fill` write the bytes to it, flushes it and renames it
+    /// over `url`.
+    static func write(to url: URL, sync: Bool, direct: Bool = false, fill: (OutputFile) throws -> Void) throws {
         let folder = url.deletingLastPathComponent()
         if let failure = FileIO.makeFolders(folder.path) {
             throw WriteError(path: failure.folder, reason: failure.reason)
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+        let isDirect = direct && OutputFile.directFlag != 0
+        let fd = open(temporary.path, flags | (isDirect ? OutputFile.directFlag : 0), 0o644)
+        if fd < 0 && isDirect && errno == EINVAL {
+            // A file system that opens no file for direct writes (having made it).
+            unlink(temporary.path)
+            return try write(to: url, sync: sync, direct: false, fill: fill)
+        }
         guard fd >= 0 else { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
         var closed = false
         defer {
             if !closed { close(fd) }
         }
         do {
-            try fill(OutputFile(descriptor: fd, path: temporary.path, writeBehind: sync))
+            let file = OutputFile(descriptor: fd, path: temporary.path, writeBehind: sync, direct: isDirect)
+            try fill(file)
+            try file.finish()
             if sync && fsync(fd) != 0 { throw WriteError(path: temporary.path, reason: "fsync: " + String(cString: strerror(errno))) }
             closed = true
             if close(fd) != 0 { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
@@ -63,16 +78,19 @@ public enum AtomicFile {
     /// Writes every byte of `bytes` to `fd` (retrying short writes and EINTR); `path` names
     /// the file in the error.
     static func writeAll(_ bytes: ArraySlice<UInt8>, to fd: Int32, path: String) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw WriteError(path: path, reason: String(cString: strerror(errno)))
-                }
-                offset += n
+        try bytes.withUnsafeBytes { raw in try writeAll(raw, to: fd, path: path) }
+    }
+
+    /// Writes every byte of `raw` to `fd`, as `writeAll(_:to:path:)` does.
+    static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
             }
+            offset += n
         }
     }
 
