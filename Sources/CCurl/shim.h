@@ -2,6 +2,7 @@
 #define CRIER_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 /* curl_easy_setopt is variadic, which Swift cannot call: one non-variadic wrapper per
    argument type, each passing the type curl.h documents for the options it is used with. */
@@ -30,6 +31,19 @@ static inline CURLcode crier_curl_setopt_slist(CURL *curl, CURLoption option, st
 /* CURLOPT_WRITEFUNCTION, CURLOPT_HEADERFUNCTION (the same signature). */
 static inline CURLcode crier_curl_setopt_write_callback(CURL *curl, CURLoption option, curl_write_callback value) {
     return curl_easy_setopt(curl, option, value);
+}
+
+/* Opens each of the transfer's sockets close-on-exec, so that a process started while
+   the transfer runs (by a program that validates feeds in-process) does not inherit the
+   connection and keep it open after libcurl has closed it. */
+static curl_socket_t crier_curl_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)clientp;
+    (void)purpose;
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+static inline CURLcode crier_curl_close_sockets_on_exec(CURL *curl) {
+    return curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, crier_curl_open_socket);
 }
 
 /* Allows only HTTP and HTTPS: CURLOPT_PROTOCOLS_STR from 7.85, where CURLOPT_PROTOCOLS

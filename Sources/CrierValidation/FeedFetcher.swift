@@ -204,6 +204,7 @@ private enum Curl {
         set(CURLOPT_WRITEDATA, context)
         set(CURLOPT_HEADERFUNCTION, header)
         set(CURLOPT_HEADERDATA, context)
+        check(CURLOPT_OPENSOCKETFUNCTION, crier_curl_close_sockets_on_exec(easy))
         if let refused {
             return .failure(.init(text: "libcurl refused option \(refused.option.rawValue) (\(String(cString: curl_easy_strerror(refused.code))))"))
         }

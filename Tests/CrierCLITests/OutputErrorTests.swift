@@ -227,6 +227,8 @@ final class SpawnedCrier {
         } else {
             posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         }
+        // Nothing else of the test process's: another test's sockets would stay open in it.
+        closeInChild(from: 3, &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

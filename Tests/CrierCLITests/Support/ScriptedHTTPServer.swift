@@ -67,7 +67,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private let counters = Counters()
 
     init(_ respond: @escaping @Sendable (Connection) -> Void) throws {
-        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -85,6 +85,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
                     if errno == EINTR { continue }
                     return  // the listener was shut down
                 }
+                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
                 counters.begin(client)
                 Thread.detachNewThread {
                     defer {
@@ -269,6 +270,8 @@ enum MeasuredRun {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, errorFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Nothing else of the test process's: another test's sockets would stay open in it.
+        closeInChild(from: 3, &actions)
         let path = CrierBinary.url.path
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -303,4 +306,13 @@ enum MeasuredRun {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
         return (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) * 1024
     }
+}
+
+/// Has `posix_spawn` close every descriptor from `first` on in the child: glibc's
+/// `posix_spawn_file_actions_addclosefrom_np` (2.34 on), which Swift's Glibc module leaves
+/// out; nothing where the C library has none.
+func closeInChild(from first: Int32, _ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, first)
 }
