@@ -62,7 +62,9 @@ struct FeedResponder: HTTPResponder {
         fields[.vary] = "Accept-Encoding"
         if snapshot.isFeed { fields[.accessControlAllowOrigin] = "*" }
 
-        if Conditional.notModified(headers: headers, etags: [snapshot.etag, snapshot.gzipETag], lastModified: snapshot.lastModified) {
+        // Only the ETag of the representation this request gets: a client that cannot take
+        // gzip, holding the gzipped one's tag (from a shared cache), must get the body.
+        if Conditional.notModified(headers: headers, etags: [gzip ? snapshot.gzipETag : snapshot.etag], lastModified: snapshot.lastModified) {
             return Response(status: .notModified, headers: fields)
         }
         let body = gzip ? snapshot.gzipped! : snapshot.body

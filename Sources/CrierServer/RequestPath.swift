@@ -1,6 +1,8 @@
 /// Maps a request path to a file inside the served folder, refusing anything that could
 /// leave it: `..` segments (plain or percent-encoded), encoded slashes or backslashes, NUL,
-/// and hidden files (the publisher's temporary files and cache start with a dot).
+/// and hidden files (the publisher's temporary files and cache start with a dot); and
+/// anything that names no file: an empty segment (`//feed.xml`) or a trailing slash
+/// (`/feed.xml/`, which names a folder, and folders are not listed).
 enum RequestPath {
     /// The `/`-separated path relative to the served folder, or `nil` when the request
     /// must be answered 404.
@@ -8,7 +10,7 @@ enum RequestPath {
         let pathOnly = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard pathOnly.hasPrefix("/") else { return nil }
         var segments: [String] = []
-        for rawSegment in pathOnly.split(separator: "/", omittingEmptySubsequences: true) {
+        for rawSegment in pathOnly.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
             guard let segment = percentDecoded(rawSegment) else { return nil }
             if segment.isEmpty || segment == "." || segment == ".." || segment.hasPrefix(".") { return nil }
             if segment.contains("/") || segment.contains("\\") || segment.contains("\0") { return nil }

@@ -12,8 +12,11 @@ public enum FeedFormat: String, Sendable, Codable {
     case rss09x = "RSS 0.9x"
     /// RSS 1.0 (RDF Site Summary).
     case rss10 = "RSS 1.0"
-    /// JSON Feed 1.1 (or 1.0).
+    /// JSON Feed 1.1 (or a JSON Feed whose version is missing or not one there is).
     case jsonFeed = "JSON Feed 1.1"
+    /// JSON Feed 1.0 (`"version": "https://jsonfeed.org/version/1"`), checked by the 1.1
+    /// rules that still allow it.
+    case jsonFeed10 = "JSON Feed 1.0"
     /// Nothing the validator knows how to check.
     case unknown = "unknown"
 }

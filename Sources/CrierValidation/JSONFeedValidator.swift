@@ -27,8 +27,10 @@ struct JSONFeedValidator {
             checkFeed(root)
             return .jsonFeed
         }
+        var format = FeedFormat.jsonFeed
         if let v = version.string {
             if v == "https://jsonfeed.org/version/1" {
+                format = .jsonFeed10
                 warning("ObsoleteVersion", at: version, "This is JSON Feed 1.0; version 1.1 is current.", section: "top-level")
             } else if v != "https://jsonfeed.org/version/1.1" {
                 error("InvalidValue", at: version, "\"version\" \"\(v)\" is not a JSON Feed version URL.", section: "top-level")
@@ -37,7 +39,7 @@ struct JSONFeedValidator {
             error("InvalidValue", at: version, "\"version\" must be a string.", section: "top-level")
         }
         checkFeed(root)
-        return .jsonFeed
+        return format
     }
 
     private func checkFeed(_ root: JSONNode) {

@@ -85,6 +85,13 @@ import Testing
         #expect(try await server.get("/feed.xml").header("content-encoding") == nil)
         #expect(try await server.get("/feed.xml", headers: ["Accept-Encoding": "gzip;q=0, identity"]).header("content-encoding") == nil)
         #expect(zipped.header("etag") != (try await server.get("/feed.xml").header("etag")), "each representation has its own strong ETag")
+        // A client that takes no gzip, holding the gzipped one's tag, gets the body, and the
+        // other way round.
+        let plainWithZippedTag = try await server.get("/feed.xml", headers: ["If-None-Match": zipped.header("etag")!])
+        #expect(plainWithZippedTag.status == 200 && plainWithZippedTag.body == Array(text.utf8))
+        let plainTag = try await server.get("/feed.xml").header("etag")!
+        #expect(try await server.get("/feed.xml", headers: ["If-None-Match": plainTag, "Accept-Encoding": "gzip"]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-None-Match": plainTag]).status == 304)
     }
 
     @Test func nothingOutsideTheFolderCanBeReached() async throws {
@@ -100,7 +107,8 @@ import Testing
         #expect(try await server.get("/feed.xml").status == 200)
         for attempt in ["/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
                         "/foo/..%2F..%2Fsecret.txt", "/..\\secret.txt", "/%5c..%5csecret.txt", "/link.txt",
-                        "/.crier/cache.json", "/feed.xml%00", "/", "//etc/passwd", "/%zz", "secret.txt"] {
+                        "/.crier/cache.json", "/feed.xml%00", "/", "//etc/passwd", "/%zz", "secret.txt",
+                        "/feed.xml/", "//feed.xml"] {
             let response = try await server.get(attempt)
             #expect(response.status == 404 || response.status == 400, "\(attempt) gave \(response.status)")
             #expect(!String(decoding: response.body, as: UTF8.self).contains("do not serve"), "\(attempt)")
@@ -271,7 +279,8 @@ import Testing
         #expect(RequestPath.relativePath("/blog/feed.xml") == "blog/feed.xml")
         #expect(RequestPath.relativePath("/blog/feed.xml?x=1") == "blog/feed.xml")
         #expect(RequestPath.relativePath("/feed/by_tag/%E6%97%A5%E6%9C%AC%E8%AA%9E.xml") == "feed/by_tag/日本語.xml")
-        for bad in ["/../x", "/a/%2e%2e/x", "/a%2fb", "/a%5cb", "/.hidden", "/a/%00", "/%zz", "relative", "/%ff"] {
+        for bad in ["/../x", "/a/%2e%2e/x", "/a%2fb", "/a%5cb", "/.hidden", "/a/%00", "/%zz", "relative", "/%ff",
+                    "/blog/feed.xml/", "//blog/feed.xml", "/blog//feed.xml", "/blog/feed.xml/?x=1", "/"] {
             #expect(RequestPath.relativePath(bad) == nil, "\(bad)")
         }
     }

@@ -29,6 +29,16 @@ import Glibc
         #expect(!report.hasErrors)
     }
 
+    /// A JSON Feed 1.0 is said to be one (with its warning), not labelled 1.1; a version
+    /// that is none there is leaves the label 1.1, whose rules it was checked by.
+    @Test func aJSONFeed10IsCalledOne() {
+        let old = validate(#"{"version": "https://jsonfeed.org/version/1", "title": "T", "items": []}"#)
+        #expect(old.format == .jsonFeed10 && old.format.rawValue == "JSON Feed 1.0")
+        #expect(old.diagnostics.filter { $0.severity != .info }.map(\.rule) == ["ObsoleteVersion"], "\(old.diagnostics)")
+        #expect(validate(#"{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}"#).format == .jsonFeed)
+        #expect(validate(#"{"version": "https://jsonfeed.org/version/2", "title": "T", "items": []}"#).format == .jsonFeed)
+    }
+
     @Test func syntaxErrorHasPosition() {
         let report = validate("{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"title\": oops\n}")
         let error = report.diagnostics.first { $0.rule == "InvalidJSON" }
