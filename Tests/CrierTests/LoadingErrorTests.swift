@@ -136,6 +136,30 @@ struct LoadingErrorTests {
         #expect(error.message == "not valid UTF-8 (byte \(byte) of the file); save the file as UTF-8")
     }
 
+    /// A post saved as UTF-16 is said to be one: with its byte order mark (little or big
+    /// endian), or without one, where its NUL bytes are valid UTF-8 and the post was
+    /// published as replacement characters. A NUL in a UTF-8 file is an error at its line.
+    @Test func aUTF16PostOrOneHoldingANulIsAnErrorSayingSo() throws {
+        let text = "---\ntitle: Wide\n---\nBody.\n"
+        let little: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { (unit: UInt16) -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let big: [UInt8] = [0xFE, 0xFF] + text.utf16.flatMap { (unit: UInt16) -> [UInt8] in [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+        let bare = Array(big.dropFirst(2))
+        let withNul: [UInt8] = Array("---\ntitle: Nul\n---\nBody".utf8) + [0] + Array(" more\n".utf8)
+        let result = try load(["2024-01-01-le.md": little, "2024-01-02-be.md": big, "2024-01-03-bare.md": bare,
+                               "2024-01-04-nul.md": withNul, "2024-01-05-fine.md": Array(text.utf8)])
+        #expect(result.posts.map(\.title) == ["Wide"])
+        var said: [String: String] = [:]
+        for error in result.errors {
+            said[URL(fileURLWithPath: error.path).lastPathComponent] = "\(error.line.map { String($0) } ?? "-"): \(error.message)"
+        }
+        let bom = "1: the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8"
+        #expect(said["2024-01-01-le.md"] == bom)
+        #expect(said["2024-01-02-be.md"] == bom)
+        #expect(said["2024-01-03-bare.md"] == "1: a NUL byte (byte 1 of the file), which no text holds: if the file is UTF-16, save it as UTF-8")
+        #expect(said["2024-01-04-nul.md"] == "4: a NUL byte (byte 24 of the file), which no text holds: if the file is UTF-16, save it as UTF-8")
+        #expect(result.errors.count == 4, "\(result.errors)")
+    }
+
     @Test func invalidUTF8IsAnErrorAtItsLineAndTheOtherPostsStillLoad() throws {
         let broken: [UInt8] = Array("---\ntitle: Bad\n---\nfine\ncaf".utf8) + [0xE9] + Array(" latin-1\n".utf8)
         let result = try load(["2024-01-01-bad.md": broken, "2024-01-02-good.md": Array("Good\n".utf8)])

@@ -14,8 +14,9 @@ struct SourceDocument: Sendable {
 }
 
 enum SourceText {
-    /// Decodes a file's bytes: UTF-8 only (an invalid byte is an error at its line), byte
-    /// order mark dropped, CRLF line ends turned into LF. `path` (here and below) is worked
+    /// Decodes a file's bytes: UTF-8 only (an invalid byte is an error at its line, and so
+    /// is a NUL byte, which no text holds and UTF-16 is full of; a UTF-16 byte order mark
+    /// is said to be one), byte order mark dropped, CRLF line ends turned into LF. `path` (here and below) is worked
     /// out only for an error: a display path costs a URL standardisation per post.
     static func decode(_ bytes: [UInt8], path: @autoclosure () -> String) throws(PostError) -> String {
         try decode(bytes, path: path(), carriageReturnsEndLines: false)
@@ -47,17 +48,28 @@ enum SourceText {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let content = bytes[start...]
-        // The standard library's validation is fast; the offset is only searched on failure.
-        // The validated string is the result when there is no CR to drop (no second pass).
-        let validated = String(validating: content, as: UTF8.self)
-        if validated == nil, let offset = firstInvalidUTF8Offset(content) {
-            // `offset` is from the content's start, after any byte order mark.
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            throw PostError(path: path(), line: 1, message: "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8")
+        }
+        /// The line of the byte at `offset` from the content's start.
+        func line(of offset: Int) -> Int {
             var line = 1
             for i in content.startIndex..<(content.startIndex + offset) {
                 let carriageReturnLine = carriageReturnsEndLines && content[i] == 0x0D && content[i + 1] != 0x0A
                 if content[i] == 0x0A || carriageReturnLine { line += 1 }
             }
-            throw PostError(path: path(), line: line, message: "not valid UTF-8 (byte \(start + offset + 1) of the file); save the file as UTF-8")
+            return line
+        }
+        // The standard library's validation is fast; the offset is only searched on failure.
+        // The validated string is the result when there is no CR to drop (no second pass).
+        let validated = String(validating: content, as: UTF8.self)
+        if validated == nil, let offset = firstInvalidUTF8Offset(content) {
+            // `offset` is from the content's start, after any byte order mark.
+            throw PostError(path: path(), line: line(of: offset), message: "not valid UTF-8 (byte \(start + offset + 1) of the file); save the file as UTF-8")
+        }
+        if TextSearch.contains(byte: 0, in: content), let offset = content.firstIndex(of: 0).map({ $0 - content.startIndex }) {
+            throw PostError(path: path(), line: line(of: offset),
+                            message: "a NUL byte (byte \(start + offset + 1) of the file), which no text holds: if the file is UTF-16, save it as UTF-8")
         }
         guard TextSearch.contains(byte: 0x0D, in: content) else { return validated ?? String(decoding: content, as: UTF8.self) }
         var normalised: [UInt8] = []
