@@ -61,7 +61,8 @@ struct Build: ParsableCommand {
             let errors = Mutex([String?](repeating: nil, count: files.count))
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 do {
-                    try AtomicFile.write(files[index].bytes, to: folder.appendingPathComponent(files[index].path), sync: false)
+                    // Straight to the disk: nothing here reads the feeds again.
+                    try AtomicFile.write(files[index].bytes, to: folder.appendingPathComponent(files[index].path), sync: false, direct: true)
                 } catch {
                     errors.withLock { $0[index] = "\(error)" }
                 }

@@ -19,11 +19,14 @@ public enum AtomicFile {
     }
 
     /// Writes `bytes` to `url`, creating the folders above it.
-    /// - Parameter sync: flush the file and its folder to disk (cron publishing wants
-    ///   this; a local build can skip it). A large file not flushed goes to the disk
-    ///   without passing through the page cache (`OutputFile`'s direct writes).
-    public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true) throws {
-        try write(to: url, sync: sync, direct: !sync && bytes.count >= directThreshold) { file in try file.write(bytes[...]) }
+    /// - Parameters:
+    ///   - sync: flush the file and its folder to disk (cron publishing wants this; a local
+    ///     build can skip it).
+    ///   - direct: without `sync`, send a large file (`directThreshold` bytes or more)
+    ///     straight to the disk rather than through the page cache (`OutputFile`'s direct
+    ///     writes): for a large file nothing reads again soon, such as a build's feeds.
+    public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true, direct: Bool = false) throws {
+        try write(to: url, sync: sync, direct: direct && !sync && bytes.count >= directThreshold) { file in try file.write(bytes[...]) }
     }
 
     /// Writes the document `parts` to `url` as `write(_:to:sync:)` does; entries borrowed
@@ -32,8 +35,8 @@ public enum AtomicFile {
         try write(to: url, sync: sync) { file in try parts.write(to: file) }
     }
 
-    /// The least size of a file `write(_:to:sync:)` writes directly when not flushing it:
-    /// a build's large feeds, not the post cache's index, which the next run reads.
+    /// The least size of a file `write(_:to:sync:direct:)` writes directly: below it the
+    /// page cache's copy costs little, and the wait for the disk would show.
     static let directThreshold = 32 << 20
 
     /// Creates a temporary file beside `url` (opened for direct writes with `direct`, where
@@ -48,7 +51,7 @@ public enum AtomicFile {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         let isDirect = direct && OutputFile.directFlag != 0
         let fd = open(temporary.path, flags | (isDirect ? OutputFile.directFlag : 0), 0o644)
-        if fd < 0 && isDirect && errno == EINVAL {
+        if fd < 0 && isDirect && OutputFile.directRefusals.contains(errno) {
             // A file system that opens no file for direct writes (having made it).
             unlink(temporary.path)
             return try write(to: url, sync: sync, direct: false, fill: fill)

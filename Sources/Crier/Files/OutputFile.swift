@@ -102,7 +102,7 @@ final class OutputFile {
         while done < padded {
             let n = Glibc.write(descriptor, buffer + done, padded - done)
             if n < 0 && errno == EINTR { continue }
-            if n < 0 && errno != EINVAL { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+            if n < 0 && !OutputFile.directRefusals.contains(errno) { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
             if n > 0 { done += n }
             if n <= 0 || n % alignment != 0 { break }
         }
@@ -125,6 +125,10 @@ final class OutputFile {
         }
         try AtomicFile.writeAll(UnsafeRawBufferPointer(start: buffer + kept, count: count - kept), to: descriptor, path: path)
     }
+
+    /// What `open` or `write` answers when a file system takes no direct writes (or not of
+    /// this size or place).
+    static let directRefusals: Set<Int32> = [EINVAL, EOPNOTSUPP, ENOTSUP]
 
     /// `O_DIRECT`, which Swift's Glibc module leaves out (a GNU extension); 0 where its
     /// value is not known here, which opens files the usual way.

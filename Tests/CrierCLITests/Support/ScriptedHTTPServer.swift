@@ -80,12 +80,11 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         let counters = self.counters
         Thread.detachNewThread {
             while true {
-                let client = accept(sock, nil, nil)
+                let client = acceptClosingOnExec(sock)
                 if client < 0 {
                     if errno == EINTR { continue }
                     return  // the listener was shut down
                 }
-                _ = fcntl(client, F_SETFD, FD_CLOEXEC)
                 counters.begin(client)
                 Thread.detachNewThread {
                     defer {
@@ -315,4 +314,18 @@ func closeInChild(from first: Int32, _ actions: inout posix_spawn_file_actions_t
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
     _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, first)
+}
+
+/// `accept4(fd, nil, nil, SOCK_CLOEXEC)`: the connection is close-on-exec from the start,
+/// so a process another test spawns meanwhile cannot inherit it. Swift's Glibc module
+/// leaves `accept4` out (a GNU extension); where it is missing, `accept` and then
+/// `FD_CLOEXEC`.
+func acceptClosingOnExec(_ listener: Int32) -> Int32 {
+    typealias Accept4 = @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "accept4") {
+        return unsafeBitCast(symbol, to: Accept4.self)(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+    }
+    let fd = accept(listener, nil, nil)
+    if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return fd
 }
