@@ -71,6 +71,28 @@ struct LoadingErrorTests {
         #expect(result.errors.map(\.description) == ["\(posts)/2024-03-06-bad.md:4: not valid UTF-8 (byte 22 of the file); save the file as UTF-8"])
     }
 
+    /// An empty post file (or one of white space only) is most likely one not written yet:
+    /// it is still published, but said, in a site and in a folder of posts. A post with
+    /// front matter and no text is a post like any other.
+    @Test func anEmptyPostFileIsSaid() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "title: J\nurl: https://j.example\n")
+        try temp.write("_posts/2024-03-01-empty.md", "")
+        try temp.write("_posts/2024-03-02-blank.md", "  \n\t\r\n\n")
+        try temp.write("_posts/2024-03-03-titled.md", "---\ntitle: Titled\n---\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(Set(result.posts.map(\.title)) == ["Empty", "Blank", "Titled"])
+        let posts = "\(temp.root.standardizedFileURL.path)/_posts"
+        let said = "the file is empty: it is published as an entry with no text, titled from its name; write the post or delete the file"
+        #expect(result.warnings.map(\.description).sorted() == ["\(posts)/2024-03-01-empty.md: \(said)", "\(posts)/2024-03-02-blank.md: \(said)"])
+
+        let folder = try load(["2024-01-01-nothing.txt": [], "2024-01-02-text.txt": Array("A title\n\nText.\n".utf8)])
+        #expect(folder.posts.count == 2 && folder.errors.isEmpty)
+        #expect(folder.warnings.map { URL(fileURLWithPath: $0.path).lastPathComponent + ": " + $0.message } == ["2024-01-01-nothing.txt: \(said)"])
+    }
+
     /// A FIFO named like a post is an error naming it, not a build that waits forever
     /// for something to write into it.
     @Test func aFIFOWhereAPostWouldBeIsAnErrorNotAHang() throws {

@@ -69,6 +69,10 @@ enum PostRules {
             return nil
         }
         let document = try SourceText.split(text, path: path, json: flavor == .hugo)
+        if document.frontMatter == nil, text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            // Most likely a file not written yet, or emptied by accident: published, but said.
+            warnings.append(PostError(path: path, message: "the file is empty: it is published as an entry with no text, titled from its name; write the post or delete the file"))
+        }
         if carriageReturnLines, context.flavor == .jekyll, document.frontMatter != nil {
             // Read as the author meant it; Jekyll's site shows the front matter as text.
             warnings.append(PostError(path: path, line: 1, message: "the lines end in carriage returns alone (classic Mac OS): Crier reads them as line ends, but Jekyll does not find the front matter and shows it as text; save the file with LF line ends"))
