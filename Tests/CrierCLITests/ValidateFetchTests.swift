@@ -120,18 +120,26 @@ import Testing
         #expect(server.waitUntilIdle(seconds: 20), "the client never hung up")
     }
 
+    static let tricklingHead = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
+
+    /// A server that sends `tricklingHead`, then a space every `microseconds`, 300 in all,
+    /// until the client hangs up.
+    static func tricklingServer(every microseconds: UInt32) throws -> ScriptedHTTPServer {
+        try ScriptedHTTPServer { connection in
+            guard connection.send(tricklingHead) else { return }
+            for _ in 0..<300 {
+                if !connection.send(" ") { return }
+                usleep(microseconds)
+            }
+        }
+    }
+
     /// A byte every 200 ms never lets an idle timeout fire; the timeout is for the whole
     /// fetch, so it stops at the timeout, not at the end of the 60 s body. (3.5 s leaves a
     /// thread starved on a loaded host room to read the headers first.)
     @Test func aTricklingBodyStopsAtTheTimeout() throws {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
-        let server = try ScriptedHTTPServer { connection in
-            guard connection.send(head) else { return }
-            for _ in 0..<300 {
-                if !connection.send(" ") { return }
-                usleep(200_000)
-            }
-        }
+        let head = Self.tricklingHead
+        let server = try Self.tricklingServer(every: 200_000)
         let (code, _, err) = run(server.url + "/slow", timeout: 3.5)
         #expect(code == 3)
         #expect(err.contains("/slow: error: could not read: timed out after 3.5 s with the body incomplete ("), "\(err)")
@@ -146,14 +154,8 @@ import Testing
     /// minute.) Checked on the client's own socket while the body arrives, found by its
     /// peer, the server's port.
     @Test func aFetchsConnectionIsClosedOnExec() throws {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
-        let server = try ScriptedHTTPServer { connection in
-            guard connection.send(head) else { return }
-            for _ in 0..<300 {
-                if !connection.send(" ") { return }
-                usleep(100_000)
-            }
-        }
+        let head = Self.tricklingHead
+        let server = try Self.tricklingServer(every: 100_000)
         let fetched = DispatchSemaphore(value: 0)
         let url = server.url + "/slow"
         Thread.detachNewThread {
