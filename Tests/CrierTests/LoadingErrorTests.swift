@@ -196,7 +196,7 @@ struct LoadingErrorTests {
         ("---\ntitle: x\nbody without an end\n", 1, "never closed"),
         // The opening line alone, with or without its line feed.
         ("---", 1, "never closed"), ("+++", 1, "never closed"), ("---\n", 1, "never closed"),
-        ("---\ntitle: x\ntags: [a, b\n---\nText\n", 4, "YAML"),
+        ("---\ntitle: x\ntags: [a, b\n---\nText\n", 3, "YAML"),  // where the bracket opens
         ("---\ntitle: ok\n  bad: indentation\n---\n", 3, "YAML"),
         ("+++\ntitle = \"x\"\ndate = what\n+++\n", 3, "TOML"),
         ("---\ntitle: x\ndate: March 5, 2024\n---\n", 3, "unknown date format 'March 5, 2024'"),

@@ -242,6 +242,20 @@ struct LoadingYAMLTypingTests {
         #expect(error.line == 2)
     }
 
+    /// A quote or a bracket left open is said at the line it opens on, where libyaml notices
+    /// it where the front matter runs out (the closing `---` of the post); an error on one
+    /// line is said there, as before. The front matter starts on the post's line 2.
+    @Test func anUnclosedQuoteOrBracketIsSaidWhereItOpens() throws {
+        let quote = try #require(failure("title: \"Unclosed\ntags: [a, b]\ndate: 2024-05-01\n"))
+        #expect(quote.line == 2)
+        #expect(quote.message == "YAML: while scanning a quoted scalar that starts here, found unexpected end of stream at line 5", "\(quote.message)")
+        let bracket = try #require(failure("title: Fine\ntags: [a, b\ndate: 2024-05-01\n"))
+        #expect(bracket.line == 3)
+        #expect(bracket.message.hasPrefix("YAML: while parsing a flow sequence that starts here, did not find expected ',' or ']' at line 4"), "\(bracket.message)")
+        let tab = try #require(failure("title: a\n\tb: c\n"))
+        #expect(tab.line == 3, "\(tab.message)")
+    }
+
     @Test func duplicateKeyErrorsKeepTheirWording() throws {
         let error = try #require(failure("title: a\ntitle: b\n"))
         #expect(error.message == "YAML: Parser: expected all keys to be unique but found the following duplicated key(s): 'title'.\nContext:\ntitle: a\ntitle: b\n in line 1, column 1\n")

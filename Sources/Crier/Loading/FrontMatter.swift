@@ -505,7 +505,16 @@ enum SourceText {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let about = context.map { "\($0.text) " } ?? ""
-            return PostError(path: path, line: mark.line + firstLine - 1, message: "YAML: \(about)\(problem)".trimmingCharacters(in: .whitespaces))
+            let line = mark.line + firstLine - 1
+            // A quote or a bracket left open is noticed where the text runs out, often the
+            // closing `---`: said at the line it opens on, the one to fix. (Other contexts,
+            // such as a plain scalar, continue onto the line at fault.)
+            if let context, context.mark.line < mark.line,
+               ["quoted scalar", "flow sequence", "flow mapping"].contains(where: context.text.hasSuffix) {
+                return PostError(path: path, line: context.mark.line + firstLine - 1,
+                                 message: "YAML: \(context.text) that starts here, \(problem) at line \(line)")
+            }
+            return PostError(path: path, line: line, message: "YAML: \(about)\(problem)".trimmingCharacters(in: .whitespaces))
         case .reader(let problem, _, _, _):
             return PostError(path: path, line: firstLine, message: "YAML: \(problem)")
         default:
