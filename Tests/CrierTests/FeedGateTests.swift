@@ -189,4 +189,23 @@ import Testing
             #expect(failure.problems[0].contains("(the posts \(names[0]) and \(names[1]))"), "\(failure.problems[0])")
         }
     }
+
+    /// `a.md` and `a.txt` of the same day get the same id, made from the file name without
+    /// its extension: the advice says a file can be renamed too (a text post has no front
+    /// matter to give it an id in).
+    @Test func postsWhoseNamesDifferOnlyInTheirExtensionAreToldToRenameOne() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("2024-01-01-a.txt", "A\n\nText a.\n")
+        try temp.write("2024-01-01-a.md", "---\ntitle: A md\n---\nText.\n")
+        let result = PostLoader.load(.folder(temp.root, Site(title: "T", baseURL: "https://e.example/")), options: LoadOptions())
+        #expect(result.posts.count == 2 && result.errors.isEmpty, "\(result.errors)")
+        let planned = FeedBuilder(site: result.site, now: now).feeds(from: result.posts)[0]
+        guard case .failure(let failure) = FeedRenderer.renderOne(planned, format: .atom) else {
+            Issue.record("the feed was rendered")
+            return
+        }
+        #expect(failure.problems == ["two entries have the id tag:e.example,2024-01-01:2024-01-01-a (the posts 2024-01-01-a.md and 2024-01-01-a.txt); "
+            + "give one of them its own `id:` (or `guid:`) in its front matter, or rename one of the files (an id made from a post's file name leaves out its extension)"])
+    }
 }

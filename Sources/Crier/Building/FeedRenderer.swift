@@ -89,7 +89,8 @@ enum FeedRenderer {
             let posts = [duplicate.first, duplicate.second].compactMap { $0 }
             let which = posts.count == 2 ? " (the posts \(posts[0]) and \(posts[1]))" : ""
             return .failure(FeedFailure(path: path, problems: [
-                "two entries have the id \(duplicate.id)\(which); give one of them its own `id:` (or `guid:`) in its front matter"
+                "two entries have the id \(duplicate.id)\(which); give one of them its own `id:` (or `guid:`) in its front matter, "
+                    + "or rename one of the files (an id made from a post's file name leaves out its extension)"
             ]))
         }
         do {
