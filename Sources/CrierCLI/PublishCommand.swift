@@ -48,6 +48,9 @@ struct Publish: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Render every post again (the cache is refreshed for the next run).")
     var noCache = false
 
+    @Flag(name: .customLong("allow-empty"), help: "Publish a feed with no entries in place of a published one that has some (refused by default: an emptied or unmounted posts folder would empty every feed).")
+    var allowEmpty = false
+
     @Option(name: .customLong("ping-attempts"), parsing: .unconditional, help: ArgumentHelp("Tries per hub notification.", valueName: "n"))
     var pingAttempts = 3
 
@@ -89,6 +92,7 @@ struct Publish: AsyncParsableCommand {
         // What is published is read elsewhere: links to localhost would reach nobody.
         options.build.requireAddress = true
         options.keepGoing = source.keepGoing
+        options.allowEmpty = allowEmpty
         options.wait = wait
         options.useCache = !noCache
         options.ping = PingPolicy(attempts: pingAttempts, firstDelay: pingDelay, timeout: pingTimeout)

@@ -82,16 +82,23 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(again.stdout.contains("nothing changed, 3 unchanged, 3 posts (3 from cache)"))
     }
 
-    /// A posts folder emptied (or not mounted) empties the feeds: a warning naming the
-    /// folder (a publish shows warnings with --verbose; a good run says nothing).
+    /// A posts folder emptied (or not mounted) does not empty the published feeds: the
+    /// run fails (exit 1) saying why, without --verbose, and leaves them; --allow-empty
+    /// publishes them empty, with the warning naming the folder.
     @Test func aPublishOfAFolderWithNoPostsSaysSo() throws {
         let dir = try makePublishSite()
         let first = try CrierBinary.run(["publish"], in: dir.url)
         #expect(first.status == 0 && first.stderr.isEmpty, "\(first.stderr)")
+        let feed = try Data(contentsOf: dir.url.appendingPathComponent("public/feed.xml"))
         for name in try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("posts").path) {
             try FileManager.default.removeItem(at: dir.url.appendingPathComponent("posts/" + name))
         }
-        let empty = try CrierBinary.run(["publish", "--verbose"], in: dir.url)
+        let refused = try CrierBinary.run(["publish"], in: dir.url)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("error: feed.xml: not published: it would replace the published feed's 2 entries with none (no posts were found: is the posts folder emptied or unmounted?); "
+            + "the published file stays as it was; run with --allow-empty to publish it empty\n"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: dir.url.appendingPathComponent("public/feed.xml")) == feed)
+        let empty = try CrierBinary.run(["publish", "--verbose", "--allow-empty"], in: dir.url)
         #expect(empty.status == 0)
         #expect(empty.stderr == "warning: posts: no posts found: the feeds are written with no entries\n", "\(empty.stderr)")
         let site = try TempFolder()

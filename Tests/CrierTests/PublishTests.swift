@@ -8,6 +8,42 @@ import Glibc
 
 /// A site on disk for publish tests: a folder of posts, a feed definition in `feeds/`,
 /// and an output folder, all under a temporary folder removed at the end.
+/// An emptied or unmounted posts folder must not empty the published feeds from cron.
+@Suite struct PublishEmptiedFolderTests {
+    /// With every post gone, the feeds that had entries are not replaced: each is a
+    /// failure saying why, the files stay byte for byte, nothing is removed (the tag
+    /// feeds, no longer produced, stay too), and the next run refuses again. With
+    /// `allowEmpty` the empty feeds are published and the tag feeds removed.
+    @Test func anEmptiedPostsFolderLeavesThePublishedFeedsAsTheyWere() async throws {
+        let site = try PublishSite("tags: true")
+        for day in 1...3 { _ = try site.post("p\(day)", day: day, tags: ["swift"]) }
+        #expect(try await site.publish().succeeded)
+        let before = site.snapshot()
+        let atom = site.bytes("feed.xml")
+        #expect(before.count > 3, "\(before)")
+
+        try FileManager.default.removeItem(at: site.posts)
+        try FileManager.default.createDirectory(at: site.posts, withIntermediateDirectories: true)
+        for _ in 0..<2 {
+            let refused = try await site.publish()
+            #expect(!refused.succeeded)
+            #expect(refused.written.isEmpty && refused.removed.isEmpty, "\(refused.written) \(refused.removed)")
+            let said = refused.build.feedFailures.flatMap(\.problems)
+            #expect(said.contains("not published: it would replace the published feed's 3 entries with none (no posts were found: is the posts folder emptied or unmounted?); "
+                + "the published file stays as it was; run with --allow-empty to publish it empty"), "\(said)")
+            #expect(site.snapshot() == before)
+            #expect(site.bytes("feed.xml") == atom)
+        }
+
+        var options = site.options()
+        options.allowEmpty = true
+        let emptied = try await site.publish(options)
+        #expect(emptied.succeeded, "\(emptied.build.feedFailures)")
+        #expect(!site.text("feed.xml").contains("<entry>"))
+        #expect(!emptied.removed.isEmpty)
+    }
+}
+
 final class PublishSite {
     let root: URL
     var posts: URL { root.appendingPathComponent("posts") }

@@ -15,6 +15,10 @@ public struct PublishOptions: Sendable {
     public var build = BuildOptions()
     /// Write the feeds that succeeded even when a post or feed failed.
     public var keepGoing = false
+    /// Publish a job's feeds when none of them has an entry and the last publish wrote
+    /// some. Off, they fail (an emptied or unmounted posts folder, most likely), and the
+    /// published files stay as they were.
+    public var allowEmpty = false
     /// Seconds to wait for another run's lock.
     public var wait: Double = 0
     /// Reuse posts rendered by earlier runs (the cache is refreshed either way).
@@ -153,6 +157,7 @@ public enum Publisher {
         // Without the cache nothing is copied, but the entries' digests are still taken.
         let reuse: EntryReuse = { path, format in useCache ? published.source(for: path, format: format, in: output) : nil }
         var plan = BuildPipeline.plan(jobs, options: options.build, caches: caches, reuse: reuse)
+        if !options.allowEmpty { refuseEmptying(&plan, published: published) }
         report.build = plan.outcome
         for cache in caches {
             report.cacheHits += cache.hits
@@ -184,6 +189,30 @@ public enum Publisher {
         await send(pings, options: options, report: &report)
         report.duration = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// Takes out of `plan` the files of each job whose files all have no entries where the
+    /// last publish wrote one of them with some (`published` knows them): the sign of an
+    /// emptied or unmounted posts folder, not of a tag feed whose last post moved on. Each
+    /// is a failure saying so, so that nothing replaces them, and no file of the run is
+    /// removed.
+    private static func refuseEmptying(_ plan: inout BuildPipeline.Plan, published: PublishedEntries) {
+        for paths in plan.pathsByJob {
+            let job = Set(paths)
+            let empty = plan.outcome.files.filter { job.contains($0.path) }
+            guard empty.allSatisfy({ $0.entryCount == 0 }),
+                  empty.contains(where: { !(published.records[$0.path]?.entries.isEmpty ?? true) }) else { continue }
+            let refused = Set(empty.map(\.path))
+            plan.outcome.files.removeAll { refused.contains($0.path) }
+            for file in empty {
+                let what = published.records[file.path].map { "it would replace the published feed's \($0.entries.count) entries with none" }
+                    ?? "it has no entries, where the feeds published beside it had some"
+                plan.outcome.feedFailures.append(FeedFailure(path: file.path, problems: [
+                    "not published: \(what) (no posts were found: is the posts folder emptied or unmounted?); "
+                        + "the published file stays as it was; run with --allow-empty to publish it empty"
+                ]))
+            }
+        }
     }
 
     /// Saves each job's post cache and removes the caches of other scopes; returns the
