@@ -48,7 +48,7 @@ struct Publish: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Render every post again (the cache is refreshed for the next run).")
     var noCache = false
 
-    @Flag(name: .customLong("allow-empty"), help: "Publish a feed with no entries in place of a published one that has some (refused by default: an emptied or unmounted posts folder would empty every feed).")
+    @Flag(name: .customLong("allow-empty"), help: "Publish a feed's files even when none of them has an entry though the published ones had some (refused by default: an emptied or unmounted posts folder would empty every feed).")
     var allowEmpty = false
 
     @Option(name: .customLong("ping-attempts"), parsing: .unconditional, help: ArgumentHelp("Tries per hub notification.", valueName: "n"))
