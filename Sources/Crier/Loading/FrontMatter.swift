@@ -16,8 +16,9 @@ struct SourceDocument: Sendable {
 enum SourceText {
     /// Decodes a file's bytes: UTF-8 only (an invalid byte is an error at its line, and so
     /// is a NUL byte, which no text holds and UTF-16 is full of; a UTF-16 byte order mark
-    /// is said to be one), byte order mark dropped, CRLF line ends turned into LF. `path` (here and below) is worked
-    /// out only for an error: a display path costs a URL standardisation per post.
+    /// is said to be one), byte order mark dropped, CRLF line ends turned into LF. `path`
+    /// (here and below) is worked out only for an error: a display path costs a URL
+    /// standardisation per post.
     static func decode(_ bytes: [UInt8], path: @autoclosure () -> String) throws(PostError) -> String {
         try decode(bytes, path: path(), carriageReturnsEndLines: false)
     }
@@ -67,7 +68,7 @@ enum SourceText {
             // `offset` is from the content's start, after any byte order mark.
             throw PostError(path: path(), line: line(of: offset), message: "not valid UTF-8 (byte \(start + offset + 1) of the file); save the file as UTF-8")
         }
-        if TextSearch.contains(byte: 0, in: content), let offset = content.firstIndex(of: 0).map({ $0 - content.startIndex }) {
+        if let offset = TextSearch.offset(ofByte: 0, in: content) {
             throw PostError(path: path(), line: line(of: offset),
                             message: "a NUL byte (byte \(start + offset + 1) of the file), which no text holds: if the file is UTF-16, save it as UTF-8")
         }

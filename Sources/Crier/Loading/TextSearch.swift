@@ -125,9 +125,14 @@ enum TextSearch {
 
     /// Whether `bytes` holds `byte`.
     static func contains(byte: UInt8, in bytes: ArraySlice<UInt8>) -> Bool {
+        offset(ofByte: byte, in: bytes) != nil
+    }
+
+    /// How far into `bytes` (from its start index) the first `byte` is, found with `memchr`.
+    static func offset(ofByte byte: UInt8, in bytes: ArraySlice<UInt8>) -> Int? {
         bytes.withUnsafeBufferPointer { buffer in
-            guard let start = buffer.baseAddress else { return false }
-            return memchr(start, Int32(byte), buffer.count) != nil
+            guard let start = buffer.baseAddress, let found = memchr(start, Int32(byte), buffer.count) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(start)
         }
     }
 

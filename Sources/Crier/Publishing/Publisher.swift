@@ -199,12 +199,11 @@ public enum Publisher {
     private static func refuseEmptying(_ plan: inout BuildPipeline.Plan, published: PublishedEntries) {
         for paths in plan.pathsByJob {
             let job = Set(paths)
-            let empty = plan.outcome.files.filter { job.contains($0.path) }
-            guard empty.allSatisfy({ $0.entryCount == 0 }),
-                  empty.contains(where: { !(published.records[$0.path]?.entries.isEmpty ?? true) }) else { continue }
-            let refused = Set(empty.map(\.path))
-            plan.outcome.files.removeAll { refused.contains($0.path) }
-            for file in empty {
+            let files = plan.outcome.files.filter { job.contains($0.path) }
+            guard files.allSatisfy({ $0.entryCount == 0 }),
+                  files.contains(where: { !(published.records[$0.path]?.entries.isEmpty ?? true) }) else { continue }
+            plan.outcome.files.removeAll { job.contains($0.path) }
+            for file in files {
                 let what = published.records[file.path].map { "it would replace the published feed's \($0.entries.count) entries with none" }
                     ?? "it has no entries, where the feeds published beside it had some"
                 plan.outcome.feedFailures.append(FeedFailure(path: file.path, problems: [
