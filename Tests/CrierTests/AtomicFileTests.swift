@@ -31,6 +31,31 @@ import Glibc
         #expect(!FeedParts(document: [1]).matches(fileAt: url.path))
     }
 
+    /// A staged file is written in full but stays out of its place: readers see the old
+    /// file until `commit()`, and `discard()` leaves the folder as it was.
+    @Test func aStagedFileReplacesItsTargetOnlyWhenCommitted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-atomic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("feed.xml")
+        try AtomicFile.write(Array("old".utf8), to: url, sync: false)
+        // Direct, as a build stages its feeds: over the threshold, so it really is.
+        let bytes = (0..<(AtomicFile.directThreshold + 4_321)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) }
+        let names = { try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() }
+
+        let discarded = try AtomicFile.stage(bytes, to: url, sync: false, direct: true)
+        #expect(FileIO.read(url.path) == Array("old".utf8))
+        #expect(try names().count == 2)
+        discarded.discard()
+        #expect(try names() == ["feed.xml"])
+        #expect(FileIO.read(url.path) == Array("old".utf8))
+
+        let committed = try AtomicFile.stage(bytes, to: url, sync: true)
+        #expect(FileIO.read(url.path) == Array("old".utf8))
+        try committed.commit()
+        #expect(FileIO.read(url.path) == bytes)
+        #expect(try names() == ["feed.xml"])
+    }
+
     /// A flushed write asks the kernel to start writing out every few megabytes, in steps
     /// that cut writes and kernel copies: every byte still arrives once, in order.
     @Test func aFlushedWriteOfManyStepsWritesEveryByteInOrder() throws {

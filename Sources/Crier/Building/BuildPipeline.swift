@@ -76,11 +76,18 @@ public enum BuildPipeline {
     /// that fails it is a `FeedFailure` and is left out.
     public static func run(_ jobs: [BuildJob], options: BuildOptions) -> BuildOutcome {
         var outcome = plan(jobs, options: options).outcome
-        guard let check = options.check else { return outcome }
+        if let check = options.check { self.check(&outcome, with: check) }
+        return outcome
+    }
+
+    /// Runs `check` on each of `outcome`'s files, in parallel, as `run` does with
+    /// `options.check`: the files that pass stay, in their order, and each of the others
+    /// becomes a `FeedFailure`. For a caller that runs without a check (`check` set to
+    /// `nil`) and does something else with the files while they are checked.
+    public static func check(_ outcome: inout BuildOutcome, with check: FeedCheck) {
         let checked = self.check(outcome.files, with: check)
         outcome.files = checked.passed
         outcome.feedFailures += checked.failures
-        return outcome
     }
 
     /// Runs `check` on each of `files`, in parallel: the files that pass, and a failure for

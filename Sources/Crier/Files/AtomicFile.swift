@@ -26,7 +26,7 @@ public enum AtomicFile {
     ///     straight to the disk rather than through the page cache (`OutputFile`'s direct
     ///     writes): for a large file nothing reads again soon, such as a build's feeds.
     public static func write(_ bytes: [UInt8], to url: URL, sync: Bool = true, direct: Bool = false) throws {
-        try write(to: url, sync: sync, direct: direct && !sync && bytes.count >= directThreshold) { file in try file.write(bytes[...]) }
+        try stage(bytes, to: url, sync: sync, direct: direct).commit()
     }
 
     /// Writes the document `parts` to `url` as `write(_:to:sync:)` does; entries borrowed
@@ -43,6 +43,46 @@ public enum AtomicFile {
     /// the file system allows), has `fill` write the bytes to it, flushes it and renames it
     /// over `url`.
     static func write(to url: URL, sync: Bool, direct: Bool = false, fill: (OutputFile) throws -> Void) throws {
+        try stage(to: url, sync: sync, direct: direct, fill: fill).commit()
+    }
+
+    /// A file written in full beside its target, under a temporary name, and not yet in
+    /// its place: `commit()` renames it over the target, `discard()` removes it. Until one
+    /// of them runs, readers of the target see the old file.
+    public struct StagedFile: Sendable {
+        /// The temporary file's path.
+        let temporary: String
+        /// Where the file goes.
+        public let target: URL
+        let sync: Bool
+
+        /// Renames the file over its target (then, with `sync`, flushes the folder).
+        public func commit() throws {
+            if rename(temporary, target.path) != 0 {
+                let reason = "rename: " + String(cString: strerror(errno))
+                unlink(temporary)
+                throw WriteError(path: target.path, reason: reason)
+            }
+            if sync { FileIO.syncFolder(target.deletingLastPathComponent().path) }
+        }
+
+        /// Removes the file; the target stays as it was.
+        public func discard() {
+            unlink(temporary)
+        }
+    }
+
+    /// Writes `bytes` beside `url` as `write(_:to:sync:direct:)` does, without putting
+    /// them in its place: for a caller that decides only later whether they replace it
+    /// (`crier build` writes its feeds while the gate checks them).
+    public static func stage(_ bytes: [UInt8], to url: URL, sync: Bool = true, direct: Bool = false) throws -> StagedFile {
+        try stage(to: url, sync: sync, direct: direct && !sync && bytes.count >= directThreshold) { file in try file.write(bytes[...]) }
+    }
+
+    /// Creates a temporary file beside `url` (opened for direct writes with `direct`, where
+    /// the file system allows), has `fill` write the bytes to it and, with `sync`, flushes
+    /// it.
+    static func stage(to url: URL, sync: Bool, direct: Bool = false, fill: (OutputFile) throws -> Void) throws -> StagedFile {
         let folder = url.deletingLastPathComponent()
         if let failure = FileIO.makeFolders(folder.path) {
             throw WriteError(path: failure.folder, reason: failure.reason)
@@ -54,7 +94,7 @@ public enum AtomicFile {
         if fd < 0 && isDirect && OutputFile.directRefusals.contains(errno) {
             // A file system that opens no file for direct writes (having made it).
             unlink(temporary.path)
-            return try write(to: url, sync: sync, direct: false, fill: fill)
+            return try stage(to: url, sync: sync, direct: false, fill: fill)
         }
         guard fd >= 0 else { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
         var closed = false
@@ -68,14 +108,11 @@ public enum AtomicFile {
             if sync && fsync(fd) != 0 { throw WriteError(path: temporary.path, reason: "fsync: " + String(cString: strerror(errno))) }
             closed = true
             if close(fd) != 0 { throw WriteError(path: temporary.path, reason: String(cString: strerror(errno))) }
-            if rename(temporary.path, url.path) != 0 {
-                throw WriteError(path: url.path, reason: "rename: " + String(cString: strerror(errno)))
-            }
         } catch {
             unlink(temporary.path)
             throw error
         }
-        if sync { FileIO.syncFolder(folder.path) }
+        return StagedFile(temporary: temporary.path, target: url, sync: sync)
     }
 
     /// Writes every byte of `bytes` to `fd` (retrying short writes and EINTR); `path` names
