@@ -1,7 +1,6 @@
 import ArgumentParser
 import Crier
 import Foundation
-import Synchronization
 
 /// `crier build`: posts in, feed files out.
 struct Build: ParsableCommand {
@@ -46,39 +45,18 @@ struct Build: ParsableCommand {
             console.error(error.description)
             throw ExitCode(ExitStatus.failure)
         }
-        var options = source.buildOptions()
-        let check = options.check
-        options.check = nil
-        var outcome = BuildPipeline.run(jobs, options: options)
-        // The files go to disk under temporary names while the gate checks them (the
-        // writes are mostly the disk's work, the checks the cores'); only those it passes
-        // are then renamed into place.
         let folder = source.outputFolder
-        let staging = outcome.succeeded || source.keepGoing ? Staging(outcome.files, in: folder) : nil
-        if let check { BuildPipeline.check(&outcome, with: check) }
-        var staged = staging?.wait() ?? [:]
-        defer { for case .success(let file) in staged.values { file.discard() } }
-
+        let result = BuildPipeline.write(jobs, options: source.buildOptions(), to: folder, keepGoing: source.keepGoing)
+        let outcome = result.outcome
         for warning in outcome.warnings { console.warn(warning.description) }
         for error in outcome.postErrors { console.error(error.description) }
         for failure in outcome.feedFailures { console.error(failure.description) }
 
-        let write = outcome.succeeded || source.keepGoing
+        let write = result.wrote
         var written = 0
         if write {
             let files = outcome.files
-            var errors: [String?] = []
-            for file in files {
-                do {
-                    // Every file the gate can pass was staged (`write` implies `staging`).
-                    let result = staged.removeValue(forKey: file.path)
-                        ?? Result { try AtomicFile.stage(file.bytes, to: folder.appendingPathComponent(file.path), sync: false, direct: true) }
-                    try result.get().commit()
-                    errors.append(nil)
-                } catch {
-                    errors.append("\(error)")
-                }
-            }
+            let errors = result.writeErrors
             var failedWrites = 0
             var said: Set<String> = []
             for (file, error) in zip(files, errors) {
@@ -113,31 +91,5 @@ struct Build: ParsableCommand {
     private func displayPath(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"
         return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
-    }
-}
-
-/// The files of a build being written beside their places, each on a thread of its own,
-/// while the build goes on.
-private final class Staging: Sendable {
-    private let results: Mutex<[String: Result<AtomicFile.StagedFile, any Error>]> = Mutex([:])
-    private let done = DispatchGroup()
-
-    /// Starts writing each of `files` beside its place in `folder`.
-    init(_ files: [RenderedFile], in folder: URL) {
-        for file in files {
-            done.enter()
-            Thread { [self] in
-                // Straight to the disk: nothing here reads the feeds again.
-                let result = Result { try AtomicFile.stage(file.bytes, to: folder.appendingPathComponent(file.path), sync: false, direct: true) }
-                results.withLock { $0[file.path] = result }
-                done.leave()
-            }.start()
-        }
-    }
-
-    /// The staged files by path, or why each could not be written, once all are done.
-    func wait() -> [String: Result<AtomicFile.StagedFile, any Error>] {
-        done.wait()
-        return results.withLock { $0 }
     }
 }

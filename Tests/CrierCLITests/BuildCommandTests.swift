@@ -46,30 +46,6 @@ import Glibc
         #expect(atom.contains("<title>Good</title>"))
     }
 
-    /// A build writes its files under temporary names while the gate checks them: a file
-    /// the gate fails replaces nothing (nor, without --keep-going, does any other), and no
-    /// temporary file is left behind.
-    @Test func aFileTheGateFailsReplacesNothingAndLeavesNoTemporaryFile() async throws {
-        let dir = try TempFolder()
-        try dir.write("posts/2024-05-01-good.md", "---\ntitle: Good\n---\nFine.\n")
-        // An Atom id must be a URI: the gate refuses the Atom file; RSS's guid is any string.
-        try dir.write("posts/2024-05-02-spaced.md", "---\ntitle: Spaced\nid: \"http://exa mple.com/x\"\n---\nSpaced id.\n")
-        try dir.write("out/feed.xml", "old atom\n")
-        try dir.write("out/feed.rss", "old rss\n")
-        let names = { try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out").sorted() }
-        let args = ["build", "--posts", dir.path + "/posts", "--base-url", "https://example.org/", "--output", dir.path + "/out", "-q"]
-
-        #expect(await CrierMain.run(args) == 1)
-        #expect(try dir.read("out/feed.xml") == "old atom\n")
-        #expect(try dir.read("out/feed.rss") == "old rss\n")
-        #expect(try names() == ["feed.rss", "feed.xml"])
-
-        #expect(await CrierMain.run(args + ["--keep-going"]) == 1)
-        #expect(try dir.read("out/feed.xml") == "old atom\n")
-        #expect(try dir.read("out/feed.rss").contains("<title>Spaced</title>"))
-        #expect(try names() == ["feed.json", "feed.rss", "feed.xml"])
-    }
-
     /// An output path that is a file is said once, with a summary, not once per feed file
     /// with Foundation's error number; an unreadable post says why.
     @Test func fileSystemFailuresSayWhatFailedOnce() throws {

@@ -82,9 +82,8 @@ public enum BuildPipeline {
 
     /// Runs `check` on each of `outcome`'s files, in parallel, as `run` does with
     /// `options.check`: the files that pass stay, in their order, and each of the others
-    /// becomes a `FeedFailure`. For a caller that runs without a check (`check` set to
-    /// `nil`) and does something else with the files while they are checked.
-    public static func check(_ outcome: inout BuildOutcome, with check: FeedCheck) {
+    /// becomes a `FeedFailure`.
+    static func check(_ outcome: inout BuildOutcome, with check: FeedCheck) {
         let checked = self.check(outcome.files, with: check)
         outcome.files = checked.passed
         outcome.feedFailures += checked.failures

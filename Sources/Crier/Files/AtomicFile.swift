@@ -49,15 +49,15 @@ public enum AtomicFile {
     /// A file written in full beside its target, under a temporary name, and not yet in
     /// its place: `commit()` renames it over the target, `discard()` removes it. Until one
     /// of them runs, readers of the target see the old file.
-    public struct StagedFile: Sendable {
+    struct StagedFile: Sendable {
         /// The temporary file's path.
         let temporary: String
         /// Where the file goes.
-        public let target: URL
+        let target: URL
         let sync: Bool
 
         /// Renames the file over its target (then, with `sync`, flushes the folder).
-        public func commit() throws {
+        func commit() throws {
             if rename(temporary, target.path) != 0 {
                 let reason = "rename: " + String(cString: strerror(errno))
                 unlink(temporary)
@@ -67,7 +67,7 @@ public enum AtomicFile {
         }
 
         /// Removes the file; the target stays as it was.
-        public func discard() {
+        func discard() {
             unlink(temporary)
         }
     }
@@ -75,7 +75,7 @@ public enum AtomicFile {
     /// Writes `bytes` beside `url` as `write(_:to:sync:direct:)` does, without putting
     /// them in its place: for a caller that decides only later whether they replace it
     /// (`crier build` writes its feeds while the gate checks them).
-    public static func stage(_ bytes: [UInt8], to url: URL, sync: Bool = true, direct: Bool = false) throws -> StagedFile {
+    static func stage(_ bytes: [UInt8], to url: URL, sync: Bool = true, direct: Bool = false) throws -> StagedFile {
         try stage(to: url, sync: sync, direct: direct && !sync && bytes.count >= directThreshold) { file in try file.write(bytes[...]) }
     }
 

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// What `BuildPipeline.write(_:options:to:keepGoing:)` did.
+public struct BuildWrite: Sendable {
+    /// The build: the files that passed the check, and every problem met.
+    public var outcome: BuildOutcome
+    /// Whether files were written: everything succeeded, or the caller asked to keep going.
+    public var wrote: Bool
+    /// When `wrote`, for each of `outcome.files` in order, why it could not be written;
+    /// `nil` for a file written. Empty otherwise.
+    public var writeErrors: [String?] = []
+}
+
+extension BuildPipeline {
+    /// Builds `jobs` and writes the files into `folder`, as `crier build` does. Each file
+    /// goes to disk under a temporary name beside its place while `options.check` runs
+    /// (the writes are mostly the disk's work, the checks the cores'), and only once
+    /// every check is done are the files that passed renamed into place: all of them
+    /// when everything succeeded, else none unless `keepGoing`. Temporary files are
+    /// removed either way. The files go straight to the disk (`AtomicFile`'s direct
+    /// writes), unflushed: nothing here reads them again.
+    public static func write(_ jobs: [BuildJob], options: BuildOptions, to folder: URL, keepGoing: Bool) -> BuildWrite {
+        var unchecked = options
+        unchecked.check = nil
+        var outcome = run(jobs, options: unchecked)
+        let staging = outcome.succeeded || keepGoing ? StagedWrites(outcome.files, in: folder) : nil
+        if let check = options.check { self.check(&outcome, with: check) }
+        var staged = staging?.wait() ?? [:]
+        defer { for case .success(let file) in staged.values { file.discard() } }
+
+        var result = BuildWrite(outcome: outcome, wrote: outcome.succeeded || keepGoing)
+        guard result.wrote else { return result }
+        for file in outcome.files {
+            do {
+                // Every file the check can pass was staged (`wrote` implies `staging`).
+                let written = staged.removeValue(forKey: file.path) ?? Result { try StagedWrites.stage(file, in: folder) }
+                try written.get().commit()
+                result.writeErrors.append(nil)
+            } catch {
+                result.writeErrors.append("\(error)")
+            }
+        }
+        return result
+    }
+}
+
+/// Files being written beside their places, each on a thread of its own (not one of
+/// Dispatch's, which the checks keep busy), while the build goes on.
+private final class StagedWrites: Sendable {
+    private let results: Mutex<[String: Result<AtomicFile.StagedFile, any Error>]> = Mutex([:])
+    private let done = DispatchGroup()
+
+    /// Starts writing each of `files` beside its place in `folder`.
+    init(_ files: [RenderedFile], in folder: URL) {
+        for file in files {
+            done.enter()
+            Thread { [self] in
+                let result = Result { try StagedWrites.stage(file, in: folder) }
+                results.withLock { $0[file.path] = result }
+                done.leave()
+            }.start()
+        }
+    }
+
+    static func stage(_ file: RenderedFile, in folder: URL) throws -> AtomicFile.StagedFile {
+        try AtomicFile.stage(file.bytes, to: folder.appendingPathComponent(file.path), sync: false, direct: true)
+    }
+
+    /// The staged files by path, or why each could not be written, once all are done.
+    func wait() -> [String: Result<AtomicFile.StagedFile, any Error>] {
+        done.wait()
+        return results.withLock { $0 }
+    }
+}
