@@ -24,6 +24,60 @@ struct LoadingErrorTests {
         return PostLoader.load(.folder(temp.root, site ?? self.site), options: options)
     }
 
+    /// An id or an author's address that the gate would refuse in the feed is an error at
+    /// the line of the post that gives it, not at the line of the feed the gate would name
+    /// (a JSON Feed's failure named no post at all). Good values still load.
+    @Test func idsAndAuthorsAFeedWouldRefuseAreErrorsAtTheirLine() throws {
+        let result = try load([
+            "2024-01-01-space.md": Array("---\ntitle: A\nid: \"http://exa mple.com/x\"\n---\nText\n".utf8),
+            "2024-01-02-urn.md": Array("---\ntitle: B\nguid: \"urn:x:%zz\"\n---\nText\n".utf8),
+            "2024-01-03-tag.md": Array("---\ntitle: C\n\nid: tag:bad\n---\nText\n".utf8),
+            "2024-01-04-trailing.md": Array("---\ntitle: D\nid: \"https://example.com/d \"\n---\nText\n".utf8),
+            "2024-01-05-email.md": Array("---\ntitle: E\nauthor:\n  name: Ann\n  email: not an email\n---\nText\n".utf8),
+            "2024-01-06-uri.md": Array("---\ntitle: F\nauthors:\n  - name: Bob\n    uri: \"http://exa mple.com/\"\n---\nText\n".utf8),
+            "2024-01-07-good.md": Array("---\ntitle: G\nid: tag:example.com,2024:g\nauthor:\n  name: Cy\n  email: cy@example.com\n  uri: /about/\n---\nText\n".utf8),
+            "2024-01-08-uuid.md": Array("---\ntitle: H\nguid: urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66\n---\nText\n".utf8),
+        ])
+        let errors = Dictionary(uniqueKeysWithValues: result.errors.map { ($0.path.split(separator: "/").last.map(String.init) ?? $0.path, $0) })
+        #expect(errors.count == 6, "\(result.errors)")
+        #expect(errors["2024-01-01-space.md"]?.line == 3)
+        #expect(errors["2024-01-01-space.md"]?.message.contains("contains white space, which must be percent-encoded") == true)
+        #expect(errors["2024-01-02-urn.md"]?.line == 3)
+        #expect(errors["2024-01-02-urn.md"]?.message.contains("`guid: urn:x:%zz` is not a valid URN") == true)
+        #expect(errors["2024-01-03-tag.md"]?.line == 4)
+        #expect(errors["2024-01-03-tag.md"]?.message.contains("is not a valid tag: URI") == true)
+        #expect(errors["2024-01-04-trailing.md"]?.message.contains("has white space around it") == true)
+        #expect(errors["2024-01-05-email.md"]?.line == 3)
+        #expect(errors["2024-01-05-email.md"]?.message.contains("\"not an email\", is not one") == true)
+        #expect(errors["2024-01-06-uri.md"]?.line == 3)
+        #expect(errors["2024-01-06-uri.md"]?.message.contains("the address of `authors` Bob") == true)
+        #expect(result.post("2024-01-07-good.md")?.explicitID == "tag:example.com,2024:g")
+        #expect(result.post("2024-01-08-uuid.md")?.explicitID == "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66")
+    }
+
+    /// The same for the site's own author, at the line of its configuration file.
+    @Test func aSiteAuthorAFeedWouldRefuseIsAnErrorAtItsLine() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "title: S\nurl: https://example.org\nauthor:\n  name: Zed\n  email: nope\n")
+        try temp.write("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nText\n")
+        let jekyll = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(jekyll.errors.count == 1, "\(jekyll.errors)")
+        #expect(jekyll.errors.first?.path.hasSuffix("_config.yml") == true)
+        #expect(jekyll.errors.first?.line == 3)
+        #expect(jekyll.errors.first?.message.contains("\"nope\", is not one") == true)
+
+        let hugo = try TemporarySite()
+        defer { hugo.remove() }
+        try hugo.write("hugo.toml", "title = \"S\"\nbaseURL = \"https://example.org/\"\n[params]\nauthor = { name = \"Zed\", uri = \"http://a b/\" }\n")
+        try hugo.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nText\n")
+        let hugoResult = PostLoader.load(.site(hugo.root), options: LoadOptions())
+        #expect(hugoResult.errors.count == 1, "\(hugoResult.errors)")
+        #expect(hugoResult.errors.first?.path.hasSuffix("hugo.toml") == true)
+        #expect(hugoResult.errors.first?.line == 4)
+        #expect(hugoResult.errors.first?.message.contains("contains white space") == true)
+    }
+
     @Test func byteOrderMarkAndCRLFAreAccepted() throws {
         let text = "---\r\ntitle: Windows\r\ndate: 2024-01-01\r\n---\r\n\r\nLine one\r\nline two\r\n\r\nNext\r\n"
         let result = try load(["2024-01-01-w.md": [0xEF, 0xBB, 0xBF] + Array(text.utf8)])

@@ -71,6 +71,35 @@ import Testing
         }
         let good = try site.write("feeds/b.yml", "title: B\nbase_url: https://a.example/\nposts: p\nauthor:\n  name: Ada\n  email: ada@example.org\n")
         #expect(try FeedDefinition.load(good).overrides.author?.email == "ada@example.org")
+        // Its address, likewise.
+        let spaced = try site.write("feeds/c.yml", "title: C\nbase_url: https://a.example/\nposts: p\nauthor:\n  name: Ada\n  uri: https://a.example/ada lovelace\n")
+        do {
+            _ = try FeedDefinition.load(spaced)
+            Issue.record("a definition whose author's uri holds a space was accepted")
+        } catch let error as PostError {
+            #expect(error.line == 6 && error.message.contains("`uri: https://a.example/ada lovelace` contains white space"), "\(error)")
+        }
+    }
+
+    /// A blank title is an error at its line, not an empty <title> the gate refuses; a
+    /// blank description is no description, not an empty <subtitle> (a gate warning).
+    @Test func aDefinitionsBlankTitleIsAnErrorAndItsBlankDescriptionNone() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let blankTitle = try site.write("feeds/a.yml", "base_url: https://a.example/\nposts: p\ntitle: \"  \"\n")
+        do {
+            _ = try FeedDefinition.load(blankTitle)
+            Issue.record("a definition with a blank title was accepted")
+        } catch let error as PostError {
+            #expect(error.line == 3 && error.message.contains("blank: a feed needs a title"), "\(error)")
+        }
+        try site.write("feeds/p/2024-01-01-one.md", "---\ntitle: One\n---\nText.\n")
+        let blankDescription = try site.write("feeds/b.yml", "title: B\nbase_url: https://a.example/\nposts: p\ndescription: \" \\t \"\n")
+        let definition = try FeedDefinition.load(blankDescription)
+        let outcome = BuildPipeline.run([BuildJob(source: definition.source, definition: definition, formats: [.atom, .rss, .json])], options: BuildOptions())
+        #expect(outcome.succeeded, "\(outcome.feedFailures)")
+        let atom = try #require(outcome.files.first { $0.format == .atom })
+        #expect(!String(decoding: atom.bytes, as: UTF8.self).contains("<subtitle"))
     }
 
     @Test func aDefinitionsLanguageMustBeATag() throws {

@@ -121,7 +121,8 @@ public struct FeedBuilder: Sendable {
         return Feed(
             id: selfURLs[.atom]!,
             title: title,
-            subtitle: site.description,
+            // A blank description is none: an empty <subtitle> is a validator warning.
+            subtitle: site.description.flatMap { XMLText.cleaned($0).trimmingWhitespace.isEmpty ? nil : $0 },
             homeURL: homeURL,
             selfURLs: selfURLs,
             hubs: site.feed.hubs,

@@ -1,4 +1,5 @@
 import CrierValidation
+import CrierXML
 import Foundation
 import Yams
 
@@ -87,7 +88,11 @@ public struct FeedDefinition: Sendable {
         let folder = file.deletingLastPathComponent()
         let name = file.deletingPathExtension().lastPathComponent
 
-        var site = Site(title: try keys.string("title") ?? name, baseURL: "http://localhost/")
+        let title = try keys.string("title")
+        if let title, XMLText.cleaned(title).trimmingWhitespace.isEmpty {
+            throw keys.error("title", "blank: a feed needs a title (leave `title:` out to use the file's name, \(name))")
+        }
+        var site = Site(title: title ?? name, baseURL: "http://localhost/")
         site.description = try keys.string("description")
         if let base = try keys.string("base_url") ?? keys.string("url") {
             if let problem = Site.addressProblem(base) {
@@ -300,7 +305,11 @@ struct DefinitionKeys {
                 // Said here, at its line, rather than by the gate at the line of the feed it is written into.
                 throw PostError(path: path, line: m["email"]?.mark?.line ?? line(of: key), message: "`\(key)`: `email: \(email)` is not an email address such as ada@example.org")
             }
-            return Person(name: name, email: email, uri: (m["uri"] ?? m["url"])?.string)
+            let uriNode = m["uri"] ?? m["url"]
+            if let uri = uriNode?.string, let problem = FeedValues.problem(withURI: uri) {
+                throw PostError(path: path, line: uriNode?.mark?.line ?? line(of: key), message: "`\(key)`: `uri: \(uri)` \(problem)")
+            }
+            return Person(name: name, email: email, uri: uriNode?.string)
         }
         throw error(key, "expected a name, or a mapping with `name:` and optional `email:` and `uri:`")
     }

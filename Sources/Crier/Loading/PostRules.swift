@@ -1,4 +1,5 @@
 import CrierMarkdown
+import CrierValidation
 import CrierXML
 import Foundation
 
@@ -333,7 +334,12 @@ enum PostRules {
         if let summary = summaryHTML, isBlank(summary) { summaryHTML = nil }
 
         let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
-        kindWarnings += kinds.peopleWarnings(fm["author"] != nil ? "author" : "authors")
+        let authorKey = fm["author"] != nil ? "author" : "authors"
+        kindWarnings += kinds.peopleWarnings(authorKey)
+        // Refused here, at the line that gives them, rather than by the gate in the feeds.
+        if let problem = PersonRules.problem(with: authors, key: authorKey) {
+            throw PostError(path: path, line: fm.line(of: authorKey), message: problem)
+        }
         // A feed id must be an absolute URI: `guid:` first, then `id:`; any other value is
         // no id, and the entry keeps its `tag:` URI (said, as the post meant otherwise).
         var language: String?
@@ -343,7 +349,12 @@ enum PostRules {
             if language == nil { warnings.append(LanguageValue.warning(key: key, raw: raw, path: path, line: fm.line(of: key))) }
         }
         let givenIDs = ["guid", "id"].compactMap { key in fm[key]?.scalarText.map { (key: key, value: $0) } }.filter { !$0.value.isEmpty }
-        let explicitID = givenIDs.first { HTMLFragment.hasScheme($0.value) }?.value
+        let explicit = givenIDs.first { HTMLFragment.hasScheme($0.value) }
+        if let explicit, let problem = FeedValues.problem(withID: explicit.value) {
+            throw PostError(path: path, line: fm.line(of: explicit.key),
+                            message: "`\(explicit.key): \(explicit.value)` \(problem), so it cannot be the entry's id; correct it, or remove it for an id made from the post's date and name")
+        }
+        let explicitID = explicit?.value
         if explicitID == nil, let ignored = givenIDs.first {
             warnings.append(PostError(path: path, line: fm.line(of: ignored.key),
                                       message: "`\(ignored.key): \(ignored.value)` is not an absolute URI (such as urn:uuid:… or https://…), so the entry keeps its tag: id"))

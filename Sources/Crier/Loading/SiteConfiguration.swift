@@ -1,3 +1,4 @@
+import CrierValidation
 import CrierXML
 import Foundation
 
@@ -149,6 +150,9 @@ enum SiteConfiguration {
         }
         if let author = table.value("author") {
             site.authors = PersonRules.people(from: author, authors: authorsData)
+            if let problem = PersonRules.problem(with: site.authors, key: "author") {
+                throw PostError(path: configPath, line: table.line(of: "author"), message: problem)
+            }
         }
         if let feed = table.value("feed")?.table {
             site.feed = try feedSettings(feed, path: configPath, base: site.feed)
@@ -356,8 +360,14 @@ enum SiteConfiguration {
         }
         if let author = params.value("author") {
             site.authors = PersonRules.people(from: author, authors: ConfigTable())
+            if let problem = PersonRules.problem(with: site.authors, key: "author") {
+                throw PostError(path: file(of: "params"), line: params.line(of: "author"), message: problem)
+            }
         } else if let author = table.value("author") {
             site.authors = PersonRules.people(from: author, authors: ConfigTable())
+            if let problem = PersonRules.problem(with: site.authors, key: "author") {
+                throw PostError(path: file(of: "author"), line: table.line(of: "author"), message: problem)
+            }
         }
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
         context.noAddress = noAddress
@@ -399,6 +409,21 @@ enum PersonRules {
             }
             return [Person(name: name)]
         }
+    }
+
+    /// What the validator would refuse in `people`, the value of `key`, in a feed: an
+    /// e-mail address that is not one, or an address that is not a URI. Said where the
+    /// value is written (the gate would name only the feed's line).
+    static func problem(with people: [Person], key: String) -> String? {
+        for person in people {
+            if let email = person.email, !FeedValues.isEmailAddress(email) {
+                return "the e-mail address of `\(key)` \(person.name), \"\(email)\", is not one (write it as name@example.com, or leave it out)"
+            }
+            if let uri = person.uri, let problem = FeedValues.problem(withURI: uri) {
+                return "the address of `\(key)` \(person.name), \"\(uri)\", \(problem)"
+            }
+        }
+        return nil
     }
 
     static func person(from table: ConfigTable, fallbackName: String?) -> Person? {
