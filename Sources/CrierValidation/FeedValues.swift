@@ -12,14 +12,15 @@ public enum FeedValues {
     /// Why `id` cannot be an entry's Atom `<id>`, as the validator would say it (white
     /// space around it, a character a URI cannot hold, no scheme, a malformed `tag:`,
     /// `urn:` or `urn:uuid:`): a phrase to follow the value, such as "contains white
-    /// space, which must be percent-encoded"; `nil` when it passes.
+    /// space, which must be percent-encoded in a URI"; `nil` when it passes.
     public static func problem(withID id: String) -> String? {
         if id.trimmingWhitespace() != id[...] { return "has white space around it" }
         return problem(URIValues.check(id, absolute: true), absolute: true)
     }
 
-    /// Why `uri` cannot be a person's Atom `<uri>` or JSON Feed `url` (a URI or IRI
-    /// reference, relative or not), as for `problem(withID:)`; `nil` when it passes.
+    /// Why `uri` cannot be a person's Atom `<uri>` (a URI or IRI reference, relative or
+    /// not; a JSON Feed writer resolves a relative one first), as for
+    /// `problem(withID:)`; `nil` when it passes.
     public static func problem(withURI uri: String) -> String? {
         problem(URIValues.check(uri, absolute: false), absolute: false)
     }

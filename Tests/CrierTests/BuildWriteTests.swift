@@ -37,11 +37,53 @@ import Testing
         #expect(FileIO.read(out.appendingPathComponent("feed.rss").path) == kept.outcome.files[0].bytes)
         #expect(try names() == ["feed.json", "feed.rss", "feed.xml"])
 
+        // Folders made for files that are then not put in place go again; the temporary
+        // file of an interrupted build (its process gone) goes too.
+        let fresh = site.root.appendingPathComponent("fresh/out")
+        #expect(!BuildPipeline.write(jobs, options: options, to: fresh, keepGoing: false).wrote)
+        #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("fresh").path))
+        try site.write("out/.feed.xml.999999999.42.tmp", "left by a killed build\n")
+
         // With the check passing everything, every file is replaced.
         let all = BuildPipeline.write(jobs, options: BuildOptions(), to: out, keepGoing: false)
         #expect(all.wrote && all.writeErrors == [nil, nil, nil])
         for file in all.outcome.files { #expect(FileIO.read(out.appendingPathComponent(file.path).path) == file.bytes) }
         #expect(try names() == ["feed.json", "feed.rss", "feed.xml"])
+    }
+
+    /// A relative author address is valid in Atom (resolved against the feed's own
+    /// address) but not in a JSON Feed, which has nothing to resolve it against: the JSON
+    /// writer resolves it, and the build passes the gate in every format.
+    @Test func aRelativeAuthorAddressPassesTheGateInEveryFormat() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("posts/2024-05-01-a.md", "---\ntitle: A\nauthor:\n  name: Ann\n  uri: /about/ann/\n---\nText.\n")
+        let job = BuildJob(source: .folder(site.root.appendingPathComponent("posts"), Site(title: "T", baseURL: "https://example.org/blog/")),
+                           formats: [.atom, .rss, .json])
+        let outcome = BuildPipeline.run([job], options: BuildOptions())
+        #expect(outcome.succeeded, "\(outcome.postErrors) \(outcome.feedFailures)")
+        let json = try #require(outcome.files.first { $0.format == .json })
+        #expect(String(decoding: json.bytes, as: UTF8.self).contains("\"url\" : \"https://example.org/about/ann/\""))
+    }
+
+    /// A site with a feed per tag has many files: they are written by a few threads (one
+    /// per core), every one of them arrives, and nothing temporary stays.
+    @Test func manyFilesAreAllWrittenAndNothingTemporaryStays() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        for day in 1...28 {
+            try site.write(String(format: "posts/2024-02-%02d-p.md", day), "---\ntitle: P\(day)\ntags: [t\(day)]\n---\nText \(day).\n")
+        }
+        var settings = Site(title: "T", baseURL: "https://example.org/")
+        settings.feed.allTags = true
+        let job = BuildJob(source: .folder(site.root.appendingPathComponent("posts"), settings), formats: [.atom, .rss, .json])
+        let out = site.root.appendingPathComponent("out")
+        let result = BuildPipeline.write([job], options: BuildOptions(), to: out, keepGoing: false)
+        #expect(result.wrote && result.outcome.files.count == 29 * 3, "\(result.outcome.files.count) \(result.outcome.feedFailures)")
+        #expect(result.writeErrors.allSatisfy { $0 == nil })
+        for file in result.outcome.files { #expect(FileIO.read(out.appendingPathComponent(file.path).path) == file.bytes, "\(file.path)") }
+        let everything = FileManager.default.enumerator(atPath: out.path)?.allObjects.compactMap { $0 as? String } ?? []
+        #expect(everything.filter { $0.hasSuffix(".tmp") }.isEmpty && everything.filter { !$0.hasSuffix("/") }.count >= 29 * 3)
     }
 
     /// A file that cannot be put in its place (a folder is there) is that file's error;

@@ -37,9 +37,12 @@ struct LoadingErrorTests {
             "2024-01-06-uri.md": Array("---\ntitle: F\nauthors:\n  - name: Bob\n    uri: \"http://exa mple.com/\"\n---\nText\n".utf8),
             "2024-01-07-good.md": Array("---\ntitle: G\nid: tag:example.com,2024:g\nauthor:\n  name: Cy\n  email: cy@example.com\n  uri: /about/\n---\nText\n".utf8),
             "2024-01-08-uuid.md": Array("---\ntitle: H\nguid: urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66\n---\nText\n".utf8),
+            // White space before the scheme is said too, not taken for a value with none.
+            "2024-01-09-leading.md": Array("---\ntitle: I\nid: \" urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66\"\n---\nText\n".utf8),
         ])
         let errors = Dictionary(uniqueKeysWithValues: result.errors.map { ($0.path.split(separator: "/").last.map(String.init) ?? $0.path, $0) })
-        #expect(errors.count == 6, "\(result.errors)")
+        #expect(errors.count == 7, "\(result.errors)")
+        #expect(errors["2024-01-09-leading.md"]?.message.contains("has white space around it") == true)
         #expect(errors["2024-01-01-space.md"]?.line == 3)
         #expect(errors["2024-01-01-space.md"]?.message.contains("contains white space, which must be percent-encoded") == true)
         #expect(errors["2024-01-02-urn.md"]?.line == 3)
@@ -53,6 +56,21 @@ struct LoadingErrorTests {
         #expect(errors["2024-01-06-uri.md"]?.message.contains("the address of `authors` Bob") == true)
         #expect(result.post("2024-01-07-good.md")?.explicitID == "tag:example.com,2024:g")
         #expect(result.post("2024-01-08-uuid.md")?.explicitID == "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66")
+    }
+
+    /// An author named from the site's authors data (`_data/authors.yml`) with an address
+    /// a feed would refuse: the post's line, and where the address is.
+    @Test func anAuthorFromTheSitesAuthorsDataSaysWhereItsAddressIs() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("_config.yml", "title: S\nurl: https://example.org\n")
+        try temp.write("_data/authors.yml", "ada:\n  name: Ada\n  email: ada at example\n")
+        try temp.write("_posts/2024-01-01-a.md", "---\ntitle: A\nauthor: ada\n---\nText\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.count == 1, "\(result.errors)")
+        #expect(result.errors.first?.line == 3)
+        #expect(result.errors.first?.message.contains("\"ada at example\", is not one") == true)
+        #expect(result.errors.first?.message.contains("in the site's authors data, under `ada`") == true, "\(result.errors)")
     }
 
     /// The same for the site's own author, at the line of its configuration file.

@@ -1,15 +1,18 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `BuildPipeline.write(_:options:to:keepGoing:)` did.
 public struct BuildWrite: Sendable {
     /// The build: the files that passed the check, and every problem met.
-    public var outcome: BuildOutcome
+    public internal(set) var outcome: BuildOutcome
     /// Whether files were written: everything succeeded, or the caller asked to keep going.
-    public var wrote: Bool
+    public internal(set) var wrote: Bool
     /// When `wrote`, for each of `outcome.files` in order, why it could not be written;
     /// `nil` for a file written. Empty otherwise.
-    public var writeErrors: [String?] = []
+    public internal(set) var writeErrors: [String?] = []
 }
 
 extension BuildPipeline {
@@ -18,12 +21,28 @@ extension BuildPipeline {
     /// (the writes are mostly the disk's work, the checks the cores'), and only once
     /// every check is done are the files that passed renamed into place: all of them
     /// when everything succeeded, else none unless `keepGoing`. Temporary files are
-    /// removed either way. The files go straight to the disk (`AtomicFile`'s direct
-    /// writes), unflushed: nothing here reads them again.
+    /// removed either way, those an interrupted build left too, and so are the folders
+    /// made for files that were not put in place. A large file is written straight to
+    /// the disk (`AtomicFile`'s direct writes), and no file is flushed: nothing here
+    /// reads them again.
     public static func write(_ jobs: [BuildJob], options: BuildOptions, to folder: URL, keepGoing: Bool) -> BuildWrite {
         var unchecked = options
         unchecked.check = nil
         var outcome = run(jobs, options: unchecked)
+        let places = outcome.files.map { folder.appendingPathComponent($0.path).deletingLastPathComponent().path }
+        // Folders made here, deepest first, so that those left empty can go again.
+        var madeFolders: [String] = []
+        for place in Set(places) {
+            var missing = place
+            while !missing.isEmpty, missing != "/", !FileManager.default.fileExists(atPath: missing) {
+                madeFolders.append(missing)
+                missing = (missing as NSString).deletingLastPathComponent
+            }
+            if missing == place { AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: place)) }
+        }
+        defer {
+            for made in Set(madeFolders).sorted(by: { $0.count > $1.count }) { rmdir(made) }
+        }
         let staging = outcome.succeeded || keepGoing ? StagedWrites(outcome.files, in: folder) : nil
         if let check = options.check { self.check(&outcome, with: check) }
         var staged = staging?.wait() ?? [:]
@@ -45,19 +64,25 @@ extension BuildPipeline {
     }
 }
 
-/// Files being written beside their places, each on a thread of its own (not one of
-/// Dispatch's, which the checks keep busy), while the build goes on.
+/// Files being written beside their places while the build goes on, by a thread per
+/// core (not Dispatch's, which the checks keep busy), each taking the next file.
 private final class StagedWrites: Sendable {
     private let results: Mutex<[String: Result<AtomicFile.StagedFile, any Error>]> = Mutex([:])
+    private let next = Atomic<Int>(0)
     private let done = DispatchGroup()
 
     /// Starts writing each of `files` beside its place in `folder`.
     init(_ files: [RenderedFile], in folder: URL) {
-        for file in files {
+        let workers = min(files.count, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        for _ in 0..<workers {
             done.enter()
             Thread { [self] in
-                let result = Result { try StagedWrites.stage(file, in: folder) }
-                results.withLock { $0[file.path] = result }
+                while true {
+                    let index = next.add(1, ordering: .relaxed).oldValue
+                    guard index < files.count else { break }
+                    let result = Result { try StagedWrites.stage(files[index], in: folder) }
+                    results.withLock { $0[files[index].path] = result }
+                }
                 done.leave()
             }.start()
         }

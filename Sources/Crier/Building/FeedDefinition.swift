@@ -305,9 +305,10 @@ struct DefinitionKeys {
                 // Said here, at its line, rather than by the gate at the line of the feed it is written into.
                 throw PostError(path: path, line: m["email"]?.mark?.line ?? line(of: key), message: "`\(key)`: `email: \(email)` is not an email address such as ada@example.org")
             }
-            let uriNode = m["uri"] ?? m["url"]
+            let uriKey = m["uri"] != nil ? "uri" : "url"
+            let uriNode = m[uriKey]
             if let uri = uriNode?.string, let problem = FeedValues.problem(withURI: uri) {
-                throw PostError(path: path, line: uriNode?.mark?.line ?? line(of: key), message: "`\(key)`: `uri: \(uri)` \(problem)")
+                throw PostError(path: path, line: uriNode?.mark?.line ?? line(of: key), message: "`\(key)`: `\(uriKey): \(uri)` \(problem)")
             }
             return Person(name: name, email: email, uri: uriNode?.string)
         }

@@ -333,11 +333,13 @@ enum PostRules {
         }
         if let summary = summaryHTML, isBlank(summary) { summaryHTML = nil }
 
-        let authors = PersonRules.people(from: fm["author"] ?? fm["authors"] ?? .null, authors: context.authors)
+        let authorValue = fm["author"] ?? fm["authors"] ?? .null
+        let authors = PersonRules.people(from: authorValue, authors: context.authors)
         let authorKey = fm["author"] != nil ? "author" : "authors"
         kindWarnings += kinds.peopleWarnings(authorKey)
-        // Refused here, at the line that gives them, rather than by the gate in the feeds.
-        if let problem = PersonRules.problem(with: authors, key: authorKey) {
+        // Refused here, at the line that gives them, rather than by the gate in the feeds
+        // (whether or not the post is in one yet: a post scheduled for later is said now).
+        if let problem = PersonRules.problem(in: authorValue, key: authorKey, authors: context.authors) {
             throw PostError(path: path, line: fm.line(of: authorKey), message: problem)
         }
         // A feed id must be an absolute URI: `guid:` first, then `id:`; any other value is
@@ -349,7 +351,8 @@ enum PostRules {
             if language == nil { warnings.append(LanguageValue.warning(key: key, raw: raw, path: path, line: fm.line(of: key))) }
         }
         let givenIDs = ["guid", "id"].compactMap { key in fm[key]?.scalarText.map { (key: key, value: $0) } }.filter { !$0.value.isEmpty }
-        let explicit = givenIDs.first { HTMLFragment.hasScheme($0.value) }
+        // White space around a URI is said, not taken for a value with no scheme.
+        let explicit = givenIDs.first { HTMLFragment.hasScheme($0.value.trimmingWhitespace) }
         if let explicit, let problem = FeedValues.problem(withID: explicit.value) {
             throw PostError(path: path, line: fm.line(of: explicit.key),
                             message: "`\(explicit.key): \(explicit.value)` \(problem), so it cannot be the entry's id; correct it, or remove it for an id made from the post's date and name")

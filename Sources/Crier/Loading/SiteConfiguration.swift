@@ -150,7 +150,7 @@ enum SiteConfiguration {
         }
         if let author = table.value("author") {
             site.authors = PersonRules.people(from: author, authors: authorsData)
-            if let problem = PersonRules.problem(with: site.authors, key: "author") {
+            if let problem = PersonRules.problem(in: author, key: "author", authors: authorsData) {
                 throw PostError(path: configPath, line: table.line(of: "author"), message: problem)
             }
         }
@@ -360,12 +360,12 @@ enum SiteConfiguration {
         }
         if let author = params.value("author") {
             site.authors = PersonRules.people(from: author, authors: ConfigTable())
-            if let problem = PersonRules.problem(with: site.authors, key: "author") {
+            if let problem = PersonRules.problem(in: author, key: "author", authors: ConfigTable()) {
                 throw PostError(path: file(of: "params"), line: params.line(of: "author"), message: problem)
             }
         } else if let author = table.value("author") {
             site.authors = PersonRules.people(from: author, authors: ConfigTable())
-            if let problem = PersonRules.problem(with: site.authors, key: "author") {
+            if let problem = PersonRules.problem(in: author, key: "author", authors: ConfigTable()) {
                 throw PostError(path: file(of: "author"), line: table.line(of: "author"), message: problem)
             }
         }
@@ -411,17 +411,31 @@ enum PersonRules {
         }
     }
 
-    /// What the validator would refuse in `people`, the value of `key`, in a feed: an
-    /// e-mail address that is not one, or an address that is not a URI. Said where the
-    /// value is written (the gate would name only the feed's line).
-    static func problem(with people: [Person], key: String) -> String? {
-        for person in people {
-            if let email = person.email, !FeedValues.isEmailAddress(email) {
-                return "the e-mail address of `\(key)` \(person.name), \"\(email)\", is not one (write it as name@example.com, or leave it out)"
-            }
-            if let uri = person.uri, let problem = FeedValues.problem(withURI: uri) {
-                return "the address of `\(key)` \(person.name), \"\(uri)\", \(problem)"
-            }
+    /// What the validator would refuse in a feed in the people `value` names (the value of
+    /// `key`, read as `people(from:authors:)` reads it): an e-mail address that is not one,
+    /// or an address that is not a URI. Said where the value is written, as the gate would
+    /// name only the feed's line; a person from the site's authors data says so.
+    static func problem(in value: ConfigValue, key: String, authors: ConfigTable) -> String? {
+        switch value {
+        case .array(let items):
+            return items.lazy.compactMap { problem(in: $0, key: key, authors: authors) }.first
+        case .table(let table):
+            return person(from: table, fallbackName: nil).flatMap { problem(with: $0, key: key) }
+        case .null:
+            return nil
+        default:
+            guard let name = value.scalarText?.trimmingWhitespace, !name.isEmpty, let data = authors[name]?.table,
+                  let person = person(from: data, fallbackName: name) else { return nil }
+            return problem(with: person, key: key).map { $0 + " (in the site's authors data, under `\(name)`)" }
+        }
+    }
+
+    private static func problem(with person: Person, key: String) -> String? {
+        if let email = person.email, !FeedValues.isEmailAddress(email) {
+            return "the e-mail address of `\(key)` \(person.name), \"\(email)\", is not one (write it as name@example.com, or leave it out)"
+        }
+        if let uri = person.uri, let problem = FeedValues.problem(withURI: uri) {
+            return "the address of `\(key)` \(person.name), \"\(uri)\", \(problem)"
         }
         return nil
     }

@@ -15,7 +15,7 @@ public enum JSONFeedWriter {
             feed_url: feed.selfURLs[.json].map(XMLText.cleaned),
             description: feed.subtitle.map(XMLText.cleaned),
             language: feed.language.map(XMLText.cleaned),
-            authors: feed.authors.isEmpty ? nil : feed.authors.map(JSONFeedAuthor.init),
+            authors: feed.authors.isEmpty ? nil : feed.authors.map { JSONFeedAuthor($0, base: feed.homeURL) },
             hubs: feed.hubs.isEmpty ? nil : feed.hubs.map { JSONFeedHub(type: "WebSub", url: XMLText.cleaned($0)) },
             items: try feed.entries.map { entry in
                 // Read here, for content a publish left in the post cache.
@@ -28,7 +28,7 @@ public enum JSONFeedWriter {
                     summary: content == nil ? nil : entry.summaryHTML.map { XMLText.cleaned(HTMLFragment.plainText($0)) },
                     date_published: FeedDates.rfc3339(entry.published),
                     date_modified: FeedDates.rfc3339(entry.updated),
-                    authors: entry.authors.isEmpty ? nil : entry.authors.map(JSONFeedAuthor.init),
+                    authors: entry.authors.isEmpty ? nil : entry.authors.map { JSONFeedAuthor($0, base: feed.homeURL) },
                     tags: entry.categories.isEmpty ? nil : entry.categories.map { XMLText.cleaned($0.term) },
                     attachments: entry.enclosures.isEmpty ? nil : entry.enclosures.map {
                         JSONFeedAttachment(url: XMLText.cleaned($0.url), mime_type: XMLText.cleaned($0.type), size_in_bytes: $0.length)
@@ -57,9 +57,11 @@ private struct JSONFeedDocument: Encodable {
 private struct JSONFeedAuthor: Encodable {
     var name: String
     var url: String?
-    init(_ person: Person) {
+    /// A relative `uri` is resolved against `base` (the site's address): JSON Feed has no
+    /// base of its own to resolve it against, as Atom has.
+    init(_ person: Person, base: String) {
         name = XMLText.cleaned(person.name)
-        url = (person.uri ?? person.email.map { "mailto:\($0)" }).map(XMLText.cleaned)
+        url = (person.uri.map { HTMLFragment.resolve($0, against: base) } ?? person.email.map { "mailto:\($0)" }).map(XMLText.cleaned)
     }
 }
 
