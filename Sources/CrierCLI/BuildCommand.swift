@@ -39,12 +39,17 @@ struct Build: ParsableCommand {
 
     private func build(_ console: Console) throws {
         let jobs: [BuildJob]
+        let skipped: [PostError]
         do {
-            jobs = try source.jobs()
-        } catch let error as PostError {
-            console.error(error.description)
+            (jobs, skipped) = try source.jobs()
+        } catch let error as DefinitionErrors {
+            for error in error.errors { console.error(error.description) }
+            let count = error.errors.count
+            console.error("\(count) feed \(count == 1 ? "definition" : "definitions") could not be read; nothing written (use --keep-going to build the others)")
             throw ExitCode(ExitStatus.failure)
         }
+        // With --keep-going: said first, and failing the build as a post would.
+        for error in skipped { console.error(error.description) }
         let folder = source.outputFolder
         let result = BuildPipeline.write(jobs, options: source.buildOptions(), to: folder, keepGoing: source.keepGoing)
         let outcome = result.outcome
@@ -75,7 +80,7 @@ struct Build: ParsableCommand {
                 throw ExitCode(ExitStatus.failure)
             }
         }
-        let failed = outcome.postErrors.count + outcome.feedFailures.count
+        let failed = skipped.count + outcome.postErrors.count + outcome.feedFailures.count
         var summary = "\(written) \(written == 1 ? "file" : "files") from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts")"
         if failed > 0 {
             summary += ", \(failed) failed"

@@ -73,11 +73,14 @@ struct Publish: AsyncParsableCommand {
         let console = Console(quiet: !verbose)
         let start = Date()
         let jobs: [BuildJob]
+        let skipped: [PostError]
         do {
-            jobs = try source.jobs()
-        } catch let error as PostError {
-            console.error(error.description)
-            appendLog(status: "failed", detail: "definition: \(error.description)")
+            (jobs, skipped) = try source.jobs()
+        } catch let error as DefinitionErrors {
+            for error in error.errors { console.error(error.description) }
+            let count = error.errors.count
+            console.error("\(count) feed \(count == 1 ? "definition" : "definitions") could not be read; nothing published, the published feeds stay as they were (--keep-going publishes the others)")
+            appendLog(status: "failed", detail: "definition: \(error.errors[0].description)")
             throw ExitCode(ExitStatus.failure)
         } catch {
             // A usage error (no feeds/ folder, no such --site): logged too, every run is.
@@ -92,6 +95,7 @@ struct Publish: AsyncParsableCommand {
         // What is published is read elsewhere: links to localhost would reach nobody.
         options.build.requireAddress = true
         options.keepGoing = source.keepGoing
+        options.earlierErrors = skipped
         options.allowEmpty = allowEmpty
         options.wait = wait
         options.useCache = !noCache

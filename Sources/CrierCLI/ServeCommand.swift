@@ -56,12 +56,17 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         let jobs: [BuildJob]
+        let skipped: [PostError]
         do {
-            jobs = try source.jobs()
-        } catch let error as PostError {
-            console.error(error.description)
+            (jobs, skipped) = try source.jobs()
+        } catch let error as DefinitionErrors {
+            for error in error.errors { console.error(error.description) }
+            let count = error.errors.count
+            console.error("\(count) feed \(count == 1 ? "definition" : "definitions") could not be read (--keep-going serves the others)")
             throw ExitCode(ExitStatus.failure)
         }
+        // With --keep-going: said once, here; every publish counts them as failures.
+        for error in skipped { console.error(error.description) }
         let output = source.outputFolder
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let stateFolder = state.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
@@ -79,7 +84,7 @@ struct Serve: AsyncParsableCommand {
         let server = FeedServer(
             configuration: configuration,
             refresh: {
-                await Serve.republish(jobs: jobs, build: buildTemplate, keepGoing: keepGoing, output: output,
+                await Serve.republish(jobs: jobs, skipped: skipped, build: buildTemplate, keepGoing: keepGoing, output: output,
                                       state: stateFolder, wait: interval, verbose: verbose, console: console)
             },
             onListening: { port in
@@ -98,9 +103,12 @@ struct Serve: AsyncParsableCommand {
     /// error and the last good feeds stay served. Whether it succeeded: every feed
     /// published (a hub that could not be told does not count), or with `--keep-going`
     /// at least one.
-    static func republish(jobs: [BuildJob], build: BuildOptions, keepGoing: Bool, output: URL, state: URL?,
+    /// `skipped` are the definitions that could not be read (with `--keep-going`): the
+    /// publish counts them as failures, so that it removes none of their files.
+    static func republish(jobs: [BuildJob], skipped: [PostError] = [], build: BuildOptions, keepGoing: Bool, output: URL, state: URL?,
                           wait: Double, verbose: Bool, console: Console) async -> Bool {
         var options = PublishOptions(output: output, stateFolder: state)
+        options.earlierErrors = skipped
         options.build = build
         // Scheduled posts appear on the first republish after their time.
         options.build.now = Date()
@@ -108,7 +116,7 @@ struct Serve: AsyncParsableCommand {
         options.wait = wait
         do {
             let report = try await Publisher.publish(jobs, options: options)
-            for error in report.build.postErrors { console.error(error.description) }
+            for error in report.build.postErrors where !skipped.contains(error) { console.error(error.description) }
             for failure in report.build.feedFailures { console.error(failure.description) }
             for error in report.writeErrors { console.error(error) }
             for ping in report.pings where !ping.succeeded { console.error(ping.description) }

@@ -81,9 +81,12 @@ public struct SourceOptions: ParsableArguments {
         }
     }
 
-    /// The build jobs these options describe. Throws `ValidationError` (exit 2) when the
-    /// default feeds folder is missing, and `PostError` (exit 1) for a bad definition.
-    func jobs() throws -> [BuildJob] {
+    /// The build jobs these options describe, and the feed definitions left out because
+    /// they could not be read (with `--keep-going`; empty otherwise). Throws
+    /// `ValidationError` (exit 2) when the default feeds folder is missing, and
+    /// `DefinitionErrors` (exit 1) naming every definition that could not be read, unless
+    /// `--keep-going`.
+    func jobs() throws -> (jobs: [BuildJob], skipped: [PostError]) {
         let formats = try parsedFormats()
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         func url(_ path: String) -> URL { URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL }
@@ -93,7 +96,7 @@ public struct SourceOptions: ParsableArguments {
                 throw ValidationError("--site: no such folder `\(site)`.")
             }
             let definition = (title != nil || baseURL != nil) ? FeedDefinition.overriding(site: folder, title: title, baseURL: baseURL) : nil
-            return [BuildJob(source: .site(folder), definition: definition, formats: formats ?? FeedFormat.allCases)]
+            return ([BuildJob(source: .site(folder), definition: definition, formats: formats ?? FeedFormat.allCases)], [])
         }
         if let posts {
             let folder = url(posts)
@@ -102,7 +105,7 @@ public struct SourceOptions: ParsableArguments {
             }
             let base = baseURL!.hasSuffix("/") ? baseURL! : baseURL! + "/"
             let siteSettings = Site(title: title ?? folder.lastPathComponent, baseURL: base)
-            return [BuildJob(source: .folder(folder, siteSettings), formats: formats ?? FeedFormat.allCases)]
+            return ([BuildJob(source: .folder(folder, siteSettings), formats: formats ?? FeedFormat.allCases)], [])
         }
         let feeds = self.feeds ?? "feeds"
         let folder = url(feeds)
@@ -114,11 +117,19 @@ public struct SourceOptions: ParsableArguments {
         if files.isEmpty {
             throw ValidationError("\(feeds)/ holds no feed definition (*.yml).")
         }
-        return try files.map { file in
-            let definition = try FeedDefinition.load(file)
-            return BuildJob(source: definition.source, definition: definition,
-                            formats: formats ?? definition.formats ?? FeedFormat.allCases)
+        var jobs: [BuildJob] = []
+        var errors: [PostError] = []
+        for file in files {
+            do {
+                let definition = try FeedDefinition.load(file)
+                jobs.append(BuildJob(source: definition.source, definition: definition,
+                                     formats: formats ?? definition.formats ?? FeedFormat.allCases))
+            } catch let error as PostError {
+                errors.append(error)
+            }
         }
+        if !errors.isEmpty && !keepGoing { throw DefinitionErrors(errors: errors) }
+        return (jobs, errors)
     }
 
     func buildOptions(now: Date = Date(), check: FeedCheck? = FeedGate.check) -> BuildOptions {
@@ -134,4 +145,10 @@ public struct SourceOptions: ParsableArguments {
     var outputFolder: URL {
         URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
     }
+}
+
+/// Feed definitions that could not be read: every one of them, so that a run names them
+/// all at once.
+struct DefinitionErrors: Error {
+    var errors: [PostError]
 }

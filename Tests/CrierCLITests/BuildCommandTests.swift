@@ -46,6 +46,27 @@ import Glibc
         #expect(atom.contains("<title>Good</title>"))
     }
 
+    /// Every definition that cannot be read is named, not only the first; with
+    /// --keep-going the others are built and the build still fails.
+    @Test func brokenDefinitionsAreAllNamedAndKeepGoingBuildsTheOthers() throws {
+        let dir = try TempFolder()
+        try dir.write("feeds/good.yml", "title: Good\nbase_url: https://example.org/\nposts: p\n")
+        try dir.write("feeds/p/2024-06-01-first.md", "---\ntitle: First\n---\nOne.\n")
+        try dir.write("feeds/bad.yml", "title: [unclosed\nposts: p\n")
+        try dir.write("feeds/worse.yml", "title: Worse\nbase_url: https://example.org/w/\nposts: p\nlimt: 3\n")
+        let stopped = try CrierBinary.run(["build", "--output", "out"], in: dir.url)
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("bad.yml:") && stopped.stderr.contains("worse.yml:"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("2 feed definitions could not be read; nothing written (use --keep-going to build the others)"))
+        #expect(!dir.exists("out/good.xml"))
+
+        let kept = try CrierBinary.run(["build", "--output", "out", "--keep-going"], in: dir.url)
+        #expect(kept.status == 1)
+        #expect(kept.stderr.contains("bad.yml:") && kept.stderr.contains("worse.yml:"), "\(kept.stderr)")
+        #expect(kept.stderr.contains("3 files from 1 post, 2 failed"), "\(kept.stderr)")
+        #expect(try dir.read("out/good.xml").contains("<title>First</title>"))
+    }
+
     /// An output path that is a file is said once, with a summary, not once per feed file
     /// with Foundation's error number; an unreadable post says why.
     @Test func fileSystemFailuresSayWhatFailedOnce() throws {

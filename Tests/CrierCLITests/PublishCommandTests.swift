@@ -146,6 +146,40 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(run.stdout.contains("no file written, 1 unchanged, 1 removed"), "\(run.stdout)")
     }
 
+    /// A definition that cannot be read stops the run, naming every such definition;
+    /// with --keep-going the others are published, the run still fails, and the broken
+    /// definition's published files stay online (it was not withdrawn, only unreadable),
+    /// run after run, until it is mended.
+    @Test func aBrokenDefinitionIsSkippedWithKeepGoingAndItsFilesStay() throws {
+        let dir = try makePublishSite("formats: [atom]")
+        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom]\n")
+        #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
+        let podcast = try dir.read("public/podcast.xml")
+        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom\n")
+        try dir.write("feeds/zines.yml", "title: Zines\nbase_url: https://example.org/z/\nposts: ../posts\nbogus_key: 1\n")
+        try writePublishPost(dir, day: 3)
+
+        let stopped = try CrierBinary.run(["publish"], in: dir.url)
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("podcast.yml") && stopped.stderr.contains("zines.yml"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("2 feed definitions could not be read; nothing published"), "\(stopped.stderr)")
+        #expect(try !dir.read("public/feed.xml").contains("Post 3"))
+
+        for _ in 0..<2 {
+            let kept = try CrierBinary.run(["publish", "--keep-going", "-v"], in: dir.url)
+            #expect(kept.status == 1)
+            #expect(kept.stderr.contains("podcast.yml") && kept.stderr.contains("zines.yml"), "\(kept.stderr)")
+            #expect(try dir.read("public/feed.xml").contains("Post 3"))
+            #expect(try dir.read("public/podcast.xml") == podcast)
+            #expect(!kept.stdout.contains("removed"), "\(kept.stdout)")
+        }
+
+        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom]\n")
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("feeds/zines.yml"))
+        #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
+        #expect(try dir.read("public/podcast.xml").contains("Post 3"))
+    }
+
     @Test func everyRunAppendsOneLineToTheLogSayingHowItWent() throws {
         let dir = try makePublishSite()
         #expect(try CrierBinary.run(["publish", "--log", "run.log"], in: dir.url).status == 0)

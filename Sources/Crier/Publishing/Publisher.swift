@@ -19,6 +19,11 @@ public struct PublishOptions: Sendable {
     /// some. Off, they fail (an emptied or unmounted posts folder, most likely), and the
     /// published files stay as they were.
     public var allowEmpty = false
+    /// Problems met before the jobs were made, such as a feed definition left out with
+    /// keep-going because it could not be read: they are the run's post errors, so that
+    /// it fails, removes no published file (those of the definition left out among them)
+    /// and is not recorded as done.
+    public var earlierErrors: [PostError] = []
     /// Seconds to wait for another run's lock.
     public var wait: Double = 0
     /// Reuse posts rendered by earlier runs (the cache is refreshed either way).
@@ -136,6 +141,7 @@ public enum Publisher {
         let inputs = PublishManifest.snapshot(jobs, scopes: scopes, options: options, previous: previous)
         if let inputs, let manifest = previous, manifest.isCurrent(for: inputs, now: options.build.now) {
             await publishNothingChanged(manifest, inputs: inputs, options: options, report: &report)
+            report.build.postErrors = options.earlierErrors + report.build.postErrors
             report.duration = Date().timeIntervalSince(start)
             return report
         }
@@ -159,6 +165,7 @@ public enum Publisher {
         var plan = BuildPipeline.plan(jobs, options: options.build, caches: caches, reuse: reuse)
         if !options.allowEmpty { refuseEmptying(&plan, published: published) }
         report.build = plan.outcome
+        report.build.postErrors = options.earlierErrors + report.build.postErrors
         for cache in caches {
             report.cacheHits += cache.hits
             report.cacheMisses += cache.misses
