@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 import ServiceLifecycle
 import Synchronization
 
@@ -123,7 +124,7 @@ public struct FeedServer: Sendable {
         let onListening = self.onListening
         var app = Application(
             responder: responder,
-            server: .http1(configuration: http1),
+            server: HTTPServerBuilder { responder in VersionAwareHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1)) },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Crier"),
             onServerRunning: { channel in
                 listened.set()
@@ -173,5 +174,23 @@ struct RefreshService: Service {
             if Task.isShuttingDownGracefully { return }
             if await refresh() { ready.markReady() }
         }
+    }
+}
+
+/// Hummingbird's HTTP/1 channel with `HTTPVersionRules` in front of its conversion to
+/// HTTP types, where the request's version is still known.
+struct VersionAwareHTTP1Channel: ServerChildChannel {
+    let base: HTTP1Channel
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            try operations.addHandler(HTTPVersionRules(), position: .before(try operations.handler(type: HTTP1ToHTTPServerCodec.self)))
+            return value
+        }
+    }
+
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
     }
 }

@@ -224,6 +224,37 @@ import Testing
         #expect(try await server.get("/feed.xml").status == 200, "the server is still healthy")
     }
 
+    /// HTTP/1.0 without keep-alive: the response says HTTP/1.0 and the connection closes
+    /// after it, at once, not after the idle timeout (ApacheBench waits for that close);
+    /// one that asks to keep it alive is told so. HTTP/1.1 without Host: 400.
+    @Test func httpVersionRulesAreKept() async throws {
+        let files = try PublishedFiles()
+        let feed = SampleFeed.atom(entries: 3)
+        try files.write("feed.xml", feed)
+        // A long idle timeout: a connection left open would make the read time out first.
+        let server = try await ServerHarness.start(folder: files.url) { $0.idleTimeout = .seconds(60) }
+        defer { Task { await server.stop() } }
+        let port = server.port
+
+        let start = ContinuousClock.now
+        let old = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.0\r\n\r\n", port: port, timeout: 5) }
+        #expect(ContinuousClock.now - start < .seconds(3), "the connection closed after the response")
+        #expect(old.status == 200 && old.body == Array(feed.utf8))
+        #expect(old.header("transfer-encoding") == nil)
+
+        let kept = try await OffPool.run { () -> String in
+            // Read the head only: the connection stays open.
+            let raw = try RawHTTPClient.exchangeHead(Array("GET /feed.xml HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".utf8), port: port, timeout: 5)
+            return String(decoding: raw, as: UTF8.self)
+        }
+        #expect(kept.hasPrefix("HTTP/1.0 200") && kept.lowercased().contains("connection: keep-alive"), "\(kept)")
+
+        let noHost = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nConnection: close\r\n\r\n", port: port, timeout: 5) }
+        #expect(noHost.status == 400)
+        let withHost = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port, timeout: 5) }
+        #expect(withHost.status == 200 && withHost.body == Array(feed.utf8))
+    }
+
     @Test func concurrentReadersAlwaysGetACompleteFeedWhileItIsReplaced() async throws {
         let files = try PublishedFiles()
         try files.write("feed.xml", SampleFeed.atom(entries: 400, marker: "v0"))

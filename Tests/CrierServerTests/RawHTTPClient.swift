@@ -32,7 +32,13 @@ enum RawHTTPClient {
         return try send(request, port: port)
     }
 
-    static func exchange(_ bytes: [UInt8], port: Int, timeout: Int) throws -> [UInt8] {
+    /// Sends `bytes` and reads the response's head only (up to its blank line), leaving
+    /// the connection as the server keeps it.
+    static func exchangeHead(_ bytes: [UInt8], port: Int, timeout: Int) throws -> [UInt8] {
+        try exchange(bytes, port: port, timeout: timeout, headOnly: true)
+    }
+
+    static func exchange(_ bytes: [UInt8], port: Int, timeout: Int, headOnly: Bool = false) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(fd) }
@@ -60,6 +66,9 @@ enum RawHTTPClient {
             if n < 0 { throw Failure(description: "recv: \(errno) after \(received.count) bytes") }
             if n == 0 { break }
             received += buffer[0..<n]
+            if headOnly, let end = received.indices.dropLast(3).first(where: { received[$0..<$0 + 4].elementsEqual([13, 10, 13, 10]) }) {
+                return Array(received[..<(end + 4)])
+            }
         }
         return received
     }
