@@ -172,7 +172,7 @@ enum ColumnResolver {
             case .cdataSection(let section)?: sections.insert(section)
             case .markup(let markup)?: markups.insert(markup)
             case .documentType?: documentType = true
-            case .entityReference?: break
+            case .entityReference?, .before?: break
             case nil:
                 if entry.diagnostic.column == 0 && entry.diagnostic.line > 0, let ordinal = entry.ordinal { ordinals.insert(ordinal) }
             }
@@ -207,7 +207,7 @@ enum ColumnResolver {
                 place(index, at: scanner.markups[markup])
             case .documentType?:
                 place(index, at: scanner.documentType)
-            case .entityReference?:
+            case .entityReference?, .before?:
                 if entry.diagnostic.line > 0 && entry.diagnostic.column > 0 { references.append(index) }
             case nil:
                 guard entry.diagnostic.column == 0 && entry.diagnostic.line > 0 else { continue }
@@ -232,10 +232,14 @@ enum ColumnResolver {
             guard let text = lines[diagnostics[index].line] else { continue }
             diagnostics[index].column = column(in: text, anchor: entries[index].anchor)
         }
-        // An entity reference ends just before the column libxml2 gave: its `&`.
+        // An entity reference ends just before the column libxml2 gave: its `&`. Other
+        // markup libxml2 noticed only past: its text, the last before that column.
         for index in references {
-            guard let text = lines[diagnostics[index].line], let ampersand = column(in: text, ampersandBefore: diagnostics[index].column) else { continue }
-            diagnostics[index].column = ampersand
+            guard let text = lines[diagnostics[index].line] else { continue }
+            let needle: String
+            if case .before(let markup)? = entries[index].place { needle = markup } else { needle = "&" }
+            guard let found = column(in: text, last: needle, before: diagnostics[index].column) else { continue }
+            diagnostics[index].column = found
         }
         // Document order; whole-document findings (line 0) first. The sort is stable.
         return diagnostics.enumerated().sorted { a, b in
@@ -256,10 +260,10 @@ enum ColumnResolver {
         return 1
     }
 
-    /// 1-based column of the last `&` before `column` on the line, if any.
-    static func column(in line: String, ampersandBefore column: Int) -> Int? {
-        let before = line.unicodeScalars.prefix(max(0, column - 1))
-        guard let ampersand = before.lastIndex(of: "&") else { return nil }
-        return before.distance(from: before.startIndex, to: ampersand) + 1
+    /// 1-based column of the last `text` that starts before `column` on the line, if any.
+    static func column(in line: String, last text: String, before column: Int) -> Int? {
+        let before = String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1))))
+        guard let found = before.ranges(of: text).last else { return nil }
+        return before.unicodeScalars.distance(from: before.unicodeScalars.startIndex, to: found.lowerBound) + 1
     }
 }

@@ -28,6 +28,9 @@ final class DiagnosticSink {
         case documentType
         /// The entity reference that ends just before the diagnostic's line and column.
         case entityReference
+        /// The last `text` on the diagnostic's line before its column (libxml2 gives the
+        /// column where it noticed, past the markup at fault).
+        case before(String)
     }
 
     /// Diagnostics kept at most: a hostile feed can break a rule in every entry.

@@ -348,8 +348,19 @@ public struct FeedValidator: Sendable {
 
     static func reportNamespaceIssues(_ issues: [XMLParseIssue], sink: DiagnosticSink) {
         for issue in issues where issue.isNamespaceError && issue.level != .warning {
-            sink.add(.error, "UndeclaredPrefix", line: issue.line, column: issue.column, "Namespace error: \(issue.message).", spec: "Namespaces in XML 1.0 §5")
+            sink.add(.error, "UndeclaredPrefix", line: issue.line, column: issue.column, place: undeclaredName(in: issue.message).map { .before($0) },
+                     "Namespace error: \(issue.message).", spec: "Namespaces in XML 1.0 §5")
         }
+    }
+
+    /// What libxml2's "Namespace prefix P on NAME is not defined" names, as written: `<P:NAME`
+    /// (an element's start tag), or `P:ATTR` for "Namespace prefix P for ATTR on NAME".
+    static func undeclaredName(in message: String) -> String? {
+        let words = message.split(separator: " ")
+        guard words.count >= 5, words[0] == "Namespace", words[1] == "prefix" else { return nil }
+        if words[3] == "on" { return "<\(words[2]):\(words[4])" }
+        if words[3] == "for" { return "\(words[2]):\(words[4])" }
+        return nil
     }
 
     // MARK: Report

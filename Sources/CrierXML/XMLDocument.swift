@@ -61,7 +61,7 @@ public enum XMLPlace: Sendable, Equatable {
     case markup(Int)
     /// The entity reference that ends just before the issue's line and column: the issue is
     /// in the entity's replacement text, which libxml2 parses on its own and numbers from
-    /// line 1.
+    /// line 1, or it is the reference itself (an entity not declared).
     case entityReference
 }
 
@@ -422,6 +422,9 @@ final class IssueCollector: @unchecked Sendable {
             // the reference.
             issue.line = Int(xmlTextReaderGetParserLineNumber(reader))
             issue.column = Int(xmlTextReaderGetParserColumnNumber(reader))
+            issue.place = .entityReference
+        } else if e.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || e.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) {
+            // libxml2 gives the column just past the reference's `;`.
             issue.place = .entityReference
         }
         issues.append(issue)

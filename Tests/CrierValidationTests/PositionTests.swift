@@ -65,6 +65,26 @@ import Glibc
         }
     }
 
+    /// libxml2 notices an undefined entity past its `;`, and an undeclared prefix past the
+    /// tag: the diagnostics point at the `&` and at the prefixed name.
+    @Test func undefinedEntitiesAndUndeclaredPrefixesArePlacedWhereTheyAreWritten() throws {
+        let entity = "<?xml version=\"1.0\"?>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <title>a &amp;b &nbsp; c</title></feed>\n"
+        let found = FeedValidator.validate(bytes: Array(entity.utf8), fileName: "e.xml").diagnostics.filter { $0.rule == "SAXError" }
+        let expected = try PositionTests.position(of: "&nbsp;", in: entity)
+        #expect(found.map { "\($0.line):\($0.column)" } == ["\(expected.line):\(expected.column)"])
+
+        let attribute = "<?xml version=\"1.0\"?>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <link rel=\"alternate\" href=\"https://e.org/a&nbsp;b\"/></feed>\n"
+        let inAttribute = FeedValidator.validate(bytes: Array(attribute.utf8), fileName: "a.xml").diagnostics.filter { $0.rule == "SAXError" }
+        let attributeExpected = try PositionTests.position(of: "&nbsp;", in: attribute)
+        #expect(inAttribute.map { "\($0.line):\($0.column)" } == ["\(attributeExpected.line):\(attributeExpected.column)"])
+
+        let prefixes = "<?xml version=\"1.0\"?>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <x:foo>bar</x:foo>   <link y:href=\"q\" href=\"https://e.org/\"/></feed>\n"
+        let undeclared = FeedValidator.validate(bytes: Array(prefixes.utf8), fileName: "p.xml").diagnostics.filter { $0.rule == "UndeclaredPrefix" }
+        let element = try PositionTests.position(of: "<x:foo", in: prefixes)
+        let attributeName = try PositionTests.position(of: "y:href", in: prefixes)
+        #expect(undeclared.map { "\($0.line):\($0.column)" } == ["\(element.line):\(element.column)", "\(attributeName.line):\(attributeName.column)"])
+    }
+
     @Test func aStartTagSpanningLinesIsPlacedWhereItStarts() throws {
         let xml = "<feed \(Self.atom)>\n\(Self.head)\n<entry><id>https://e.org/1</id><title>T</title><updated\n    class=\"x\"\n  >not a date</updated><link href=\"https://e.org/1\"/></entry>\n</feed>\n"
         let start = try Self.position(of: "<updated\n", in: xml)
