@@ -34,7 +34,7 @@ public struct SourceOptions: ParsableArguments {
     @Flag(name: .long, help: "Include drafts (_drafts/ folders, draft: true).")
     var drafts = false
 
-    @Flag(name: .customLong("keep-going"), help: "Write the feeds that succeeded even when a post or feed failed (still exits 1).")
+    @Flag(name: .customLong("keep-going"), help: "Write the feeds that succeeded even when a post, a feed or a feed definition failed (still exits 1).")
     var keepGoing = false
 
     /// For ArgumentParser, which fills in the options.

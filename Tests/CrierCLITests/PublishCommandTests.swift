@@ -174,8 +174,16 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
             #expect(!kept.stdout.contains("removed"), "\(kept.stdout)")
         }
 
-        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom]\n")
+        // What the last good publish knew of the broken definition's feed is kept too: mended
+        // to read an empty folder, it is refused as an emptied one, not published empty.
         try FileManager.default.removeItem(at: dir.url.appendingPathComponent("feeds/zines.yml"))
+        try dir.write("empty/.keep", "")
+        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../empty\npath: podcast.xml\nformats: [atom]\n")
+        let emptied = try CrierBinary.run(["publish"], in: dir.url)
+        #expect(emptied.status == 1 && emptied.stderr.contains("would replace the published feed's 2 entries with none"), "\(emptied.stderr)")
+        #expect(try dir.read("public/podcast.xml") == podcast)
+
+        try dir.write("feeds/podcast.yml", "title: Pod\nbase_url: https://example.org/pod/\nposts: ../posts\npath: podcast.xml\nformats: [atom]\n")
         #expect(try CrierBinary.run(["publish"], in: dir.url).status == 0)
         #expect(try dir.read("public/podcast.xml").contains("Post 3"))
     }

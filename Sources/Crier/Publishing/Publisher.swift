@@ -174,7 +174,9 @@ public enum Publisher {
         // writes go on (a run with one post changed rewrites a 10 MB index at 10k posts),
         // given the cores the feeds' copies leave, as while the disk flushes them.
         let cacheFolder = options.cacheFolder
-        async let cacheWarnings = inTheBackground { save(caches, keeping: scopes, in: cacheFolder) }
+        // The caches of definitions left out (keep-going) are kept for when they are mended.
+        let removingOthers = options.earlierErrors.isEmpty
+        async let cacheWarnings = inTheBackground { save(caches, keeping: scopes, in: cacheFolder, removingOthers: removingOthers) }
 
         let rendered = plan.outcome.files.map(\.path)
         removeStaleTemporaryFiles(plan, options: options, report: &report)
@@ -221,9 +223,9 @@ public enum Publisher {
         }
     }
 
-    /// Saves each job's post cache and removes the caches of other scopes; returns the
-    /// warnings for the report.
-    private static func save(_ caches: [DiskPostCache], keeping scopes: [String], in folder: URL) -> [String] {
+    /// Saves each job's post cache and (with `removingOthers`) removes the caches of other
+    /// scopes; returns the warnings for the report.
+    private static func save(_ caches: [DiskPostCache], keeping scopes: [String], in folder: URL, removingOthers: Bool) -> [String] {
         var warnings: [String] = []
         for cache in caches {
             do {
@@ -232,7 +234,7 @@ public enum Publisher {
                 warnings.append("cannot save the post cache: \(error)")
             }
         }
-        DiskPostCache.removeOthers(in: folder, keeping: scopes)
+        if removingOthers { DiskPostCache.removeOthers(in: folder, keeping: scopes) }
         return warnings
     }
 
@@ -452,6 +454,15 @@ public enum Publisher {
         for ((file, validated), identity) in zip(files, identities) {
             if let record = identity.flatMap({ PublishedEntries.record(of: file, identity: $0, validated: validated) }) {
                 published.records[file.path] = record
+            }
+        }
+        // A run that failed removes nothing: the files it did not write (a feed that failed,
+        // those of a definition left out with keep-going) stay as they were, and so do
+        // their records, for the entries a later run copies and for `refuseEmptying`.
+        if !report.succeeded {
+            for (path, record) in previous.records where published.records[path] == nil
+                && FileManager.default.fileExists(atPath: options.output.appendingPathComponent(path).path) {
+                published.records[path] = record
             }
         }
         guard published != previous else { return }
