@@ -5,13 +5,15 @@ import NIOHTTP1
 /// requests on without their version. It stands in front of Hummingbird's conversion of
 /// NIO's HTTP/1 parts (`HTTP1ToHTTPServerCodec`):
 ///
-/// - An HTTP/1.0 request that does not ask to keep the connection alive gets its response
-///   and then the connection closes (RFC 9112 §9.3), rather than staying open until the
-///   idle timeout: ApacheBench without `-k` waits for that close. The response says
-///   HTTP/1.0, so that it is never sent in chunks, which an HTTP/1.0 client cannot read,
-///   and to one that asked to keep the connection, `Connection: keep-alive`.
-/// - An HTTP/1.1 request without a `Host` header is answered 400 and the connection
-///   closed (RFC 9112 §3.2).
+/// - A request that does not keep the connection alive (HTTP/1.0 without
+///   `Connection: keep-alive`; `Connection: close` in any spelling) gets its response and
+///   then the connection closes (RFC 9112 §9.3, §9.6), rather than staying open until the
+///   idle timeout: ApacheBench without `-k` waits for that close. A response to HTTP/1.0
+///   says HTTP/1.0, so that it is never sent in chunks, which an HTTP/1.0 client cannot
+///   read, and to one that asked to keep the connection, `Connection: keep-alive`.
+/// - An HTTP/1.1 request without a `Host` header, and any with more than one, is answered
+///   400 and the connection closed (RFC 9112 §3.2), after the responses to the requests
+///   before it on the connection, in their order.
 final class HTTPVersionRules: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -21,22 +23,22 @@ final class HTTPVersionRules: ChannelDuplexHandler, RemovableChannelHandler {
     /// The requests handed on and not yet answered, oldest first: whether each is
     /// HTTP/1.0, and asked to keep the connection alive.
     private var pending: [(http10: Bool, keepAlive: Bool)] = []
-    /// A request was refused: what follows on the connection is dropped until it closes.
+    /// A request was refused: nothing more is read, and the 400 goes out once the
+    /// requests before it are answered.
     private var refused = false
+    private var refusalSent = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refused else { return }
         var part = unwrapInboundIn(data)
         if case .head(var head) = part {
-            if head.version == .http1_1 && !head.headers.contains(name: "host") {
+            let hosts = head.headers["host"].count
+            if (head.version == .http1_1 && hosts == 0) || hosts > 1 {
                 refused = true
-                let headers = HTTPHeaders([("Content-Length", "0"), ("Connection", "close")])
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+                if pending.isEmpty { sendRefusal(context: context) }
                 return
             }
-            if head.version == .http1_0 && !head.isKeepAlive {
+            if !head.isKeepAlive {
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
                 part = .head(head)
             }
@@ -55,10 +57,34 @@ final class HTTPVersionRules: ChannelDuplexHandler, RemovableChannelHandler {
             }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
-            if !pending.isEmpty { pending.removeFirst() }
-            context.write(data, promise: promise)
+            let answered = pending.isEmpty ? nil : pending.removeFirst()
+            if answered?.keepAlive == false || (refused && pending.isEmpty) {
+                // The last response on this connection: closed once it is out, not only
+                // for writing (Hummingbird's half close leaves the socket to the client).
+                let written = context.eventLoop.makePromise(of: Void.self)
+                if let promise { written.futureResult.cascade(to: promise) }
+                context.write(data, promise: written)
+                if refused && pending.isEmpty {
+                    sendRefusal(context: context)
+                } else {
+                    let channel = context.channel
+                    written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+                }
+            } else {
+                context.write(data, promise: promise)
+            }
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    /// Answers 400 and closes the connection once the answer is out.
+    private func sendRefusal(context: ChannelHandlerContext) {
+        guard !refusalSent else { return }
+        refusalSent = true
+        let headers = HTTPHeaders([("Content-Length", "0"), ("Connection", "close")])
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

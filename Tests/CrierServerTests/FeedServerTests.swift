@@ -253,6 +253,23 @@ import Testing
         #expect(noHost.status == 400)
         let withHost = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", port: port, timeout: 5) }
         #expect(withHost.status == 200 && withHost.body == Array(feed.utf8))
+        let twoHosts = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", port: port, timeout: 5) }
+        #expect(twoHosts.status == 400)
+
+        // `Connection: Close` in any letter case closes the connection after the response.
+        let closeStart = ContinuousClock.now
+        let closed = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n", port: port, timeout: 5) }
+        #expect(closed.status == 200 && ContinuousClock.now - closeStart < .seconds(3))
+
+        // A refused request after a good one on the same connection: the good one is
+        // answered first, then the 400, then the connection closes.
+        let pipelined = try await OffPool.run { () -> String in
+            let raw = try RawHTTPClient.exchange(Array("GET /feed.xml HTTP/1.1\r\nHost: x\r\n\r\nGET /feed.xml HTTP/1.1\r\n\r\n".utf8), port: port, timeout: 5)
+            return String(decoding: raw, as: UTF8.self)
+        }
+        let ok = try #require(pipelined.range(of: "HTTP/1.1 200"))
+        let refused = try #require(pipelined.range(of: "HTTP/1.1 400"))
+        #expect(ok.lowerBound < refused.lowerBound && pipelined.contains(feed))
     }
 
     @Test func concurrentReadersAlwaysGetACompleteFeedWhileItIsReplaced() async throws {
