@@ -207,8 +207,10 @@ enum ColumnResolver {
                 place(index, at: scanner.markups[markup])
             case .documentType?:
                 place(index, at: scanner.documentType)
-            case .entityReference?, .before?:
+            case .entityReference?:
                 if entry.diagnostic.line > 0 && entry.diagnostic.column > 0 { references.append(index) }
+            case .before?:
+                if entry.diagnostic.line > 0 { references.append(index) }
             case nil:
                 guard entry.diagnostic.column == 0 && entry.diagnostic.line > 0 else { continue }
                 guard let ordinal = entry.ordinal, let anchor = entry.anchor, !scanner.gaveUp else {
@@ -234,12 +236,18 @@ enum ColumnResolver {
         }
         // An entity reference ends just before the column libxml2 gave: its `&`. Other
         // markup libxml2 noticed only past: its text, the last before that column.
+        // With no column from libxml2, the first such text on the line, else (as for any
+        // diagnostic with a line alone) its first character that is not blank.
         for index in references {
             guard let text = lines[diagnostics[index].line] else { continue }
             let needle: String
             if case .before(let markup)? = entries[index].place { needle = markup } else { needle = "&" }
-            guard let found = column(in: text, last: needle, before: diagnostics[index].column) else { continue }
-            diagnostics[index].column = found
+            if diagnostics[index].column == 0 {
+                diagnostics[index].column = text.firstRange(of: needle).map { text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: $0.lowerBound) + 1 }
+                    ?? column(in: text, anchor: nil)
+            } else if let found = column(in: text, last: needle, before: diagnostics[index].column) {
+                diagnostics[index].column = found
+            }
         }
         // Document order; whole-document findings (line 0) first. The sort is stable.
         return diagnostics.enumerated().sorted { a, b in

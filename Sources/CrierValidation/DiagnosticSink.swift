@@ -29,7 +29,8 @@ final class DiagnosticSink {
         /// The entity reference that ends just before the diagnostic's line and column.
         case entityReference
         /// The last `text` on the diagnostic's line before its column (libxml2 gives the
-        /// column where it noticed, past the markup at fault).
+        /// column where it noticed, past the markup at fault); the first on the line when
+        /// the diagnostic has no column.
         case before(String)
     }
 

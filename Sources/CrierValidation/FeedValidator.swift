@@ -212,13 +212,13 @@ public struct FeedValidator: Sendable {
         }
         reportNamespaceIssues(reader.issues, sink: sink)
         for reference in reader.externalEntityReferences.prefix(100) {
-            sink.add(.error, "ExternalEntity", line: reference.line, "&\(reference.name); refers to an external entity, which is never loaded: readers would not see its text.", spec: "XML 1.0 §4.4.3")
+            sink.add(.error, "ExternalEntity", line: reference.line, place: .before("&\(reference.name);"), "&\(reference.name); refers to an external entity, which is never loaded: readers would not see its text.", spec: "XML 1.0 §4.4.3")
         }
         // The Netscape RSS 0.91 DTD declares the HTML Latin-1 entities, and old readers know
         // them; any other external DTD is a guess, so its entities are errors.
         let netscapeDTD = reader.documentType?.publicID?.contains("RSS 0.91") ?? false
         for reference in reader.undeclaredEntityReferences.prefix(100) {
-            sink.add(netscapeDTD ? .warning : .error, "UndefinedNamedEntity", line: reference.line, "&\(reference.name); is not declared in the document; it may be in the external DTD, which readers do not load. Use a character reference such as &#160; instead.", spec: "XML 1.0 §4.1")
+            sink.add(netscapeDTD ? .warning : .error, "UndefinedNamedEntity", line: reference.line, place: .before("&\(reference.name);"), "&\(reference.name); is not declared in the document; it may be in the external DTD, which readers do not load. Use a character reference such as &#160; instead.", spec: "XML 1.0 §4.1")
         }
         if reader.entityExpansionExceeded {
             let message = "Internal entities expand to more than 1 MiB; the rest was not expanded."

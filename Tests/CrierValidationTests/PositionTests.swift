@@ -85,6 +85,20 @@ import Glibc
         #expect(undeclared.map { "\($0.line):\($0.column)" } == ["\(element.line):\(element.column)", "\(attributeName.line):\(attributeName.column)"])
     }
 
+    /// References libxml2 leaves unexpanded (an external entity, or one the external DTD
+    /// may declare) are placed at their `&`, not at the start of their line.
+    @Test func unexpandedEntityReferencesArePlacedAtTheirAmpersand() throws {
+        let external = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <title>a &e; b</title></feed>\n"
+        let found = FeedValidator.validate(bytes: Array(external.utf8), fileName: "x.xml").diagnostics.filter { $0.rule == "ExternalEntity" }
+        let expected = try PositionTests.position(of: "&e;", in: external)
+        #expect(found.map { "\($0.line):\($0.column)" } == ["\(expected.line):\(expected.column)"])
+
+        let undeclared = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM \"http://example.com/x.dtd\">\n<rss version=\"2.0\"><channel><title>a &foo; b</title><link>http://e.org/</link><description>d</description></channel></rss>\n"
+        let named = FeedValidator.validate(bytes: Array(undeclared.utf8), fileName: "u.xml").diagnostics.filter { $0.rule == "UndefinedNamedEntity" }
+        let namedExpected = try PositionTests.position(of: "&foo;", in: undeclared)
+        #expect(named.map { "\($0.line):\($0.column)" } == ["\(namedExpected.line):\(namedExpected.column)"])
+    }
+
     @Test func aStartTagSpanningLinesIsPlacedWhereItStarts() throws {
         let xml = "<feed \(Self.atom)>\n\(Self.head)\n<entry><id>https://e.org/1</id><title>T</title><updated\n    class=\"x\"\n  >not a date</updated><link href=\"https://e.org/1\"/></entry>\n</feed>\n"
         let start = try Self.position(of: "<updated\n", in: xml)
