@@ -7,12 +7,14 @@ import NIOCore
 /// replacing (the publisher renames whole files into place; a snapshot is read from one
 /// open file, that is one version).
 struct FileSnapshot: Sendable {
-    /// Identifies the version on disk: a rename gives a new inode, a rewrite a new mtime.
+    /// Identifies the version on disk: a rename gives a new inode, a rewrite a new mtime
+    /// and a new ctime (which, unlike the mtime, no program can set back).
     struct Identity: Sendable, Equatable {
         var device: UInt64
         var inode: UInt64
         var size: Int64
         var modifiedNanoseconds: Int64
+        var changedNanoseconds: Int64
     }
 
     let identity: Identity

@@ -29,6 +29,37 @@ import Testing
         #expect(xsl.header("content-type") == "text/xsl; charset=utf-8" && xsl.header("access-control-allow-origin") == nil)
     }
 
+    /// A file rewritten in place to the same size, its modification time then set back
+    /// (as `touch -r` or a copy keeping times does), is served as it now is: its status
+    /// change time moved, which no program can set back.
+    @Test func aFileRewrittenInPlaceWithItsTimeSetBackIsServedAnew() async throws {
+        let files = try PublishedFiles()
+        let first = SampleFeed.atom(entries: 2, marker: "v1")
+        let second = SampleFeed.atom(entries: 2, marker: "v2")
+        #expect(first.utf8.count == second.utf8.count)
+        try files.write("feed.xml", first)
+        let server = try await ServerHarness.start(folder: files.url)
+        defer { Task { await server.stop() } }
+        #expect(try await server.get("/feed.xml").body == Array(first.utf8))
+
+        let path = files.url.appendingPathComponent("feed.xml").path
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        // Rewritten in place (same inode), after the clock has moved on.
+        try await Task.sleep(for: .milliseconds(20))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data(second.utf8))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+
+        #expect(try await server.get("/feed.xml").body == Array(second.utf8))
+    }
+
     @Test func conditionalRequestsAreAnsweredWith304() async throws {
         let files = try PublishedFiles()
         try files.write("feed.xml", SampleFeed.atom(entries: 3))
