@@ -65,38 +65,37 @@ import Glibc
         }
     }
 
+    /// `line:column` of each diagnostic of `rule` the validator gives `text`.
+    static func places(of rule: String, in text: String) -> [String] {
+        FeedValidator.validate(bytes: Array(text.utf8), fileName: "feed.xml").diagnostics.filter { $0.rule == rule }.map { "\($0.line):\($0.column)" }
+    }
+
+    /// `line:column` of the first of each of `markers` in `text`.
+    static func places(ofMarkers markers: [String], in text: String) throws -> [String] {
+        try markers.map { try position(of: $0, in: text) }.map { "\($0.line):\($0.column)" }
+    }
+
     /// libxml2 notices an undefined entity past its `;`, and an undeclared prefix past the
     /// tag: the diagnostics point at the `&` and at the prefixed name.
     @Test func undefinedEntitiesAndUndeclaredPrefixesArePlacedWhereTheyAreWritten() throws {
         let entity = "<?xml version=\"1.0\"?>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <title>a &amp;b &nbsp; c</title></feed>\n"
-        let found = FeedValidator.validate(bytes: Array(entity.utf8), fileName: "e.xml").diagnostics.filter { $0.rule == "SAXError" }
-        let expected = try PositionTests.position(of: "&nbsp;", in: entity)
-        #expect(found.map { "\($0.line):\($0.column)" } == ["\(expected.line):\(expected.column)"])
+        #expect(PositionTests.places(of: "SAXError", in: entity) == (try PositionTests.places(ofMarkers: ["&nbsp;"], in: entity)))
 
         let attribute = "<?xml version=\"1.0\"?>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <link rel=\"alternate\" href=\"https://e.org/a&nbsp;b\"/></feed>\n"
-        let inAttribute = FeedValidator.validate(bytes: Array(attribute.utf8), fileName: "a.xml").diagnostics.filter { $0.rule == "SAXError" }
-        let attributeExpected = try PositionTests.position(of: "&nbsp;", in: attribute)
-        #expect(inAttribute.map { "\($0.line):\($0.column)" } == ["\(attributeExpected.line):\(attributeExpected.column)"])
+        #expect(PositionTests.places(of: "SAXError", in: attribute) == (try PositionTests.places(ofMarkers: ["&nbsp;"], in: attribute)))
 
         let prefixes = "<?xml version=\"1.0\"?>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <x:foo>bar</x:foo>   <link y:href=\"q\" href=\"https://e.org/\"/></feed>\n"
-        let undeclared = FeedValidator.validate(bytes: Array(prefixes.utf8), fileName: "p.xml").diagnostics.filter { $0.rule == "UndeclaredPrefix" }
-        let element = try PositionTests.position(of: "<x:foo", in: prefixes)
-        let attributeName = try PositionTests.position(of: "y:href", in: prefixes)
-        #expect(undeclared.map { "\($0.line):\($0.column)" } == ["\(element.line):\(element.column)", "\(attributeName.line):\(attributeName.column)"])
+        #expect(PositionTests.places(of: "UndeclaredPrefix", in: prefixes) == (try PositionTests.places(ofMarkers: ["<x:foo", "y:href"], in: prefixes)))
     }
 
     /// References libxml2 leaves unexpanded (an external entity, or one the external DTD
     /// may declare) are placed at their `&`, not at the start of their line.
     @Test func unexpandedEntityReferencesArePlacedAtTheirAmpersand() throws {
         let external = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<feed \(PositionTests.atom)>\(PositionTests.head)\n  <title>a &e; b</title></feed>\n"
-        let found = FeedValidator.validate(bytes: Array(external.utf8), fileName: "x.xml").diagnostics.filter { $0.rule == "ExternalEntity" }
-        let expected = try PositionTests.position(of: "&e;", in: external)
-        #expect(found.map { "\($0.line):\($0.column)" } == ["\(expected.line):\(expected.column)"])
+        #expect(PositionTests.places(of: "ExternalEntity", in: external) == (try PositionTests.places(ofMarkers: ["&e;"], in: external)))
 
         let undeclared = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM \"http://example.com/x.dtd\">\n<rss version=\"2.0\"><channel><title>a &foo; b</title><link>http://e.org/</link><description>d</description></channel></rss>\n"
-        let named = FeedValidator.validate(bytes: Array(undeclared.utf8), fileName: "u.xml").diagnostics.filter { $0.rule == "UndefinedNamedEntity" }
-        let namedExpected = try PositionTests.position(of: "&foo;", in: undeclared)
-        #expect(named.map { "\($0.line):\($0.column)" } == ["\(namedExpected.line):\(namedExpected.column)"])
+        #expect(PositionTests.places(of: "UndefinedNamedEntity", in: undeclared) == (try PositionTests.places(ofMarkers: ["&foo;"], in: undeclared)))
     }
 
     @Test func aStartTagSpanningLinesIsPlacedWhereItStarts() throws {
