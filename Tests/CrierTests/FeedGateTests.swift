@@ -135,6 +135,30 @@ import Testing
         #expect(checked(file) == whole.filter { !$0.contains(":\(self.line(of: 3, in: file)):") && !$0.contains(":\(self.line(of: 18, in: file)):") })
     }
 
+    /// Files the gate splits into batches are checked one after another, the others side
+    /// by side: either way each file's problems come back with it, in the files' order.
+    @Test func largeAndSmallFilesComeBackInTheirOrderWithTheirOwnProblems() throws {
+        let sample = try rendered(.atom)
+        var large = sample
+        large.parts = FeedParts(prefix: sample.parts.prefix, entries: copies(of: sample, 20), suffix: sample.parts.suffix)
+        #expect(FeedGate.splits(large))
+        #expect(!FeedGate.splits(sample))
+        // Known valid but a few: what is left fits one batch, so it is checked side by side.
+        var mostlyKnown = large
+        mostlyKnown.knownValidEntries = Set(large.parts.entries.indices.dropFirst(3))
+        #expect(!FeedGate.splits(mostlyKnown))
+
+        let brokenLarge = try breaking(large, entry: 30, "<published>", "<published>not a date")
+        let brokenSmall = try breaking(sample, entry: 1, "<published>", "<published>not a date")
+        var files = [large, brokenSmall, sample, brokenLarge, mostlyKnown]
+        for index in files.indices { files[index].path = "feed-\(index).xml" }
+        let checked = BuildPipeline.check(files, with: FeedGate.check)
+        #expect(checked.passed.map(\.path) == ["feed-0.xml", "feed-2.xml", "feed-4.xml"])
+        #expect(checked.failures.map(\.path) == ["feed-1.xml", "feed-3.xml"])
+        #expect(checked.failures.map(\.problems) == [FeedGate.check(files[1]), FeedGate.check(files[3])])
+        #expect(checked.failures.allSatisfy { !$0.problems.isEmpty })
+    }
+
     /// An entry that is not even well-formed stops the parser, so the documents it is
     /// checked in say nothing of what follows it: every other broken entry is still
     /// reported, at its line.

@@ -91,8 +91,20 @@ public enum BuildPipeline {
 
     /// Runs `check` on each of `files`, in parallel: the files that pass, and a failure for
     /// each of the others, both in the order of `files`.
+    ///
+    /// A file the gate splits into batches it checks on every core (`FeedGate.splits`) is
+    /// checked alone, one such file after another, and then the other files side by side.
+    /// Checked side by side, two large files would each get one core (Dispatch runs a
+    /// parallel loop nested in another one iteration at a time), and the core that ends
+    /// its file first would sit idle while the other ends the second.
     static func check(_ files: [RenderedFile], with check: FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
-        let problems = parallelMap(files.count, workers: files.count) { check(files[$0]) }
+        let large = files.indices.filter { FeedGate.splits(files[$0]) }
+        let small = files.indices.filter { !FeedGate.splits(files[$0]) }
+        var problems = [[String]](repeating: [], count: files.count)
+        for index in large { problems[index] = check(files[index]) }
+        for (index, found) in zip(small, parallelMap(small.count, workers: small.count) { check(files[small[$0]]) }) {
+            problems[index] = found
+        }
         var passed: [RenderedFile] = []
         var failures: [FeedFailure] = []
         for (file, problems) in zip(files, problems) {

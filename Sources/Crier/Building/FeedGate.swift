@@ -1,5 +1,6 @@
 import CrierValidation
 import Foundation
+import Synchronization
 
 /// The validator as the gate in front of every write: a feed Crier produces must have no
 /// errors and no warnings by Crier's own validator, the same code that checks strangers'
@@ -19,6 +20,13 @@ public enum FeedGate {
     /// work, few enough that a batch stays on the parser's whole-document path.
     static let batchEntries = 16
     static let batchBytes = 1 << 20
+
+    /// Whether the gate splits `file` into more than one batch, which it validates on
+    /// every core at once.
+    static func splits(_ file: RenderedFile) -> Bool {
+        let pending = file.parts.entryRanges.indices.filter { !file.knownValidEntries.contains($0) }
+        return batched(pending, of: file.parts).count > 1
+    }
 
     /// Crier's validator as a `FeedCheck`: every error and warning in `file`, one line each
     /// (`path:line:column: severity: [rule] message`, followed by `(in the entry of PATH)`
@@ -112,11 +120,15 @@ public enum FeedGate {
     private static func validate(_ batches: [Range<Int>], of pending: [Int], in file: RenderedFile) -> [Result<[Diagnostic], any Error>] {
         let parts = file.parts
         let found = ResultSlots<Result<[Diagnostic], any Error>>(count: batches.count)
-        // One worker per core, each with one document buffer it refills for every batch.
+        // One worker per core, each with one document buffer it refills for every batch,
+        // taking the next batch not yet taken, so that the workers end together.
         let workers = min(batches.count, ProcessInfo.processInfo.activeProcessorCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var document: [UInt8] = []
-            for batch in stride(from: worker, to: batches.count, by: workers) {
+            while true {
+                let batch = next.add(1, ordering: .relaxed).oldValue
+                guard batch < batches.count else { break }
                 found[batch] = Result {
                     document.removeAll(keepingCapacity: true)
                     document += parts.prefix

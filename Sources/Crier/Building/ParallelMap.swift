@@ -1,16 +1,23 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// `(0..<count).map(transform)`, computed by `workers` threads at once, each taking every
-/// `workers`-th index: interleaved, so that a few slow indices do not hold up one worker's
-/// whole share. The result is in index order.
+/// `(0..<count).map(transform)`, computed by `workers` threads at once, each taking the
+/// next index not yet taken: a worker whose indices were quick takes more, so the workers
+/// end together rather than one finishing its share while another still has half of its
+/// own. The result is in index order.
 func parallelMap<Value>(_ count: Int, workers: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
     guard count > 0 else { return [] }
     let workers = min(count, max(1, workers))
     return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
         let slots = DisjointSlots(buffer: buffer)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: count, by: workers) { slots.initialize(index, to: transform(index)) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < count else { break }
+                slots.initialize(index, to: transform(index))
+            }
         }
         initialized = count
     }
