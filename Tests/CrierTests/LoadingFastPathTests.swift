@@ -76,4 +76,30 @@ struct LoadingFastPathTests {
         #expect(Permalink.normalisedPath("\u{301}/x") == "/\u{301}/x")
         #expect(Permalink.normalisedPath("//\u{301}/") == "//\u{301}/")
     }
+
+    static let fileNames = [
+        "2024-01-01-foo.md", "a.b.c", "a..md", "x.tar.gz", "日本.md", "a.MD", "a.markdown", "a.txt", "no-ext", ".md",
+        "a.", "..md", "...md", "a b.m d", "x.md ", "a.b c", "a.é", "a.m-d", "a. md", "a.1", "index.md", "a.md~", ".hidden.md",
+    ]
+
+    @Test(arguments: fileNames)
+    func namesSplitAsURLSplitsThem(name: String) {
+        let url = URL(fileURLWithPath: "/site/_posts/" + name, isDirectory: false)
+        #expect(FileNames.name(ofFile: url.path) == url.lastPathComponent)
+        #expect(FileNames.baseName(name) == url.deletingPathExtension().lastPathComponent)
+    }
+
+    /// A post's path as shown in messages, worked out with and without a `URL`: absolute
+    /// and relative, inside the working directory and outside it, tidy or not.
+    @Test func displayPathsAgreeWithTheURLWay() {
+        let cwd = FileManager.default.currentDirectoryPath
+        let paths = [
+            cwd + "/site/_posts/a.md", cwd + "/a.md", "/elsewhere/a.md", "/a.md", "site/_posts/a.md", "a.md",
+            cwd + "/site/../site/_posts/a.md", cwd + "/site/./a.md", cwd + "//site/a.md", "./site/a.md", "../a.md",
+            "site//a.md", cwd + "x/a.md", cwd,
+        ]
+        for path in paths {
+            #expect(SiteConfiguration.displayPath(filePath: path) == SiteConfiguration.displayPath(URL(fileURLWithPath: path, isDirectory: false)), "\(path)")
+        }
+    }
 }

@@ -421,6 +421,23 @@ enum FileNames {
         return lstat(path, &info) != 0
     }
 
+    /// The last component of a file's `path` (which does not end in `/`).
+    static func name(ofFile path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// `name` without its extension, as `URL.deletingPathExtension()` leaves it: `split`'s
+    /// base, except for a name whose base would be dots alone (`..md`), which `URL` keeps
+    /// whole and is asked about.
+    static func baseName(_ name: String) -> String {
+        let base = split(name).base
+        guard base.contains(where: { $0 != "." }) else {
+            return URL(fileURLWithPath: "/" + name, isDirectory: false).deletingPathExtension().lastPathComponent
+        }
+        return base
+    }
+
     /// A file name without its extension, and the extension (without the dot), as
     /// Foundation's `URL` splits them: at the last dot, unless the name starts or ends
     /// with it (`.md` and `notes.` have no extension). Without `URL`, which costs more than

@@ -11,8 +11,8 @@ extension PostRules {
         var flavor: SourceFlavor
         /// The front matter was TOML (a mapping is "a table" there).
         var toml: Bool
-        /// The post's file (its display path is worked out only for a warning).
-        var file: URL
+        /// The post's file's path (its display path is worked out only for a warning).
+        var file: String
 
         /// A warning about `key`'s value (its `item`, 1-based, in a list), at the key's
         /// line; a key without a line is a Jekyll default from the site's configuration,
@@ -20,7 +20,7 @@ extension PostRules {
         func warning(_ key: String, item: Int? = nil, _ message: String) -> PostError {
             let line = fm.line(of: key)
             let from = line == nil && flavor == .jekyll ? " (from `defaults:` in _config.yml)" : ""
-            return PostError(path: SiteConfiguration.displayPath(file), line: line, message: "`\(key)`\(item.map { " item \($0)" } ?? "")\(from) \(message)")
+            return PostError(path: SiteConfiguration.displayPath(filePath: file), line: line, message: "`\(key)`\(item.map { " item \($0)" } ?? "")\(from) \(message)")
         }
 
         /// What `value` is, for a message.

@@ -49,11 +49,12 @@ enum PostRules {
     /// `linksToPosts` is set when its text holds other posts' URLs (`post_url`).
     static func build(_ file: PostFile, data: [UInt8], context: SiteContext, options: LoadOptions, warnings: inout [PostError],
                       linksToPosts: inout Bool) throws(PostError) -> Post? {
-        // Made once: `PostFile.url` builds a URL every time it is asked.
-        let fileURL = file.url
-        lazy var path = SiteConfiguration.displayPath(fileURL)
+        // Made once, when needed: `PostFile.url` builds a URL every time it is asked.
+        lazy var fileURL = file.url
+        lazy var path = SiteConfiguration.displayPath(filePath: file.path)
         let flavor = context.flavor
-        let ext = FileNames.split(fileURL.lastPathComponent).ext
+        let leafName = FileNames.name(ofFile: file.path)
+        let ext = FileNames.split(leafName).ext
         let lowercasedExt = ext.lowercased()
         // A Jekyll post whose extension is not in `markdown_ext`, other than HTML, which
         // Jekyll publishes as it is written (a `.txt` or `.textile` post).
@@ -95,7 +96,7 @@ enum PostRules {
             }
         }
 
-        let kinds = ValueKinds(fm: fm, flavor: flavor, toml: toml, file: fileURL)
+        let kinds = ValueKinds(fm: fm, flavor: flavor, toml: toml, file: file.path)
         // Values of a kind their key cannot use, said in the order of their lines, after
         // the other warnings (and before an error, if one ends the post).
         var kindWarnings = kinds.switchWarnings()
@@ -136,7 +137,7 @@ enum PostRules {
             }
         }
 
-        let baseName = fileURL.deletingPathExtension().lastPathComponent
+        let baseName = FileNames.baseName(leafName)
         let dated = FileNames.datePrefix(baseName)
         // Hugo page bundles are named by their folder.
         let fileName: String = {

@@ -385,7 +385,23 @@ enum SiteConfiguration {
     /// The path to show for `url`: relative to the working directory when inside it.
     static func displayPath(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
+        return relativeToWorkingDirectory(path, cwd: FileManager.default.currentDirectoryPath)
+    }
+
+    /// `displayPath(_:)` of the file at `path` (absolute, or relative to the working
+    /// directory), worked out without a `URL` when the path has nothing to tidy (no `.` or
+    /// `..` component, no doubled or trailing slash): a `URL` costs more than reading a
+    /// post, and every post needs its path.
+    static func displayPath(filePath path: String) -> String {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let tidy = !path.isEmpty && components.dropFirst(path.hasPrefix("/") ? 1 : 0).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        guard tidy else { return displayPath(URL(fileURLWithPath: path, isDirectory: false)) }
         let cwd = FileManager.default.currentDirectoryPath
+        let absolute = path.hasPrefix("/") ? path : (cwd.hasSuffix("/") ? cwd : cwd + "/") + path
+        return relativeToWorkingDirectory(absolute, cwd: cwd)
+    }
+
+    private static func relativeToWorkingDirectory(_ path: String, cwd: String) -> String {
         if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
         return path
     }
