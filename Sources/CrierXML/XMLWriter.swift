@@ -195,16 +195,35 @@ public final class XMLWriter {
                 runStart = index
             }
             if runStart == 0 {
-                return xmlTextWriterWriteRawLen(writer, base, Int32(clamping: count))
+                return writeRaw(UnsafeBufferPointer(start: base, count: count))
             }
             (out + written).update(from: base + runStart, count: count - runStart)
             written += count - runStart
-            return xmlTextWriterWriteRawLen(writer, out, Int32(clamping: written))
+            return writeRaw(UnsafeBufferPointer(start: out, count: written))
         }
         guard let status else { return false }
         try check(status, "text")
         return true
     }
+
+    /// Writes `bytes` as they are. A long run (an entry's escaped HTML) goes straight into
+    /// the sink: libxml2 is only asked to close the start tag, as its own raw write would,
+    /// and to flush what it holds, rather than copying the run into its buffer and out
+    /// again four kilobytes at a time.
+    private func writeRaw(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard bytes.count >= Self.directWriteMinimum else {
+            return xmlTextWriterWriteRawLen(writer, bytes.baseAddress, Int32(clamping: bytes.count))
+        }
+        let status = xmlTextWriterWriteRawLen(writer, "", 0)
+        guard status >= 0 else { return status }
+        let flushed = xmlTextWriterFlush(writer)
+        guard flushed >= 0 else { return flushed }
+        sink.bytes.append(contentsOf: bytes)
+        return status
+    }
+
+    /// The shortest text `writeRaw` puts straight into the sink.
+    static let directWriteMinimum = 1024
 
     /// Closes the innermost open element.
     public func endElement() throws {

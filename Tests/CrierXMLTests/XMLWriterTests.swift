@@ -48,6 +48,38 @@ struct XMLWriterTests {
         #expect(out == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\(body)</a>\n")
     }
 
+    /// A text of `XMLWriter.directWriteMinimum` bytes or more skips libxml2's buffer: in
+    /// an indented document, and in a fragment, it comes out as the same text written in
+    /// short pieces (each through libxml2) does, with the start tag closed before it and
+    /// the indentation after it as libxml2 writes them.
+    @Test(arguments: [false, true])
+    func aLongTextWrittenStraightOutMatchesItWrittenInShortPieces(fragment: Bool) throws {
+        let piece = "<p>a &amp; b, \"quoted\" é 🦜</p>\n"
+        let long = String(repeating: piece, count: 3 * XMLWriter.directWriteMinimum / piece.utf8.count)
+        #expect(long.utf8.count >= XMLWriter.directWriteMinimum)
+        func write(inPieces: Bool) throws -> [UInt8] {
+            let w = fragment ? try XMLWriter(fragmentAtDepth: 1) : try XMLWriter()
+            try w.startElement("entry")
+            try w.element("title", "t")
+            try w.startElement("content", attributes: ["type": "html"])
+            if inPieces {
+                for _ in 0..<(long.utf8.count / piece.utf8.count) { try w.text(piece) }
+            } else {
+                try w.text(long)
+            }
+            try w.endElement()
+            let before = try w.byteCount()
+            try w.element("after", long)
+            #expect(try w.byteCount() > before + long.utf8.count)
+            try w.endElement()
+            return fragment ? try w.finishFragment() : try w.finish()
+        }
+        let straight = try write(inPieces: false)
+        let pieces = try write(inPieces: true)
+        #expect(String(decoding: straight, as: UTF8.self) == String(decoding: pieces, as: UTF8.self))
+        #expect(String(decoding: straight, as: UTF8.self).contains("<content type=\"html\">&lt;p>a &amp;amp; b"))
+    }
+
     /// What `text(_:)` writes for a text with nothing to clean, byte by byte.
     static func reference(_ text: String) -> String {
         let bytes = Array(text.utf8)
