@@ -127,83 +127,128 @@ public final class XMLWriter {
     /// Escapes `text` as `text(_:)` describes, in one pass over its UTF-8 bytes that also
     /// checks that nothing needs cleaning, and writes it raw; returns `false`, having
     /// written nothing, when something does need cleaning.
-    ///
-    /// The escaped text is put together in `scratch` with plain copies (no `Array` append
-    /// per run of markup between two escapes: HTML has one every few dozen bytes).
     private func writeEscaped(_ text: String) throws -> Bool {
         var text = text
-        let table = textByteNeedsLook
         let status: Int32? = text.withUTF8 { bytes -> Int32? in
-            let count = bytes.count
-            guard let base = bytes.baseAddress else {
+            guard bytes.baseAddress != nil else {
                 // Empty text still closes the start tag, as libxml2's own path does.
                 return xmlTextWriterWriteRaw(writer, "")
             }
             // No byte becomes more than five (a carriage return, `&#13;`).
-            let out = scratch.reserve(count * 5)
-            var written = 0
-            var runStart = 0
-            var index = 0
-            /// Copies the run of bytes before `index` that needs no escape, then `replacement`.
-            func emit(_ replacement: StaticString) {
-                (out + written).update(from: base + runStart, count: index - runStart)
-                written += index - runStart
-                (out + written).update(from: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
-                written += replacement.utf8CodeUnitCount
+            let out = scratch.reserve(bytes.count * 5)
+            switch Self.escape(bytes, into: out) {
+            case .needsCleaning: return nil
+            case .unchanged: return writeRaw(bytes)
+            case .escaped(let count): return writeRaw(UnsafeBufferPointer(start: out, count: count))
             }
-            // What came before this text could end in `]]`: a `>` that starts it is escaped.
-            if count > 0, bytes[0] == UInt8(ascii: ">") {
-                emit("&gt;")
-                index = 1
-                runStart = 1
-            }
-            while index < count {
-                // Most bytes need nothing: skip them eight at a time.
-                index = firstByteToLookAt(base, from: index, count: count)
-                if index == count { break }
-                let byte = bytes[index]
-                // A tab or line feed, which the eight-byte test stops at too.
-                if table[Int(byte)] == 0 {
-                    index += 1
-                    continue
-                }
-                let replacement: StaticString
-                switch byte {
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case 0x0D: replacement = "&#13;"
-                case UInt8(ascii: "]"):
-                    // A `>` after `]]` (or after one `]` that starts the text) is escaped.
-                    var end = index + 1
-                    while end < count, bytes[end] == UInt8(ascii: "]") { end += 1 }
-                    guard end < count, bytes[end] == UInt8(ascii: ">"), end - index >= 2 || index == 0 else {
-                        index = end
-                        continue
-                    }
-                    index = end
-                    replacement = "&gt;"
-                case 0x00...0x1F:
-                    return nil
-                case 0xEF where index + 2 < count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
-                    return nil
-                default:
-                    index += 1
-                    continue
-                }
-                emit(replacement)
-                index += 1
-                runStart = index
-            }
-            if runStart == 0 {
-                return writeRaw(UnsafeBufferPointer(start: base, count: count))
-            }
-            (out + written).update(from: base + runStart, count: count - runStart)
-            written += count - runStart
-            return writeRaw(UnsafeBufferPointer(start: out, count: written))
         }
         guard let status else { return false }
         try check(status, "text")
         return true
+    }
+
+    /// Text as `text(_:)` writes it inside an element, escaped: for a text written into
+    /// several documents (an entry's content in Atom and in RSS), escaped once and written
+    /// with `escapedText(_:)`. `nil` when the text needs cleaning first (a character XML
+    /// forbids), which `text(_:)` does.
+    public static func escaped(_ text: String) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { bytes -> [UInt8]? in
+            guard bytes.baseAddress != nil else { return [] }
+            let out = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count * 5)
+            defer { out.deallocate() }
+            switch escape(bytes, into: out) {
+            case .needsCleaning: return nil
+            case .unchanged: return Array(bytes)
+            case .escaped(let count): return Array(UnsafeBufferPointer(start: out, count: count))
+            }
+        }
+    }
+
+    /// Writes text that `escaped(_:)` escaped, inside the element just opened, as
+    /// `text(_:)` would have written the original.
+    public func escapedText(_ escaped: [UInt8]) throws {
+        guard openElements > 0 else { throw XMLWriterError(operation: "escaped text outside an element") }
+        let status = escaped.withUnsafeBufferPointer { bytes in
+            bytes.isEmpty ? xmlTextWriterWriteRaw(writer, "") : writeRaw(bytes)
+        }
+        try check(status, "text")
+    }
+
+    private enum Escaping {
+        /// A character XML forbids: the text must be cleaned first.
+        case needsCleaning
+        /// Nothing to escape: the text is written as it is.
+        case unchanged
+        /// The escaped text is the first `count` bytes of the output.
+        case escaped(count: Int)
+    }
+
+    /// Escapes `bytes` (not empty) into `out`, room for five bytes each, in one pass that
+    /// also checks that nothing needs cleaning. The escaped text is put together with plain
+    /// copies (no `Array` append per run of markup between two escapes: HTML has one every
+    /// few dozen bytes).
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Escaping {
+        let table = textByteNeedsLook
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        var written = 0
+        var runStart = 0
+        var index = 0
+        /// Copies the run of bytes before `index` that needs no escape, then `replacement`.
+        func emit(_ replacement: StaticString) {
+            (out + written).update(from: base + runStart, count: index - runStart)
+            written += index - runStart
+            (out + written).update(from: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+            written += replacement.utf8CodeUnitCount
+        }
+        // What came before this text could end in `]]`: a `>` that starts it is escaped.
+        if count > 0, bytes[0] == UInt8(ascii: ">") {
+            emit("&gt;")
+            index = 1
+            runStart = 1
+        }
+        while index < count {
+            // Most bytes need nothing: skip them eight at a time.
+            index = firstByteToLookAt(base, from: index, count: count)
+            if index == count { break }
+            let byte = bytes[index]
+            // A tab or line feed, which the eight-byte test stops at too.
+            if table[Int(byte)] == 0 {
+                index += 1
+                continue
+            }
+            let replacement: StaticString
+            switch byte {
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case 0x0D: replacement = "&#13;"
+            case UInt8(ascii: "]"):
+                // A `>` after `]]` (or after one `]` that starts the text) is escaped.
+                var end = index + 1
+                while end < count, bytes[end] == UInt8(ascii: "]") { end += 1 }
+                guard end < count, bytes[end] == UInt8(ascii: ">"), end - index >= 2 || index == 0 else {
+                    index = end
+                    continue
+                }
+                index = end
+                replacement = "&gt;"
+            case 0x00...0x1F:
+                return .needsCleaning
+            case 0xEF where index + 2 < count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                return .needsCleaning
+            default:
+                index += 1
+                continue
+            }
+            emit(replacement)
+            index += 1
+            runStart = index
+        }
+        if runStart == 0 { return .unchanged }
+        (out + written).update(from: base + runStart, count: count - runStart)
+        written += count - runStart
+        return .escaped(count: written)
     }
 
     /// Writes `bytes` as they are. A long run (an entry's escaped HTML) goes straight into

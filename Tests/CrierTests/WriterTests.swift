@@ -22,6 +22,31 @@ import Testing
         }
     }
 
+    /// A feed written in Atom and RSS escapes each entry's content once for both: the
+    /// files are byte for byte what each writer writes alone, for contents that need
+    /// cleaning first, start with `>` or are long too, and nothing is left waiting once
+    /// both are written. With no room to wait in, each writer escapes for itself.
+    @Test(arguments: [32 << 20, 0])
+    func atomAndRSSShareEscapedContentsAndWriteTheSameBytes(limit: Int) throws {
+        var posts = SamplePosts.posts
+        posts.append(Post(sourcePath: "2024-01-01-long.md", title: "Long", published: SamplePosts.date("2024-01-01T00:00:00Z"),
+                          url: "https://example.org/notes/2024/01/01/long.html",
+                          contentHTML: ">" + String(repeating: "<p>a & b ]]> c\r\n</p>\n", count: 200)))
+        let feed = mainFeed(posts)
+        #expect(feed.entries.contains { XMLText.cleaned($0.content?.text ?? "") != $0.content?.text })
+        let escapes = SharedEscapes(count: feed.entries.count, limit: limit)
+        let rss = try RSSWriter.parts(feed, escapes: escapes).bytes
+        #expect(limit == 0 ? escapes.waitingBytes == 0 : escapes.waitingBytes > 3_000)
+        let atom = try AtomWriter.parts(feed, escapes: escapes).bytes
+        #expect(escapes.waitingBytes == 0)
+        #expect(atom == (try AtomWriter.write(feed)))
+        #expect(rss == (try RSSWriter.write(feed)))
+
+        let planned = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: posts)[0]
+        let together = FeedRenderer.render([planned], formats: [.atom, .rss]).map { try? $0.get().bytes }
+        #expect(together == [atom, rss])
+    }
+
     @Test func atomOutputIsValidAgainstTheRFC4287SchemaAndHoldsEveryPost() throws {
         let bytes = try AtomWriter.write(mainFeed())
         let (feed, entries) = try FeedReadBack.atom(bytes)

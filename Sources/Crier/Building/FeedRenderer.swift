@@ -66,9 +66,13 @@ enum FeedRenderer {
         // A publish tells entries apart by digest, taken once for all formats.
         let digests = reuse == nil ? nil : entryDigests(feeds)
         let jobs = feeds.indices.flatMap { feed in formats.map { (feed, $0) } }
+        // A feed written in Atom and RSS escapes each entry's content once for both.
+        let escapes = feeds.map { planned in
+            formats.contains(.atom) && formats.contains(.rss) ? SharedEscapes(count: planned.feed.entries.count) : nil
+        }
         return parallelMap(jobs.count, workers: jobs.count) { index in
             let (feed, format) = jobs[index]
-            return renderOne(feeds[feed], format: format, digests: digests?[feed], reuse: reuse)
+            return renderOne(feeds[feed], format: format, digests: digests?[feed], reuse: reuse, escapes: escapes[feed])
         }
     }
 
@@ -82,8 +86,8 @@ enum FeedRenderer {
         }
     }
 
-    static func renderOne(_ planned: PlannedFeed, format: FeedFormat,
-                          digests: [String]? = nil, reuse: EntryReuse? = nil) -> Result<RenderedFile, FeedFailure> {
+    static func renderOne(_ planned: PlannedFeed, format: FeedFormat, digests: [String]? = nil, reuse: EntryReuse? = nil,
+                          escapes: SharedEscapes? = nil) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
         if let duplicate = duplicateID(in: planned.feed.entries) {
             let posts = [duplicate.first, duplicate.second].compactMap { $0 }
@@ -96,8 +100,8 @@ enum FeedRenderer {
         do {
             func write(reusing source: EntrySource?) throws -> FeedParts {
                 switch format {
-                case .atom: try AtomWriter.parts(planned.feed, digests: digests, reuse: source)
-                case .rss: try RSSWriter.parts(planned.feed, digests: digests, reuse: source)
+                case .atom: try AtomWriter.parts(planned.feed, digests: digests, reuse: source, escapes: escapes)
+                case .rss: try RSSWriter.parts(planned.feed, digests: digests, reuse: source, escapes: escapes)
                 case .json: FeedParts(document: try JSONFeedWriter.write(planned.feed))
                 }
             }

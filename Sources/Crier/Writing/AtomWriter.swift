@@ -22,7 +22,8 @@ public enum AtomWriter {
     ///   - digests: each entry's `EntryDigest`, kept in the result (for a publish).
     ///   - reuse: entries of an earlier version of the file, copied instead of written
     ///     again when their digest matches.
-    static func parts(_ feed: Feed, digests: [String]? = nil, reuse: EntrySource? = nil) throws -> FeedParts {
+    ///   - escapes: entry contents escaped once for this feed's Atom and RSS files.
+    static func parts(_ feed: Feed, digests: [String]? = nil, reuse: EntrySource? = nil, escapes: SharedEscapes? = nil) throws -> FeedParts {
         let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
@@ -51,12 +52,12 @@ public enum AtomWriter {
         let prefixCount = try w.byteCount()
         try w.endElement()
         return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 1,
-                                 digests: digests, reuse: reuse) { entry, w in
-            try write(entry, to: w)
+                                 digests: digests, reuse: reuse) { index, entry, w in
+            try write(entry, index, to: w, escapes: escapes)
         }
     }
 
-    private static func write(_ entry: Entry, to w: XMLWriter) throws {
+    private static func write(_ entry: Entry, _ index: Int, to w: XMLWriter, escapes: SharedEscapes?) throws {
         try w.startElement("entry")
         try w.element("id", entry.id)
         try w.element("title", entry.title)
@@ -78,7 +79,7 @@ public enum AtomWriter {
         }
         // Read here, for content a publish left in the post cache.
         if let content = try entry.content?.readText() {
-            try w.element("content", content, attributes: ["type": "html"])
+            try w.element("content", attributes: ["type": "html"], sharing: content, of: index, through: escapes)
         }
         try w.endElement()
     }

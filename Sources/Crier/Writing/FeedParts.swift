@@ -218,12 +218,12 @@ public struct FeedParts: Sendable {
     }
 
     /// Cuts `frame`, the document written without entries, at `prefixCount` and writes
-    /// each of `entries` with `write` into a fragment writer `depth` elements deep, in
+    /// each of `entries` with `write` (given its index) into a fragment writer `depth` elements deep, in
     /// parallel a batch at a time, copying them in between. `digests` (each entry's
     /// `EntryDigest`, for a publish) are kept, and an entry whose digest `reuse` knows is
     /// borrowed from there instead of being written.
     init(frame: [UInt8], prefixCount: Int, entries: [Entry], depth: Int, digests: [String]?, reuse: EntrySource?,
-         write: @Sendable (Entry, XMLWriter) throws -> Void) throws {
+         write: @Sendable (_ index: Int, Entry, XMLWriter) throws -> Void) throws {
         precondition(digests.map { $0.count == entries.count } ?? (reuse == nil), "one digest per entry, to reuse entries")
         // What the entries to write take; the borrowed ones stay where they are.
         let borrowed: [Range<Int>?] = entries.indices.map { index in digests.flatMap { reuse?.range(of: $0[index]) } }
@@ -247,7 +247,7 @@ public struct FeedParts: Sendable {
                 return Result<[UInt8], any Error> {
                     if borrowed[index] != nil { return [] }
                     let w = try XMLWriter(fragmentAtDepth: depth, expectedSize: FeedParts.estimatedSize(of: entries[index]))
-                    try write(entries[index], w)
+                    try write(index, entries[index], w)
                     return try w.finishFragment()
                 }
             }

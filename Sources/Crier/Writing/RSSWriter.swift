@@ -25,7 +25,8 @@ public enum RSSWriter {
     ///   - digests: each entry's `EntryDigest`, kept in the result (for a publish).
     ///   - reuse: entries of an earlier version of the file, copied instead of written
     ///     again when their digest matches.
-    static func parts(_ feed: Feed, digests: [String]? = nil, reuse: EntrySource? = nil) throws -> FeedParts {
+    ///   - escapes: entry contents escaped once for this feed's Atom and RSS files.
+    static func parts(_ feed: Feed, digests: [String]? = nil, reuse: EntrySource? = nil, escapes: SharedEscapes? = nil) throws -> FeedParts {
         let w = try XMLWriter()
         if let stylesheet = feed.stylesheet {
             try w.processingInstruction("xml-stylesheet", StylesheetInstruction.content(href: stylesheet))
@@ -62,12 +63,12 @@ public enum RSSWriter {
         try w.endElement()
         try w.endElement()
         return try FeedParts(frame: w.finish(), prefixCount: prefixCount, entries: feed.entries, depth: 2,
-                                 digests: digests, reuse: reuse) { entry, w in
-            try write(entry, to: w)
+                                 digests: digests, reuse: reuse) { index, entry, w in
+            try write(entry, index, to: w, escapes: escapes)
         }
     }
 
-    private static func write(_ entry: Entry, to w: XMLWriter) throws {
+    private static func write(_ entry: Entry, _ index: Int, to w: XMLWriter, escapes: SharedEscapes?) throws {
         try w.startElement("item")
         try w.element("title", entry.title)
         try w.element("link", entry.url)
@@ -93,7 +94,7 @@ public enum RSSWriter {
             try w.element("description", description)
         }
         if let content {
-            try w.element("content:encoded", content)
+            try w.element("content:encoded", sharing: content, of: index, through: escapes)
         }
         try w.endElement()
     }
