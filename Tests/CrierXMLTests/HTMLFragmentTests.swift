@@ -91,6 +91,59 @@ struct HTMLFragmentTests {
     }
 }
 
+@Suite("Resolving plain relative references without libxml2")
+struct PlainResolutionTests {
+    static let bases = [
+        "https://example.org/blog/2024/01/02/post/", "https://example.org/blog/2024/01/02/post.html", "http://example.org/",
+        "https://example.org", "https://example.org:8080/a/b/c", "https://sub.example.org/a/", "https://example.org/a//b/",
+        "https://example.org/a/b?q=1", "https://example.org/a/b#top", "https://user@example.org/a/", "ftp://example.org/a/",
+        "https://example.org/%7Ea/", "https://Example.ORG/A/B/", "https://example.org/~me/notes/", "/relative/base/",
+    ]
+    static let references = [
+        "../author/", "about/#violet", "/assets/images/figure-341.png", "../../x", "../../../../../x", "./a", ".", "..",
+        "a/./b/../c", "a/b/..", "a/b/.", "", "#frag", "#", "/", "//evil.example/x", "a//b", "a?x=1", "a%20b", "a b",
+        "é.png", "../a#b", "/../x", "x/../../..", "~user/", "a.b-c_d~e", ".hidden", "..x/", "x..", "a#b#c", "a:b",
+    ]
+
+    /// Where the plain resolution answers, it is what libxml2's `xmlBuildURI` gives; and it
+    /// answers for the shapes of links posts are full of.
+    @Test func agreesWithLibxml2WhereverItAnswers() {
+        LibXML.ensureInitialised()
+        var answered = 0
+        for base in Self.bases {
+            for reference in Self.references {
+                guard let plain = HTMLFragment.resolvedPlainly(reference, against: base) else { continue }
+                answered += 1
+                #expect(plain == HTMLFragment.buildURI(reference, base: base), "\(reference) against \(base)")
+            }
+        }
+        // Every reference of up to six characters from `a . / #`, against bases of each shape.
+        var short: [String] = [""]
+        var layer: [String] = [""]
+        for _ in 0..<6 {
+            layer = layer.flatMap { prefix in ["a", ".", "/", "#"].map { prefix + $0 } }
+            short += layer
+        }
+        for base in ["https://example.org/a/b/c/", "https://example.org/a/b.html", "https://example.org/", "http://example.org:80/a"] {
+            for reference in short {
+                guard let plain = HTMLFragment.resolvedPlainly(reference, against: base) else { continue }
+                answered += 1
+                #expect(plain == HTMLFragment.buildURI(reference, base: base), "\(reference) against \(base)")
+            }
+        }
+        #expect(answered > 5_000)
+
+        let post = "https://example.org/blog/2024/01/02/post/"
+        #expect(HTMLFragment.resolvedPlainly("../author/", against: post) == "https://example.org/blog/2024/01/02/author/")
+        #expect(HTMLFragment.resolvedPlainly("about/#violet", against: post) == "https://example.org/blog/2024/01/02/post/about/#violet")
+        #expect(HTMLFragment.resolvedPlainly("/assets/a.png", against: post) == "https://example.org/assets/a.png")
+        // Not plain: left to libxml2.
+        for reference in ["a?x=1", "a%20b", "//evil.example/x", "a b", "../../../../../../x"] {
+            #expect(HTMLFragment.resolvedPlainly(reference, against: post) == nil, "\(reference)")
+        }
+    }
+}
+
 @Suite struct HTMLPlainTextTests {
     @Test func markupIsDroppedAndReferencesDecoded() {
         #expect(HTMLFragment.plainText("<p>Fish &amp; chips, 1 &lt; 2,\n<em>really</em>.</p>\n") == "Fish & chips, 1 < 2, really.")
