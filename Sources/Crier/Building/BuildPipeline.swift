@@ -83,7 +83,7 @@ public enum BuildPipeline {
     /// Runs `check` on each of `outcome`'s files, in parallel, as `run` does with
     /// `options.check`: the files that pass stay, in their order, and each of the others
     /// becomes a `FeedFailure`.
-    static func check(_ outcome: inout BuildOutcome, with check: FeedCheck) {
+    static func check(_ outcome: inout BuildOutcome, with check: @escaping FeedCheck) {
         let checked = self.check(outcome.files, with: check)
         outcome.files = checked.passed
         outcome.feedFailures += checked.failures
@@ -92,19 +92,26 @@ public enum BuildPipeline {
     /// Runs `check` on each of `files`, in parallel: the files that pass, and a failure for
     /// each of the others, both in the order of `files`.
     ///
-    /// A file the gate splits into batches it checks on every core (`FeedGate.splits`) is
-    /// checked alone, one such file after another, and then the other files side by side.
-    /// Checked side by side, two large files would each get one core (Dispatch runs a
+    /// Files the gate splits into batches it checks on every core (`FeedGate.splits`) are
+    /// checked one after another, each with every core; meanwhile the other files (a JSON
+    /// Feed, small feeds) are checked side by side on a thread of their own. Checked side
+    /// by side with the rest, two large files would each get one core (Dispatch runs a
     /// parallel loop nested in another one iteration at a time), and the core that ends
     /// its file first would sit idle while the other ends the second.
-    static func check(_ files: [RenderedFile], with check: FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
+    static func check(_ files: [RenderedFile], with check: @escaping FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
         let large = files.indices.filter { FeedGate.splits(files[$0]) }
         let small = files.indices.filter { !FeedGate.splits(files[$0]) }
+        let smallProblems = ResultSlots<[[String]]>(count: 1)
+        let done = DispatchGroup()
+        if !small.isEmpty {
+            DispatchQueue.global().async(group: done) {
+                smallProblems[0] = parallelMap(small.count, workers: small.count) { check(files[small[$0]]) }
+            }
+        }
         var problems = [[String]](repeating: [], count: files.count)
         for index in large { problems[index] = check(files[index]) }
-        for (index, found) in zip(small, parallelMap(small.count, workers: small.count) { check(files[small[$0]]) }) {
-            problems[index] = found
-        }
+        done.wait()
+        for (index, found) in zip(small, smallProblems[0] ?? []) { problems[index] = found }
         var passed: [RenderedFile] = []
         var failures: [FeedFailure] = []
         for (file, problems) in zip(files, problems) {
