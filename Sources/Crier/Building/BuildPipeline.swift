@@ -94,23 +94,27 @@ public enum BuildPipeline {
     ///
     /// Files the gate splits into batches it checks on every core (`FeedGate.splits`) are
     /// checked one after another, each with every core; meanwhile the other files (a JSON
-    /// Feed, small feeds) are checked side by side on a thread of their own. Checked side
+    /// Feed, small feeds) are checked side by side as cores come free. Checked side
     /// by side with the rest, two large files would each get one core (Dispatch runs a
     /// parallel loop nested in another one iteration at a time), and the core that ends
     /// its file first would sit idle while the other ends the second.
     static func check(_ files: [RenderedFile], with check: @escaping FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
         let large = files.indices.filter { FeedGate.splits(files[$0]) }
         let small = files.indices.filter { !FeedGate.splits(files[$0]) }
+        // On one of Dispatch's threads, which starts them as soon as a core is free (a
+        // thread of their own would take a core from the large files, and measured slower).
+        // With one core, after the large files: no thread would be free until this one
+        // waits.
         let smallProblems = ResultSlots<[[String]]>(count: 1)
         let done = DispatchGroup()
-        if !small.isEmpty {
-            DispatchQueue.global().async(group: done) {
-                smallProblems[0] = parallelMap(small.count, workers: small.count) { check(files[small[$0]]) }
-            }
+        let alongside = ProcessInfo.processInfo.activeProcessorCount > 1 && !large.isEmpty
+        let checkSmall: @Sendable () -> Void = {
+            smallProblems[0] = parallelMap(small.count, workers: small.count) { check(files[small[$0]]) }
         }
+        if alongside, !small.isEmpty { DispatchQueue.global().async(group: done, execute: checkSmall) }
         var problems = [[String]](repeating: [], count: files.count)
         for index in large { problems[index] = check(files[index]) }
-        done.wait()
+        if alongside { done.wait() } else if !small.isEmpty { checkSmall() }
         for (index, found) in zip(small, smallProblems[0] ?? []) { problems[index] = found }
         var passed: [RenderedFile] = []
         var failures: [FeedFailure] = []
