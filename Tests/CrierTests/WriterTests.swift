@@ -47,6 +47,22 @@ import Testing
         #expect(together == [atom, rss])
     }
 
+    /// Feeds render in parallel, JSON Feeds started first, and come back in a stable order:
+    /// feed by feed, then Atom, RSS, JSON, each the bytes its writer writes alone.
+    @Test func renderedFilesComeBackFeedByFeedInFormatOrder() throws {
+        let builder = FeedBuilder(site: SamplePosts.site, now: now)
+        let first = builder.feeds(from: SamplePosts.posts)[0]
+        let second = builder.feeds(from: Array(SamplePosts.posts.prefix(1)))[0]
+        let files = try FeedRenderer.render([first, second], formats: [.json, .rss, .atom]).map { try $0.get() }
+        #expect(files.map(\.format) == [.atom, .rss, .json, .atom, .rss, .json])
+        let expected = try [first, second].flatMap { planned in
+            [try AtomWriter.write(planned.feed), try RSSWriter.write(planned.feed), try JSONFeedWriter.write(planned.feed)]
+        }
+        // Compared as one answer: a failure printing every byte of six files says no more.
+        let sameBytes = files.map(\.bytes) == expected
+        #expect(sameBytes)
+    }
+
     @Test func atomOutputIsValidAgainstTheRFC4287SchemaAndHoldsEveryPost() throws {
         let bytes = try AtomWriter.write(mainFeed())
         let (feed, entries) = try FeedReadBack.atom(bytes)

@@ -70,10 +70,16 @@ enum FeedRenderer {
         let escapes = feeds.map { planned in
             formats.contains(.atom) && formats.contains(.rss) ? SharedEscapes(count: planned.feed.entries.count) : nil
         }
-        return parallelMap(jobs.count, workers: jobs.count) { index in
-            let (feed, format) = jobs[index]
+        // JSON Feeds first: one is written on one core and takes longest, while the cores
+        // left take the Atom and RSS files, so the last to start is not the longest.
+        let order = jobs.indices.filter { jobs[$0].1 == .json } + jobs.indices.filter { jobs[$0].1 != .json }
+        let rendered = parallelMap(order.count, workers: order.count) { position in
+            let (feed, format) = jobs[order[position]]
             return renderOne(feeds[feed], format: format, digests: digests?[feed], reuse: reuse, escapes: escapes[feed])
         }
+        var files = rendered
+        for (position, job) in order.enumerated() { files[job] = rendered[position] }
+        return files
     }
 
     /// Each entry's `EntryDigest`, feed by feed, taken in parallel.
