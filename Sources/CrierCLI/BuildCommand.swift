@@ -43,9 +43,7 @@ struct Build: ParsableCommand {
         do {
             (jobs, skipped) = try source.jobs()
         } catch let error as DefinitionErrors {
-            for error in error.errors { console.error(error.description) }
-            let count = error.errors.count
-            console.error("\(count) feed \(count == 1 ? "definition" : "definitions") could not be read; nothing written (use --keep-going to build the others)")
+            error.say(to: console, "; nothing written (use --keep-going to build the others)")
             throw ExitCode(ExitStatus.failure)
         }
         // With --keep-going: said first, and failing the build as a post would.

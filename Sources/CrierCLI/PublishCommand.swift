@@ -77,10 +77,8 @@ struct Publish: AsyncParsableCommand {
         do {
             (jobs, skipped) = try source.jobs()
         } catch let error as DefinitionErrors {
-            for error in error.errors { console.error(error.description) }
-            let count = error.errors.count
-            console.error("\(count) feed \(count == 1 ? "definition" : "definitions") could not be read; nothing published, the published feeds stay as they were (--keep-going publishes the others)")
-            appendLog(status: "failed", detail: "definitions=\(count) first: \(error.errors[0].description)")
+            error.say(to: console, "; nothing published, the published feeds stay as they were (--keep-going publishes the others)")
+            appendLog(status: "failed", detail: "definitions=\(error.errors.count) first: \(error.errors[0].description)")
             throw ExitCode(ExitStatus.failure)
         } catch {
             // A usage error (no feeds/ folder, no such --site): logged too, every run is.

@@ -60,9 +60,7 @@ struct Serve: AsyncParsableCommand {
         do {
             (jobs, skipped) = try source.jobs()
         } catch let error as DefinitionErrors {
-            for error in error.errors { console.error(error.description) }
-            let count = error.errors.count
-            console.error("\(count) feed \(count == 1 ? "definition" : "definitions") could not be read (--keep-going serves the others)")
+            error.say(to: console, " (--keep-going serves the others)")
             throw ExitCode(ExitStatus.failure)
         }
         // With --keep-going: said once, here; every publish counts them as failures.

@@ -151,4 +151,11 @@ public struct SourceOptions: ParsableArguments {
 /// all at once.
 struct DefinitionErrors: Error {
     var errors: [PostError]
+
+    /// Says each error, then how many definitions could not be read and `consequence`
+    /// ("nothing written (…)").
+    func say(to console: Console, _ consequence: String) {
+        for error in errors { console.error(error.description) }
+        console.error("\(errors.count) feed \(errors.count == 1 ? "definition" : "definitions") could not be read\(consequence)")
+    }
 }

@@ -99,8 +99,9 @@ public enum BuildPipeline {
     /// parallel loop nested in another one iteration at a time), and the core that ends
     /// its file first would sit idle while the other ends the second.
     static func check(_ files: [RenderedFile], with check: @escaping FeedCheck) -> (passed: [RenderedFile], failures: [FeedFailure]) {
-        let large = files.indices.filter { FeedGate.splits(files[$0]) }
-        let small = files.indices.filter { !FeedGate.splits(files[$0]) }
+        let splits = files.map(FeedGate.splits)
+        let large = files.indices.filter { splits[$0] }
+        let small = files.indices.filter { !splits[$0] }
         // On one of Dispatch's threads, which starts them as soon as a core is free (a
         // thread of their own would take a core from the large files, and measured slower).
         // With one core, after the large files: no thread would be free until this one

@@ -122,7 +122,7 @@ public struct FeedBuilder: Sendable {
             id: selfURLs[.atom]!,
             title: title,
             // A blank description is none: an empty <subtitle> is a validator warning.
-            subtitle: site.description.flatMap { XMLText.cleaned($0).trimmingWhitespace.isEmpty ? nil : $0 },
+            subtitle: site.description.flatMap { XMLText.isBlankOnceCleaned($0) ? nil : $0 },
             homeURL: homeURL,
             selfURLs: selfURLs,
             hubs: site.feed.hubs,

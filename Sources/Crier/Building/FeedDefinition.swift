@@ -89,7 +89,7 @@ public struct FeedDefinition: Sendable {
         let name = file.deletingPathExtension().lastPathComponent
 
         let title = try keys.string("title")
-        if let title, XMLText.cleaned(title).trimmingWhitespace.isEmpty {
+        if let title, XMLText.isBlankOnceCleaned(title) {
             throw keys.error("title", "blank: a feed needs a title (leave `title:` out to use the file's name, \(name))")
         }
         var site = Site(title: title ?? name, baseURL: "http://localhost/")

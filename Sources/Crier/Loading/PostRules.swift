@@ -334,15 +334,12 @@ enum PostRules {
         }
         if let summary = summaryHTML, isBlank(summary) { summaryHTML = nil }
 
-        let authorValue = fm["author"] ?? fm["authors"] ?? .null
-        let authors = PersonRules.people(from: authorValue, authors: context.authors)
         let authorKey = fm["author"] != nil ? "author" : "authors"
         kindWarnings += kinds.peopleWarnings(authorKey)
         // Refused here, at the line that gives them, rather than by the gate in the feeds
         // (whether or not the post is in one yet: a post scheduled for later is said now).
-        if let problem = PersonRules.problem(in: authorValue, key: authorKey, authors: context.authors) {
-            throw PostError(path: path, line: fm.line(of: authorKey), message: problem)
-        }
+        let authors = try PersonRules.checkedPeople(from: fm["author"] ?? fm["authors"] ?? .null, key: authorKey,
+                                                    authors: context.authors, path: path, line: fm.line(of: authorKey))
         // A feed id must be an absolute URI: `guid:` first, then `id:`; any other value is
         // no id, and the entry keeps its `tag:` URI (said, as the post meant otherwise).
         var language: String?

@@ -149,10 +149,8 @@ enum SiteConfiguration {
             }
         }
         if let author = table.value("author") {
-            site.authors = PersonRules.people(from: author, authors: authorsData)
-            if let problem = PersonRules.problem(in: author, key: "author", authors: authorsData) {
-                throw PostError(path: configPath, line: table.line(of: "author"), message: problem)
-            }
+            site.authors = try PersonRules.checkedPeople(from: author, key: "author", authors: authorsData,
+                                                          path: configPath, line: table.line(of: "author"))
         }
         if let feed = table.value("feed")?.table {
             site.feed = try feedSettings(feed, path: configPath, base: site.feed)
@@ -359,15 +357,11 @@ enum SiteConfiguration {
             site.timeZone = timeZone
         }
         if let author = params.value("author") {
-            site.authors = PersonRules.people(from: author, authors: ConfigTable())
-            if let problem = PersonRules.problem(in: author, key: "author", authors: ConfigTable()) {
-                throw PostError(path: file(of: "params"), line: params.line(of: "author"), message: problem)
-            }
+            site.authors = try PersonRules.checkedPeople(from: author, key: "author", authors: ConfigTable(),
+                                                          path: file(of: "params"), line: params.line(of: "author"))
         } else if let author = table.value("author") {
-            site.authors = PersonRules.people(from: author, authors: ConfigTable())
-            if let problem = PersonRules.problem(in: author, key: "author", authors: ConfigTable()) {
-                throw PostError(path: file(of: "author"), line: table.line(of: "author"), message: problem)
-            }
+            site.authors = try PersonRules.checkedPeople(from: author, key: "author", authors: ConfigTable(),
+                                                          path: file(of: "author"), line: table.line(of: "author"))
         }
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
         context.noAddress = noAddress
@@ -425,6 +419,13 @@ enum PersonRules {
             }
             return [Person(name: name)]
         }
+    }
+
+    /// `people(from:authors:)`, refused with `problem(in:key:authors:)` as an error at `line`
+    /// of `path`, where the value is written.
+    static func checkedPeople(from value: ConfigValue, key: String, authors: ConfigTable, path: String, line: Int?) throws(PostError) -> [Person] {
+        if let problem = problem(in: value, key: key, authors: authors) { throw PostError(path: path, line: line, message: problem) }
+        return people(from: value, authors: authors)
     }
 
     /// What the validator would refuse in a feed in the people `value` names (the value of

@@ -1,3 +1,4 @@
+import CrierXML
 import Foundation
 
 /// Foundation's white space trimming, without its cost when there is nothing to trim.
@@ -34,5 +35,13 @@ extension StringProtocol {
             return !newlines || !(0x0A...0x0D).contains(byte)
         }
         return isKept(first) && isKept(last) ? String(text) : foundation(self)
+    }
+}
+
+extension XMLText {
+    /// Whether `text` is nothing but white space once cleaned of what XML forbids, as a
+    /// writer would write it: a title or description that would be an empty element.
+    static func isBlankOnceCleaned(_ text: String) -> Bool {
+        cleaned(text).trimmingWhitespace.isEmpty
     }
 }
