@@ -3,35 +3,126 @@ import Foundation
 /// One post as loaded from disk: front matter and body resolved, Markdown rendered to
 /// HTML with URLs made absolute. The feed builder turns posts into entries.
 public struct Post: Sendable, Equatable {
+    /// The fields, shared between copies until one of them changes (a post is copied
+    /// from the loader to the builder and into sorted lists: one reference to count,
+    /// instead of a dozen strings and arrays).
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        var sourcePath: String
+        var title: String
+        var published: Date
+        var updated: Date?
+        var expires: Date?
+        var url: String
+        var explicitID: String?
+        var authors: [Person] = []
+        var tags: [String] = []
+        var categories: [String] = []
+        var summaryHTML: String?
+        var content: HTMLContent
+        var language: String?
+        var isUndated = false
+
+        init(sourcePath: String, title: String, published: Date, url: String, content: HTMLContent) {
+            self.sourcePath = sourcePath
+            self.title = title
+            self.published = published
+            self.url = url
+            self.content = content
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(sourcePath: sourcePath, title: title, published: published, url: url, content: content)
+            copy.updated = updated
+            copy.expires = expires
+            copy.explicitID = explicitID
+            copy.authors = authors
+            copy.tags = tags
+            copy.categories = categories
+            copy.summaryHTML = summaryHTML
+            copy.language = language
+            copy.isUndated = isUndated
+            return copy
+        }
+    }
+
+    /// The storage, copied first when another post shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public static func == (a: Post, b: Post) -> Bool {
+        let (x, y) = (a.storage, b.storage)
+        return x === y || x.isUndated == y.isUndated && x.sourcePath == y.sourcePath && x.title == y.title && x.published == y.published
+            && x.updated == y.updated && x.expires == y.expires && x.url == y.url && x.explicitID == y.explicitID
+            && x.authors == y.authors && x.tags == y.tags && x.categories == y.categories
+            && x.summaryHTML == y.summaryHTML && x.content == y.content && x.language == y.language
+    }
+
     /// Path of the source file relative to the site or posts folder, with `/` separators.
     /// Used for stable entry ids and to break ties between posts with the same date.
-    public var sourcePath: String
+    public var sourcePath: String {
+        get { storage.sourcePath }
+        _modify { let storage = unique(); yield &storage.sourcePath }
+    }
     /// Plain text: front matter `title`, else a plain-text post's first line or a Markdown
     /// post's leading `# ` heading, else made from the file name (`hello-world` gives
     /// `Hello World`).
-    public var title: String
+    public var title: String {
+        get { storage.title }
+        _modify { let storage = unique(); yield &storage.title }
+    }
     /// When the post was published (front matter, else the file name, else mtime).
-    public var published: Date
+    public var published: Date {
+        get { storage.published }
+        _modify { let storage = unique(); yield &storage.published }
+    }
     /// When the post was last changed, if the post says so (`last_modified_at`, `lastmod`).
-    public var updated: Date?
+    public var updated: Date? {
+        get { storage.updated }
+        _modify { let storage = unique(); yield &storage.updated }
+    }
     /// The post stops being listed after this moment (Hugo `expiryDate`).
-    public var expires: Date?
+    public var expires: Date? {
+        get { storage.expires }
+        _modify { let storage = unique(); yield &storage.expires }
+    }
     /// Absolute URL of the post's page.
-    public var url: String
+    public var url: String {
+        get { storage.url }
+        _modify { let storage = unique(); yield &storage.url }
+    }
     /// An explicit entry id from front matter: `guid`, or else `id`, when it is an absolute
     /// URI (the loader warns about and drops any other value); used verbatim.
-    public var explicitID: String?
+    public var explicitID: String? {
+        get { storage.explicitID }
+        _modify { let storage = unique(); yield &storage.explicitID }
+    }
     /// From front matter `author` or `authors` (a name, a mapping or a list; Jekyll names
     /// are looked up in `_data/authors.yml`); empty when the post names nobody.
-    public var authors: [Person]
+    public var authors: [Person] {
+        get { storage.authors }
+        _modify { let storage = unique(); yield &storage.authors }
+    }
     /// Front matter `tags` (and `tag`, outside Hugo), trimmed, each once, blank ones left
     /// out.
-    public var tags: [String]
+    public var tags: [String] {
+        get { storage.tags }
+        _modify { let storage = unique(); yield &storage.tags }
+    }
     /// Front matter `categories` (and `category`, outside Hugo), after a Jekyll post's
     /// folders above `_posts`; trimmed, each once, blank ones left out.
-    public var categories: [String]
+    public var categories: [String] {
+        get { storage.categories }
+        _modify { let storage = unique(); yield &storage.categories }
+    }
     /// A short HTML summary: front matter `description`/`summary`, or the excerpt.
-    public var summaryHTML: String?
+    public var summaryHTML: String? {
+        get { storage.summaryHTML }
+        _modify { let storage = unique(); yield &storage.summaryHTML }
+    }
     /// The full post rendered as HTML, URLs absolute.
     ///
     /// A post that `PostLoader` took from a `DiskPostCache` has its content read from the
@@ -43,13 +134,22 @@ public struct Post: Sendable, Equatable {
         set { content = HTMLContent(newValue) }
     }
     /// `contentHTML` as it is held: a cached post's stays undecoded until it is needed.
-    var content: HTMLContent
+    var content: HTMLContent {
+        get { storage.content }
+        _modify { let storage = unique(); yield &storage.content }
+    }
     /// Language of the post, if it names one (`lang`).
-    public var language: String?
+    public var language: String? {
+        get { storage.language }
+        _modify { let storage = unique(); yield &storage.language }
+    }
     /// The post gives no date of its own, so the loader dated it by its file's
     /// modification time: its entry id is then its URL (`EntryID`), which editing the file
     /// does not change.
-    var isUndated = false
+    var isUndated: Bool {
+        get { storage.isUndated }
+        _modify { let storage = unique(); yield &storage.isUndated }
+    }
 
     /// A post made by hand (the loader makes the others); `contentHTML` is used as given,
     /// so its URLs should already be absolute.
@@ -57,18 +157,14 @@ public struct Post: Sendable, Equatable {
                 expires: Date? = nil, url: String, explicitID: String? = nil,
                 authors: [Person] = [], tags: [String] = [], categories: [String] = [],
                 summaryHTML: String? = nil, contentHTML: String, language: String? = nil) {
-        self.sourcePath = sourcePath
-        self.title = title
-        self.published = published
-        self.updated = updated
-        self.expires = expires
-        self.url = url
-        self.explicitID = explicitID
-        self.authors = authors
-        self.tags = tags
-        self.categories = categories
-        self.summaryHTML = summaryHTML
-        content = HTMLContent(contentHTML)
-        self.language = language
+        storage = Storage(sourcePath: sourcePath, title: title, published: published, url: url, content: HTMLContent(contentHTML))
+        storage.updated = updated
+        storage.expires = expires
+        storage.explicitID = explicitID
+        storage.authors = authors
+        storage.tags = tags
+        storage.categories = categories
+        storage.summaryHTML = summaryHTML
+        storage.language = language
     }
 }
