@@ -742,6 +742,54 @@ enum CacheFixture {
         #expect(third.post(for: posts[4].1) == nil)
     }
 
+    @Test func postsAskedAboutAllAtOnceAreFoundByTheirStatAsOneByOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = folder.appendingPathComponent("site", isDirectory: true)
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        func content(_ i: Int) -> String { "<p>Post \(i): " + String(repeating: "words \(i) ", count: 50) + "</p>" }
+        let posts = (0..<5).map { CacheFixture.post("p\($0).md", content($0)) }
+        for (post, _) in posts { try Data("post \(post.sourcePath)".utf8).write(to: source.appendingPathComponent(post.sourcePath)) }
+        func stat(_ i: Int) throws -> FileIO.Identity { try #require(FileIO.identity(source.appendingPathComponent("p\(i).md").path)) }
+        // The files' times are on the kernel's coarse clock: past its next tick they count as settled.
+        usleep(30_000)
+        func made(_ i: Int) -> FileIO.Identity {
+            FileIO.Identity(device: 1, inode: UInt64(10 + i), size: 3, mode: 0o100644, modified: 1_600_000_000_123_456_789,
+                            changed: 1_600_000_000_123_456_789)
+        }
+        // p0-p2 remembered with made-up stats, p3 with its file's own; p4 never cached.
+        let first = DiskPostCache(folder: folder.appendingPathComponent("cache"), scope: "s", reuse: true, racyMargin: 0)
+        for i in 0..<3 { first.store(posts[i].0, for: posts[i].1, identity: made(i)) }
+        first.store(posts[3].0, for: posts[3].1, identity: try stat(3))
+        #expect(try first.save())
+
+        // Given: p0 and p1 as remembered, p2 changed since; p3 and p4 not given, so their files' own are taken.
+        var given = [0: made(0), 1: made(1), 2: made(2)]
+        given[2]?.modified += 1
+        let second = DiskPostCache(folder: folder.appendingPathComponent("cache"), scope: "s", reuse: true, racyMargin: 0,
+                                   identities: Dictionary(uniqueKeysWithValues: given.map { ("p\($0.key).md", $0.value) }))
+        let files = posts.map { PostFile(path: source.appendingPathComponent($0.0.sourcePath).path, relativePath: $0.0.sourcePath, role: .folder) }
+        let found = second.posts(unchangedAt: files)
+        #expect(found.count == 5)
+        for i in [0, 1, 3] {
+            #expect(found[i] == posts[i].0, "p\(i)")
+            #expect(found[i]?.contentHTML == content(i), "p\(i)")
+            #expect(second.contentHash(of: "p\(i).md") == posts[i].1.contentHash, "p\(i)")
+        }
+        #expect(found[2] == nil && found[4] == nil)
+        #expect(second.contentHash(of: "p2.md") == nil)
+        #expect(second.hits == 3 && second.statHits == 3 && second.misses == 0)
+
+        // Saved, the cache keeps the posts found and drops the others; one by one, the next run finds the same.
+        #expect(try second.save())
+        let third = DiskPostCache(folder: folder.appendingPathComponent("cache"), scope: "s", reuse: true, racyMargin: 0)
+        #expect(third.post(unchangedAt: "p0.md", identity: made(0)) == posts[0].0)
+        #expect(third.post(unchangedAt: "p3.md", identity: try stat(3)) == posts[3].0)
+        #expect(third.post(unchangedAt: "p2.md", identity: made(2)) == nil)
+        // Without given stats, each file's own: only p3's is the one remembered.
+        #expect(third.posts(unchangedAt: files).map { $0 != nil } == [false, false, false, true, false])
+    }
+
     @Test func compactingThePackKeepsEveryLivePostAndDropsTheDeadContent() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

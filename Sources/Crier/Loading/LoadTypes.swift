@@ -125,6 +125,9 @@ protocol StatTrustingPostCache: PostCache {
     /// The post remembered for the file at `path` (relative to the source) when `identity`,
     /// its `stat` now, is the one remembered; `nil` otherwise (the caller reads the file).
     func post(unchangedAt path: String, identity: FileIO.Identity) -> Post?
+    /// `post(unchangedAt:identity:)` for each of `files` at once (in parallel), with the
+    /// `stat` `identity(of:)` gives or, without one, the file's own now; in their order.
+    func posts(unchangedAt files: [PostFile]) -> [Post?]
     /// The `stat` of the file at `path` (relative to the source) taken before this run
     /// loaded anything, when the cache was given one; the loader then takes no other.
     func identity(of path: String) -> FileIO.Identity?

@@ -89,10 +89,17 @@ public enum PostLoader {
 
     /// Loads `files` across all cores; the result is in the order of `files`.
     static func loadInParallel(_ files: [PostFile], context: SiteContext, options: LoadOptions) -> [FileOutcome] {
+        // The files a cache vouches for by their `stat` first, all at once; then the rest.
+        let unchanged = (options.cache as? any StatTrustingPostCache)?.posts(unchangedAt: files) ?? []
+        let rest = unchanged.isEmpty ? Array(files.indices) : files.indices.filter { unchanged[$0] == nil }
         // Several workers per core, so one slow post does not hold up a core's whole share.
-        parallelMap(files.count, workers: ProcessInfo.processInfo.activeProcessorCount * 4) { index in
-            PostRules.load(files[index], context: context, options: options)
+        let loaded = parallelMap(rest.count, workers: ProcessInfo.processInfo.activeProcessorCount * 4) { at in
+            PostRules.load(files[rest[at]], context: context, options: options, askedUnchanged: !unchanged.isEmpty)
         }
+        guard !unchanged.isEmpty else { return loaded }
+        var outcomes = unchanged.map { FileOutcome(result: .success($0), warnings: []) }
+        for (at, outcome) in zip(rest, loaded) { outcomes[at] = outcome }
+        return outcomes
     }
 }
 

@@ -7,12 +7,14 @@ import Foundation
 enum PostRules {
     enum Format { case markdown, html, plainText }
 
-    static func load(_ file: PostFile, context: SiteContext, options: LoadOptions) -> FileOutcome {
+    /// The post in `file`; `askedUnchanged` when the cache was asked about it by its `stat`
+    /// already (`StatTrustingPostCache.posts(unchangedAt:)`), and had no post for it.
+    static func load(_ file: PostFile, context: SiteContext, options: LoadOptions, askedUnchanged: Bool = false) -> FileOutcome {
         var warnings: [PostError] = []
         // `stat` before reading: a write made while the file is read shows next time.
         let trusting = options.cache as? any StatTrustingPostCache
         let identity = trusting.flatMap { $0.identity(of: file.relativePath) ?? FileIO.identity(file.path) }
-        if let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
+        if !askedUnchanged, let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
             return FileOutcome(result: .success(cached), warnings: [])
         }
         guard let data = FileIO.read(file.path) else {
