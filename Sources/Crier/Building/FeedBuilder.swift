@@ -36,6 +36,9 @@ public struct FeedBuilder: Sendable {
         self.limit = limit
     }
 
+    /// The fewest entries the main feed must have for them to be built in parallel.
+    static let parallelEntries = 256
+
     /// The main feed, then one per configured category and tag, in a stable order.
     public func feeds(from posts: [Post]) -> [PlannedFeed] {
         // Indices of the due posts, newest first, ties broken by source path so the order
@@ -49,6 +52,14 @@ public struct FeedBuilder: Sendable {
         var made = [Entry?](repeating: nil, count: posts.count)
         let authority = EntryID.authority(site.baseURL)
         let limit = self.limit ?? site.feed.postsLimit
+        // The main feed's entries, most often every due post's, built across the cores.
+        let main = limit.map { Array(due.prefix(max(0, $0))) } ?? due
+        if main.count >= FeedBuilder.parallelEntries {
+            let built = parallelMap(main.count, workers: ProcessInfo.processInfo.activeProcessorCount) { at in
+                entry(posts[main[at]], authority: authority)
+            }
+            for (index, entry) in zip(main, built) { made[index] = entry }
+        }
         func entries(_ include: ((Int) -> Bool)?) -> [Entry] {
             var chosen = include.map { include in due.filter(include) } ?? due
             if let limit { chosen = Array(chosen.prefix(max(0, limit))) }
