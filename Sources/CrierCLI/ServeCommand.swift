@@ -2,6 +2,7 @@ import ArgumentParser
 import Crier
 import CrierServer
 import Foundation
+import Synchronization
 
 /// `crier serve`: serve the published folder, publish, and keep it fresh.
 struct Serve: AsyncParsableCommand {
@@ -55,16 +56,18 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let jobs: [BuildJob]
         let skipped: [PostError]
         do {
-            (jobs, skipped) = try source.jobs()
+            // Read here to fail before listening; read again for every publish.
+            skipped = try source.jobs().skipped
         } catch let error as DefinitionErrors {
             error.say(to: console, " (--keep-going serves the others)")
             throw ExitCode(ExitStatus.failure)
         }
-        // With --keep-going: said once, here; every publish counts them as failures.
+        // With --keep-going: said once, and again only when they change; every publish
+        // counts them as failures.
         for error in skipped { console.error(error.description) }
+        let definitions = Definitions(source: source, said: skipped)
         let output = source.outputFolder
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let stateFolder = state.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
@@ -82,8 +85,9 @@ struct Serve: AsyncParsableCommand {
         let server = FeedServer(
             configuration: configuration,
             refresh: {
-                await Serve.republish(jobs: jobs, skipped: skipped, build: buildTemplate, keepGoing: keepGoing, output: output,
-                                      state: stateFolder, wait: interval, verbose: verbose, console: console)
+                guard let (jobs, skipped) = definitions.read(console: console) else { return false }
+                return await Serve.republish(jobs: jobs, skipped: skipped, build: buildTemplate, keepGoing: keepGoing, output: output,
+                                             state: stateFolder, wait: interval, verbose: verbose, console: console)
             },
             onListening: { port in
                 console.log("serving \(output.path) on \(FeedServer.address(host: host, port: port))")
@@ -126,5 +130,41 @@ struct Serve: AsyncParsableCommand {
             console.error("publish: \(error)")
             return false
         }
+    }
+}
+
+/// The feed definitions as `serve` reads them before each publish: an edited definition
+/// is published as edited, a new one is published and a removed one is no longer.
+final class Definitions: Sendable {
+    /// Parsed options, only read (their property wrappers are not marked `Sendable`).
+    nonisolated(unsafe) private let source: SourceOptions
+    /// The definitions last said to be unreadable (with `--keep-going`).
+    private let said: Mutex<[PostError]>
+
+    init(source: SourceOptions, said: [PostError]) {
+        self.source = source
+        self.said = Mutex(said)
+    }
+
+    /// The jobs, and the definitions left out (with `--keep-going`, said when they are not
+    /// the ones said last time); `nil` when none can be published this time, said on
+    /// `console` (the last good feeds stay served).
+    func read(console: Console) -> (jobs: [BuildJob], skipped: [PostError])? {
+        do {
+            let (jobs, skipped) = try source.jobs()
+            let changed = said.withLock { said in
+                defer { said = skipped }
+                return said != skipped
+            }
+            if changed { for error in skipped { console.error(error.description) } }
+            return (jobs, skipped)
+        } catch let error as DefinitionErrors {
+            said.withLock { $0 = [] }
+            error.say(to: console, "; nothing published, the served feeds stay as they were (--keep-going publishes the others)")
+        } catch {
+            said.withLock { $0 = [] }
+            console.error("\(error)")
+        }
+        return nil
     }
 }

@@ -15,12 +15,12 @@ final class ServeProcess {
     let port: Int
     private let output = Pipe()
 
-    init(in directory: URL, arguments: [String] = []) throws {
+    init(in directory: URL, arguments: [String] = [], standardError: Pipe? = nil) throws {
         process.executableURL = CrierBinary.url
         process.arguments = ["serve", "--port", "0", "--interval", "0.2"] + arguments
         process.currentDirectoryURL = directory
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        process.standardError = standardError ?? FileHandle.standardError
         try process.run()
         var seen = ""
         let deadline = Date().addingTimeInterval(30)
@@ -64,6 +64,20 @@ final class ServeProcess {
         process.terminate()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+}
+
+extension FileHandle {
+    /// What can be read now without waiting (nothing when nothing was written yet).
+    var availableDataIfAny: Data {
+        var data = Data()
+        var pollFD = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
+        while poll(&pollFD, 1, 0) > 0, pollFD.revents & Int16(POLLIN) != 0 {
+            let chunk = availableData
+            if chunk.isEmpty { break }
+            data += chunk
+        }
+        return data
     }
 }
 
@@ -143,6 +157,44 @@ final class Flag: Sendable {
         }
         #expect(found, "the new post is served within ten seconds")
         #expect(server.stop() == 0, "SIGTERM ends the server cleanly")
+    }
+
+    /// The feed definitions are read again for every republish: an edit shows, a new
+    /// definition is published, and one that breaks leaves the last good feeds served.
+    @Test func aFeedDefinitionEditedWhileServingIsPublishedAsEdited() async throws {
+        let dir = try site()
+        let errors = Pipe()
+        let server = try ServeProcess(in: dir.url, standardError: errors)
+        try await server.waitUntilReady()
+        #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Notes</title>"))
+
+        func served(_ path: String, within seconds: Int = 10, _ wanted: (Int, String) -> Bool) async throws -> Bool {
+            for _ in 0..<(seconds * 10) {
+                let response = try await server.get(path)
+                if wanted(response.status, String(decoding: response.body, as: UTF8.self)) { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        try dir.write("feeds/notes.yml", "title: Jottings\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
+        #expect(try await served("/feed.xml") { $0 == 200 && $1.contains("<title>Jottings</title>") }, "the edited title is served")
+
+        try dir.write("feeds/more.yml", "title: More\nbase_url: https://example.org/\nposts: notes\npath: more.xml\n")
+        #expect(try await served("/more.xml") { $0 == 200 && $1.contains("<title>More</title>") }, "a new definition is published")
+
+        // Broken: said on standard error, and the last good feed stays served.
+        try dir.write("feeds/notes.yml", "title: [Broken\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
+        var said = ""
+        for _ in 0..<100 where !said.contains("notes.yml") {
+            try await Task.sleep(for: .milliseconds(100))
+            said += String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
+        }
+        #expect(said.contains("feeds/notes.yml"), "\(said)")
+        #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Jottings</title>"))
+
+        try dir.write("feeds/notes.yml", "title: Mended\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
+        #expect(try await served("/feed.xml") { $0 == 200 && $1.contains("<title>Mended</title>") }, "the mended definition is published")
+        #expect(server.stop() == 0)
     }
 
     @Test func everyResponseIsACompleteValidFeedWhileFeedsAreRepublished() async throws {
