@@ -232,11 +232,14 @@ struct JSONParser {
         let start = index
         var ascii = true
         while true {
+            // Past the bytes that stand for themselves at once: most of a long string.
+            let (next, plain) = JSONParser.plainRun(in: bytes, from: index)
+            index = next
+            ascii = ascii && plain
             guard index < bytes.count else { throw failure("unterminated string") }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") { index += 1; break }
             if b < 0x20 { throw failure("control character in a string (escape it)") }
-            if b >= 0x80 { ascii = false }
             index += 1
             guard b == UInt8(ascii: "\\") else { continue }
             guard index < bytes.count else { throw failure("unterminated escape") }
@@ -262,6 +265,8 @@ struct JSONParser {
         }
         guard !ascii else { return }
         // Escapes are ASCII: the text as written is valid UTF-8 where the decoded one is.
+        // Checked at once; where it is not, read again to find the first bad byte.
+        if String(validating: bytes[start..<(index - 1)], as: UTF8.self) != nil { return }
         var iterator = bytes[start..<(index - 1)].makeIterator()
         var decoder = Unicode.UTF8()
         var at = start
@@ -273,6 +278,22 @@ struct JSONParser {
                 index = at
                 throw failure("invalid UTF-8 in a string")
             }
+        }
+    }
+
+    /// Where the run of bytes from `start` that a string holds as they are (none of `"`,
+    /// `\\` or a control character) ends, and whether they are all ASCII.
+    private static func plainRun(in bytes: [UInt8], from start: Int) -> (end: Int, ascii: Bool) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var at = start
+            var high: UInt8 = 0
+            while at < buffer.count {
+                let b = buffer[at]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                high |= b
+                at += 1
+            }
+            return (at, high < 0x80)
         }
     }
 
