@@ -162,8 +162,9 @@ final class Definitions: Sendable {
             said.withLock { $0 = [] }
             error.say(to: console, "; nothing published, the served feeds stay as they were (--keep-going publishes the others)")
         } catch {
+            // The source itself (the definitions folder gone or emptied, say).
             said.withLock { $0 = [] }
-            console.error("\(error)")
+            console.error("\(error); nothing published, the served feeds stay as they were")
         }
         return nil
     }

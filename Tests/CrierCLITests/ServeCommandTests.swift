@@ -50,6 +50,16 @@ final class ServeProcess {
         return (http.statusCode, data, http.allHeaderFields)
     }
 
+    /// Whether `path` comes to answer as `wanted` (status, body) within `seconds`.
+    func serves(_ path: String, within seconds: Int = 10, _ wanted: (Int, String) -> Bool) async throws -> Bool {
+        for _ in 0..<(seconds * 10) {
+            let response = try await get(path)
+            if wanted(response.status, String(decoding: response.body, as: UTF8.self)) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     /// Waits for `/healthz` to answer 200: the first publish is done.
     func waitUntilReady() async throws {
         for _ in 0..<300 {
@@ -167,20 +177,11 @@ final class Flag: Sendable {
         let server = try ServeProcess(in: dir.url, standardError: errors)
         try await server.waitUntilReady()
         #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Notes</title>"))
-
-        func served(_ path: String, within seconds: Int = 10, _ wanted: (Int, String) -> Bool) async throws -> Bool {
-            for _ in 0..<(seconds * 10) {
-                let response = try await server.get(path)
-                if wanted(response.status, String(decoding: response.body, as: UTF8.self)) { return true }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return false
-        }
         try dir.write("feeds/notes.yml", "title: Jottings\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
-        #expect(try await served("/feed.xml") { $0 == 200 && $1.contains("<title>Jottings</title>") }, "the edited title is served")
+        #expect(try await server.serves("/feed.xml") { $0 == 200 && $1.contains("<title>Jottings</title>") }, "the edited title is served")
 
         try dir.write("feeds/more.yml", "title: More\nbase_url: https://example.org/\nposts: notes\npath: more.xml\n")
-        #expect(try await served("/more.xml") { $0 == 200 && $1.contains("<title>More</title>") }, "a new definition is published")
+        #expect(try await server.serves("/more.xml") { $0 == 200 && $1.contains("<title>More</title>") }, "a new definition is published")
 
         // Broken: said on standard error, and the last good feed stays served.
         try dir.write("feeds/notes.yml", "title: [Broken\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
@@ -193,7 +194,44 @@ final class Flag: Sendable {
         #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Jottings</title>"))
 
         try dir.write("feeds/notes.yml", "title: Mended\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
-        #expect(try await served("/feed.xml") { $0 == 200 && $1.contains("<title>Mended</title>") }, "the mended definition is published")
+        #expect(try await server.serves("/feed.xml") { $0 == 200 && $1.contains("<title>Mended</title>") }, "the mended definition is published")
+
+        // The folder gone: said, and the feeds stay served.
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("feeds"))
+        said = ""
+        for _ in 0..<100 where !said.contains("no feed definitions folder") {
+            try await Task.sleep(for: .milliseconds(100))
+            said += String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
+        }
+        #expect(said.contains("nothing published, the served feeds stay as they were"), "\(said)")
+        #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Mended</title>"))
+        #expect(server.stop() == 0)
+    }
+
+    /// With --keep-going the others are published, and a broken definition is said once,
+    /// then again only when what is wrong with it changes.
+    @Test func withKeepGoingABrokenDefinitionIsSaidOnceWhileTheOthersArePublished() async throws {
+        let dir = try site()
+        try dir.write("feeds/other.yml", "title: [Broken\n")
+        let errors = Pipe()
+        let server = try ServeProcess(in: dir.url, arguments: ["--keep-going"], standardError: errors)
+        try await server.waitUntilReady()
+        #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Notes</title>"))
+        // Several republishes (every 0.2 s).
+        try await Task.sleep(for: .milliseconds(1_500))
+        var said = String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
+        #expect(said.components(separatedBy: "feeds/other.yml").count == 2, "said once: \(said)")
+
+        try dir.write("feeds/other.yml", "title: Other\nbase_url: https://example.org/\nposts: notes\npath: other.xml\n")
+        #expect(try await server.serves("/other.xml") { $0 == 200 && $1.contains("<title>Other</title>") }, "mended, it is published")
+        try dir.write("feeds/other.yml", "title: [Broken again\n")
+        said = ""
+        for _ in 0..<100 where !said.contains("feeds/other.yml") {
+            try await Task.sleep(for: .milliseconds(100))
+            said += String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
+        }
+        #expect(said.contains("feeds/other.yml"), "broken again, it is said again: \(said)")
+        #expect(String(decoding: try await server.get("/other.xml").body, as: UTF8.self).contains("<title>Other</title>"))
         #expect(server.stop() == 0)
     }
 

@@ -10,7 +10,7 @@ import Testing
     /// Every byte from 0 to 127 (the control characters XML forbids are cleaned out
     /// first, by both), quotes, backslashes and slashes, and text beyond ASCII.
     static let awkward = String(decoding: Array(0..<128), as: UTF8.self)
-        + #" "quoted" \back\slash\ a/b </script> é 🦜 שלום \u{2028}\u{2029}\u{FEFF} \u{7F}\r\n"#
+        + #" "quoted" \back\slash\ a/b </script> é 🦜 שלום "# + "\u{2028}\u{2029}\u{FEFF}\u{7F}\r\n\r"
 
     func expectSameBytes(_ feed: Feed, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let written = try JSONFeedWriter.write(feed)

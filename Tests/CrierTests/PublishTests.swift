@@ -999,7 +999,8 @@ enum CacheFixture {
         // A post holds its fields in a shared storage, and nothing else.
         let storage = Mirror(reflecting: post).children
         #expect(storage.map(\.label) == ["storage"])
-        let postFields = Set(storage.first.map { Mirror(reflecting: $0.value).children.compactMap(\.label) } ?? [])
+        let fields = storage.first.flatMap { Mirror(reflecting: $0.value).children.first { $0.label == "fields" } }
+        let postFields = Set(fields.map { Mirror(reflecting: $0.value).children.compactMap(\.label) } ?? [])
         #expect(postFields.count >= 14)
         let cachedFields = Set(Mirror(reflecting: cached).children.compactMap(\.label)).subtracting(["key", "identity"])
         #expect(postFields == cachedFields)

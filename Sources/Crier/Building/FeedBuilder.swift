@@ -52,8 +52,10 @@ public struct FeedBuilder: Sendable {
         var made = [Entry?](repeating: nil, count: posts.count)
         let authority = EntryID.authority(site.baseURL)
         let limit = self.limit ?? site.feed.postsLimit
+        /// The first `limit` of `chosen`, when there is a limit.
+        func limited(_ chosen: [Int]) -> [Int] { limit.map { Array(chosen.prefix(max(0, $0))) } ?? chosen }
         // The main feed's entries, most often every due post's, built across the cores.
-        let main = limit.map { Array(due.prefix(max(0, $0))) } ?? due
+        let main = limited(due)
         if main.count >= FeedBuilder.parallelEntries {
             let built = parallelMap(main.count, workers: ProcessInfo.processInfo.activeProcessorCount) { at in
                 entry(posts[main[at]], authority: authority)
@@ -61,9 +63,7 @@ public struct FeedBuilder: Sendable {
             for (index, entry) in zip(main, built) { made[index] = entry }
         }
         func entries(_ include: ((Int) -> Bool)?) -> [Entry] {
-            var chosen = include.map { include in due.filter(include) } ?? due
-            if let limit { chosen = Array(chosen.prefix(max(0, limit))) }
-            return chosen.map { index in
+            limited(include.map { include in due.filter(include) } ?? due).map { index in
                 if let built = made[index] { return built }
                 let built = entry(posts[index], authority: authority)
                 made[index] = built

@@ -122,11 +122,9 @@ public protocol PostCache: Sendable {
 /// last change older than a run's racy margin), after which any write to the file shows
 /// in its `stat`.
 protocol StatTrustingPostCache: PostCache {
-    /// The post remembered for the file at `path` (relative to the source) when `identity`,
-    /// its `stat` now, is the one remembered; `nil` otherwise (the caller reads the file).
-    func post(unchangedAt path: String, identity: FileIO.Identity) -> Post?
-    /// `post(unchangedAt:identity:)` for each of `files` at once (in parallel), with the
-    /// `stat` `identity(of:)` gives or, without one, the file's own now; in their order.
+    /// For each of `files` (in their order), the post remembered for it when its `stat` is
+    /// the one remembered (the one `identity(of:)` gives or, without one, the file's own
+    /// now); `nil` otherwise (the loader reads the file). Asked once, about every file.
     func posts(unchangedAt files: [PostFile]) -> [Post?]
     /// The `stat` of the file at `path` (relative to the source) taken before this run
     /// loaded anything, when the cache was given one; the loader then takes no other.

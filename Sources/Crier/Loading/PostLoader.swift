@@ -94,7 +94,7 @@ public enum PostLoader {
         let rest = unchanged.isEmpty ? Array(files.indices) : files.indices.filter { unchanged[$0] == nil }
         // Several workers per core, so one slow post does not hold up a core's whole share.
         let loaded = parallelMap(rest.count, workers: ProcessInfo.processInfo.activeProcessorCount * 4) { at in
-            PostRules.load(files[rest[at]], context: context, options: options, askedUnchanged: !unchanged.isEmpty)
+            PostRules.load(files[rest[at]], context: context, options: options)
         }
         guard !unchanged.isEmpty else { return loaded }
         var outcomes = unchanged.map { FileOutcome(result: .success($0), warnings: []) }

@@ -7,16 +7,13 @@ import Foundation
 enum PostRules {
     enum Format { case markdown, html, plainText }
 
-    /// The post in `file`; `askedUnchanged` when the cache was asked about it by its `stat`
-    /// already (`StatTrustingPostCache.posts(unchangedAt:)`), and had no post for it.
-    static func load(_ file: PostFile, context: SiteContext, options: LoadOptions, askedUnchanged: Bool = false) -> FileOutcome {
+    /// The post in `file`. A cache that vouches for files by their `stat` was asked about
+    /// this one already (`PostLoader.loadInParallel`), and had no post for it.
+    static func load(_ file: PostFile, context: SiteContext, options: LoadOptions) -> FileOutcome {
         var warnings: [PostError] = []
         // `stat` before reading: a write made while the file is read shows next time.
         let trusting = options.cache as? any StatTrustingPostCache
         let identity = trusting.flatMap { $0.identity(of: file.relativePath) ?? FileIO.identity(file.path) }
-        if !askedUnchanged, let trusting, let identity, let cached = trusting.post(unchangedAt: file.relativePath, identity: identity) {
-            return FileOutcome(result: .success(cached), warnings: [])
-        }
         guard let data = FileIO.read(file.path) else {
             let message = FileNames.isNotUTF8((file.path as NSString).lastPathComponent, at: file.path)
                 ? "cannot read the file: its name is not valid UTF-8 (� stands for the bytes that are not), so it cannot be opened by that name; rename the file in \(SiteConfiguration.displayPath(file.url.deletingLastPathComponent())) to a UTF-8 name"

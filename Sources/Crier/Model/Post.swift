@@ -8,7 +8,8 @@ public struct Post: Sendable, Equatable {
     /// instead of a dozen strings and arrays).
     private var storage: Storage
 
-    private final class Storage: @unchecked Sendable {
+    /// Every field of a post, in one value: copied whole, compared whole.
+    private struct Fields: Equatable {
         var sourcePath: String
         var title: String
         var published: Date
@@ -23,105 +24,85 @@ public struct Post: Sendable, Equatable {
         var content: HTMLContent
         var language: String?
         var isUndated = false
+    }
 
-        init(sourcePath: String, title: String, published: Date, url: String, content: HTMLContent) {
-            self.sourcePath = sourcePath
-            self.title = title
-            self.published = published
-            self.url = url
-            self.content = content
-        }
-
-        func copy() -> Storage {
-            let copy = Storage(sourcePath: sourcePath, title: title, published: published, url: url, content: content)
-            copy.updated = updated
-            copy.expires = expires
-            copy.explicitID = explicitID
-            copy.authors = authors
-            copy.tags = tags
-            copy.categories = categories
-            copy.summaryHTML = summaryHTML
-            copy.language = language
-            copy.isUndated = isUndated
-            return copy
-        }
+    /// Changed only while no other post holds it (`unique()`).
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     /// The storage, copied first when another post shares it.
     private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
         return storage
     }
 
     public static func == (a: Post, b: Post) -> Bool {
-        let (x, y) = (a.storage, b.storage)
-        return x === y || x.isUndated == y.isUndated && x.sourcePath == y.sourcePath && x.title == y.title && x.published == y.published
-            && x.updated == y.updated && x.expires == y.expires && x.url == y.url && x.explicitID == y.explicitID
-            && x.authors == y.authors && x.tags == y.tags && x.categories == y.categories
-            && x.summaryHTML == y.summaryHTML && x.content == y.content && x.language == y.language
+        a.storage === b.storage || a.storage.fields == b.storage.fields
     }
 
     /// Path of the source file relative to the site or posts folder, with `/` separators.
     /// Used for stable entry ids and to break ties between posts with the same date.
     public var sourcePath: String {
-        get { storage.sourcePath }
-        _modify { let storage = unique(); yield &storage.sourcePath }
+        get { storage.fields.sourcePath }
+        _modify { let storage = unique(); yield &storage.fields.sourcePath }
     }
     /// Plain text: front matter `title`, else a plain-text post's first line or a Markdown
     /// post's leading `# ` heading, else made from the file name (`hello-world` gives
     /// `Hello World`).
     public var title: String {
-        get { storage.title }
-        _modify { let storage = unique(); yield &storage.title }
+        get { storage.fields.title }
+        _modify { let storage = unique(); yield &storage.fields.title }
     }
     /// When the post was published (front matter, else the file name, else mtime).
     public var published: Date {
-        get { storage.published }
-        _modify { let storage = unique(); yield &storage.published }
+        get { storage.fields.published }
+        _modify { let storage = unique(); yield &storage.fields.published }
     }
     /// When the post was last changed, if the post says so (`last_modified_at`, `lastmod`).
     public var updated: Date? {
-        get { storage.updated }
-        _modify { let storage = unique(); yield &storage.updated }
+        get { storage.fields.updated }
+        _modify { let storage = unique(); yield &storage.fields.updated }
     }
     /// The post stops being listed after this moment (Hugo `expiryDate`).
     public var expires: Date? {
-        get { storage.expires }
-        _modify { let storage = unique(); yield &storage.expires }
+        get { storage.fields.expires }
+        _modify { let storage = unique(); yield &storage.fields.expires }
     }
     /// Absolute URL of the post's page.
     public var url: String {
-        get { storage.url }
-        _modify { let storage = unique(); yield &storage.url }
+        get { storage.fields.url }
+        _modify { let storage = unique(); yield &storage.fields.url }
     }
     /// An explicit entry id from front matter: `guid`, or else `id`, when it is an absolute
     /// URI (the loader warns about and drops any other value); used verbatim.
     public var explicitID: String? {
-        get { storage.explicitID }
-        _modify { let storage = unique(); yield &storage.explicitID }
+        get { storage.fields.explicitID }
+        _modify { let storage = unique(); yield &storage.fields.explicitID }
     }
     /// From front matter `author` or `authors` (a name, a mapping or a list; Jekyll names
     /// are looked up in `_data/authors.yml`); empty when the post names nobody.
     public var authors: [Person] {
-        get { storage.authors }
-        _modify { let storage = unique(); yield &storage.authors }
+        get { storage.fields.authors }
+        _modify { let storage = unique(); yield &storage.fields.authors }
     }
     /// Front matter `tags` (and `tag`, outside Hugo), trimmed, each once, blank ones left
     /// out.
     public var tags: [String] {
-        get { storage.tags }
-        _modify { let storage = unique(); yield &storage.tags }
+        get { storage.fields.tags }
+        _modify { let storage = unique(); yield &storage.fields.tags }
     }
     /// Front matter `categories` (and `category`, outside Hugo), after a Jekyll post's
     /// folders above `_posts`; trimmed, each once, blank ones left out.
     public var categories: [String] {
-        get { storage.categories }
-        _modify { let storage = unique(); yield &storage.categories }
+        get { storage.fields.categories }
+        _modify { let storage = unique(); yield &storage.fields.categories }
     }
     /// A short HTML summary: front matter `description`/`summary`, or the excerpt.
     public var summaryHTML: String? {
-        get { storage.summaryHTML }
-        _modify { let storage = unique(); yield &storage.summaryHTML }
+        get { storage.fields.summaryHTML }
+        _modify { let storage = unique(); yield &storage.fields.summaryHTML }
     }
     /// The full post rendered as HTML, URLs absolute.
     ///
@@ -135,20 +116,20 @@ public struct Post: Sendable, Equatable {
     }
     /// `contentHTML` as it is held: a cached post's stays undecoded until it is needed.
     var content: HTMLContent {
-        get { storage.content }
-        _modify { let storage = unique(); yield &storage.content }
+        get { storage.fields.content }
+        _modify { let storage = unique(); yield &storage.fields.content }
     }
     /// Language of the post, if it names one (`lang`).
     public var language: String? {
-        get { storage.language }
-        _modify { let storage = unique(); yield &storage.language }
+        get { storage.fields.language }
+        _modify { let storage = unique(); yield &storage.fields.language }
     }
     /// The post gives no date of its own, so the loader dated it by its file's
     /// modification time: its entry id is then its URL (`EntryID`), which editing the file
     /// does not change.
     var isUndated: Bool {
-        get { storage.isUndated }
-        _modify { let storage = unique(); yield &storage.isUndated }
+        get { storage.fields.isUndated }
+        _modify { let storage = unique(); yield &storage.fields.isUndated }
     }
 
     /// A post made by hand (the loader makes the others); `contentHTML` is used as given,
@@ -157,14 +138,8 @@ public struct Post: Sendable, Equatable {
                 expires: Date? = nil, url: String, explicitID: String? = nil,
                 authors: [Person] = [], tags: [String] = [], categories: [String] = [],
                 summaryHTML: String? = nil, contentHTML: String, language: String? = nil) {
-        storage = Storage(sourcePath: sourcePath, title: title, published: published, url: url, content: HTMLContent(contentHTML))
-        storage.updated = updated
-        storage.expires = expires
-        storage.explicitID = explicitID
-        storage.authors = authors
-        storage.tags = tags
-        storage.categories = categories
-        storage.summaryHTML = summaryHTML
-        storage.language = language
+        storage = Storage(Fields(sourcePath: sourcePath, title: title, published: published, updated: updated, expires: expires,
+                                 url: url, explicitID: explicitID, authors: authors, tags: tags, categories: categories,
+                                 summaryHTML: summaryHTML, content: HTMLContent(contentHTML), language: language))
     }
 }

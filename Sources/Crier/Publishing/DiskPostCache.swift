@@ -27,8 +27,9 @@ import Glibc
 /// before the index names it. `save()` also removes every file of the folder that the
 /// index does not name (old packs, what a killed run left).
 ///
-/// The index is read in one piece on the first lookup; each post is decoded when the
-/// loader asks for it, on the loader's worker threads. A torn, foreign or unreadable
+/// The index is read in one piece on the first lookup; the posts the loader asks about
+/// by their files' `stat` are decoded all at once, in parallel (`posts(unchangedAt:)`),
+/// and the others one by one as the loader's worker threads ask for them. A torn, foreign or unreadable
 /// index is a miss for every post: the cache only ever saves time. A post's content stays
 /// in the pack until a writer needs it (`CachedText`, which checks it by its SHA-256),
 /// unless it has no printable character (`FeedBuilder` must look at it): a publish that
@@ -173,11 +174,13 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         }
     }
 
+    /// The post remembered for the file at `path` (relative to the source) when `identity`,
+    /// its `stat` now, is the one remembered: `posts(unchangedAt:)` for one file.
     func post(unchangedAt path: String, identity: FileIO.Identity) -> Post? {
         guard reuse, let index = lock.withLock({ currentIndex() }),
               let found = unchanged(at: path, identity: identity, in: index) else { return nil }
-        lock.withLock { remember([path], in: index) }
-        return found
+        lock.withLock { remember([(path, found.contentHash)], in: index) }
+        return found.post
     }
 
     func posts(unchangedAt files: [PostFile]) -> [Post?] {
@@ -185,39 +188,44 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         // Decoded in parallel from this copy of the index, with no lock: two threads
         // taking a lock for each of ten thousand posts spent a quarter of their time
         // waiting for each other, in the kernel.
-        let found = parallelMap(files.count, workers: ProcessInfo.processInfo.activeProcessorCount) { at in
+        let found = parallelMap(files.count, workers: ProcessInfo.processInfo.activeProcessorCount) { at -> (post: Post, contentHash: String)? in
             let file = files[at]
-            return (identities[file.relativePath] ?? FileIO.identity(file.path))
-                .flatMap { unchanged(at: file.relativePath, identity: $0, in: index) }
+            // No `stat` taken for a file the index has no record of (a new post).
+            guard index.records[file.relativePath] != nil,
+                  let identity = identities[file.relativePath] ?? FileIO.identity(file.path) else { return nil }
+            return unchanged(at: file.relativePath, identity: identity, in: index)
         }
-        var hits: [String] = []
+        var hits: [(path: String, contentHash: String)] = []
         hits.reserveCapacity(found.count)
-        for (file, post) in zip(files, found) where post != nil { hits.append(file.relativePath) }
+        for (file, found) in zip(files, found) {
+            if let found { hits.append((file.relativePath, found.contentHash)) }
+        }
         lock.withLock { remember(hits, in: index) }
-        return found
+        return found.map { $0?.post }
     }
 
-    /// The post of the record for `path` in `index`, when `identity` (the file's `stat`
-    /// now) is settled and the one remembered; reads nothing shared but `index`.
-    private func unchanged(at path: String, identity: FileIO.Identity, in index: Index) -> Post? {
+    /// The post of the record for `path` in `index` and the content hash of its file,
+    /// when `identity` (the file's `stat` now) is settled and the one remembered; reads
+    /// nothing shared but `index`.
+    private func unchanged(at path: String, identity: FileIO.Identity, in index: Index) -> (post: Post, contentHash: String)? {
         guard let identity = settled(identity), let range = index.records[path],
               var record = decodeRecord(range, of: index), record.key.path == path, record.identity == identity,
               let content = content(record.content, in: index, path: path) else { return nil }
         record.post.content = content
-        return record.post
+        return (record.post, record.key.contentHash)
     }
 
-    /// Keeps the posts of the files at `paths`, found unchanged in `index`, as its records
+    /// Keeps the posts of the files at `hits`, found unchanged in `index`, as its records
     /// hold them (under `lock`).
-    private func remember(_ paths: [String], in index: Index) {
-        for path in paths {
-            guard let range = index.records[path] else { continue }
+    private func remember(_ hits: [(path: String, contentHash: String)], in index: Index) {
+        for hit in hits {
+            guard let range = index.records[hit.path] else { continue }
             // Unchanged since it was read: the content hash recorded then still holds.
-            hashes[path] = DiskPostCache.contentHash(inRecord: range, of: index.bytes)
-            entries[path] = .indexed(range)
+            hashes[hit.path] = hit.contentHash
+            entries[hit.path] = .indexed(range)
         }
-        hitCount += paths.count
-        statHitCount += paths.count
+        hitCount += hits.count
+        statHitCount += hits.count
     }
 
     /// Remembers a freshly loaded post; its content is written by `save()`.
@@ -569,14 +577,6 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         var cached = CachedPost(key: record.key, post: record.post)
         cached.identity = record.identity
         return (cached, record.content)
-    }
-
-    /// The content hash of the post file's version in the index record at `range` of
-    /// `bytes`, read without the rest (the fields before it as `decodeRecord` reads them).
-    private static func contentHash(inRecord range: Range<Int>, of bytes: [UInt8]) -> String? {
-        var r = StateReader(bytes, in: range)
-        guard r.fixed(PackedContent.size) != nil, r.string() != nil, r.int() != nil, r.double() != nil else { return nil }
-        return r.string()
     }
 
     /// The fields of the index record at `range`: what `decode(_:of:)` gives, with the

@@ -91,8 +91,9 @@ struct JSONOutput {
             newLine(depth + 1)
             try element(&self, value, depth + 1)
         }
-        newLine(elements.isEmpty ? 0 : depth)
-        if elements.isEmpty { newLine(depth) }
+        // An empty list as `JSONEncoder` writes it: over three lines, the middle one empty.
+        if elements.isEmpty { bytes.append(0x0A) }
+        newLine(depth)
         bytes.append(UInt8(ascii: "]"))
     }
 
