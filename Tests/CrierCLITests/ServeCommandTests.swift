@@ -91,6 +91,18 @@ extension FileHandle {
     }
 }
 
+extension Pipe {
+    /// What is written to the pipe until it has written `text`, or ten seconds have passed.
+    func read(until text: String) async throws -> String {
+        var read = ""
+        for _ in 0..<100 where !read.contains(text) {
+            try await Task.sleep(for: .milliseconds(100))
+            read += String(decoding: fileHandleForReading.availableDataIfAny, as: UTF8.self)
+        }
+        return read
+    }
+}
+
 /// Whether a socket can be bound to ::1 here (IPv6 is off in some containers).
 func canBindIPv6Loopback() -> Bool {
     let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
@@ -185,11 +197,7 @@ final class Flag: Sendable {
 
         // Broken: said on standard error, and the last good feed stays served.
         try dir.write("feeds/notes.yml", "title: [Broken\nbase_url: https://example.org/\nposts: notes\npath: feed.xml\n")
-        var said = ""
-        for _ in 0..<100 where !said.contains("notes.yml") {
-            try await Task.sleep(for: .milliseconds(100))
-            said += String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
-        }
+        var said = try await errors.read(until: "notes.yml")
         #expect(said.contains("feeds/notes.yml"), "\(said)")
         #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Jottings</title>"))
 
@@ -198,11 +206,7 @@ final class Flag: Sendable {
 
         // The folder gone: said, and the feeds stay served.
         try FileManager.default.removeItem(at: dir.url.appendingPathComponent("feeds"))
-        said = ""
-        for _ in 0..<100 where !said.contains("no feed definitions folder") {
-            try await Task.sleep(for: .milliseconds(100))
-            said += String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
-        }
+        said = try await errors.read(until: "no feed definitions folder")
         #expect(said.contains("nothing published, the served feeds stay as they were"), "\(said)")
         #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("<title>Mended</title>"))
         #expect(server.stop() == 0)
@@ -225,11 +229,7 @@ final class Flag: Sendable {
         try dir.write("feeds/other.yml", "title: Other\nbase_url: https://example.org/\nposts: notes\npath: other.xml\n")
         #expect(try await server.serves("/other.xml") { $0 == 200 && $1.contains("<title>Other</title>") }, "mended, it is published")
         try dir.write("feeds/other.yml", "title: [Broken again\n")
-        said = ""
-        for _ in 0..<100 where !said.contains("feeds/other.yml") {
-            try await Task.sleep(for: .milliseconds(100))
-            said += String(decoding: errors.fileHandleForReading.availableDataIfAny, as: UTF8.self)
-        }
+        said = try await errors.read(until: "feeds/other.yml")
         #expect(said.contains("feeds/other.yml"), "broken again, it is said again: \(said)")
         #expect(String(decoding: try await server.get("/other.xml").body, as: UTF8.self).contains("<title>Other</title>"))
         #expect(server.stop() == 0)
