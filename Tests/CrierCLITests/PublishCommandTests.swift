@@ -108,6 +108,40 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(jekyll.stderr.contains("warning: _posts: no posts found: the feeds are written with no entries"), "\(jekyll.stderr)")
     }
 
+    /// `HUGO_ENVIRONMENT` picks the folder of `config/` a Hugo site is read with, as for
+    /// `hugo`; a publish under another environment is no "nothing changed" (nor are its
+    /// cached posts, rendered with other links, reused), and a bad name is refused.
+    @Test func aHugoSiteIsPublishedForTheEnvironmentHugoEnvironmentNames() throws {
+        let dir = try TempFolder()
+        try dir.write("h/hugo.toml", "title = \"H\"\nbaseURL = \"https://prod.example/\"\n")
+        try dir.write("h/config/staging/hugo.toml", "baseURL = \"https://staging.example/\"\n")
+        try dir.write("h/content/posts/a.md", "---\ntitle: A\ndate: 2024-06-01\n---\nSee [b](/b/).\n")
+        func publish(_ environment: String?, legacy: String? = nil) throws -> CrierBinary.Run {
+            var variables = ProcessInfo.processInfo.environment
+            variables["HUGO_ENVIRONMENT"] = environment
+            variables["HUGO_ENV"] = legacy
+            return try CrierBinary.run(["publish", "--site", "h", "--output", "out", "--format", "atom"], in: dir.url, environment: variables)
+        }
+        #expect(try publish(nil).status == 0)
+        #expect(try dir.read("out/feed.xml").contains("https://prod.example/b/"))
+        let staging = try publish("staging")
+        #expect(staging.status == 0 && staging.stderr.isEmpty, "\(staging.stderr)")
+        let feed = try dir.read("out/feed.xml")
+        #expect(feed.contains("https://staging.example/b/") && !feed.contains("prod.example"), "\(feed)")
+        #expect(try publish("production").status == 0)
+        #expect(try dir.read("out/feed.xml").contains("https://prod.example/b/"))
+        // As Hugo: HUGO_ENV when HUGO_ENVIRONMENT is not set; an empty one is production.
+        #expect(try publish(nil, legacy: "staging").status == 0)
+        #expect(try dir.read("out/feed.xml").contains("https://staging.example/b/"))
+        #expect(try publish("", legacy: "staging").status == 0)
+        #expect(try dir.read("out/feed.xml").contains("https://prod.example/b/"))
+
+        let bad = try publish("../x")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("HUGO_ENVIRONMENT=../x is not an environment name"), "\(bad.stderr)")
+        #expect(try dir.read("out/feed.xml").contains("https://prod.example/b/"))
+    }
+
     /// A site with no address of its own links localhost: a build says so, a publish
     /// refuses (it printed nothing and put feeds linking http://localhost:4000/ online,
     /// whose entries' ids would all change once the address was set).

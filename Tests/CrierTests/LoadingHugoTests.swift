@@ -86,6 +86,31 @@ struct LoadingHugoTests {
         #expect(bad.path.hasSuffix("config/production/hugo.toml") && bad.line == 2, "\(bad)")
     }
 
+    /// Another environment's folder (`HUGO_ENVIRONMENT=staging`) is laid over
+    /// `config/_default/` instead of `config/production/`; a name that is not a folder's
+    /// is refused.
+    @Test func anotherEnvironmentReadsItsOwnConfigurationFolder() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://root.example/\"\ntitle = \"Root\"\n")
+        try temp.write("config/_default/hugo.toml", "title = \"Default\"\n")
+        try temp.write("config/production/hugo.toml", "baseURL = \"https://prod.example/\"\n")
+        try temp.write("config/staging/hugo.toml", "baseURL = \"https://staging.example/\"\n")
+        try temp.write("config/staging/params.toml", "description = \"Staged\"\n")
+        let production = try SiteConfiguration.hugoConfiguration(root: temp.root, environment: "production").table
+        #expect(production.value("baseURL")?.scalarText == "https://prod.example/")
+        #expect(production.value("title")?.scalarText == "Default")
+        let staging = try SiteConfiguration.hugoConfiguration(root: temp.root, environment: "staging")
+        #expect(staging.table.value("baseURL")?.scalarText == "https://staging.example/")
+        #expect(staging.table.value("params")?.table?.value("description")?.scalarText == "Staged")
+        #expect(staging.files["baseurl"]?.hasSuffix("config/staging/hugo.toml") == true, "\(staging.files)")
+        // No folder of its own: the default folder alone.
+        #expect(try SiteConfiguration.hugoConfiguration(root: temp.root, environment: "qa").table.value("baseURL")?.scalarText == "https://root.example/")
+        for bad in ["../config/staging", ".", "..", "a/b"] {
+            #expect(throws: PostError.self, "\(bad)") { try SiteConfiguration.hugoConfiguration(root: temp.root, environment: bad) }
+        }
+    }
+
     /// What Foundation's JSON reader says of `text`.
     private func jsonReason(_ text: String) -> String {
         do {

@@ -258,23 +258,40 @@ enum SiteConfiguration {
         return tag
     }
 
-    /// The folders of Hugo's configuration directory that `hugo` (the production
-    /// environment) reads, in the order they are laid over the root file.
-    static let hugoConfigFolders = ["config/_default", "config/production"]
+    /// The folders of Hugo's configuration directory that `hugo` reads in `environment`,
+    /// in the order they are laid over the root file.
+    static func hugoConfigFolders(environment: String) -> [String] { ["config/_default", "config/" + environment] }
+
+    /// The environment `hugo` builds for, as Hugo 0.111 finds it (checked): the variable
+    /// `HUGO_ENVIRONMENT`, or when it is not set `HUGO_ENV`; `production` when the one
+    /// found is empty or neither is set (`hugo server` would build `development`).
+    static var hugoEnvironment: String {
+        let variables = ProcessInfo.processInfo.environment
+        let set = variables["HUGO_ENVIRONMENT"] ?? variables["HUGO_ENV"] ?? ""
+        return set.isEmpty ? "production" : set
+    }
+
+    /// Why `name` cannot be an environment (a folder of `config/`), or `nil` when it can.
+    static func environmentProblem(_ name: String) -> String? {
+        guard name.contains("/") || name.contains("\0") || name == "." || name == ".." else { return nil }
+        return "HUGO_ENVIRONMENT=\(name) is not an environment name: it names a folder of config/ (production, staging, ...)"
+    }
 
     /// A Hugo site's configuration as `hugo` merges it: the root file (`hugo.toml`,
-    /// `config.toml`, ...), then each folder of `hugoConfigFolders`: its `hugo.*` or
+    /// `config.toml`, ...), then each folder of `hugoConfigFolders(environment:)`: its `hugo.*` or
     /// `config.*` file, then its files named after a key (`params.toml` is `params`). A
     /// later file's keys replace earlier ones (tables are merged key by key). Returns the
     /// table and the file each top-level key was last set in (by lower-cased key).
-    static func hugoConfiguration(root: URL) throws(PostError) -> (table: ConfigTable, files: [String: String], main: String) {
+    static func hugoConfiguration(root: URL, environment: String = hugoEnvironment) throws(PostError)
+        -> (table: ConfigTable, files: [String: String], main: String) {
+        if let problem = environmentProblem(environment) { throw PostError(path: displayPath(root), message: problem) }
         let fm = FileManager.default
         var layers: [(url: URL, key: String?)] = []
         let extensions = ["toml", "yaml", "yml", "json"]
         if let name = hugoRootConfigNames.first(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }) {
             layers.append((root.appendingPathComponent(name), nil))
         }
-        for folder in hugoConfigFolders {
+        for folder in hugoConfigFolders(environment: environment) {
             let directory = root.appendingPathComponent(folder)
             // (file, the key it holds: `nil` for the folder's own `hugo.*`/`config.*`)
             let files: [(url: URL, key: String?)] = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted().compactMap { name in
