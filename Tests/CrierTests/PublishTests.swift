@@ -163,6 +163,30 @@ enum CacheFixture {
 }
 
 @Suite struct PublishTests {
+    /// A run whose own jobs all succeeded, with a definition left out before it (keep-going),
+    /// is recorded: the next run with the same problem finds nothing changed, and still
+    /// fails; with the problem gone (mended or deleted), the next run builds.
+    @Test func aRunWithOnlyADefinitionLeftOutIsRecordedAndStillFailsWhenNothingChanged() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        var options = site.options()
+        options.keepGoing = true
+        options.earlierErrors = [PostError(path: "feeds/other.yml", line: 2, message: "invalid YAML")]
+        let first = try await site.publish(options)
+        #expect(!first.succeeded && !first.upToDate && first.written.count == 3)
+        let second = try await site.publish(options)
+        #expect(!second.succeeded && second.upToDate, "nothing changed, and still failing")
+        #expect(second.build.postErrors == options.earlierErrors)
+        // Another problem, then none: each run builds again.
+        options.earlierErrors = [PostError(path: "feeds/other.yml", line: 3, message: "invalid YAML")]
+        let third = try await site.publish(options)
+        #expect(!third.succeeded && !third.upToDate)
+        options.earlierErrors = []
+        let fourth = try await site.publish(options)
+        #expect(fourth.succeeded && !fourth.upToDate)
+        #expect(try await site.publish(options).upToDate)
+    }
+
     @Test func aFirstRunWritesEveryFeedAndASecondRunWithNothingChangedWritesNothingAndRendersNoPost() async throws {
         let site = try PublishSite("tags: true")
         try site.post("one", day: 1, tags: ["swift"])

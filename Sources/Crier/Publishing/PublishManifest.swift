@@ -137,6 +137,9 @@ struct PublishManifest: Equatable {
         text.bool(build.includeDrafts)
         text.optional(build.limit) { $0.int($1) }
         text.bool(build.check != nil)
+        // Definitions left out (keep-going), and why: mended, changed or deleted, the run is
+        // no "nothing changed" (it publishes them, or removes what a deleted one left).
+        text.strings(options.earlierErrors.map(\.description))
         for (index, job) in jobs.enumerated() {
             text.string(scopes[index])
             text.strings(job.formats.map(\.rawValue))

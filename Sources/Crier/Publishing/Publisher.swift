@@ -21,8 +21,9 @@ public struct PublishOptions: Sendable {
     public var allowEmpty = false
     /// Problems met before the jobs were made, such as a feed definition left out with
     /// keep-going because it could not be read: they are the run's post errors, so that
-    /// it fails, removes no published file (those of the definition left out among them)
-    /// and is not recorded as done.
+    /// it fails and removes no published file (those of the definition left out among
+    /// them). A run whose jobs all succeeded is recorded as done with them: the next run
+    /// finds nothing changed only if it meets the same problems (and still fails).
     public var earlierErrors: [PostError] = []
     /// Seconds to wait for another run's lock.
     public var wait: Double = 0
@@ -192,7 +193,11 @@ public enum Publisher {
         // The notifications are pending before the manifest says this run is done: a run
         // killed before sending them leaves them to the next.
         let pings = pendingPings(plan, options: options, report: &report)
-        if report.succeeded {
+        // The run's own jobs all succeeded: with only a definition left out, the next run
+        // need not build them again (its snapshot holds the problems met before it).
+        var ownRun = report
+        ownRun.build.postErrors.removeFirst(min(options.earlierErrors.count, ownRun.build.postErrors.count))
+        if ownRun.succeeded {
             recordManifest(inputs: inputs, plan: plan, rendered: rendered, caches: caches, options: options, report: &report)
         }
         await send(pings, options: options, report: &report)
