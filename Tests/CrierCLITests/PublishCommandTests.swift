@@ -139,6 +139,8 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         let bad = try publish("../x")
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("HUGO_ENVIRONMENT=../x is not an environment name"), "\(bad.stderr)")
+        let badLegacy = try publish(nil, legacy: "a/b")
+        #expect(badLegacy.status == 1 && badLegacy.stderr.contains("HUGO_ENV=a/b is not an environment name"), "\(badLegacy.stderr)")
         #expect(try dir.read("out/feed.xml").contains("https://prod.example/b/"))
     }
 

@@ -64,7 +64,8 @@ struct LoadingHugoTests {
     /// after a key (`params.toml`) as that key. Crier read only the first file it found, so
     /// a site whose address is in `config/production/` linked localhost, and a publish
     /// refused it.
-    @Test func theConfigurationFolderIsLaidOverTheRootFileAsHugoDoes() throws {
+    @Test(.enabled(if: SiteConfiguration.hugoEnvironment == "production", "HUGO_ENVIRONMENT or HUGO_ENV names another environment here"))
+    func theConfigurationFolderIsLaidOverTheRootFileAsHugoDoes() throws {
         let temp = try TemporarySite()
         defer { temp.remove() }
         try temp.write("hugo.toml", "baseURL = \"https://root.example/\"\ntitle = \"Root\"\nlanguageCode = \"en\"\n")

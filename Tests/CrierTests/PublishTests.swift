@@ -187,6 +187,24 @@ enum CacheFixture {
         #expect(try await site.publish(options).upToDate)
     }
 
+    /// Without keep-going, a run with a definition left out before it writes nothing, so
+    /// it is not recorded: a later run publishes what changed meanwhile.
+    @Test func aRunThatWroteNothingForADefinitionLeftOutIsNotRecorded() async throws {
+        let site = try PublishSite()
+        try site.post("one", day: 1)
+        var options = site.options()
+        #expect(try await site.publish(options).succeeded)
+        try site.post("two", day: 2)
+        options.earlierErrors = [PostError(path: "feeds/other.yml", line: 2, message: "invalid YAML")]
+        let withheld = try await site.publish(options)
+        #expect(!withheld.succeeded && withheld.written.isEmpty && withheld.withheld > 0)
+        #expect(!site.text("feed.xml").contains("two"))
+        options.keepGoing = true
+        let next = try await site.publish(options)
+        #expect(!next.upToDate && !next.written.isEmpty)
+        #expect(site.text("feed.xml").contains("two"))
+    }
+
     @Test func aFirstRunWritesEveryFeedAndASecondRunWithNothingChangedWritesNothingAndRendersNoPost() async throws {
         let site = try PublishSite("tags: true")
         try site.post("one", day: 1, tags: ["swift"])

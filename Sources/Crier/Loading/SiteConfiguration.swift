@@ -54,6 +54,14 @@ enum SiteConfiguration {
         "config/_default/config.toml", "config/_default/config.yaml", "config/_default/config.yml",
     ]
 
+    /// Whether `read(root:warnings:)` reads the site at `root` as a Hugo site: a Hugo
+    /// configuration file and no Jekyll one.
+    static func isHugo(root: URL) -> Bool {
+        let fm = FileManager.default
+        func exists(_ name: String) -> Bool { fm.fileExists(atPath: root.appendingPathComponent(name).path) }
+        return !["_config.yml", "_config.yaml"].contains(where: exists) && hugoConfigNames.contains(where: exists)
+    }
+
     /// Detects the kind of site at `root` and reads its configuration.
     /// Problems that make the site unusable are thrown; others are warnings.
     static func read(root: URL, warnings: inout [PostError]) throws(PostError) -> SiteContext {
@@ -66,7 +74,7 @@ enum SiteConfiguration {
         if let name = ["_config.yml", "_config.yaml"].first(where: exists) {
             return try readJekyll(root: root, config: name, warnings: &warnings)
         }
-        if hugoConfigNames.contains(where: exists) {
+        if isHugo(root: root) {
             return try readHugo(root: root, warnings: &warnings)
         }
         if exists("_posts") { return try readJekyll(root: root, config: nil, warnings: &warnings) }
@@ -265,16 +273,21 @@ enum SiteConfiguration {
     /// The environment `hugo` builds for, as Hugo 0.111 finds it (checked): the variable
     /// `HUGO_ENVIRONMENT`, or when it is not set `HUGO_ENV`; `production` when the one
     /// found is empty or neither is set (`hugo server` would build `development`).
-    static var hugoEnvironment: String {
+    static var hugoEnvironment: String { hugoEnvironmentSetting.name }
+
+    /// `hugoEnvironment`, and the variable that named it (`nil` for the default).
+    static var hugoEnvironmentSetting: (name: String, variable: String?) {
         let variables = ProcessInfo.processInfo.environment
-        let set = variables["HUGO_ENVIRONMENT"] ?? variables["HUGO_ENV"] ?? ""
-        return set.isEmpty ? "production" : set
+        guard let variable = ["HUGO_ENVIRONMENT", "HUGO_ENV"].first(where: { variables[$0] != nil }),
+              let name = variables[variable], !name.isEmpty else { return ("production", nil) }
+        return (name, variable)
     }
 
-    /// Why `name` cannot be an environment (a folder of `config/`), or `nil` when it can.
-    static func environmentProblem(_ name: String) -> String? {
+    /// Why `name` (set in `variable`) cannot be an environment (a folder of `config/`),
+    /// or `nil` when it can.
+    static func environmentProblem(_ name: String, variable: String? = hugoEnvironmentSetting.variable) -> String? {
         guard name.contains("/") || name.contains("\0") || name == "." || name == ".." else { return nil }
-        return "HUGO_ENVIRONMENT=\(name) is not an environment name: it names a folder of config/ (production, staging, ...)"
+        return "\(variable.map { "\($0)=\(name)" } ?? "the environment \(name)") is not an environment name: it names a folder of config/ (production, staging, ...)"
     }
 
     /// A Hugo site's configuration as `hugo` merges it: the root file (`hugo.toml`,

@@ -638,7 +638,7 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         case .site(let folder):
             digest.update("site \(folder.standardizedFileURL.path)\n")
             // Which of Hugo's config/ folders apply (all of them are digested below).
-            digest.update("hugo environment \(SiteConfiguration.hugoEnvironment)\n")
+            if SiteConfiguration.isHugo(root: folder) { digest.update("hugo environment \(SiteConfiguration.hugoEnvironment)\n") }
             for file in configurationFiles(of: folder) {
                 digest.update("file \(file.path)\n")
                 digest.update(FileIO.read(file.path) ?? [])

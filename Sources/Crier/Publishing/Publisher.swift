@@ -193,11 +193,12 @@ public enum Publisher {
         // The notifications are pending before the manifest says this run is done: a run
         // killed before sending them leaves them to the next.
         let pings = pendingPings(plan, options: options, report: &report)
-        // The run's own jobs all succeeded: with only a definition left out, the next run
-        // need not build them again (its snapshot holds the problems met before it).
+        // The run's own jobs all succeeded and their files are published: with only a
+        // definition left out, the next run need not build them again (its snapshot
+        // holds the problems met before it).
         var ownRun = report
         ownRun.build.postErrors.removeFirst(min(options.earlierErrors.count, ownRun.build.postErrors.count))
-        if ownRun.succeeded {
+        if ownRun.succeeded && report.withheld == 0 {
             recordManifest(inputs: inputs, plan: plan, rendered: rendered, caches: caches, options: options, report: &report)
         }
         await send(pings, options: options, report: &report)
