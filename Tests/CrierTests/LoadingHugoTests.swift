@@ -112,6 +112,24 @@ struct LoadingHugoTests {
         }
     }
 
+    /// A site whose configuration is only in `config/` (JSON in `config/_default/`, or
+    /// only the environment's folder) is a Hugo site, as it is to `hugo`.
+    @Test func aSiteConfiguredOnlyUnderConfigIsAHugoSite() throws {
+        for (file, text) in [("config/_default/hugo.json", #"{"baseURL": "https://json.example/", "title": "J"}"#),
+                             ("config/production/config.toml", "baseURL = \"https://json.example/\"\ntitle = \"J\"\n")] {
+            let temp = try TemporarySite()
+            defer { temp.remove() }
+            try temp.write(file, text)
+            try temp.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-03-09\n---\nx\n")
+            #expect(SiteConfiguration.isHugo(root: temp.root) == (SiteConfiguration.hugoEnvironment == "production" || file.contains("_default")), "\(file)")
+            guard SiteConfiguration.hugoEnvironment == "production" else { continue }
+            let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+            #expect(result.errors.isEmpty, "\(file): \(result.errors)")
+            #expect(result.site.baseURL == "https://json.example/" && result.site.title == "J", "\(file)")
+            #expect(result.posts.first?.url == "https://json.example/posts/a/", "\(file)")
+        }
+    }
+
     /// What Foundation's JSON reader says of `text`.
     private func jsonReason(_ text: String) -> String {
         do {

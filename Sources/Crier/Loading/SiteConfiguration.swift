@@ -48,18 +48,20 @@ enum SiteConfiguration {
         "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
         "config.toml", "config.yaml", "config.yml", "config.json",
     ]
-    /// The files that make a folder a Hugo site.
-    static let hugoConfigNames = hugoRootConfigNames + [
-        "config/_default/hugo.toml", "config/_default/hugo.yaml", "config/_default/hugo.yml",
-        "config/_default/config.toml", "config/_default/config.yaml", "config/_default/config.yml",
-    ]
+    /// The files that make a folder a Hugo site when the environment is `environment`: a
+    /// root file, or a `hugo.*` or `config.*` file in `config/_default/` or the
+    /// environment's folder (the files `hugoConfiguration` reads).
+    static func hugoConfigNames(environment: String) -> [String] {
+        let folders = environmentProblem(environment) == nil ? hugoConfigFolders(environment: environment) : ["config/_default"]
+        return hugoRootConfigNames + folders.flatMap { folder in hugoRootConfigNames.map { folder + "/" + $0 } }
+    }
 
     /// Whether `read(root:warnings:)` reads the site at `root` as a Hugo site: a Hugo
     /// configuration file and no Jekyll one.
     static func isHugo(root: URL) -> Bool {
         let fm = FileManager.default
         func exists(_ name: String) -> Bool { fm.fileExists(atPath: root.appendingPathComponent(name).path) }
-        return !["_config.yml", "_config.yaml"].contains(where: exists) && hugoConfigNames.contains(where: exists)
+        return !["_config.yml", "_config.yaml"].contains(where: exists) && hugoConfigNames(environment: hugoEnvironment).contains(where: exists)
     }
 
     /// Detects the kind of site at `root` and reads its configuration.
