@@ -52,34 +52,42 @@ enum SiteConfiguration {
     /// root file, or a `hugo.*` or `config.*` file in `config/_default/` or the
     /// environment's folder (the files `hugoConfiguration` reads).
     static func hugoConfigNames(environment: String) -> [String] {
-        let folders = environmentProblem(environment) == nil ? hugoConfigFolders(environment: environment) : ["config/_default"]
-        return hugoRootConfigNames + folders.flatMap { folder in hugoRootConfigNames.map { folder + "/" + $0 } }
+        hugoRootConfigNames + hugoConfigFolders(environment: environment).flatMap { folder in hugoRootConfigNames.map { folder + "/" + $0 } }
     }
+
+    /// A Jekyll site's configuration file, the first of these there is.
+    static let jekyllConfigNames = ["_config.yml", "_config.yaml"]
 
     /// Whether `read(root:warnings:)` reads the site at `root` as a Hugo site: a Hugo
     /// configuration file and no Jekyll one.
     static func isHugo(root: URL) -> Bool {
-        let fm = FileManager.default
-        func exists(_ name: String) -> Bool { fm.fileExists(atPath: root.appendingPathComponent(name).path) }
-        return !["_config.yml", "_config.yaml"].contains(where: exists) && hugoConfigNames(environment: hugoEnvironment).contains(where: exists)
+        !jekyllConfigNames.contains { exists($0, in: root) } && hasHugoConfiguration(root)
+    }
+
+    /// Whether `root` holds a Hugo configuration file (Jekyll's aside).
+    private static func hasHugoConfiguration(_ root: URL) -> Bool {
+        hugoConfigNames(environment: hugoEnvironment).contains { exists($0, in: root) }
+    }
+
+    /// Whether `name` (relative, with `/`) is there in `root`.
+    private static func exists(_ name: String, in root: URL) -> Bool {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path)
     }
 
     /// Detects the kind of site at `root` and reads its configuration.
     /// Problems that make the site unusable are thrown; others are warnings.
     static func read(root: URL, warnings: inout [PostError]) throws(PostError) -> SiteContext {
-        let fm = FileManager.default
-        func exists(_ name: String) -> Bool { fm.fileExists(atPath: root.appendingPathComponent(name).path) }
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PostError(path: displayPath(root), message: "no such folder")
         }
-        if let name = ["_config.yml", "_config.yaml"].first(where: exists) {
+        if let name = jekyllConfigNames.first(where: { exists($0, in: root) }) {
             return try readJekyll(root: root, config: name, warnings: &warnings)
         }
-        if isHugo(root: root) {
+        if hasHugoConfiguration(root) {
             return try readHugo(root: root, warnings: &warnings)
         }
-        if exists("_posts") { return try readJekyll(root: root, config: nil, warnings: &warnings) }
+        if exists("_posts", in: root) { return try readJekyll(root: root, config: nil, warnings: &warnings) }
         throw PostError(path: displayPath(root), message: "neither a Jekyll site (_config.yml, _posts/) nor a Hugo site (hugo.toml, config.toml); use --posts for a bare folder of posts")
     }
 
@@ -287,7 +295,7 @@ enum SiteConfiguration {
 
     /// Why `name` (set in `variable`) cannot be an environment (a folder of `config/`),
     /// or `nil` when it can.
-    static func environmentProblem(_ name: String, variable: String? = hugoEnvironmentSetting.variable) -> String? {
+    static func environmentProblem(_ name: String, variable: String?) -> String? {
         guard name.contains("/") || name.contains("\0") || name == "." || name == ".." else { return nil }
         return "\(variable.map { "\($0)=\(name)" } ?? "the environment \(name)") is not an environment name: it names a folder of config/ (production, staging, ...)"
     }
@@ -297,13 +305,15 @@ enum SiteConfiguration {
     /// `config.*` file, then its files named after a key (`params.toml` is `params`). A
     /// later file's keys replace earlier ones (tables are merged key by key). Returns the
     /// table and the file each top-level key was last set in (by lower-cased key).
-    static func hugoConfiguration(root: URL, environment: String = hugoEnvironment) throws(PostError)
+    /// `environment` is `hugoEnvironment` unless given.
+    static func hugoConfiguration(root: URL, environment given: String? = nil) throws(PostError)
         -> (table: ConfigTable, files: [String: String], main: String) {
-        if let problem = environmentProblem(environment) { throw PostError(path: displayPath(root), message: problem) }
+        let (environment, variable) = given.map { ($0, nil) } ?? hugoEnvironmentSetting
+        if let problem = environmentProblem(environment, variable: variable) { throw PostError(path: displayPath(root), message: problem) }
         let fm = FileManager.default
         var layers: [(url: URL, key: String?)] = []
         let extensions = ["toml", "yaml", "yml", "json"]
-        if let name = hugoRootConfigNames.first(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }) {
+        if let name = hugoRootConfigNames.first(where: { exists($0, in: root) }) {
             layers.append((root.appendingPathComponent(name), nil))
         }
         for folder in hugoConfigFolders(environment: environment) {
