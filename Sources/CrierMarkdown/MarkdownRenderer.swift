@@ -122,7 +122,9 @@ public enum MarkdownRenderer {
         }
         // Written with the document's allocator.
         defer { if let arena { arena.pointee.release(html) } else { free(html) } }
-        return String(cString: html)
+        // cmark-gfm writes well-formed UTF-8 from well-formed input: the quick check passes
+        // and the string is made without the standard library's slower validation.
+        return UTF8Text.string(validating: UnsafeRawBufferPointer(start: html, count: strlen(html))) ?? String(cString: html)
     }
 
     /// Replaces the URL of every link and image node under `document` with `resolve`'s

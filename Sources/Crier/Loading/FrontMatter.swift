@@ -1,3 +1,4 @@
+import CrierMarkdown
 import Foundation
 import Yams
 
@@ -61,10 +62,10 @@ enum SourceText {
             }
             return line
         }
-        // The standard library's validation is fast; the offset is only searched on failure.
-        // The validated string is the result when there is no CR to drop (no second pass).
-        let validated = String(validating: content, as: UTF8.self)
-        if validated == nil, let offset = firstInvalidUTF8Offset(content) {
+        // The offset is only searched on failure. The validated string is the result when
+        // there is no CR to drop (no second pass).
+        let validated = content.withUnsafeBytes { UTF8Text.string(validating: $0) }
+        if validated == nil, let offset = content.withUnsafeBytes({ UTF8Text.firstInvalidOffset($0) }) {
             // `offset` is from the content's start, after any byte order mark.
             throw PostError(path: path(), line: line(of: offset), message: "not valid UTF-8 (byte \(start + offset + 1) of the file); save the file as UTF-8")
         }
@@ -87,24 +88,6 @@ enum SourceText {
             index = next
         }
         return String(decoding: normalised, as: UTF8.self)
-    }
-
-    /// Offset (from the slice's start) of the first byte that is not part of valid UTF-8.
-    static func firstInvalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var consumed = 0
-        // The decoder does not say how many bytes each scalar took: count them by hand.
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                consumed += UTF8.width(scalar)
-            case .emptyInput:
-                return nil
-            case .error:
-                return consumed
-            }
-        }
     }
 
     /// Splits `text` into front matter (`---` YAML or `+++` TOML, and with `json`, Hugo's
