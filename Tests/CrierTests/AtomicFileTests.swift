@@ -107,6 +107,57 @@ import Glibc
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == sizes.map { "feed-\($0).xml" }.sorted())
     }
 
+    /// Where the file system refuses a direct write, the file goes on the usual way from the
+    /// last byte written directly, and holds exactly its bytes: refused at the first chunk,
+    /// or after a whole chunk went out directly. The refusal is real: ext4 and XFS refuse a
+    /// direct write at an offset that is not block aligned (`EINVAL`), and the test moves
+    /// the descriptor to one; where the file system takes such a write (tmpfs), the test
+    /// says so and checks only that a direct write holds its bytes.
+    @Test func aRefusedDirectWriteGoesOnTheUsualWayWithoutLosingAByte() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crier-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let chunk = OutputFile.directChunk, block = OutputFile.directAlignment
+        func openDirect(_ name: String) throws -> Int32 {
+            let fd = open(folder.appendingPathComponent(name).path, O_WRONLY | O_CREAT | O_EXCL | OutputFile.directFlag, 0o644)
+            try #require(fd >= 0, "cannot open \(name) for direct writes: errno \(errno)")
+            return fd
+        }
+        // Does this file system refuse a misaligned direct write?
+        let probe = try openDirect("probe")
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: block, alignment: block)
+        buffer.initializeMemory(as: UInt8.self, repeating: 0x61, count: block)
+        lseek(probe, 1, SEEK_SET)
+        let refuses = write(probe, buffer, block) < 0 && OutputFile.directRefusals.contains(errno)
+        buffer.deallocate()
+        close(probe)
+        if !refuses { print("refused direct write test: \(folder.path) takes misaligned direct writes; only the bytes are checked") }
+
+        // `afterChunks` whole chunks go out directly before the descriptor is misaligned.
+        for afterChunks in [0, 1] {
+            let size = 2 * chunk + block + 77
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 13 &+ afterChunks) }
+            let name = "refused-after-\(afterChunks).xml"
+            let fd = try openDirect(name)
+            let file = OutputFile(descriptor: fd, path: name, writeBehind: false, direct: true)
+            var start = 0
+            if afterChunks > 0 {
+                try file.write(bytes[0..<afterChunks * chunk])
+                start = afterChunks * chunk
+                #expect(file.isDirect, "a whole chunk went out directly")
+            }
+            // Misaligned only where that is refused: elsewhere the write would land a byte on.
+            if refuses { lseek(fd, 1, SEEK_CUR) }
+            try file.write(bytes[start...])
+            try file.finish()
+            close(fd)
+            #expect(file.isDirect == !refuses, "refused: \(refuses), still direct: \(file.isDirect)")
+            let read = FileIO.read(folder.appendingPathComponent(name).path)
+            let same = read == bytes  // apart, so that a failure does not print megabytes
+            #expect(same, "refused after \(afterChunks) chunks: \(read?.count ?? -1) bytes read back of \(size), not the same")
+        }
+    }
+
     /// A build's feed (a large file written without a flush, direct asked for) goes to the
     /// disk without filling the page cache; a flushed one, as a publish writes, and one
     /// written without asking, go through it. Only on ext4 and XFS (on tmpfs every file is

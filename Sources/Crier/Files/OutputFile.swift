@@ -49,6 +49,10 @@ final class OutputFile {
 
     deinit { aligned?.deallocate() }
 
+    /// Whether the file is still written directly: `false` once the file system refused a
+    /// direct write and the rest went the usual way.
+    var isDirect: Bool { aligned != nil }
+
     /// Writes every byte of `bytes` (a direct file keeps the last of them in its buffer
     /// until `finish()`).
     func write(_ bytes: ArraySlice<UInt8>) throws {
