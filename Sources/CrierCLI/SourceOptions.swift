@@ -7,7 +7,7 @@ public struct SourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A Jekyll or Hugo site folder (detected from _config.yml, hugo.toml or config.toml).", valueName: "dir"))
     var site: String?
 
-    @Option(name: .long, help: ArgumentHelp("A bare folder of posts (.md, .markdown, .txt, .html); needs --base-url.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A bare folder of posts (.md and the other Markdown extensions, .txt, .html; a README is not a post); needs --base-url.", valueName: "dir"))
     var posts: String?
 
     @Option(name: .long, help: "Feed title for --posts (default: the folder's name), or the site's title for --site.")
