@@ -109,9 +109,9 @@ import Testing
         #expect(entry.content?.contains("span") == false)
     }
 
-    /// A misspelt key, a missing or relative `base_url` and a `path` naming a folder are
-    /// errors naming the file and line, not settings silently not made (which published
-    /// `http://localhost/` feeds).
+    /// A misspelt key, a missing or relative `base_url`, a `path` naming a folder and a
+    /// setting given under both its spellings are errors naming the file and line, not
+    /// settings silently not made (which published `http://localhost/` feeds).
     @Test func aDefinitionRefusesUnknownKeysAMissingBaseURLAndAFolderPath() throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -134,6 +134,14 @@ import Testing
         #expect(relative.line == 2 && relative.message.contains("not an absolute http(s) URL"))
         let folder = try error("title: T\nbase_url: https://d.example/\nposts: p\npath: dir/\n")
         #expect(folder.line == 4 && folder.message.contains("names the Atom file"))
+        // One setting under both its spellings: which value counts would be a guess.
+        let twice = try error("title: T\nurl: https://a.example/\nposts: p\nbase_url: https://b.example/\n")
+        #expect(twice.line == 4 && twice.message.contains("`base_url` and `url` are the same setting, given twice (lines 2 and 4)"), "\(twice)")
+        let languages = try error("title: T\nlang: en\nlanguage: fr\nbase_url: https://d.example/\nposts: p\n")
+        #expect(languages.line == 3 && languages.message.contains("`lang` and `language`"), "\(languages)")
+        // Left empty, the other spelling is not a setting made.
+        let empty = try site.write("feeds/e.yml", "title: T\nurl:\nbase_url: https://d.example/\nposts: p\n")
+        #expect(throws: Never.self) { try FeedDefinition.load(empty) }
         // A `site:` source takes its address from the site's own configuration.
         let file = try site.write("feeds/s.yml", "site: ../blog\n")
         #expect(throws: Never.self) { try FeedDefinition.load(file) }

@@ -85,6 +85,7 @@ public struct FeedDefinition: Sendable {
         }
         var keys = DefinitionKeys(mapping: mapping, path: path)
         try keys.refuseUnknownKeys()
+        try keys.refuseSynonymsGivenTwice()
         let folder = file.deletingLastPathComponent()
         let name = file.deletingPathExtension().lastPathComponent
 
@@ -224,6 +225,19 @@ struct DefinitionKeys {
                 .min { ($0.distance, $0.key) < ($1.distance, $1.key) }
             let hint = closest.map { "; did you mean `\($0.key)`?" } ?? "; the keys are listed in the README under Feed definitions"
             throw PostError(path: path, line: key.mark?.line, message: "unknown key `\(name)`\(hint)")
+        }
+    }
+
+    /// Keys that are two spellings of one setting: a definition may give one of each pair.
+    static let synonyms = [("base_url", "url"), ("lang", "language")]
+
+    /// Refuses a setting given under both its spellings (`base_url` and `url`), which would
+    /// otherwise leave one value silently unused, naming the line of the second.
+    func refuseSynonymsGivenTwice() throws {
+        for (first, second) in DefinitionKeys.synonyms where node(first) != nil && node(second) != nil {
+            let lines = [line(of: first) ?? 0, line(of: second) ?? 0]
+            let later = lines[0] > lines[1] ? first : second
+            throw error(later, "`\(first)` and `\(second)` are the same setting, given twice (lines \(lines.min()!) and \(lines.max()!)); keep one")
         }
     }
 
