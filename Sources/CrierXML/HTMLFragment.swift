@@ -120,10 +120,12 @@ public enum HTMLFragment {
     }
 
     /// `HTML_PARSE_COMPACT` keeps short text inside its node (fewer allocations); the tree
-    /// is only read, never modified, as that option requires.
+    /// is only read, never modified, as that option requires. `HTML_PARSE_IGNORE_ENC`: the
+    /// text is UTF-8 whatever a `<meta charset>` in a post says (obeyed, it decoded the
+    /// post again as windows-1252, and cut it off at a byte that charset lacks).
     private static let htmlOptions: UInt32 =
         HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue
-        | HTML_PARSE_COMPACT.rawValue
+        | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
 
     private static func findBody(in doc: xmlDocPtr) -> xmlNodePtr? {
         guard let root = xmlDocGetRootElement(doc) else { return nil }

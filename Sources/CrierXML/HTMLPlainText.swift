@@ -17,7 +17,8 @@ extension HTMLFragment {
             let chars = UnsafeMutableRawPointer(start).assumingMemoryBound(to: CChar.self)
             guard let doc = htmlReadMemory(chars, Int32(clamping: raw.count), "fragment.html", "UTF-8",
                                            Int32(bitPattern: HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                                                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue)) else { return nil }
+                                                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue
+                                                 | HTML_PARSE_IGNORE_ENC.rawValue)) else { return nil }
             defer { xmlFreeDoc(doc) }
             guard let root = xmlDocGetRootElement(doc) else { return nil }
             return String(ownedXMLChars: xmlNodeGetContent(root))

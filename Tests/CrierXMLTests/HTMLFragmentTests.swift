@@ -11,6 +11,20 @@ struct HTMLFragmentTests {
         #expect(out == #"<p><a href="https://example.com/blog/2024/03/05/other.html">x</a> <img src="https://example.com/img/a.png" alt="A"> <a href="https://example.com/blog/2024/03/up/">u</a></p>"#)
     }
 
+    /// A post's own `<meta charset>` (or `http-equiv` content type) does not make the
+    /// parser read its UTF-8 text in another charset: no mojibake, and nothing cut off at a
+    /// byte the named charset lacks (0x81 in windows-1252, from "Á").
+    @Test func aMetaCharsetInThePostDoesNotChangeHowItsTextIsRead() {
+        for meta in [#"<meta charset="windows-1252">"#, #"<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">"#] {
+            let html = meta + #"<p>Ángel café 日本 <a href="other.html">link</a></p>\#n<p>second paragraph</p>"#
+            let out = HTMLFragment.absolutizingURLs(in: html, base: base)
+            #expect(out.contains("Ángel café 日本 <a href=\"https://example.com/blog/2024/03/05/other.html\">link</a>"), "\(out)")
+            #expect(out.contains("second paragraph"), "\(out)")
+            let text = HTMLFragment.plainText(html)
+            #expect(text == "Ángel café 日本 link second paragraph", "\(text)")
+        }
+    }
+
     @Test func absoluteURLsAreKeptAsWritten() {
         let html = #"<p><a href="https://other.org/a?b=1&amp;c=2">x</a> <a href="mailto:me@example.com">m</a> <img src="data:image/png;base64,AAAA"></p>"#
         #expect(HTMLFragment.absolutizingURLs(in: html, base: base) == html)
