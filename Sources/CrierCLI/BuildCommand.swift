@@ -69,9 +69,15 @@ struct Build: ParsableCommand {
                     failedWrites += 1
                     continue
                 }
+                if result.heldBack { continue }
                 written += 1
                 let url = folder.appendingPathComponent(file.path)
                 console.say("wrote \(displayPath(url))  \(file.format.rawValue), \(file.entryCount) \(file.entryCount == 1 ? "entry" : "entries"), \(Console.size(file.bytes.count))")
+            }
+            if result.heldBack {
+                console.error("nothing written: a build writes all its files or none (--keep-going writes those it can)")
+                console.error("0 files from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts"), \(failedWrites) could not be written")
+                throw ExitCode(ExitStatus.failure)
             }
             if failedWrites > 0 {
                 console.error("\(written) \(written == 1 ? "file" : "files") from \(outcome.postCount) \(outcome.postCount == 1 ? "post" : "posts"), \(failedWrites) could not be written")

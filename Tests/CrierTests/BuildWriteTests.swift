@@ -86,18 +86,55 @@ import Testing
         #expect(everything.filter { $0.hasSuffix(".tmp") }.isEmpty && everything.filter { !$0.hasSuffix("/") }.count >= 29 * 3)
     }
 
-    /// A file that cannot be put in its place (a folder is there) is that file's error;
-    /// the others are written, and nothing temporary stays.
-    @Test func aFileThatCannotReplaceItsPlaceFailsAloneAndLeavesNothing() throws {
+    /// A file that cannot be put in its place (a folder is there) is that file's error. A
+    /// build writes all its files or none: without keep-going the others stay unwritten
+    /// too; with it they are written. Nothing temporary stays either way.
+    @Test func aFileThatCannotReplaceItsPlaceStopsTheOthersUnlessKeepingGoing() throws {
         let site = try TemporarySite()
         defer { site.remove() }
         let jobs = try jobs(site)
         let out = site.root.appendingPathComponent("out")
         try site.write("out/feed.rss/occupied", "a folder where the RSS file goes\n")
-        let result = BuildPipeline.write(jobs, options: BuildOptions(), to: out, keepGoing: false)
-        #expect(result.wrote && result.outcome.files.map(\.path) == ["feed.xml", "feed.rss", "feed.json"])
-        #expect(result.writeErrors[0] == nil && result.writeErrors[2] == nil)
-        #expect(result.writeErrors[1]?.contains("rename") == true, "\(result.writeErrors)")
+        let stopped = BuildPipeline.write(jobs, options: BuildOptions(), to: out, keepGoing: false)
+        #expect(stopped.wrote && stopped.outcome.files.map(\.path) == ["feed.xml", "feed.rss", "feed.json"])
+        #expect(stopped.heldBack && stopped.writeErrors[0] == nil && stopped.writeErrors[2] == nil)
+        #expect(stopped.writeErrors[1]?.contains("feed.rss: a folder is where the file goes") == true, "\(stopped.writeErrors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["feed.rss"])
+
+        let kept = BuildPipeline.write(jobs, options: BuildOptions(), to: out, keepGoing: true)
+        #expect(!kept.heldBack && kept.writeErrors[0] == nil && kept.writeErrors[2] == nil)
+        #expect(kept.writeErrors[1]?.contains("rename") == true, "\(kept.writeErrors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["feed.json", "feed.rss", "feed.xml"])
+    }
+
+    /// A file that cannot even be written beside its place (a file is where its folder
+    /// goes) stops the build's other files before any is put in place: the published
+    /// feeds stay as they were. Tag feeds whose names are long get file names that fit.
+    @Test func aFileThatCannotBeWrittenLeavesEveryFileAsItWas() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let long = String(repeating: "tagname", count: 60)  // 420 letters: the slug is cut to 240 bytes
+        try site.write("posts/2024-05-01-good.md", "---\ntitle: Good\ntags: [swift, \(long)]\n---\nFine.\n")
+        var siteSettings = Site(title: "T", baseURL: "https://example.org/")
+        siteSettings.feed.allTags = true
+        let jobs = [BuildJob(source: .folder(site.root.appendingPathComponent("posts"), siteSettings), formats: [.atom, .rss, .json])]
+        let out = site.root.appendingPathComponent("out")
+        try site.write("out/feed.xml", "old atom\n")
+        try site.write("out/feed", "a file where the tag feeds' folder goes\n")
+        let stopped = BuildPipeline.write(jobs, options: BuildOptions(), to: out, keepGoing: false)
+        let failed = zip(stopped.outcome.files, stopped.writeErrors).filter { $0.1 != nil }
+        #expect(stopped.heldBack && !failed.isEmpty && failed.allSatisfy { $0.0.path.hasPrefix("feed/by_tag/") }, "\(stopped.writeErrors)")
+        #expect(FileIO.read(out.appendingPathComponent("feed.xml").path) == Array("old atom\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["feed", "feed.xml"])
+
+        try FileManager.default.removeItem(at: out.appendingPathComponent("feed"))
+        let all = BuildPipeline.write(jobs, options: BuildOptions(), to: out, keepGoing: false)
+        #expect(!all.heldBack && all.writeErrors.allSatisfy { $0 == nil }, "\(all.writeErrors)")
+        let longFeed = "feed/by_tag/" + String(String(repeating: "tagname", count: 60).utf8.prefix(Slug.maxBytes))! + ".json"
+        #expect(all.outcome.files.map(\.path).contains(longFeed), "\(all.outcome.files.map(\.path))")
+        for file in all.outcome.files {
+            let same = FileIO.read(out.appendingPathComponent(file.path).path) == file.bytes  // apart: no bytes printed
+            #expect(same, "\(file.path)")
+        }
     }
 }

@@ -11,8 +11,12 @@ public struct BuildWrite: Sendable {
     /// Whether files were written: everything succeeded, or the caller asked to keep going.
     public internal(set) var wrote: Bool
     /// When `wrote`, for each of `outcome.files` in order, why it could not be written;
-    /// `nil` for a file written. Empty otherwise.
+    /// `nil` for a file written (or, when `heldBack`, one that could have been). Empty
+    /// otherwise.
     public internal(set) var writeErrors: [String?] = []
+    /// Whether no file was put in place because one of them could not be (without
+    /// keep-going a build writes all its files or none).
+    public internal(set) var heldBack = false
 }
 
 extension BuildPipeline {
@@ -20,7 +24,8 @@ extension BuildPipeline {
     /// goes to disk under a temporary name beside its place while `options.check` runs
     /// (the writes are mostly the disk's work, the checks the cores'), and only once
     /// every check is done are the files that passed renamed into place: all of them
-    /// when everything succeeded, else none unless `keepGoing`. Temporary files are
+    /// when everything succeeded, else none unless `keepGoing` (a file that could not be
+    /// written, or whose place a folder holds, is a failure too: none is put in place). Temporary files are
     /// removed either way, those an interrupted build left too, and so are the folders
     /// made for files that were not put in place. A large file is written straight to
     /// the disk (`AtomicFile`'s direct writes), and no file is flushed: nothing here
@@ -50,6 +55,29 @@ extension BuildPipeline {
 
         var result = BuildWrite(outcome: outcome, wrote: outcome.succeeded || keepGoing)
         guard result.wrote else { return result }
+        if !keepGoing {
+            // All the files or none: one that could not be written beside its place, or
+            // whose place a folder holds (its rename would fail), leaves every file as it
+            // was, before any is put in place.
+            var problems: [String: String] = [:]
+            for file in outcome.files {
+                let target = folder.appendingPathComponent(file.path)
+                switch staged[file.path] {
+                case .failure(let error)?: problems[file.path] = "\(error)"
+                case .success?:
+                    var isFolder: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder), isFolder.boolValue {
+                        problems[file.path] = "\(target.path): a folder is where the file goes"
+                    }
+                case nil: break
+                }
+            }
+            if !problems.isEmpty {
+                result.writeErrors = outcome.files.map { problems[$0.path] }
+                result.heldBack = true
+                return result
+            }
+        }
         for file in outcome.files {
             do {
                 // Every file the check can pass was staged (`wrote` implies `staging`).

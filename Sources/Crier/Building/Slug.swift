@@ -5,7 +5,7 @@ public enum Slug {
     /// Lower-cased letters and digits of any script, other characters folded into single
     /// hyphens: `Swift on Linux` → `swift-on-linux`, `Café Crème` → `café-crème`,
     /// `日本語` → `日本語`. A name with no letter or digit at all gets a slug made of its
-    /// code points, so every tag has a path.
+    /// code points, so every tag has a path. At most `maxBytes` bytes.
     public static func make(_ name: String) -> String {
         var slug = ""
         var pendingHyphen = false
@@ -21,8 +21,14 @@ public enum Slug {
         if slug.isEmpty {
             slug = name.unicodeScalars.map { "u" + String($0.value, radix: 16) }.joined(separator: "-")
         }
+        // A file name holds at most 255 bytes: the slug, a `suffixed` hash and `.json` fit.
+        while slug.utf8.count > maxBytes || slug.hasSuffix("-") { slug.unicodeScalars.removeLast() }
         return slug.isEmpty ? "untitled" : slug
     }
+
+    /// The longest slug, in UTF-8 bytes; a longer one is cut (names that share the first
+    /// 240 bytes then share a plain slug, which ``FeedBuilder`` settles as for any other).
+    static let maxBytes = 240
 
     /// The file name (without extension) of the feed of tag or category `name` when
     /// another tag's feed already has its plain slug: the plain slug (``make(_:)``), `_`,

@@ -87,7 +87,11 @@ public enum AtomicFile {
         if let failure = FileIO.makeFolders(folder.path) {
             throw WriteError(path: failure.folder, reason: failure.reason)
         }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        // The name's first 200 bytes at most: with the dot, the process id and the random
+        // number, the longest file name a file system takes (255 bytes) stays free for it.
+        var stem = url.lastPathComponent
+        while stem.utf8.count > 200 { stem.removeLast() }
+        let temporary = folder.appendingPathComponent(".\(stem).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         let isDirect = direct && OutputFile.directFlag != 0
         let fd = open(temporary.path, flags | (isDirect ? OutputFile.directFlag : 0), 0o644)
