@@ -265,13 +265,22 @@ struct LoadingJekyllRulesTests {
     @Test func aPostNamedForADayThatDoesNotExistIsLeftOutSayingTheDateIsNotReal() throws {
         let (temp, result) = try site(config: "url: https://j.example\n",
                                       posts: ["_posts/2024-02-30-x.md": "---\ntitle: T\n---\nx\n",
-                                              "_posts/notes.md": "---\ntitle: N\n---\nx\n"])
+                                              "_posts/notes.md": "---\ntitle: N\n---\nx\n",
+                                              // Not Markdown, but named as a post: said too.
+                                              "_posts/2023-02-30-y.textile": "---\ntitle: Y\n---\nx\n",
+                                              "_posts/2024-3-5-short.textile": "---\ntitle: S\n---\nx\n",
+                                              "_posts/photo.jpg": "not a post\n"])
         defer { temp.remove() }
         #expect(result.posts.isEmpty)
         let impossible = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2024-02-30-x.md") })
         #expect(impossible.message == "left out: 2024-02-30 in the file name is not a real date (write the post's date as YYYY-MM-DD-title.md)")
         let undated = try #require(result.warnings.first { $0.path.hasSuffix("_posts/notes.md") })
         #expect(undated.message.contains("must start with its date"))
+        let textile = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2023-02-30-y.textile") })
+        #expect(textile.message.contains("2023-02-30 in the file name is not a real date"))
+        let short = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2024-3-5-short.textile") })
+        #expect(short.message.contains("the date 2024-3-5 in the file name is not written YYYY-MM-DD") && short.message.contains("2024-03-05-"))
+        #expect(!result.warnings.contains { $0.path.hasSuffix("photo.jpg") })
     }
 
     @Test func aSiteAuthorListNamesEveryoneInTheFeeds() throws {

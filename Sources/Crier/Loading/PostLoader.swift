@@ -331,10 +331,17 @@ enum PostFiles {
             let dated = FileNames.datePrefix(base) != nil
             if let postsIndex {
                 guard dated else {
-                    guard looksLikePost else { continue }
+                    // A name starting with a date's shape is meant as a post whatever its
+                    // extension (Jekyll publishes `.textile` or `.adoc` posts as written).
+                    let shortDate = FileNames.shortDatePrefix(base)
+                    let impossibleDate = FileNames.impossibleDatePrefix(base)
+                    guard looksLikePost || shortDate != nil || impossibleDate != nil else { continue }
                     let message: String
-                    if let written = FileNames.impossibleDatePrefix(base) {
+                    if let written = impossibleDate {
                         message = "left out: \(written) in the file name is not a real date (write the post's date as YYYY-MM-DD-title.md)"
+                    } else if let written = shortDate {
+                        let padded = written.split(separator: "-").map { $0.count == 1 ? "0" + $0 : String($0) }.joined(separator: "-")
+                        message = "left out: the date \(written) in the file name is not written YYYY-MM-DD, the form Crier reads (Jekyll reads this one too): rename the file \(padded)-…"
                     } else {
                         message = "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"
                     }
@@ -462,6 +469,17 @@ enum FileNames {
         guard utf8.count > 11, utf8[10] == UInt8(ascii: "-"),
               let date = DateTimeValue.parse(String(decoding: utf8[0..<10], as: UTF8.self)) else { return nil }
         return (date, String(decoding: utf8[11...], as: UTF8.self))
+    }
+
+    /// The date a name starts with when it is written as Jekyll also reads one, a year of
+    /// four digits and a month or day of one (`2024-3-5-x`), not `YYYY-MM-DD`; `nil`
+    /// otherwise.
+    static func shortDatePrefix(_ name: String) -> String? {
+        let parts = name.split(separator: "-", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, !parts[3].isEmpty, parts[0].count == 4,
+              [parts[1], parts[2]].allSatisfy({ (1...2).contains($0.count) }), parts[1].count + parts[2].count < 4,
+              parts[0...2].allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+        return parts[0...2].joined(separator: "-")
     }
 
     /// The `YYYY-MM-DD` a name starts with when it has a date's shape (`2024-02-30-x`) but
