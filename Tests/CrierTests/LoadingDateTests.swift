@@ -31,6 +31,18 @@ struct LoadingDateTests {
         #expect(DateTimeValue.parse(text) == nil)
     }
 
+    /// A fraction a hair below the next second stays in its own second (a `Date`'s
+    /// `Double` rounded `.9999999` up: a post of 31 December was published on 1 January,
+    /// and one at the last second of 9999 was refused as year 10000).
+    @Test func aFractionJustBelowTheNextSecondStaysInItsSecond() throws {
+        for (text, expected) in [("2024-12-31T23:59:59.9999999Z", "2024-12-31T23:59:59Z"),
+                                 ("9999-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59Z"),
+                                 ("2024-03-05T14:30:00.5+01:00", "2024-03-05T13:30:00Z")] {
+            let value = try #require(DateTimeValue.parse(text))
+            #expect(FeedDates.rfc3339(value.date(in: berlin)) == expected, "\(text)")
+        }
+    }
+
     @Test func wallClockTimesInADaylightSavingGapMoveForward() {
         // 2024-03-31 02:30 does not exist in Berlin (clocks jump from 02:00 to 03:00).
         let value = DateTimeValue.parse("2024-03-31 02:30")!

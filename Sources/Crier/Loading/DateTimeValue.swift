@@ -21,7 +21,10 @@ struct DateTimeValue: Sendable, Equatable {
     /// The moment this value names; a value without an offset is read in `zone`.
     func date(in zone: TimeZone) -> Date {
         let days = daysFromCivil(year: year, month: month, day: day)
-        let local = Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + Double(nanosecond) / 1e9
+        // A fraction kept below 0.999 s: a `Date` is a `Double`, whose steps near 2024 are
+        // 0.24 µs (56 µs near 9999), so `59.9999999` would become the next minute, or the
+        // next year on 31 December. Feeds write whole seconds; the fraction only orders.
+        let local = Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + Double(min(nanosecond, 999_000_000)) / 1e9
         if let utcOffset { return Date(timeIntervalSince1970: local - Double(utcOffset)) }
         // The zone's offset at the local wall-clock time: guess, then correct once for
         // a transition between the guess and the answer.
