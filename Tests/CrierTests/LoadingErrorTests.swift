@@ -387,7 +387,15 @@ struct LoadingErrorTests {
         defer { hugo.remove() }
         try hugo.write("hugo.toml", "title = \"  \"\n")
         try hugo.write("content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nBody.\n")
-        for (site, title) in [(jekyll.root, "notes.example"), (hugo.root, hugo.root.lastPathComponent)] {
+        // A title of a control character only, which no feed holds, is none, said at its line.
+        let control = try TemporarySite()
+        defer { control.remove() }
+        try control.write("_config.yml", "title: \"\\x01\"\nurl: https://control.example\n")
+        try control.write("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nBody.\n")
+        let ignored = BuildPipeline.run([BuildJob(source: .site(control.root), formats: [.atom])], options: BuildOptions())
+        #expect(ignored.warnings.contains { $0.path.hasSuffix("_config.yml") && $0.line == 1 && $0.message.contains("holds nothing a feed can show") },
+                "\(ignored.warnings)")
+        for (site, title) in [(jekyll.root, "notes.example"), (hugo.root, hugo.root.lastPathComponent), (control.root, "control.example")] {
             let outcome = BuildPipeline.run([BuildJob(source: .site(site), formats: [.atom, .rss, .json])], options: BuildOptions())
             #expect(outcome.feedFailures.isEmpty && outcome.postErrors.isEmpty, "\(outcome.feedFailures)")
             #expect(outcome.files.count == 3)

@@ -63,7 +63,11 @@ import Testing
                                 ("http://ex%41mple.org", "which is no DNS name"),
                                 // A password in the address would be in every link and id.
                                 ("https://ann:secret@example.org/", "has a user name or password"),
-                                ("https://ann@example.org/", "has a user name or password")] {
+                                ("https://ann@example.org/", "has a user name or password"),
+                                // Characters no URI holds as written: the gate refused the ids, naming the feed.
+                                ("https://example.org/{x}/", "has `{`, which no URL holds as written: write it percent-encoded (%7B)"),
+                                ("https://example.org/a<b>/", "has `<`"),
+                                ("https://example.org/a|b/", "has `|`")] {
             let outcome = try build([("_config.yml", "title: J\nurl: \"\(url)\"\n"), ("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nx\n")])
             #expect(outcome.feedFailures.isEmpty, "\(url): \(outcome.feedFailures)")
             let error = try #require(outcome.postErrors.first, "\(url)")

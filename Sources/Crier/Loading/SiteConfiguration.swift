@@ -114,7 +114,16 @@ enum SiteConfiguration {
     static func siteTitle(_ entry: (key: String, value: ConfigValue)?, in table: ConfigTable, path: String, toml: Bool = false,
                           warnings: inout [PostError]) -> String {
         guard let entry else { return "" }
-        if let text = entry.value.scalarText { return text }
+        if let text = entry.value.scalarText {
+            // Only white space or characters no feed holds (U+0001): the feeds' title would
+            // be empty, which the gate refuses naming the feed, not this line.
+            if !text.isEmpty, XMLText.isBlankOnceCleaned(text) {
+                warnings.append(PostError(path: path, line: table.line(of: entry.key),
+                                          message: "`\(entry.key)` holds nothing a feed can show (only white space or control characters); ignored"))
+                return ""
+            }
+            return text
+        }
         warnings.append(PostError(path: path, line: table.line(of: entry.key),
                                   message: "`\(entry.key)` is \(entry.value.kindForUser(toml: toml)), not text; ignored"))
         return ""
