@@ -46,8 +46,19 @@ struct LoadingDateTests {
     @Test func wallClockTimesInADaylightSavingGapMoveForward() {
         // 2024-03-31 02:30 does not exist in Berlin (clocks jump from 02:00 to 03:00).
         let value = DateTimeValue.parse("2024-03-31 02:30")!
-        let date = value.date(in: berlin)
-        #expect(date == utcDate(2024, 3, 31, 0, 30) || date == utcDate(2024, 3, 31, 1, 30))
+        #expect(value.date(in: berlin) == utcDate(2024, 3, 31, 1, 30), "03:30 in Berlin")
+        // In São Paulo the clocks jumped from 2018-11-04 00:00 to 01:00: a post dated that
+        // day (midnight) stays on it, at 01:00, as in Jekyll (it went to 23:00 the day before).
+        let saoPaulo = TimeZone(identifier: "America/Sao_Paulo")!
+        let midnight = DateTimeValue.parse("2018-11-04")!.date(in: saoPaulo)
+        #expect(midnight == utcDate(2018, 11, 4, 3), "\(midnight)")
+        #expect(CivilTime(midnight, in: saoPaulo).day == 4)
+        // Times next to a jump, which exist, are kept: 01:30 in Berlin is before it, 03:30 after.
+        #expect(DateTimeValue.parse("2024-03-31 01:30")!.date(in: berlin) == utcDate(2024, 3, 31, 0, 30))
+        #expect(DateTimeValue.parse("2024-03-31 03:30")!.date(in: berlin) == utcDate(2024, 3, 31, 1, 30))
+        // A time that happens twice (clocks set back) is kept too, as one of the two.
+        let twice = DateTimeValue.parse("2024-10-27 02:30")!.date(in: berlin)
+        #expect(twice == utcDate(2024, 10, 27, 0, 30) || twice == utcDate(2024, 10, 27, 1, 30))
     }
 
     @Test func civilTimeBreaksDownInAZone() {

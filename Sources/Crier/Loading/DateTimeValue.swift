@@ -24,14 +24,23 @@ struct DateTimeValue: Sendable, Equatable {
         // A fraction kept below 0.999 s: a `Date` is a `Double`, whose steps near 2024 are
         // 0.24 µs (56 µs near 9999), so `59.9999999` would become the next minute, or the
         // next year on 31 December. Feeds write whole seconds; the fraction only orders.
-        let local = Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + Double(min(nanosecond, 999_000_000)) / 1e9
-        if let utcOffset { return Date(timeIntervalSince1970: local - Double(utcOffset)) }
+        let fraction = Double(min(nanosecond, 999_000_000)) / 1e9
+        let local = days * 86_400 + hour * 3_600 + minute * 60 + second
+        if let utcOffset { return Date(timeIntervalSince1970: Double(local - utcOffset) + fraction) }
         // The zone's offset at the local wall-clock time: guess, then correct once for
         // a transition between the guess and the answer.
-        let first = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local))
-        let guess = local - Double(first)
-        let second = zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess))
-        return Date(timeIntervalSince1970: second == first ? guess : local - Double(second))
+        func offset(_ utc: Int) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc))) }
+        let first = offset(local)
+        let guess = local - first
+        let second = offset(guess)
+        var utc = guess
+        if second != first {
+            let other = local - second
+            // A wall-clock time the clocks jumped over (2018-11-04 00:00 in São Paulo) moves
+            // forward by the jump, read with the offset before it, so it keeps its day.
+            utc = other + offset(other) == local ? other : local - min(first, second)
+        }
+        return Date(timeIntervalSince1970: Double(utc) + fraction)
     }
 
     /// Parses `text` (surrounding spaces allowed); `nil` when it is not a date form Crier knows.
