@@ -25,6 +25,18 @@ struct HTMLFragmentTests {
         }
     }
 
+    /// Elements nested deeper than libxml2's usual limit (256) no longer stop the parser:
+    /// the rest of the post was lost, silently.
+    @Test func deeplyNestedMarkupKeepsEverythingAfterIt() {
+        let html = String(repeating: "<div>", count: 5_000) + #"deep <a href="x.html">rel</a>"# + String(repeating: "</div>", count: 5_000)
+            + "\n<p>after</p>"
+        let out = HTMLFragment.absolutizingURLs(in: html, base: base)
+        let rewritten = out.contains(#"deep <a href="https://example.com/blog/2024/03/05/x.html">rel</a>"#)  // apart: no 50 KB printed
+        #expect(rewritten)
+        #expect(out.hasSuffix("<p>after</p>"), "\(out.suffix(80))")
+        #expect(HTMLFragment.plainText(html) == "deep rel after")
+    }
+
     @Test func absoluteURLsAreKeptAsWritten() {
         let html = #"<p><a href="https://other.org/a?b=1&amp;c=2">x</a> <a href="mailto:me@example.com">m</a> <img src="data:image/png;base64,AAAA"></p>"#
         #expect(HTMLFragment.absolutizingURLs(in: html, base: base) == html)
@@ -164,5 +176,15 @@ struct PlainResolutionTests {
         #expect(HTMLFragment.plainText("<p>caf&eacute; &#x1F99C;</p>") == "café 🦜")
         #expect(HTMLFragment.plainText("plain  text\n") == "plain text")
         #expect(HTMLFragment.plainText("<p>unclosed <b>bold") == "unclosed bold")
+    }
+
+    /// Blocks written without white space between them still read as separate words (an
+    /// HTML post's `<p>a</p><p>b</p>` made the summary "ab"); inline markup joins nothing
+    /// that was not joined; what no reader sees (a script) is left out.
+    @Test func blocksArePartedInlineMarkupIsNotAndScriptsAreLeftOut() {
+        #expect(HTMLFragment.plainText("<p>one</p><p>two</p>") == "one two")
+        #expect(HTMLFragment.plainText("<ul><li>a</li><li>b</li></ul><h2>c</h2>d<br>e") == "a b c d e")
+        #expect(HTMLFragment.plainText("<p>in<em>line</em>d <a href=\"x\">link</a>s</p>") == "inlined links")
+        #expect(HTMLFragment.plainText("<p>x<script>alert(1)</script>y<style>p{}</style></p>") == "xy")
     }
 }
