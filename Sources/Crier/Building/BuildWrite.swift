@@ -25,7 +25,7 @@ extension BuildPipeline {
     /// (the writes are mostly the disk's work, the checks the cores'), and only once
     /// every check is done are the files that passed renamed into place: all of them
     /// when everything succeeded, else none unless `keepGoing` (a file that could not be
-    /// written, or whose place a folder holds, is a failure too: none is put in place). Temporary files are
+    /// written, or whose place a folder holds, is a failure too). Temporary files are
     /// removed either way, those an interrupted build left too, and so are the folders
     /// made for files that were not put in place. A large file is written straight to
     /// the disk (`AtomicFile`'s direct writes), and no file is flushed: nothing here

@@ -99,9 +99,9 @@ extension Site {
         // Characters RFC 3986 lets no URI hold as written; Foundation's parser would take
         // some of them, and the feeds' ids and links would then be refused by the gate.
         if let bad = url.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) }) {
-            let hex = String(bad.value, radix: 16, uppercase: true)
-            let shown = bad.value < 0x20 || bad.value == 0x7F ? "U+00\(hex.count < 2 ? "0" : "")\(hex)" : "`\(bad)`"
-            return "has \(shown), which no URL holds as written: write it percent-encoded (%\(hex.count < 2 ? "0" : "")\(hex))"
+            let hex = (bad.value < 0x10 ? "0" : "") + String(bad.value, radix: 16, uppercase: true)
+            let shown = bad.value < 0x20 || bad.value == 0x7F ? "U+00\(hex)" : "`\(bad)`"
+            return "has \(shown), which no URL holds as written: write it percent-encoded (%\(hex))"
         }
         guard isHTTPURL(url), let components = URLComponents(string: url) else { return "is not \(example)" }
         if components.query != nil { return "has a query (`?\(components.percentEncodedQuery ?? "")`): links are made by adding to it, so it cannot hold one" }
