@@ -48,8 +48,9 @@ public enum HTMLFragment {
             _ = htmlCtxtUseOptions(ctxt, Int32(bitPattern: htmlOptions))
             _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
             _ = htmlParseDocument(ctxt)
-            // A parser that stopped (out of memory, say) left the rest of the post unread:
-            // the post is kept as written rather than cut off.
+            // A parser that stopped (at 256 nested elements, libxml2's limit, which the
+            // recursive writer below relies on) left the rest of the post unread: the post
+            // is kept as written rather than cut off.
             guard ctxt.pointee.disableSAX == 0, let doc = ctxt.pointee.myDoc, let body = findBody(in: doc) else { return nil }
             var writer = FragmentWriter(base: base)
             var child = body.pointee.children
@@ -125,11 +126,9 @@ public enum HTMLFragment {
     /// is only read, never modified, as that option requires. `HTML_PARSE_IGNORE_ENC`: the
     /// text is UTF-8 whatever a `<meta charset>` in a post says (obeyed, it decoded the
     /// post again as windows-1252, and cut it off at a byte that charset lacks).
-    /// `XML_PARSE_HUGE`: no limit of 256 nested elements, past which the parser stopped and
-    /// the rest of the post was lost (a post is its author's own, and held in memory whole).
     private static let htmlOptions: UInt32 =
         HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue
-        | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_HUGE.rawValue
+        | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
 
     private static func findBody(in doc: xmlDocPtr) -> xmlNodePtr? {
         guard let root = xmlDocGetRootElement(doc) else { return nil }

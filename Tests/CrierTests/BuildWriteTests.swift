@@ -105,6 +105,14 @@ import Testing
         #expect(!kept.heldBack && kept.writeErrors[0] == nil && kept.writeErrors[2] == nil)
         #expect(kept.writeErrors[1]?.contains("rename") == true, "\(kept.writeErrors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["feed.json", "feed.rss", "feed.xml"])
+
+        // A symbolic link to a folder is no folder in the way: the rename replaces the link.
+        let linked = site.root.appendingPathComponent("linked")
+        try FileManager.default.createDirectory(at: linked, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: linked.appendingPathComponent("feed.rss").path, withDestinationPath: out.path)
+        let replaced = BuildPipeline.write(jobs, options: BuildOptions(), to: linked, keepGoing: false)
+        #expect(!replaced.heldBack && replaced.writeErrors.allSatisfy { $0 == nil }, "\(replaced.writeErrors)")
+        #expect(FileIO.read(linked.appendingPathComponent("feed.rss").path) == replaced.outcome.files[1].bytes)
     }
 
     /// A file that cannot even be written beside its place (a file is where its folder

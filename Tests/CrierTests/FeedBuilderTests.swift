@@ -196,6 +196,17 @@ import Testing
         #expect(tagPaths([["C#", "C++"]]) == ["C#": "feed/by_tag/c.xml", "C++": plus])
     }
 
+    /// Long names are cut to `Slug.maxBytes` in their file names only: two tags that differ
+    /// past the cut stay two feeds, the newer one's name suffixed, as for any shared slug.
+    @Test func longTagsThatDifferOnlyPastTheCutStayTwoFeeds() {
+        let long = String(repeating: "a", count: 250)
+        let cut = String(repeating: "a", count: Slug.maxBytes)
+        let paths = tagPaths([[long + "x"], [long + "y"]])
+        #expect(paths == [long + "x": "feed/by_tag/\(cut).xml", long + "y": "feed/by_tag/\(cut)_\(Slug.suffixed(long + "y").suffix(6)).xml"], "\(paths)")
+        #expect(Slug.key(long + "x") != Slug.key(long + "y"))
+        #expect(Slug.suffixed(long + "x") != Slug.suffixed(long + "y"))
+    }
+
     @Test func anExpiredFirstPostStillMakesItsTagTheOlder() throws {
         var site = SamplePosts.site
         site.feed.allTags = true

@@ -65,8 +65,10 @@ extension BuildPipeline {
                 switch staged[file.path] {
                 case .failure(let error)?: problems[file.path] = "\(error)"
                 case .success?:
-                    var isFolder: ObjCBool = false
-                    if FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder), isFolder.boolValue {
+                    // The place itself, not what a symbolic link there names: the rename
+                    // replaces a link.
+                    let type = try? FileManager.default.attributesOfItem(atPath: target.path)[.type] as? FileAttributeType
+                    if type == .typeDirectory {
                         problems[file.path] = "\(target.path): a folder is where the file goes"
                     }
                 case nil: break

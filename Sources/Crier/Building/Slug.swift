@@ -7,6 +7,15 @@ public enum Slug {
     /// `日本語` → `日本語`. A name with no letter or digit at all gets a slug made of its
     /// code points, so every tag has a path. At most `maxBytes` bytes.
     public static func make(_ name: String) -> String {
+        var slug = uncut(name)
+        // A file name holds at most 255 bytes: the slug, a `suffixed` hash and `.json` fit.
+        while slug.utf8.count > maxBytes || slug.hasSuffix("-") { slug.unicodeScalars.removeLast() }
+        return slug.isEmpty ? "untitled" : slug
+    }
+
+    /// The slug of `make(_:)` at any length: what `key(_:)` compares, so that names which
+    /// differ only past `maxBytes` stay two tags (their file names are then settled apart).
+    private static func uncut(_ name: String) -> String {
         var slug = ""
         var pendingHyphen = false
         for scalar in name.lowercased().unicodeScalars {
@@ -21,13 +30,12 @@ public enum Slug {
         if slug.isEmpty {
             slug = name.unicodeScalars.map { "u" + String($0.value, radix: 16) }.joined(separator: "-")
         }
-        // A file name holds at most 255 bytes: the slug, a `suffixed` hash and `.json` fit.
-        while slug.utf8.count > maxBytes || slug.hasSuffix("-") { slug.unicodeScalars.removeLast() }
-        return slug.isEmpty ? "untitled" : slug
+        return slug
     }
 
     /// The longest slug, in UTF-8 bytes; a longer one is cut (names that share the first
-    /// 240 bytes then share a plain slug, which ``FeedBuilder`` settles as for any other).
+    /// 240 bytes then share a plain slug, which ``FeedBuilder`` settles as for any other:
+    /// their keys, and so their feeds and `suffixed` names, stay apart).
     static let maxBytes = 240
 
     /// The file name (without extension) of the feed of tag or category `name` when
@@ -49,7 +57,7 @@ public enum Slug {
     /// plain slug, which ``FeedBuilder`` gives to one of them only.
     public static func key(_ name: String) -> String {
         let folded = fold(name)
-        return isPlain(folded) ? make(folded) : folded
+        return isPlain(folded) ? uncut(folded) : folded
     }
 
     /// Lower-cased, then NFC, so every spelling of a name gives the same bytes.
