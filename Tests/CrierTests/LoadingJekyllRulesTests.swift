@@ -268,7 +268,7 @@ struct LoadingJekyllRulesTests {
                                               "_posts/notes.md": "---\ntitle: N\n---\nx\n",
                                               // Not Markdown, but named as a post: said too.
                                               "_posts/2023-02-30-y.textile": "---\ntitle: Y\n---\nx\n",
-                                              "_posts/2024-3-5-short.textile": "---\ntitle: S\n---\nx\n",
+                                              "_posts/2024-13-5-short.textile": "---\ntitle: S\n---\nx\n",
                                               "_posts/photo.jpg": "not a post\n"])
         defer { temp.remove() }
         #expect(result.posts.isEmpty)
@@ -278,9 +278,23 @@ struct LoadingJekyllRulesTests {
         #expect(undated.message.contains("must start with its date"))
         let textile = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2023-02-30-y.textile") })
         #expect(textile.message.contains("2023-02-30 in the file name is not a real date"))
-        let short = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2024-3-5-short.textile") })
-        #expect(short.message.contains("the date 2024-3-5 in the file name is not written YYYY-MM-DD") && short.message.contains("2024-03-05-"))
+        let short = try #require(result.warnings.first { $0.path.hasSuffix("_posts/2024-13-5-short.textile") })
+        #expect(short.message.contains("2024-13-5 in the file name is not a real date"))
         #expect(!result.warnings.contains { $0.path.hasSuffix("photo.jpg") })
+    }
+
+    /// Jekyll reads a month or day of one digit in a post's file name (checked with jekyll
+    /// 4.3 here: `2024-3-5-short.md` is published under `/2024/03/05/short.html`), and so
+    /// does Crier, in a Jekyll site only.
+    @Test func aFileNameDateWithOneDigitMonthAndDayIsJekyllsToo() throws {
+        let (temp, result) = try site(config: "title: J\nurl: https://j.example\n",
+                                      posts: ["_posts/2024-3-5-short.md": "---\ntitle: S\n---\nx\n",
+                                              "_posts/2024-11-7-seventh.md": "---\n---\nx\n"])
+        defer { temp.remove() }
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        let links = Set(result.posts.map(\.url))
+        #expect(links == ["https://j.example/2024/03/05/short.html", "https://j.example/2024/11/07/seventh.html"], "\(links)")
+        #expect(result.posts.first { $0.url.hasSuffix("seventh.html") }?.title == "Seventh")
     }
 
     @Test func aSiteAuthorListNamesEveryoneInTheFeeds() throws {

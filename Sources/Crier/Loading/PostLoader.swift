@@ -328,20 +328,16 @@ enum PostFiles {
             // (images beside the posts) are left out without a word, as Jekyll leaves them.
             let looksLikePost = ext.isEmpty || markdownExtensions.contains(lowercased) || Self.markdownExtensions.contains(lowercased)
                 || htmlExtensions.contains(lowercased) || lowercased == "txt"
-            let dated = FileNames.datePrefix(base) != nil
+            let dated = FileNames.datePrefix(base, shortForms: true) != nil
             if let postsIndex {
                 guard dated else {
                     // A name starting with a date's shape is meant as a post whatever its
                     // extension (Jekyll publishes `.textile` or `.adoc` posts as written).
-                    let shortDate = FileNames.shortDatePrefix(base)
-                    let impossibleDate = FileNames.impossibleDatePrefix(base)
-                    guard looksLikePost || shortDate != nil || impossibleDate != nil else { continue }
+                    let impossibleDate = FileNames.impossibleDatePrefix(base) ?? FileNames.shortDatePrefix(base)
+                    guard looksLikePost || impossibleDate != nil else { continue }
                     let message: String
                     if let written = impossibleDate {
                         message = "left out: \(written) in the file name is not a real date (write the post's date as YYYY-MM-DD-title.md)"
-                    } else if let written = shortDate {
-                        let padded = written.split(separator: "-").map { $0.count == 1 ? "0" + $0 : String($0) }.joined(separator: "-")
-                        message = "left out: the date \(written) in the file name is not written YYYY-MM-DD, the form Crier reads (Jekyll reads this one too): rename the file \(padded)-…"
                     } else {
                         message = "left out: a post's file name must start with its date (YYYY-MM-DD-title.md)"
                     }
@@ -463,17 +459,20 @@ enum FileNames {
         return (String(name[..<dot]), String(name[name.index(after: dot)...]))
     }
 
-    /// The date and the rest of the name, when the name starts with `YYYY-MM-DD-`.
-    static func datePrefix(_ name: String) -> (date: DateTimeValue, slug: String)? {
+    /// The date and the rest of the name, when the name starts with `YYYY-MM-DD-`, or with
+    /// `shortForms` (Jekyll's reading) also `YYYY-M-D-` (`2024-3-5-hello.md`).
+    static func datePrefix(_ name: String, shortForms: Bool = false) -> (date: DateTimeValue, slug: String)? {
         let utf8 = Array(name.utf8)
-        guard utf8.count > 11, utf8[10] == UInt8(ascii: "-"),
-              let date = DateTimeValue.parse(String(decoding: utf8[0..<10], as: UTF8.self)) else { return nil }
-        return (date, String(decoding: utf8[11...], as: UTF8.self))
+        if utf8.count > 11, utf8[10] == UInt8(ascii: "-"),
+           let date = DateTimeValue.parse(String(decoding: utf8[0..<10], as: UTF8.self)) {
+            return (date, String(decoding: utf8[11...], as: UTF8.self))
+        }
+        guard shortForms, let short = shortDatePrefix(name), let date = DateTimeValue.parse(short) else { return nil }
+        return (date, String(decoding: utf8[(short.utf8.count + 1)...], as: UTF8.self))
     }
 
-    /// The date a name starts with when it is written as Jekyll also reads one, a year of
-    /// four digits and a month or day of one (`2024-3-5-x`), not `YYYY-MM-DD`; `nil`
-    /// otherwise.
+    /// The date a name starts with when it is written with a month or day of one digit,
+    /// as Jekyll also reads one (`2024-3-5-x`), not `YYYY-MM-DD`; `nil` otherwise.
     static func shortDatePrefix(_ name: String) -> String? {
         let parts = name.split(separator: "-", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 4, !parts[3].isEmpty, parts[0].count == 4,

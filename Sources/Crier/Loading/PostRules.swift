@@ -137,7 +137,7 @@ enum PostRules {
         }
 
         let baseName = FileNames.baseName(leafName)
-        let dated = FileNames.datePrefix(baseName)
+        let dated = FileNames.datePrefix(baseName, shortForms: flavor == .jekyll)
         // Hugo page bundles are named by their folder.
         let fileName: String = {
             if flavor == .hugo, baseName == "index" {
@@ -186,7 +186,7 @@ enum PostRules {
         if published == nil, let dated {
             let date = dated.date.date(in: zone)
             if let problem = FeedDateRange.problem(date) {
-                let name = String(decoding: Array(baseName.utf8.prefix(10)), as: UTF8.self)
+                let name = baseName.split(separator: "-", maxSplits: 3).prefix(3).joined(separator: "-")
                 throw PostError(path: path, message: "the date \(name) in the file name \(problem); give the post its date in the file name or with `date:` in its front matter")
             }
             published = date
