@@ -48,16 +48,11 @@ public enum HTMLFragment {
             _ = htmlCtxtUseOptions(ctxt, Int32(bitPattern: htmlOptions))
             _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
             _ = htmlParseDocument(ctxt)
-            // A parser that stopped (at 256 nested elements, libxml2's limit, which the
-            // recursive writer below relies on) left the rest of the post unread: the post
-            // is kept as written rather than cut off.
+            // A parser that stopped (out of memory, say) left the rest of the post unread:
+            // the post is kept as written rather than cut off.
             guard ctxt.pointee.disableSAX == 0, let doc = ctxt.pointee.myDoc, let body = findBody(in: doc) else { return nil }
             var writer = FragmentWriter(base: base)
-            var child = body.pointee.children
-            while let node = child {
-                writer.write(node)
-                child = node.pointee.next
-            }
+            writer.writeSiblings(from: body.pointee.children)
             return String(decoding: writer.output, as: UTF8.self)
         }
         guard let result else { return html }
@@ -126,9 +121,11 @@ public enum HTMLFragment {
     /// is only read, never modified, as that option requires. `HTML_PARSE_IGNORE_ENC`: the
     /// text is UTF-8 whatever a `<meta charset>` in a post says (obeyed, it decoded the
     /// post again as windows-1252, and cut it off at a byte that charset lacks).
+    /// `XML_PARSE_HUGE`: past 256 nested elements the parser stopped, and the post was
+    /// left with its links relative (the writer walks any depth without recursion).
     private static let htmlOptions: UInt32 =
         HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue
-        | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+        | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_HUGE.rawValue
 
     private static func findBody(in doc: xmlDocPtr) -> xmlNodePtr? {
         guard let root = xmlDocGetRootElement(doc) else { return nil }
@@ -370,12 +367,33 @@ private struct FragmentWriter {
         output.reserveCapacity(4096)
     }
 
-    mutating func write(_ node: xmlNodePtr, inRawText: Bool = false) {
+    /// Writes `first` and the siblings after it, and everything under them, in document
+    /// order, without recursion: a post's nesting is as deep as its author made it.
+    mutating func writeSiblings(from first: xmlNodePtr?) {
+        // For each open level: the next node to write, whether it is raw text (inside
+        // `<script>` or `<style>`), and the end tag to write once the level is done.
+        var levels: [(next: xmlNodePtr?, inRawText: Bool, endTag: [UInt8])] = [(first, false, [])]
+        while let last = levels.last {
+            guard let node = last.next else {
+                output.append(contentsOf: last.endTag)
+                levels.removeLast()
+                continue
+            }
+            levels[levels.count - 1].next = node.pointee.next
+            if let opened = open(node, inRawText: last.inRawText) {
+                levels.append((node.pointee.children, opened.inRawText, opened.endTag))
+            }
+        }
+    }
+
+    /// Writes what `node` holds before its children (all of it for a leaf); for a node
+    /// whose children are to be written, how to write them and what follows them.
+    private mutating func open(_ node: xmlNodePtr, inRawText: Bool) -> (inRawText: Bool, endTag: [UInt8])? {
         switch node.pointee.type {
         case XML_ELEMENT_NODE:
-            writeElement(node)
+            return openElement(node)
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            guard let content = node.pointee.content else { return }
+            guard let content = node.pointee.content else { return nil }
             let text = UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)
             if inRawText {
                 appendCString(text)
@@ -399,38 +417,25 @@ private struct FragmentWriter {
         case XML_ENTITY_REF_NODE:
             append("&" + nodeName(node) + ";")
         default:
-            writeChildren(of: node, inRawText: inRawText)
+            return (inRawText, [])
         }
+        return nil
     }
 
-    mutating func writeChildren(of node: xmlNodePtr, inRawText: Bool) {
-        var child = node.pointee.children
-        while let current = child {
-            write(current, inRawText: inRawText)
-            child = current.pointee.next
-        }
-    }
-
-    mutating func writeElement(_ node: xmlNodePtr) {
+    /// Writes the start tag; its children are raw text in `<script>` and `<style>`.
+    private mutating func openElement(_ node: xmlNodePtr) -> (inRawText: Bool, endTag: [UInt8]) {
         // The common case, an ASCII name (libxml2's HTML parser only makes those), is
         // written and classified from its bytes, without a `String` per element.
-        guard let namePointer = node.pointee.name else { return writeElementNamedAsString(node) }
+        guard let namePointer = node.pointee.name else { return openElementNamedAsString(node) }
         let name = UnsafeBufferPointer(start: namePointer, count: strlen(UnsafeRawPointer(namePointer).assumingMemoryBound(to: CChar.self)))
-        guard !name.contains(where: { $0 >= 0x80 }) else { return writeElementNamedAsString(node) }
+        guard !name.contains(where: { $0 >= 0x80 }) else { return openElementNamedAsString(node) }
         output.append(UInt8(ascii: "<"))
         output.append(contentsOf: name)
         writeAttributes(of: node)
         output.append(UInt8(ascii: ">"))
-        if voidElementBytes.contains(where: { equalsLowercased(name, $0) }) {
-            // See `writeElementNamedAsString`.
-            writeChildren(of: node, inRawText: false)
-            return
-        }
-        writeChildren(of: node, inRawText: rawTextElementBytes.contains(where: { equalsLowercased(name, $0) }))
-        output.append(UInt8(ascii: "<"))
-        output.append(UInt8(ascii: "/"))
-        output.append(contentsOf: name)
-        output.append(UInt8(ascii: ">"))
+        // See `openElementNamedAsString`.
+        if voidElementBytes.contains(where: { equalsLowercased(name, $0) }) { return (false, []) }
+        return (rawTextElementBytes.contains(where: { equalsLowercased(name, $0) }), [UInt8(ascii: "<"), UInt8(ascii: "/")] + name + [UInt8(ascii: ">")])
     }
 
     /// Whether ASCII `name`, lowercased, is `lowercase`.
@@ -444,20 +449,16 @@ private struct FragmentWriter {
         return true
     }
 
-    mutating func writeElementNamedAsString(_ node: xmlNodePtr) {
+    private mutating func openElementNamedAsString(_ node: xmlNodePtr) -> (inRawText: Bool, endTag: [UInt8]) {
         let name = nodeName(node)
         append("<" + name)
         writeAttributes(of: node)
         append(">")
         let lower = name.lowercased()
-        if voidElements.contains(lower) {
-            // libxml2 2.9 knows HTML 4 only: it takes `<source>`, `<track>` and `<wbr>`
-            // for containers of what follows. Their "children" belong after them.
-            writeChildren(of: node, inRawText: false)
-            return
-        }
-        writeChildren(of: node, inRawText: rawTextElements.contains(lower))
-        append("</" + name + ">")
+        // libxml2 2.9 knows HTML 4 only: it takes `<source>`, `<track>` and `<wbr>` for
+        // containers of what follows. Their "children" belong after them: no end tag.
+        if voidElements.contains(lower) { return (false, []) }
+        return (rawTextElements.contains(lower), Array("</\(name)>".utf8))
     }
 
     mutating func writeAttributes(of node: xmlNodePtr) {

@@ -56,9 +56,13 @@ struct LoadingDateTests {
         // Times next to a jump, which exist, are kept: 01:30 in Berlin is before it, 03:30 after.
         #expect(DateTimeValue.parse("2024-03-31 01:30")!.date(in: berlin) == utcDate(2024, 3, 31, 0, 30))
         #expect(DateTimeValue.parse("2024-03-31 03:30")!.date(in: berlin) == utcDate(2024, 3, 31, 1, 30))
-        // A time that happens twice (clocks set back) is kept too, as one of the two.
-        let twice = DateTimeValue.parse("2024-10-27 02:30")!.date(in: berlin)
-        #expect(twice == utcDate(2024, 10, 27, 0, 30) || twice == utcDate(2024, 10, 27, 1, 30))
+        // A time that happens twice (clocks set back) is the later one, in every zone, as
+        // Jekyll reads it (checked with jekyll-feed: 01:30 in New York that day is 06:30Z).
+        #expect(DateTimeValue.parse("2024-10-27 02:30")!.date(in: berlin) == utcDate(2024, 10, 27, 1, 30))
+        let newYork = TimeZone(identifier: "America/New_York")!
+        #expect(DateTimeValue.parse("2024-11-03 01:30")!.date(in: newYork) == utcDate(2024, 11, 3, 6, 30))
+        let london = TimeZone(identifier: "Europe/London")!
+        #expect(DateTimeValue.parse("2024-10-27 01:30")!.date(in: london) == utcDate(2024, 10, 27, 1, 30))
     }
 
     @Test func civilTimeBreaksDownInAZone() {

@@ -67,7 +67,10 @@ import Testing
                                 // Characters no URI holds as written: the gate refused the ids, naming the feed.
                                 ("https://example.org/{x}/", "has `{`, which no URL holds as written: write it percent-encoded (%7B)"),
                                 ("https://example.org/a<b>/", "has `<`"),
-                                ("https://example.org/a|b/", "has `|`")] {
+                                ("https://example.org/a|b/", "has `|`"),
+                                ("https://example.org/a[b/", "has `[` after its host"),
+                                ("https://example.org/a%zzb/", "has `%zz`, and `%` must start two hex digits"),
+                                ("https://example.org/a%", "and `%` must start two hex digits")] {
             let outcome = try build([("_config.yml", "title: J\nurl: \"\(url)\"\n"), ("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nx\n")])
             #expect(outcome.feedFailures.isEmpty, "\(url): \(outcome.feedFailures)")
             let error = try #require(outcome.postErrors.first, "\(url)")
@@ -83,5 +86,10 @@ import Testing
         #expect(throws: PostError.self) { try FeedDefinition.load(definition) }
         #expect(Site.addressProblem("http://[::1]:4000/") == nil && Site.addressProblem("http://127.0.0.1:4000/") == nil)
         #expect(Site.addressProblem("https://bücher.example/") == nil)
+        #expect(Site.addressProblem("https://example.org/caf%C3%A9/") == nil && Site.addressProblem("http://[::1]/blog/") == nil)
+        // A bad `baseurl` is said at its own line, not `url`'s.
+        let based = try build([("_config.yml", "title: J\nbaseurl: /a{b\nurl: https://example.org\n"), ("_posts/2024-01-01-a.md", "---\ntitle: A\n---\nx\n")])
+        let baseError = try #require(based.postErrors.first)
+        #expect(baseError.line == 2 && baseError.message.contains("has `{`"), "\(baseError)")
     }
 }

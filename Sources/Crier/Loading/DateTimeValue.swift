@@ -27,19 +27,15 @@ struct DateTimeValue: Sendable, Equatable {
         let fraction = Double(min(nanosecond, 999_000_000)) / 1e9
         let local = days * 86_400 + hour * 3_600 + minute * 60 + second
         if let utcOffset { return Date(timeIntervalSince1970: Double(local - utcOffset) + fraction) }
-        // The zone's offset at the local wall-clock time: guess, then correct once for
-        // a transition between the guess and the answer.
+        // The zone's offsets a day before and after the wall-clock time (transitions are
+        // months apart): the time read with each, kept when the zone agrees at that moment.
         func offset(_ utc: Int) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc))) }
-        let first = offset(local)
-        let guess = local - first
-        let second = offset(guess)
-        var utc = guess
-        if second != first {
-            let other = local - second
-            // A wall-clock time the clocks jumped over (2018-11-04 00:00 in São Paulo) moves
-            // forward by the jump, read with the offset before it, so it keeps its day.
-            utc = other + offset(other) == local ? other : local - min(first, second)
-        }
+        let before = offset(local - 86_400 - offset(local)), after = offset(local + 86_400 - offset(local))
+        let readings = Set([local - before, local - after]).filter { $0 + offset($0) == local }
+        // A time that happens twice (clocks set back) is the later one, as Ruby, and so
+        // Jekyll, reads it; one the clocks jumped over (2018-11-04 00:00 in São Paulo)
+        // moves forward by the jump, read with the offset before it, so it keeps its day.
+        let utc = readings.max() ?? local - before
         return Date(timeIntervalSince1970: Double(utc) + fraction)
     }
 

@@ -154,7 +154,8 @@ enum SiteConfiguration {
         baseurl = baseurl.split(separator: "/").joined(separator: "/")
         site.baseURL = url + "/" + (baseurl.isEmpty ? "" : baseurl + "/")
         if let problem = Site.addressProblem(site.baseURL) {
-            let key = table.value("url") != nil ? "url" : "baseurl"
+            // The line of `baseurl` when the address is sound without it.
+            let key = table.value("url") != nil && (baseurl.isEmpty || Site.addressProblem(url + "/") != nil) ? "url" : "baseurl"
             throw PostError(path: configPath, line: table.line(of: key), message: "`url` and `baseurl` make `\(site.baseURL)`, which \(problem)")
         }
         site.language = language(table, keys: ["lang", "locale"], path: configPath, warnings: &warnings)

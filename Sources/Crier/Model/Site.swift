@@ -103,6 +103,17 @@ extension Site {
             let shown = bad.value < 0x20 || bad.value == 0x7F ? "U+00\(hex)" : "`\(bad)`"
             return "has \(shown), which no URL holds as written: write it percent-encoded (%\(hex))"
         }
+        // `[` and `]` only around an IPv6 host; `%` only before two hex digits.
+        let afterHost = url.range(of: "://").map { url[$0.upperBound...].drop { $0 != "/" } } ?? url[...]
+        if let bracket = afterHost.first(where: { $0 == "[" || $0 == "]" }) {
+            return "has `\(bracket)` after its host, which no URL holds as written: write it percent-encoded (%\(bracket == "[" ? "5B" : "5D"))"
+        }
+        let bytes = Array(url.utf8)
+        let isHex = { (b: UInt8) in (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b) }
+        if let percent = bytes.indices.first(where: { bytes[$0] == 0x25 && !($0 + 2 < bytes.count && isHex(bytes[$0 + 1]) && isHex(bytes[$0 + 2])) }) {
+            let written = String(decoding: bytes[percent..<min(bytes.count, percent + 3)], as: UTF8.self)
+            return "has `\(written)`, and `%` must start two hex digits (write a `%` itself as %25)"
+        }
         guard isHTTPURL(url), let components = URLComponents(string: url) else { return "is not \(example)" }
         if components.query != nil { return "has a query (`?\(components.percentEncodedQuery ?? "")`): links are made by adding to it, so it cannot hold one" }
         if components.fragment != nil { return "has a fragment (`#\(components.percentEncodedFragment ?? "")`): links are made by adding to it, so it cannot hold one" }
