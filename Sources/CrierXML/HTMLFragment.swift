@@ -371,24 +371,34 @@ private struct FragmentWriter {
     /// order, without recursion: a post's nesting is as deep as its author made it.
     mutating func writeSiblings(from first: xmlNodePtr?) {
         // For each open level: the next node to write, whether it is raw text (inside
-        // `<script>` or `<style>`), and the end tag to write once the level is done.
-        var levels: [(next: xmlNodePtr?, inRawText: Bool, endTag: [UInt8])] = [(first, false, [])]
+        // `<script>` or `<style>`), and the element whose end tag follows the level.
+        var levels: [(next: xmlNodePtr?, inRawText: Bool, closes: xmlNodePtr?)] = [(first, false, nil)]
         while let last = levels.last {
             guard let node = last.next else {
-                output.append(contentsOf: last.endTag)
+                if let element = last.closes { writeEndTag(of: element) }
                 levels.removeLast()
                 continue
             }
             levels[levels.count - 1].next = node.pointee.next
             if let opened = open(node, inRawText: last.inRawText) {
-                levels.append((node.pointee.children, opened.inRawText, opened.endTag))
+                levels.append((node.pointee.children, opened.inRawText, opened.hasEndTag ? node : nil))
             }
         }
     }
 
+    /// `</name>`, the name's bytes as libxml2 holds them.
+    private mutating func writeEndTag(of element: xmlNodePtr) {
+        output.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "/"))
+        if let name = element.pointee.name {
+            output.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
+        }
+        output.append(UInt8(ascii: ">"))
+    }
+
     /// Writes what `node` holds before its children (all of it for a leaf); for a node
     /// whose children are to be written, how to write them and what follows them.
-    private mutating func open(_ node: xmlNodePtr, inRawText: Bool) -> (inRawText: Bool, endTag: [UInt8])? {
+    private mutating func open(_ node: xmlNodePtr, inRawText: Bool) -> (inRawText: Bool, hasEndTag: Bool)? {
         switch node.pointee.type {
         case XML_ELEMENT_NODE:
             return openElement(node)
@@ -417,13 +427,13 @@ private struct FragmentWriter {
         case XML_ENTITY_REF_NODE:
             append("&" + nodeName(node) + ";")
         default:
-            return (inRawText, [])
+            return (inRawText, false)
         }
         return nil
     }
 
     /// Writes the start tag; its children are raw text in `<script>` and `<style>`.
-    private mutating func openElement(_ node: xmlNodePtr) -> (inRawText: Bool, endTag: [UInt8]) {
+    private mutating func openElement(_ node: xmlNodePtr) -> (inRawText: Bool, hasEndTag: Bool) {
         // The common case, an ASCII name (libxml2's HTML parser only makes those), is
         // written and classified from its bytes, without a `String` per element.
         guard let namePointer = node.pointee.name else { return openElementNamedAsString(node) }
@@ -434,8 +444,8 @@ private struct FragmentWriter {
         writeAttributes(of: node)
         output.append(UInt8(ascii: ">"))
         // See `openElementNamedAsString`.
-        if voidElementBytes.contains(where: { equalsLowercased(name, $0) }) { return (false, []) }
-        return (rawTextElementBytes.contains(where: { equalsLowercased(name, $0) }), [UInt8(ascii: "<"), UInt8(ascii: "/")] + name + [UInt8(ascii: ">")])
+        if voidElementBytes.contains(where: { equalsLowercased(name, $0) }) { return (false, false) }
+        return (rawTextElementBytes.contains(where: { equalsLowercased(name, $0) }), true)
     }
 
     /// Whether ASCII `name`, lowercased, is `lowercase`.
@@ -449,7 +459,7 @@ private struct FragmentWriter {
         return true
     }
 
-    private mutating func openElementNamedAsString(_ node: xmlNodePtr) -> (inRawText: Bool, endTag: [UInt8]) {
+    private mutating func openElementNamedAsString(_ node: xmlNodePtr) -> (inRawText: Bool, hasEndTag: Bool) {
         let name = nodeName(node)
         append("<" + name)
         writeAttributes(of: node)
@@ -457,8 +467,8 @@ private struct FragmentWriter {
         let lower = name.lowercased()
         // libxml2 2.9 knows HTML 4 only: it takes `<source>`, `<track>` and `<wbr>` for
         // containers of what follows. Their "children" belong after them: no end tag.
-        if voidElements.contains(lower) { return (false, []) }
-        return (rawTextElements.contains(lower), Array("</\(name)>".utf8))
+        if voidElements.contains(lower) { return (false, false) }
+        return (rawTextElements.contains(lower), true)
     }
 
     mutating func writeAttributes(of node: xmlNodePtr) {
