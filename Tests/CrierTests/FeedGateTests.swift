@@ -232,4 +232,50 @@ import Testing
         #expect(failure.problems == ["two entries have the id tag:e.example,2024-01-01:2024-01-01-a (the posts 2024-01-01-a.md and 2024-01-01-a.txt); "
             + "give one of them its own `id:` (or `guid:`) in its front matter, or rename one of the files (an id made from a post's file name leaves out its extension)"])
     }
+
+    /// Every shared id is told with every post that has it, so that one run shows all
+    /// there is to mend: three posts of one id, two of another.
+    @Test func everySharedIDIsToldWithAllItsPosts() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        for (name, id) in [("2024-01-01-a", "urn:example:id1"), ("2024-01-02-b", "urn:example:id2"), ("2024-01-03-c", "urn:example:id1"),
+                           ("2024-01-04-d", "urn:example:id3"), ("2024-01-05-e", "urn:example:id2"), ("2024-01-06-f", "urn:example:id1")] {
+            try temp.write(name + ".md", "---\ntitle: \(name)\nid: \(id)\n---\nText.\n")
+        }
+        let result = PostLoader.load(.folder(temp.root, Site(title: "T", baseURL: "https://e.example/")), options: LoadOptions())
+        #expect(result.posts.count == 6 && result.errors.isEmpty, "\(result.errors)")
+        let planned = FeedBuilder(site: result.site, now: now).feeds(from: result.posts)[0]
+        guard case .failure(let failure) = FeedRenderer.renderOne(planned, format: .rss) else {
+            Issue.record("the feed was rendered")
+            return
+        }
+        // Newest first, as in the feed: urn:example:id1 is met first (in f).
+        #expect(failure.problems == [
+            "3 entries have the id urn:example:id1 (the posts 2024-01-06-f.md, 2024-01-03-c.md and 2024-01-01-a.md); give all but one of them "
+                + "their own `id:` (or `guid:`) in their front matter, or rename all but one of the files "
+                + "(an id made from a post's file name leaves out its extension)",
+            "two entries have the id urn:example:id2 (the posts 2024-01-05-e.md and 2024-01-02-b.md); give one of them its own `id:` "
+                + "(or `guid:`) in its front matter, or rename one of the files (an id made from a post's file name leaves out its extension)",
+        ])
+    }
+
+    /// A feed with many shared ids tells the first ten and how many more.
+    @Test func manySharedIDsAreToldTenAndHowManyMore() {
+        var posts: [Post] = []
+        for k in 0..<26 {
+            var post = SamplePosts.posts[2]
+            post.sourcePath = "post-\(k).md"
+            post.explicitID = "urn:example:id\(k / 2)"
+            post.published = SamplePosts.date("2024-02-10T00:00:00Z").addingTimeInterval(Double(-k) * 60)
+            posts.append(post)
+        }
+        let planned = FeedBuilder(site: SamplePosts.site, now: now).feeds(from: posts)[0]
+        guard case .failure(let failure) = FeedRenderer.renderOne(planned, format: .atom) else {
+            Issue.record("the feed was rendered")
+            return
+        }
+        #expect(failure.problems.count == 11, "\(failure.problems)")
+        #expect(failure.problems.first?.hasPrefix("two entries have the id urn:example:id0 (the posts post-0.md and post-1.md)") == true)
+        #expect(failure.problems.last == "and 3 more ids shared by two or more entries")
+    }
 }

@@ -95,13 +95,9 @@ enum FeedRenderer {
     static func renderOne(_ planned: PlannedFeed, format: FeedFormat, digests: [String]? = nil, reuse: EntryReuse? = nil,
                           escapes: SharedEscapes? = nil) -> Result<RenderedFile, FeedFailure> {
         let path = planned.path(for: format)
-        if let duplicate = duplicateID(in: planned.feed.entries) {
-            let posts = [duplicate.first, duplicate.second].compactMap { $0 }
-            let which = posts.count == 2 ? " (the posts \(posts[0]) and \(posts[1]))" : ""
-            return .failure(FeedFailure(path: path, problems: [
-                "two entries have the id \(duplicate.id)\(which); give one of them its own `id:` (or `guid:`) in its front matter, "
-                    + "or rename one of the files (an id made from a post's file name leaves out its extension)"
-            ]))
+        let shared = sharedIDs(in: planned.feed.entries)
+        if !shared.isEmpty {
+            return .failure(FeedFailure(path: path, problems: sharedIDProblems(shared)))
         }
         do {
             func write(reusing source: EntrySource?) throws -> FeedParts {
@@ -135,19 +131,53 @@ enum FeedRenderer {
     }
 }
 
-/// The first entry id that two entries share as written (cleaned of the characters XML
-/// forbids, as the writers write it), if any, with the source paths of the two posts:
-/// readers would show them as one, and the
-/// validator's rules across entries (duplicate ids, guids) would fail the feed.
-func duplicateID(in entries: [Entry]) -> (id: String, first: String?, second: String?)? {
-    var seen: [String: Int] = [:]
-    seen.reserveCapacity(entries.count)
+/// The entry ids that two or more entries share as written (cleaned of the characters XML
+/// forbids, as the writers write it), in the order each is first met, with the source
+/// paths of all the posts that have it, in feed order: readers would show them as one,
+/// and the validator's rules across entries (duplicate ids, guids) would fail the feed.
+func sharedIDs(in entries: [Entry]) -> [(id: String, posts: [String?])] {
+    var first: [String: Int] = [:]
+    first.reserveCapacity(entries.count)
+    // Indices of the entries that share each id, for the ids seen twice or more.
+    var groups: [Int: [Int]] = [:]
     // By index: copying each `Entry` would retain and release every reference it holds.
     for index in entries.indices {
         let id = XMLText.cleaned(entries[index].id)
-        if let earlier = seen.updateValue(index, forKey: id) {
-            return (id, entries[earlier].sourcePath, entries[index].sourcePath)
+        if let earlier = first[id] {
+            groups[earlier, default: [earlier]].append(index)
+        } else {
+            first[id] = index
         }
     }
-    return nil
+    return groups.keys.sorted().map { earliest in
+        (XMLText.cleaned(entries[earliest].id), groups[earliest]!.map { entries[$0].sourcePath })
+    }
+}
+
+/// At most this many shared ids are told, each with its posts; then how many more.
+let sharedIDsTold = 10
+
+/// One problem for each id in `shared` (up to `sharedIDsTold`), naming its posts and what
+/// to do.
+func sharedIDProblems(_ shared: [(id: String, posts: [String?])]) -> [String] {
+    var problems = shared.prefix(sharedIDsTold).map { group in
+        let named = group.posts.compactMap { $0 }
+        let which = named.count == group.posts.count ? " (the posts \(listed(named)))" : ""
+        let count = group.posts.count
+        let advice = count == 2
+            ? "give one of them its own `id:` (or `guid:`) in its front matter, or rename one of the files"
+            : "give all but one of them their own `id:` (or `guid:`) in their front matter, or rename all but one of the files"
+        return "\(count == 2 ? "two" : String(count)) entries have the id \(group.id)\(which); \(advice) "
+            + "(an id made from a post's file name leaves out its extension)"
+    }
+    if shared.count > sharedIDsTold {
+        let more = shared.count - sharedIDsTold
+        problems.append("and \(more) more \(more == 1 ? "id" : "ids") shared by two or more entries")
+    }
+    return problems
+}
+
+/// `a`, `a and b`, `a, b and c`.
+private func listed(_ names: [String]) -> String {
+    names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
 }
