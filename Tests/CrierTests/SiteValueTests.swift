@@ -59,6 +59,26 @@ import Testing
         #expect(root.lastPathComponent == "blog")
     }
 
+    /// `posts:` and `site:` are relative to the definition's folder, unless absolute.
+    @Test func aDefinitionsFoldersAreRelativeToItUnlessAbsolute() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let absolute = site.root.appendingPathComponent("elsewhere/blog").path
+        let cases: [(String, String)] = [
+            ("posts: notes\nbase_url: https://a.example/\n", site.root.appendingPathComponent("feeds/notes").path),
+            ("posts: ../notes\nbase_url: https://a.example/\n", site.root.appendingPathComponent("notes").path),
+            ("posts: \(absolute)\nbase_url: https://a.example/\n", absolute),
+            ("site: \(absolute)\n", absolute),
+            ("site: ../blog\n", site.root.appendingPathComponent("blog").path),
+        ]
+        for (index, (text, want)) in cases.enumerated() {
+            let file = try site.write("feeds/d\(index).yml", "title: D\n" + text)
+            switch try FeedDefinition.load(file).source {
+            case .folder(let root, _), .site(let root): #expect(root.path == want, "\(text)")
+            }
+        }
+    }
+
     @Test func aDefinitionsAuthorEmailIsCheckedAtItsLine() throws {
         let site = try TemporarySite()
         defer { site.remove() }

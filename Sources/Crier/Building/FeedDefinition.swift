@@ -12,7 +12,7 @@ import Yams
 /// author: { name: Ada Lovelace, email: ada@example.org }
 /// lang: en
 /// timezone: Europe/London
-/// posts: notes            # a bare folder, relative to this file; or
+/// posts: notes            # a bare folder, relative to this file (or absolute); or
 /// # site: ../my-jekyll    # a Jekyll or Hugo site (its config gives the defaults)
 /// path: notes/feed.xml    # Atom file; .rss and .json beside it
 /// formats: [atom, rss, json]
@@ -27,7 +27,7 @@ import Yams
 public struct FeedDefinition: Sendable {
     /// The definition file.
     public var file: URL
-    /// Where the posts are: `posts:`, a bare folder relative to the definition file with
+    /// Where the posts are: `posts:`, a bare folder (relative to the definition file, or absolute) with
     /// the definition's settings; or `site:`, a Jekyll or Hugo site.
     public var source: PostSource
     /// Formats to write; `nil` when the definition does not say (the command decides).
@@ -152,9 +152,9 @@ public struct FeedDefinition: Sendable {
             guard keys.given.contains("base_url") || keys.given.contains("url") else {
                 throw PostError(path: path, line: 1, message: "`base_url` is missing: say where the posts are published, such as `base_url: https://example.org/blog/` (readers need absolute links, and entry ids are made from its host)")
             }
-            source = .folder(folder.appendingPathComponent(posts).standardizedFileURL, site)
+            source = .folder(Self.resolve(posts, from: folder), site)
         } else if let sitePath = try keys.string("site") {
-            source = .site(folder.appendingPathComponent(sitePath).standardizedFileURL)
+            source = .site(Self.resolve(sitePath, from: folder))
         } else {
             throw PostError(path: path, line: 1, message: "say where the posts are: `posts: FOLDER` or `site: FOLDER`")
         }
@@ -167,6 +167,13 @@ public struct FeedDefinition: Sendable {
         }
         return FeedDefinition(file: file, source: source, formats: formats, archive: archive, archiveSize: archiveSize,
                               overrides: site, overriddenKeys: keys.given)
+    }
+
+    /// A `posts:` or `site:` folder: an absolute path as it is, any other relative to
+    /// `folder`, the definition's own.
+    static func resolve(_ given: String, from folder: URL) -> URL {
+        (given.hasPrefix("/") ? URL(fileURLWithPath: given, isDirectory: true)
+            : folder.appendingPathComponent(given)).standardizedFileURL
     }
 
     /// A definition that only lays a title and/or base URL over a site's own settings
