@@ -55,6 +55,68 @@ struct LoadingHugoTests {
         #expect(post.url == "https://h.example/posts/my-slug/")
     }
 
+    /// Which pages Hugo 0.111 leaves out of its feed, checked against `hugo` here: drafts
+    /// as Go's `cast.ToBool` reads `draft` (YAML 1.1 words written plain are booleans in
+    /// Hugo's YAML; in TOML text is read by `strconv.ParseBool`), a boolean `published`
+    /// the other way round, `_build` lists and headless bundles.
+    @Test func pagesHugoLeavesOutOfItsFeedAreLeftOut() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        let pages: [(String, String, Bool)] = [
+            ("y-one", "---\ndraft: 1\n---\n", false),
+            ("y-one-text", "---\ndraft: \"1\"\n---\n", false),
+            ("y-y", "---\ndraft: y\n---\n", false),
+            ("y-t", "---\ndraft: \"t\"\n---\n", false),
+            ("y-zero", "---\ndraft: 0\n---\n", true),
+            ("y-no", "---\ndraft: no\n---\n", true),
+            ("t-yes-text", "+++\ndraft = \"yes\"\n+++\n", true),
+            ("t-true-text", "+++\ndraft = \"true\"\n+++\n", false),
+            ("t-one", "+++\ndraft = 1\n+++\n", false),
+            ("published-false", "---\npublished: false\n---\n", false),
+            ("published-true", "---\npublished: true\n---\n", true),
+            ("published-date", "---\npublished: 2024-01-02\n---\n", true),
+            ("draft-wins", "---\ndraft: false\npublished: false\n---\n", true),
+            ("list-never", "---\n_build:\n  list: never\n---\n", false),
+            ("list-false", "---\n_build:\n  list: false\n---\n", false),
+            ("list-local", "---\n_build:\n  list: local\n---\n", false),
+            ("render-never", "---\n_build:\n  render: never\n---\n", false),
+            ("render-link", "---\n_build:\n  render: link\n---\n", true),
+            ("list-always", "+++\n_build = { list = \"always\" }\n+++\n", true),
+            ("headless-page", "---\nheadless: true\n---\n", true),
+        ]
+        for (name, text, _) in pages {
+            try temp.write("content/posts/\(name).md", text.replacingOccurrences(of: "\n---\n", with: "\ntitle: \(name)\ndate: 2024-01-01\n---\n")
+                .replacingOccurrences(of: "\n+++\n", with: "\ntitle = \"\(name)\"\ndate = 2024-01-01\n+++\n") + "Text.\n")
+        }
+        try temp.write("content/posts/headless/index.md", "---\ntitle: headless bundle\ndate: 2024-01-01\nheadless: true\n---\nText.\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let want = pages.filter(\.2).map { "content/posts/\($0.0).md" }.sorted()
+        #expect(result.posts.map(\.sourcePath).sorted() == want)
+        // Said: text Hugo does not read as a boolean, which is no draft to it.
+        #expect(result.warnings.map(\.message) == ["`draft` is the text 'yes', not true or false; the post is not taken for a draft"])
+        // With drafts asked for, the drafts come back; the pages Hugo does not list do not.
+        var withDrafts = LoadOptions()
+        withDrafts.includeDrafts = true
+        let drafts = PostLoader.load(.site(temp.root), options: withDrafts).posts.map(\.sourcePath)
+        #expect(drafts.contains("content/posts/published-false.md") && drafts.contains("content/posts/y-y.md"))
+        #expect(!drafts.contains("content/posts/list-never.md") && !drafts.contains("content/posts/headless/index.md"))
+    }
+
+    /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
+    /// the post so): not the file's modification time.
+    @Test func aPostWithOnlyLastmodIsDatedByIt() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        try temp.write("content/posts/a.md", "---\ntitle: A\nlastmod: 2021-05-05\n---\nText.\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty && result.warnings.isEmpty, "\(result.errors) \(result.warnings)")
+        let post = try #require(result.posts.first)
+        #expect(FeedDates.rfc3339(post.published) == "2021-05-05T00:00:00Z")
+    }
+
     /// Hugo's third front matter format, a JSON object at the top of the file (checked
     /// against Hugo 0.111: blank lines may come before it, and text after its closing
     /// brace starts the body); Crier published such a file's JSON as its text, titled and

@@ -58,6 +58,33 @@ indirect enum ConfigValue: Sendable, Equatable {
         }
     }
 
+    /// The value as Hugo 0.111 reads `draft` (Go's `cast.ToBool`): a boolean; a number,
+    /// true unless 0; text as Go's `strconv.ParseBool` reads it (`1`, `t`, `TRUE`...); and,
+    /// in YAML (`yaml`), the YAML 1.1 words Hugo's YAML reader takes for booleans when
+    /// written plain (`yes`, `y`, `on`, `no`...: Crier's reader keeps them as text, quoted
+    /// or not, so they count as written plain). `nil` for anything else, which Hugo takes
+    /// for false.
+    func hugoBool(yaml: Bool) -> Bool? {
+        switch self {
+        case .bool(let b): return b
+        case .integer(let i): return i != 0
+        case .float(let d): return d != 0
+        case .string(let s):
+            switch s {
+            case "1", "t", "T", "TRUE", "true", "True": return true
+            case "0", "f", "F", "FALSE", "false", "False": return false
+            default:
+                guard yaml else { return nil }
+                switch s {
+                case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": return true
+                case "n", "N", "no", "No", "NO", "off", "Off", "OFF": return false
+                default: return nil
+                }
+            }
+        default: return nil
+        }
+    }
+
     var int: Int? {
         switch self {
         case .integer(let i): return i

@@ -32,7 +32,8 @@ extension PostRules {
             var keys: [(key: String, instead: String)] = [("draft", "the post is not taken for a draft")]
             if flavor != .hugo { keys.insert(("published", "the post is published"), at: 0) }
             return keys.compactMap { key, instead in
-                guard let value = fm[key], value.bool == nil, value.scalarText?.trimmingWhitespace.isEmpty != true else { return nil }
+                guard let value = fm[key], (flavor == .hugo ? value.hugoBool(yaml: !toml) : value.bool) == nil,
+                      value.scalarText?.trimmingWhitespace.isEmpty != true else { return nil }
                 return warning(key, "is \(kind(value)), not true or false; \(instead)")
             }
         }

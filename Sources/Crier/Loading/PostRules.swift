@@ -103,7 +103,16 @@ enum PostRules {
         // Left out: unpublished posts unless the site publishes them (Jekyll's
         // `unpublished: true`), drafts unless asked for.
         if flavor != .hugo, fm["published"]?.bool == false, !context.includeUnpublished { return nil }
-        if fm["draft"]?.bool == true, !options.includeDrafts { return nil }
+        if flavor == .hugo {
+            // Hugo: `draft`, or else a `published` that reads as a boolean (not a date),
+            // the other way round.
+            let yaml = document.syntax == .yaml
+            let draft = fm["draft"].map { $0.hugoBool(yaml: yaml) ?? false } ?? fm["published"]?.hugoBool(yaml: yaml).map { !$0 }
+            if draft == true, !options.includeDrafts { return nil }
+            if !Self.hugoLists(fm, bundle: FileNames.baseName(leafName) == "index", yaml: yaml) { return nil }
+        } else if fm["draft"]?.bool == true, !options.includeDrafts {
+            return nil
+        }
         if let merge = kinds.mergeWarning() { kindWarnings.append(merge) }
         kindWarnings += kinds.textWarnings()
 
@@ -177,7 +186,13 @@ enum PostRules {
 
         // Dates.
         let zone = context.site.timeZone
-        let publishedKeys = flavor == .hugo ? ["publishDate", "pubdate", "published", "date"] : ["date"]
+        // Hugo dates a post by the first of these it has (its `.Date` falls back to the
+        // modification dates too); a `published` that reads as a boolean says whether it
+        // is a draft instead.
+        let publishedKeys = flavor != .hugo ? ["date"]
+            : ["publishDate", "pubdate", "published", "date", "lastmod", "modified"].filter { key in
+                key != "published" || fm["published"]?.hugoBool(yaml: document.syntax == .yaml) == nil
+            }
         let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
         // Jekyll reads an unquoted `2024-03-05 20:00:00` as UTC (Ruby's YAML does), and makes
         // the post's URL from that: read otherwise, a date permalink's day would differ.
@@ -413,6 +428,21 @@ enum PostRules {
     /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds. With
     /// `unzonedInUTC`, a value YAML wrote as an unquoted timestamp without a zone
     /// (`ConfigTable.unzonedYAMLTimestamps`) is UTC, as Jekyll reads it, not in `zone`.
+    /// Whether Hugo 0.111 lists the page in the site's pages, which its home feed holds:
+    /// not with `_build: {list: never}` (or `local`, only its section's list; `false` is
+    /// `never`), nor with `render: never` (it has no page to link to), nor a leaf bundle
+    /// marked `headless: true`.
+    static func hugoLists(_ fm: ConfigTable, bundle: Bool, yaml: Bool) -> Bool {
+        if bundle, fm["headless"]?.hugoBool(yaml: yaml) == true { return false }
+        guard let build = fm["_build"]?.table?.withLowercasedKeys() else { return true }
+        func option(_ key: String) -> String? {
+            guard let value = build[key] else { return nil }
+            if let b = value.hugoBool(yaml: yaml) { return b ? "always" : "never" }
+            return value.scalarText?.lowercased()
+        }
+        return option("list") != "never" && option("list") != "local" && option("render") != "never"
+    }
+
     static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false, unzonedInUTC: Bool = false,
                      written: Bool = true, path: @autoclosure () -> String) throws(PostError) -> Date? {
         func checked(_ date: Date, _ key: String, text: String?) throws(PostError) -> Date {
