@@ -104,6 +104,51 @@ struct LoadingHugoTests {
         #expect(!drafts.contains("content/posts/list-never.md") && !drafts.contains("content/posts/headless/index.md"))
     }
 
+    /// Hugo 0.111's `cascade`, as checked with `hugo` here: from `_index` pages and the
+    /// site configuration, `_target` globs over a page's path with its extension, and
+    /// sections made drafts taking their pages with them.
+    @Test func cascadesHandDownFrontMatterAsHugoDoes() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        var config = "baseURL = \"https://h.example/\"\ntitle = \"H\"\n"
+        for pattern in ["/a/**", "/b/*", "c/**", "/d/p.md", "/e/p", "**/f/p.md", "/g/**.md", "/i", "/n/deep/_index.md", "/{x,y}/p.md"] {
+            config += "[[cascade]]\ndraft = true\n[cascade._target]\npath = \"\(pattern)\"\n"
+        }
+        try temp.write("hugo.toml", config)
+        for folder in ["a", "b", "c", "d", "e", "f", "g", "i", "x", "y", "z"] {
+            try temp.write("content/\(folder)/p.md", "---\ntitle: \(folder)\ndate: 2024-01-01\n---\nText.\n")
+            try temp.write("content/\(folder)/sub/q.md", "---\ntitle: \(folder) sub\ndate: 2024-01-01\n---\nText.\n")
+        }
+        // A draft section, by its own front matter or by a cascade aimed at it.
+        try temp.write("content/j/_index.md", "---\ntitle: J\ndraft: true\n---\n")
+        try temp.write("content/j/p.md", "---\ntitle: j\ndate: 2024-01-01\n---\nText.\n")
+        try temp.write("content/n/_index.md", "---\ntitle: N\n---\n")
+        try temp.write("content/n/deep/_index.md", "---\ntitle: Deep\n---\n")
+        try temp.write("content/n/deep/er/p.md", "---\ntitle: n deep\ndate: 2024-01-01\n---\nText.\n")
+        try temp.write("content/n/p.md", "---\ntitle: n\ndate: 2024-01-01\n---\nText.\n")
+        // A section's cascade for its pages only; the page's own value wins; the nearest
+        // section's cascade wins over one further up.
+        try temp.write("content/l/_index.md", "---\ntitle: L\ncascade:\n  - draft: true\n    _target:\n      kind: page\n---\n")
+        try temp.write("content/l/p.md", "---\ntitle: l\ndate: 2024-01-01\n---\nText.\n")
+        try temp.write("content/l/own.md", "---\ntitle: l own\ndate: 2024-01-01\ndraft: false\n---\nText.\n")
+        try temp.write("content/_index.md", "+++\ntitle = \"Home\"\n[cascade._build]\nlist = \"never\"\n+++\n")
+        try temp.write("content/m/_index.md", "+++\ntitle = \"M\"\n[cascade]\n_build = { list = \"always\" }\n+++\n")
+        try temp.write("content/m/p.md", "---\ntitle: m\ndate: 2024-01-01\n---\nText.\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        // Everything but m is unlisted by the home page's cascade: seen without it first.
+        #expect(result.posts.map(\.sourcePath) == ["content/m/p.md"])
+        try temp.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        let listed = PostLoader.load(.site(temp.root), options: LoadOptions()).posts.map(\.sourcePath).sorted()
+        // What hugo 0.111 lists for the same site.
+        #expect(listed == ["b/sub/q", "c/p", "c/sub/q", "d/sub/q", "e/p", "e/sub/q", "f/sub/q", "l/own", "m/p", "n/p", "x/sub/q", "y/sub/q", "z/p", "z/sub/q"]
+            .map { "content/\($0).md" })
+        // Drafts asked for: every draft back, the draft sections' pages too.
+        var withDrafts = LoadOptions()
+        withDrafts.includeDrafts = true
+        #expect(PostLoader.load(.site(temp.root), options: withDrafts).posts.count == 28)
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

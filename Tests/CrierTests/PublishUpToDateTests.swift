@@ -230,6 +230,35 @@ import Glibc
         #expect(site.text("feed.xml").contains("Kept."))
     }
 
+    /// A Hugo `_index` page's `cascade` reaches posts that did not change: editing it
+    /// makes the next run build, and the cached posts take the new cascade.
+    @Test func aCascadeChangedInAnIndexPageIsPublished() async throws {
+        let site = try PublishSite()
+        try site.write("hugo/hugo.toml", "title = \"Hugo Site\"\nbaseURL = \"https://example.org/\"\n")
+        try site.write("hugo/content/posts/keep.md", "---\ntitle: Keep\ndate: 2024-01-01T00:00:00Z\n---\n\nKept.\n")
+        try site.write("hugo/content/notes/hide.md", "---\ntitle: Hide\ndate: 2024-01-02T00:00:00Z\n---\n\nHidden soon.\n")
+        try site.write("hugo/content/notes/_index.md", "---\ntitle: Notes\n---\n")
+        try site.write("hugo/content/pages/stay.md", "---\ntitle: Stay\ndate: 2024-01-03T00:00:00Z\n---\n\nStays.\n")
+        let jobs = [BuildJob(source: .site(site.root.appendingPathComponent("hugo")), formats: [.atom])]
+        _ = try await Publisher.publish(jobs, options: statOnly(site))
+        #expect(site.text("feed.xml").contains("Hidden soon."))
+        #expect(try await Publisher.publish(jobs, options: statOnly(site)).upToDate)
+
+        try site.write("hugo/content/notes/_index.md", "---\ntitle: Notes\ncascade:\n  draft: true\n---\n")
+        let hidden = try await Publisher.publish(jobs, options: statOnly(site))
+        #expect(!hidden.upToDate)
+        #expect(!site.text("feed.xml").contains("Hidden soon."))
+        #expect(site.text("feed.xml").contains("Kept."))
+        #expect(try await Publisher.publish(jobs, options: statOnly(site)).upToDate)
+
+        // A new `_index` page with a cascade is found too.
+        try site.write("hugo/content/posts/_index.md", "---\ntitle: Posts\ncascade:\n  _build:\n    list: never\n---\n")
+        let unlisted = try await Publisher.publish(jobs, options: statOnly(site))
+        #expect(!unlisted.upToDate)
+        #expect(!site.text("feed.xml").contains("Kept."))
+        #expect(site.text("feed.xml").contains("Stays."))
+    }
+
     @Test func aPublishedFileDeletedOrEditedByHandIsPutBack() async throws {
         let site = try PublishSite()
         try site.post("one", day: 1)

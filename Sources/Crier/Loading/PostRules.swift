@@ -83,6 +83,11 @@ enum PostRules {
         // Hugo reads front matter keys without case (`Draft = true` is a draft); the
         // lookups below name them in lower case.
         if flavor == .hugo { fm = fm.withLowercasedKeys() }
+        if flavor == .hugo, let cascade = context.hugoCascade {
+            let page = file.relativePath.split(separator: "/").dropFirst(context.contentDirectory.split(separator: "/").count).map(String.init)
+            if !options.includeDrafts, cascade.isInDraftSection(page: page) { return nil }
+            fm = cascade.apply(to: fm, page: page)
+        }
         // Categories from `defaults:` when the post names its own too: Jekyll adds the
         // post's to them rather than replacing them.
         var defaultCategories: [String] = []

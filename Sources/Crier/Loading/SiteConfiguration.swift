@@ -32,6 +32,8 @@ struct SiteContext: Sendable {
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
     var contentDirectory = "content"
+    /// Hugo's `cascade`s (site configuration and `_index` pages), when there are any.
+    var hugoCascade: HugoCascade?
     /// The warning that the configuration gives no address of its own (so links use
     /// localhost), given only if no override (`--base-url`, a definition's `base_url`)
     /// gives one either.
@@ -418,6 +420,11 @@ enum SiteConfiguration {
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
         context.noAddress = noAddress
         if let contentDir = table.value("contentDir")?.scalarText { context.contentDirectory = contentDir }
+        let cascade = try HugoCascade.read(config: table, configPath: file(of: "cascade"),
+                                           content: root.appendingPathComponent(context.contentDirectory),
+                                           environment: hugoEnvironment,
+                                           language: table.value("defaultContentLanguage")?.scalarText ?? "en")
+        if !cascade.isEmpty { context.hugoCascade = cascade }
         if let permalinks = table.value("permalinks")?.table {
             // Hugo 0.120 moved them under `page`; both forms are read.
             let pages = permalinks.value("page")?.table ?? permalinks

@@ -666,6 +666,11 @@ public final class DiskPostCache: StatTrustingPostCache, @unchecked Sendable {
         for file in top where ["yml", "yaml", "toml", "json"].contains(file.pathExtension.lowercased()) {
             if (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(file) }
         }
+        // Hugo's `_index` pages, whose `cascade` reaches the pages below them.
+        if SiteConfiguration.isHugo(root: folder) {
+            let content = (try? SiteConfiguration.hugoConfiguration(root: folder))?.table.value("contentDir")?.scalarText ?? "content"
+            files += HugoCascade.indexFiles(in: folder.appendingPathComponent(content)).map(\.url)
+        }
         for name in ["_data", "config"] {
             let sub = folder.appendingPathComponent(name)
             guard let walker = manager.enumerator(at: sub, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
