@@ -124,6 +124,35 @@ import Glibc
         print("kill outcomes over \(kills + extra) runs of \(String(format: "%.2f", fullRun)) s: \(outcomes.sorted { $0.key < $1.key })")
         #expect(outcomes["mixed", default: 0] > 0, "no kill landed between two writes: \(outcomes)")
     }
+
+    /// The pings for the feeds a run writes are pending before the first of them is
+    /// renamed into place: a run killed then leaves them to the next, which finds the
+    /// feeds already as they should be and would not ping for them itself.
+    @Test(.timeLimit(.minutes(2)))
+    func aPublishKilledAtItsFirstRenameLeavesItsPingsToTheNextRun() throws {
+        // Port 1 refuses at once: every ping fails and stays pending.
+        let dir = try makePublishSite("hub: http://127.0.0.1:1/hub\nformats: [atom, rss]", posts: 1)
+        for day in 1...60 { try writePublishPost(dir, day: day, body: String(repeating: "Old paragraph \(day). ", count: 40)) }
+        let output = dir.url.appendingPathComponent("public")
+        let pending = output.appendingPathComponent(".crier/pending-pings.json")
+        #expect(try CrierBinary.run(["publish"], in: dir.url).status == 5)
+        for attempt in 1...5 {
+            try? FileManager.default.removeItem(at: pending)
+            try writePublishPost(dir, day: 61, body: "New post, attempt \(attempt).")
+            let watcher = try RenameWatcher(tree: output)
+            let process = try start(in: dir.url)
+            watcher.waitForVisibleRename(timeout: 60)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let saved = (try? Data(contentsOf: pending)).flatMap { try? JSONDecoder().decode([[String: String]].self, from: $0) } ?? []
+            #expect(Set(saved.compactMap { $0["topic"] }) == ["https://example.org/blog/feed.xml", "https://example.org/blog/feed.rss"],
+                    "attempt \(attempt): the pings were not pending at the first rename: \(saved)")
+        }
+        // The next run, with the feeds already in place, still tells the hub.
+        let next = try CrierBinary.run(["publish"], in: dir.url)
+        #expect(next.status == 5)
+        #expect(next.stderr.contains("not notified of https://example.org/blog/feed.xml"), "\(next.stderr)")
+    }
 }
 
 /// When a test kills a publish: a time after it starts, or the moment its first

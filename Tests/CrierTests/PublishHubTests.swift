@@ -208,6 +208,29 @@ final class RecordingHub: @unchecked Sendable {
         #expect(quiet.pings.isEmpty && hub.requests.count == asked)
     }
 
+    /// A ping left pending for a feed no longer published (a tag's last post moved on, a
+    /// definition deleted) is dropped by the next run that builds every feed: it is not
+    /// tried, and failed, on every run for good.
+    @Test func aPendingPingOfAFeedNoLongerPublishedIsDropped() async throws {
+        let hub = try RecordingHub(statuses: [503])
+        let site = try PublishSite("hub: \(hub.url())\nformats: [atom]\ntags: true")
+        try site.post("one", day: 1, tags: ["gone"])
+        let first = try await site.publish()
+        #expect(first.pingsFailed && first.pings.contains { $0.ping.topic.hasSuffix("/gone.xml") }, "\(first.pings)")
+        let pending = site.output.appendingPathComponent(".crier/pending-pings.json").path
+        #expect(FileManager.default.fileExists(atPath: pending))
+
+        hub.answer([202])
+        try site.post("one", day: 1, tags: ["kept"])
+        let asked = hub.requests.count
+        let next = try await site.publish()
+        #expect(next.succeeded && !next.pingsFailed, "\(next.pings)")
+        #expect(next.removed.contains { $0.hasSuffix("gone.xml") }, "\(next.removed)")
+        #expect(!next.pings.contains { $0.ping.topic.hasSuffix("/gone.xml") }, "\(next.pings)")
+        #expect(!hub.requests.dropFirst(asked).contains { $0.body.contains("gone.xml") })
+        #expect(!FileManager.default.fileExists(atPath: pending))
+    }
+
     @Test func aHubThatRefusesForGoodIsReportedOnceAndNotAskedAgainOnLaterRuns() async throws {
         let hub = try RecordingHub(statuses: [404])
         let site = try PublishSite("hub: [\(hub.url())]\nformats: [atom]")

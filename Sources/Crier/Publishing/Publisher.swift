@@ -182,7 +182,11 @@ public enum Publisher {
         let rendered = plan.outcome.files.map(\.path)
         removeStaleTemporaryFiles(plan, options: options, report: &report)
         let unchanged = gate(&plan, check: options.build.check, output: options.output, report: &report)
+        // The pings earlier runs left, before this run adds any.
+        let earlierPings = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
+        var pingsAhead = false
         if report.build.succeeded || options.keepGoing {
+            pingsAhead = savePingsAhead(plan, earlier: earlierPings, options: options, report: &report)
             write(plan, options: options, into: &report)
             recordEntries(plan, previous: published, unchanged: unchanged, options: options, report: &report)
         } else {
@@ -192,7 +196,8 @@ public enum Publisher {
         report.stateWarnings += await cacheWarnings
         // The notifications are pending before the manifest says this run is done: a run
         // killed before sending them leaves them to the next.
-        let pings = pendingPings(plan, options: options, report: &report)
+        let pings = pendingPings(plan, earlier: earlierPings, rewrite: pingsAhead, prune: report.build.succeeded && options.earlierErrors.isEmpty,
+                                 options: options, report: &report)
         // The run's own jobs all succeeded and their files are published: with only a
         // definition left out, the next run need not build them again (its snapshot
         // holds the problems met before it).
@@ -291,7 +296,9 @@ public enum Publisher {
         }
         // The feeds' hubs are those of the run that wrote the manifest, which already
         // dropped the pending pings of hubs no longer configured.
-        await send(pendingPings(BuildPipeline.Plan(), options: options, report: &report), options: options, report: &report)
+        let earlier = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
+        await send(pendingPings(BuildPipeline.Plan(), earlier: earlier, rewrite: false, prune: false, options: options, report: &report),
+                   options: options, report: &report)
     }
 
     /// Writes the manifest of a run that published everything it rendered (or found it
@@ -512,23 +519,57 @@ public enum Publisher {
         }
     }
 
+    /// Saves as pending, before any file of `plan` is put in place, the pings for every
+    /// subscription document it is about to write, with the `earlier` ones: a run killed
+    /// after a rename and before sending leaves them to the next run (which finds the file
+    /// already as it should be and would not ping for it). A file that was not renamed
+    /// after all costs its hubs one needless fetch. Returns whether it wrote the file.
+    private static func savePingsAhead(_ plan: BuildPipeline.Plan, earlier: [WebSubPing], options: PublishOptions,
+                                       report: inout PublishReport) -> Bool {
+        var pings: [WebSubPing] = []
+        for file in plan.outcome.files {
+            guard let topic = plan.topics[file.path] else { continue }
+            for hub in topic.hubs where !pings.contains(WebSubPing(hub: hub, topic: topic.topic)) {
+                pings.append(WebSubPing(hub: hub, topic: topic.topic))
+            }
+        }
+        guard !pings.isEmpty else { return false }
+        for ping in earlier where !pings.contains(ping) { pings.append(ping) }
+        do {
+            try PendingPings.write(pings, to: options.pendingPingsFile)
+            return true
+        } catch {
+            report.stateWarnings.append("cannot remember the pings to send: \(error)")
+            return false
+        }
+    }
+
     /// The pings to send: every hub of every subscription document whose file changed,
-    /// plus the pings earlier runs could not deliver. New ones are saved as pending at
-    /// once, so that they are not lost if the run is killed before sending them.
-    private static func pendingPings(_ plan: BuildPipeline.Plan, options: PublishOptions, report: inout PublishReport) -> [WebSubPing] {
-        var pending = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
+    /// plus the pings earlier runs could not deliver (`earlier`), but those to a hub the
+    /// feed no longer names and, with `prune` (a run that built every feed there is), those
+    /// of a feed no longer published. They are saved as pending before they are sent
+    /// (`rewrite`: the file holds the pings saved ahead of the writes, to be corrected).
+    private static func pendingPings(_ plan: BuildPipeline.Plan, earlier: [WebSubPing], rewrite: Bool, prune: Bool,
+                                     options: PublishOptions, report: inout PublishReport) -> [WebSubPing] {
+        var pending = earlier
         // A hub dropped from a feed's configuration no longer wants to hear about it.
         pending.removeAll { ping in
             plan.topics.values.contains { $0.topic == ping.topic && !$0.hubs.contains(ping.hub) }
         }
+        // Nor does one of a feed that is gone (its definition deleted, say).
+        if prune {
+            pending.removeAll { ping in !plan.topics.values.contains { $0.topic == ping.topic } }
+        }
         var pings: [WebSubPing] = []
         for file in report.written {
             guard let topic = plan.topics[file.path] else { continue }
-            pings += topic.hubs.map { WebSubPing(hub: $0, topic: topic.topic) }
+            for hub in topic.hubs where !pings.contains(WebSubPing(hub: hub, topic: topic.topic)) {
+                pings.append(WebSubPing(hub: hub, topic: topic.topic))
+            }
         }
         let new = pings.count
         for ping in pending where !pings.contains(ping) { pings.append(ping) }
-        if new > 0 {
+        if new > 0 || rewrite || pending.count != earlier.count {
             do {
                 try PendingPings.write(pings, to: options.pendingPingsFile)
             } catch {
