@@ -205,6 +205,37 @@ enum CacheFixture {
         #expect(site.text("feed.xml").contains("two"))
     }
 
+    /// A file that cannot be written (here a file stands where a tag feed's folder goes;
+    /// a full disk is the same) leaves every published file as it was: the files are all
+    /// written beside their places before any is renamed into place. With keep-going the
+    /// others are published.
+    @Test func aFileThatCannotBeWrittenLeavesEveryPublishedFileAsItWas() async throws {
+        let site = try PublishSite("formats: [atom, rss]")
+        try site.post("one", day: 1, tags: ["swift"])
+        #expect(try await site.publish().succeeded)
+        let atom = try #require(site.bytes("feed.xml")), rss = try #require(site.bytes("feed.rss"))
+
+        try site.define("formats: [atom, rss]\ntags: true")
+        try site.post("two", day: 2, tags: ["swift"])
+        try site.write("public/feed", "a file where the tag feeds' folder goes\n")
+        let failed = try await site.publish()
+        #expect(!failed.succeeded && failed.written.isEmpty, "\(failed.written)")
+        #expect(failed.writeErrors.count == 2 && failed.withheld == 2, "\(failed.writeErrors) \(failed.withheld)")
+        #expect(site.bytes("feed.xml") == atom && site.bytes("feed.rss") == rss)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: site.output.path).filter { $0.hasSuffix(".tmp") }
+        #expect(hidden.isEmpty, "\(hidden)")
+
+        var options = site.options()
+        options.keepGoing = true
+        let kept = try await site.publish(options)
+        #expect(!kept.succeeded && Set(kept.written.map(\.path)) == ["feed.xml", "feed.rss"])
+        #expect(site.text("feed.xml").contains("Post two"))
+
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("feed"))
+        let mended = try await site.publish()
+        #expect(mended.succeeded && site.bytes("feed/by_tag/swift.xml") != nil)
+    }
+
     @Test func aFirstRunWritesEveryFeedAndASecondRunWithNothingChangedWritesNothingAndRendersNoPost() async throws {
         let site = try PublishSite("tags: true")
         try site.post("one", day: 1, tags: ["swift"])

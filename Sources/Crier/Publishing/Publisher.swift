@@ -486,35 +486,48 @@ public enum Publisher {
         }
     }
 
-    /// Writes the changed files: archive documents first, so a current feed never links a
-    /// `prev-archive` that is not on disk yet; when an archive cannot be written, the feeds
-    /// are not written either (they stay as they were, counted as withheld).
+    /// Writes the changed files, all or none: each is written in full beside its place
+    /// first, all in parallel (a large feed's write is mostly the kernel copying it and the
+    /// disk flushing it), and only when every one is written are they renamed into place,
+    /// archive documents first, so a current feed never links a `prev-archive` that is not
+    /// on disk yet. A file that cannot be written (a full disk) leaves every published file
+    /// as it was, counted as withheld; with `keepGoing` the others are put in place, but
+    /// for the feeds when an archive failed.
     private static func write(_ plan: BuildPipeline.Plan, options: PublishOptions, into report: inout PublishReport) {
         let archives = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
-        let feeds = plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
-        // Each group in parallel (a large feed's write is mostly the kernel copying it and
-        // the disk flushing it), the archives before the feeds.
-        for files in [archives, feeds] where !files.isEmpty {
-            if !report.writeErrors.isEmpty {
-                report.withheld += files.count
-                break
+        let files = archives + plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
+        guard !files.isEmpty else { return }
+        let staged = parallelMap(files.count, workers: files.count) { index in
+            let file = files[index]
+            let url = options.output.appendingPathComponent(file.path)
+            let existed = FileManager.default.fileExists(atPath: url.path)
+            return Result<(file: AtomicFile.StagedFile, existed: Bool), any Error> {
+                (try AtomicFile.stage(to: url, sync: options.sync) { output in try file.parts.write(to: output) }, existed)
             }
-            let outcomes = parallelMap(files.count, workers: files.count) { index in
-                let file = files[index]
-                let url = options.output.appendingPathComponent(file.path)
-                let existed = FileManager.default.fileExists(atPath: url.path)
-                return Result<PublishedFile, any Error> {
-                    try AtomicFile.write(file.parts, to: url, sync: options.sync)
-                    return PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
-                                         byteCount: file.parts.count, created: !existed,
-                                         isArchive: plan.archivePaths.contains(file.path))
-                }
+        }
+        var archiveFailed = false
+        for (index, outcome) in staged.enumerated() {
+            guard case .failure(let error) = outcome else { continue }
+            report.writeErrors.append("\(error)")
+            if index < archives.count { archiveFailed = true }
+        }
+        let putInPlace = report.writeErrors.isEmpty || options.keepGoing
+        for (index, outcome) in staged.enumerated() {
+            guard case .success(let staged) = outcome else { continue }
+            guard putInPlace, index < archives.count || !archiveFailed else {
+                staged.file.discard()
+                report.withheld += 1
+                continue
             }
-            for outcome in outcomes {
-                switch outcome {
-                case .success(let written): report.written.append(written)
-                case .failure(let error): report.writeErrors.append("\(error)")
-                }
+            let file = files[index]
+            do {
+                try staged.file.commit()
+                report.written.append(PublishedFile(path: file.path, format: file.format, entryCount: file.entryCount,
+                                                    byteCount: file.parts.count, created: !staged.existed,
+                                                    isArchive: index < archives.count))
+            } catch {
+                report.writeErrors.append("\(error)")
+                if index < archives.count { archiveFailed = true }
             }
         }
     }
