@@ -20,6 +20,24 @@ import Testing
         FileManager.default.fileExists(atPath: site.output.appendingPathComponent(path).path)
     }
 
+    /// The output folder reached through a symbolic link is the same folder: a run
+    /// through the link removes what a run through the real path published.
+    @Test func aRunThroughALinkToTheOutputFolderRemovesWhatWasPublishedThere() async throws {
+        let site = try site()
+        #expect(try await site.publish().succeeded)
+        let link = site.root.appendingPathComponent("public-link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: site.output)
+        let text = try String(contentsOf: site.root.appendingPathComponent("posts/leak.md"), encoding: .utf8)
+        try site.write("posts/leak.md", text.replacingOccurrences(of: "---\n\n", with: "published: false\n---\n\n"))
+        var options = site.options()
+        options.output = link
+        options.stateFolder = link.appendingPathComponent(".crier", isDirectory: true)
+        let report = try await Publisher.publish(try site.jobs(), options: options)
+        #expect(report.succeeded)
+        #expect(report.removed.sorted() == Self.tagFiles.sorted())
+        #expect(!Self.tagFiles.contains { exists(site, $0) })
+    }
+
     @Test func aWithdrawnPostsOnlyTagFeedIsRemoved() async throws {
         let site = try site()
         #expect(try await site.publish().succeeded)

@@ -65,11 +65,14 @@ struct PublishedPaths: Codable, Equatable {
     }
 
     /// The record in `file` for `output`; empty when there is none, it is unreadable, or
-    /// it is another folder's.
+    /// it is another folder's. The same folder reached by another path (through a
+    /// symbolic link) is the same folder.
     static func read(_ file: URL, output: URL) -> [String: Set<String>] {
         guard let data = try? Data(contentsOf: file),
               let record = try? JSONDecoder().decode(PublishedPaths.self, from: data),
-              record.output == output.standardizedFileURL.path else { return [:] }
+              record.output == output.standardizedFileURL.path
+                || URL(fileURLWithPath: record.output, isDirectory: true).resolvingSymlinksInPath().path
+                    == output.standardizedFileURL.resolvingSymlinksInPath().path else { return [:] }
         return record.jobs.mapValues(Set.init)
     }
 
