@@ -115,7 +115,10 @@ struct Publish: AsyncParsableCommand {
         // Everything is published and pinged by now: what follows only reports it, and a
         // report that cannot be written changes the exit status, nothing else.
         for warning in report.build.warnings { console.warn(warning.description) }
-        for warning in report.stateWarnings { console.warn(warning) }
+        // Crier's own state not read or saved (a damaged file, a full disk): pending hub
+        // notifications or the record of published files may be lost, so this is said
+        // even without --verbose (it happens once, not every run).
+        for warning in report.stateWarnings { Console.standardError("warning: " + warning + "\n") }
         for error in report.build.postErrors { console.error(error.description) }
         for failure in report.build.feedFailures { console.error(failure.description) }
         for error in report.writeErrors { console.error(error) }

@@ -281,6 +281,19 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(second.status == 5, "the ping is still owed although no feed changed")
     }
 
+    /// A damaged state file (here the pending hub notifications) is said on standard
+    /// error without --verbose: the notifications in it are lost, and cron should mail it.
+    @Test func aDamagedStateFileIsSaidWithoutVerbose() throws {
+        let dir = try makePublishSite("hub: http://127.0.0.1:1/hub\nformats: [atom]")
+        let arguments = ["publish", "--ping-attempts", "1"]
+        #expect(try CrierBinary.run(arguments, in: dir.url).status == 5)
+        try dir.write("public/.crier/pending-pings.json", "\u{01}garbage, not JSON")
+        let next = try CrierBinary.run(arguments, in: dir.url)
+        #expect(next.status == 0, "nothing changed and no ping known to be owed")
+        #expect(next.stderr.contains("warning: ignoring unreadable") && next.stderr.contains("pending-pings.json"), "\(next.stderr)")
+        #expect(next.stdout.isEmpty)
+    }
+
     @Test func aScheduledPostGoesOutOnTheFirstRunAfterItsTime() throws {
         let dir = try makePublishSite()
         let due = Date().addingTimeInterval(3).timeIntervalSince1970.rounded(.up)
