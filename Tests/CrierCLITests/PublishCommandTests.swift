@@ -292,6 +292,11 @@ func writePublishPost(_ dir: TempFolder, day: Int, body: String = "Text.", tags:
         #expect(next.status == 0, "nothing changed and no ping known to be owed")
         #expect(next.stderr.contains("warning: ignoring unreadable") && next.stderr.contains("pending-pings.json"), "\(next.stderr)")
         #expect(next.stdout.isEmpty)
+        // So is a damaged record of the published files, read by a run that builds.
+        try dir.write("public/.crier/published-files", "{ not the record")
+        try writePublishPost(dir, day: 3)
+        let built = try CrierBinary.run(arguments, in: dir.url)
+        #expect(built.stderr.contains("warning: ignoring unreadable") && built.stderr.contains("published-files"), "\(built.stderr)")
     }
 
     @Test func aScheduledPostGoesOutOnTheFirstRunAfterItsTime() throws {

@@ -67,10 +67,13 @@ struct PublishedPaths: Codable, Equatable {
     /// The record in `file` for `output`; empty when there is none, it is unreadable, or
     /// it is another folder's. The same folder reached by another path (through a
     /// symbolic link) is the same folder.
-    static func read(_ file: URL, output: URL) -> [String: Set<String>] {
-        guard let data = try? Data(contentsOf: file),
-              let record = try? JSONDecoder().decode(PublishedPaths.self, from: data),
-              record.output == output.standardizedFileURL.path
+    static func read(_ file: URL, output: URL, warnings: inout [String]) -> [String: Set<String>] {
+        guard let data = try? Data(contentsOf: file) else { return [:] }
+        guard let record = try? JSONDecoder().decode(PublishedPaths.self, from: data) else {
+            warnings.append("ignoring unreadable \(file.path): the files earlier runs published are not known, so those no longer produced stay")
+            return [:]
+        }
+        guard record.output == output.standardizedFileURL.path
                 || URL(fileURLWithPath: record.output, isDirectory: true).resolvingSymlinksInPath().path
                     == output.standardizedFileURL.resolvingSymlinksInPath().path else { return [:] }
         return record.jobs.mapValues(Set.init)

@@ -389,7 +389,7 @@ public enum Publisher {
     /// not touched.
     private static func removeFilesNoLongerProduced(_ jobs: [BuildJob], plan: BuildPipeline.Plan, options: PublishOptions,
                                                     report: inout PublishReport) {
-        let previous = PublishedPaths.read(options.publishedFilesFile, output: options.output)
+        let previous = PublishedPaths.read(options.publishedFilesFile, output: options.output, warnings: &report.stateWarnings)
         var record = previous
         let produced = Set(plan.pathsByJob.joined())
         var folders: Set<String> = []
