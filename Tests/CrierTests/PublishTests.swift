@@ -236,6 +236,26 @@ enum CacheFixture {
         #expect(mended.succeeded && site.bytes("feed/by_tag/swift.xml") != nil)
     }
 
+    /// A run killed while its temporary files were in a folder no later run writes to
+    /// (the feed's `path:` changed back) leaves them to the next run all the same: each
+    /// run says where it writes before it writes.
+    @Test func temporaryFilesOfAKilledRunAreRemovedFromAFolderNoLongerWrittenTo() async throws {
+        let site = try PublishSite("formats: [atom]")
+        try site.post("one", day: 1)
+        #expect(try await site.publish().succeeded)
+        // What a run killed while writing `a/feed.xml` leaves (pid 999999999 runs nothing).
+        let stale = try site.write("public/a/.feed.xml.999999999.42.tmp", "half a feed")
+        try site.write("public/.crier/writing", site.output.appendingPathComponent("a").path)
+        let next = try await site.publish()
+        #expect(next.upToDate && next.removedTemporaryFiles == [stale.path], "\(next.removedTemporaryFiles)")
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(".crier/writing").path))
+        // A run that writes says so while it writes, and not after.
+        try site.post("two", day: 2)
+        #expect(try await site.publish().written.map(\.path) == ["feed.xml"])
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(".crier/writing").path))
+    }
+
     @Test func aFirstRunWritesEveryFeedAndASecondRunWithNothingChangedWritesNothingAndRendersNoPost() async throws {
         let site = try PublishSite("tags: true")
         try site.post("one", day: 1, tags: ["swift"])

@@ -284,11 +284,7 @@ public enum Publisher {
         report.build.warnings = manifest.warnings
         report.cacheHits = manifest.postCount
         report.unchanged = manifest.outputs.count
-        for folder in manifest.folders {
-            report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: folder)).map {
-                URL(fileURLWithPath: folder).appendingPathComponent($0).path
-            }
-        }
+        removeStaleTemporaryFiles(in: Set(manifest.folders), options: options, report: &report)
         if let refreshed = manifest.refreshed(for: inputs) {
             // The racy files checked by content (or the folders listed again) are old
             // enough now for `stat` alone.
@@ -349,6 +345,19 @@ public enum Publisher {
         var folders = Set(plan.outcome.files.map { options.output.appendingPathComponent($0.path).deletingLastPathComponent().path })
         folders.insert(options.stateFolder.path)
         folders.insert(options.cacheFolder.path)
+        removeStaleTemporaryFiles(in: folders, options: options, report: &report)
+    }
+
+    /// Removes the temporary files killed runs left in `folders`, and in the folders a run
+    /// was writing to when it was killed (`<state>/writing`, saved before its writes):
+    /// those may be no folder of this run's (a feed's `path:` changed meanwhile).
+    private static func removeStaleTemporaryFiles(in folders: Set<String>, options: PublishOptions, report: inout PublishReport) {
+        var folders = folders
+        let writing = options.stateFolder.appendingPathComponent("writing")
+        if let data = FileIO.read(writing.path) {
+            folders.formUnion(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+            unlink(writing.path)
+        }
         for folder in folders.sorted() {
             report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: folder)).map {
                 URL(fileURLWithPath: folder).appendingPathComponent($0).path
@@ -497,6 +506,12 @@ public enum Publisher {
         let archives = plan.outcome.files.filter { plan.archivePaths.contains($0.path) }
         let files = archives + plan.outcome.files.filter { !plan.archivePaths.contains($0.path) }
         guard !files.isEmpty else { return }
+        // Where this run's temporary files go, for the next run to sweep if this one is
+        // killed while they are there.
+        let writing = options.stateFolder.appendingPathComponent("writing")
+        let folders = Set(files.map { options.output.appendingPathComponent($0.path).deletingLastPathComponent().path })
+        try? AtomicFile.write(Array(folders.sorted().joined(separator: "\n").utf8), to: writing, sync: false)
+        defer { unlink(writing.path) }
         let staged = parallelMap(files.count, workers: files.count) { index in
             let file = files[index]
             let url = options.output.appendingPathComponent(file.path)
