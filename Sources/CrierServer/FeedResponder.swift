@@ -8,24 +8,34 @@ import Synchronization
 /// GET (strong `ETag`, `Last-Modified`), `HEAD`, gzip, `Cache-Control`, CORS on feeds,
 /// and 404 for anything outside the folder.
 struct FeedResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = FeedRequestContext
 
     let folder: PublishedFolder
     let cacheControl: String
     let ready: ServerReadiness
     /// Requests declaring a larger body are refused (a feed server reads no bodies).
     let maxRequestBody: Int
+    /// A response whose client takes none of it for this long is given up, and its
+    /// connection closed.
+    var stallTimeout: Duration = .seconds(30)
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        respond(method: request.method, target: request.head.path ?? "/", headers: request.headers)
+        respond(method: request.method, target: request.head.path ?? "/", headers: request.headers, channel: context.channel)
     }
 
-    func respond(method: HTTPRequest.Method, target: String, headers: HTTPFields) -> Response {
-        if let length = headers[.contentLength].flatMap(Int.init), length > maxRequestBody {
-            return plain(.contentTooLarge, "request body too large\n", method: method)
-        }
-        if headers[.transferEncoding] != nil {
-            return plain(.contentTooLarge, "request bodies are not accepted\n", method: method)
+    /// The response to a request; with `channel` (the connection's), a large body is handed
+    /// to the connection as the client takes it (`streamed`), and a refused request body
+    /// closes the connection once the refusal is sent.
+    func respond(method: HTTPRequest.Method, target: String, headers: HTTPFields, channel: (any Channel)? = nil) -> Response {
+        let declared = headers[.contentLength].flatMap(Int.init)
+        if declared.map({ $0 > maxRequestBody }) ?? false || headers[.transferEncoding] != nil {
+            // Not read, however long it is: the connection is closed after the answer,
+            // as RFC 9110 §15.5.14 allows, rather than reading the body to its end.
+            let text = declared != nil ? "request body too large\n" : "request bodies are not accepted\n"
+            var response = plain(.contentTooLarge, text, method: method)
+            response.headers[.connection] = "close"
+            if let channel { response.body = Self.closing(method == .head ? "" : text, channel: channel) }
+            return response
         }
         guard method == .get || method == .head else {
             var response = plain(.methodNotAllowed, "only GET and HEAD\n", method: method)
@@ -49,10 +59,10 @@ struct FeedResponder: HTTPResponder {
             }
             return plain(.notFound, "not found\n", method: method)
         }
-        return respond(with: snapshot, method: method, headers: headers)
+        return respond(with: snapshot, method: method, headers: headers, channel: channel)
     }
 
-    private func respond(with snapshot: FileSnapshot, method: HTTPRequest.Method, headers: HTTPFields) -> Response {
+    private func respond(with snapshot: FileSnapshot, method: HTTPRequest.Method, headers: HTTPFields, channel: (any Channel)?) -> Response {
         let gzip = snapshot.gzipped != nil && AcceptEncoding.acceptsGzip(headers[values: .acceptEncoding])
         var fields = HTTPFields()
         fields[.contentType] = snapshot.contentType
@@ -73,7 +83,71 @@ struct FeedResponder: HTTPResponder {
         if method == .head {
             return Response(status: .ok, headers: fields, body: ResponseBody())
         }
-        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: body))
+        guard let channel, body.readableBytes > Self.chunkSize else {
+            return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: body))
+        }
+        return Response(status: .ok, headers: fields, body: Self.streamed(body, channel: channel, stallTimeout: stallTimeout))
+    }
+
+    /// How much of a body is handed to the connection at a time.
+    static let chunkSize = 64 << 10
+
+    /// `body` handed to the connection `chunkSize` bytes at a time, each once the
+    /// connection is writable again, and finished once the connection has handed all of it
+    /// to the system: the response stays in progress until then, so neither the idle
+    /// timeout nor a graceful shutdown (which wait for responses in progress) closes the
+    /// connection with part of it unsent. (The server's writes would otherwise take the
+    /// whole body at once and hold it.) A client that takes nothing for `stallTimeout` is
+    /// given up: the connection is closed.
+    static func streamed(_ body: ByteBuffer, channel: any Channel, stallTimeout: Duration) -> ResponseBody {
+        ResponseBody(contentLength: body.readableBytes) { writer in
+            var rest = body
+            while rest.readableBytes > 0 {
+                try await waitForConnection(channel, stallTimeout: stallTimeout) { writable, _ in writable }
+                try await writer.write(rest.readSlice(length: min(chunkSize, rest.readableBytes))!)
+            }
+            try await waitForConnection(channel, stallTimeout: stallTimeout) { writable, queued in writable && queued == 0 }
+            try await writer.finish(nil)
+        }
+    }
+
+    /// Returns once `ready` holds for the connection's writability and the bytes queued in
+    /// it (both read on its event loop, after the writes handed to it), checked every few
+    /// milliseconds; closes the connection and throws when its queue has not shrunk for
+    /// `stallTimeout`, or when it closes.
+    private static func waitForConnection(_ channel: any Channel, stallTimeout: Duration,
+                                          until ready: @escaping @Sendable (_ writable: Bool, _ queued: Int) -> Bool) async throws {
+        var deadline = ContinuousClock.now + stallTimeout
+        var least = Int.max
+        while true {
+            let (isReady, queued) = try await channel.eventLoop.submit { () -> (Bool, Int) in
+                let queued = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+                return (ready(channel.isWritable, queued), queued)
+            }.get()
+            if isReady { return }
+            guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
+            if queued < least {
+                least = queued
+                deadline = ContinuousClock.now + stallTimeout
+            } else if ContinuousClock.now >= deadline {
+                channel.close(promise: nil)
+                throw ChannelError.ioOnClosedChannel
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// `text`, after which the connection is closed (once the answer has been handed to
+    /// the system): for a request whose body is not read.
+    static func closing(_ text: String, channel: any Channel) -> ResponseBody {
+        ResponseBody(contentLength: text.utf8.count) { writer in
+            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
+            try await writer.finish(nil)
+            for _ in 0..<500 where ((try? await channel.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0) > 0 || !channel.isWritable {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            channel.close(promise: nil)
+        }
     }
 
     private func plain(_ status: HTTPResponse.Status, _ text: String, method: HTTPRequest.Method) -> Response {
@@ -132,5 +206,17 @@ enum AcceptEncoding {
             if coding == "*" { any = q }
         }
         return (gzip ?? any ?? 0) > 0
+    }
+}
+
+/// Hummingbird's basic request context, keeping the connection: the responder hands large
+/// bodies to it as the client takes them.
+struct FeedRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

@@ -111,7 +111,8 @@ public struct FeedServer: Sendable {
             folder: PublishedFolder(root: configuration.folder.path),
             cacheControl: configuration.cacheControl,
             ready: ready,
-            maxRequestBody: configuration.maxRequestBody)
+            maxRequestBody: configuration.maxRequestBody,
+            stallTimeout: configuration.idleTimeout)
         var logger = Logger(label: "crier.serve")
         logger.logLevel = .warning
         // In nanoseconds: whole seconds would make half a second no timeout at all.

@@ -131,6 +131,67 @@ final class Flag: Sendable {
         return dir
     }
 
+    /// SIGTERM while a large feed is being read slowly: the server stops accepting,
+    /// finishes sending it whole, then exits 0 (it exited at once, the rest of the body
+    /// lost, when more of it was unsent than the system's buffers hold).
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermFinishesALargeResponseInFlight() async throws {
+        let dir = try site()
+        let paragraph = String(repeating: "A sentence of some length to make the feed large. ", count: 200)
+        for day in 1...600 {
+            try dir.write("feeds/notes/2024-06-\(String(format: "%02d", day % 28 + 1))-post-\(day).md",
+                          "---\ntitle: Post \(day)\n---\n\(paragraph)\n")
+        }
+        let server = try ServeProcess(in: dir.url, arguments: ["--interval", "600"])
+        try await server.waitUntilReady()
+        let port = server.port
+        let reading = Task.detached { try Self.readSlowly("/feed.xml", port: port) }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(server.stop() == 0)
+        let (body, declared) = try await reading.value
+        #expect(declared > 8_000_000, "the feed is larger than the system's buffers: \(declared) bytes")
+        #expect(body.count == declared, "got \(body.count) of \(declared) bytes")
+        #expect(String(decoding: body.suffix(20), as: UTF8.self).contains("</feed>"))
+    }
+
+    /// GETs `path` from a socket with a small receive buffer, reading 64 KiB every 10 ms
+    /// (about 6 MB/s) until the declared body is in or the server closes: the body read
+    /// and its declared length.
+    static func readSlowly(_ path: String, port: Int) throws -> (body: [UInt8], declared: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var size: Int32 = 8192
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw CrierBinary.Failure(description: "connect: \(errno)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var head: (end: Int, length: Int)?
+        while head.map({ received.count - $0.end < $0.length }) ?? true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            received += buffer[0..<n]
+            if head == nil, let end = received.indices.dropLast(3).first(where: { received[$0..<$0 + 4].elementsEqual([13, 10, 13, 10]) }) {
+                let text = String(decoding: received[..<end], as: UTF8.self).lowercased()
+                let length = text.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                head = (end + 4, length)
+            }
+            usleep(10_000)
+        }
+        guard let head else { return ([], 0) }
+        return (Array(received[head.end...]), head.length)
+    }
+
     /// A port already taken, or a host that is not this machine's, is one line naming
     /// the address (it was NIO's `bind(descriptor:ptr:bytes:)` message, or a
     /// `SocketAddressError`), exit 1; an IPv6 address is written in brackets.

@@ -255,6 +255,51 @@ import Testing
         #expect(try await server.get("/feed.xml").status == 200, "the server is still healthy")
     }
 
+    /// A large feed read slowly (longer than the idle timeout) arrives whole: the body is
+    /// handed to the connection as the client takes it, so the response is in progress
+    /// while it is sent. (A client that takes nothing for the idle timeout is given up;
+    /// not tested: on the loopback the system keeps taking data from a client that does
+    /// not read.)
+    @Test(.timeLimit(.minutes(1)))
+    func aLargeFeedReadSlowlyArrivesWhole() async throws {
+        let files = try PublishedFiles()
+        let feed = Array(SampleFeed.atom(entries: 40_000).utf8)
+        #expect(feed.count > 6_000_000)
+        try files.write("feed.xml", feed)
+        let server = try await ServerHarness.start(folder: files.url) { $0.idleTimeout = .seconds(1) }
+        defer { Task { await server.stop() } }
+        let port = server.port
+
+        // About 2.5 s to read it all, in pauses of 20 ms: past the idle timeout.
+        let slow = try await OffPool.run {
+            try SlowReader.get("/feed.xml", port: port, bytesPerPause: 48 << 10, pause: 0.02)
+        }
+        #expect(slow.body.count == feed.count && slow.body == feed, "got \(slow.body.count) of \(feed.count) bytes")
+        #expect(slow.seconds > 1.5, "read for \(slow.seconds) s, not past the idle timeout")
+
+        #expect(try await server.get("/healthz").status == 200)
+    }
+
+    /// A request body that is refused is not read: the connection closes after the 413,
+    /// rather than reading a body that may never end.
+    @Test(.timeLimit(.minutes(1)))
+    func aRefusedRequestBodyClosesTheConnectionAfterThe413() async throws {
+        let files = try PublishedFiles()
+        try files.write("feed.xml", SampleFeed.atom(entries: 2))
+        let server = try await ServerHarness.start(folder: files.url) { $0.idleTimeout = .seconds(30) }
+        defer { Task { await server.stop() } }
+        let port = server.port
+        for request in ["POST /feed.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000\r\n\r\n" + String(repeating: "x", count: 4096),
+                        "POST /feed.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + String(repeating: "x", count: 4096)] {
+            let start = ContinuousClock.now
+            // The read times out after 10 s if the connection stays open.
+            let raw = try await OffPool.run { try RawHTTPClient.exchange(Array(request.utf8), port: port, timeout: 10) }
+            let text = String(decoding: raw, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 413") && text.lowercased().contains("connection: close"), "\(text)")
+            #expect(ContinuousClock.now - start < .seconds(5), "the connection stayed open after the 413")
+        }
+    }
+
     /// HTTP/1.0 without keep-alive: the response says HTTP/1.0 and the connection closes
     /// after it, at once, not after the idle timeout (ApacheBench waits for that close);
     /// one that asks to keep it alive is told so. HTTP/1.1 without Host: 400.

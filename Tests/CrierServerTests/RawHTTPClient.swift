@@ -109,3 +109,56 @@ enum RawHTTPClient {
         return out
     }
 }
+
+/// A client that reads a response slowly, from a socket with a small receive buffer.
+enum SlowReader {
+    /// GETs `path`, then reads up to `bytesPerPause` bytes between pauses of `pause`
+    /// seconds until the body declared by `Content-Length` is in or the server closes;
+    /// returns the body read and how long.
+    static func get(_ path: String, port: Int, bytesPerPause: Int, pause: Double) throws -> (body: [UInt8], seconds: Double) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTPClient.Failure(description: "socket: \(errno)") }
+        defer { close(fd) }
+        var size: Int32 = 8192
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var tv = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RawHTTPClient.Failure(description: "connect: \(errno)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else {
+            throw RawHTTPClient.Failure(description: "send: \(errno)")
+        }
+        let start = Date()
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var bodyStart: Int?
+        var length: Int?
+        while true {
+            var taken = 0
+            while taken < bytesPerPause {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, min($0.count, bytesPerPause - taken), 0) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return (bodyStart.map { Array(received[$0...]) } ?? [], Date().timeIntervalSince(start)) }
+                received += buffer[0..<n]
+                taken += n
+                if bodyStart == nil, let end = received.indices.dropLast(3).first(where: { received[$0..<$0 + 4].elementsEqual([13, 10, 13, 10]) }) {
+                    bodyStart = end + 4
+                    let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
+                    length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                        .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
+                }
+                if let bodyStart, let length, received.count - bodyStart >= length {
+                    return (Array(received[bodyStart...]), Date().timeIntervalSince(start))
+                }
+            }
+            if pause > 0 { usleep(useconds_t(pause * 1_000_000)) }
+        }
+    }
+}
