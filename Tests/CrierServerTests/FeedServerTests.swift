@@ -29,6 +29,23 @@ import Testing
         #expect(xsl.header("content-type") == "text/xsl; charset=utf-8" && xsl.header("access-control-allow-origin") == nil)
     }
 
+    /// A feed's type comes from its root element, found past its prolog however long (a
+    /// stylesheet instruction with a long `href`, comments, a document type), not from
+    /// words anywhere in its first kilobyte.
+    @Test func aFeedsTypeComesFromItsRootElementPastAnyProlog() {
+        func type(_ text: String, path: String = "feed.xml") -> (String, Bool) {
+            MediaTypes.type(forPath: path, prefix: Array(text.utf8).prefix(MediaTypes.prologLimit))
+        }
+        let href = "https://example.org/" + String(repeating: "a", count: 1_500) + ".xsl"
+        let atom = ("application/atom+xml; charset=utf-8", true), rss = ("application/rss+xml; charset=utf-8", true)
+        #expect(type("<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"\(href)\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"/>") == atom)
+        #expect(type("\u{FEFF}<!-- an <rss> comment --><!DOCTYPE feed [<!ENTITY x \"y\">]>\n<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\"/>") == atom)
+        #expect(type("<?xml version=\"1.0\"?><!-- <feed> --><rss version=\"2.0\"><channel/></rss>", path: "feed.rss") == rss)
+        #expect(type("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"/>") == rss)
+        #expect(type("<sitemap><title>&lt;feed</title></sitemap>") == ("application/xml; charset=utf-8", false))
+        #expect(type("<?xml version=\"1.0\"?>") == ("application/xml; charset=utf-8", false))
+    }
+
     /// A file rewritten in place to the same size, its modification time then set back
     /// (as `touch -r` or a copy keeping times does), is served as it now is: its status
     /// change time moved, which no program can set back.
