@@ -74,6 +74,10 @@ struct FeedResponder: HTTPResponder {
 
         // Only the ETag of the representation this request gets: a client that cannot take
         // gzip, holding the gzipped one's tag (from a shared cache), must get the body.
+        // RFC 9110 §13.2.2: If-Match (or else If-Unmodified-Since) first.
+        if Conditional.preconditionFails(headers: headers, etag: gzip ? snapshot.gzipETag : snapshot.etag, lastModified: snapshot.lastModified) {
+            return plain(.preconditionFailed, "precondition failed\n", method: method)
+        }
         if Conditional.notModified(headers: headers, etags: [gzip ? snapshot.gzipETag : snapshot.etag], lastModified: snapshot.lastModified) {
             return Response(status: .notModified, headers: fields)
         }
@@ -169,6 +173,21 @@ final class ServerReadiness: Sendable {
 
 /// RFC 9110 §13: `If-None-Match` wins over `If-Modified-Since`.
 enum Conditional {
+    /// Whether `If-Match` (strong comparison, RFC 9110 §13.1.1) names no current tag of
+    /// the representation, or, without it, `If-Unmodified-Since` is before its last change
+    /// (§13.1.4): the request's precondition fails (412).
+    static func preconditionFails(headers: HTTPFields, etag: String, lastModified: Int) -> Bool {
+        let match = headers[values: .ifMatch]
+        if !match.isEmpty {
+            let candidates = match.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            return !candidates.contains { $0 == "*" || (!$0.hasPrefix("W/") && $0 == etag) }
+        }
+        if let since = headers[.ifUnmodifiedSince].flatMap(HTTPDate.parse) {
+            return lastModified > since
+        }
+        return false
+    }
+
     static func notModified(headers: HTTPFields, etags: [String], lastModified: Int) -> Bool {
         let noneMatch = headers[values: .ifNoneMatch]
         if !noneMatch.isEmpty {

@@ -98,6 +98,17 @@ import Testing
         #expect(try await server.get("/feed.xml", headers: ["If-None-Match": "\"stale\"", "If-Modified-Since": lastModified]).status == 200,
                 "If-None-Match wins over If-Modified-Since")
 
+        // If-Match (strong comparison) and If-Unmodified-Since: 412 when they fail.
+        #expect(try await server.get("/feed.xml", headers: ["If-Match": etag]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-Match": "\"other\", \(etag)"]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-Match": "*"]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-Match": "\"other\""]).status == 412)
+        #expect(try await server.get("/feed.xml", headers: ["If-Match": "W/\(etag)"]).status == 412, "strong comparison")
+        #expect(try await server.get("/feed.xml", headers: ["If-Unmodified-Since": lastModified]).status == 200)
+        #expect(try await server.get("/feed.xml", headers: ["If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"]).status == 412)
+        #expect(try await server.get("/feed.xml", headers: ["If-Match": etag, "If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"]).status == 200,
+                "If-Match wins over If-Unmodified-Since")
+
         try files.write("feed.xml", SampleFeed.atom(entries: 3, marker: "v2"))
         let changed = try await server.get("/feed.xml", headers: ["If-None-Match": etag])
         #expect(changed.status == 200 && changed.header("etag") != etag)
