@@ -13,13 +13,23 @@ final class PublishedFolder: Sendable {
     let maxFileSize: Int
 
     init(root: String, maxFileSize: Int = 256 << 20) {
-        self.root = (root as NSString).resolvingSymlinksInPath
+        self.root = root
         self.maxFileSize = maxFileSize
+    }
+
+    /// The folder's real path now: resolved for each request, so that an output folder
+    /// that is a symbolic link switched to another folder (as deployments switch them)
+    /// is served from where it now points, as publish writes there.
+    private var realRoot: String {
+        guard let resolved = realpath(root, nil) else { return (root as NSString).resolvingSymlinksInPath }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The current snapshot of `relativePath`, or `nil` when there is no regular file
     /// there inside the folder.
     func snapshot(_ relativePath: String) -> FileSnapshot? {
+        let root = realRoot
         let full = root + "/" + relativePath
         var info = stat()
         guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
@@ -27,12 +37,12 @@ final class PublishedFolder: Sendable {
         if let cached = snapshots.withLock({ $0[relativePath] }), cached.identity == identity {
             return cached
         }
-        guard let loaded = load(full, relativePath: relativePath) else { return nil }
+        guard let loaded = load(full, relativePath: relativePath, root: root) else { return nil }
         snapshots.withLock { $0[relativePath] = loaded }
         return loaded
     }
 
-    private func load(_ full: String, relativePath: String) -> FileSnapshot? {
+    private func load(_ full: String, relativePath: String, root: String) -> FileSnapshot? {
         // A symbolic link may point outside the folder: resolve, then insist on the prefix.
         guard let resolved = realpath(full, nil) else { return nil }
         let real = String(cString: resolved)

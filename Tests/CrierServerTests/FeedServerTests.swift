@@ -29,6 +29,25 @@ import Testing
         #expect(xsl.header("content-type") == "text/xsl; charset=utf-8" && xsl.header("access-control-allow-origin") == nil)
     }
 
+    /// An output folder that is a symbolic link switched to another folder (as a
+    /// deployment switches it, and as publish then writes there) is served from where it
+    /// now points.
+    @Test func aFolderLinkSwitchedElsewhereIsServedFromItsNewTarget() async throws {
+        let files = try PublishedFiles()
+        try files.write("r1/feed.xml", SampleFeed.atom(entries: 1, marker: "one"))
+        try files.write("r2/feed.xml", SampleFeed.atom(entries: 1, marker: "two"))
+        let link = files.url.appendingPathComponent("out")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "r1")
+        let server = try await ServerHarness.start(folder: link)
+        defer { Task { await server.stop() } }
+        #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("Test one"))
+        // Switched atomically: a new link renamed over the old one.
+        let next = files.url.appendingPathComponent("out.next")
+        try FileManager.default.createSymbolicLink(atPath: next.path, withDestinationPath: "r2")
+        #expect(rename(next.path, link.path) == 0)
+        #expect(String(decoding: try await server.get("/feed.xml").body, as: UTF8.self).contains("Test two"))
+    }
+
     /// A feed's type comes from its root element, found past its prolog however long (a
     /// stylesheet instruction with a long `href`, comments, a document type), not from
     /// words anywhere in its first kilobyte.
