@@ -149,6 +149,22 @@ struct LoadingHugoTests {
         #expect(PostLoader.load(.site(temp.root), options: withDrafts).posts.count == 28)
     }
 
+    /// `uglyURLs`, for all sections or some, as hugo 0.111 publishes them here.
+    @Test func uglyURLsEndInHTML() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        for page in ["posts/a.md", "posts/b/index.md", "notes/n.md"] {
+            try temp.write("content/\(page)", "---\ntitle: \(page)\ndate: 2024-01-01\n---\nText.\n")
+        }
+        func urls(_ config: String) -> [String] {
+            try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + config)
+            return PostLoader.load(.site(temp.root), options: LoadOptions()).posts.map(\.url).sorted()
+        }
+        #expect(urls("uglyURLs = true\n") == ["https://h.example/notes/n.html", "https://h.example/posts/a.html", "https://h.example/posts/b.html"])
+        #expect(urls("[uglyURLs]\nposts = true\n") == ["https://h.example/notes/n/", "https://h.example/posts/a.html", "https://h.example/posts/b.html"])
+        #expect(urls("") == ["https://h.example/notes/n/", "https://h.example/posts/a/", "https://h.example/posts/b/"])
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

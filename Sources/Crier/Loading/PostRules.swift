@@ -262,13 +262,19 @@ enum PostRules {
                 let folders = Array(file.relativePath.split(separator: "/").dropFirst(context.contentDirectory.split(separator: "/").count).dropLast().map(String.init))
                 let inBundle = baseName == "index" && !folders.isEmpty
                 let section = folders.first ?? ""
+                var path: String
                 if let pattern = context.hugoPermalinks[section] {
-                    sitePath = Permalink.expand(pattern, value: placeholders.value)
+                    path = Permalink.expand(pattern, value: placeholders.value)
                 } else {
                     let parents = inBundle ? Array(folders.dropLast()) : folders
                     let last = fm.value("slug")?.scalarText ?? fileName
-                    sitePath = Permalink.normalisedPath(Permalink.hugoPath((parents + [last]).joined(separator: "/")) + "/")
+                    path = Permalink.normalisedPath(Permalink.hugoPath((parents + [last]).joined(separator: "/")) + "/")
                 }
+                // `uglyURLs`: `/posts/name.html`, not `/posts/name/`.
+                if context.hugoUglyURLs.sections[section.lowercased()] ?? context.hugoUglyURLs.all, path.hasSuffix("/"), path.count > 1 {
+                    path = String(path.dropLast()) + ".html"
+                }
+                sitePath = path
             }
         case .jekyll, .folder:
             if let permalink = fm["permalink"]?.scalarText, !permalink.isEmpty {

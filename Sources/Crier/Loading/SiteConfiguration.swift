@@ -32,6 +32,9 @@ struct SiteContext: Sendable {
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
     var contentDirectory = "content"
+    /// Hugo `uglyURLs`: `true` for every section, or a table of sections; a page of such
+    /// a section is published at `/section/name.html` rather than `/section/name/`.
+    var hugoUglyURLs: (all: Bool, sections: [String: Bool]) = (false, [:])
     /// Hugo's `cascade`s (site configuration and `_index` pages), when there are any.
     var hugoCascade: HugoCascade?
     /// The warning that the configuration gives no address of its own (so links use
@@ -425,6 +428,14 @@ enum SiteConfiguration {
                                            environment: hugoEnvironment,
                                            language: table.value("defaultContentLanguage")?.scalarText ?? "en")
         if !cascade.isEmpty { context.hugoCascade = cascade }
+        switch table.value("uglyURLs") {
+        case .table(let sections)?:
+            for key in sections.keys { context.hugoUglyURLs.sections[key.lowercased()] = sections[key]?.hugoBool(yaml: false) ?? false }
+        case let value?:
+            context.hugoUglyURLs.all = value.hugoBool(yaml: false) ?? false
+        case nil:
+            break
+        }
         if let permalinks = table.value("permalinks")?.table {
             // Hugo 0.120 moved them under `page`; both forms are read.
             let pages = permalinks.value("page")?.table ?? permalinks
