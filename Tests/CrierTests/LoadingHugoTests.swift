@@ -165,6 +165,42 @@ struct LoadingHugoTests {
         #expect(urls("") == ["https://h.example/notes/n/", "https://h.example/posts/a/", "https://h.example/posts/b/"])
     }
 
+    /// Hugo's built-in `figure` and `highlight` shortcodes are done as Hugo does them,
+    /// the escaped forms are written out, and any other shortcode is left as written with
+    /// a warning at its line (its output, an embed or a link, is missing).
+    @Test func shortcodesAreRunOrSaid() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        try temp.write("content/posts/a.md", """
+            ---
+            title: A
+            date: 2024-01-01
+            ---
+            Intro.
+
+            {{< figure src="/img/cat.png" alt="A \\"cat\\"" caption="Cat & dog" link="https://e.example/" >}}
+
+            {{< highlight go >}}
+            func main() {}
+            {{< /highlight >}}
+
+            Written out: {{</* figure src="x" */>}} and {{%/* note */%}}.
+
+            See {{< ref "b.md" >}} and {{% notice %}}.
+
+            """)
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        let post = try #require(result.posts.first)
+        let html = post.contentHTML
+        #expect(html.contains("<figure><a href=\"https://e.example/\"><img src=\"https://h.example/img/cat.png\" alt=\"A &quot;cat&quot;\"></a><figcaption><p>Cat &amp; dog</p></figcaption></figure>"), "\(html)")
+        #expect(html.contains("<pre><code class=\"language-go\">func main() {}\n</code></pre>"), "\(html)")
+        #expect(html.contains("Written out: {{&lt; figure src=\"x\" &gt;}} and {{% note %}}."), "\(html)")
+        #expect(html.contains("See {{&lt; ref \"b.md\" &gt;}} and {{% notice %}}."), "\(html)")
+        #expect(result.warnings.map(\.line) == [15] && result.warnings.first?.message.contains("shortcode `ref` is not run") == true,
+                "\(result.warnings)")
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

@@ -301,6 +301,14 @@ enum PostRules {
                 throw PostError(path: path, line: document.bodyLine + error.line, message: error.message)
             }
         }
+        if flavor == .hugo, format == .markdown {
+            let shortcodes = HugoShortcodes.apply(body)
+            body = shortcodes.text
+            if let left = shortcodes.leftAsWritten {
+                warnings.append(PostError(path: path, line: document.bodyLine + left.line,
+                                          message: "the Hugo shortcode `\(left.name)` is not run by Crier (only figure and highlight are): it appears in the feed as written, as does any other in the post"))
+            }
+        }
         let allowRawHTML = context.site.feed.allowRawHTML
         // Markdown's links and images are resolved against the post's URL on cmark-gfm's
         // tree, as they are rendered; `absolutizingURLs` below then finds nothing left to
