@@ -201,6 +201,25 @@ struct LoadingHugoTests {
                 "\(result.warnings)")
     }
 
+    /// A summary's reference links and images resolve as in the whole post: Hugo cuts
+    /// the rendered page (before `<!--more-->`, or its first paragraph).
+    @Test func summariesKeepReferenceLinks() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        let text = "See [the docs][docs] and ![logo][img].\n\nMore.\n\n[docs]: https://docs.example/\n[img]: /logo.png\n"
+        try temp.write("content/posts/first.md", "---\ntitle: First\ndate: 2024-01-01\n---\n" + text)
+        try temp.write("content/posts/more.md", "---\ntitle: More\ndate: 2024-01-02\n---\n" + text.replacingOccurrences(of: "More.", with: "<!--more-->\n\nMore."))
+        let posts = PostLoader.load(.site(temp.root), options: LoadOptions()).posts
+        #expect(posts.count == 2)
+        for post in posts {
+            let summary = post.summaryHTML ?? ""
+            #expect(summary.contains("<a href=\"https://docs.example/\">the docs</a>") && summary.contains("<img src=\"https://h.example/logo.png\" alt=\"logo\""),
+                    "\(post.sourcePath): \(summary)")
+            #expect(!summary.contains("More."))
+        }
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

@@ -328,16 +328,24 @@ enum PostRules {
         var summaryHTML: String?
         let description = fm["description"]?.scalarText.flatMap { $0.isEmpty ? nil : escapeHTML($0.trimmingWhitespaceAndNewlines) }
         let more = "<!--more-->"
+        /// `excerpt` with the post's link reference definitions after it, so that its
+        /// reference links and images resolve as in the whole post (Hugo cuts the rendered
+        /// page; Jekyll adds them to the excerpt).
+        func withReferences(_ excerpt: String) -> String {
+            guard format == .markdown else { return excerpt }
+            let references = linkReferenceDefinitions(in: body)
+            return references.isEmpty ? excerpt : excerpt + "\n\n" + references.joined(separator: "\n") + "\n"
+        }
         switch flavor {
         case .hugo:
             if let summary = fm.value("summary")?.scalarText, !summary.isEmpty {
                 summaryHTML = render(summary, as: .markdown)
             } else if let range = TextSearch.firstRange(of: more, in: excerptBody) {
-                summaryHTML = render(String(excerptBody[..<range.lowerBound]), as: format)
+                summaryHTML = render(withReferences(String(excerptBody[..<range.lowerBound])), as: format)
             } else if let description {
                 summaryHTML = description
             } else {
-                summaryHTML = render(firstBlock(of: excerptBody, separator: "\n\n"), as: format)
+                summaryHTML = render(withReferences(firstBlock(of: excerptBody, separator: "\n\n")), as: format)
             }
         case .jekyll, .folder:
             if format == .plainText {
@@ -353,12 +361,8 @@ enum PostRules {
                 if separator.isEmpty {
                     summaryHTML = nil
                 } else {
-                    var excerpt = firstBlock(of: excerptBody, separator: separator)
                     // Jekyll's rule: reference links in the excerpt still resolve.
-                    if format == .markdown {
-                        let references = linkReferenceDefinitions(in: body)
-                        if !references.isEmpty { excerpt += "\n\n" + references.joined(separator: "\n") + "\n" }
-                    }
+                    let excerpt = withReferences(firstBlock(of: excerptBody, separator: separator))
                     // With no separator in the post the excerpt is the whole body: reuse
                     // the rendering rather than render it again.
                     summaryHTML = excerpt == body ? contentHTML : render(excerpt, as: format)
