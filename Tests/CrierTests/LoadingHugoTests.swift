@@ -220,6 +220,25 @@ struct LoadingHugoTests {
         }
     }
 
+    /// Hugo's `buildDrafts`, `buildExpired` and `buildFuture` publish what Hugo then
+    /// publishes: drafts, posts past their `expiryDate`, posts dated later.
+    @Test func buildSettingsPublishWhatHugoPublishes() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("content/posts/d.md", "---\ntitle: D\ndate: 2024-01-01\ndraft: true\n---\nText.\n")
+        try temp.write("content/posts/e.md", "---\ntitle: E\ndate: 2020-01-01\nexpiryDate: 2021-01-01\n---\nText.\n")
+        try temp.write("content/posts/f.md", "---\ntitle: F\ndate: 2099-01-01\n---\nText.\n")
+        func feed(_ config: String) -> [String] {
+            try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + config)
+            let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+            let builder = FeedBuilder(site: result.site, now: Date(), includeFuture: result.site.feed.includeFuture)
+            return builder.feeds(from: result.posts)[0].feed.entries.map(\.title).sorted()
+        }
+        #expect(feed("") == [])
+        #expect(feed("buildDrafts = true\nbuildExpired = true\nbuildFuture = true\n") == ["D", "E", "F"])
+        #expect(feed("buildExpired = true\n") == ["E"])
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

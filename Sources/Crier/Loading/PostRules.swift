@@ -83,9 +83,10 @@ enum PostRules {
         // Hugo reads front matter keys without case (`Draft = true` is a draft); the
         // lookups below name them in lower case.
         if flavor == .hugo { fm = fm.withLowercasedKeys() }
+        let includeDrafts = options.includeDrafts || (flavor == .hugo && context.hugoBuildDrafts)
         if flavor == .hugo, let cascade = context.hugoCascade {
             let page = file.relativePath.split(separator: "/").dropFirst(context.contentDirectory.split(separator: "/").count).map(String.init)
-            if !options.includeDrafts, cascade.isInDraftSection(page: page) { return nil }
+            if !includeDrafts, cascade.isInDraftSection(page: page) { return nil }
             fm = cascade.apply(to: fm, page: page)
         }
         // Categories from `defaults:` when the post names its own too: Jekyll adds the
@@ -113,7 +114,7 @@ enum PostRules {
             // the other way round.
             let yaml = document.syntax == .yaml
             let draft = fm["draft"].map { $0.hugoBool(yaml: yaml) ?? false } ?? fm["published"]?.hugoBool(yaml: yaml).map { !$0 }
-            if draft == true, !options.includeDrafts { return nil }
+            if draft == true, !includeDrafts { return nil }
             if !Self.hugoLists(fm, bundle: FileNames.baseName(leafName) == "index", yaml: yaml) { return nil }
         } else if fm["draft"]?.bool == true, !options.includeDrafts {
             return nil
@@ -227,7 +228,8 @@ enum PostRules {
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
         let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
         // Only compared with the time of the run, never written: any date will do.
-        let expires = flavor == .hugo ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, written: false, path: path) : nil
+        let expires = flavor == .hugo && !context.hugoBuildExpired
+            ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, written: false, path: path) : nil
 
         // Taxonomies.
         var tags: [String]

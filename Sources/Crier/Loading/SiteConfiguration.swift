@@ -32,6 +32,11 @@ struct SiteContext: Sendable {
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
     var contentDirectory = "content"
+    /// Hugo `buildDrafts` and `buildExpired`: drafts, and posts past their `expiryDate`,
+    /// are published, as Hugo then publishes them (`buildFuture` is the site's
+    /// `includeFuture`).
+    var hugoBuildDrafts = false
+    var hugoBuildExpired = false
     /// Hugo `uglyURLs`: `true` for every section, or a table of sections; a page of such
     /// a section is published at `/section/name.html` rather than `/section/name/`.
     var hugoUglyURLs: (all: Bool, sections: [String: Bool]) = (false, [:])
@@ -428,6 +433,9 @@ enum SiteConfiguration {
                                            environment: hugoEnvironment,
                                            language: table.value("defaultContentLanguage")?.scalarText ?? "en")
         if !cascade.isEmpty { context.hugoCascade = cascade }
+        if table.value("buildFuture")?.hugoBool(yaml: false) == true { context.site.feed.includeFuture = true }
+        context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: false) == true
+        context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: false) == true
         switch table.value("uglyURLs") {
         case .table(let sections)?:
             for key in sections.keys { context.hugoUglyURLs.sections[key.lowercased()] = sections[key]?.hugoBool(yaml: false) ?? false }
