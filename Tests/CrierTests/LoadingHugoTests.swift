@@ -414,6 +414,21 @@ struct LoadingHugoTests {
         #expect(post.url == "https://hugo.example.org/2024/06/first-note/")
     }
 
+    /// `:sections` names the page's sections as hugo 0.111 does: the top folder, and
+    /// below it only folders with an `_index` page, as long as they follow on.
+    @Test func sectionsPermalinksNameOnlyRealSections() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n[permalinks]\nposts = \"/x/:sections/:filename/\"\n")
+        try temp.write("content/posts/2024/deep/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n")
+        func url() -> String? { PostLoader.load(.site(temp.root), options: LoadOptions()).posts.first?.url }
+        #expect(url() == "https://h.example/x/posts/a/")
+        try temp.write("content/posts/2024/_index.md", "")
+        #expect(url() == "https://h.example/x/posts/2024/a/")
+        try temp.write("content/posts/2024/deep/_index.md", "---\ntitle: Deep\n---\n")
+        #expect(url() == "https://h.example/x/posts/2024/deep/a/")
+    }
+
     @Test func configTomlAndYamlFrontMatterWorkToo() throws {
         let site = try TemporarySite()
         defer { site.remove() }

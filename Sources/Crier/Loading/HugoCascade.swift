@@ -39,6 +39,8 @@ struct HugoCascade: Sendable {
 
     /// By folder, in components below the content folder; `[]` is the home page.
     private(set) var sections: [[String]: Section] = [:]
+    /// Every folder with an `_index` page, front matter or not.
+    private(set) var indexFolders: [[String]] = []
     /// The site configuration's `cascade`, after the home page's own.
     private(set) var siteCascades: [Entry] = []
     var environment = "production"
@@ -84,6 +86,7 @@ struct HugoCascade: Sendable {
         cascade.language = language
         if let value = config.value("cascade") { cascade.siteCascades = entries(value, yaml: !configPath.hasSuffix(".toml")) }
         for (url, folder, name) in indexFiles(in: content) {
+            cascade.indexFolders.append(folder)
             let path = SiteConfiguration.displayPath(url)
             guard let data = FileIO.read(url.path) else {
                 throw PostError(path: path, message: "cannot read the file: \(FileIO.unreadableReason(url.path))")

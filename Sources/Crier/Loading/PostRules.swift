@@ -255,6 +255,7 @@ enum PostRules {
         // Jekyll's `:output_ext`: `.html` for a Markdown post, the file's own extension
         // (`.htm`, `.txt`) for one it publishes as written.
         if flavor == .jekyll, format != .markdown { placeholders.outputExtension = "." + ext }
+        placeholders.hugoSectionFolders = context.hugoSectionFolders
         let sitePath: String
         switch flavor {
         case .hugo:
@@ -620,6 +621,9 @@ struct PermalinkPlaceholders {
     var time: CivilTime
     /// `:output_ext`.
     var outputExtension = ".html"
+    /// Hugo's folders (below the content folder) that have an `_index` page: below the
+    /// top, only those are sections.
+    var hugoSectionFolders: Set<[String]> = []
 
     /// The value of placeholder `name`, `nil` when there is no such placeholder.
     func value(_ name: String) -> String? {
@@ -627,7 +631,7 @@ struct PermalinkPlaceholders {
         case .hugo:
             switch name {
             case "section": return Permalink.hugoPath(hugoFolders.first ?? "")
-            case "sections": return Permalink.hugoPath(hugoFolders.joined(separator: "/"))
+            case "sections": return Permalink.hugoPath(hugoSections.joined(separator: "/"))
             case "title": return Permalink.hugoPath(title)
             // Hugo urlizes each of these, a `slug:` as written too.
             case "slug": return Permalink.hugoPath(hugoSlug ?? title)
@@ -685,4 +689,14 @@ struct PermalinkPlaceholders {
 
     /// The folders between Hugo's content folder and the file.
     private var hugoFolders: [String] { file.relativePath.split(separator: "/").dropFirst().dropLast().map(String.init) }
+
+    /// Hugo's sections of the page, as `:sections` names them: the top folder, then each
+    /// folder below it that has an `_index` page, as long as they follow on.
+    private var hugoSections: [String] {
+        let folders = hugoFolders
+        guard !folders.isEmpty else { return [] }
+        var depth = 1
+        while depth < folders.count, hugoSectionFolders.contains(Array(folders.prefix(depth + 1))) { depth += 1 }
+        return Array(folders.prefix(depth))
+    }
 }

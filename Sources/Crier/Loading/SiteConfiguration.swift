@@ -32,6 +32,8 @@ struct SiteContext: Sendable {
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
     var contentDirectory = "content"
+    /// Hugo's folders (below the content folder) that have an `_index` page.
+    var hugoSectionFolders: Set<[String]> = []
     /// Hugo `buildDrafts` and `buildExpired`: drafts, and posts past their `expiryDate`,
     /// are published, as Hugo then publishes them (`buildFuture` is the site's
     /// `includeFuture`).
@@ -433,6 +435,7 @@ enum SiteConfiguration {
                                            environment: hugoEnvironment,
                                            language: table.value("defaultContentLanguage")?.scalarText ?? "en")
         if !cascade.isEmpty { context.hugoCascade = cascade }
+        context.hugoSectionFolders = Set(cascade.indexFolders)
         if table.value("buildFuture")?.hugoBool(yaml: false) == true { context.site.feed.includeFuture = true }
         context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: false) == true
         context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: false) == true
