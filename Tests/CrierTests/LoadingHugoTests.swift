@@ -429,6 +429,27 @@ struct LoadingHugoTests {
         #expect(url() == "https://h.example/x/posts/2024/deep/a/")
     }
 
+    /// A multilingual site's feeds are its default language's, as hugo 0.111's main feed
+    /// is: translations (`hello.fr.md`, or in another language's `contentDir`) are left
+    /// out, the default's own (`other.en.md`) named without its language.
+    @Test func aMultilingualSitesFeedIsItsDefaultLanguages() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        let languages = "[languages.en]\nlanguageCode = \"en-GB\"\n[languages.fr]\n[languages.de]\ncontentDir = \"content-de\"\n"
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + languages)
+        for (file, title) in [("content/posts/hello.md", "Hello"), ("content/posts/hello.fr.md", "Bonjour"),
+                              ("content/posts/other.en.md", "Other"), ("content-de/posts/hallo.md", "Hallo")] {
+            try temp.write(file, "---\ntitle: \(title)\ndate: 2024-01-01\n---\nText.\n")
+        }
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.posts.map(\.title).sorted() == ["Hello", "Other"])
+        #expect(result.posts.map(\.url).sorted() == ["https://h.example/posts/hello/", "https://h.example/posts/other/"])
+        #expect(result.site.language == "en-GB")
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\ndefaultContentLanguageInSubdir = true\n" + languages)
+        #expect(PostLoader.load(.site(temp.root), options: LoadOptions()).posts.map(\.url).sorted()
+            == ["https://h.example/en/posts/hello/", "https://h.example/en/posts/other/"])
+    }
+
     @Test func configTomlAndYamlFrontMatterWorkToo() throws {
         let site = try TemporarySite()
         defer { site.remove() }

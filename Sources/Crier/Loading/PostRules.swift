@@ -151,7 +151,17 @@ enum PostRules {
             }
         }
 
-        let baseName = FileNames.baseName(leafName)
+        var baseName = FileNames.baseName(leafName)
+        // A multilingual Hugo site: its feeds are the default language's. A page in another
+        // language (`hello.fr.md`, or in that language's content folder) is left out; the
+        // default's own (`hello.en.md`) is named without its language.
+        if flavor == .hugo, let languages = context.hugoLanguages {
+            if languages.otherFolders.contains(where: { file.relativePath.hasPrefix($0) }) { return nil }
+            if let dot = baseName.lastIndex(of: "."), languages.all.contains(baseName[baseName.index(after: dot)...].lowercased()) {
+                if baseName[baseName.index(after: dot)...].lowercased() != languages.primary { return nil }
+                baseName = String(baseName[..<dot])
+            }
+        }
         let dated = FileNames.datePrefix(baseName, shortForms: flavor == .jekyll)
         // Hugo page bundles are named by their folder.
         let fileName: String = {
@@ -276,6 +286,10 @@ enum PostRules {
                 // `uglyURLs`: `/posts/name.html`, not `/posts/name/`.
                 if context.hugoUglyURLs.sections[section.lowercased()] ?? context.hugoUglyURLs.all, path.hasSuffix("/"), path.count > 1 {
                     path = String(path.dropLast()) + ".html"
+                }
+                // `defaultContentLanguageInSubdir`: the default language under `/en/` too.
+                if let languages = context.hugoLanguages, languages.inSubdir {
+                    path = "/" + languages.primary + (path.hasPrefix("/") ? path : "/" + path)
                 }
                 sitePath = path
             }

@@ -32,6 +32,10 @@ struct SiteContext: Sendable {
     var hugoPermalinks: [String: String] = [:]
     /// Hugo `contentDir`.
     var contentDirectory = "content"
+    /// A multilingual Hugo site's languages (`[languages]`, lower case), the default
+    /// (`defaultContentLanguage`) first, and the content folders of the others; `nil` for a
+    /// site of one language. Its feeds are the default language's.
+    var hugoLanguages: (all: Set<String>, primary: String, otherFolders: [String], inSubdir: Bool)?
     /// Hugo's folders (below the content folder) that have an `_index` page.
     var hugoSectionFolders: Set<[String]> = []
     /// Hugo `buildDrafts` and `buildExpired`: drafts, and posts past their `expiryDate`,
@@ -430,6 +434,22 @@ enum SiteConfiguration {
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
         context.noAddress = noAddress
         if let contentDir = table.value("contentDir")?.scalarText { context.contentDirectory = contentDir }
+        if let languages = table.value("languages")?.table, languages.keys.count > 1 {
+            let primary = (table.value("defaultContentLanguage")?.scalarText ?? "en").lowercased()
+            var others: [String] = []
+            for key in languages.keys {
+                let folder = languages[key]?.table?.value("contentDir")?.scalarText
+                if key.lowercased() == primary {
+                    if let folder { context.contentDirectory = folder }
+                    if let code = languages[key]?.table?.value("languageCode")?.scalarText { site.language = LanguageValue.tag(code) ?? site.language }
+                } else if let folder {
+                    others.append(folder.hasSuffix("/") ? folder : folder + "/")
+                }
+            }
+            context.site.language = site.language
+            context.hugoLanguages = (Set(languages.keys.map { $0.lowercased() }), primary, others,
+                                     table.value("defaultContentLanguageInSubdir")?.hugoBool(yaml: false) == true)
+        }
         let cascade = try HugoCascade.read(config: table, configPath: file(of: "cascade"),
                                            content: root.appendingPathComponent(context.contentDirectory),
                                            environment: hugoEnvironment,
