@@ -450,6 +450,32 @@ struct LoadingHugoTests {
             == ["https://h.example/en/posts/hello/", "https://h.example/en/posts/other/"])
     }
 
+    /// `canonifyURLs`: a root-relative URL is under `baseURL`, its path included, in
+    /// Markdown and in raw HTML alike, as Hugo rewrites it; `//host/` URLs are left.
+    @Test func canonifyURLsPutsRootRelativeURLsUnderTheBaseURL() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("content/posts/c.md", """
+            ---
+            title: C
+            date: 2024-01-01
+            ---
+            ![i](/images/p.png) [l](/posts/other/) [rel](img/q.png) <img src="/raw.png"> <a href='//cdn.example/x'>cdn</a>
+
+            """)
+        func html(_ config: String) -> String {
+            try? temp.write("hugo.toml", "baseURL = \"https://h.example/blog/\"\ntitle = \"H\"\n" + config)
+            return PostLoader.load(.site(temp.root), options: LoadOptions()).posts.first?.contentHTML ?? ""
+        }
+        let canonified = html("canonifyURLs = true\n")
+        for wanted in ["src=\"https://h.example/blog/images/p.png\"", "href=\"https://h.example/blog/posts/other/\"",
+                       "href=\"https://h.example/blog/posts/c/img/q.png\"", "src=\"https://h.example/blog/raw.png\"", "href=\"https://cdn.example/x\""] {
+            #expect(canonified.contains(wanted), "\(wanted) in \(canonified)")
+        }
+        let plain = html("")
+        #expect(plain.contains("src=\"https://h.example/images/p.png\"") && plain.contains("src=\"https://h.example/raw.png\""), "\(plain)")
+    }
+
     @Test func configTomlAndYamlFrontMatterWorkToo() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -332,10 +332,18 @@ enum PostRules {
         // resolve and returns the HTML as it is, without parsing it. Only what the tree
         // does not hold (raw HTML such as `<img src="rel.png">`, footnote links) still
         // costs the libxml2 pass, as every other format's HTML does.
+        // Hugo's `canonifyURLs`: `/images/a.png` is under `baseURL`, its path included.
+        let canonify = flavor == .hugo && context.hugoCanonifyURLs
+        let siteBase = context.site.baseURL
         func render(_ source: String, as format: Format) -> String {
             switch format {
-            case .markdown: return MarkdownRenderer.render(source, allowRawHTML: allowRawHTML, resolvingURLs: { HTMLFragment.resolve($0, against: url) })
-            case .html: return source
+            case .markdown:
+                let html = MarkdownRenderer.render(source, allowRawHTML: allowRawHTML, resolvingURLs: { link in
+                    canonify && link.hasPrefix("/") && !link.hasPrefix("//")
+                        ? HTMLFragment.resolve(String(link.dropFirst()), against: siteBase) : HTMLFragment.resolve(link, against: url)
+                })
+                return canonify ? Self.canonified(html, base: siteBase) : html
+            case .html: return canonify ? Self.canonified(source, base: siteBase) : source
             case .plainText: return paragraphsHTML(paragraphs(of: source))
             }
         }
@@ -468,6 +476,32 @@ enum PostRules {
     /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds. With
     /// `unzonedInUTC`, a value YAML wrote as an unquoted timestamp without a zone
     /// (`ConfigTable.unzonedYAMLTimestamps`) is UTC, as Jekyll reads it, not in `zone`.
+    /// `html` with the root-relative `href`, `src` and `srcset` values written in it
+    /// (raw HTML) made absolute under `base`, as Hugo's `canonifyURLs` does.
+    static func canonified(_ html: String, base: String) -> String {
+        guard html.contains("=\"/") || html.contains("='/") else { return html }
+        var result = html
+        for attribute in ["href", "src", "srcset"] {
+            for quote in ["\"", "'"] {
+                let needle = " \(attribute)=\(quote)/"
+                var output = ""
+                var rest = Substring(result)
+                while let range = rest.range(of: needle) {
+                    output += rest[..<range.lowerBound]
+                    // `//host/...` is another site's, left as it is.
+                    if rest[range.upperBound...].first == "/" {
+                        output += rest[range]
+                    } else {
+                        output += " \(attribute)=\(quote)" + base
+                    }
+                    rest = rest[range.upperBound...]
+                }
+                result = output + rest
+            }
+        }
+        return result
+    }
+
     /// Whether Hugo 0.111 lists the page in the site's pages, which its home feed holds:
     /// not with `_build: {list: never}` (or `local`, only its section's list; `false` is
     /// `never`), nor with `render: never` (it has no page to link to), nor a leaf bundle

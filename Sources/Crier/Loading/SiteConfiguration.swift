@@ -36,6 +36,9 @@ struct SiteContext: Sendable {
     /// (`defaultContentLanguage`) first, and the content folders of the others; `nil` for a
     /// site of one language. Its feeds are the default language's.
     var hugoLanguages: (all: Set<String>, primary: String, otherFolders: [String], inSubdir: Bool)?
+    /// Hugo `canonifyURLs`: a root-relative URL (`/images/a.png`) is relative to `baseURL`,
+    /// its path included, as Hugo rewrites it.
+    var hugoCanonifyURLs = false
     /// Hugo's folders (below the content folder) that have an `_index` page.
     var hugoSectionFolders: Set<[String]> = []
     /// Hugo `buildDrafts` and `buildExpired`: drafts, and posts past their `expiryDate`,
@@ -458,6 +461,7 @@ enum SiteConfiguration {
         context.hugoSectionFolders = Set(cascade.indexFolders)
         if table.value("buildFuture")?.hugoBool(yaml: false) == true { context.site.feed.includeFuture = true }
         context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: false) == true
+        context.hugoCanonifyURLs = table.value("canonifyURLs")?.hugoBool(yaml: false) == true
         context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: false) == true
         switch table.value("uglyURLs") {
         case .table(let sections)?:
