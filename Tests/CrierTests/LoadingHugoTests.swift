@@ -476,6 +476,19 @@ struct LoadingHugoTests {
         #expect(plain.contains("src=\"https://h.example/images/p.png\"") && plain.contains("src=\"https://h.example/raw.png\""), "\(plain)")
     }
 
+    /// Content mounted from elsewhere is not read, and said: its posts are missing.
+    @Test func mountedContentIsSaidToBeLeftOut() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n[[module.mounts]]\nsource = \"content\"\ntarget = \"content\"\n"
+            + "[[module.mounts]]\nsource = \"myposts\"\ntarget = \"content/posts\"\n")
+        try temp.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n")
+        try temp.write("myposts/b.md", "---\ntitle: B\ndate: 2024-01-01\n---\nText.\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.posts.map(\.title) == ["A"])
+        #expect(result.warnings.map(\.message) == ["`[[module.mounts]]` mounts myposts at content/posts: Crier reads only the content folder, so the posts mounted there are not in the feeds"])
+    }
+
     @Test func configTomlAndYamlFrontMatterWorkToo() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -437,6 +437,16 @@ enum SiteConfiguration {
         var context = SiteContext(flavor: .hugo, root: root, site: site, permalink: "")
         context.noAddress = noAddress
         if let contentDir = table.value("contentDir")?.scalarText { context.contentDirectory = contentDir }
+        // Content mounted from elsewhere (`[[module.mounts]]`) is not read: said, once per
+        // mount, as its posts are missing from the feeds.
+        if case .array(let mounts)? = table.value("module")?.table?.value("mounts") {
+            for mount in mounts.compactMap(\.table) {
+                guard let target = mount.value("target")?.scalarText, target == "content" || target.hasPrefix("content/"),
+                      let source = mount.value("source")?.scalarText, source != context.contentDirectory else { continue }
+                warnings.append(PostError(path: file(of: "module"), line: table.value("module")?.table?.line(of: "mounts"),
+                                          message: "`[[module.mounts]]` mounts \(source) at \(target): Crier reads only the content folder, so the posts mounted there are not in the feeds"))
+            }
+        }
         if let languages = table.value("languages")?.table, languages.keys.count > 1 {
             let primary = (table.value("defaultContentLanguage")?.scalarText ?? "en").lowercased()
             var others: [String] = []
