@@ -489,6 +489,34 @@ struct LoadingHugoTests {
         #expect(result.warnings.map(\.message) == ["`[[module.mounts]]` mounts myposts at content/posts: Crier reads only the content folder, so the posts mounted there are not in the feeds"])
     }
 
+    /// Hugo's `[frontmatter]` dates: handlers in order, `:filename` taking the date from
+    /// the file name and leaving the rest as the slug, as hugo 0.111 does here.
+    @Test func frontmatterDateHandlersApplyInOrder() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("content/posts/2023-05-05-both.md", "---\ntitle: Both\ndate: 2023-01-01\n---\nText.\n")
+        try temp.write("content/posts/2023-04-04-filedate.md", "---\ntitle: FileDate\n---\nText.\n")
+        try temp.write("content/posts/2023-03-03-own-slug.md", "---\ntitle: Own\nslug: mine\n---\nText.\n")
+        try temp.write("content/posts/plain.md", "---\ntitle: Plain\npubdate: 2022-02-02\n---\nText.\n")
+        func posts(_ frontmatter: String) -> [String] {
+            try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n[frontmatter]\n" + frontmatter)
+            return PostLoader.load(.site(temp.root), options: LoadOptions()).posts
+                .map { "\($0.url) \(FeedDates.rfc3339($0.published).prefix(10))" }.sorted()
+        }
+        #expect(posts("date = [\":filename\", \":default\"]\npublishDate = [\":filename\", \":default\"]\n") == [
+            "https://h.example/posts/both/ 2023-05-05", "https://h.example/posts/filedate/ 2023-04-04",
+            "https://h.example/posts/mine/ 2023-03-03", "https://h.example/posts/plain/ 2022-02-02",
+        ])
+        // The front matter's date first: the file name's only where there is none; keys
+        // not listed (`pubdate`) are not read.
+        let dateFirst = posts("date = [\"date\", \":filename\"]\npublishDate = [\"date\", \":filename\"]\n")
+        #expect(dateFirst.dropLast() == [
+            "https://h.example/posts/2023-05-05-both/ 2023-01-01", "https://h.example/posts/filedate/ 2023-04-04",
+            "https://h.example/posts/mine/ 2023-03-03",
+        ])
+        #expect(dateFirst.last?.hasPrefix("https://h.example/posts/plain/ 2022") == false, "\(dateFirst)")
+    }
+
     @Test func configTomlAndYamlFrontMatterWorkToo() throws {
         let site = try TemporarySite()
         defer { site.remove() }

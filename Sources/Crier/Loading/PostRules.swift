@@ -213,7 +213,30 @@ enum PostRules {
         // Jekyll reads an unquoted `2024-03-05 20:00:00` as UTC (Ruby's YAML does), and makes
         // the post's URL from that: read otherwise, a date permalink's day would differ.
         let unzonedInUTC = flavor == .jekyll
-        var published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
+        var published: Date?
+        if flavor == .hugo, let handlers = context.hugoFrontmatterDates {
+            // Hugo's `[frontmatter]`: `publishDate`'s handlers, then `date`'s, in order.
+            for handler in handlers {
+                switch handler {
+                case ":filename":
+                    // The date in the file (or bundle folder) name; the rest of the name
+                    // is the slug, unless the front matter gives one.
+                    guard let named = FileNames.datePrefix(fileName) else { continue }
+                    published = named.date.date(in: zone)
+                    if fm["slug"] == nil { fm["slug"] = .string(named.slug) }
+                case ":filemodtime":
+                    published = modificationDate(fileURL)
+                case ":git":
+                    continue
+                default:
+                    guard handler != "published" || fm["published"]?.hugoBool(yaml: document.syntax == .yaml) == nil else { continue }
+                    published = try date(in: fm, keys: [handler], zone: zone, toml: toml, path: path)
+                }
+                if published != nil { break }
+            }
+        } else {
+            published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
+        }
         if published == nil, let dated {
             let date = dated.date.date(in: zone)
             if let problem = FeedDateRange.problem(date) {

@@ -36,6 +36,10 @@ struct SiteContext: Sendable {
     /// (`defaultContentLanguage`) first, and the content folders of the others; `nil` for a
     /// site of one language. Its feeds are the default language's.
     var hugoLanguages: (all: Set<String>, primary: String, otherFolders: [String], inSubdir: Bool)?
+    /// Hugo's `[frontmatter]` `publishDate` and then `date` handlers, in order (front
+    /// matter keys in lower case, `:filename`, `:filemodtime`, `:git`), `:default` expanded;
+    /// `nil` when the configuration has no `[frontmatter]` for either.
+    var hugoFrontmatterDates: [String]?
     /// Hugo `canonifyURLs`: a root-relative URL (`/images/a.png`) is relative to `baseURL`,
     /// its path included, as Hugo rewrites it.
     var hugoCanonifyURLs = false
@@ -471,6 +475,15 @@ enum SiteConfiguration {
         context.hugoSectionFolders = Set(cascade.indexFolders)
         if table.value("buildFuture")?.hugoBool(yaml: false) == true { context.site.feed.includeFuture = true }
         context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: false) == true
+        if let frontmatter = table.value("frontmatter")?.table?.withLowercasedKeys(),
+           frontmatter["date"] != nil || frontmatter["publishdate"] != nil {
+            func handlers(_ key: String, default defaults: [String]) -> [String] {
+                guard let value = frontmatter[key] else { return defaults }
+                return value.stringList.flatMap { $0.lowercased() == ":default" ? defaults : [$0.lowercased()] }
+            }
+            context.hugoFrontmatterDates = handlers("publishdate", default: ["publishdate", "pubdate", "published", "date"])
+                + handlers("date", default: ["date", "publishdate", "pubdate", "published", "lastmod", "modified"])
+        }
         context.hugoCanonifyURLs = table.value("canonifyURLs")?.hugoBool(yaml: false) == true
         context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: false) == true
         switch table.value("uglyURLs") {
