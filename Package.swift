@@ -42,14 +42,16 @@ let package = Package(
         .target(name: "CrierXML", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
         // The only importer of CCmarkGFM.
         .target(name: "CrierMarkdown", dependencies: ["CCmarkGFM"], swiftSettings: strictSettings),
-        // Feed validation: format detection, rules, diagnostics; fetching a feed by URL (the
-        // only importer of CCurl).
-        .target(name: "CrierValidation", dependencies: ["CrierXML", "CCurl"], swiftSettings: strictSettings),
+        // HTTP as a client, through libcurl (the only importer of CCurl): fetching a feed by
+        // URL for validation, and notifying WebSub hubs.
+        .target(name: "CrierHTTP", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        // Feed validation: format detection, rules, diagnostics.
+        .target(name: "CrierValidation", dependencies: ["CrierXML"], swiftSettings: strictSettings),
         // The library: model, loading, writing, building, publishing.
         .target(
             name: "Crier",
             dependencies: [
-                "CrierXML", "CrierMarkdown", "CrierValidation",
+                "CrierXML", "CrierMarkdown", "CrierValidation", "CrierHTTP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -70,7 +72,7 @@ let package = Package(
         .target(
             name: "CrierCLI",
             dependencies: [
-                "Crier", "CrierValidation", "CrierServer",
+                "Crier", "CrierValidation", "CrierHTTP", "CrierServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrierHTTP
 import CrierValidation
 
 #if canImport(Glibc)

@@ -281,4 +281,31 @@ final class RecordingHub: @unchecked Sendable {
         #expect(hub.requests.count == 1)
         #expect(results[1].attempts == 2 && results[1].status == nil && !results[1].succeeded)
     }
+
+    /// A hub that takes the connection and never answers is given up after the timeout,
+    /// each try, and said as timed out; a hub's error text is quoted.
+    @Test(.timeLimit(.minutes(1)))
+    func aHubThatNeverAnswersTimesOut() async throws {
+        // Listening, never accepting: the connection is made, no answer ever comes.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
+        let results = await WebSubPinger.send([WebSubPing(hub: "http://127.0.0.1:\(port)/hub", topic: "https://example.org/f.xml")],
+                                              policy: PingPolicy(attempts: 2, firstDelay: 0.01, timeout: 0.5))
+        #expect(results.map(\.attempts) == [2] && results.first?.failure == "timed out", "\(results)")
+        #expect(Date().timeIntervalSince(started) >= 1.0, "two tries of 0.5 s")
+
+        let hub = try RecordingHub(statuses: [422])
+        let refused = await WebSubPinger.send([WebSubPing(hub: hub.url(), topic: "https://example.org/f.xml")], policy: PingPolicy(attempts: 1, firstDelay: 0.01, timeout: 5))
+        #expect(refused.first?.failure?.hasPrefix("HTTP 422") == true && refused.first?.isFinal == true, "\(refused)")
+    }
 }

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import CrierHTTP
 
 /// One notification for a WebSub hub: `topic` (a feed's self URL) has new content.
 public struct WebSubPing: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -97,21 +95,11 @@ public enum WebSubPinger {
     }
 
     static func send(_ ping: WebSubPing, policy: PingPolicy) async -> PingResult {
-        guard Site.isHTTPURL(ping.hub), let url = URL(string: ping.hub) else {
+        guard Site.isHTTPURL(ping.hub), URL(string: ping.hub) != nil else {
             return PingResult(ping: ping, attempts: 0, status: nil, failure: "not an http(s) URL")
         }
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: policy.timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue("\(Generator.name)/\(Generator.version) (+\(Generator.uri))", forHTTPHeaderField: "User-Agent")
-        request.httpBody = Data(body(topic: ping.topic).utf8)
-
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = policy.timeout
-        configuration.timeoutIntervalForResource = policy.timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-
+        let form = body(topic: ping.topic)
+        let userAgent = "\(Generator.name)/\(Generator.version) (+\(Generator.uri))"
         var attempt = 0
         var delay = policy.firstDelay
         var lastStatus: Int?
@@ -122,39 +110,35 @@ public enum WebSubPinger {
                 delay *= 2
             }
             attempt += 1
-            do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            // libcurl waits asleep on a thread of its own (URLSession's wait kept a core
+            // busy while a hub did not answer), off the shared task pool.
+            let outcome = await onItsOwnThread { FormPost.send(form, to: ping.hub, userAgent: userAgent, timeout: policy.timeout) }
+            switch outcome {
+            case .answered(let status, let bodyStart):
                 lastStatus = status
                 if (200..<300).contains(status) {
                     return PingResult(ping: ping, attempts: attempt, status: status, failure: nil)
                 }
-                lastFailure = "HTTP \(status)" + answerSnippet(data)
-                if (400..<500).contains(status) && status != 429 && status != 408 { break }
-            } catch {
-                lastFailure = (error as? URLError).map(describe) ?? error.localizedDescription
+                lastFailure = "HTTP \(status)" + answerSnippet(bodyStart)
+                if (400..<500).contains(status) && status != 429 && status != 408 { return PingResult(ping: ping, attempts: attempt, status: lastStatus, failure: lastFailure) }
+            case .failed(let reason, _):
+                lastFailure = reason
             }
         }
         return PingResult(ping: ping, attempts: attempt, status: lastStatus, failure: lastFailure)
     }
 
-    /// The start of a hub's error text, which usually says what it disliked.
-    private static func answerSnippet(_ data: Data) -> String {
-        let text = String(decoding: data.prefix(200), as: UTF8.self)
-            .components(separatedBy: .newlines).joined(separator: " ")
-            .trimmingCharacters(in: .whitespaces)
-        return text.isEmpty ? "" : ": \(text)"
+    /// What `work` returns, run on a thread of its own.
+    private static func onItsOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
     }
 
-    private static func describe(_ error: URLError) -> String {
-        switch error.code {
-        case .timedOut: "timed out"
-        case .cannotConnectToHost: "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: "unknown host"
-        case .networkConnectionLost: "connection lost"
-        case .notConnectedToInternet: "no network"
-        default: error.localizedDescription
-        }
+    /// The start of a hub's error text, which usually says what it disliked.
+    private static func answerSnippet(_ text: String) -> String {
+        let line = text.components(separatedBy: .newlines).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return line.isEmpty ? "" : ": \(line)"
     }
 
     /// `application/x-www-form-urlencoded`: everything but unreserved characters is

@@ -127,6 +127,11 @@ extension FeedFetcher {
     }
 }
 
+extension FeedFetcher {
+    /// `curl_global_init`'s result, for the module's other transfers (`FormPost`).
+    static var curlInitialized: CURLcode { Curl.initialized }
+}
+
 /// What one libcurl transfer came to.
 private enum CurlOutcome {
     struct Failure {
