@@ -32,8 +32,8 @@ final class HTTPVersionRules: ChannelDuplexHandler, RemovableChannelHandler {
         guard !refused else { return }
         var part = unwrapInboundIn(data)
         if case .head(var head) = part {
-            let hosts = head.headers["host"].count
-            if (head.version == .http1_1 && hosts == 0) || hosts > 1 {
+            let hosts = head.headers["host"]
+            if (head.version == .http1_1 && hosts.isEmpty) || hosts.count > 1 || !hosts.allSatisfy(Self.isValidHost) {
                 refused = true
                 if pending.isEmpty { sendRefusal(context: context) }
                 return
@@ -79,6 +79,28 @@ final class HTTPVersionRules: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Answers 400 and closes the connection once the answer is out.
+    /// Whether `value` can be a `Host` field (RFC 9112 §3.2, RFC 3986 §3.2.2): a host
+    /// name of unreserved, percent-encoded and sub-delimiter characters, or an IP literal
+    /// in brackets, then a port of digits, if any; empty too (a target with no host).
+    static func isValidHost(_ value: String) -> Bool {
+        var host = Substring(value)
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return false }
+            let literal = host[host.index(after: host.startIndex)..<close]
+            guard !literal.isEmpty, literal.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "v" || $0 == "V" }) else { return false }
+            host = host[host.index(after: close)...]
+            guard host.isEmpty || host.hasPrefix(":") else { return false }
+        } else {
+            let name = host.prefix { $0 != ":" }
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=")
+            guard name.allSatisfy(allowed.contains) else { return false }
+            host = host.dropFirst(name.count)
+        }
+        guard host.hasPrefix(":") else { return host.isEmpty }
+        let port = host.dropFirst()
+        return port.count <= 5 && port.allSatisfy(\.isASCII) && port.allSatisfy(\.isNumber) && (Int(port) ?? 0) <= 65_535
+    }
+
     private func sendRefusal(context: ChannelHandlerContext) {
         guard !refusalSent else { return }
         refusalSent = true

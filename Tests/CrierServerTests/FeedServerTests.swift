@@ -378,6 +378,15 @@ import Testing
         #expect(withHost.status == 200 && withHost.body == Array(feed.utf8))
         let twoHosts = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", port: port, timeout: 5) }
         #expect(twoHosts.status == 400)
+        // A Host that is no host (RFC 9112 §3.2: 400); names, IP literals and ports are fine.
+        for host in ["a b", "a/b", "[::1", "a:99999x", "a:70000", "a@b"] {
+            let bad = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: \(host)\r\n\r\n", port: port, timeout: 5) }
+            #expect(bad.status == 400, "Host: \(host)")
+        }
+        for host in ["example.org", "example.org:8080", "[::1]:80", "127.0.0.1", "xn--caf-dma.example", "a.example:"] {
+            let good = try await OffPool.run { try RawHTTPClient.send("GET /feed.xml HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n", port: port, timeout: 5) }
+            #expect(good.status == 200, "Host: \(host)")
+        }
 
         // `Connection: Close` in any letter case closes the connection after the response.
         let closeStart = ContinuousClock.now
