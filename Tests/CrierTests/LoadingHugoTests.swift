@@ -517,6 +517,39 @@ struct LoadingHugoTests {
         #expect(dateFirst.last?.hasPrefix("https://h.example/posts/plain/ 2022") == false, "\(dateFirst)")
     }
 
+    /// Dates Hugo reads that Crier's own reading did not (the whole build failed): a
+    /// number of seconds, RFC 1123 and 822, Go's and Unix `date`'s ways of writing one.
+    @Test func datesHugoReadsAreRead() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\ntimeZone = \"Europe/Berlin\"\n")
+        let cases: [(String, String)] = [
+            ("date: 1709632800", "2024-03-05T10:00:00Z"),
+            ("date: \"Tue, 05 Mar 2024 10:00:00 +0000\"", "2024-03-05T10:00:00Z"),
+            ("date: \"Tue, 05 Mar 2024 10:00:00 GMT\"", "2024-03-05T10:00:00Z"),
+            ("date: \"05 Mar 24 10:00 -0200\"", "2024-03-05T12:00:00Z"),
+            ("date: \"05 Mar 2024\"", "2024-03-04T23:00:00Z"),
+            ("date: \"2024-03-05 10:00:00 -0700 MST\"", "2024-03-05T17:00:00Z"),
+            ("date: \"Tue Mar  5 10:00:00 UTC 2024\"", "2024-03-05T10:00:00Z"),
+            ("date: \"Tue Mar  5 10:00:00 2024\"", "2024-03-05T09:00:00Z"),
+        ]
+        for (index, (line, _)) in cases.enumerated() {
+            try temp.write("content/posts/p\(index).md", "---\ntitle: P\(index)\n\(line)\n---\nText.\n")
+        }
+        try temp.write("content/posts/toml.md", "+++\ntitle = \"T\"\ndate = 1709632800\n+++\nText.\n")
+        let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        for (index, (line, wanted)) in cases.enumerated() {
+            let post = result.posts.first { $0.sourcePath == "content/posts/p\(index).md" }
+            #expect(post.map { FeedDates.rfc3339($0.published) } == wanted, "\(line)")
+        }
+        #expect(result.posts.first { $0.title == "T" }.map { FeedDates.rfc3339($0.published) } == "2024-03-05T10:00:00Z")
+        // Still no date: said at its line.
+        try temp.write("content/posts/bad.md", "---\ntitle: Bad\ndate: \"Tue, 31 Feb 2024 10:00:00 GMT\"\n---\nText.\n")
+        let bad = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(bad.errors.map(\.line) == [3], "\(bad.errors)")
+    }
+
     @Test func configTomlAndYamlFrontMatterWorkToo() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -230,12 +230,12 @@ enum PostRules {
                     continue
                 default:
                     guard handler != "published" || fm["published"]?.hugoBool(yaml: document.syntax == .yaml) == nil else { continue }
-                    published = try date(in: fm, keys: [handler], zone: zone, toml: toml, path: path)
+                    published = try date(in: fm, keys: [handler], zone: zone, toml: toml, hugo: true, path: path)
                 }
                 if published != nil { break }
             }
         } else {
-            published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
+            published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, hugo: flavor == .hugo, path: path)
         }
         if published == nil, let dated {
             let date = dated.date.date(in: zone)
@@ -259,10 +259,10 @@ enum PostRules {
             warnings.append(PostError(path: path, message: "\(why); using \(how), \(FeedDates.rfc3339(fallback))"))
         }
         let publishedDate = published ?? Date(timeIntervalSince1970: 0)
-        let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
+        let updated = try date(in: fm, keys: updatedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, hugo: flavor == .hugo, path: path)
         // Only compared with the time of the run, never written: any date will do.
         let expires = flavor == .hugo && !context.hugoBuildExpired
-            ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, written: false, path: path) : nil
+            ? try date(in: fm, keys: ["expiryDate", "unpublishdate"], zone: zone, toml: toml, written: false, hugo: true, path: path) : nil
 
         // Taxonomies.
         var tags: [String]
@@ -541,7 +541,7 @@ enum PostRules {
     }
 
     static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false, unzonedInUTC: Bool = false,
-                     written: Bool = true, path: @autoclosure () -> String) throws(PostError) -> Date? {
+                     written: Bool = true, hugo: Bool = false, path: @autoclosure () -> String) throws(PostError) -> Date? {
         func checked(_ date: Date, _ key: String, text: String?) throws(PostError) -> Date {
             guard written, let problem = FeedDateRange.problem(date) else { return date }
             let named = text.map { "`\(key): \($0.trimmingWhitespace)`" } ?? "`\(key)`"
@@ -556,6 +556,9 @@ enum PostRules {
                 return try checked(value.date(in: zone), entry.key, text: nil)
             case .string(let text) where text.trimmingWhitespace.isEmpty:
                 continue
+            case .integer(let seconds) where hugo:
+                // Hugo reads a number as seconds since 1970.
+                return try checked(Date(timeIntervalSince1970: Double(seconds)), entry.key, text: String(seconds))
             default:
                 let example = "write it like 2024-03-05, 2024-03-05 14:30, 2024-03-05 14:30:00 +0100 or 2024-03-05T14:30:00Z"
                 guard let text = entry.value.scalarText else {
@@ -563,6 +566,7 @@ enum PostRules {
                                     message: "`\(entry.key)` is \(entry.value.kindForUser(toml: toml)), not a date; \(example)")
                 }
                 guard let value = DateTimeValue.parse(text) else {
+                    if hugo, let date = HugoDates.parse(text, zone: zone) { return try checked(date, entry.key, text: text) }
                     throw PostError(path: path(), line: fm.line(of: entry.key), message: "unknown date format '\(text)' in `\(entry.key)`; \(example)")
                 }
                 let utc = unzonedInUTC && fm.unzonedYAMLTimestamps.contains(entry.key)
