@@ -231,6 +231,25 @@ final class RecordingHub: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: pending))
     }
 
+    /// A run that builds only some of an output folder's feeds (`--format atom`) keeps
+    /// the pending pings of the others, which are still published.
+    @Test func aRunOfFewerFormatsKeepsTheOtherFormatsPendingPings() async throws {
+        let hub = try RecordingHub(statuses: [503])
+        let site = try PublishSite("hub: \(hub.url())")
+        try site.post("one", day: 1)
+        #expect(try await site.publish().pingsFailed)
+        let pending = site.output.appendingPathComponent(".crier/pending-pings.json")
+        func topics() -> Set<String> {
+            Set(((try? Data(contentsOf: pending)).flatMap { try? JSONDecoder().decode([WebSubPing].self, from: $0) } ?? []).map(\.topic))
+        }
+        #expect(topics() == Set(self.topics))
+        var jobs = try site.jobs()
+        jobs[0].formats = [.atom]
+        try site.post("two", day: 2)
+        _ = try await Publisher.publish(jobs, options: site.options())
+        #expect(topics() == Set(self.topics), "the RSS and JSON feeds' pings were dropped")
+    }
+
     @Test func aHubThatRefusesForGoodIsReportedOnceAndNotAskedAgainOnLaterRuns() async throws {
         let hub = try RecordingHub(statuses: [404])
         let site = try PublishSite("hub: [\(hub.url())]\nformats: [atom]")

@@ -196,7 +196,7 @@ public enum Publisher {
         report.stateWarnings += await cacheWarnings
         // The notifications are pending before the manifest says this run is done: a run
         // killed before sending them leaves them to the next.
-        let pings = pendingPings(plan, earlier: earlierPings, rewrite: pingsAhead, prune: report.build.succeeded && options.earlierErrors.isEmpty,
+        let pings = pendingPings(plan, earlier: earlierPings, rewrite: pingsAhead,
                                  options: options, report: &report)
         // The run's own jobs all succeeded and their files are published: with only a
         // definition left out, the next run need not build them again (its snapshot
@@ -293,7 +293,7 @@ public enum Publisher {
         // The feeds' hubs are those of the run that wrote the manifest, which already
         // dropped the pending pings of hubs no longer configured.
         let earlier = PendingPings.read(options.pendingPingsFile, warnings: &report.stateWarnings)
-        await send(pendingPings(BuildPipeline.Plan(), earlier: earlier, rewrite: false, prune: false, options: options, report: &report),
+        await send(pendingPings(BuildPipeline.Plan(), earlier: earlier, rewrite: false, options: options, report: &report),
                    options: options, report: &report)
     }
 
@@ -558,7 +558,7 @@ public enum Publisher {
         for file in plan.outcome.files {
             guard let topic = plan.topics[file.path] else { continue }
             for hub in topic.hubs where !pings.contains(WebSubPing(hub: hub, topic: topic.topic)) {
-                pings.append(WebSubPing(hub: hub, topic: topic.topic))
+                pings.append(WebSubPing(hub: hub, topic: topic.topic, path: file.path))
             }
         }
         guard !pings.isEmpty else { return false }
@@ -574,25 +574,26 @@ public enum Publisher {
 
     /// The pings to send: every hub of every subscription document whose file changed,
     /// plus the pings earlier runs could not deliver (`earlier`), but those to a hub the
-    /// feed no longer names and, with `prune` (a run that built every feed there is), those
-    /// of a feed no longer published. They are saved as pending before they are sent
-    /// (`rewrite`: the file holds the pings saved ahead of the writes, to be corrected).
-    private static func pendingPings(_ plan: BuildPipeline.Plan, earlier: [WebSubPing], rewrite: Bool, prune: Bool,
+    /// feed no longer names and those of a file this run removed. They are saved as
+    /// pending before they are sent (`rewrite`: the file holds the pings saved ahead of
+    /// the writes, to be corrected).
+    private static func pendingPings(_ plan: BuildPipeline.Plan, earlier: [WebSubPing], rewrite: Bool,
                                      options: PublishOptions, report: inout PublishReport) -> [WebSubPing] {
         var pending = earlier
         // A hub dropped from a feed's configuration no longer wants to hear about it.
         pending.removeAll { ping in
             plan.topics.values.contains { $0.topic == ping.topic && !$0.hubs.contains(ping.hub) }
         }
-        // Nor does one of a feed that is gone (its definition deleted, say).
-        if prune {
-            pending.removeAll { ping in !plan.topics.values.contains { $0.topic == ping.topic } }
-        }
+        // Nor does one of a feed this run removed (a tag's last post moved on, its
+        // definition deleted): only those, since a run may build some feeds of an output
+        // folder and not others (`--format`, another definitions folder).
+        let removed = Set(report.removed)
+        pending.removeAll { ping in ping.path.map(removed.contains) ?? false }
         var pings: [WebSubPing] = []
         for file in report.written {
             guard let topic = plan.topics[file.path] else { continue }
             for hub in topic.hubs where !pings.contains(WebSubPing(hub: hub, topic: topic.topic)) {
-                pings.append(WebSubPing(hub: hub, topic: topic.topic))
+                pings.append(WebSubPing(hub: hub, topic: topic.topic, path: file.path))
             }
         }
         let new = pings.count

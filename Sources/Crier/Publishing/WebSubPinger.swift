@@ -7,11 +7,24 @@ public struct WebSubPing: Sendable, Hashable, Codable, CustomStringConvertible {
     public var hub: String
     /// The URL of the feed file that changed (its `rel="self"`).
     public var topic: String
+    /// The published file the topic is (relative to the output folder), when known: a
+    /// pending ping is dropped when a run removes that file. Not part of the ping's
+    /// identity.
+    public var path: String?
 
-    /// A notification for `hub` that `topic` changed.
-    public init(hub: String, topic: String) {
+    /// A notification for `hub` that `topic` (the file at `path`) changed.
+    public init(hub: String, topic: String, path: String? = nil) {
         self.hub = hub
         self.topic = topic
+        self.path = path
+    }
+
+    /// Pings are the same when their hub and topic are.
+    public static func == (a: WebSubPing, b: WebSubPing) -> Bool { a.hub == b.hub && a.topic == b.topic }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hub)
+        hasher.combine(topic)
     }
 
     /// `hub ← topic`.
