@@ -239,6 +239,28 @@ struct LoadingHugoTests {
         #expect(feed("buildExpired = true\n") == ["E"])
     }
 
+    /// `highlight` closed as Hugo accepts it (spaced, or the `%` form) ends its code
+    /// there; code holding a fence of its own stays whole; one never closed is left as
+    /// written and said, the rest of the post kept as it is.
+    @Test func highlightShortcodesCloseAsHugoClosesThem() throws {
+        func html(_ body: String) throws -> (String, [PostError]) {
+            let temp = try TemporarySite()
+            defer { temp.remove() }
+            try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+            try temp.write("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\n" + body)
+            let result = PostLoader.load(.site(temp.root), options: LoadOptions())
+            return (result.posts.first?.contentHTML ?? "", result.warnings)
+        }
+        let spaced = try html("{{< highlight go >}}\nfunc b() {}\n{{< / highlight >}}\n\nAfter.\n")
+        #expect(spaced.0 == "<pre><code class=\"language-go\">func b() {}\n</code></pre>\n<p>After.</p>\n" && spaced.1.isEmpty, "\(spaced)")
+        let percent = try html("{{% highlight sh %}}\necho ```\n{{% /highlight %}}\n\nAfter.\n")
+        #expect(percent.0 == "<pre><code class=\"language-sh\">echo ```\n</code></pre>\n<p>After.</p>\n", "\(percent)")
+        let open = try html("{{< highlight go >}}\nfunc c() {}\n\nAfter.\n")
+        #expect(open.0.contains("<p>After.</p>") && open.1.first?.message.contains("shortcode `highlight` is not run") == true, "\(open)")
+        let closingTag = try html("{{< notice >}}\nText.\n{{< / notice >}}\n")
+        #expect(closingTag.1.first?.message.contains("shortcode `notice`") == true, "\(closingTag.1)")
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

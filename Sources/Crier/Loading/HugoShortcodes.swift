@@ -24,6 +24,13 @@ enum HugoShortcodes {
         var output = ""
         var left: (name: String, line: Int)?
         var rest = Substring(text)
+        // Lines are counted once, up to the first shortcode left as written.
+        var counted = (upTo: text.startIndex, lines: 0)
+        func line(at index: String.Index) -> Int {
+            counted.lines += text[counted.upTo..<index].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+            counted.upTo = index
+            return counted.lines
+        }
         while let open = rest.range(of: "{{") {
             let afterBraces = rest[open.upperBound...]
             guard let marker = afterBraces.first, marker == "<" || marker == "%" else {
@@ -34,7 +41,7 @@ enum HugoShortcodes {
             let close = marker == "<" ? ">}}" : "%}}"
             guard let end = afterBraces.range(of: close) else { break }
             let inner = afterBraces[afterBraces.index(after: afterBraces.startIndex)..<end.lowerBound]
-            let line = text[..<open.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+            let start = open.lowerBound
             output += rest[..<open.lowerBound]
             rest = afterBraces[end.upperBound...]
             let trimmed = inner.trimmingCharacters(in: .whitespaces)
@@ -43,8 +50,15 @@ enum HugoShortcodes {
                 output += "{{" + String(marker) + String(trimmed.dropFirst(2).dropLast(2)) + String(close.prefix(1)) + "}}"
                 continue
             }
-            let words = arguments(trimmed)
+            var words = arguments(trimmed)
+            // `{{< / notice >}}`: a closing tag written with a space.
+            if words.first?.value == "/", words.count > 1 {
+                words.removeFirst()
+                words[0].value = "/" + words[0].value
+            }
             guard let name = words.first?.value else { continue }
+            let closing = name == "highlight"
+                ? rest.range(of: #"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}"#, options: .regularExpression) : nil
             switch name {
             case "figure":
                 var parameters: [String: String] = [:]
@@ -52,17 +66,20 @@ enum HugoShortcodes {
                     if let key = word.key, parameters[key] == nil { parameters[key] = word.value }
                 }
                 output += figure(parameters)
-            case "highlight":
+            case "highlight" where closing != nil:
+                // Closed by `{{< /highlight >}}`, spaced any way, or its `%` form; the code
+                // fenced with more backticks than it holds in a row.
+                let code = rest[..<closing!.lowerBound].drop { $0 == "\n" }
+                var longest = 0, run = 0
+                for c in code { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+                let fence = String(repeating: "`", count: max(3, longest + 1))
                 let language = words.dropFirst().first?.value ?? ""
-                output += "\n```" + language + "\n"
-                if let closing = rest.range(of: "{{< /highlight >}}") ?? rest.range(of: "{{</highlight>}}") {
-                    output += rest[..<closing.lowerBound].drop { $0 == "\n" }
-                    if !output.hasSuffix("\n") { output += "\n" }
-                    output += "```\n"
-                    rest = rest[closing.upperBound...]
-                }
+                output += "\n" + fence + language + "\n" + code
+                if !output.hasSuffix("\n") { output += "\n" }
+                output += fence + "\n"
+                rest = rest[closing!.upperBound...]
             default:
-                if left == nil { left = (name.hasPrefix("/") ? String(name.dropFirst()) : name, line) }
+                if left == nil { left = (name.hasPrefix("/") ? String(name.dropFirst()) : name, line(at: start)) }
                 output += "{{" + String(marker) + inner + close
             }
         }
