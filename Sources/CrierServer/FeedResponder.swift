@@ -116,13 +116,17 @@ struct FeedResponder: HTTPResponder {
     }
 
     /// Returns once `ready` holds for the connection's writability and the bytes queued in
-    /// it (both read on its event loop, after the writes handed to it), checked every few
-    /// milliseconds; closes the connection and throws when its queue has not shrunk for
-    /// `stallTimeout`, or when it closes.
+    /// it (both read on its event loop, after the writes handed to it); closes the
+    /// connection and throws when its queue has not shrunk for `stallTimeout`, or when it
+    /// closes.
     private static func waitForConnection(_ channel: any Channel, stallTimeout: Duration,
                                           until ready: @escaping @Sendable (_ writable: Bool, _ queued: Int) -> Bool) async throws {
         var deadline = ContinuousClock.now + stallTimeout
         var least = Int.max
+        // Checked at once, then after 1 ms, doubling to at most 64 ms while nothing moves:
+        // a client that reads slowly, or not at all, costs the server a check a few times
+        // a second, not hundreds.
+        var pause = 1
         while true {
             let (isReady, queued) = try await channel.eventLoop.submit { () -> (Bool, Int) in
                 let queued = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
@@ -137,7 +141,8 @@ struct FeedResponder: HTTPResponder {
                 channel.close(promise: nil)
                 throw ChannelError.ioOnClosedChannel
             }
-            try await Task.sleep(for: .milliseconds(2))
+            try await Task.sleep(for: .milliseconds(pause))
+            pause = min(64, pause * 2)
         }
     }
 
