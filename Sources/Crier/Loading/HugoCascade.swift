@@ -52,9 +52,13 @@ struct HugoCascade: Sendable {
     /// The `_index` pages of `content` (Markdown and HTML), with their folders.
     static func indexFiles(in content: URL) -> [(url: URL, folder: [String], name: String)] {
         var found: [(url: URL, folder: [String], name: String)] = []
-        var visited = Set<String>()
+        // Folders by device and inode: one reached again through a symbolic link (a loop)
+        // is read once. (One `stat` a folder: this runs on every publish, with nothing
+        // changed too, as the `_index` pages are in the cache's scope.)
+        var visited = Set<[UInt64]>()
         func visit(_ folder: URL, _ components: [String]) {
-            guard visited.insert(folder.resolvingSymlinksInPath().path).inserted,
+            var info = stat()
+            guard stat(folder.path, &info) == 0, visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted,
                   let entries = FileIO.entries(in: folder.path) else { return }
             for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let url = folder.appendingPathComponent(name)
