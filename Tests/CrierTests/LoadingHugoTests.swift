@@ -261,6 +261,29 @@ struct LoadingHugoTests {
         #expect(closingTag.1.first?.message.contains("shortcode `notice`") == true, "\(closingTag.1)")
     }
 
+    /// A section's own cascade reaches the section itself (a cascade aimed at it makes it
+    /// a draft, and its pages go), and a single table's `_target` is ignored, as hugo
+    /// 0.111 does here; a list's `_target` that matches nothing leaves the pages.
+    @Test func aSectionsOwnCascadeReachesItself() throws {
+        let temp = try TemporarySite()
+        defer { temp.remove() }
+        try temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n")
+        try temp.write("content/c/p.md", "---\ntitle: P\ndate: 2024-01-01\n---\nText.\n")
+        try temp.write("content/c/x/p.md", "---\ntitle: XP\ndate: 2024-01-01\n---\nText.\n")
+        try temp.write("content/o/p.md", "---\ntitle: O\ndate: 2024-01-01\n---\nText.\n")
+        let cases: [(String, [String])] = [
+            ("cascade:\n  - draft: true\n    _target:\n      kind: section\n", ["O"]),
+            ("cascade:\n  - draft: true\n    _target:\n      path: /c/_index.md\n", ["O"]),
+            ("cascade:\n  draft: true\n  _target:\n    path: /zzz\n", ["O"]),
+            ("cascade:\n  - draft: true\n    _target:\n      path: /zzz\n", ["O", "P", "XP"]),
+        ]
+        for (frontMatter, titles) in cases {
+            try temp.write("content/c/_index.md", "---\ntitle: C\n" + frontMatter + "---\n")
+            let posts = PostLoader.load(.site(temp.root), options: LoadOptions()).posts
+            #expect(posts.map(\.title).sorted() == titles, "\(frontMatter)")
+        }
+    }
+
     /// Hugo's `.Date` falls back to `lastmod` when no other date is given (its feed dates
     /// the post so): not the file's modification time.
     @Test func aPostWithOnlyLastmodIsDatedByIt() throws {

@@ -107,17 +107,21 @@ struct HugoCascade: Sendable {
         return cascade
     }
 
-    /// A `cascade` value: one table, or a list of them.
+    /// A `cascade` value: one table, or a list of them. (Hugo 0.111 reads `_target` only
+    /// in a list: a single table's is ignored, and its values reach every page below.)
     private static func entries(_ value: ConfigValue, yaml: Bool) -> [Entry] {
         let tables: [ConfigTable]
+        var targeted = true
         switch value {
-        case .table(let table): tables = [table]
+        case .table(let table):
+            tables = [table]
+            targeted = false
         case .array(let items): tables = items.compactMap(\.table)
         default: tables = []
         }
         return tables.map { table in
             var values = table.withLowercasedKeys()
-            let target = values["_target"]?.table?.withLowercasedKeys()
+            let target = targeted ? values["_target"]?.table?.withLowercasedKeys() : nil
             values["_target"] = nil
             return Entry(values: values, path: target?["path"]?.scalarText, kind: target?["kind"]?.scalarText,
                          environment: target?["environment"]?.scalarText, language: target?["lang"]?.scalarText)
@@ -150,7 +154,8 @@ struct HugoCascade: Sendable {
                 // A section's path is its `_index` page's (`/blog/_index.md`), or its
                 // folder's without one (`/blog`).
                 let path = "/" + (folder + (section.fileName.isEmpty ? [] : [section.fileName])).joined(separator: "/")
-                for entry in cascades(reaching: Array(folder.dropLast()))
+                // The section's own cascade reaches the section itself too, as Hugo applies it.
+                for entry in cascades(reaching: folder)
                 where entry.values["draft"] != nil && matches(entry, path: path, kind: "section") {
                     draft = entry.values["draft"]
                     break
