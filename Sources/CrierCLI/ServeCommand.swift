@@ -122,6 +122,8 @@ struct Serve: AsyncParsableCommand {
             for failure in report.build.feedFailures { console.error(failure.description) }
             for error in report.writeErrors { console.error(error) }
             for ping in report.pings where !ping.succeeded { console.error(ping.description) }
+            // As `crier publish` says them: its own state not read or saved.
+            for warning in report.stateWarnings { Console.standardError("warning: " + warning + "\n") }
             if verbose {
                 for file in report.written { console.log("published \(file.path)") }
             }

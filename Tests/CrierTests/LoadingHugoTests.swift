@@ -237,6 +237,11 @@ struct LoadingHugoTests {
         #expect(feed("") == [])
         #expect(feed("buildDrafts = true\nbuildExpired = true\nbuildFuture = true\n") == ["D", "E", "F"])
         #expect(feed("buildExpired = true\n") == ["E"])
+        // In YAML, `yes` is true to Hugo.
+        try FileManager.default.removeItem(at: temp.root.appendingPathComponent("hugo.toml"))
+        try temp.write("hugo.yaml", "baseURL: https://h.example/\ntitle: H\nbuildDrafts: yes\n")
+        let yaml = PostLoader.load(.site(temp.root), options: LoadOptions())
+        #expect(yaml.posts.map(\.title).sorted() == ["D", "E", "F"], "\(yaml.errors)")
     }
 
     /// `highlight` closed as Hugo accepts it (spaced, or the `%` form) ends its code

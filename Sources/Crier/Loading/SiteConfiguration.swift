@@ -402,6 +402,8 @@ enum SiteConfiguration {
         let (table, files, mainPath) = try hugoConfiguration(root: root)
         /// The file `key` was last set in.
         func file(of key: String) -> String { files[key.lowercased()] ?? mainPath }
+        /// Whether `key` was set in YAML, where `yes` and `on` are booleans to Hugo.
+        func isYAML(_ key: String) -> Bool { [".yaml", ".yml"].contains { file(of: key).lowercased().hasSuffix($0) } }
         let params = table.value("params")?.table ?? ConfigTable()
         let titlePath = file(of: "title")
         var site = Site(title: siteTitle(table.first("title"), in: table, path: titlePath, toml: titlePath.hasSuffix(".toml"), warnings: &warnings),
@@ -465,7 +467,7 @@ enum SiteConfiguration {
             }
             context.site.language = site.language
             context.hugoLanguages = (Set(languages.keys.map { $0.lowercased() }), primary, others,
-                                     table.value("defaultContentLanguageInSubdir")?.hugoBool(yaml: false) == true)
+                                     table.value("defaultContentLanguageInSubdir")?.hugoBool(yaml: isYAML("defaultContentLanguageInSubdir")) == true)
         }
         let cascade = try HugoCascade.read(config: table, configPath: file(of: "cascade"),
                                            content: root.appendingPathComponent(context.contentDirectory),
@@ -473,8 +475,8 @@ enum SiteConfiguration {
                                            language: table.value("defaultContentLanguage")?.scalarText ?? "en")
         if !cascade.isEmpty { context.hugoCascade = cascade }
         context.hugoSectionFolders = Set(cascade.indexFolders)
-        if table.value("buildFuture")?.hugoBool(yaml: false) == true { context.site.feed.includeFuture = true }
-        context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: false) == true
+        if table.value("buildFuture")?.hugoBool(yaml: isYAML("buildFuture")) == true { context.site.feed.includeFuture = true }
+        context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: isYAML("buildDrafts")) == true
         if let frontmatter = table.value("frontmatter")?.table?.withLowercasedKeys(),
            frontmatter["date"] != nil || frontmatter["publishdate"] != nil {
             func handlers(_ key: String, default defaults: [String]) -> [String] {
@@ -484,13 +486,13 @@ enum SiteConfiguration {
             context.hugoFrontmatterDates = handlers("publishdate", default: ["publishdate", "pubdate", "published", "date"])
                 + handlers("date", default: ["date", "publishdate", "pubdate", "published", "lastmod", "modified"])
         }
-        context.hugoCanonifyURLs = table.value("canonifyURLs")?.hugoBool(yaml: false) == true
-        context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: false) == true
+        context.hugoCanonifyURLs = table.value("canonifyURLs")?.hugoBool(yaml: isYAML("canonifyURLs")) == true
+        context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: isYAML("buildExpired")) == true
         switch table.value("uglyURLs") {
         case .table(let sections)?:
-            for key in sections.keys { context.hugoUglyURLs.sections[key.lowercased()] = sections[key]?.hugoBool(yaml: false) ?? false }
+            for key in sections.keys { context.hugoUglyURLs.sections[key.lowercased()] = sections[key]?.hugoBool(yaml: isYAML("uglyURLs")) ?? false }
         case let value?:
-            context.hugoUglyURLs.all = value.hugoBool(yaml: false) ?? false
+            context.hugoUglyURLs.all = value.hugoBool(yaml: isYAML("uglyURLs")) ?? false
         case nil:
             break
         }

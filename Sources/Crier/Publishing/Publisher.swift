@@ -354,10 +354,10 @@ public enum Publisher {
     private static func removeStaleTemporaryFiles(in folders: Set<String>, options: PublishOptions, report: inout PublishReport) {
         var folders = folders
         let writing = options.stateFolder.appendingPathComponent("writing")
-        if let data = FileIO.read(writing.path) {
-            folders.formUnion(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
-            unlink(writing.path)
-        }
+        let noted = FileIO.read(writing.path)
+        if let noted { folders.formUnion(String(decoding: noted, as: UTF8.self).split(separator: "\n").map(String.init)) }
+        // Removed once its folders are swept, so a run killed meanwhile leaves it too.
+        defer { if noted != nil { unlink(writing.path) } }
         for folder in folders.sorted() {
             report.removedTemporaryFiles += AtomicFile.removeStaleTemporaryFiles(in: URL(fileURLWithPath: folder)).map {
                 URL(fileURLWithPath: folder).appendingPathComponent($0).path
