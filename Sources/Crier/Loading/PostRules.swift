@@ -494,11 +494,6 @@ enum PostRules {
         return merged
     }
 
-    /// The first of `keys` present as a date; an unknown form, or a value that is no date
-    /// at all (a list, a mapping; a table if `toml`), is an error at its line, and so is a
-    /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds. With
-    /// `unzonedInUTC`, a value YAML wrote as an unquoted timestamp without a zone
-    /// (`ConfigTable.unzonedYAMLTimestamps`) is UTC, as Jekyll reads it, not in `zone`.
     /// `html` with the root-relative `href`, `src` and `srcset` values written in it
     /// (raw HTML) made absolute under `base`, as Hugo's `canonifyURLs` does.
     static func canonified(_ html: String, base: String) -> String {
@@ -540,6 +535,12 @@ enum PostRules {
         return option("list") != "never" && option("list") != "local" && option("render") != "never"
     }
 
+    /// The first of `keys` present as a date; an unknown form, or a value that is no date
+    /// at all (a list, a mapping; a table if `toml`), is an error at its line, and so is a
+    /// date a feed cannot hold (`FeedDateRange`) when it is `written` in the feeds. With
+    /// `unzonedInUTC`, a value YAML wrote as an unquoted timestamp without a zone
+    /// (`ConfigTable.unzonedYAMLTimestamps`) is UTC, as Jekyll reads it, not in `zone`.
+    /// With `hugo`, the forms Hugo reads are read too (`HugoDates`).
     static func date(in fm: ConfigTable, keys: [String], zone: TimeZone, toml: Bool = false, unzonedInUTC: Bool = false,
                      written: Bool = true, hugo: Bool = false, path: @autoclosure () -> String) throws(PostError) -> Date? {
         func checked(_ date: Date, _ key: String, text: String?) throws(PostError) -> Date {
