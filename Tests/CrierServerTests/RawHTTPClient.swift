@@ -38,10 +38,12 @@ enum RawHTTPClient {
         try exchange(bytes, port: port, timeout: timeout, headOnly: true)
     }
 
-    static func exchange(_ bytes: [UInt8], port: Int, timeout: Int, headOnly: Bool = false) throws -> [UInt8] {
+    /// A socket connected to 127.0.0.1:`port`, reads timing out after `timeout` seconds,
+    /// with a receive buffer of `receiveBuffer` bytes when given; the caller closes it.
+    static func connect(port: Int, timeout: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { close(fd) }
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -49,9 +51,18 @@ enum RawHTTPClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure(description: "connect: \(errno)")
+        }
+        return fd
+    }
+
+    static func exchange(_ bytes: [UInt8], port: Int, timeout: Int, headOnly: Bool = false) throws -> [UInt8] {
+        let fd = try connect(port: port, timeout: timeout)
+        defer { close(fd) }
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
@@ -116,21 +127,8 @@ enum SlowReader {
     /// seconds until the body declared by `Content-Length` is in or the server closes;
     /// returns the body read and how long.
     static func get(_ path: String, port: Int, bytesPerPause: Int, pause: Double) throws -> (body: [UInt8], seconds: Double) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RawHTTPClient.Failure(description: "socket: \(errno)") }
+        let fd = try RawHTTPClient.connect(port: port, timeout: 20, receiveBuffer: 8192)
         defer { close(fd) }
-        var size: Int32 = 8192
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var tv = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RawHTTPClient.Failure(description: "connect: \(errno)") }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else {
             throw RawHTTPClient.Failure(description: "send: \(errno)")

@@ -157,7 +157,7 @@ struct LoadingHugoTests {
             try temp.write("content/\(page)", "---\ntitle: \(page)\ndate: 2024-01-01\n---\nText.\n")
         }
         func urls(_ config: String) -> [String] {
-            try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + config)
+            _ = try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + config)
             return PostLoader.load(.site(temp.root), options: LoadOptions()).posts.map(\.url).sorted()
         }
         #expect(urls("uglyURLs = true\n") == ["https://h.example/notes/n.html", "https://h.example/posts/a.html", "https://h.example/posts/b.html"])
@@ -229,7 +229,7 @@ struct LoadingHugoTests {
         try temp.write("content/posts/e.md", "---\ntitle: E\ndate: 2020-01-01\nexpiryDate: 2021-01-01\n---\nText.\n")
         try temp.write("content/posts/f.md", "---\ntitle: F\ndate: 2099-01-01\n---\nText.\n")
         func feed(_ config: String) -> [String] {
-            try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + config)
+            _ = try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n" + config)
             let result = PostLoader.load(.site(temp.root), options: LoadOptions())
             let builder = FeedBuilder(site: result.site, now: Date(), includeFuture: result.site.feed.includeFuture)
             return builder.feeds(from: result.posts)[0].feed.entries.map(\.title).sorted()
@@ -514,7 +514,7 @@ struct LoadingHugoTests {
 
             """)
         func html(_ config: String) -> String {
-            try? temp.write("hugo.toml", "baseURL = \"https://h.example/blog/\"\ntitle = \"H\"\n" + config)
+            _ = try? temp.write("hugo.toml", "baseURL = \"https://h.example/blog/\"\ntitle = \"H\"\n" + config)
             return PostLoader.load(.site(temp.root), options: LoadOptions()).posts.first?.contentHTML ?? ""
         }
         let canonified = html("canonifyURLs = true\n")
@@ -549,7 +549,7 @@ struct LoadingHugoTests {
         try temp.write("content/posts/2023-03-03-own-slug.md", "---\ntitle: Own\nslug: mine\n---\nText.\n")
         try temp.write("content/posts/plain.md", "---\ntitle: Plain\npubdate: 2022-02-02\n---\nText.\n")
         func posts(_ frontmatter: String) -> [String] {
-            try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n[frontmatter]\n" + frontmatter)
+            _ = try? temp.write("hugo.toml", "baseURL = \"https://h.example/\"\ntitle = \"H\"\n[frontmatter]\n" + frontmatter)
             return PostLoader.load(.site(temp.root), options: LoadOptions()).posts
                 .map { "\($0.url) \(FeedDates.rfc3339($0.published).prefix(10))" }.sorted()
         }
