@@ -127,11 +127,6 @@ extension FeedFetcher {
     }
 }
 
-extension FeedFetcher {
-    /// `curl_global_init`'s result, for the module's other transfers (`FormPost`).
-    static var curlInitialized: CURLcode { Curl.initialized }
-}
-
 /// What one libcurl transfer came to.
 private enum CurlOutcome {
     struct Failure {
@@ -153,29 +148,12 @@ private enum CurlOutcome {
 /// through the shim's typed wrappers, which make `curl_easy_setopt`'s variadic call in C,
 /// as Swift cannot.
 private enum Curl {
-    /// `curl_global_init`, once (libcurl counts its callers, so FoundationNetworking's own
-    /// call does no harm).
-    static let initialized: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
-
     /// One GET of `url`, redirects not followed; the body goes to `file`.
     static func transfer(_ url: String, into file: Int32, timeoutMilliseconds: Int, maxBytes: Int) -> CurlOutcome {
-        // The header list and the error buffer are libcurl's to use until the handle is
-        // cleaned up: freed after it (`defer`s run last first).
-        var headers: UnsafeMutablePointer<curl_slist>?
-        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        defer {
-            curl_slist_free_all(headers)
-            errorText.deallocate()
-        }
-        guard initialized == CURLE_OK, let easy = curl_easy_init() else {
+        guard let curl = CurlEasy(headerLines: ["Accept: " + FeedFetcher.accept, "Expect:"]) else {
             return .failure(.init(text: "libcurl could not start a transfer"))
         }
-        defer { curl_easy_cleanup(easy) }
-        for header in ["Accept: " + FeedFetcher.accept, "Expect:"] {
-            guard let list = curl_slist_append(headers, header) else { return .failure(.init(text: "libcurl could not start a transfer")) }
-            headers = list
-        }
+        let easy = curl.handle
         let receiver = CurlReceiver(maxBytes: maxBytes, file: file)
         let context = Unmanaged.passUnretained(receiver).toOpaque()
         let write: curl_write_callback = { data, size, count, context in
@@ -197,14 +175,13 @@ private enum Curl {
         func set(_ option: CURLoption, _ value: curl_write_callback) { check(option, crier_curl_setopt_write_callback(easy, option, value)) }
         set(CURLOPT_URL, url)
         set(CURLOPT_USERAGENT, "Crier feed validator")
-        check(CURLOPT_HTTPHEADER, crier_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers))
+        if let code = curl.refused { check(CURLOPT_HTTPHEADER, code) }
         set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl decodes; the body arrives decoded
         set(CURLOPT_FOLLOWLOCATION, 0)
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMilliseconds)
         set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
-        set(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorText))
         set(CURLOPT_WRITEFUNCTION, write)
         set(CURLOPT_WRITEDATA, context)
         set(CURLOPT_HEADERFUNCTION, header)
@@ -217,7 +194,7 @@ private enum Curl {
         // only a second fence, and a libcurl built without HTTPS refuses it.
         _ = crier_curl_allow_only_http(easy)
 
-        let code = withExtendedLifetime(receiver) { curl_easy_perform(easy) }
+        let code = withExtendedLifetime((receiver, curl)) { curl_easy_perform(easy) }
         if let stop = receiver.stop {
             switch stop {
             case .status(let status): return .failure(.init(text: FeedFetcher.statusMessage(status)))
@@ -234,7 +211,7 @@ private enum Curl {
             if let status = receiver.status, !(200..<300).contains(status) { return .failure(.init(text: FeedFetcher.statusMessage(status))) }
             return .body(receiver.received)
         }
-        let detail = errorText.pointee != 0 ? String(cString: errorText) : String(cString: curl_easy_strerror(code))
+        let detail = curl.detail(code)
         return .failure(failure(code, detail: detail, receiver: receiver))
     }
 

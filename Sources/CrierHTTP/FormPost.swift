@@ -16,23 +16,10 @@ public enum FormPostOutcome: Sendable, Equatable {
 public enum FormPost {
     /// POSTs `form` to `url` (http or https), giving up after `timeout` seconds.
     public static func send(_ form: String, to url: String, userAgent: String, timeout: TimeInterval) -> FormPostOutcome {
-        var headers: UnsafeMutablePointer<curl_slist>?
-        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        defer {
-            curl_slist_free_all(headers)
-            errorText.deallocate()
-        }
-        guard FeedFetcher.curlInitialized == CURLE_OK, let easy = curl_easy_init() else {
+        guard let curl = CurlEasy(headerLines: ["Content-Type: application/x-www-form-urlencoded", "Expect:"]) else {
             return .failed(reason: "libcurl could not start a transfer", isTimeout: false)
         }
-        defer { curl_easy_cleanup(easy) }
-        for header in ["Content-Type: application/x-www-form-urlencoded", "Expect:"] {
-            guard let list = curl_slist_append(headers, header) else {
-                return .failed(reason: "libcurl could not start a transfer", isTimeout: false)
-            }
-            headers = list
-        }
+        let easy = curl.handle
         let receiver = AnswerReceiver()
         let context = Unmanaged.passUnretained(receiver).toOpaque()
         let write: curl_write_callback = { data, size, count, context in
@@ -44,18 +31,16 @@ public enum FormPost {
             return size * count
         }
         let milliseconds = max(1, Int((timeout * 1000).rounded(.up)))
-        var refused: CURLcode?
+        var refused = curl.refused
         func check(_ code: CURLcode) { if code != CURLE_OK && refused == nil { refused = code } }
         check(crier_curl_setopt_string(easy, CURLOPT_URL, url))
         check(crier_curl_setopt_string(easy, CURLOPT_USERAGENT, userAgent))
-        check(crier_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers))
         // Copied by libcurl: the Swift string's bytes need not outlive this call.
         check(crier_curl_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, form))
         check(crier_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         check(crier_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         check(crier_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds))
         check(crier_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds))
-        check(crier_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorText)))
         check(crier_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, write))
         check(crier_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
         check(crier_curl_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, header))
@@ -65,7 +50,7 @@ public enum FormPost {
             return .failed(reason: "libcurl refused an option (\(String(cString: curl_easy_strerror(refused))))", isTimeout: false)
         }
         _ = crier_curl_allow_only_http(easy)
-        let code = withExtendedLifetime(receiver) { curl_easy_perform(easy) }
+        let code = withExtendedLifetime((receiver, curl)) { curl_easy_perform(easy) }
         if code == CURLE_OK, let status = receiver.status {
             return .answered(status: status, bodyStart: String(decoding: receiver.bodyStart, as: UTF8.self))
         }
@@ -76,8 +61,7 @@ public enum FormPost {
         case CURLE_GOT_NOTHING: return .failed(reason: "the hub closed the connection without answering", isTimeout: false)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR: return .failed(reason: "connection lost", isTimeout: false)
         default:
-            let detail = errorText.pointee != 0 ? String(cString: errorText) : String(cString: curl_easy_strerror(code))
-            return .failed(reason: detail, isTimeout: false)
+            return .failed(reason: curl.detail(code), isTimeout: false)
         }
     }
 }
