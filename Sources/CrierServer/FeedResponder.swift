@@ -152,9 +152,8 @@ struct FeedResponder: HTTPResponder {
         ResponseBody(contentLength: text.utf8.count) { writer in
             if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
             try await writer.finish(nil)
-            for _ in 0..<500 where ((try? await channel.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0) > 0 || !channel.isWritable {
-                try await Task.sleep(for: .milliseconds(2))
-            }
+            // (Closed by the wait itself when the answer does not go out within a second.)
+            try? await waitForConnection(channel, stallTimeout: .seconds(1)) { writable, queued in writable && queued == 0 }
             channel.close(promise: nil)
         }
     }

@@ -39,8 +39,9 @@ struct HugoCascade: Sendable {
 
     /// By folder, in components below the content folder; `[]` is the home page.
     private(set) var sections: [[String]: Section] = [:]
-    /// Every folder with an `_index` page, front matter or not.
-    private(set) var indexFolders: [[String]] = []
+    /// Every folder with an `_index` page, front matter or not: Hugo's sections below the
+    /// top.
+    var indexFolders: Set<[String]> { Set(sections.keys) }
     /// The site configuration's `cascade`, after the home page's own.
     private(set) var siteCascades: [Entry] = []
     var environment = "production"
@@ -49,58 +50,37 @@ struct HugoCascade: Sendable {
     /// Whether there is anything to hand down, or any section a draft could be.
     var isEmpty: Bool { siteCascades.isEmpty && sections.values.allSatisfy { $0.cascades.isEmpty && $0.frontMatter.keys.isEmpty } }
 
-    /// The `_index` pages of `content` (Markdown and HTML), with their folders.
+    /// The `_index` pages of `content` (Markdown and HTML), with their folders, found by
+    /// the loader's own walk.
     static func indexFiles(in content: URL) -> [(url: URL, folder: [String], name: String)] {
-        var found: [(url: URL, folder: [String], name: String)] = []
-        // Folders by device and inode: one reached again through a symbolic link (a loop)
-        // is read once. (One `stat` a folder: this runs on every publish, with nothing
-        // changed too, as the `_index` pages are in the cache's scope.)
-        var visited = Set<[UInt64]>()
-        func visit(_ folder: URL, _ components: [String]) {
-            var info = stat()
-            guard stat(folder.path, &info) == 0, visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted,
-                  let entries = FileIO.entries(in: folder.path) else { return }
-            for (name, listedAsDirectory) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
-                let url = folder.appendingPathComponent(name)
-                var isDirectory = listedAsDirectory
-                if isDirectory == nil {
-                    var info = stat()
-                    isDirectory = stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-                }
-                if isDirectory == true {
-                    visit(url, components + [name])
-                } else {
-                    let (base, ext) = FileNames.split(name)
-                    if base == "_index", PostFiles.hugoMarkdownExtensions.contains(ext) || PostFiles.htmlExtensions.contains(ext) {
-                        found.append((url, components, name))
-                    }
-                }
-            }
+        var ignored: [PostError] = []
+        return PostFiles.walk(content, warnings: &ignored) { _ in false }.compactMap { path, components in
+            let name = components[components.count - 1]
+            let (base, ext) = FileNames.split(name)
+            guard base == "_index", PostFiles.hugoMarkdownExtensions.contains(ext) || PostFiles.htmlExtensions.contains(ext) else { return nil }
+            return (URL(fileURLWithPath: path), Array(components.dropLast()), name)
         }
-        visit(content, [])
-        return found
     }
 
     /// The cascades of the site whose configuration is `config` and content folder
     /// `content`. A `_index` page whose front matter cannot be read is an error naming it,
     /// as it is to Hugo: what it hands down (drafts, say) is unknown.
-    static func read(config: ConfigTable, configPath: String, content: URL, environment: String, language: String) throws(PostError) -> HugoCascade {
+    static func read(config: ConfigTable, content: URL, environment: String, language: String) throws(PostError) -> HugoCascade {
         var cascade = HugoCascade()
         cascade.environment = environment
         cascade.language = language
-        if let value = config.value("cascade") { cascade.siteCascades = entries(value, yaml: !configPath.hasSuffix(".toml")) }
+        if let value = config.value("cascade") { cascade.siteCascades = entries(value) }
         for (url, folder, name) in indexFiles(in: content) {
-            cascade.indexFolders.append(folder)
             let path = SiteConfiguration.displayPath(url)
             guard let data = FileIO.read(url.path) else {
                 throw PostError(path: path, message: "cannot read the file: \(FileIO.unreadableReason(url.path))")
             }
             let text = try SourceText.decodePost(data, path: path).text
             let document = try SourceText.split(text, path: path, json: true)
-            guard let frontMatter = document.frontMatter?.withLowercasedKeys() else { continue }
-            let yaml = document.syntax == .yaml
-            var section = Section(fileName: name, frontMatter: frontMatter, yaml: yaml)
-            if let value = frontMatter["cascade"] { section.cascades = entries(value, yaml: yaml) }
+            // A section whatever its front matter, none included.
+            var section = Section(fileName: name, frontMatter: document.frontMatter?.withLowercasedKeys() ?? ConfigTable(),
+                                  yaml: document.syntax != .toml)
+            if let value = section.frontMatter["cascade"] { section.cascades = entries(value) }
             section.frontMatter["cascade"] = nil
             cascade.sections[folder] = section
         }
@@ -109,7 +89,7 @@ struct HugoCascade: Sendable {
 
     /// A `cascade` value: one table, or a list of them. (Hugo 0.111 reads `_target` only
     /// in a list: a single table's is ignored, and its values reach every page below.)
-    private static func entries(_ value: ConfigValue, yaml: Bool) -> [Entry] {
+    private static func entries(_ value: ConfigValue) -> [Entry] {
         let tables: [ConfigTable]
         var targeted = true
         switch value {

@@ -41,7 +41,6 @@ enum HugoShortcodes {
             let close = marker == "<" ? ">}}" : "%}}"
             guard let end = afterBraces.range(of: close) else { break }
             let inner = afterBraces[afterBraces.index(after: afterBraces.startIndex)..<end.lowerBound]
-            let start = open.lowerBound
             output += rest[..<open.lowerBound]
             rest = afterBraces[end.upperBound...]
             let trimmed = inner.trimmingCharacters(in: .whitespaces)
@@ -79,7 +78,7 @@ enum HugoShortcodes {
                 output += fence + "\n"
                 rest = rest[closing!.upperBound...]
             default:
-                if left == nil { left = (name.hasPrefix("/") ? String(name.dropFirst()) : name, line(at: start)) }
+                if left == nil { left = (name.hasPrefix("/") ? String(name.dropFirst()) : name, line(at: open.lowerBound)) }
                 output += "{{" + String(marker) + inner + close
             }
         }
@@ -155,8 +154,5 @@ enum HugoShortcodes {
         return html + "</figure>\n"
     }
 
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private static func escaped(_ text: String) -> String { PostRules.escapeHTML(text) }
 }

@@ -253,12 +253,15 @@ enum PostFiles {
     /// cost a `stat`.
     static func walk(_ root: URL, warnings: inout [PostError], skip: (_ relativeFolder: [String]) -> Bool) -> [(String, [String])] {
         var found: [(String, [String])] = []
-        // Real paths of the folders read so far: a symbolic link back up the tree is
-        // followed once, not forever.
-        var visited = Set<String>()
+        // The folders read so far, by device and inode: a symbolic link back up the tree
+        // is followed once, not forever. (One `stat` a folder, where resolving its real
+        // path took one `lstat` per component: the walk runs on every publish of a Hugo
+        // site, for its `_index` pages.)
+        var visited = Set<[UInt64]>()
         func visit(_ folder: URL, _ components: [String]) {
             let folderPath = folder.path
-            guard visited.insert(folder.resolvingSymlinksInPath().path).inserted else { return }
+            var info = stat()
+            if stat(folderPath, &info) == 0, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { return }
             guard let entries = FileIO.entries(in: folderPath) else {
                 let reason = String(cString: strerror(errno))
                 if let name = components.last {

@@ -202,21 +202,16 @@ enum PostRules {
 
         // Dates.
         let zone = context.site.timeZone
-        // Hugo dates a post by the first of these it has (its `.Date` falls back to the
-        // modification dates too); a `published` that reads as a boolean says whether it
-        // is a draft instead.
-        let publishedKeys = flavor != .hugo ? ["date"]
-            : ["publishDate", "pubdate", "published", "date", "lastmod", "modified"].filter { key in
-                key != "published" || fm["published"]?.hugoBool(yaml: document.syntax == .yaml) == nil
-            }
         let updatedKeys = flavor == .hugo ? ["lastmod", "modified"] : ["last_modified_at", "lastmod", "updated", "modified"]
         // Jekyll reads an unquoted `2024-03-05 20:00:00` as UTC (Ruby's YAML does), and makes
         // the post's URL from that: read otherwise, a date permalink's day would differ.
         let unzonedInUTC = flavor == .jekyll
         var published: Date?
-        if flavor == .hugo, let handlers = context.hugoFrontmatterDates {
-            // Hugo's `[frontmatter]`: `publishDate`'s handlers, then `date`'s, in order.
-            for handler in handlers {
+        if flavor == .hugo {
+            // Hugo's `publishDate` handlers, then `date`'s (its `.Date` falls back to the
+            // modification dates too), in order; a `published` that reads as a boolean says
+            // whether the post is a draft instead.
+            for handler in context.hugoDateHandlers {
                 switch handler {
                 case ":filename":
                     // The date in the file (or bundle folder) name; the rest of the name
@@ -235,7 +230,7 @@ enum PostRules {
                 if published != nil { break }
             }
         } else {
-            published = try date(in: fm, keys: publishedKeys, zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, hugo: flavor == .hugo, path: path)
+            published = try date(in: fm, keys: ["date"], zone: zone, toml: toml, unzonedInUTC: unzonedInUTC, path: path)
         }
         if published == nil, let dated {
             let date = dated.date.date(in: zone)

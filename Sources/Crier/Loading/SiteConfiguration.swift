@@ -36,10 +36,10 @@ struct SiteContext: Sendable {
     /// (`defaultContentLanguage`) first, and the content folders of the others; `nil` for a
     /// site of one language. Its feeds are the default language's.
     var hugoLanguages: (all: Set<String>, primary: String, otherFolders: [String], inSubdir: Bool)?
-    /// Hugo's `[frontmatter]` `publishDate` and then `date` handlers, in order (front
-    /// matter keys in lower case, `:filename`, `:filemodtime`, `:git`), `:default` expanded;
-    /// `nil` when the configuration has no `[frontmatter]` for either.
-    var hugoFrontmatterDates: [String]?
+    /// How a Hugo post is dated: its `publishDate` handlers, then its `date` handlers, in
+    /// order (front matter keys in lower case, `:filename`, `:filemodtime`, `:git`), as the
+    /// site's `[frontmatter]` gives them, else Hugo's defaults.
+    var hugoDateHandlers = SiteConfiguration.hugoPublishDateDefaults + SiteConfiguration.hugoDateDefaults
     /// Hugo `canonifyURLs`: a root-relative URL (`/images/a.png`) is relative to `baseURL`,
     /// its path included, as Hugo rewrites it.
     var hugoCanonifyURLs = false
@@ -66,6 +66,11 @@ struct SiteContext: Sendable {
 
 /// Reading `_config.yml`, `hugo.toml`/`config.toml` (or `.yaml`, `.json`) into a `Site`.
 enum SiteConfiguration {
+    /// Hugo 0.111's `[frontmatter]` defaults: the keys `publishDate` and `date` are read
+    /// from, in order (lower case).
+    static let hugoPublishDateDefaults = ["publishdate", "pubdate", "published", "date"]
+    static let hugoDateDefaults = ["date", "publishdate", "pubdate", "published", "lastmod", "modified"]
+
     /// A Hugo site's own configuration file at its root, the first of these there is.
     static let hugoRootConfigNames = [
         "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
@@ -453,8 +458,9 @@ enum SiteConfiguration {
                                           message: "`[[module.mounts]]` mounts \(source) at \(target): Crier reads only the content folder, so the posts mounted there are not in the feeds"))
             }
         }
+        let defaultLanguage = table.value("defaultContentLanguage")?.scalarText ?? "en"
         if let languages = table.value("languages")?.table, languages.keys.count > 1 {
-            let primary = (table.value("defaultContentLanguage")?.scalarText ?? "en").lowercased()
+            let primary = defaultLanguage.lowercased()
             var others: [String] = []
             for key in languages.keys {
                 let folder = languages[key]?.table?.value("contentDir")?.scalarText
@@ -469,22 +475,19 @@ enum SiteConfiguration {
             context.hugoLanguages = (Set(languages.keys.map { $0.lowercased() }), primary, others,
                                      table.value("defaultContentLanguageInSubdir")?.hugoBool(yaml: isYAML("defaultContentLanguageInSubdir")) == true)
         }
-        let cascade = try HugoCascade.read(config: table, configPath: file(of: "cascade"),
-                                           content: root.appendingPathComponent(context.contentDirectory),
+        let cascade = try HugoCascade.read(config: table, content: root.appendingPathComponent(context.contentDirectory),
                                            environment: hugoEnvironment,
-                                           language: table.value("defaultContentLanguage")?.scalarText ?? "en")
+                                           language: defaultLanguage)
         if !cascade.isEmpty { context.hugoCascade = cascade }
-        context.hugoSectionFolders = Set(cascade.indexFolders)
+        context.hugoSectionFolders = cascade.indexFolders
         if table.value("buildFuture")?.hugoBool(yaml: isYAML("buildFuture")) == true { context.site.feed.includeFuture = true }
         context.hugoBuildDrafts = table.value("buildDrafts")?.hugoBool(yaml: isYAML("buildDrafts")) == true
-        if let frontmatter = table.value("frontmatter")?.table?.withLowercasedKeys(),
-           frontmatter["date"] != nil || frontmatter["publishdate"] != nil {
+        if let frontmatter = table.value("frontmatter")?.table?.withLowercasedKeys() {
             func handlers(_ key: String, default defaults: [String]) -> [String] {
                 guard let value = frontmatter[key] else { return defaults }
                 return value.stringList.flatMap { $0.lowercased() == ":default" ? defaults : [$0.lowercased()] }
             }
-            context.hugoFrontmatterDates = handlers("publishdate", default: ["publishdate", "pubdate", "published", "date"])
-                + handlers("date", default: ["date", "publishdate", "pubdate", "published", "lastmod", "modified"])
+            context.hugoDateHandlers = handlers("publishdate", default: hugoPublishDateDefaults) + handlers("date", default: hugoDateDefaults)
         }
         context.hugoCanonifyURLs = table.value("canonifyURLs")?.hugoBool(yaml: isYAML("canonifyURLs")) == true
         context.hugoBuildExpired = table.value("buildExpired")?.hugoBool(yaml: isYAML("buildExpired")) == true
